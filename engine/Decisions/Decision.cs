@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using SlaPolicy.Engine.Diagnostics;
+
+namespace SlaPolicy.Engine.Decisions;
+
+/// <summary>Outcome of one (case, target). <see cref="NoPolicy"/> and <see cref="Error"/> are never silent.</summary>
+public enum DecisionStatus
+{
+    Met,
+    Breached,
+    Running,
+    Paused,
+
+    /// <summary>No policy covers the case's customer, tier, region and service on its opening date.</summary>
+    NoPolicy,
+
+    /// <summary>A rule could not be evaluated; the decision fails closed and shows up in reports.</summary>
+    Error,
+}
+
+/// <summary>One line of an explanation: a kind (policy, clock, pause, holiday, escalation, rule, ...), a sentence, and where it came from.</summary>
+public sealed record ExplanationStep(string Kind, string Text, SourceLocation? Location = null, DateTimeOffset? At = null);
+
+/// <summary>
+/// The decision for one (case, target) as of an evaluation time, with where it came from.
+/// Stable JSON fields are those of DESIGN.md "Outputs"; <see cref="Explanation"/> is empty unless
+/// explanations were requested (they are built off the hot path).
+/// </summary>
+public sealed record Decision(
+    string CaseId,
+    string? Target,
+    string? Policy,
+    string? PolicyVersion,
+    DecisionStatus Status,
+    DateTimeOffset? DueAt,
+    double ElapsedMinutes,
+    double PausedMinutes,
+    double PercentUsed,
+    int EscalationLevel,
+    DateTimeOffset AsOf,
+    string? PolicyFile,
+    int PolicyLine,
+    string? RuleName,
+    string? Customer,
+    string? Service,
+    ImmutableArray<ExplanationStep> Explanation);

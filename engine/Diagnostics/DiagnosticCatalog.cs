@@ -1,0 +1,50 @@
+namespace SlaPolicy.Engine.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the engine can report. Codes are stable; each is documented in docs/DIAGNOSTICS.md
+/// (a test checks that every code here appears there).
+/// Ranges: SLA1xxx reading files, SLA2xxx policy model and layering, SLA3xxx scopes and versions,
+/// SLA4xxx expressions and the sandbox, SLA5xxx workflows.
+/// </summary>
+public static class DiagnosticCatalog
+{
+    private static DiagnosticDescriptor Error(string code, string title, string help) => new(code, DiagnosticSeverity.Error, title, help);
+
+    // SLA1xxx: reading files
+    public static readonly DiagnosticDescriptor MalformedJson = Error("SLA1001", "malformed JSON", "fix the JSON syntax at the position shown");
+    public static readonly DiagnosticDescriptor UnknownProperty = Error("SLA1002", "unknown property", "check the spelling against policies/policy.schema.json");
+    public static readonly DiagnosticDescriptor WrongType = Error("SLA1003", "value of the wrong type", "see the property's type in policies/policy.schema.json");
+    public static readonly DiagnosticDescriptor MissingProperty = Error("SLA1004", "required property missing", "add the property");
+    public static readonly DiagnosticDescriptor UnreadableFile = Error("SLA1005", "file cannot be read", "check that the file exists and is readable");
+
+    // SLA2xxx: values, calendars, layering
+    public static readonly DiagnosticDescriptor BadDuration = Error("SLA2001", "bad duration", "write a whole number followed by `m`, `h` or `d`, e.g. `15m`, `4h`, `2d`");
+    public static readonly DiagnosticDescriptor BadPercentage = Error("SLA2002", "bad percentage", "write a number followed by `%`, e.g. `99.9%`");
+    public static readonly DiagnosticDescriptor UnknownTimeZone = Error("SLA2003", "unknown time zone", "use an IANA time zone id such as `Europe/Berlin`");
+    public static readonly DiagnosticDescriptor InvalidHours = Error("SLA2004", "invalid business hours", "write day ranges such as `mon-fri` and hours such as `09:00-12:00,13:00-18:00`");
+    public static readonly DiagnosticDescriptor UnknownCalendar = Error("SLA2005", "unknown calendar", "define the calendar in `calendars/` or fix its id");
+    public static readonly DiagnosticDescriptor MissingParent = Error("SLA2006", "missing parent policy", "the policy named in `extends` must exist");
+    public static readonly DiagnosticDescriptor CyclicExtends = Error("SLA2007", "cyclic extends", "break the cycle of `extends`");
+    public static readonly DiagnosticDescriptor DuplicateTargetId = Error("SLA2008", "duplicate target id", "give each target of a policy its own id");
+    public static readonly DiagnosticDescriptor BadDate = Error("SLA2009", "bad date", "write dates as `YYYY-MM-DD`");
+    public static readonly DiagnosticDescriptor BadValue = Error("SLA2010", "bad value", "see the allowed values in policies/policy.schema.json");
+    public static readonly DiagnosticDescriptor DuplicateCalendarId = Error("SLA2011", "duplicate calendar id", "give each calendar its own id");
+    public static readonly DiagnosticDescriptor MissingCalendar = Error("SLA2012", "business clock without a calendar", "name a `calendar` in the policy or a parent");
+
+    // SLA3xxx: scopes and versions
+    public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");
+    public static readonly DiagnosticDescriptor AmbiguousScope = Error("SLA3002", "equally specific policies overlap", "make one policy more specific or narrow one scope");
+    public static readonly DiagnosticDescriptor DuplicateVersion = Error("SLA3003", "duplicate policy version", "each version of a policy id must be unique");
+
+    // SLA4xxx: expressions and the sandbox
+    public static readonly DiagnosticDescriptor ExpressionSyntax = Error("SLA4001", "expression does not parse", "expressions are C#; Dynamic LINQ `AND`, `OR`, `NOT` are accepted");
+    public static readonly DiagnosticDescriptor ExpressionType = Error("SLA4002", "expression does not compile", "check member names and types of the inputs");
+    public static readonly DiagnosticDescriptor ForbiddenApi = Error("SLA4003", "expression uses a forbidden API", "expressions may use only their inputs, primitives, string, Math, date and time types and LINQ");
+    public static readonly DiagnosticDescriptor ForbiddenConstruct = Error("SLA4004", "expression uses a forbidden construct", "expressions may not use `dynamic`, unsafe code, local functions or recursion");
+    public static readonly DiagnosticDescriptor NotBoolean = Error("SLA4005", "expression is not a boolean", "a rule expression must evaluate to `true` or `false`");
+
+    // SLA5xxx: workflows
+    public static readonly DiagnosticDescriptor DuplicateRuleName = Error("SLA5001", "duplicate rule name", "rule names must be unique within a workflow");
+    public static readonly DiagnosticDescriptor BadSuccessEvent = Error("SLA5002", "bad success event", "`escalate:N` needs a whole number level");
+    public static readonly DiagnosticDescriptor MissingWorkflow = Error("SLA5003", "unknown workflow", "name a workflow defined in the files");
+}

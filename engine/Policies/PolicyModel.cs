@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using SlaPolicy.Engine.Diagnostics;
+
+namespace SlaPolicy.Engine.Policies;
+
+// The canonical, immutable policy model. JSON classes stay inside the reader (PolicyReader); the compiler,
+// the clocks and the evaluator see only these records. A Policy here is already resolved: `extends`
+// has been applied, so Targets, Escalations, Rules, ... hold the inherited terms too, each still pointing
+// at the file and line that defined it.
+
+/// <summary>Which metric a target measures.</summary>
+public enum TargetMetric
+{
+    /// <summary>Stops at <c>firstResponseAt</c>, or at <c>resolvedAt</c> when that comes first or no response was recorded.</summary>
+    FirstResponse,
+
+    /// <summary>Stops at <c>resolvedAt</c>.</summary>
+    Resolution,
+}
+
+/// <summary>How a target's clock counts time.</summary>
+public enum ClockKind
+{
+    /// <summary>Real elapsed time (DST-correct).</summary>
+    TwentyFourSeven,
+
+    /// <summary>Business hours of the policy's calendar only, holidays skipped.</summary>
+    Business,
+}
+
+/// <summary>
+/// The scope a policy applies to. An empty list means "all"; entries may contain <c>*</c> globs.
+/// </summary>
+public sealed record PolicyScope(
+    ImmutableArray<string> Customers,
+    ImmutableArray<string> Tiers,
+    ImmutableArray<string> Regions,
+    ImmutableArray<string> Services)
+{
+    public static readonly PolicyScope All = new([], [], [], []);
+}
+
+/// <summary>A response or resolution target: "severity 1 resolved within 4h, 24x7".</summary>
+public sealed record TargetTerm(
+    string Id,
+    TargetMetric Metric,
+    ImmutableArray<int> Severities,
+    TimeSpan Within,
+    ClockKind Clock,
+    SourceLocation Location,
+    string DefinedBy)
+{
+    /// <summary>True when the target applies to a case of this severity (an empty list means all).</summary>
+    public bool AppliesToSeverity(int severity) => Severities.IsDefaultOrEmpty || Severities.Contains(severity);
+}
+
+/// <summary>An escalation step, reached when percentUsed &gt;= <see cref="AtPercent"/>.</summary>
+public sealed record EscalationStep(
+    string Id,
+    decimal AtPercent,
+    string Action,
+    int? Level,
+    string? To,
+    SourceLocation Location,
+    string DefinedBy);
+
+/// <summary>Attainment objective over a period: the share of targets met for these severities.</summary>
+public sealed record AttainmentTerm(
+    ImmutableArray<int> Severities,
+    decimal AtLeastPercent,
+    decimal CreditPercent,
+    SourceLocation Location,
+    string DefinedBy);
+
+/// <summary>A credit tier: when the measured value is below <see cref="BelowPercent"/>, credit <see cref="CreditPercent"/> of the fee.</summary>
+public sealed record CreditTier(decimal BelowPercent, decimal CreditPercent, SourceLocation Location);
+
+/// <summary>The availability objective of a policy and its service credits.</summary>
+public sealed record AvailabilityTerm(
+    ImmutableArray<string> Services,
+    decimal ObjectivePercent,
+    string Window,
+    ImmutableArray<string> Exclude,
+    ImmutableArray<CreditTier> Credits,
+    decimal? CreditCapPercent,
+    decimal? MonthlyFee,
+    string? Currency,
+    SourceLocation Location,
+    string DefinedBy);
+
+/// <summary>A named local parameter of a rule (RulesEngine's LocalParams).</summary>
+public sealed record LocalParam(string Name, string Expression, SourceLocation ExpressionLocation);
+
+/// <summary>An action of a rule (RulesEngine's Actions.OnSuccess / OnFailure).</summary>
+public sealed record RuleAction(string Name, ImmutableDictionary<string, string> Context);
+
+/// <summary>
+/// A rule in Microsoft RulesEngine's workflow-rule shape. A rule has either an <see cref="Expression"/>
+/// or nested <see cref="Rules"/> combined by <see cref="Operator"/> (<c>And</c>/<c>AndAlso</c>/<c>Or</c>/<c>OrElse</c>).
+/// <see cref="ExpressionLocation"/> points at the first character of the expression text inside the
+/// JSON string, so that compiler diagnostics map to file:line:col.
+/// </summary>
+public sealed record RuleDefinition(
+    string RuleName,
+    string? Expression,
+    string? SuccessEvent,
+    string? ErrorMessage,
+    bool Enabled,
+    string? Operator,
+    ImmutableArray<RuleDefinition> Rules,
+    ImmutableArray<LocalParam> LocalParams,
+    RuleAction? OnSuccess,
+    RuleAction? OnFailure,
+    SourceLocation Location,
+    SourceLocation ExpressionLocation,
+    string DefinedBy);
+
+/// <summary>
+/// One version of one agreement, resolved through its <c>extends</c> chain.
+/// Effective range: <see cref="EffectiveFrom"/> inclusive, <see cref="EffectiveTo"/> exclusive (null: open-ended).
+/// </summary>
+public sealed record Policy(
+    string Id,
+    string Version,
+    DateOnly EffectiveFrom,
+    DateOnly? EffectiveTo,
+    string? Extends,
+    PolicyScope AppliesTo,
+    string? Calendar,
+    ImmutableArray<string> PauseOn,
+    ImmutableArray<TargetTerm> Targets,
+    ImmutableArray<EscalationStep> Escalations,
+    ImmutableArray<AttainmentTerm> Attainment,
+    AvailabilityTerm? Availability,
+    ImmutableArray<RuleDefinition> Rules,
+    string File,
+    SourceLocation Location)
+{
+    /// <summary>True when this version is in effect on <paramref name="date"/>.</summary>
+    public bool IsEffectiveOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date < EffectiveTo.Value);
+}
+
+/// <summary>Days of the week and hour ranges of a business calendar, as written (validated by the reader).</summary>
+public sealed record BusinessHoursRange(DayOfWeek Day, TimeOnly Start, TimeOnly End);
+
+/// <summary>A business calendar: IANA zone, opening hours per weekday (several ranges a day), holidays.</summary>
+public sealed record CalendarDefinition(
+    string Id,
+    string TimeZone,
+    ImmutableArray<BusinessHoursRange> Hours,
+    ImmutableArray<DateOnly> Holidays,
+    SourceLocation Location);
+
+/// <summary>
+/// Everything read from a policy directory: resolved policies (every version) and calendars.
+/// </summary>
+public sealed record PolicySet(
+    ImmutableArray<Policy> Policies,
+    ImmutableDictionary<string, CalendarDefinition> Calendars);

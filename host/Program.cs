@@ -1,0 +1,3 @@
+using SlaPolicy.Host.Cli;
+
+return await CliApp.RunAsync(args);
