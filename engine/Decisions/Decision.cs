@@ -43,4 +43,8 @@ public sealed record Decision(
     string? RuleName,
     string? Customer,
     string? Service,
-    ImmutableArray<ExplanationStep> Explanation);
+    ImmutableArray<ExplanationStep> Explanation)
+{
+    /// <summary>When the target's clock stopped (first response or resolution), if it has; in the case's offset.</summary>
+    public DateTimeOffset? StoppedAt { get; init; }
+}

@@ -1,0 +1,196 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using SlaPolicy.Engine.Calendars;
+using SlaPolicy.Engine.Clocks;
+using SlaPolicy.Engine.Compilation;
+using SlaPolicy.Engine.Compilation.Scopes;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Explanations;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Engine.Evaluation;
+
+/// <summary>
+/// Evaluates cases against a compiled policy set: finds the governing policy version, runs each applicable
+/// target's clock, runs the policy's workflow (generated target and escalation rules plus custom rules), and
+/// returns one decision per target.
+/// </summary>
+/// <remarks>
+/// Immutable and thread-safe once created; creating one resolves calendars and plans for every policy version,
+/// so keep one per policy set. Explanations are built only when asked for, from the same clock walk and the
+/// same compiled rules (<see cref="ExplanationBuilder"/>), so the hot path pays nothing for them.
+/// </remarks>
+public sealed class CaseEvaluator : ICaseEvaluator
+{
+    private readonly ScopeResolver _resolver;
+    private readonly ConditionalWeakTable<Policy, PolicyPlan> _plans = [];
+    private readonly Dictionary<Policy, PolicyPlan> _planList = new(ReferenceEqualityComparer.Instance);
+
+    private CaseEvaluator(ScopeResolver resolver, IEnumerable<PolicyPlan> plans)
+    {
+        _resolver = resolver;
+        foreach (var plan in plans)
+        {
+            _plans.Add(plan.Policy, plan);
+            _planList.Add(plan.Policy, plan);
+        }
+
+        PolicyVersions = [.. _planList.Keys.Select(p => $"{p.Id}@{p.Version}").Order(StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> PolicyVersions { get; }
+
+    /// <summary>Builds an evaluator for a policy set that loaded and compiled without errors.</summary>
+    public static CaseEvaluator Create(PolicySet set, CompiledPolicySet compiled)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(compiled);
+        var calendars = set.Calendars.ToDictionary(kv => kv.Key, kv => BusinessCalendar.Create(kv.Value), StringComparer.Ordinal);
+        var plans = new List<PolicyPlan>();
+        foreach (var policy in set.Policies)
+        {
+            BusinessCalendar? calendar = null;
+            if (policy.Calendar is not null)
+            {
+                calendars.TryGetValue(policy.Calendar, out calendar);
+            }
+
+            plans.Add(new PolicyPlan(policy, compiled.Get(policy), calendar));
+        }
+
+        return new CaseEvaluator(new ScopeResolver(set), plans);
+    }
+
+    /// <summary>The policy that governs a case: the version in effect on the local date of its opening.</summary>
+    public Policy? FindPolicy(CaseRecord ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var openedOn = DateOnly.FromDateTime(ticket.OpenedAt.DateTime);
+        return _resolver.Resolve(ticket.Customer, ticket.Tier, ticket.Region, ticket.Service, openedOn);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Decision> Evaluate(CaseRecord ticket, DateTimeOffset asOf, bool explain)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var policy = FindPolicy(ticket);
+        if (policy is null || !_plans.TryGetValue(policy, out var plan))
+        {
+            return [NoPolicy(ticket, asOf, explain)];
+        }
+
+        var targets = plan.TargetsFor(ticket.Severity);
+        if (targets.Length == 0)
+        {
+            return [];
+        }
+
+        var decisions = new Decision[targets.Length];
+        for (var i = 0; i < targets.Length; i++)
+        {
+            decisions[i] = EvaluateTarget(plan, targets[i], ticket, asOf, explain);
+        }
+
+        return decisions;
+    }
+
+    /// <summary>Evaluates every case of a sequence, streaming; decisions come in input order.</summary>
+    public IEnumerable<Decision> EvaluateAll(IEnumerable<CaseRecord> tickets, DateTimeOffset asOf, bool explain)
+    {
+        ArgumentNullException.ThrowIfNull(tickets);
+        foreach (var ticket in tickets)
+        {
+            foreach (var decision in Evaluate(ticket, asOf, explain))
+            {
+                yield return decision;
+            }
+        }
+    }
+
+    private static Decision EvaluateTarget(PolicyPlan plan, TargetTerm target, CaseRecord ticket, DateTimeOffset asOf, bool explain)
+    {
+        var policy = plan.Policy;
+        var clock = SlaClock.Compute(target, ticket, policy.PauseOn, plan.CalendarFor(target), asOf);
+        var inputs = new RuleInputs(ticket, clock, target, policy);
+        var outcome = plan.Workflow.Run(inputs);
+        var status = outcome.HasErrors ? DecisionStatus.Error : ToDecisionStatus(clock.Status);
+        var explanation = explain
+            ? ExplanationBuilder.ForTarget(plan.Workflow, plan.CalendarFor(target), inputs, asOf, outcome)
+            : ImmutableArray<ExplanationStep>.Empty;
+        var offset = ticket.OpenedAt.Offset;
+        return new Decision(
+            ticket.Id,
+            target.Id,
+            policy.Id,
+            policy.Version,
+            status,
+            clock.DueAt?.ToOffset(offset),
+            clock.ElapsedMinutes,
+            clock.PausedMinutes,
+            clock.PercentUsed,
+            outcome.EscalationLevel,
+            asOf,
+            target.Location.File,
+            target.Location.Line,
+            RuleNames.ForTarget(target),
+            ticket.Customer,
+            ticket.Service,
+            explanation)
+        {
+            StoppedAt = clock.StoppedAt?.ToOffset(offset),
+        };
+    }
+
+    private static Decision NoPolicy(CaseRecord ticket, DateTimeOffset asOf, bool explain)
+    {
+        var explanation = explain
+            ? [ExplanationBuilder.NoPolicy(ticket)]
+            : ImmutableArray<ExplanationStep>.Empty;
+        return new Decision(
+            ticket.Id, null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, asOf, null, 0, null,
+            ticket.Customer, ticket.Service, explanation);
+    }
+
+    private static DecisionStatus ToDecisionStatus(ClockStatus status) => status switch
+    {
+        ClockStatus.Met => DecisionStatus.Met,
+        ClockStatus.Breached => DecisionStatus.Breached,
+        ClockStatus.Paused => DecisionStatus.Paused,
+        _ => DecisionStatus.Running,
+    };
+
+    /// <summary>What the evaluator precomputes once per policy version.</summary>
+    private sealed class PolicyPlan
+    {
+        private readonly ImmutableArray<TargetTerm>[] _bySeverity;
+        private readonly ImmutableArray<TargetTerm> _otherSeverities;
+
+        public PolicyPlan(Policy policy, CompiledWorkflow workflow, BusinessCalendar? calendar)
+        {
+            Policy = policy;
+            Workflow = workflow;
+            Calendar = calendar;
+            // Severities 1..4 are the valid ones; an index per severity keeps the hot path free of filtering.
+            _bySeverity = new ImmutableArray<TargetTerm>[5];
+            for (var severity = 0; severity < _bySeverity.Length; severity++)
+            {
+                _bySeverity[severity] = [.. policy.Targets.Where(t => t.AppliesToSeverity(severity))];
+            }
+
+            _otherSeverities = [.. policy.Targets.Where(t => t.Severities.IsDefaultOrEmpty)];
+        }
+
+        public Policy Policy { get; }
+
+        public CompiledWorkflow Workflow { get; }
+
+        public BusinessCalendar? Calendar { get; }
+
+        public ImmutableArray<TargetTerm> TargetsFor(int severity) =>
+            (uint)severity < (uint)_bySeverity.Length ? _bySeverity[severity] : _otherSeverities;
+
+        public BusinessCalendar? CalendarFor(TargetTerm target) => target.Clock == ClockKind.Business ? Calendar : null;
+    }
+}
