@@ -158,6 +158,21 @@ public class SlaClockTests
             "waiting_on_customer@2026-06-01T12:00:00+02:00",
             "2026-06-01T12:00:00+02:00", 180, 0, ClockStatus.Paused, null, null),
 
+        // Opened on a holiday (Thu 24 Dec): the clock starts at the next opening, Mon 28 Dec 08:00; asOf 09:00 = 60.
+        // Due: 900 left = Mon 09-17 (480) + Tue 08-15 (420) → Tue 15:00 CET = 14:00Z.
+        new Row("business-opened-on-holiday", "berlin-xmas", Resolution, 960, "2026-12-24T10:00:00+01:00", null, null, "",
+            "2026-12-28T09:00:00+01:00", 60, 0, ClockStatus.Running, "2026-12-29T14:00:00Z", null),
+
+        // Paused at the very instant of opening, resumed 10:00: 60 paused, 120 counted by 12:00; due 09:00 + 1 h + 4 h.
+        new Row("pause-at-opening", "", Resolution, 240, "2026-06-01T09:00:00+02:00", null, null,
+            "waiting_on_customer@2026-06-01T09:00:00+02:00;in_progress@2026-06-01T10:00:00+02:00",
+            "2026-06-01T12:00:00+02:00", 120, 60, ClockStatus.Running, "2026-06-01T12:00:00Z", null),
+
+        // Two events at the same instant: the last listed decides, so waiting then in_progress at 10:00 pauses nothing.
+        new Row("same-instant-events", "", Resolution, 240, "2026-06-01T09:00:00+02:00", null, null,
+            "waiting_on_customer@2026-06-01T10:00:00+02:00;in_progress@2026-06-01T10:00:00+02:00",
+            "2026-06-01T12:00:00+02:00", 180, 0, ClockStatus.Running, "2026-06-01T11:00:00Z", null),
+
         // Opened after asOf: nothing counted yet; due 09:00 + 4 h.
         new Row("opened-after-as-of", "", Resolution, 240, "2026-06-01T09:00:00+02:00", null, null, "",
             "2026-06-01T08:00:00+02:00", 0, 0, ClockStatus.Running, "2026-06-01T11:00:00Z", null),
