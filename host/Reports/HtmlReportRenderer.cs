@@ -247,7 +247,7 @@ public static class HtmlReportRenderer
         svg .tick, svg .sublabel, svg .legend { font-size: 11px; fill: var(--muted); }
         svg .label { font-size: 12px; fill: var(--ink); }
         svg .axis-label { font-size: 12px; fill: var(--muted); }
-        svg .value { font-size: 11px; font-weight: 600; fill: var(--ink); }
+        svg .value { font-size: 11px; font-weight: 600; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
         svg .grid { stroke: var(--line); stroke-width: 1; } svg .axis { stroke: var(--ink); stroke-width: 1; }
         svg .objective { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 6 4; }
         svg .bar.met { fill: var(--met); } svg .bar.missed { fill: var(--missed); } svg .bar.neutral { fill: var(--neutral); }

@@ -64,12 +64,14 @@ internal static class SvgCharts
             var h = Math.Max(Top + plotH - y, 1);
             sb.Append(Invariant($"<g class=\"bar-group\"><rect class=\"bar {b.CssClass}\" x=\"{cx - (barW / 2):0.##}\" y=\"{Top + plotH - h:0.##}\" width=\"{barW:0.##}\" height=\"{h:0.##}\" rx=\"2\">"));
             sb.Append(Invariant($"<title>{Esc(b.Tooltip ?? $"{b.Label} {b.SubLabel}: {b.ValueText}")}</title></rect>"));
-            sb.Append(Invariant($"<text class=\"value\" x=\"{cx:0.##}\" y=\"{Top + plotH - h - 6:0.##}\" text-anchor=\"middle\">{Esc(b.ValueText)}</text>"));
             if (b.Objective is { } o)
             {
                 var oy = Y(o);
                 sb.Append(Invariant($"<line class=\"objective\" x1=\"{cx - (slot * 0.42):0.##}\" x2=\"{cx + (slot * 0.42):0.##}\" y1=\"{oy:0.##}\" y2=\"{oy:0.##}\"/>"));
             }
+
+            // The value is written after the objective line, with a white halo, so that the line never hides it.
+            sb.Append(Invariant($"<text class=\"value\" x=\"{cx:0.##}\" y=\"{Top + plotH - h - 6:0.##}\" text-anchor=\"middle\">{Esc(b.ValueText)}</text>"));
 
             sb.Append(Invariant($"<text class=\"label\" x=\"{cx:0.##}\" y=\"{Top + plotH + 18}\" text-anchor=\"middle\">{Esc(b.Label)}</text>"));
             sb.Append(Invariant($"<text class=\"sublabel\" x=\"{cx:0.##}\" y=\"{Top + plotH + 34}\" text-anchor=\"middle\">{Esc(b.SubLabel)}</text></g>"));

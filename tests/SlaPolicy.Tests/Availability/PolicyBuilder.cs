@@ -25,10 +25,10 @@ internal static class PolicyBuilder
         string version = "2026.2") => new(
         "acme-gold", version, new DateOnly(2026, 1, 1), null, null, PolicyScope.All, null, [], [], [],
         attainment.IsDefault ? [] : attainment, availability, [], "policies/acme-gold.json", new SourceLocation("policies/acme-gold.json", 1, 1))
-    {
-        Performance = performance.IsDefault ? [] : performance,
-        CustomerCreditCapPercent = customerCap,
-    };
+        {
+            Performance = performance.IsDefault ? [] : performance,
+            CustomerCreditCapPercent = customerCap,
+        };
 
     public static SubscriptionRecord Subscription(string customer = "acme", string service = "email", string region = "eu-west", decimal? fee = 1200m)
         => new(customer, "gold", region, service, fee, fee is null ? null : "EUR");
