@@ -54,7 +54,7 @@ public static class ServiceLevelCalculator
             }
         }
 
-        var totals = CustomerTotals(availability, performance, attainment, governed, month);
+        var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies);
         var weeks = BreachesPerWeek(decisions, month, asOf);
         var errors = decisions.Count(d => d.Status is DecisionStatus.Error or DecisionStatus.NoPolicy);
         if (errors > 0)
@@ -111,7 +111,7 @@ public static class ServiceLevelCalculator
             var samples = measurements
                 .Where(m => m.At >= window.Start && m.At < window.End && Names.Equals(m.Metric, term.Metric)
                             && Names.Equals(m.Service, subscription.Service) && Names.Equals(m.Region, subscription.Region)
-                            && double.IsFinite(m.Value))
+                            && double.IsFinite(m.Value) && Math.Abs(m.Value) < 7.9e27) // beyond decimal's range: no real latency or percentage
                 .Select(m => (decimal)m.Value)
                 .ToList();
             var fee = FeeOf(subscription, policy);
@@ -242,20 +242,22 @@ public static class ServiceLevelCalculator
 
     /// <summary>
     /// Sums each customer's credits per policy and currency, and applies the policy's <c>customerCreditCap</c>
-    /// (percent of the customer's fee base under the policy, see <see cref="FeeBase"/>).
+    /// (percent of the customer's fee base under the policy, see <see cref="FeeBase"/>). The policy of a line is found
+    /// among the subscriptions' policies, then among <paramref name="policyVersions"/>.
     /// </summary>
     public static ImmutableArray<CustomerCreditTotal> CustomerTotals(
         IEnumerable<AvailabilityResult> availability,
         IEnumerable<PerformanceResult> performance,
         IEnumerable<AttainmentResult> attainment,
         IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed,
-        ReportingMonth month)
+        ReportingMonth month,
+        IEnumerable<Policy>? policyVersions = null)
     {
         var lines = availability.Select(a => (a.Customer, a.PolicyId, a.PolicyVersion, a.Currency, Kind: 0, Amount: a.CreditAmount))
             .Concat(performance.Select(p => (p.Customer, p.PolicyId, p.PolicyVersion, p.Currency, Kind: 1, Amount: p.CreditAmount)))
             .Concat(attainment.Select(a => (a.Customer, a.PolicyId, a.PolicyVersion, a.Currency, Kind: 2, Amount: a.CreditAmount)))
             .ToList();
-        var policies = governed.Select(g => g.Policy).GroupBy(p => (p.Id, p.Version)).ToDictionary(g => g.Key, g => g.First());
+        var policies = governed.Select(g => g.Policy).Concat(policyVersions ?? []).GroupBy(p => (p.Id, p.Version)).ToDictionary(g => g.Key, g => g.First());
         var results = ImmutableArray.CreateBuilder<CustomerCreditTotal>();
         foreach (var g in lines.GroupBy(l => (l.Customer, l.PolicyId, l.Currency))
                      .OrderBy(g => g.Key.Customer, StringComparer.Ordinal).ThenBy(g => g.Key.PolicyId, StringComparer.Ordinal))
