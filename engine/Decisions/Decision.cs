@@ -43,4 +43,14 @@ public sealed record Decision(
     string? RuleName,
     string? Customer,
     string? Service,
-    ImmutableArray<ExplanationStep> Explanation);
+    ImmutableArray<ExplanationStep> Explanation)
+{
+    /// <summary>
+    /// The instant the target's clock stopped (first response or resolution); null while it runs.
+    /// Attainment counts a decision in the month that contains this instant (UTC).
+    /// </summary>
+    public DateTimeOffset? StoppedAt { get; init; }
+
+    /// <summary>The case's severity, so that attainment can group decisions by severity without the case.</summary>
+    public int? Severity { get; init; }
+}
