@@ -45,6 +45,12 @@ public sealed record Decision(
     string? Service,
     ImmutableArray<ExplanationStep> Explanation)
 {
-    /// <summary>When the target's clock stopped (first response or resolution), if it has; in the case's offset.</summary>
+    /// <summary>
+    /// The instant the target's clock stopped (first response or resolution); null while it runs.
+    /// Attainment counts a decision in the month that contains this instant (UTC).
+    /// </summary>
     public DateTimeOffset? StoppedAt { get; init; }
+
+    /// <summary>The case's severity, so that attainment can group decisions by severity without the case.</summary>
+    public int? Severity { get; init; }
 }

@@ -67,8 +67,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
     public Policy? FindPolicy(CaseRecord ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var openedOn = DateOnly.FromDateTime(ticket.OpenedAt.DateTime);
-        return _resolver.Resolve(ticket.Customer, ticket.Tier, ticket.Region, ticket.Service, openedOn);
+        return _resolver.Resolve(ticket);
     }
 
     /// <inheritdoc />

@@ -58,21 +58,21 @@ public static class ExplanationBuilder
 
         var trace = SlaClock.Trace(target, ticket, policy.PauseOn, calendar, asOf);
         steps.Add(new ExplanationStep("clock", $"clock started at {Format(ticket.OpenedAt)} when the case was opened", null, ticket.OpenedAt));
-        foreach (var segment in trace.Counted)
+        foreach (var segment in trace.Segments)
         {
             steps.Add(new ExplanationStep(
                 "counted",
-                $"counted {Format(segment.Start.ToOffset(offset))} to {Format(segment.End.ToOffset(offset))}: {Minutes(segment.Duration.TotalMinutes)}",
+                $"counted {Format(segment.Start.ToOffset(offset))} to {Format(segment.End.ToOffset(offset))}: {Minutes(segment.Minutes)}",
                 null,
                 segment.Start));
         }
 
         foreach (var pause in trace.Pauses)
         {
-            var end = pause.End is { } e ? Format(e.ToOffset(offset)) : "still paused at the evaluation time";
+            var end = pause.OpenAtEnd ? $"{Format(pause.End.ToOffset(offset))}, still paused" : Format(pause.End.ToOffset(offset));
             steps.Add(new ExplanationStep(
                 "pause",
-                $"paused while `{pause.Status}` from {Format(pause.Start.ToOffset(offset))} to {end}: {Minutes(pause.Counted.TotalMinutes)} not counted",
+                $"paused while `{pause.Status}` from {Format(pause.Start.ToOffset(offset))} to {end}: {Minutes(pause.Minutes)} not counted",
                 null,
                 pause.Start));
         }
@@ -82,13 +82,22 @@ public static class ExplanationBuilder
             steps.Add(new ExplanationStep("holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar `{policy.Calendar}`: not counted"));
         }
 
-        if (trace.StoppedAt is { } stoppedAt)
+        if (trace.Result.StoppedAt is { } stoppedAt)
         {
-            steps.Add(new ExplanationStep("stop", $"clock stopped at {Format(stoppedAt.ToOffset(offset))} by {trace.StopReason}", null, stoppedAt));
+            var by = trace.StopEvent == ClockStopEvent.FirstResponse ? "the first response" : "the resolution";
+            steps.Add(new ExplanationStep("stop", $"clock stopped at {Format(stoppedAt.ToOffset(offset))} by {by}", null, stoppedAt));
         }
         else
         {
-            steps.Add(new ExplanationStep("stop", $"clock not stopped: counted up to the evaluation time {Format(asOf)}", null, asOf));
+            var later = trace.StopAfterAsOfIgnored ? " (a stop recorded after the evaluation time is not known yet at it)" : string.Empty;
+            steps.Add(new ExplanationStep("stop", $"clock not stopped: counted up to the evaluation time {Format(asOf)}{later}", null, asOf));
+        }
+
+        if (trace.ClosedTimeSkipped > TimeSpan.Zero)
+        {
+            steps.Add(new ExplanationStep(
+                "closed",
+                $"{Minutes(trace.ClosedTimeSkipped.TotalMinutes)} outside the opening hours of calendar `{trace.CalendarId}` ({trace.TimeZone}) not counted"));
         }
 
         foreach (var step in policy.Escalations)

@@ -136,6 +136,18 @@ public sealed record Policy(
     string File,
     SourceLocation Location)
 {
+    /// <summary>
+    /// Performance objectives measured from metric samples (monthly p95 latency, mean packet delivery, ...),
+    /// each with its own credits. Empty when the policy has none. See docs/AVAILABILITY.md.
+    /// </summary>
+    public ImmutableArray<PerformanceTerm> Performance { get; init; } = [];
+
+    /// <summary>
+    /// Cap on one customer's total credits under this policy in one month, as a percent of the sum of that
+    /// customer's monthly fees under this policy (JSON <c>customerCreditCap</c>). Null: no cap beyond each term's own.
+    /// </summary>
+    public decimal? CustomerCreditCapPercent { get; init; }
+
     /// <summary>True when this version is in effect on <paramref name="date"/>.</summary>
     public bool IsEffectiveOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date < EffectiveTo.Value);
 }

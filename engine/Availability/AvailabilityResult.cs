@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Engine.Availability;
+
+/// <summary>
+/// Availability of one subscription in one calendar month (UTC). The first ten members are the stable output
+/// fields of DESIGN.md "Outputs". <see cref="AvailabilityPercent"/> is exact (computed from ticks); round it only
+/// to display it.
+/// </summary>
+/// <param name="Period">The month, <c>YYYY-MM</c>.</param>
+/// <param name="AvailabilityPercent">(window − downtime) / window × 100, unrounded.</param>
+/// <param name="Objective">The objective percent of the policy.</param>
+/// <param name="Met">True when availability &gt;= objective.</param>
+/// <param name="CreditPercent">Credit owed, as a percent of the monthly fee, after <c>creditCap</c>.</param>
+/// <param name="CreditAmount">Credit owed, in <see cref="Currency"/>, rounded to cents.</param>
+/// <param name="WindowStart">Start of the measured window (the month's start, inclusive).</param>
+/// <param name="WindowEnd">End of the measured window: min(month end, asOf), exclusive.</param>
+/// <param name="Downtime">Union of the counted outages inside the window.</param>
+/// <param name="Outages">The merged downtime intervals, ordered.</param>
+/// <param name="Credit">The credit with its explanation.</param>
+/// <param name="Customer">The customer.</param>
+/// <param name="Service">The service.</param>
+/// <param name="Region">The region.</param>
+/// <param name="Currency">ISO currency code of the amounts (empty when neither subscription nor policy names one).</param>
+/// <param name="Tier">The subscription's tier.</param>
+/// <param name="PolicyId">Id of the governing policy.</param>
+/// <param name="PolicyVersion">Version of the governing policy.</param>
+public sealed record AvailabilityResult(
+    string Customer,
+    string Service,
+    string Region,
+    string Period,
+    decimal AvailabilityPercent,
+    decimal Objective,
+    bool Met,
+    decimal CreditPercent,
+    decimal CreditAmount,
+    string Currency,
+    string Tier,
+    string PolicyId,
+    string PolicyVersion,
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    TimeSpan Downtime,
+    ImmutableArray<TimeInterval> Outages,
+    CreditAssessment Credit);
+
+/// <summary>
+/// A performance objective for one subscription in one month. <see cref="MeasuredValue"/> and <see cref="Met"/>
+/// are null when no sample fell in the window; such a result owes no credit and the report flags it.
+/// </summary>
+public sealed record PerformanceResult(
+    string Customer,
+    string Service,
+    string Region,
+    string Period,
+    string Objective,
+    string Metric,
+    string Statistic,
+    ObjectiveDirection Direction,
+    decimal Threshold,
+    decimal? MeasuredValue,
+    int SampleCount,
+    bool? Met,
+    decimal CreditPercent,
+    decimal CreditAmount,
+    string Currency,
+    string PolicyId,
+    string PolicyVersion,
+    CreditAssessment? Credit);
+
+/// <summary>
+/// Attainment of one customer for one severity group of one policy version in one month: the share of
+/// (case, target) decisions met among those whose clock stopped in the month.
+/// </summary>
+/// <param name="Severities">The term's severities (empty: all).</param>
+/// <param name="MetCount">Decisions met.</param>
+/// <param name="StoppedCount">Decisions met or breached whose clock stopped in the month.</param>
+/// <param name="AttainmentPercent">MetCount / StoppedCount × 100, unrounded.</param>
+/// <param name="AtLeastPercent">The objective.</param>
+/// <param name="Met">True when attainment &gt;= the objective.</param>
+/// <param name="Customer">The customer.</param>
+/// <param name="PolicyId">Id of the governing policy.</param>
+/// <param name="PolicyVersion">Version of the governing policy.</param>
+/// <param name="Period">The month, <c>YYYY-MM</c>.</param>
+/// <param name="CreditPercent">Credit owed as a percent of the fee, after caps.</param>
+/// <param name="CreditAmount">Credit owed, rounded to cents.</param>
+/// <param name="Currency">ISO currency code of the amounts (empty when neither subscription nor policy names one).</param>
+/// <param name="Credit">The credit with its explanation.</param>
+public sealed record AttainmentResult(
+    string Customer,
+    string PolicyId,
+    string PolicyVersion,
+    ImmutableArray<int> Severities,
+    string Period,
+    int MetCount,
+    int StoppedCount,
+    decimal AttainmentPercent,
+    decimal AtLeastPercent,
+    bool Met,
+    decimal CreditPercent,
+    decimal CreditAmount,
+    string Currency,
+    CreditAssessment Credit)
+{
+    /// <summary>The severity group as shown in reports: <c>sev 1</c>, <c>sev 2-3</c>, <c>all</c>.</summary>
+    public string SeverityLabel => Severities.IsDefaultOrEmpty ? "all severities" : "sev " + string.Join(",", Severities.Order());
+}
+
+/// <summary>
+/// A customer's credits under one policy in one month and currency, before and after the policy's
+/// <c>customerCreditCap</c> (a percent of the customer's monthly fees under that policy).
+/// </summary>
+/// <param name="Uncapped">Sum of the availability, performance and attainment credit amounts.</param>
+/// <param name="CapPercent">The policy's <c>customerCreditCap</c>; null when it has none.</param>
+/// <param name="CapAmount">CapPercent × fee base / 100, rounded to cents; null without a cap.</param>
+/// <param name="FeeBase">Sum of the customer's monthly fees under the policy (defaults applied).</param>
+/// <param name="Payable">min(Uncapped, CapAmount).</param>
+/// <param name="Customer">The customer.</param>
+/// <param name="PolicyId">Id of the governing policy.</param>
+/// <param name="Period">The month, <c>YYYY-MM</c>.</param>
+/// <param name="Currency">ISO currency code of the amounts (empty when neither subscription nor policy names one).</param>
+/// <param name="AvailabilityCredits">Sum of availability credit amounts.</param>
+/// <param name="PerformanceCredits">Sum of performance credit amounts.</param>
+/// <param name="AttainmentCredits">Sum of attainment credit amounts.</param>
+/// <param name="Explanation">The reasoning, step by step, with the policy locations used.</param>
+public sealed record CustomerCreditTotal(
+    string Customer,
+    string PolicyId,
+    string Period,
+    string Currency,
+    decimal AvailabilityCredits,
+    decimal PerformanceCredits,
+    decimal AttainmentCredits,
+    decimal Uncapped,
+    decimal? CapPercent,
+    decimal? CapAmount,
+    decimal FeeBase,
+    decimal Payable,
+    ImmutableArray<Decisions.ExplanationStep> Explanation)
+{
+    public bool CapApplied => Payable < Uncapped;
+}
+
+/// <summary>Number of breached (case, target) decisions whose breach instant falls in a week (Monday 00:00 UTC, 7 days).</summary>
+public sealed record WeeklyBreachCount(DateOnly WeekStart, int Count);

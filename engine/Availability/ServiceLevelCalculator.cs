@@ -1,0 +1,330 @@
+using System.Collections.Immutable;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Engine.Policies;
+using static SlaPolicy.Engine.Availability.CreditCalculator;
+
+namespace SlaPolicy.Engine.Availability;
+
+/// <summary>
+/// Computes availability, performance objectives, attainment and credits for a month. Pure functions of their
+/// inputs and <c>asOf</c>; thread-safe. Service, region, kind and metric names are compared ordinally ignoring case.
+/// </summary>
+public static class ServiceLevelCalculator
+{
+    private static readonly StringComparer Names = StringComparer.OrdinalIgnoreCase;
+
+    /// <summary>Computes every figure of <paramref name="month"/> as of <paramref name="asOf"/>; only <paramref name="customer"/>'s when given.</summary>
+    public static ServiceLevelReport Compute(ServiceLevelInputs inputs, ReportingMonth month, DateTimeOffset asOf, string? customer = null)
+    {
+        var warnings = new List<string>();
+        var subscriptions = inputs.Subscriptions.Where(s => customer is null || Names.Equals(s.Customer, customer)).ToList();
+        var governed = new List<(SubscriptionRecord Subscription, Policy Policy)>();
+        foreach (var s in subscriptions)
+        {
+            var policy = inputs.ResolvePolicy(s, month.FirstDay);
+            if (policy is null)
+            {
+                warnings.Add($"no policy covers the subscription of `{s.Customer}` to `{s.Service}` in `{s.Region}` on {month.FirstDay:yyyy-MM-dd}");
+                continue;
+            }
+
+            governed.Add((s, policy));
+        }
+
+        var availability = governed
+            .Select(g => Availability(g.Subscription, g.Policy, inputs.Outages, month, asOf))
+            .OfType<AvailabilityResult>()
+            .ToImmutableArray();
+        var performance = governed
+            .SelectMany(g => Performance(g.Subscription, g.Policy, inputs.Measurements, month, asOf))
+            .ToImmutableArray();
+        foreach (var p in performance.Where(p => p.SampleCount == 0))
+        {
+            warnings.Add($"no `{p.Metric}` samples for `{p.Service}` in `{p.Region}` in {p.Period}: objective `{p.Objective}` of `{p.Customer}` not judged");
+        }
+
+        var decisions = inputs.Decisions.Where(d => customer is null || (d.Customer is not null && Names.Equals(d.Customer, customer))).ToList();
+        var attainment = Attainment(decisions, inputs.Policies, inputs.Cases, governed, month, asOf, warnings);
+        foreach (var r in availability.Select(a => a.Credit).Concat(performance.Select(p => p.Credit).OfType<CreditAssessment>()).Concat(attainment.Select(a => a.Credit)))
+        {
+            if (r.CreditPercent > 0 && r.Fee.Source == FeeSource.None)
+            {
+                warnings.Add($"credit of {Num(r.CreditPercent)}% for `{r.Objective}` has no monthly fee to apply to");
+            }
+        }
+
+        var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies);
+        var weeks = BreachesPerWeek(decisions, month, asOf);
+        var errors = decisions.Count(d => d.Status is DecisionStatus.Error or DecisionStatus.NoPolicy);
+        if (errors > 0)
+        {
+            warnings.Add($"{errors} case decision(s) are `error` or `no policy`: attainment cannot account for them");
+        }
+
+        return new ServiceLevelReport(
+            month.ToString(), asOf, customer, availability, performance, attainment, totals, weeks, errors, [.. warnings.Distinct()]);
+    }
+
+    /// <summary>
+    /// Availability of one subscription in a month, or null when its policy has no availability term for the
+    /// subscription's service, or the month has not begun at <paramref name="asOf"/>.
+    /// </summary>
+    public static AvailabilityResult? Availability(
+        SubscriptionRecord subscription, Policy policy, IEnumerable<OutageRecord> outages, ReportingMonth month, DateTimeOffset asOf)
+    {
+        if (policy.Availability is not { } term || !NamePatterns.Matches(term.Services, subscription.Service)
+            || month.WindowAsOf(asOf) is not { } window)
+        {
+            return null;
+        }
+
+        var counted = outages.Where(o => Names.Equals(o.Service, subscription.Service) && Names.Equals(o.Region, subscription.Region)
+                                         && !term.Exclude.Contains(o.Kind, Names))
+            .Select(o => new TimeInterval(o.Start, o.End));
+        var merged = Downtime.Union(counted, window.Start, window.End);
+        var down = Downtime.Total(merged);
+        var windowTicks = (window.End - window.Start).Ticks;
+        var percent = (windowTicks - down.Ticks) * 100m / windowTicks;
+        var met = percent >= term.ObjectivePercent;
+        var tier = ChooseTier(term.Credits.Select(t => new ChosenTier(t.BelowPercent, t.CreditPercent, t.Location)), percent, below: true);
+        var fee = FeeOf(subscription, policy);
+        var measuredText = $"{percent:0.###}% over {Minutes(window.End - window.Start)} minutes with {Minutes(down)} minutes down";
+        var credit = Assess($"availability at least {Num(term.ObjectivePercent)}%", percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
+        return new AvailabilityResult(
+            subscription.Customer, subscription.Service, subscription.Region, month.ToString(), percent, term.ObjectivePercent, met,
+            credit.CreditPercent, credit.CreditAmount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
+            window.Start, window.End, down, [.. merged], credit);
+    }
+
+    /// <summary>The performance objectives of <paramref name="policy"/> that apply to the subscription's service, judged over the month's window.</summary>
+    public static IEnumerable<PerformanceResult> Performance(
+        SubscriptionRecord subscription, Policy policy, IReadOnlyList<MeasurementRecord> measurements, ReportingMonth month, DateTimeOffset asOf)
+    {
+        if (month.WindowAsOf(asOf) is not { } window)
+        {
+            yield break;
+        }
+
+        foreach (var term in policy.Performance.Where(t => NamePatterns.Matches(t.Services, subscription.Service)))
+        {
+            var samples = measurements
+                .Where(m => m.At >= window.Start && m.At < window.End && Names.Equals(m.Metric, term.Metric)
+                            && Names.Equals(m.Service, subscription.Service) && Names.Equals(m.Region, subscription.Region)
+                            && double.IsFinite(m.Value) && Math.Abs(m.Value) < 7.9e27) // beyond decimal's range: no real latency or percentage
+                .Select(m => (decimal)m.Value)
+                .ToList();
+            var fee = FeeOf(subscription, policy);
+            var word = term.Direction == ObjectiveDirection.AtMost ? "at most" : "at least";
+            var objective = $"{term.Id}: {term.Statistic} of {term.Metric} {word} {Num(term.Threshold)}";
+            if (samples.Count == 0)
+            {
+                yield return new PerformanceResult(
+                    subscription.Customer, subscription.Service, subscription.Region, month.ToString(), term.Id, term.Metric, term.Statistic.ToString(),
+                    term.Direction, term.Threshold, null, 0, null, 0, 0, fee.Currency, policy.Id, policy.Version, null);
+                continue;
+            }
+
+            var value = SampleStatistics.Compute(term.Statistic, samples);
+            var met = term.Direction == ObjectiveDirection.AtMost ? value <= term.Threshold : value >= term.Threshold;
+            var below = term.Direction == ObjectiveDirection.AtLeast;
+            var tier = ChooseTier(term.Credits.Select(t => new ChosenTier(t.Threshold, t.CreditPercent, t.Location)), value, below);
+            var credit = Assess(objective, value, $"{value:0.###} over {samples.Count} samples", tier, below ? "below" : "above", term.CreditCapPercent, term.Location, fee);
+            yield return new PerformanceResult(
+                subscription.Customer, subscription.Service, subscription.Region, month.ToString(), term.Id, term.Metric, term.Statistic.ToString(),
+                term.Direction, term.Threshold, value, samples.Count, met, credit.CreditPercent, credit.CreditAmount, fee.Currency,
+                policy.Id, policy.Version, credit);
+        }
+    }
+
+    /// <summary>
+    /// Attainment per customer, policy version and attainment term: among decisions with status met or breached whose
+    /// <see cref="Decision.StoppedAt"/> lies in the month (and not after asOf), the share met. A decision counts for every
+    /// term of its policy version whose severities include the case's severity.
+    /// </summary>
+    public static ImmutableArray<AttainmentResult> Attainment(
+        IReadOnlyList<Decision> decisions,
+        IReadOnlyList<Policy> policies,
+        IReadOnlyList<CaseRecord> cases,
+        IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed,
+        ReportingMonth month,
+        DateTimeOffset asOf,
+        List<string> warnings)
+    {
+        var byVersion = policies.GroupBy(p => (p.Id, p.Version)).ToDictionary(g => g.Key, g => g.First());
+        var severityOfCase = cases.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Severity, StringComparer.Ordinal);
+        var groups = new Dictionary<(string Customer, string PolicyId, string Version, AttainmentTerm Term), (int Met, int Stopped)>();
+        var unplaced = 0;
+        foreach (var d in decisions)
+        {
+            if (d.Status is not (DecisionStatus.Met or DecisionStatus.Breached))
+            {
+                continue;
+            }
+
+            if (d.StoppedAt is not { } stopped)
+            {
+                // A met decision has always stopped; without the instant it cannot be put in a month.
+                if (d.Status == DecisionStatus.Met)
+                {
+                    unplaced++;
+                }
+
+                continue;
+            }
+
+            if (!month.Contains(stopped) || stopped > asOf || d.Customer is null || d.Policy is null || d.PolicyVersion is null
+                || !byVersion.TryGetValue((d.Policy, d.PolicyVersion), out var policy) || policy.Attainment.IsDefaultOrEmpty)
+            {
+                continue;
+            }
+
+            int? severity = d.Severity ?? (severityOfCase.TryGetValue(d.CaseId, out var s) ? s : null);
+            if (severity is null)
+            {
+                warnings.Add($"decision of case `{d.CaseId}` has no severity: left out of attainment");
+                continue;
+            }
+
+            foreach (var term in policy.Attainment.Where(t => t.Severities.IsDefaultOrEmpty || t.Severities.Contains(severity.Value)))
+            {
+                var key = (d.Customer, policy.Id, policy.Version, term);
+                groups.TryGetValue(key, out var counts);
+                groups[key] = (counts.Met + (d.Status == DecisionStatus.Met ? 1 : 0), counts.Stopped + 1);
+            }
+        }
+
+        if (unplaced > 0)
+        {
+            warnings.Add($"{unplaced} met decision(s) carry no stop instant: left out of attainment");
+        }
+
+        var results = ImmutableArray.CreateBuilder<AttainmentResult>();
+        foreach (var ((customer, policyId, version, term), (met, stopped)) in groups
+                     .OrderBy(g => g.Key.Customer, StringComparer.Ordinal).ThenBy(g => g.Key.PolicyId, StringComparer.Ordinal)
+                     .ThenBy(g => g.Key.Term.Severities.IsDefaultOrEmpty ? 0 : g.Key.Term.Severities.Min()))
+        {
+            var policy = byVersion[(policyId, version)];
+            var percent = met * 100m / stopped;
+            var isMet = percent >= term.AtLeastPercent;
+            var fee = FeeBase(customer, policy, governed);
+            var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
+            var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
+            var credit = Assess(
+                $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee);
+            results.Add(new AttainmentResult(
+                customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
+                credit.CreditPercent, credit.CreditAmount, fee.Currency, credit));
+        }
+
+        return results.ToImmutable();
+    }
+
+    /// <summary>
+    /// The fee base of a customer under a policy: the sum of the fees of the customer's subscriptions governed by
+    /// that policy id (each its own fee, else the policy's default), in the policy's currency (else the first
+    /// subscription's). With no such subscription: the policy's default fee.
+    /// </summary>
+    public static Fee FeeBase(string customer, Policy policy, IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed)
+    {
+        var fees = governed.Where(g => Names.Equals(g.Subscription.Customer, customer) && g.Policy.Id == policy.Id)
+            .Select(g => FeeOf(g.Subscription, g.Policy)).ToList();
+        var currency = policy.Availability?.Currency ?? fees.Select(f => f.Currency).FirstOrDefault(c => c.Length > 0) ?? string.Empty;
+        var inCurrency = fees.Where(f => f.Amount is not null && (f.Currency.Length == 0 || f.Currency == currency)).ToList();
+        if (inCurrency.Count > 0)
+        {
+            var source = inCurrency.All(f => f.Source == FeeSource.Policy) ? FeeSource.Policy : FeeSource.Subscription;
+            return new Fee(inCurrency.Sum(f => f.Amount!.Value), currency, source);
+        }
+
+        return policy.Availability?.MonthlyFee is { } fallback ? new Fee(fallback, currency, FeeSource.Policy) : new Fee(null, currency, FeeSource.None);
+    }
+
+    /// <summary>
+    /// Sums each customer's credits per policy and currency, and applies the policy's <c>customerCreditCap</c>
+    /// (percent of the customer's fee base under the policy, see <see cref="FeeBase"/>). The policy of a line is found
+    /// among the subscriptions' policies, then among <paramref name="policyVersions"/>.
+    /// </summary>
+    public static ImmutableArray<CustomerCreditTotal> CustomerTotals(
+        IEnumerable<AvailabilityResult> availability,
+        IEnumerable<PerformanceResult> performance,
+        IEnumerable<AttainmentResult> attainment,
+        IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed,
+        ReportingMonth month,
+        IEnumerable<Policy>? policyVersions = null)
+    {
+        var lines = availability.Select(a => (a.Customer, a.PolicyId, a.PolicyVersion, a.Currency, Kind: 0, Amount: a.CreditAmount))
+            .Concat(performance.Select(p => (p.Customer, p.PolicyId, p.PolicyVersion, p.Currency, Kind: 1, Amount: p.CreditAmount)))
+            .Concat(attainment.Select(a => (a.Customer, a.PolicyId, a.PolicyVersion, a.Currency, Kind: 2, Amount: a.CreditAmount)))
+            .ToList();
+        var policies = governed.Select(g => g.Policy).Concat(policyVersions ?? []).GroupBy(p => (p.Id, p.Version)).ToDictionary(g => g.Key, g => g.First());
+        var results = ImmutableArray.CreateBuilder<CustomerCreditTotal>();
+        foreach (var g in lines.GroupBy(l => (l.Customer, l.PolicyId, l.Currency))
+                     .OrderBy(g => g.Key.Customer, StringComparer.Ordinal).ThenBy(g => g.Key.PolicyId, StringComparer.Ordinal))
+        {
+            var byKind = new decimal[3];
+            foreach (var l in g)
+            {
+                byKind[l.Kind] += l.Amount;
+            }
+
+            var uncapped = byKind.Sum();
+            var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
+            steps.Add(new ExplanationStep("total", $"credits before the customer cap: {Money(uncapped, g.Key.Currency)}"));
+            var version = g.First().PolicyVersion;
+            policies.TryGetValue((g.Key.PolicyId, version), out var policy);
+            var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed);
+            decimal? capAmount = null;
+            var payable = uncapped;
+            if (policy?.CustomerCreditCapPercent is { } cap)
+            {
+                capAmount = ToCents((feeBase.Amount ?? 0m) * cap / 100m);
+                if (uncapped > capAmount)
+                {
+                    payable = capAmount.Value;
+                    steps.Add(new ExplanationStep("cap", $"capped at {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} monthly fees by `customerCreditCap` = {Money(payable, g.Key.Currency)}", policy.Location));
+                }
+                else
+                {
+                    steps.Add(new ExplanationStep("cap", $"under the cap of {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} = {Money(capAmount.Value, g.Key.Currency)}", policy.Location));
+                }
+            }
+
+            results.Add(new CustomerCreditTotal(
+                g.Key.Customer, g.Key.PolicyId, month.ToString(), g.Key.Currency, byKind[0], byKind[1], byKind[2], uncapped,
+                policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable()));
+        }
+
+        return results.ToImmutable();
+    }
+
+    /// <summary>
+    /// Breached decisions per week (weeks start Monday 00:00 UTC) for every week that overlaps the month. The breach
+    /// instant is <see cref="Decision.DueAt"/> (when elapsed reached the target), else <see cref="Decision.StoppedAt"/>;
+    /// it must lie in the month and not after asOf.
+    /// </summary>
+    public static ImmutableArray<WeeklyBreachCount> BreachesPerWeek(IEnumerable<Decision> decisions, ReportingMonth month, DateTimeOffset asOf)
+    {
+        var first = WeekStart(DateOnly.FromDateTime(month.Start.UtcDateTime));
+        var last = DateOnly.FromDateTime(month.End.UtcDateTime.AddTicks(-1));
+        var counts = new SortedDictionary<DateOnly, int>();
+        for (var w = first; w <= last; w = w.AddDays(7))
+        {
+            counts[w] = 0;
+        }
+
+        foreach (var d in decisions.Where(d => d.Status == DecisionStatus.Breached))
+        {
+            if ((d.DueAt ?? d.StoppedAt) is { } at && month.Contains(at) && at <= asOf)
+            {
+                counts[WeekStart(DateOnly.FromDateTime(at.UtcDateTime))]++;
+            }
+        }
+
+        return [.. counts.Select(c => new WeeklyBreachCount(c.Key, c.Value))];
+    }
+
+    private static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    private static string Minutes(TimeSpan span) => Num((decimal)span.Ticks / TimeSpan.TicksPerMinute);
+}

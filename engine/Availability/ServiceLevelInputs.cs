@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Engine.Availability;
+
+/// <summary>Everything a period's service level figures are computed from.</summary>
+/// <param name="Policies">Every policy version; attainment finds a decision's terms by its policy id and version.</param>
+/// <param name="ResolvePolicy">The scope resolver: the policy version governing a subscription on a date (the first day of the month); null when none covers it.</param>
+/// <param name="Decisions">Case decisions (met / breached / ...) with <see cref="Decision.StoppedAt"/> filled.</param>
+/// <param name="Cases">Optional cases, used only to find a decision's severity when <see cref="Decision.Severity"/> is null.</param>
+/// <param name="Subscriptions">Who buys which service where, at what fee.</param>
+/// <param name="Outages">Outages of services in regions.</param>
+/// <param name="Measurements">Metric samples of services in regions.</param>
+public sealed record ServiceLevelInputs(
+    IReadOnlyList<Policy> Policies,
+    Func<SubscriptionRecord, DateOnly, Policy?> ResolvePolicy,
+    IReadOnlyList<SubscriptionRecord> Subscriptions,
+    IReadOnlyList<OutageRecord> Outages,
+    IReadOnlyList<MeasurementRecord> Measurements,
+    IReadOnlyList<Decision> Decisions,
+    IReadOnlyList<CaseRecord> Cases);
+
+/// <summary>The service level figures of one month, optionally for one customer.</summary>
+/// <param name="Warnings">Things the figures could not account for (no policy, no fee, no samples, ...); shown in every report.</param>
+/// <param name="DecisionsWithErrors">Decisions of the month's cases with status <c>Error</c> or <c>NoPolicy</c>; never silent.</param>
+/// <param name="Period">The month, <c>YYYY-MM</c>.</param>
+/// <param name="AsOf">The evaluation time; the month in progress is measured up to it.</param>
+/// <param name="Customer">The customer.</param>
+/// <param name="Availability">Availability per subscription.</param>
+/// <param name="Performance">Performance objectives per subscription.</param>
+/// <param name="Attainment">Attainment per customer and severity group.</param>
+/// <param name="CreditTotals">Credits per customer and policy, after the customer cap.</param>
+/// <param name="BreachesPerWeek">Breached decisions per week of the month.</param>
+public sealed record ServiceLevelReport(
+    string Period,
+    DateTimeOffset AsOf,
+    string? Customer,
+    ImmutableArray<AvailabilityResult> Availability,
+    ImmutableArray<PerformanceResult> Performance,
+    ImmutableArray<AttainmentResult> Attainment,
+    ImmutableArray<CustomerCreditTotal> CreditTotals,
+    ImmutableArray<WeeklyBreachCount> BreachesPerWeek,
+    int DecisionsWithErrors,
+    ImmutableArray<string> Warnings);

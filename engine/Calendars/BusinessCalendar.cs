@@ -1,0 +1,404 @@
+using System.Collections.Immutable;
+using NodaTime;
+using NodaTime.TimeZones;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Engine.Calendars;
+
+/// <summary>
+/// The business hours of one <see cref="CalendarDefinition"/>: an IANA time zone, opening hours per weekday
+/// (several ranges a day) and holidays (whole local days), turned into open intervals of real time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every method takes and returns instants; the offset of an argument does not matter, only the instant it
+/// denotes. Results are returned with a zero (UTC) offset. Intervals are start-inclusive, end-exclusive.
+/// </para>
+/// <para>
+/// Local opening hours are converted with the zone's rules, day by day, so that business time is real time:
+/// on the day clocks spring forward a range <c>08:00-17:00</c> still holds 9 real hours, and a range
+/// <c>00:00-24:00</c> holds 23. A local opening or closing time that does not exist (it falls in a DST gap)
+/// is taken at the first instant after the gap; one that exists twice (it falls in a DST overlap) is taken at
+/// its first occurrence. So hours <c>02:00-03:00</c> on the spring-forward day in Europe/Berlin hold nothing,
+/// and on the fall-back day they hold the two real hours the wall clock shows 02:00-03:00.
+/// A range end of <c>00:00</c> means midnight at the end of the day (24:00).
+/// </para>
+/// <para>
+/// Cost: the open intervals of a local year are computed once, on first use, as UTC ticks with a running sum,
+/// and cached; <see cref="BusinessTimeBetween"/> and <see cref="AddBusinessTime"/> are then two binary searches
+/// per year touched and allocate nothing, however long the span. Thread-safe; keep one instance per calendar.
+/// Supported local years: 1900 to 2199.
+/// </para>
+/// </remarks>
+public sealed class BusinessCalendar
+{
+    /// <summary>The first local year the calendar covers.</summary>
+    public const int MinYear = 1900;
+
+    /// <summary>The last local year the calendar covers.</summary>
+    public const int MaxYear = 2199;
+
+    // Ambiguous local time: first occurrence; skipped local time: the first instant after the gap.
+    private static readonly ZoneLocalMappingResolver Resolver =
+        Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
+
+    private readonly DateTimeZone _zone;
+
+    // Per ISO weekday (index 0 = Sunday, as System.DayOfWeek): merged local ranges as ticks since midnight.
+    private readonly (long Start, long End)[][] _hours;
+    private readonly HashSet<LocalDate> _holidays;
+    private readonly ImmutableArray<DateOnly> _sortedHolidays;
+
+    // _yearStarts[y - MinYear] = UTC ticks of local midnight starting 1 January of y (one extra entry at the end).
+    private readonly long[] _yearStarts;
+    private readonly YearTable?[] _years = new YearTable?[MaxYear - MinYear + 1];
+
+    private BusinessCalendar(string id, DateTimeZone zone, (long Start, long End)[][] hours, ImmutableArray<DateOnly> holidays)
+    {
+        Id = id;
+        _zone = zone;
+        _hours = hours;
+        _sortedHolidays = holidays;
+        _holidays = [.. holidays.Select(LocalDate.FromDateOnly)];
+        _yearStarts = new long[MaxYear - MinYear + 2];
+        for (var year = MinYear; year <= MaxYear + 1; year++)
+        {
+            _yearStarts[year - MinYear] = ToTicks(new LocalDate(year, 1, 1).AtMidnight());
+        }
+    }
+
+    /// <summary>The calendar's id, as in its file.</summary>
+    public string Id { get; }
+
+    /// <summary>The IANA time zone id the opening hours are read in.</summary>
+    public string TimeZone => _zone.Id;
+
+    /// <summary>
+    /// Builds a calendar from its definition. Throws <see cref="ArgumentException"/> for an unknown time zone,
+    /// a range whose end is not after its start (other than an end of 00:00, read as 24:00), or a calendar that
+    /// is never open.
+    /// </summary>
+    public static BusinessCalendar Create(CalendarDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(definition.TimeZone)
+            ?? throw new ArgumentException($"calendar `{definition.Id}` names unknown time zone `{definition.TimeZone}`", nameof(definition));
+
+        var perDay = new List<(long Start, long End)>[7];
+        for (var i = 0; i < 7; i++)
+        {
+            perDay[i] = [];
+        }
+
+        foreach (var range in definition.Hours.IsDefault ? [] : definition.Hours)
+        {
+            var start = range.Start.Ticks;
+            var end = range.End == TimeOnly.MinValue ? TimeSpan.TicksPerDay : range.End.Ticks;
+            if (end <= start)
+            {
+                throw new ArgumentException(
+                    $"calendar `{definition.Id}` has range `{range.Start:HH\\:mm}-{range.End:HH\\:mm}` on {range.Day} whose end is not after its start",
+                    nameof(definition));
+            }
+
+            perDay[(int)range.Day].Add((start, end));
+        }
+
+        var hours = new (long Start, long End)[7][];
+        for (var i = 0; i < 7; i++)
+        {
+            hours[i] = Merge(perDay[i]);
+        }
+
+        if (hours.All(h => h.Length == 0))
+        {
+            throw new ArgumentException($"calendar `{definition.Id}` has no opening hours", nameof(definition));
+        }
+
+        var holidays = (definition.Holidays.IsDefault ? [] : definition.Holidays).Distinct().Order().ToImmutableArray();
+        return new BusinessCalendar(definition.Id, zone, hours, holidays);
+    }
+
+    /// <summary>Business time in [<paramref name="from"/>, <paramref name="to"/>); zero when <paramref name="to"/> is not after <paramref name="from"/>.</summary>
+    public TimeSpan BusinessTimeBetween(DateTimeOffset from, DateTimeOffset to) =>
+        new(BusinessTicksBetween(from.UtcTicks, to.UtcTicks));
+
+    /// <summary>
+    /// The earliest instant t &gt;= <paramref name="from"/> at which the business time in [from, t) equals
+    /// <paramref name="amount"/>. A zero amount returns <paramref name="from"/> itself, even outside hours; a positive
+    /// amount always ends inside or at the close of an open interval (a due time is never pushed to the next opening).
+    /// </summary>
+    public DateTimeOffset AddBusinessTime(DateTimeOffset from, TimeSpan amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount.Ticks, nameof(amount));
+        return new DateTimeOffset(AddBusinessTicks(from.UtcTicks, amount.Ticks), TimeSpan.Zero);
+    }
+
+    /// <summary>The open intervals of the calendar within [<paramref name="from"/>, <paramref name="to"/>), clipped to it, in order.</summary>
+    public IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> OpenIntervals(DateTimeOffset from, DateTimeOffset to)
+    {
+        long a = from.UtcTicks, b = to.UtcTicks;
+        if (b <= a)
+        {
+            yield break;
+        }
+
+        for (var year = YearOf(a); year <= YearOf(b); year++)
+        {
+            var table = Table(year);
+            for (var i = Math.Max(0, table.IndexAtOrBefore(a)); i < table.Starts.Length && table.Starts[i] < b; i++)
+            {
+                var start = Math.Max(a, table.Starts[i]);
+                var end = Math.Min(b, table.Ends[i]);
+                if (end > start)
+                {
+                    yield return (new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The holidays whose local day meets [<paramref name="from"/>, <paramref name="to"/>) and that would otherwise
+    /// have had opening hours (a holiday on a closed weekday skips nothing), in order.
+    /// </summary>
+    public IEnumerable<DateOnly> HolidaysBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from)
+        {
+            yield break;
+        }
+
+        var first = LocalDateOf(from.UtcTicks).ToDateOnly();
+        var last = LocalDateOf(to.UtcTicks - 1).ToDateOnly();
+        foreach (var holiday in _sortedHolidays)
+        {
+            if (holiday >= first && holiday <= last && _hours[(int)holiday.DayOfWeek].Length > 0)
+            {
+                yield return holiday;
+            }
+        }
+    }
+
+    /// <summary>Business ticks in [a, b) where both are UTC ticks.</summary>
+    internal long BusinessTicksBetween(long a, long b)
+    {
+        if (b <= a)
+        {
+            return 0;
+        }
+
+        int yearA = YearOf(a), yearB = YearOf(b);
+        var tableA = Table(yearA);
+        if (yearA == yearB)
+        {
+            return tableA.CumulativeAt(b) - tableA.CumulativeAt(a);
+        }
+
+        var total = tableA.Total - tableA.CumulativeAt(a);
+        for (var year = yearA + 1; year < yearB; year++)
+        {
+            total += Table(year).Total;
+        }
+
+        return total + Table(yearB).CumulativeAt(b);
+    }
+
+    /// <summary>The earliest UTC tick t &gt;= a with <see cref="BusinessTicksBetween"/>(a, t) == amount.</summary>
+    internal long AddBusinessTicks(long a, long amount)
+    {
+        if (amount <= 0)
+        {
+            return a;
+        }
+
+        var year = YearOf(a);
+        var table = Table(year);
+        var target = table.CumulativeAt(a) + amount;
+        while (target > table.Total)
+        {
+            target -= table.Total;
+            if (++year > MaxYear)
+            {
+                throw new ArgumentOutOfRangeException(nameof(amount), $"calendar `{Id}` covers local years {MinYear} to {MaxYear} only");
+            }
+
+            table = Table(year);
+        }
+
+        return table.InstantAtCumulative(target);
+    }
+
+    private int YearOf(long utcTicks)
+    {
+        var year = new DateTime(utcTicks, DateTimeKind.Utc).Year;
+        if (year >= MinYear && year <= MaxYear + 1 && utcTicks < _yearStarts[year - MinYear])
+        {
+            year--;
+        }
+        else if (year >= MinYear - 1 && year <= MaxYear && utcTicks >= _yearStarts[year - MinYear + 1])
+        {
+            year++;
+        }
+
+        if (year < MinYear || year > MaxYear)
+        {
+            throw new ArgumentOutOfRangeException(nameof(utcTicks), $"calendar `{Id}` covers local years {MinYear} to {MaxYear} only");
+        }
+
+        return year;
+    }
+
+    private YearTable Table(int year)
+    {
+        var slot = year - MinYear;
+        var table = Volatile.Read(ref _years[slot]);
+        if (table is null)
+        {
+            // Two threads may build the same year; both results are equal, one wins.
+            table = BuildYear(year);
+            table = Interlocked.CompareExchange(ref _years[slot], table, null) ?? table;
+        }
+
+        return table;
+    }
+
+    private YearTable BuildYear(int year)
+    {
+        var starts = new List<long>(300);
+        var ends = new List<long>(300);
+        var previousEnd = long.MinValue;
+        for (var date = new LocalDate(year, 1, 1); date.Year == year; date = date.PlusDays(1))
+        {
+            if (_holidays.Contains(date))
+            {
+                continue;
+            }
+
+            var midnight = date.AtMidnight();
+            foreach (var (localStart, localEnd) in _hours[(int)date.DayOfWeek % 7])
+            {
+                var start = ToTicks(midnight.PlusTicks(localStart));
+                var end = ToTicks(midnight.PlusTicks(localEnd));
+
+                // Resolution is monotonic, so only a zone's odd transitions can make a range touch the previous one.
+                start = Math.Max(start, previousEnd);
+                if (end <= start)
+                {
+                    continue;
+                }
+
+                if (start == previousEnd)
+                {
+                    ends[^1] = end;
+                }
+                else
+                {
+                    starts.Add(start);
+                    ends.Add(end);
+                }
+
+                previousEnd = end;
+            }
+        }
+
+        return new YearTable([.. starts], [.. ends]);
+    }
+
+    private long ToTicks(LocalDateTime local) =>
+        _zone.ResolveLocal(local, Resolver).ToInstant().ToDateTimeUtc().Ticks;
+
+    private LocalDate LocalDateOf(long utcTicks) =>
+        Instant.FromDateTimeUtc(new DateTime(utcTicks, DateTimeKind.Utc)).InZone(_zone).Date;
+
+    private static (long Start, long End)[] Merge(List<(long Start, long End)> ranges)
+    {
+        ranges.Sort();
+        var merged = new List<(long Start, long End)>();
+        foreach (var range in ranges)
+        {
+            if (merged.Count > 0 && range.Start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, range.End));
+            }
+            else
+            {
+                merged.Add(range);
+            }
+        }
+
+        return [.. merged];
+    }
+
+    /// <summary>The open intervals of one local year as UTC ticks, with the business ticks before each.</summary>
+    private sealed class YearTable
+    {
+        public YearTable(long[] starts, long[] ends)
+        {
+            Starts = starts;
+            Ends = ends;
+            Cumulative = new long[starts.Length + 1];
+            for (var i = 0; i < starts.Length; i++)
+            {
+                Cumulative[i + 1] = Cumulative[i] + (ends[i] - starts[i]);
+            }
+        }
+
+        public long[] Starts { get; }
+
+        public long[] Ends { get; }
+
+        /// <summary>Cumulative[i] = business ticks of the year before interval i; the last entry is the year's total.</summary>
+        public long[] Cumulative { get; }
+
+        public long Total => Cumulative[^1];
+
+        /// <summary>Index of the last interval starting at or before t; -1 when none.</summary>
+        public int IndexAtOrBefore(long t)
+        {
+            int lo = 0, hi = Starts.Length - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (Starts[mid] <= t)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return hi;
+        }
+
+        /// <summary>Business ticks of the year before instant t.</summary>
+        public long CumulativeAt(long t)
+        {
+            var i = IndexAtOrBefore(t);
+            return i < 0 ? 0 : Cumulative[i] + (Math.Min(t, Ends[i]) - Starts[i]);
+        }
+
+        /// <summary>The earliest instant at which the year's business ticks reach target (0 &lt; target &lt;= Total).</summary>
+        public long InstantAtCumulative(long target)
+        {
+            // First interval whose end-cumulative reaches the target.
+            int lo = 0, hi = Starts.Length - 1;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (Cumulative[mid + 1] >= target)
+                {
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid + 1;
+                }
+            }
+
+            return Starts[lo] + (target - Cumulative[lo]);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using SlaPolicy.Engine.Availability;
+using SlaPolicy.Host.Reports;
+using Spectre.Console;
+
+namespace SlaPolicy.Host.Cli;
+
+/// <summary>
+/// <c>slapolicy report --period YYYY-MM [--customer X] [--html FILE] [--policies DIR] [--cases FILE] [--outages FILE]
+/// [--subscriptions FILE] [--measurements FILE] [--as-of T]</c>: availability, performance objectives, attainment and
+/// credits of a month, as a terminal table and optionally a self-contained HTML page with charts.
+/// Exit codes: 0 done, 1 the data could not be loaded or written, 2 bad arguments.
+/// </summary>
+public sealed partial class ReportCommand : ICliCommand
+{
+    private readonly IReportDataSource _source;
+    private readonly IAnsiConsole? _console;
+    private readonly TimeProvider _time;
+
+    /// <summary>The command as registered: data from files, output to the process console, the system clock.</summary>
+    public ReportCommand()
+        : this(new FileReportDataSource(), null, TimeProvider.System)
+    {
+    }
+
+    /// <summary>The command over another data source, console and clock (used by tests and by the host's wiring).</summary>
+    public ReportCommand(IReportDataSource source, IAnsiConsole? console, TimeProvider time)
+    {
+        _source = source;
+        _console = console;
+        _time = time;
+    }
+
+    public Command Create()
+    {
+        var period = new Option<string>("--period") { Description = "the calendar month to report, YYYY-MM (UTC)", Required = true };
+        var customer = new Option<string?>("--customer") { Description = "report only this customer" };
+        var html = new Option<string?>("--html") { Description = "also write a self-contained HTML report with charts to this file" };
+        var policies = new Option<string?>("--policies") { Description = "policy directory (default: policies)" };
+        var cases = new Option<string?>("--cases") { Description = "cases, JSON Lines" };
+        var outages = new Option<string?>("--outages") { Description = "outages, JSON Lines" };
+        var subscriptions = new Option<string?>("--subscriptions") { Description = "subscriptions, JSON Lines" };
+        var measurements = new Option<string?>("--measurements") { Description = "measurements, JSON Lines" };
+        var asOf = new Option<string?>("--as-of") { Description = "evaluation time, ISO 8601 with an offset (default: now)" };
+        var command = new Command("report", "availability, performance, attainment and credits of a month; terminal table and HTML with charts");
+        foreach (var o in new Option[] { period, customer, html, policies, cases, outages, subscriptions, measurements, asOf })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(parse =>
+        {
+            var console = _console ?? AnsiConsole.Console;
+            if (!ReportingMonth.TryParse(parse.GetValue(period), out var month))
+            {
+                console.MarkupLine($"[red]error:[/] `--period` must be a month written YYYY-MM, not `{Markup.Escape(parse.GetValue(period) ?? string.Empty)}`");
+                return 2;
+            }
+
+            DateTimeOffset at;
+            if (parse.GetValue(asOf) is { } asOfText)
+            {
+                if (!TryParseInstant(asOfText, out at))
+                {
+                    console.MarkupLine($"[red]error:[/] `--as-of` must be an ISO 8601 time with an offset such as `2026-11-30T00:00:00Z`, not `{Markup.Escape(asOfText)}`");
+                    return 2;
+                }
+            }
+            else
+            {
+                at = _time.GetUtcNow();
+            }
+
+            var request = new ReportRequest(
+                parse.GetValue(policies), parse.GetValue(cases), parse.GetValue(outages), parse.GetValue(subscriptions), parse.GetValue(measurements), at);
+            ReportData data;
+            try
+            {
+                data = _source.Load(request);
+            }
+            catch (ReportDataException e)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return 1;
+            }
+
+            var report = ServiceLevelCalculator.Compute(data.Inputs, month, at, parse.GetValue(customer));
+            report = report with { Warnings = [.. data.Warnings, .. report.Warnings] };
+            TerminalReportRenderer.Render(report, console);
+            if (parse.GetValue(html) is { } file)
+            {
+                try
+                {
+                    var directory = Path.GetDirectoryName(Path.GetFullPath(file));
+                    if (directory is not null)
+                    {
+                        Directory.CreateDirectory(directory);
+                    }
+
+                    File.WriteAllText(file, HtmlReportRenderer.Render(report), new UTF8Encoding(false));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    console.MarkupLine($"[red]error:[/] cannot write `{Markup.Escape(file)}`: {Markup.Escape(e.Message)}");
+                    return 1;
+                }
+
+                console.MarkupLine($"HTML report written to [bold]{Markup.Escape(file)}[/]");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Parses an ISO 8601 instant that carries an offset (<c>Z</c> or <c>±hh:mm</c>); a time without one is rejected, never guessed.</summary>
+    internal static bool TryParseInstant(string text, out DateTimeOffset instant)
+    {
+        instant = default;
+        return OffsetSuffix().IsMatch(text)
+               && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
+    }
+
+    [GeneratedRegex(@"T.*(Z|[+-]\d{2}:?\d{2})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OffsetSuffix();
+}

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text;
+using SlaPolicy.Engine.Availability;
+using SlaPolicy.Engine.Decisions;
+using static SlaPolicy.Host.Reports.ReportFormat;
+using static SlaPolicy.Host.Reports.SvgCharts;
+
+namespace SlaPolicy.Host.Reports;
+
+/// <summary>
+/// Renders a <see cref="ServiceLevelReport"/> as one self-contained HTML page: inline CSS, inline SVG charts,
+/// no scripts and no external requests, laid out to print on A4.
+/// </summary>
+public static class HtmlReportRenderer
+{
+    private static readonly double[] AvailabilityFloors = [99.9, 99.5, 99, 98, 95, 90, 80, 50, 0];
+
+    /// <summary>The whole page as a string (UTF-8 when written to a file).</summary>
+    public static string Render(ServiceLevelReport report)
+    {
+        var who = report.Customer ?? "all customers";
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        sb.Append($"<title>Service level report {Esc(report.Period)} — {Esc(who)}</title><style>{Css}</style></head><body><main>");
+        sb.Append($"<header><h1>Service level report <span class=\"period\">{Esc(report.Period)}</span></h1>");
+        sb.Append($"<p class=\"meta\">{Esc(who)} · as of {Esc(Date(report.AsOf))} · calendar month in UTC</p></header>");
+        Summary(sb, report);
+        if (report.Warnings.Length > 0)
+        {
+            sb.Append("<section class=\"warnings\"><h2>Needs attention</h2><ul>");
+            foreach (var w in report.Warnings)
+            {
+                sb.Append($"<li>{Esc(w)}</li>");
+            }
+
+            sb.Append("</ul></section>");
+        }
+
+        sb.Append("<section><h2>Availability</h2>");
+        sb.Append(AvailabilityChart(report));
+        AvailabilityTable(sb, report);
+        sb.Append("</section>");
+        if (report.Performance.Length > 0)
+        {
+            sb.Append("<section><h2>Performance objectives</h2>");
+            PerformanceTable(sb, report);
+            sb.Append("</section>");
+        }
+
+        sb.Append("<section><h2>Attainment</h2>");
+        sb.Append(AttainmentChart(report));
+        AttainmentTable(sb, report);
+        sb.Append("</section><section><h2>Credits</h2>");
+        sb.Append(CreditsChart(report));
+        CreditsTable(sb, report);
+        sb.Append("</section><section><h2>Breaches</h2>");
+        sb.Append(BreachesChart(report));
+        sb.Append("</section>");
+        sb.Append("<footer>Availability = (window − downtime) / window × 100, downtime = union of counted outages; percentages shown rounded to 3 decimals, amounts to cents. See docs/AVAILABILITY.md.</footer>");
+        sb.Append("</main></body></html>\n");
+        return sb.ToString();
+    }
+
+    private static void Summary(StringBuilder sb, ServiceLevelReport report)
+    {
+        var missed = report.Availability.Count(a => !a.Met) + report.Performance.Count(p => p.Met == false) + report.Attainment.Count(a => !a.Met);
+        var objectives = report.Availability.Length + report.Performance.Length + report.Attainment.Length;
+        var payable = report.CreditTotals.GroupBy(t => t.Currency)
+            .Select(g => Money(g.Sum(t => t.Payable), g.Key)).DefaultIfEmpty(Money(0, string.Empty));
+        sb.Append("<div class=\"cards\">");
+        Card(sb, "Objectives met", $"{objectives - missed} of {objectives}", missed == 0 ? "good" : "bad");
+        Card(sb, "Credits payable", string.Join(" + ", payable), report.CreditTotals.Any(t => t.Payable > 0) ? "bad" : "good");
+        Card(sb, "Breached targets", report.BreachesPerWeek.Sum(w => w.Count).ToString(CultureInfo.InvariantCulture), report.BreachesPerWeek.Any(w => w.Count > 0) ? "bad" : "good");
+        sb.Append("</div>");
+    }
+
+    private static void Card(StringBuilder sb, string title, string value, string cls)
+        => sb.Append($"<div class=\"card {cls}\"><div class=\"card-title\">{Esc(title)}</div><div class=\"card-value\">{Esc(value)}</div></div>");
+
+    private static string AvailabilityChart(ServiceLevelReport report)
+    {
+        // One bar per service and region (and policy, when two policies judge the same service differently):
+        // availability depends on the outages and the policy's exclusions, not on the customer.
+        var groups = report.Availability.GroupBy(a => (a.Service, a.Region, a.PolicyId)).Select(g => g.First()).ToList();
+        var policiesPerService = groups.GroupBy(g => (g.Service, g.Region)).ToDictionary(g => g.Key, g => g.Count());
+        var low = groups.Select(a => (double)Math.Min(a.AvailabilityPercent, a.Objective)).DefaultIfEmpty(100).Min();
+        var floor = AvailabilityFloors.First(f => f < low || f == 0);
+        var bars = groups.Select(a => new Bar(
+            a.Service,
+            policiesPerService[(a.Service, a.Region)] > 1 ? $"{a.Region} · {a.PolicyId}" : a.Region,
+            (double)a.AvailabilityPercent,
+            Percent(a.AvailabilityPercent),
+            a.Met ? "met" : "missed",
+            (double)a.Objective,
+            $"{a.Service} in {a.Region} ({a.PolicyId}): {Percent(a.AvailabilityPercent)}, objective {Objective(a.Objective)}")).ToList();
+        return VerticalBars(
+            "availability-chart", "Availability per service against its objective", "availability (%)", bars, floor, 100, (100 - floor) / 5,
+            t => t.ToString("0.##", CultureInfo.InvariantCulture) + "%",
+            [new("met", "objective met"), new("missed", "objective missed"), new(string.Empty, "objective", Line: true)]);
+    }
+
+    private static string AttainmentChart(ServiceLevelReport report)
+    {
+        var bars = report.Attainment.Select(a => new Bar(
+            a.SeverityLabel, a.Customer, (double)a.AttainmentPercent, Percent(a.AttainmentPercent), a.Met ? "met" : "missed", (double)a.AtLeastPercent,
+            $"{a.Customer}, {a.SeverityLabel}: {a.MetCount} of {a.StoppedCount} within target, at least {Objective(a.AtLeastPercent)} required")).ToList();
+        return VerticalBars(
+            "attainment-chart", "Attainment per severity (share of targets met)", "targets met (%)", bars, 0, 100, 20,
+            t => t.ToString("0", CultureInfo.InvariantCulture) + "%",
+            [new("met", "at or above objective"), new("missed", "below objective"), new(string.Empty, "objective (at least)", Line: true)]);
+    }
+
+    private static string CreditsChart(ServiceLevelReport report)
+    {
+        var bars = report.CreditTotals.GroupBy(t => (t.Customer, t.Currency)).Select(g =>
+        {
+            var availability = g.Sum(t => t.AvailabilityCredits);
+            var performance = g.Sum(t => t.PerformanceCredits);
+            var attainment = g.Sum(t => t.AttainmentCredits);
+            var payable = g.Sum(t => t.Payable);
+            var uncapped = g.Sum(t => t.Uncapped);
+            var text = Money(payable, g.Key.Currency) + (payable < uncapped ? $" (capped from {Money(uncapped, g.Key.Currency)})" : string.Empty);
+            return new StackedBar(
+                g.Key.Customer,
+                [
+                    new((double)availability, "availability", $"availability credits {Money(availability, g.Key.Currency)}"),
+                    new((double)performance, "performance", $"performance credits {Money(performance, g.Key.Currency)}"),
+                    new((double)attainment, "attainment", $"attainment credits {Money(attainment, g.Key.Currency)}"),
+                ],
+                text);
+        }).ToList();
+        return HorizontalStacked(
+            "credits-chart", "Credits per customer", "credit amount (before the customer cap; payable amount printed)", bars,
+            [new("availability", "availability"), new("performance", "performance"), new("attainment", "attainment")]);
+    }
+
+    private static string BreachesChart(ServiceLevelReport report)
+    {
+        var max = report.BreachesPerWeek.Select(w => w.Count).DefaultIfEmpty(0).Max();
+        var step = Math.Max(1, (int)Math.Ceiling(max / 5.0));
+        var top = Math.Max(step * (int)Math.Ceiling(max / (double)step), step);
+        var bars = report.BreachesPerWeek.Select(w => new Bar(
+            w.WeekStart.ToString("MMM d", CultureInfo.InvariantCulture), "week of", w.Count, w.Count.ToString(CultureInfo.InvariantCulture),
+            w.Count > 0 ? "missed" : "neutral", null, $"week of {w.WeekStart:yyyy-MM-dd}: {w.Count} breached")).ToList();
+        return VerticalBars(
+            "breaches-chart", "Breaches per week (weeks start Monday, UTC)", "breached targets", bars, 0, top, step,
+            t => t.ToString("0", CultureInfo.InvariantCulture), [new("missed", "breached (case, target) pairs")]);
+    }
+
+    private static void AvailabilityTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        if (report.Availability.Length == 0)
+        {
+            sb.Append("<p class=\"empty\">No subscription has an availability objective in this period.</p>");
+            return;
+        }
+
+        sb.Append("<table><thead><tr><th>Customer</th><th>Service</th><th>Region</th><th class=\"num\">Availability</th><th class=\"num\">Objective</th><th class=\"num\">Downtime</th><th>Met</th><th class=\"num\">Credit</th><th>Why</th></tr></thead><tbody>");
+        foreach (var a in report.Availability)
+        {
+            sb.Append($"<tr><td>{Esc(a.Customer)}</td><td>{Esc(a.Service)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}</td>");
+            sb.Append($"<td class=\"num\">{Objective(a.Objective)}</td><td class=\"num\">{Esc(Minutes(a.Downtime))}</td>{MetCell(a.Met)}");
+            sb.Append($"<td class=\"num credit\">{Esc(Money(a.CreditAmount, a.Currency))}<br><span class=\"small\">{Objective(a.CreditPercent)}</span></td>");
+            sb.Append($"<td>{Steps(a.Credit.Explanation)}</td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
+    }
+
+    private static void PerformanceTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        sb.Append("<table><thead><tr><th>Customer</th><th>Service</th><th>Region</th><th>Objective</th><th class=\"num\">Measured</th><th class=\"num\">Samples</th><th>Met</th><th class=\"num\">Credit</th><th>Why</th></tr></thead><tbody>");
+        foreach (var p in report.Performance)
+        {
+            sb.Append($"<tr><td>{Esc(p.Customer)}</td><td>{Esc(p.Service)}</td><td>{Esc(p.Region)}</td><td>{Esc(p.Metric)} {Esc(PerformanceObjective(p))}</td>");
+            sb.Append($"<td class=\"num\">{(p.MeasuredValue is { } v ? Number(v) : "no data")}</td><td class=\"num\">{p.SampleCount}</td>");
+            sb.Append(p.Met is { } met ? MetCell(met) : "<td class=\"unknown\">no data</td>");
+            sb.Append($"<td class=\"num credit\">{Esc(Money(p.CreditAmount, p.Currency))}</td><td>{(p.Credit is null ? string.Empty : Steps(p.Credit.Explanation))}</td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
+    }
+
+    private static void AttainmentTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        if (report.Attainment.Length == 0)
+        {
+            sb.Append("<p class=\"empty\">No case stopped its clock in this period.</p>");
+            return;
+        }
+
+        sb.Append("<table><thead><tr><th>Customer</th><th>Policy</th><th>Severity</th><th class=\"num\">Met / stopped</th><th class=\"num\">Attainment</th><th class=\"num\">At least</th><th>Met</th><th class=\"num\">Credit</th><th>Why</th></tr></thead><tbody>");
+        foreach (var a in report.Attainment)
+        {
+            sb.Append($"<tr><td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>");
+            sb.Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>{MetCell(a.Met)}");
+            sb.Append($"<td class=\"num credit\">{Esc(Money(a.CreditAmount, a.Currency))}</td><td>{Steps(a.Credit.Explanation)}</td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
+    }
+
+    private static void CreditsTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        if (report.CreditTotals.Length == 0)
+        {
+            sb.Append("<p class=\"empty\">No credits in this period.</p>");
+            return;
+        }
+
+        sb.Append("<table><thead><tr><th>Customer</th><th>Policy</th><th class=\"num\">Availability</th><th class=\"num\">Performance</th><th class=\"num\">Attainment</th><th class=\"num\">Before cap</th><th class=\"num\">Payable</th><th>Why</th></tr></thead><tbody>");
+        foreach (var t in report.CreditTotals)
+        {
+            sb.Append($"<tr><td>{Esc(t.Customer)}</td><td>{Esc(t.PolicyId)}</td><td class=\"num\">{Esc(Money(t.AvailabilityCredits, t.Currency))}</td>");
+            sb.Append($"<td class=\"num\">{Esc(Money(t.PerformanceCredits, t.Currency))}</td><td class=\"num\">{Esc(Money(t.AttainmentCredits, t.Currency))}</td>");
+            sb.Append($"<td class=\"num\">{Esc(Money(t.Uncapped, t.Currency))}</td><td class=\"num credit payable\">{Esc(Money(t.Payable, t.Currency))}</td><td>{Steps(t.Explanation)}</td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
+    }
+
+    private static string MetCell(bool met) => met ? "<td class=\"met-cell\">✓ met</td>" : "<td class=\"missed-cell\">✗ missed</td>";
+
+    private static string Steps(IEnumerable<ExplanationStep> steps)
+        => "<ul class=\"why\">" + string.Concat(steps.Select(s =>
+            $"<li>{Esc(s.Text)}{(s.Location is { IsKnown: true } l ? $" <span class=\"loc\">{Esc(l.ToString())}</span>" : string.Empty)}</li>")) + "</ul>";
+
+    private const string Css = """
+        :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --met:#2f855a; --missed:#c53030; --neutral:#9aa5b1;
+                --availability:#2b6cb0; --performance:#6b46c1; --attainment:#dd6b20; }
+        * { box-sizing: border-box; }
+        body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color:var(--ink); background:#f5f7fa; }
+        main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 40px; background:#fff; }
+        h1 { font-size: 26px; margin: 0 0 4px; } h1 .period { color: var(--availability); }
+        h2 { font-size: 19px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+        .meta { color: var(--muted); margin: 0 0 16px; }
+        .cards { display:flex; gap:12px; flex-wrap:wrap; }
+        .card { flex:1 1 200px; border:1px solid var(--line); border-left:6px solid var(--neutral); border-radius:6px; padding:10px 14px; }
+        .card.good { border-left-color: var(--met); } .card.bad { border-left-color: var(--missed); }
+        .card-title { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+        .card-value { font-size: 22px; font-weight: 600; }
+        .warnings { background:#fffaf0; border:1px solid #f6ad55; border-radius:6px; padding:4px 16px; margin-top:16px; }
+        .warnings h2 { border:none; margin-top:8px; font-size:16px; }
+        svg.chart { display:block; width:100%; height:auto; max-width:760px; margin: 8px 0 12px; }
+        svg .chart-title { font-size: 15px; font-weight: 600; fill: var(--ink); }
+        svg .tick, svg .sublabel, svg .legend { font-size: 11px; fill: var(--muted); }
+        svg .label { font-size: 12px; fill: var(--ink); }
+        svg .axis-label { font-size: 12px; fill: var(--muted); }
+        svg .value { font-size: 11px; font-weight: 600; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+        svg .grid { stroke: var(--line); stroke-width: 1; } svg .axis { stroke: var(--ink); stroke-width: 1; }
+        svg .objective { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 6 4; }
+        svg .bar.met { fill: var(--met); } svg .bar.missed { fill: var(--missed); } svg .bar.neutral { fill: var(--neutral); }
+        svg .bar.availability { fill: var(--availability); } svg .bar.performance { fill: var(--performance); } svg .bar.attainment { fill: var(--attainment); }
+        table { width:100%; border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+        th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
+        th { background:#f0f4f8; font-weight:600; } td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+        .met-cell { color: var(--met); font-weight:600; } .missed-cell { color: var(--missed); font-weight:600; } .unknown { color:#b7791f; }
+        .credit { font-weight: 600; } .payable { color: var(--missed); } .small { color: var(--muted); font-weight: normal; font-size: 11px; }
+        ul.why { margin:0; padding-left: 16px; color: var(--muted); font-size: 12px; } .loc { font-family: ui-monospace, monospace; font-size: 11px; }
+        .empty { color: var(--muted); font-style: italic; }
+        footer { margin-top: 28px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
+        @media print { body { background:#fff; } main { max-width:none; padding:0; } section { break-inside: avoid; }
+                       .card, table, svg { break-inside: avoid; } th { background:#eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+                       svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+        @page { size: A4; margin: 14mm; }
+        """;
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using SlaPolicy.Engine.Availability;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Host.Reports;
+
+/// <summary>Number formats shared by the terminal and HTML reports. Rounding here is for display only.</summary>
+internal static class ReportFormat
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>A percent rounded to 3 decimals (midpoint away from zero), trailing zeros kept: <c>99.862%</c>.</summary>
+    public static string Percent(decimal value) => Math.Round(value, 3, MidpointRounding.AwayFromZero).ToString("0.000", Invariant) + "%";
+
+    /// <summary>A threshold as written: <c>99.9%</c>, <c>100%</c>.</summary>
+    public static string Objective(decimal value) => value.ToString("0.####", Invariant) + "%";
+
+    public static string Number(decimal value) => Math.Round(value, 3, MidpointRounding.AwayFromZero).ToString("0.###", Invariant);
+
+    public static string Money(decimal value, string currency)
+        => (currency.Length > 0 ? currency + " " : string.Empty) + value.ToString("#,##0.00", Invariant);
+
+    public static string PerformanceObjective(PerformanceResult p)
+        => $"{p.Statistic} {(p.Direction == ObjectiveDirection.AtMost ? "≤" : "≥")} {Number(p.Threshold)}";
+
+    public static string Minutes(TimeSpan span) => Number((decimal)span.Ticks / TimeSpan.TicksPerMinute) + " min";
+
+    public static string Date(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Invariant);
+}

@@ -1,0 +1,101 @@
+using SlaPolicy.Engine.Availability;
+using Spectre.Console;
+using static SlaPolicy.Host.Reports.ReportFormat;
+
+namespace SlaPolicy.Host.Reports;
+
+/// <summary>Renders a <see cref="ServiceLevelReport"/> as Spectre.Console tables.</summary>
+public static class TerminalReportRenderer
+{
+    /// <summary>Writes the report's tables to <paramref name="console"/>.</summary>
+    public static void Render(ServiceLevelReport report, IAnsiConsole console)
+    {
+        var who = report.Customer is null ? "all customers" : Markup.Escape(report.Customer);
+        console.Write(new Rule($"[bold]Service level report {report.Period}[/] — {who}, as of {Date(report.AsOf)}").LeftJustified());
+
+        var availability = new Table().Title("Availability").RoundedBorder()
+            .AddColumns("Customer", "Service", "Region", "Availability", "Objective", "Downtime", "Met", "Credit %", "Credit");
+        foreach (var c in new[] { 3, 4, 5, 7, 8 })
+        {
+            availability.Columns[c].RightAligned();
+        }
+
+        foreach (var a in report.Availability)
+        {
+            availability.AddRow(
+                Markup.Escape(a.Customer), Markup.Escape(a.Service), Markup.Escape(a.Region), Percent(a.AvailabilityPercent),
+                Objective(a.Objective), Minutes(a.Downtime), a.Met ? "[green]yes[/]" : "[red]no[/]", Objective(a.CreditPercent),
+                Markup.Escape(Money(a.CreditAmount, a.Currency)));
+        }
+
+        WriteOrNote(console, availability, report.Availability.Length, "no subscription has an availability objective in this period");
+
+        if (report.Performance.Length > 0)
+        {
+            var performance = new Table().Title("Performance objectives").RoundedBorder()
+                .AddColumns("Customer", "Service", "Region", "Objective", "Measured", "Samples", "Met", "Credit");
+            foreach (var p in report.Performance)
+            {
+                performance.AddRow(
+                    Markup.Escape(p.Customer), Markup.Escape(p.Service), Markup.Escape(p.Region),
+                    Markup.Escape($"{p.Metric} {PerformanceObjective(p)}"), p.MeasuredValue is { } v ? Number(v) : "[yellow]no data[/]",
+                    p.SampleCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    p.Met switch { true => "[green]yes[/]", false => "[red]no[/]", null => "[yellow]?[/]" },
+                    Markup.Escape(Money(p.CreditAmount, p.Currency)));
+            }
+
+            console.Write(performance);
+        }
+
+        var attainment = new Table().Title("Attainment (cases whose clock stopped in the month)").RoundedBorder()
+            .AddColumns("Customer", "Policy", "Severity", "Met / stopped", "Attainment", "At least", "Met", "Credit");
+        foreach (var a in report.Attainment)
+        {
+            attainment.AddRow(
+                Markup.Escape(a.Customer), Markup.Escape(a.PolicyId), Markup.Escape(a.SeverityLabel), $"{a.MetCount} / {a.StoppedCount}",
+                Percent(a.AttainmentPercent), Objective(a.AtLeastPercent), a.Met ? "[green]yes[/]" : "[red]no[/]",
+                Markup.Escape(Money(a.CreditAmount, a.Currency)));
+        }
+
+        WriteOrNote(console, attainment, report.Attainment.Length, "no case stopped its clock in this period");
+
+        var credits = new Table().Title("Credits per customer").RoundedBorder()
+            .AddColumns("Customer", "Policy", "Availability", "Performance", "Attainment", "Before cap", "Cap", "Payable");
+        foreach (var t in report.CreditTotals)
+        {
+            credits.AddRow(
+                Markup.Escape(t.Customer), Markup.Escape(t.PolicyId), Markup.Escape(Money(t.AvailabilityCredits, t.Currency)),
+                Markup.Escape(Money(t.PerformanceCredits, t.Currency)), Markup.Escape(Money(t.AttainmentCredits, t.Currency)),
+                Markup.Escape(Money(t.Uncapped, t.Currency)),
+                t.CapAmount is { } cap ? Markup.Escape(Money(cap, t.Currency)) + (t.CapApplied ? " [yellow](applied)[/]" : string.Empty) : "—",
+                "[bold]" + Markup.Escape(Money(t.Payable, t.Currency)) + "[/]");
+        }
+
+        WriteOrNote(console, credits, report.CreditTotals.Length, "no credits in this period");
+
+        var breaches = new Table().Title("Breaches per week (weeks start Monday, UTC)").RoundedBorder().AddColumns("Week of", "Breaches");
+        foreach (var w in report.BreachesPerWeek)
+        {
+            breaches.AddRow(w.WeekStart.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), w.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        console.Write(breaches);
+
+        foreach (var w in report.Warnings)
+        {
+            console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
+        }
+    }
+
+    private static void WriteOrNote(IAnsiConsole console, Table table, int rows, string note)
+    {
+        if (rows > 0)
+        {
+            console.Write(table);
+        }
+        else
+        {
+            console.MarkupLine($"[grey]{Markup.Escape(table.Title?.Text ?? string.Empty)}: {Markup.Escape(note)}[/]");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.Playwright;
+using SlaPolicy.Host.Reports;
+
+namespace SlaPolicy.Tests.Reports;
+
+/// <summary>
+/// Renders the HTML report in Debian's headless Chromium and checks what a reader sees. Set
+/// <c>SLAPOLICY_SCREENSHOT_DIR</c> to also save the page as <c>report.png</c> there (docs/images holds the committed one).
+/// </summary>
+public class HtmlReportBrowserTests
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    [Fact]
+    public async Task Render_SampleMonth_ShowsChartsAndCredits()
+    {
+        var dir = Directory.CreateTempSubdirectory("slapolicy-html-");
+        var file = Path.Combine(dir.FullName, "report.html");
+        await File.WriteAllTextAsync(file, HtmlReportRenderer.Render(SampleReportData.Report()));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        var requested = new List<string>();
+        page.Request += (_, r) => requested.Add(r.Url);
+        await page.GotoAsync(new Uri(file).AbsoluteUri);
+
+        (await page.Locator("h1").InnerTextAsync()).ShouldContain("Service level report 2026-11");
+        var text = await page.Locator("body").InnerTextAsync();
+        text.ShouldContain("EUR 120.00"); // acme email: 10% of EUR 1200
+        text.ShouldContain("USD 300.00"); // globex: USD 375.00 capped at 12% of USD 2500
+
+        foreach (var (id, title) in new[]
+                 {
+                     ("availability-chart", "Availability per service against its objective"),
+                     ("attainment-chart", "Attainment per severity (share of targets met)"),
+                     ("credits-chart", "Credits per customer"),
+                     ("breaches-chart", "Breaches per week (weeks start Monday, UTC)"),
+                 })
+        {
+            var chart = page.Locator($"svg#{id}");
+            (await chart.Locator("text.chart-title").TextContentAsync()).ShouldBe(title);
+            var box = await chart.BoundingBoxAsync();
+            box.ShouldNotBeNull();
+            box.Width.ShouldBeGreaterThan(300);
+            box.Height.ShouldBeGreaterThan(100);
+        }
+
+        // One bar per service (email, crm, network), each with a visible height and an objective line.
+        var bars = page.Locator("svg#availability-chart .bar-group rect.bar");
+        (await bars.CountAsync()).ShouldBe(3);
+        for (var i = 0; i < 3; i++)
+        {
+            (await bars.Nth(i).BoundingBoxAsync())!.Height.ShouldBeGreaterThan(0);
+        }
+
+        (await page.Locator("svg#availability-chart .bar-group text.label").AllTextContentsAsync()).ShouldBe(["email", "crm", "network"]);
+        (await page.Locator("svg#availability-chart .bar-group line.objective").CountAsync()).ShouldBe(3);
+        (await page.Locator("svg#availability-chart .bar-group text.value").AllTextContentsAsync()).ShouldContain("99.884%");
+
+        // November 2026 overlaps six Monday weeks; the credits chart has a row per customer.
+        (await page.Locator("svg#breaches-chart .bar-group").CountAsync()).ShouldBe(6);
+        (await page.Locator("svg#credits-chart .bar-group text.label").AllTextContentsAsync()).ShouldBe(["acme", "globex"]);
+
+        // Self-contained: the page itself is the only request.
+        requested.ShouldAllBe(u => u.StartsWith("file://", StringComparison.Ordinal));
+
+        var png = await page.ScreenshotAsync(new() { FullPage = true });
+        png.Length.ShouldBeGreaterThan(10_000);
+        if (Environment.GetEnvironmentVariable("SLAPOLICY_SCREENSHOT_DIR") is { Length: > 0 } target)
+        {
+            Directory.CreateDirectory(target);
+            await page.SetViewportSizeAsync(1100, 1400);
+            await File.WriteAllBytesAsync(Path.Combine(target, "report.png"), await page.ScreenshotAsync(new() { FullPage = false }));
+        }
+
+        dir.Delete(recursive: true);
+    }
+}

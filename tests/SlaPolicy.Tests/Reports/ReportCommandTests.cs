@@ -1,0 +1,79 @@
+using System.CommandLine;
+using SlaPolicy.Host.Cli;
+using SlaPolicy.Host.Reports;
+using Spectre.Console;
+
+namespace SlaPolicy.Tests.Reports;
+
+public class ReportCommandTests
+{
+    private static (int Exit, string Output) Run(IReportDataSource source, params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 200;
+        var root = new RootCommand { new ReportCommand(source, console, TimeProvider.System).Create() };
+        var exit = root.Parse(["report", .. args]).Invoke();
+        return (exit, writer.ToString());
+    }
+
+    [Fact]
+    public void Report_SampleMonth_PrintsTablesAndWritesHtml()
+    {
+        var html = Path.Combine(Path.GetTempPath(), $"slapolicy-report-{Guid.NewGuid():N}", "report.html");
+        var source = new InMemoryReportDataSource(SampleReportData.Inputs(), "2 records rejected from outages.jsonl");
+
+        var (exit, output) = Run(source, "--period", "2026-11", "--as-of", "2026-12-01T02:00:00Z", "--html", html, "--outages", "o.jsonl");
+
+        exit.ShouldBe(0);
+        output.ShouldContain("Service level report 2026-11");
+        output.ShouldContain("99.884%");
+        output.ShouldContain("EUR 120.00");
+        output.ShouldContain("USD 300.00");
+        output.ShouldContain("2 records rejected from outages.jsonl");
+        source.LastRequest!.OutagesFile.ShouldBe("o.jsonl");
+        source.LastRequest.AsOf.ShouldBe(SampleReportData.AsOf);
+        File.ReadAllText(html).ShouldContain("<svg id=\"availability-chart\"");
+    }
+
+    [Fact]
+    public void Report_OneCustomer_ShowsOnlyThatCustomer()
+    {
+        var (exit, output) = Run(new InMemoryReportDataSource(SampleReportData.Inputs()), "--period", "2026-11", "--as-of", "2026-12-01T02:00:00Z", "--customer", "globex");
+
+        exit.ShouldBe(0);
+        output.ShouldContain("globex");
+        output.ShouldNotContain("acme");
+    }
+
+    [Theory]
+    [InlineData("--period", "2026-13")]
+    [InlineData("--period", "2026-11", "--as-of", "2026-12-01T02:00:00")]
+    public void Report_BadArguments_ExitTwo(params string[] args)
+    {
+        var (exit, output) = Run(new InMemoryReportDataSource(SampleReportData.Inputs()), args);
+
+        exit.ShouldBe(2);
+        output.ShouldContain("error:");
+    }
+
+    [Fact]
+    public void Report_DataCannotBeLoaded_ExitOneWithReason()
+    {
+        var (exit, output) = Run(new FileReportDataSource(), "--period", "2026-11", "--as-of", "2026-12-01T00:00:00Z");
+
+        exit.ShouldBe(1);
+        output.ShouldContain("not connected");
+    }
+
+    [Fact]
+    public void CreateRoot_RegistersReport()
+    {
+        CliApp.CreateRoot().Subcommands.Select(c => c.Name).ShouldContain("report");
+    }
+}
