@@ -139,6 +139,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
             explanation)
         {
             StoppedAt = clock.StoppedAt?.ToOffset(offset),
+            Severity = ticket.Severity,
         };
     }
 
@@ -149,7 +150,10 @@ public sealed class CaseEvaluator : ICaseEvaluator
             : ImmutableArray<ExplanationStep>.Empty;
         return new Decision(
             ticket.Id, null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, asOf, null, 0, null,
-            ticket.Customer, ticket.Service, explanation);
+            ticket.Customer, ticket.Service, explanation)
+        {
+            Severity = ticket.Severity,
+        };
     }
 
     private static DecisionStatus ToDecisionStatus(ClockStatus status) => status switch
