@@ -68,7 +68,7 @@ internal static class CalendarReader
         }
 
         holidays.Sort();
-        return ok ? new CalendarDefinition(id!, zone!, hours, holidays.ToImmutable(), reader.Location) : null;
+        return ok ? new CalendarDefinition(id!, zone!, hours, holidays.ToImmutable(), reader.LocationOf("id")) : null;
     }
 
     private static ImmutableArray<BusinessHoursRange> ReadHours(ObjectReader reader, ref bool ok)
