@@ -37,7 +37,8 @@ internal sealed class ObjectReader
         {
             if (token is not null)
             {
-                bag.Add(DiagnosticCatalog.WrongType, source.Start(token), $"`{path}` must be an object");
+                var what = path.Length == 0 ? "the file must hold a JSON object" : $"`{path}` must be an object";
+                bag.Add(DiagnosticCatalog.WrongType, source.Start(token), what);
             }
 
             return null;
@@ -166,13 +167,13 @@ internal sealed class ObjectReader
             return null;
         }
 
-        if (token.Type != JTokenType.Integer)
+        if (token.Type != JTokenType.Integer || token is not JValue { Value: long value } || value is < int.MinValue or > int.MaxValue)
         {
             Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be a whole number");
             return null;
         }
 
-        return (int)token;
+        return (int)value;
     }
 
     /// <summary>An array of strings; null when absent or wrong (reported).</summary>
@@ -226,19 +227,19 @@ internal sealed class ObjectReader
         var ok = true;
         foreach (var item in array)
         {
-            if (item.Type != JTokenType.Integer)
+            if (item is not JValue { Value: long severity } || severity > int.MaxValue)
             {
                 Bag.Add(DiagnosticCatalog.WrongType, Source.Start(item), $"`{Path(name)}` must hold whole numbers");
                 ok = false;
             }
-            else if ((long)item < 1)
+            else if (severity < 1)
             {
                 Bag.Add(DiagnosticCatalog.BadValue, Source.Start(item), $"severity `{item}` must be 1 or more");
                 ok = false;
             }
             else
             {
-                builder.Add((int)item);
+                builder.Add((int)severity);
             }
         }
 
