@@ -148,12 +148,29 @@ public sealed record Policy(
     /// </summary>
     public decimal? CustomerCreditCapPercent { get; init; }
 
+    /// <summary>
+    /// True when no <c>appliesTo</c> is written in the policy or any parent: such a policy is a baseline to
+    /// extend and never governs a case by itself.
+    /// </summary>
+    public bool IsAbstract { get; init; }
+
     /// <summary>True when this version is in effect on <paramref name="date"/>.</summary>
     public bool IsEffectiveOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date < EffectiveTo.Value);
 }
 
-/// <summary>Days of the week and hour ranges of a business calendar, as written (validated by the reader).</summary>
-public sealed record BusinessHoursRange(DayOfWeek Day, TimeOnly Start, TimeOnly End);
+/// <summary>
+/// Days of the week and hour ranges of a business calendar, as written (validated by the reader).
+/// Start is inclusive, End exclusive. An <see cref="End"/> of 00:00 means midnight at the end of the day
+/// (written <c>24:00</c>); use <see cref="EndOfDayOffset"/> to avoid the special case.
+/// </summary>
+public sealed record BusinessHoursRange(DayOfWeek Day, TimeOnly Start, TimeOnly End)
+{
+    /// <summary>Time since the day's midnight at which the range opens.</summary>
+    public TimeSpan StartOffset => Start.ToTimeSpan();
+
+    /// <summary>Time since the day's midnight at which the range closes: 24h when written <c>24:00</c>.</summary>
+    public TimeSpan EndOfDayOffset => End == TimeOnly.MinValue ? TimeSpan.FromDays(1) : End.ToTimeSpan();
+}
 
 /// <summary>A business calendar: IANA zone, opening hours per weekday (several ranges a day), holidays.</summary>
 public sealed record CalendarDefinition(

@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using NodaTime;
+using SlaPolicy.Engine.Diagnostics;
+
+namespace SlaPolicy.Engine.Policies.Reading;
+
+/// <summary>Reads one calendar file (<c>calendars/*.json</c>) into a <see cref="CalendarDefinition"/>.</summary>
+internal static class CalendarReader
+{
+    internal static readonly string[] Properties = ["$schema", "id", "description", "timeZone", "hours", "holidays"];
+
+    public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag)
+    {
+        JToken root;
+        try
+        {
+            root = source.Parse();
+        }
+        catch (JsonReaderException e)
+        {
+            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), e.Message.Split(" Path '")[0].TrimEnd('.'));
+            return null;
+        }
+
+        var reader = ObjectReader.Open(root, source, bag, string.Empty, Properties);
+        if (reader is null)
+        {
+            return null;
+        }
+
+        var id = reader.String("id", required: true);
+        reader.String("description");
+        var zone = reader.String("timeZone", required: true);
+        var ok = id is not null && zone is not null;
+        if (zone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null)
+        {
+            var suggestion = ObjectReader.Suggest(zone, DateTimeZoneProviders.Tzdb.Ids);
+            bag.Add(DiagnosticCatalog.UnknownTimeZone, reader.LocationOf("timeZone"), $"`{zone}` is not an IANA time zone", suggestion is null ? null : $"did you mean `{suggestion}`?");
+            ok = false;
+        }
+
+        var hours = ReadHours(reader, ref ok);
+        var holidays = ImmutableArray.CreateBuilder<DateOnly>();
+        if (reader.Array("holidays") is { } list)
+        {
+            foreach (var item in list)
+            {
+                if (item.Type != JTokenType.String)
+                {
+                    bag.Add(DiagnosticCatalog.WrongType, source.Start(item), "`holidays` must hold dates written as strings");
+                    ok = false;
+                }
+                else if (ValueParsers.ParseDate((string)item!) is { } date)
+                {
+                    if (!holidays.Contains(date))
+                    {
+                        holidays.Add(date);
+                    }
+                }
+                else
+                {
+                    bag.Add(DiagnosticCatalog.BadDate, source.Start(item), $"`{item}` is not a date of the form `YYYY-MM-DD`");
+                    ok = false;
+                }
+            }
+        }
+
+        holidays.Sort();
+        return ok ? new CalendarDefinition(id!, zone!, hours, holidays.ToImmutable(), reader.LocationOf("id")) : null;
+    }
+
+    private static ImmutableArray<BusinessHoursRange> ReadHours(ObjectReader reader, ref bool ok)
+    {
+        var token = reader.Get("hours");
+        if (token is null)
+        {
+            reader.Missing("hours");
+            ok = false;
+            return [];
+        }
+
+        if (token is not JObject hours)
+        {
+            reader.Bag.Add(DiagnosticCatalog.WrongType, reader.Source.Start(token), "`hours` must be an object such as `{ \"mon-fri\": \"09:00-17:00\" }`");
+            ok = false;
+            return [];
+        }
+
+        var result = new List<(BusinessHoursRange Range, JToken Token)>();
+        foreach (var property in hours.Properties())
+        {
+            var days = ValueParsers.ParseDays(property.Name, out var dayError);
+            if (days is null)
+            {
+                reader.Bag.Add(DiagnosticCatalog.InvalidHours, reader.Source.Start(property), $"`{property.Name}`: {dayError}");
+                ok = false;
+                continue;
+            }
+
+            if (property.Value.Type != JTokenType.String)
+            {
+                reader.Bag.Add(DiagnosticCatalog.WrongType, reader.Source.Start(property.Value), $"hours of `{property.Name}` must be a string such as `09:00-17:00`");
+                ok = false;
+                continue;
+            }
+
+            var ranges = ValueParsers.ParseRanges((string)property.Value!, out var rangeError);
+            if (ranges is null)
+            {
+                reader.Bag.Add(DiagnosticCatalog.InvalidHours, reader.Source.Start(property.Value), rangeError);
+                ok = false;
+                continue;
+            }
+
+            var candidates = days.SelectMany(day => ranges.Select(r => new BusinessHoursRange(day, r.Start, r.End))).ToList();
+            var clash = candidates
+                .SelectMany(c => result.Where(r => r.Range.Day == c.Day && r.Range.StartOffset < c.EndOfDayOffset && c.StartOffset < r.Range.EndOfDayOffset)
+                    .Select(r => (Day: c.Day, Other: ((JProperty)r.Token).Name)))
+                .FirstOrDefault();
+            if (clash.Other is not null)
+            {
+                reader.Bag.Add(DiagnosticCatalog.InvalidHours, reader.Source.Start(property), $"`{property.Name}` gives {clash.Day} hours that overlap those of `{clash.Other}`");
+                ok = false;
+                continue;
+            }
+
+            result.AddRange(candidates.Select(c => (c, (JToken)property)));
+        }
+
+        return [.. result.Select(r => r.Range).OrderBy(r => ((int)r.Day + 6) % 7).ThenBy(r => r.Start)];
+    }
+}

@@ -1,0 +1,342 @@
+using System.Collections.Immutable;
+using Newtonsoft.Json.Linq;
+using SlaPolicy.Engine.Diagnostics;
+
+namespace SlaPolicy.Engine.Policies.Reading;
+
+/// <summary>
+/// Reads the properties of one JSON object against the names it may have. Every problem is added to the
+/// bag and the value is returned as null, so reading goes on and one run reports every error of a file.
+/// </summary>
+internal sealed class ObjectReader
+{
+    private readonly JObject _object;
+    private readonly string _path;
+
+    private ObjectReader(JObject obj, JsonSource source, DiagnosticBag bag, string path)
+    {
+        _object = obj;
+        Source = source;
+        Bag = bag;
+        _path = path;
+    }
+
+    public JsonSource Source { get; }
+
+    public DiagnosticBag Bag { get; }
+
+    public SourceLocation Location => Source.Start(_object);
+
+    /// <summary>
+    /// Wraps <paramref name="token"/> when it is an object (reporting SLA1003 otherwise) and reports every
+    /// property not in <paramref name="allowed"/> with the closest allowed name.
+    /// </summary>
+    public static ObjectReader? Open(JToken? token, JsonSource source, DiagnosticBag bag, string path, IReadOnlyList<string> allowed)
+    {
+        if (token is not JObject obj)
+        {
+            if (token is not null)
+            {
+                var what = path.Length == 0 ? "the file must hold a JSON object" : $"`{path}` must be an object";
+                bag.Add(DiagnosticCatalog.WrongType, source.Start(token), what);
+            }
+
+            return null;
+        }
+
+        foreach (var property in obj.Properties())
+        {
+            if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+            {
+                var suggestion = Suggest(property.Name, allowed);
+                var where = path.Length == 0 ? string.Empty : $" in `{path}`";
+                bag.Add(
+                    DiagnosticCatalog.UnknownProperty,
+                    source.Start(property),
+                    $"unknown property `{property.Name}`{where}",
+                    suggestion is null ? null : $"did you mean `{suggestion}`?");
+            }
+        }
+
+        return new ObjectReader(obj, source, bag, path);
+    }
+
+    /// <summary>The closest name by edit distance, if it is close enough to be a likely typo.</summary>
+    public static string? Suggest(string name, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            if (candidate.StartsWith('$'))
+            {
+                continue;
+            }
+
+            var distance = EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                best = candidate;
+            }
+        }
+
+        // A third of the name's length (at least 2 edits) catches transpositions and case slips, not guesses.
+        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+    }
+
+    public JToken? Get(string name) => _object.Property(name, StringComparison.Ordinal)?.Value;
+
+    public bool Has(string name) => Get(name) is not null;
+
+    public string Path(string name) => _path.Length == 0 ? name : $"{_path}.{name}";
+
+    public SourceLocation LocationOf(string name) => Get(name) is { } token ? Source.Start(token) : Location;
+
+    public void Missing(string name) =>
+        Bag.Add(DiagnosticCatalog.MissingProperty, Location, $"missing required property `{Path(name)}`");
+
+    public string? String(string name, bool required = false)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            if (required)
+            {
+                Missing(name);
+            }
+
+            return null;
+        }
+
+        if (token.Type != JTokenType.String)
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be a string");
+            return null;
+        }
+
+        var value = (string)token!;
+        if (required && value.Length == 0)
+        {
+            Bag.Add(DiagnosticCatalog.BadValue, Source.Start(token), $"`{Path(name)}` must not be empty");
+            return null;
+        }
+
+        return value;
+    }
+
+    public bool? Bool(string name)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token.Type != JTokenType.Boolean)
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be `true` or `false`");
+            return null;
+        }
+
+        return (bool)token;
+    }
+
+    public decimal? Number(string name)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token.Type is not (JTokenType.Integer or JTokenType.Float))
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be a number");
+            return null;
+        }
+
+        return (decimal)token;
+    }
+
+    public int? Integer(string name)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token.Type != JTokenType.Integer || token is not JValue { Value: long value } || value is < int.MinValue or > int.MaxValue)
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be a whole number");
+            return null;
+        }
+
+        return (int)value;
+    }
+
+    /// <summary>An array of strings; null when absent or wrong (reported).</summary>
+    public ImmutableArray<string>? Strings(string name)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token is not JArray array)
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be an array of strings");
+            return null;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<string>();
+        var ok = true;
+        foreach (var item in array)
+        {
+            if (item.Type != JTokenType.String || ((string)item!).Length == 0)
+            {
+                Bag.Add(DiagnosticCatalog.WrongType, Source.Start(item), $"`{Path(name)}` must hold non-empty strings");
+                ok = false;
+                continue;
+            }
+
+            builder.Add((string)item!);
+        }
+
+        return ok ? builder.ToImmutable() : null;
+    }
+
+    /// <summary>An array of whole numbers of at least 1 (severities).</summary>
+    public ImmutableArray<int>? Severities(string name)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token is not JArray array)
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be an array of severities, e.g. `[1, 2]`");
+            return null;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<int>();
+        var ok = true;
+        foreach (var item in array)
+        {
+            if (item is not JValue { Value: long severity } || severity > int.MaxValue)
+            {
+                Bag.Add(DiagnosticCatalog.WrongType, Source.Start(item), $"`{Path(name)}` must hold whole numbers");
+                ok = false;
+            }
+            else if (severity < 1)
+            {
+                Bag.Add(DiagnosticCatalog.BadValue, Source.Start(item), $"severity `{item}` must be 1 or more");
+                ok = false;
+            }
+            else
+            {
+                builder.Add((int)severity);
+            }
+        }
+
+        return ok ? builder.ToImmutable() : null;
+    }
+
+    /// <summary>An array property; reports a wrong type.</summary>
+    public JArray? Array(string name)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token is not JArray array)
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be an array");
+            return null;
+        }
+
+        return array;
+    }
+
+    public TimeSpan? Duration(string name, bool required = false)
+    {
+        var text = String(name, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var value = ValueParsers.ParseDuration(text, out var error);
+        if (value is null)
+        {
+            Bag.Add(DiagnosticCatalog.BadDuration, LocationOf(name), $"`{text}` is not a duration: {error}");
+        }
+
+        return value;
+    }
+
+    public decimal? Percentage(string name, bool required = false, bool allowOver100 = false)
+    {
+        var text = String(name, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var value = ValueParsers.ParsePercentage(text, allowOver100, out var error);
+        if (value is null)
+        {
+            Bag.Add(DiagnosticCatalog.BadPercentage, LocationOf(name), $"`{text}` is not a percentage: {error}");
+        }
+
+        return value;
+    }
+
+    public DateOnly? Date(string name, bool required = false)
+    {
+        var text = String(name, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var value = ValueParsers.ParseDate(text);
+        if (value is null)
+        {
+            Bag.Add(DiagnosticCatalog.BadDate, LocationOf(name), $"`{text}` is not a date of the form `YYYY-MM-DD`");
+        }
+
+        return value;
+    }
+
+    /// <summary>The Levenshtein distance between two strings.</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

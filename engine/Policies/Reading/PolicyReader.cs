@@ -1,0 +1,491 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using SlaPolicy.Engine.Diagnostics;
+
+namespace SlaPolicy.Engine.Policies.Reading;
+
+/// <summary>Reads one agreement file into a <see cref="PolicyDocument"/>, reporting every problem it finds.</summary>
+internal static class PolicyReader
+{
+    internal static readonly string[] RootProperties =
+        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "rules"];
+
+    internal static readonly string[] EffectiveProperties = ["from", "to"];
+    internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
+    internal static readonly string[] TargetProperties = ["id", "description", "metric", "severity", "within", "clock"];
+    internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
+    internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
+    internal static readonly string[] AvailabilityProperties = ["services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency"];
+    internal static readonly string[] CreditProperties = ["below", "credit"];
+    internal static readonly string[] RuleProperties =
+        ["RuleName", "Expression", "RuleExpressionType", "SuccessEvent", "ErrorMessage", "Enabled", "Operator", "Rules", "LocalParams", "Actions"];
+
+    internal static readonly string[] LocalParamProperties = ["Name", "Expression"];
+    internal static readonly string[] ActionsProperties = ["OnSuccess", "OnFailure"];
+    internal static readonly string[] ActionProperties = ["Name", "Context"];
+    internal static readonly string[] Operators = ["And", "AndAlso", "Or", "OrElse"];
+
+    public static PolicyDocument? Read(JsonSource source, DiagnosticBag bag)
+    {
+        JToken root;
+        try
+        {
+            root = source.Parse();
+        }
+        catch (JsonReaderException e)
+        {
+            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), Describe(e));
+            return null;
+        }
+
+        var reader = ObjectReader.Open(root, source, bag, string.Empty, RootProperties);
+        if (reader is null)
+        {
+            return null;
+        }
+
+        var document = new PolicyDocument { File = source.File };
+        document.Id = reader.String("id", required: true);
+        document.IdLocation = reader.LocationOf("id");
+        document.Version = reader.String("version", required: true);
+        document.VersionLocation = reader.LocationOf("version");
+        reader.String("description");
+        ReadEffective(reader, document);
+        document.Extends = reader.String("extends");
+        document.ExtendsLocation = reader.LocationOf("extends");
+        if (reader.Get("appliesTo") is { } appliesTo)
+        {
+            document.AppliesTo = ReadScope(ObjectReader.Open(appliesTo, source, bag, "appliesTo", ScopeProperties));
+            document.AppliesToLocation = source.Start(appliesTo);
+        }
+
+        document.Calendar = reader.String("calendar");
+        document.CalendarLocation = reader.LocationOf("calendar");
+        document.PauseOn = reader.Strings("pauseOn");
+
+        var definedBy = document.Id ?? string.Empty;
+        ReadTargets(reader, document, definedBy);
+        ReadEscalations(reader, document, definedBy);
+        ReadAttainment(reader, document, definedBy);
+        if (reader.Get("availability") is { } availability)
+        {
+            document.Availability = ReadAvailability(ObjectReader.Open(availability, source, bag, "availability", AvailabilityProperties), definedBy);
+        }
+
+        if (reader.Array("rules") is { } rules)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in rules)
+            {
+                if (ReadRule(item, source, bag, "rules[]", definedBy) is { } rule)
+                {
+                    if (!names.Add(rule.RuleName))
+                    {
+                        bag.Add(DiagnosticCatalog.DuplicateRuleName, rule.Location, $"rule `{rule.RuleName}` is defined twice in this policy");
+                        continue;
+                    }
+
+                    document.Rules.Add(rule);
+                }
+            }
+        }
+
+        return document;
+    }
+
+    private static string Describe(JsonReaderException e)
+    {
+        // Newtonsoft appends "Path '…', line n, position m." which the location already says.
+        var message = e.Message;
+        var cut = message.IndexOf(" Path '", StringComparison.Ordinal);
+        if (cut < 0)
+        {
+            cut = message.IndexOf(", line ", StringComparison.Ordinal);
+        }
+
+        message = (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+        return message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : "malformed JSON";
+    }
+
+    private static void ReadEffective(ObjectReader reader, PolicyDocument document)
+    {
+        var token = reader.Get("effective");
+        if (token is null)
+        {
+            reader.Missing("effective.from");
+            return;
+        }
+
+        var effective = ObjectReader.Open(token, reader.Source, reader.Bag, "effective", EffectiveProperties);
+        if (effective is null)
+        {
+            return;
+        }
+
+        document.From = effective.Date("from", required: true);
+        document.FromLocation = effective.LocationOf("from");
+        document.To = effective.Date("to");
+        if (document.From is { } from && document.To is { } to && to <= from)
+        {
+            reader.Bag.Add(DiagnosticCatalog.BadDate, effective.LocationOf("to"), $"`effective.to` {to:yyyy-MM-dd} must be after `effective.from` {from:yyyy-MM-dd}");
+            document.To = null;
+        }
+    }
+
+    private static PolicyScope? ReadScope(ObjectReader? scope)
+    {
+        if (scope is null)
+        {
+            return null;
+        }
+
+        return new PolicyScope(
+            scope.Strings("customers") ?? [],
+            scope.Strings("tiers") ?? [],
+            scope.Strings("regions") ?? [],
+            scope.Strings("services") ?? []);
+    }
+
+    private static void ReadTargets(ObjectReader reader, PolicyDocument document, string definedBy)
+    {
+        if (reader.Array("targets") is not { } targets)
+        {
+            return;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in targets)
+        {
+            var target = ObjectReader.Open(item, reader.Source, reader.Bag, "targets[]", TargetProperties);
+            if (target is null)
+            {
+                continue;
+            }
+
+            var id = target.String("id", required: true);
+            target.String("description");
+            var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution));
+            var severities = target.Severities("severity");
+            var within = target.Duration("within", required: true);
+            var clock = Choice(target, "clock", required: false, ("24x7", ClockKind.TwentyFourSeven), ("business", ClockKind.Business));
+            if (id is not null && !ids.Add(id))
+            {
+                reader.Bag.Add(DiagnosticCatalog.DuplicateTargetId, target.LocationOf("id"), $"target id `{id}` is used twice in this policy");
+                continue;
+            }
+
+            if (id is null || metric is null || within is null || (target.Has("clock") && clock is null) || (target.Has("severity") && severities is null))
+            {
+                continue;
+            }
+
+            document.Targets.Add(new TargetTerm(id, metric.Value, severities ?? [], within.Value, clock ?? ClockKind.TwentyFourSeven, target.Location, definedBy));
+        }
+    }
+
+    private static void ReadEscalations(ObjectReader reader, PolicyDocument document, string definedBy)
+    {
+        if (reader.Array("escalations") is not { } escalations)
+        {
+            return;
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in escalations)
+        {
+            var step = ObjectReader.Open(item, reader.Source, reader.Bag, "escalations[]", EscalationProperties);
+            if (step is null)
+            {
+                continue;
+            }
+
+            var id = step.String("id");
+            var at = step.Percentage("at", required: true, allowOver100: true);
+            var action = Word(step, "action", required: true, "notify", "escalate");
+            var level = step.Integer("level");
+            var to = step.String("to");
+            if (level is < 1)
+            {
+                reader.Bag.Add(DiagnosticCatalog.BadValue, step.LocationOf("level"), $"escalation level `{level}` must be 1 or more");
+                continue;
+            }
+
+            if (action == "escalate" && level is null && !step.Has("level"))
+            {
+                step.Missing("level");
+                continue;
+            }
+
+            if (at is null || action is null)
+            {
+                continue;
+            }
+
+            // Steps are matched across layers by id, or by their threshold when they have none.
+            var key = id ?? $"at-{at.Value.ToString("0.####", CultureInfo.InvariantCulture)}%";
+            if (!keys.Add(key))
+            {
+                reader.Bag.Add(DiagnosticCatalog.BadValue, id is null ? step.LocationOf("at") : step.LocationOf("id"), id is null
+                    ? $"two escalation steps at `{at.Value.ToString("0.####", CultureInfo.InvariantCulture)}%` without ids; give them ids"
+                    : $"escalation id `{id}` is used twice in this policy");
+                continue;
+            }
+
+            document.Escalations.Add((key, new EscalationStep(key, at.Value, action, level, to, step.Location, definedBy)));
+        }
+    }
+
+    private static void ReadAttainment(ObjectReader reader, PolicyDocument document, string definedBy)
+    {
+        if (reader.Array("attainment") is not { } attainment)
+        {
+            return;
+        }
+
+        foreach (var item in attainment)
+        {
+            var term = ObjectReader.Open(item, reader.Source, reader.Bag, "attainment[]", AttainmentProperties);
+            if (term is null)
+            {
+                continue;
+            }
+
+            var severities = term.Severities("severity");
+            var atLeast = term.Percentage("atLeast", required: true);
+            var credit = term.Percentage("credit", required: true);
+            if (atLeast is null || credit is null || (term.Has("severity") && severities is null))
+            {
+                continue;
+            }
+
+            document.Attainment.Add(new AttainmentTerm(severities ?? [], atLeast.Value, credit.Value, term.Location, definedBy));
+        }
+    }
+
+    private static AvailabilityTerm? ReadAvailability(ObjectReader? availability, string definedBy)
+    {
+        if (availability is null)
+        {
+            return null;
+        }
+
+        var services = availability.Strings("services");
+        var objective = availability.Percentage("objective", required: true);
+        var window = Word(availability, "window", required: false, "calendarMonth");
+        var exclude = availability.Strings("exclude");
+        var creditCap = availability.Percentage("creditCap");
+        var fee = availability.Number("monthlyFee");
+        if (fee is < 0)
+        {
+            availability.Bag.Add(DiagnosticCatalog.BadValue, availability.LocationOf("monthlyFee"), "`availability.monthlyFee` must not be negative");
+        }
+
+        var currency = availability.String("currency");
+        if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+        {
+            availability.Bag.Add(DiagnosticCatalog.BadValue, availability.LocationOf("currency"), $"`{currency}` is not an ISO 4217 currency code such as `EUR`");
+        }
+
+        var credits = ImmutableArray.CreateBuilder<CreditTier>();
+        if (availability.Array("credits") is { } tiers)
+        {
+            foreach (var item in tiers)
+            {
+                var tier = ObjectReader.Open(item, availability.Source, availability.Bag, "availability.credits[]", CreditProperties);
+                if (tier is null)
+                {
+                    continue;
+                }
+
+                var below = tier.Percentage("below", required: true);
+                var credit = tier.Percentage("credit", required: true);
+                if (below is not null && credit is not null)
+                {
+                    credits.Add(new CreditTier(below.Value, credit.Value, tier.Location));
+                }
+            }
+        }
+
+        if (objective is null)
+        {
+            return null;
+        }
+
+        return new AvailabilityTerm(
+            services ?? [],
+            objective.Value,
+            window ?? "calendarMonth",
+            exclude ?? [],
+            credits.ToImmutable(),
+            creditCap,
+            fee is < 0 ? null : fee,
+            currency,
+            availability.Location,
+            definedBy);
+    }
+
+    internal static RuleDefinition? ReadRule(JToken item, JsonSource source, DiagnosticBag bag, string path, string definedBy)
+    {
+        var rule = ObjectReader.Open(item, source, bag, path, RuleProperties);
+        if (rule is null)
+        {
+            return null;
+        }
+
+        var name = rule.String("RuleName", required: true);
+        var expression = rule.String("Expression");
+        var expressionLocation = rule.Get("Expression") is { Type: JTokenType.String } expressionToken
+            ? source.StringContentStart(expressionToken)
+            : SourceLocation.None;
+        var expressionType = rule.String("RuleExpressionType");
+        if (expressionType is not null && expressionType != "LambdaExpression")
+        {
+            bag.Add(DiagnosticCatalog.BadValue, rule.LocationOf("RuleExpressionType"), $"`RuleExpressionType` `{expressionType}` is not supported; use `LambdaExpression` or leave it out");
+        }
+
+        var successEvent = rule.String("SuccessEvent");
+        var errorMessage = rule.String("ErrorMessage");
+        var enabled = rule.Bool("Enabled");
+        var op = rule.String("Operator");
+        if (op is not null && !Operators.Contains(op, StringComparer.OrdinalIgnoreCase))
+        {
+            bag.Add(DiagnosticCatalog.BadValue, rule.LocationOf("Operator"), $"`Operator` `{op}` must be one of `And`, `AndAlso`, `Or`, `OrElse`");
+        }
+
+        var children = ImmutableArray.CreateBuilder<RuleDefinition>();
+        if (rule.Array("Rules") is { } nested)
+        {
+            foreach (var child in nested)
+            {
+                if (ReadRule(child, source, bag, $"{path}.Rules[]", definedBy) is { } childRule)
+                {
+                    children.Add(childRule);
+                }
+            }
+        }
+
+        var hasChildren = rule.Get("Rules") is JArray { Count: > 0 };
+        if (expression is null && !hasChildren && !rule.Has("Expression"))
+        {
+            bag.Add(DiagnosticCatalog.MissingProperty, rule.Location, $"rule `{name}` needs an `Expression` or nested `Rules`");
+        }
+        else if (expression is not null && hasChildren)
+        {
+            bag.Add(DiagnosticCatalog.BadValue, rule.LocationOf("Rules"), $"rule `{name}` has both an `Expression` and nested `Rules`; keep one");
+        }
+        else if (hasChildren && op is null)
+        {
+            bag.Add(DiagnosticCatalog.MissingProperty, rule.Location, $"rule `{name}` with nested `Rules` needs an `Operator`");
+        }
+
+        var localParams = ImmutableArray.CreateBuilder<LocalParam>();
+        if (rule.Array("LocalParams") is { } parameters)
+        {
+            foreach (var parameter in parameters)
+            {
+                var reader = ObjectReader.Open(parameter, source, bag, $"{path}.LocalParams[]", LocalParamProperties);
+                var paramName = reader?.String("Name", required: true);
+                var paramExpression = reader?.String("Expression", required: true);
+                if (reader is not null && paramName is not null && paramExpression is not null)
+                {
+                    localParams.Add(new LocalParam(paramName, paramExpression, source.StringContentStart(reader.Get("Expression")!)));
+                }
+            }
+        }
+
+        RuleAction? onSuccess = null;
+        RuleAction? onFailure = null;
+        if (rule.Get("Actions") is { } actionsToken && ObjectReader.Open(actionsToken, source, bag, $"{path}.Actions", ActionsProperties) is { } actions)
+        {
+            onSuccess = ReadAction(actions, "OnSuccess");
+            onFailure = ReadAction(actions, "OnFailure");
+        }
+
+        if (name is null)
+        {
+            return null;
+        }
+
+        return new RuleDefinition(
+            name,
+            expression,
+            successEvent,
+            errorMessage,
+            enabled ?? true,
+            op,
+            children.ToImmutable(),
+            localParams.ToImmutable(),
+            onSuccess,
+            onFailure,
+            rule.Location,
+            expressionLocation,
+            definedBy);
+    }
+
+    private static RuleAction? ReadAction(ObjectReader actions, string name)
+    {
+        if (actions.Get(name) is not { } token || ObjectReader.Open(token, actions.Source, actions.Bag, actions.Path(name), ActionProperties) is not { } action)
+        {
+            return null;
+        }
+
+        var actionName = action.String("Name", required: true);
+        var context = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        if (action.Get("Context") is { } contextToken)
+        {
+            if (contextToken is JObject contextObject)
+            {
+                foreach (var property in contextObject.Properties())
+                {
+                    // RulesEngine passes context values through as given; strings keep their text, others their JSON.
+                    context[property.Name] = property.Value.Type == JTokenType.String
+                        ? (string)property.Value!
+                        : property.Value.ToString(Formatting.None);
+                }
+            }
+            else
+            {
+                action.Bag.Add(DiagnosticCatalog.WrongType, action.LocationOf("Context"), $"`{action.Path("Context")}` must be an object");
+            }
+        }
+
+        return actionName is null ? null : new RuleAction(actionName, context.ToImmutable());
+    }
+
+    /// <summary>A string property that must be one of a few words.</summary>
+    internal static T? Choice<T>(ObjectReader reader, string name, bool required, params (string Text, T Value)[] choices)
+        where T : struct
+    {
+        var text = reader.String(name, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        foreach (var (choice, value) in choices)
+        {
+            if (string.Equals(choice, text, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        var allowed = string.Join(", ", choices.Select(c => $"`{c.Text}`"));
+        var suggestion = ObjectReader.Suggest(text, choices.Select(c => c.Text));
+        reader.Bag.Add(
+            DiagnosticCatalog.BadValue,
+            reader.LocationOf(name),
+            $"`{reader.Path(name)}` is `{text}`; allowed: {allowed}",
+            suggestion is null ? null : $"did you mean `{suggestion}`?");
+        return null;
+    }
+
+    /// <summary>A string property that must be one of a few words; returns the word.</summary>
+    internal static string? Word(ObjectReader reader, string name, bool required, params string[] words)
+    {
+        var index = Choice(reader, name, required, [.. words.Select((w, i) => (w, i))]);
+        return index is null ? null : words[index.Value];
+    }
+}

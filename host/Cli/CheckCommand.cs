@@ -1,0 +1,52 @@
+using System.CommandLine;
+using SlaPolicy.Engine.Diagnostics;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Host.Cli;
+
+/// <summary>
+/// <c>slapolicy check [--policies DIR]</c>: loads and validates a policy directory and prints every diagnostic
+/// as <c>path:line:col: error SLAnnnn: message</c>, sorted by file and position, then a summary.
+/// Exit code 0 when there is no error, 1 otherwise.
+/// </summary>
+public sealed class CheckCommand : ICliCommand
+{
+    public Command Create()
+    {
+        var policies = new Option<string>("--policies")
+        {
+            Description = "the policy directory (calendars/ and agreement files)",
+            DefaultValueFactory = _ => "policies",
+        };
+        var command = new Command("check", "validate the policy files and report every problem with file, line and column");
+        command.Options.Add(policies);
+        command.SetAction(parseResult => Run(parseResult.GetValue(policies)!, Console.Out));
+        return command;
+    }
+
+    /// <summary>Checks <paramref name="directory"/>, writing diagnostics and a summary to <paramref name="output"/>.</summary>
+    internal static int Run(string directory, TextWriter output)
+    {
+        var result = PolicyLoader.Load(directory);
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            output.WriteLine(diagnostic.ToString());
+        }
+
+        var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        var warnings = result.Diagnostics.Count - errors;
+        if (errors == 0)
+        {
+            var versions = result.Set.Policies.Length;
+            var ids = result.Set.Policies.Select(p => p.Id).Distinct(StringComparer.Ordinal).Count();
+            output.WriteLine($"{directory}: {ids} policies ({versions} versions), {result.Set.Calendars.Count} calendars, {Plural(warnings, "warning")}, no errors");
+            return 0;
+        }
+
+        var files = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Location.File).Distinct(StringComparer.Ordinal).Count();
+        output.WriteLine($"{directory}: {Plural(errors, "error")} in {Plural(files, "file")}, {Plural(warnings, "warning")}");
+        return 1;
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+}
