@@ -40,6 +40,8 @@ internal static class JsonLines
 {
     private const int InitialBufferBytes = 64 * 1024;
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>How much of an over-long line is kept as its raw text in the quarantine.</summary>
     internal const int OverLongRawTextBytes = 4 * 1024;
 
@@ -162,7 +164,7 @@ internal static class JsonLines
             line = line[..^1];
         }
 
-        if (lineNumber == 1 && line.StartsWith("\xEF\xBB\xBF"u8))
+        if (lineNumber == 1 && line.StartsWith(Utf8ByteOrderMark))
         {
             line = line[3..];
         }
