@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+
+namespace SlaPolicy.Engine.Inputs;
+
+/// <summary>
+/// Reads cases from CSV (RFC 4180 quoting; a field may not contain a line break). The first non-blank line is
+/// the header: <c>id,customer,tier,region,service,severity,openedAt,firstResponseAt,resolvedAt,tags</c>, in any
+/// order; unknown columns are ignored. <c>tags</c> are separated by <c>;</c>. Empty optional fields are absent
+/// values. Events cannot be written in CSV; use JSON Lines for cases with status changes. The same validation
+/// and limits as <see cref="CaseReader"/> apply, and rejections carry the file's line numbers.
+/// </summary>
+public static class CaseCsvReader
+{
+    /// <summary>The header's column names, in the order the generator writes them.</summary>
+    public static readonly ImmutableArray<string> Columns =
+        ["id", "customer", "tier", "region", "service", "severity", "openedAt", "firstResponseAt", "resolvedAt", "tags"];
+
+    private static readonly string[] RequiredColumns = ["id", "customer", "tier", "region", "service", "severity", "openedAt"];
+
+    /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
+    public static IEnumerable<InputResult<CaseRecord>> Read(Stream stream, string source, InputLimits? limits = null)
+    {
+        var header = new Header();
+        foreach (var result in JsonLines.Read(stream, source, limits, (line, context) => ParseLine(line, context, header)))
+        {
+            // The header line parses to the marker record and is not a case.
+            if (!ReferenceEquals(result.Record, HeaderMarker))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    private static readonly CaseRecord HeaderMarker = new("", "", "", "", "", 0, default, null, null, [], []);
+
+    private static CaseRecord ParseLine(ReadOnlySpan<byte> line, LineParseContext context, Header header)
+    {
+        var fields = SplitFields(line);
+        if (header.Positions is null)
+        {
+            header.Positions = new int[Columns.Length];
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                header.Positions[c] = fields.FindIndex(f => string.Equals(f.Trim(), Columns[c], StringComparison.Ordinal));
+            }
+
+            var missing = RequiredColumns.FirstOrDefault(r => header.Positions[Columns.IndexOf(r)] < 0);
+            if (missing is not null)
+            {
+                header.Problem = missing;
+                throw new RecordRejectedException(missing, $"the header has no `{missing}` column; it needs {string.Join(",", RequiredColumns)}");
+            }
+
+            return HeaderMarker;
+        }
+
+        if (header.Problem is { } problem)
+        {
+            throw new RecordRejectedException(problem, $"the header has no `{problem}` column, so no row can be read");
+        }
+
+        var positions = header.Positions;
+
+        string? Get(string column)
+        {
+            var position = positions[Columns.IndexOf(column)];
+            if (position < 0 || position >= fields.Count || fields[position].Length == 0)
+            {
+                return null;
+            }
+
+            var value = fields[position];
+            if (Encoding.UTF8.GetByteCount(value) > context.Limits.MaxStringBytes)
+            {
+                throw new RecordRejectedException(column, $"`{column}` is {Encoding.UTF8.GetByteCount(value).ToString(CultureInfo.InvariantCulture)} bytes long, over the limit of {context.Limits.MaxStringBytes.ToString(CultureInfo.InvariantCulture)} bytes");
+            }
+
+            return value;
+        }
+
+        string Required(string column) =>
+            Get(column) ?? throw new RecordRejectedException(column, $"required field `{column}` is missing");
+
+        DateTimeOffset? Timestamp(string column)
+        {
+            var text = Get(column);
+            if (text is null)
+            {
+                return null;
+            }
+
+            return Timestamps.TryParse(Encoding.UTF8.GetBytes(text), column, out var value, out var reason)
+                ? value
+                : throw new RecordRejectedException(column, reason!);
+        }
+
+        var id = Required("id");
+        var customer = Required("customer");
+        var tier = Required("tier");
+        var region = Required("region");
+        var service = Required("service");
+        var severityText = Required("severity");
+        if (!int.TryParse(severityText, NumberStyles.None, CultureInfo.InvariantCulture, out var severity))
+        {
+            throw new RecordRejectedException("severity", $"`severity` must be a whole number, not `{severityText}`");
+        }
+
+        CaseReader.CheckSeverity(severity);
+        _ = Required("openedAt");
+        var openedAt = Timestamp("openedAt")!.Value;
+        var firstResponseAt = Timestamp("firstResponseAt");
+        var resolvedAt = Timestamp("resolvedAt");
+        CaseReader.CheckNotBeforeOpening("firstResponseAt", firstResponseAt, openedAt);
+        CaseReader.CheckNotBeforeOpening("resolvedAt", resolvedAt, openedAt);
+        var tagsText = Get("tags");
+        ImmutableArray<string> tags = tagsText is null
+            ? []
+            : [.. tagsText.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        return new CaseRecord(
+            id,
+            context.Strings.Get(Encoding.UTF8.GetBytes(customer)),
+            context.Strings.Get(Encoding.UTF8.GetBytes(tier)),
+            context.Strings.Get(Encoding.UTF8.GetBytes(region)),
+            context.Strings.Get(Encoding.UTF8.GetBytes(service)),
+            severity,
+            openedAt,
+            firstResponseAt,
+            resolvedAt,
+            tags,
+            []);
+    }
+
+    /// <summary>The header's column positions (-1 where a column is absent), set by the first non-blank line.</summary>
+    private sealed class Header
+    {
+        public int[]? Positions { get; set; }
+
+        public string? Problem { get; set; }
+    }
+
+    /// <summary>Splits one CSV line into fields: commas separate, double quotes quote, <c>""</c> inside quotes is one quote.</summary>
+    private static List<string> SplitFields(ReadOnlySpan<byte> line)
+    {
+        var text = Encoding.UTF8.GetString(line);
+        var fields = new List<string>(Columns.Length);
+        var current = new StringBuilder();
+        var quoted = false;
+        var i = 0;
+        var atFieldStart = true;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"')
+                {
+                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    {
+                        current.Append('"');
+                        i += 2;
+                        continue;
+                    }
+
+                    quoted = false;
+                    i++;
+                    if (i < text.Length && text[i] != ',')
+                    {
+                        throw new RecordRejectedException(null, $"malformed CSV at column {(i + 1).ToString(CultureInfo.InvariantCulture)}: a closing quote must end its field");
+                    }
+
+                    continue;
+                }
+
+                current.Append(c);
+            }
+            else if (c == ',')
+            {
+                fields.Add(current.ToString());
+                current.Clear();
+                atFieldStart = true;
+                i++;
+                continue;
+            }
+            else if (c == '"' && atFieldStart)
+            {
+                quoted = true;
+            }
+            else
+            {
+                current.Append(c);
+            }
+
+            atFieldStart = false;
+            i++;
+        }
+
+        if (quoted)
+        {
+            throw new RecordRejectedException(null, "malformed CSV: a quoted field is not closed before the end of the line");
+        }
+
+        fields.Add(current.ToString());
+        return fields;
+    }
+}

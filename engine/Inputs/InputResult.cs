@@ -1,0 +1,42 @@
+namespace SlaPolicy.Engine.Inputs;
+
+/// <summary>
+/// The outcome of reading one line of an input file: either an accepted <see cref="Record"/> or a
+/// <see cref="Rejected"/> record saying where and why, never both.
+/// </summary>
+/// <typeparam name="T">The record type (<see cref="CaseRecord"/>, <see cref="OutageRecord"/>, ...).</typeparam>
+/// <param name="Record">The accepted record; null when the line was rejected.</param>
+/// <param name="LineNumber">The 1-based line number of the record in its source.</param>
+/// <param name="Rejected">Why the line was rejected; null when it was accepted.</param>
+public readonly record struct InputResult<T>(T? Record, long LineNumber, RejectedRecord? Rejected)
+    where T : class
+{
+    /// <summary>True when the line was accepted; <see cref="Record"/> is then not null.</summary>
+    public bool IsAccepted => Record is not null;
+
+    /// <summary>An accepted record read from the given line.</summary>
+    public static InputResult<T> Accept(T record, long lineNumber) => new(record, lineNumber, null);
+
+    /// <summary>A rejected line.</summary>
+    public static InputResult<T> Reject(RejectedRecord rejected) => new(null, rejected.LineNumber, rejected);
+}
+
+/// <summary>
+/// Limits that keep one bad or hostile line from exhausting memory. Immutable.
+/// </summary>
+/// <param name="MaxLineBytes">The longest line accepted, in bytes, excluding the line break (default 1 MiB).</param>
+/// <param name="MaxStringBytes">
+/// The longest string value accepted (ids, names, statuses, tags, currencies), in bytes as written in the
+/// file, escapes included (default 4 KiB).
+/// </param>
+public sealed record InputLimits(int MaxLineBytes = InputLimits.DefaultMaxLineBytes, int MaxStringBytes = InputLimits.DefaultMaxStringBytes)
+{
+    /// <summary>1 MiB.</summary>
+    public const int DefaultMaxLineBytes = 1024 * 1024;
+
+    /// <summary>4 KiB.</summary>
+    public const int DefaultMaxStringBytes = 4 * 1024;
+
+    /// <summary>The default limits: 1 MiB a line, 4 KiB a string.</summary>
+    public static InputLimits Default { get; } = new();
+}

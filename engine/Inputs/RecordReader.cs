@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace SlaPolicy.Engine.Inputs;
+
+/// <summary>
+/// A thin layer over <see cref="Utf8JsonReader"/> for one flat JSON object per line: walks its properties,
+/// reads typed values with the input rules (limits, offsets in timestamps), and rejects with the field named.
+/// No DOM and no reflection; strings that repeat across records come from the context's pool.
+/// </summary>
+internal ref struct RecordReader
+{
+    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 };
+
+    private readonly LineParseContext _context;
+    private Utf8JsonReader _reader;
+
+    public RecordReader(ReadOnlySpan<byte> line, LineParseContext context)
+    {
+        _context = context;
+        _reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(Options));
+        if (!_reader.Read() || _reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new RecordRejectedException(null, "line is not a JSON object");
+        }
+    }
+
+    public readonly LineParseContext Context => _context;
+
+    /// <summary>
+    /// Moves to the next property name of the current object; false at its end. At the end of the top-level
+    /// object, anything but whitespace after it is malformed JSON.
+    /// </summary>
+    public bool NextProperty()
+    {
+        _context.CurrentField = null;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.PropertyName)
+        {
+            return true;
+        }
+
+        // EndObject: for the top-level object, the next Read throws on trailing content.
+        if (_reader.CurrentDepth == 0 && _reader.Read())
+        {
+            throw new RecordRejectedException(null, "line holds more than one JSON value");
+        }
+
+        return false;
+    }
+
+    /// <summary>True when the current property name is <paramref name="name"/> (exact, case-sensitive).</summary>
+    public readonly bool NameIs(ReadOnlySpan<byte> name) => _reader.ValueTextEquals(name);
+
+    /// <summary>Skips the value of the current (unknown) property: unknown properties are ignored.</summary>
+    public void SkipValue() => _reader.Skip();
+
+    /// <summary>Rejects a property given twice in one object.</summary>
+    public static void Once(ref int seen, int bit, string field)
+    {
+        if ((seen & bit) != 0)
+        {
+            throw new RecordRejectedException(field, $"field `{field}` appears more than once");
+        }
+
+        seen |= bit;
+    }
+
+    /// <summary>Rejects a record lacking a required field.</summary>
+    public static void Require(int seen, int bit, string field)
+    {
+        if ((seen & bit) == 0)
+        {
+            throw new RecordRejectedException(field, $"required field `{field}` is missing");
+        }
+    }
+
+    /// <summary>Reads a required string value; <paramref name="pooled"/> shares repeated values.</summary>
+    public string ReadString(string field, bool pooled)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            throw new RecordRejectedException(field, $"required field `{field}` is null");
+        }
+
+        return StringValue(field, pooled);
+    }
+
+    /// <summary>Reads a string value or null.</summary>
+    public string? ReadOptionalString(string field, bool pooled)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        return _reader.TokenType == JsonTokenType.Null ? null : StringValue(field, pooled);
+    }
+
+    /// <summary>Reads a required timestamp with an offset.</summary>
+    public DateTimeOffset ReadTimestamp(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            throw new RecordRejectedException(field, $"required field `{field}` is null");
+        }
+
+        return TimestampValue(field);
+    }
+
+    /// <summary>Reads a timestamp with an offset, or null.</summary>
+    public DateTimeOffset? ReadOptionalTimestamp(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        return _reader.TokenType == JsonTokenType.Null ? null : TimestampValue(field);
+    }
+
+    /// <summary>Reads a required whole number.</summary>
+    public int ReadInt32(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        Expect(JsonTokenType.Number, field, "a whole number");
+        if (!_reader.TryGetInt32(out var value))
+        {
+            throw new RecordRejectedException(field, $"`{field}` must be a whole number, not `{RawValue()}`");
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads a required finite number.</summary>
+    public double ReadDouble(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        Expect(JsonTokenType.Number, field, "a number");
+        if (!_reader.TryGetDouble(out var value) || !double.IsFinite(value))
+        {
+            throw new RecordRejectedException(field, $"`{field}` must be a finite number, not `{RawValue()}`");
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads a decimal number, or null.</summary>
+    public decimal? ReadOptionalDecimal(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(JsonTokenType.Number, field, "a number");
+        if (!_reader.TryGetDecimal(out var value))
+        {
+            throw new RecordRejectedException(field, $"`{field}` must be a decimal number, not `{RawValue()}`");
+        }
+
+        return value;
+    }
+
+    /// <summary>Moves into an array value; false when the value is null (an absent list).</summary>
+    public bool BeginArray(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return false;
+        }
+
+        Expect(JsonTokenType.StartArray, field, "an array");
+        return true;
+    }
+
+    /// <summary>Moves to the next array element; false at the end of the array.</summary>
+    public bool NextElement()
+    {
+        _reader.Read();
+        return _reader.TokenType != JsonTokenType.EndArray;
+    }
+
+    /// <summary>The current array element as a string (the reader is on it already).</summary>
+    public string ElementString(string field, bool pooled)
+    {
+        Expect(JsonTokenType.String, field, "a string");
+        return StringValue(field, pooled);
+    }
+
+    /// <summary>Checks that the current array element is an object, to be walked with <see cref="NextProperty"/>.</summary>
+    public readonly void ElementObject(string field) => Expect(JsonTokenType.StartObject, field, "an object");
+
+    private string StringValue(string field, bool pooled)
+    {
+        Expect(JsonTokenType.String, field, "a string");
+        var raw = _reader.ValueSpan;
+        if (raw.Length > _context.Limits.MaxStringBytes)
+        {
+            throw new RecordRejectedException(field, $"`{field}` is {raw.Length.ToString(CultureInfo.InvariantCulture)} bytes long, over the limit of {_context.Limits.MaxStringBytes.ToString(CultureInfo.InvariantCulture)} bytes");
+        }
+
+        if (_reader.ValueIsEscaped)
+        {
+            return _reader.GetString()!;
+        }
+
+        return pooled ? _context.Strings.Get(raw) : Encoding.UTF8.GetString(raw);
+    }
+
+    private readonly DateTimeOffset TimestampValue(string field)
+    {
+        Expect(JsonTokenType.String, field, "a timestamp string");
+        var raw = _reader.ValueSpan;
+        if (raw.Length > 64)
+        {
+            throw new RecordRejectedException(field, $"`{field}` value is not an ISO 8601 timestamp with an offset such as `2026-11-20T16:30:00+01:00`");
+        }
+
+        DateTimeOffset value;
+        string? reason;
+        if (_reader.ValueIsEscaped)
+        {
+            Span<byte> unescaped = stackalloc byte[64];
+            var length = _reader.CopyString(unescaped);
+            if (Timestamps.TryParse(unescaped[..length], field, out value, out reason))
+            {
+                return value;
+            }
+        }
+        else if (Timestamps.TryParse(raw, field, out value, out reason))
+        {
+            return value;
+        }
+
+        throw new RecordRejectedException(field, reason!);
+    }
+
+    private readonly void Expect(JsonTokenType type, string field, string expected)
+    {
+        if (_reader.TokenType != type)
+        {
+            throw new RecordRejectedException(field, $"`{field}` must be {expected}, not {Describe(_reader.TokenType)}");
+        }
+    }
+
+    private readonly string RawValue() => Encoding.UTF8.GetString(_reader.ValueSpan);
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        _ => "malformed",
+    };
+}

@@ -1,0 +1,37 @@
+using System.Text;
+using SlaPolicy.Engine.Inputs;
+
+namespace SlaPolicy.Tests.Inputs;
+
+/// <summary>Helpers for reading inputs from text and from the repository's samples.</summary>
+internal static class InputTestData
+{
+    public static string SamplesDirectory { get; } = FindSamples();
+
+    public static string Sample(string name) => Path.Combine(SamplesDirectory, name);
+
+    public static MemoryStream Utf8(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    public static List<InputResult<CaseRecord>> ReadCases(string text, InputLimits? limits = null) =>
+        [.. CaseReader.Read(Utf8(text), "cases.jsonl", limits)];
+
+    public static List<InputResult<CaseRecord>> ReadCases(byte[] bytes, InputLimits? limits = null) =>
+        [.. CaseReader.Read(new MemoryStream(bytes), "cases.jsonl", limits)];
+
+    /// <summary>A valid case line with the given id; <paramref name="extra"/> is appended inside the object.</summary>
+    public static string CaseLine(string id, string extra = "") =>
+        $$"""{"id":"{{id}}","customer":"acme","tier":"gold","region":"eu-west","service":"email","severity":2,"openedAt":"2026-11-10T09:00:00+01:00"{{extra}}}""";
+
+    private static string FindSamples()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SlaPolicy.sln")))
+            {
+                return Path.Combine(directory.FullName, "samples");
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
+    }
+}
