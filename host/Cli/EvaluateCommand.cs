@@ -74,7 +74,10 @@ public sealed class EvaluateCommand : ICliCommand
         var summary = new Summary();
         using var input = casesFile.OpenRead();
         using var quarantine = new QuarantineWriter(quarantinePath);
-        var records = CaseFiles.Read(input, casesFile.Name, casesFile.Extension);
+        var source = Path.GetRelativePath(Directory.GetCurrentDirectory(), casesFile.FullName);
+        var records = casesFile.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase)
+            ? CaseCsvReader.Read(input, source)
+            : CaseReader.Read(input, source);
         var tableRows = format == "table" ? new List<Decision>() : null;
         using (var sink = output is null ? Console.OpenStandardOutput() : output.Create())
         using (var writer = new Utf8JsonWriter(sink, new JsonWriterOptions { Indented = false, SkipValidation = true }))
