@@ -13,7 +13,8 @@ namespace SlaPolicy.Host.Ingestion;
 /// </summary>
 public sealed class InboxWatcher(IngestionService ingestion, HostSettings settings, TimeProvider time, ILogger<InboxWatcher> logger) : BackgroundService
 {
-    public string Inbox { get; } = Path.GetFullPath(settings.InboxPath);
+    /// <summary>Full path of the inbox folder; created when the watcher is.</summary>
+    public string Inbox { get; } = Directory.CreateDirectory(Path.GetFullPath(settings.InboxPath)).FullName;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
