@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Host.Scheduling;
+using SlaPolicy.Host.Storage;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace SlaPolicy.Host.Cli;
+
+/// <summary>
+/// <c>slapolicy why CASE-ID</c>: the case, each decision of its latest evaluation (status, due, elapsed,
+/// policy@version file:line, rule, explanation steps) and its escalation history, from the store. Exit 1 when the
+/// case is unknown.
+/// </summary>
+public sealed class WhyCommand : ICliCommand
+{
+    public Command Create()
+    {
+        var caseArgument = new Argument<string>("case-id") { Description = "the id of the case, e.g. C-1001" };
+        var storeOption = new Option<string?>("--store") { Description = "SQLite file to use instead of `Store:Path`" };
+        var command = new Command("why", "explain a case's decisions from the store");
+        command.Arguments.Add(caseArgument);
+        command.Options.Add(storeOption);
+        command.SetAction(parse =>
+        {
+            using var services = CoreServices.BuildCommandServices(RunCommand.StoreOverride(parse.GetValue(storeOption)));
+            var store = services.GetRequiredService<IStore>();
+            var id = parse.GetValue(caseArgument)!;
+            if (store.GetCaseTrace(id) is not { } trace)
+            {
+                Console.Error.WriteLine($"error: case `{id}` is not in the store ({(store as SqliteStore)?.Path})");
+                return 1;
+            }
+
+            AnsiConsole.Write(Render(trace));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The trace as Spectre renderables (also used to render to a string in tests).</summary>
+    internal static IRenderable Render(CaseTrace trace)
+    {
+        var c = trace.Case;
+        var rows = new List<IRenderable>
+        {
+            new Markup($"[bold]case {Esc(c.Id)}[/]  {Esc(c.Customer)} / {Esc(c.Tier)} / {Esc(c.Region)} / {Esc(c.Service)}, severity {c.Severity}"),
+            new Markup($"opened {Time(c.OpenedAt)}, first response {Time(c.FirstResponseAt)}, resolved {Time(c.ResolvedAt)}"
+                + (c.Tags.IsDefaultOrEmpty ? string.Empty : $", tags {Esc(string.Join(", ", c.Tags))}")),
+        };
+        foreach (var e in c.Events)
+        {
+            rows.Add(new Markup($"  {Time(e.At)}  {Esc(e.Status)}"));
+        }
+
+        if (trace.Decisions.Count == 0)
+        {
+            rows.Add(new Markup("[yellow]no decisions yet: run `slapolicy run`[/]"));
+        }
+
+        foreach (var stored in trace.Decisions)
+        {
+            var d = stored.Decision;
+            var color = d.Status switch
+            {
+                DecisionStatus.Met => "green",
+                DecisionStatus.Breached or DecisionStatus.Error => "red",
+                DecisionStatus.NoPolicy => "yellow",
+                _ => d.PercentUsed >= SqliteStore.AtRiskPercent ? "darkorange" : "blue",
+            };
+            var tree = new Tree(new Markup($"[bold]{Esc(d.Target ?? "(no target)")}[/]: [{color}]{StoreText.Status(d.Status)}[/] as of {Time(d.AsOf)}"));
+            tree.AddNode(new Markup(string.Create(CultureInfo.InvariantCulture,
+                $"due {Time(d.DueAt)}; elapsed {d.ElapsedMinutes:0.#} min, paused {d.PausedMinutes:0.#} min, {d.PercentUsed:0.#}% used, escalation level {d.EscalationLevel}")));
+            tree.AddNode(new Markup($"policy {Esc(d.Policy ?? "none")}@{Esc(d.PolicyVersion ?? "-")}"
+                + (d.PolicyFile is null ? string.Empty : $"  {Esc(d.PolicyFile)}:{d.PolicyLine}")
+                + (d.RuleName is null ? string.Empty : $"  rule {Esc(d.RuleName)}")));
+            var steps = tree.AddNode(new Markup("explanation"));
+            foreach (var step in d.Explanation)
+            {
+                var where = step.Location is { IsKnown: true } location ? $"  [grey]{Esc(location.ToString())}[/]" : string.Empty;
+                var at = step.At is { } when ? $"[grey]{Time(when)}[/] " : string.Empty;
+                steps.AddNode(new Markup($"[grey]{Esc(step.Kind)}[/] {at}{Esc(step.Text)}{where}"));
+            }
+
+            rows.Add(tree);
+        }
+
+        rows.Add(new Markup("[bold]escalation history[/]"));
+        if (trace.Escalations.Count == 0)
+        {
+            rows.Add(new Markup("  none"));
+        }
+
+        foreach (var e in trace.Escalations)
+        {
+            rows.Add(new Markup($"  level {e.Level} first reached by run {e.RunId} (as of {Time(e.FirstReachedAt)})"));
+        }
+
+        return new Rows(rows);
+    }
+
+    private static string Esc(string text) => Markup.Escape(text);
+
+    private static string Time(DateTimeOffset? at) => at is { } value ? value.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture) : "-";
+}

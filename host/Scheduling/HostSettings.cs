@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+
+namespace SlaPolicy.Host.Scheduling;
+
+/// <summary>
+/// The host's configuration keys (appsettings.json, then environment variables <c>SLAPOLICY_</c> with
+/// <c>__</c> for <c>:</c>, then command-line options). Relative paths are resolved against the current
+/// directory. See docs/OPERATIONS.md.
+/// </summary>
+public sealed record HostSettings
+{
+    /// <summary><c>Store:Path</c>: the SQLite file, created with its folder if missing.</summary>
+    public string StorePath { get; init; } = "data/slapolicy.db";
+
+    /// <summary><c>Policies:Path</c>: the policy folder.</summary>
+    public string PoliciesPath { get; init; } = "policies";
+
+    /// <summary><c>Schedule:Cron</c>: Quartz cron (seconds first). Default: every night at 02:00.</summary>
+    public string Cron { get; init; } = "0 0 2 * * ?";
+
+    /// <summary><c>Schedule:TimeZone</c>: IANA id in which <see cref="Cron"/> is read.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary><c>Schedule:CatchUp</c>: run once at start when the last scheduled night was missed.</summary>
+    public bool CatchUp { get; init; } = true;
+
+    /// <summary><c>Api:Token</c>: bearer token for writes; when empty, writes are refused (401) rather than open.</summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary><c>Api:ProtectReads</c>: also require the token for GET endpoints (the page then asks for it).</summary>
+    public bool ProtectReads { get; init; }
+
+    /// <summary><c>Api:MaxBodyBytes</c>: largest request body accepted (413 above), in bytes.</summary>
+    public long MaxBodyBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary><c>Ingestion:Inbox</c>: folder watched for <c>*.jsonl</c> and <c>*.csv</c> files.</summary>
+    public string InboxPath { get; init; } = "data/inbox";
+
+    /// <summary><c>Ingestion:PollSeconds</c>: how often the inbox is looked at.</summary>
+    public double InboxPollSeconds { get; init; } = 5;
+
+    /// <summary><c>Ingestion:BatchSize</c>: records per ingestion transaction.</summary>
+    public int IngestBatchSize { get; init; } = 10_000;
+
+    /// <summary><c>Run:BatchSize</c>: cases whose decisions are written per transaction.</summary>
+    public int RunBatchSize { get; init; } = 10_000;
+
+    /// <summary><c>Run:Explain</c>: store explanation steps with each decision (what <c>why</c> shows).</summary>
+    public bool Explain { get; init; } = true;
+
+    /// <summary>Reads the settings, using the defaults above for missing keys.</summary>
+    public static HostSettings From(IConfiguration configuration)
+    {
+        var d = new HostSettings();
+        return new HostSettings
+        {
+            StorePath = configuration["Store:Path"] is { Length: > 0 } store ? store : d.StorePath,
+            PoliciesPath = configuration["Policies:Path"] is { Length: > 0 } policies ? policies : d.PoliciesPath,
+            Cron = configuration["Schedule:Cron"] is { Length: > 0 } cron ? cron : d.Cron,
+            TimeZone = configuration["Schedule:TimeZone"] is { Length: > 0 } zone ? zone : d.TimeZone,
+            CatchUp = configuration.GetValue("Schedule:CatchUp", d.CatchUp),
+            ApiToken = configuration["Api:Token"] is { Length: > 0 } token ? token : null,
+            ProtectReads = configuration.GetValue("Api:ProtectReads", d.ProtectReads),
+            MaxBodyBytes = configuration.GetValue("Api:MaxBodyBytes", d.MaxBodyBytes),
+            InboxPath = configuration["Ingestion:Inbox"] is { Length: > 0 } inbox ? inbox : d.InboxPath,
+            InboxPollSeconds = configuration.GetValue("Ingestion:PollSeconds", d.InboxPollSeconds),
+            IngestBatchSize = configuration.GetValue("Ingestion:BatchSize", d.IngestBatchSize),
+            RunBatchSize = configuration.GetValue("Run:BatchSize", d.RunBatchSize),
+            Explain = configuration.GetValue("Run:Explain", d.Explain),
+        };
+    }
+}

@@ -1,0 +1,121 @@
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>
+/// The SQLite schema as an ordered list of migrations. A migration, once released, never changes: add a new
+/// one instead. Applied versions are recorded in <c>schema_migrations</c>.
+/// </summary>
+/// <remarks>
+/// Instants are stored as text: input timestamps keep their original offset (round-trip format); instants the
+/// host computes (asOf, due, run times) are UTC with a fixed width, so that text order is time order.
+/// Keys that may be absent (a no-policy decision has no target or version) are stored as the empty string,
+/// because a UNIQUE constraint treats NULLs as distinct and would let duplicates in.
+/// </remarks>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "initial schema", """
+            CREATE TABLE cases (
+                id TEXT NOT NULL PRIMARY KEY,
+                customer TEXT NOT NULL,
+                tier TEXT NOT NULL,
+                region TEXT NOT NULL,
+                service TEXT NOT NULL,
+                severity INTEGER NOT NULL,
+                opened_at TEXT NOT NULL,
+                first_response_at TEXT NULL,
+                resolved_at TEXT NULL,
+                tags TEXT NOT NULL,
+                events TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            );
+            CREATE TABLE outages (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                outage_id TEXT NULL,
+                service TEXT NOT NULL,
+                region TEXT NOT NULL,
+                start_at TEXT NOT NULL,
+                end_at TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                UNIQUE (service, region, start_at, kind)
+            );
+            CREATE TABLE subscriptions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                customer TEXT NOT NULL,
+                tier TEXT NOT NULL,
+                region TEXT NOT NULL,
+                service TEXT NOT NULL,
+                monthly_fee REAL NULL,
+                currency TEXT NULL,
+                received_at TEXT NOT NULL,
+                UNIQUE (customer, region, service)
+            );
+            CREATE TABLE measurements (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                service TEXT NOT NULL,
+                region TEXT NOT NULL,
+                at TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                value REAL NOT NULL,
+                received_at TEXT NOT NULL,
+                UNIQUE (service, region, at, metric)
+            );
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                as_of TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT NULL,
+                status TEXT NOT NULL,
+                run_trigger TEXT NOT NULL,
+                cases_read INTEGER NOT NULL DEFAULT 0,
+                decisions_written INTEGER NOT NULL DEFAULT 0,
+                decisions_changed INTEGER NOT NULL DEFAULT 0,
+                rejected INTEGER NOT NULL DEFAULT 0,
+                duration_ms INTEGER NOT NULL DEFAULT 0,
+                policy_versions TEXT NOT NULL DEFAULT '[]',
+                error TEXT NULL
+            );
+            CREATE TABLE decisions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                case_id TEXT NOT NULL,
+                target TEXT NOT NULL,
+                evaluation_date TEXT NOT NULL,
+                policy_version TEXT NOT NULL,
+                policy TEXT NULL,
+                status TEXT NOT NULL,
+                due_at TEXT NULL,
+                elapsed_minutes REAL NOT NULL,
+                paused_minutes REAL NOT NULL,
+                percent_used REAL NOT NULL,
+                escalation_level INTEGER NOT NULL,
+                as_of TEXT NOT NULL,
+                policy_file TEXT NULL,
+                policy_line INTEGER NOT NULL,
+                rule_name TEXT NULL,
+                customer TEXT NULL,
+                service TEXT NULL,
+                explanation TEXT NOT NULL,
+                run_id INTEGER NOT NULL,
+                UNIQUE (case_id, target, evaluation_date, policy_version)
+            );
+            CREATE INDEX ix_decisions_status ON decisions (evaluation_date, status);
+            CREATE TABLE escalation_history (
+                case_id TEXT NOT NULL,
+                level INTEGER NOT NULL,
+                first_reached_at TEXT NOT NULL,
+                run_id INTEGER NOT NULL,
+                PRIMARY KEY (case_id, level)
+            );
+            CREATE TABLE quarantine (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                source TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                field TEXT NULL,
+                reason TEXT NOT NULL,
+                raw TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            );
+            """),
+    ];
+}

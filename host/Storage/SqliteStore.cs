@@ -1,0 +1,613 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode (readers do not block the nightly writer), synchronous=NORMAL
+/// (durable at each checkpoint; a power cut can lose at most the last transactions, never corrupt the file).
+/// Every statement is parameterized; bulk writes are batched in transactions with prepared commands reused.
+/// </summary>
+public sealed class SqliteStore : IStore
+{
+    private readonly string _connectionString;
+
+    /// <summary>Opens (and on <see cref="Migrate"/> creates) the store at <paramref name="path"/>; its folder is created if missing.</summary>
+    public SqliteStore(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 60,
+        }.ToString();
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string Path { get; }
+
+    internal SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA synchronous=NORMAL;");
+        return connection;
+    }
+
+    public void Migrate()
+    {
+        using var connection = Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+        var applied = CurrentVersion(connection);
+        foreach (var (version, name, sql) in SqliteMigrations.All)
+        {
+            if (version <= applied)
+            {
+                continue;
+            }
+
+            // BEGIN IMMEDIATE: two hosts starting on one file take turns instead of both migrating.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (CurrentVersion(connection, transaction) >= version)
+            {
+                continue;
+            }
+
+            Execute(connection, sql, transaction);
+            using var record = Command(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)", transaction);
+            record.Parameters.AddWithValue("@version", version);
+            record.Parameters.AddWithValue("@name", name);
+            record.Parameters.AddWithValue("@at", StoreText.Utc(DateTimeOffset.UtcNow));
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    public int SchemaVersion()
+    {
+        using var connection = Open();
+        return CurrentVersion(connection);
+    }
+
+    public int Ingest(RecordBatch batch)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var receivedAt = StoreText.Utc(batch.ReceivedAt);
+        var written = 0;
+        if (batch.Cases.Count > 0)
+        {
+            using var command = Command(connection, """
+                INSERT INTO cases (id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events, received_at)
+                VALUES (@id, @customer, @tier, @region, @service, @severity, @opened, @response, @resolved, @tags, @events, @received)
+                ON CONFLICT (id) DO UPDATE SET customer = excluded.customer, tier = excluded.tier, region = excluded.region,
+                    service = excluded.service, severity = excluded.severity, opened_at = excluded.opened_at,
+                    first_response_at = excluded.first_response_at, resolved_at = excluded.resolved_at, tags = excluded.tags,
+                    events = excluded.events, received_at = excluded.received_at
+                """, transaction);
+            var p = Parameters(command, "@id", "@customer", "@tier", "@region", "@service", "@severity", "@opened", "@response", "@resolved", "@tags", "@events", "@received");
+            command.Prepare();
+            foreach (var c in batch.Cases)
+            {
+                p[0].Value = c.Id;
+                p[1].Value = c.Customer;
+                p[2].Value = c.Tier;
+                p[3].Value = c.Region;
+                p[4].Value = c.Service;
+                p[5].Value = c.Severity;
+                p[6].Value = StoreText.Instant(c.OpenedAt);
+                p[7].Value = c.FirstResponseAt is { } response ? StoreText.Instant(response) : DBNull.Value;
+                p[8].Value = c.ResolvedAt is { } resolved ? StoreText.Instant(resolved) : DBNull.Value;
+                p[9].Value = StoreText.Tags(c.Tags);
+                p[10].Value = StoreText.Events(c.Events);
+                p[11].Value = receivedAt;
+                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
+            }
+        }
+
+        if (batch.Outages.Count > 0)
+        {
+            using var command = Command(connection, """
+                INSERT INTO outages (outage_id, service, region, start_at, end_at, kind, received_at)
+                VALUES (@oid, @service, @region, @start, @end, @kind, @received)
+                ON CONFLICT (service, region, start_at, kind) DO UPDATE SET outage_id = excluded.outage_id, end_at = excluded.end_at, received_at = excluded.received_at
+                """, transaction);
+            var p = Parameters(command, "@oid", "@service", "@region", "@start", "@end", "@kind", "@received");
+            command.Prepare();
+            foreach (var o in batch.Outages)
+            {
+                p[0].Value = (object?)o.Id ?? DBNull.Value;
+                p[1].Value = o.Service;
+                p[2].Value = o.Region;
+                p[3].Value = StoreText.Utc(o.Start);
+                p[4].Value = StoreText.Utc(o.End);
+                p[5].Value = o.Kind;
+                p[6].Value = receivedAt;
+                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
+            }
+        }
+
+        if (batch.Subscriptions.Count > 0)
+        {
+            using var command = Command(connection, """
+                INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at)
+                VALUES (@customer, @tier, @region, @service, @fee, @currency, @received)
+                ON CONFLICT (customer, region, service) DO UPDATE SET tier = excluded.tier, monthly_fee = excluded.monthly_fee, currency = excluded.currency, received_at = excluded.received_at
+                """, transaction);
+            var p = Parameters(command, "@customer", "@tier", "@region", "@service", "@fee", "@currency", "@received");
+            command.Prepare();
+            foreach (var s in batch.Subscriptions)
+            {
+                p[0].Value = s.Customer;
+                p[1].Value = s.Tier;
+                p[2].Value = s.Region;
+                p[3].Value = s.Service;
+                p[4].Value = s.MonthlyFee is { } fee ? (double)fee : DBNull.Value;
+                p[5].Value = (object?)s.Currency ?? DBNull.Value;
+                p[6].Value = receivedAt;
+                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
+            }
+        }
+
+        if (batch.Measurements.Count > 0)
+        {
+            using var command = Command(connection, """
+                INSERT INTO measurements (service, region, at, metric, value, received_at)
+                VALUES (@service, @region, @at, @metric, @value, @received)
+                ON CONFLICT (service, region, at, metric) DO UPDATE SET value = excluded.value, received_at = excluded.received_at
+                """, transaction);
+            var p = Parameters(command, "@service", "@region", "@at", "@metric", "@value", "@received");
+            command.Prepare();
+            foreach (var m in batch.Measurements)
+            {
+                p[0].Value = m.Service;
+                p[1].Value = m.Region;
+                p[2].Value = StoreText.Utc(m.At);
+                p[3].Value = m.Metric;
+                p[4].Value = m.Value;
+                p[5].Value = receivedAt;
+                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
+            }
+        }
+
+        if (batch.Rejected.Count > 0)
+        {
+            using var command = Command(connection, """
+                INSERT INTO quarantine (source, line, field, reason, raw, received_at)
+                VALUES (@source, @line, @field, @reason, @raw, @received)
+                """, transaction);
+            var p = Parameters(command, "@source", "@line", "@field", "@reason", "@raw", "@received");
+            command.Prepare();
+            foreach (var r in batch.Rejected)
+            {
+                p[0].Value = r.Source;
+                p[1].Value = r.LineNumber;
+                p[2].Value = (object?)r.Field ?? DBNull.Value;
+                p[3].Value = r.Reason;
+                p[4].Value = r.RawText;
+                p[5].Value = receivedAt;
+                command.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+        return written;
+    }
+
+    public long CountCases()
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT COUNT(*) FROM cases");
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    public IEnumerable<CaseRecord> ReadCases(CancellationToken cancellationToken = default) => ReadCasesCore(null, cancellationToken);
+
+    public CaseRecord? GetCase(string id) => ReadCasesCore(id, CancellationToken.None).FirstOrDefault();
+
+    private IEnumerable<CaseRecord> ReadCasesCore(string? id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, id is null
+            ? "SELECT id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events FROM cases ORDER BY id"
+            : "SELECT id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events FROM cases WHERE id = @id");
+        if (id is not null)
+        {
+            command.Parameters.AddWithValue("@id", id);
+        }
+
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new CaseRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetInt32(5),
+                StoreText.ParseInstant(reader.GetString(6)),
+                reader.IsDBNull(7) ? null : StoreText.ParseInstant(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : StoreText.ParseInstant(reader.GetString(8)),
+                StoreText.ParseTags(reader.GetString(9)),
+                StoreText.ParseEvents(reader.GetString(10)));
+        }
+    }
+
+    public long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger)
+    {
+        using var connection = Open();
+        using var command = Command(connection, """
+            INSERT INTO runs (as_of, started_at, status, run_trigger) VALUES (@asOf, @started, @status, @trigger);
+            SELECT last_insert_rowid();
+            """);
+        command.Parameters.AddWithValue("@asOf", StoreText.Utc(asOf));
+        command.Parameters.AddWithValue("@started", StoreText.Utc(startedAt));
+        command.Parameters.AddWithValue("@status", StoreText.State(RunState.Running));
+        command.Parameters.AddWithValue("@trigger", StoreText.Trigger(trigger));
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    public void FinishRun(long runId, RunCompletion completion)
+    {
+        using var connection = Open();
+        using var command = Command(connection, """
+            UPDATE runs SET finished_at = @finished, status = @status, cases_read = @cases, decisions_written = @written,
+                decisions_changed = @changed, rejected = @rejected, duration_ms = @duration, policy_versions = @versions, error = @error
+            WHERE id = @id
+            """);
+        command.Parameters.AddWithValue("@finished", StoreText.Utc(completion.FinishedAt));
+        command.Parameters.AddWithValue("@status", StoreText.State(completion.State));
+        command.Parameters.AddWithValue("@cases", completion.CasesRead);
+        command.Parameters.AddWithValue("@written", completion.DecisionsWritten);
+        command.Parameters.AddWithValue("@changed", completion.DecisionsChanged);
+        command.Parameters.AddWithValue("@rejected", completion.Rejected);
+        command.Parameters.AddWithValue("@duration", completion.DurationMs);
+        command.Parameters.AddWithValue("@versions", StoreText.Strings(completion.PolicyVersions));
+        command.Parameters.AddWithValue("@error", (object?)completion.Error ?? DBNull.Value);
+        command.Parameters.AddWithValue("@id", runId);
+        command.ExecuteNonQuery();
+    }
+
+    private const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error";
+
+    public IReadOnlyList<RunRecord> GetRuns(int limit = 50) =>
+        QueryRuns($"SELECT {RunColumns} FROM runs ORDER BY id DESC LIMIT @limit", ("@limit", limit));
+
+    public RunRecord? GetRun(long runId) =>
+        QueryRuns($"SELECT {RunColumns} FROM runs WHERE id = @id", ("@id", runId)).FirstOrDefault();
+
+    public RunRecord? GetLastSucceededRun() =>
+        QueryRuns($"SELECT {RunColumns} FROM runs WHERE status = @status ORDER BY started_at DESC, id DESC LIMIT 1", ("@status", StoreText.State(RunState.Succeeded))).FirstOrDefault();
+
+    private List<RunRecord> QueryRuns(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = Command(connection, sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+        {
+            runs.Add(new RunRecord(
+                reader.GetInt64(0),
+                StoreText.ParseInstant(reader.GetString(1)),
+                StoreText.ParseInstant(reader.GetString(2)),
+                reader.IsDBNull(3) ? null : StoreText.ParseInstant(reader.GetString(3)),
+                StoreText.ParseState(reader.GetString(4)),
+                StoreText.ParseTrigger(reader.GetString(5)),
+                reader.GetInt64(6),
+                reader.GetInt64(7),
+                reader.GetInt64(8),
+                reader.GetInt64(9),
+                reader.GetInt64(10),
+                StoreText.ParseStrings(reader.GetString(11)),
+                reader.IsDBNull(12) ? null : reader.GetString(12)));
+        }
+
+        return runs;
+    }
+
+    public IDecisionSink OpenDecisionSink(long runId) => new SqliteDecisionSink(Open(), runId);
+
+    private const string DecisionColumns = "case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id";
+
+    public IReadOnlyList<StoredDecision> QueryDecisions(DecisionQuery query)
+    {
+        var sql = new StringBuilder($"SELECT {DecisionColumns} FROM decisions WHERE 1 = 1");
+        var parameters = new List<(string, object)>();
+        if (!string.IsNullOrWhiteSpace(query.Status))
+        {
+            if (string.Equals(query.Status, "at-risk", StringComparison.OrdinalIgnoreCase))
+            {
+                sql.Append(" AND status = @status AND percent_used >= @atRisk");
+                parameters.Add(("@status", StoreText.Status(DecisionStatus.Running)));
+                parameters.Add(("@atRisk", AtRiskPercent));
+            }
+            else
+            {
+                sql.Append(" AND status = @status");
+                parameters.Add(("@status", query.Status.ToLowerInvariant()));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Customer))
+        {
+            sql.Append(" AND customer = @customer");
+            parameters.Add(("@customer", query.Customer));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Service))
+        {
+            sql.Append(" AND service = @service");
+            parameters.Add(("@service", query.Service));
+        }
+
+        if (query.From is { } from)
+        {
+            sql.Append(" AND as_of >= @from");
+            parameters.Add(("@from", StoreText.Utc(from)));
+        }
+
+        if (query.To is { } to)
+        {
+            sql.Append(" AND as_of < @to");
+            parameters.Add(("@to", StoreText.Utc(to)));
+        }
+
+        if (query.LatestOnly)
+        {
+            sql.Append(" AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions)");
+        }
+
+        sql.Append(" ORDER BY evaluation_date DESC, percent_used DESC, case_id, target LIMIT @limit");
+        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 10_000)));
+        return QueryStoredDecisions(sql.ToString(), parameters);
+    }
+
+    /// <summary>percentUsed from which a running decision counts as at risk.</summary>
+    public const double AtRiskPercent = 75;
+
+    public CaseTrace? GetCaseTrace(string caseId)
+    {
+        var ticket = GetCase(caseId);
+        if (ticket is null)
+        {
+            return null;
+        }
+
+        var decisions = QueryStoredDecisions(
+            $"SELECT {DecisionColumns} FROM decisions WHERE case_id = @id AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions WHERE case_id = @id) ORDER BY target, policy_version",
+            [("@id", caseId)]);
+        using var connection = Open();
+        using var command = Command(connection, "SELECT case_id, level, first_reached_at, run_id FROM escalation_history WHERE case_id = @id ORDER BY level");
+        command.Parameters.AddWithValue("@id", caseId);
+        using var reader = command.ExecuteReader();
+        var escalations = new List<EscalationRecord>();
+        while (reader.Read())
+        {
+            escalations.Add(new EscalationRecord(reader.GetString(0), reader.GetInt32(1), StoreText.ParseInstant(reader.GetString(2)), reader.GetInt64(3)));
+        }
+
+        return new CaseTrace(ticket, decisions, escalations);
+    }
+
+    private List<StoredDecision> QueryStoredDecisions(string sql, List<(string Name, object Value)> parameters)
+    {
+        using var connection = Open();
+        using var command = Command(connection, sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var decisions = new List<StoredDecision>();
+        while (reader.Read())
+        {
+            StoreText.TryParseStatus(reader.GetString(5), out var status);
+            var target = reader.GetString(1);
+            var version = reader.GetString(3);
+            var decision = new Decision(
+                CaseId: reader.GetString(0),
+                Target: target.Length == 0 ? null : target,
+                Policy: reader.IsDBNull(4) ? null : reader.GetString(4),
+                PolicyVersion: version.Length == 0 ? null : version,
+                Status: status,
+                DueAt: reader.IsDBNull(6) ? null : StoreText.ParseInstant(reader.GetString(6)),
+                ElapsedMinutes: reader.GetDouble(7),
+                PausedMinutes: reader.GetDouble(8),
+                PercentUsed: reader.GetDouble(9),
+                EscalationLevel: reader.GetInt32(10),
+                AsOf: StoreText.ParseInstant(reader.GetString(11)),
+                PolicyFile: reader.IsDBNull(12) ? null : reader.GetString(12),
+                PolicyLine: reader.GetInt32(13),
+                RuleName: reader.IsDBNull(14) ? null : reader.GetString(14),
+                Customer: reader.IsDBNull(15) ? null : reader.GetString(15),
+                Service: reader.IsDBNull(16) ? null : reader.GetString(16),
+                Explanation: StoreText.ParseExplanation(reader.GetString(17)));
+            decisions.Add(new StoredDecision(decision, StoreText.ParseDate(reader.GetString(2)), reader.GetInt64(18)));
+        }
+
+        return decisions;
+    }
+
+    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT id, source, line, field, reason, raw, received_at FROM quarantine ORDER BY id DESC LIMIT @limit");
+        command.Parameters.AddWithValue("@limit", limit);
+        using var reader = command.ExecuteReader();
+        var entries = new List<QuarantineEntry>();
+        while (reader.Read())
+        {
+            entries.Add(new QuarantineEntry(
+                reader.GetInt64(0),
+                new RejectedRecord(reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5)),
+                StoreText.ParseInstant(reader.GetString(6))));
+        }
+
+        return entries;
+    }
+
+    private static int CurrentVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var command = Command(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", transaction);
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    internal static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    internal static SqliteParameter[] Parameters(SqliteCommand command, params string[] names) =>
+        [.. names.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = Command(connection, sql, transaction);
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>Writes one run's decisions: one connection, two prepared commands reused for every batch.</summary>
+internal sealed class SqliteDecisionSink : IDecisionSink
+{
+    private readonly SqliteConnection _connection;
+    private readonly long _runId;
+    private readonly SqliteCommand _decision;
+    private readonly SqliteParameter[] _d;
+    private readonly SqliteCommand _escalation;
+    private readonly SqliteParameter[] _e;
+
+    public SqliteDecisionSink(SqliteConnection connection, long runId)
+    {
+        _connection = connection;
+        _runId = runId;
+
+        // The WHERE clause makes a re-run over unchanged inputs a no-op: the row keeps its run id and the
+        // statement reports no change, which is how a run counts "decisions changed".
+        _decision = SqliteStore.Command(connection, """
+            INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
+                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id)
+            VALUES (@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf, @file, @line, @rule,
+                @customer, @service, @explanation, @run)
+            ON CONFLICT (case_id, target, evaluation_date, policy_version) DO UPDATE SET
+                policy = excluded.policy, status = excluded.status, due_at = excluded.due_at, elapsed_minutes = excluded.elapsed_minutes,
+                paused_minutes = excluded.paused_minutes, percent_used = excluded.percent_used, escalation_level = excluded.escalation_level,
+                as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
+                customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id
+            WHERE decisions.as_of <> excluded.as_of OR decisions.status <> excluded.status
+                OR decisions.elapsed_minutes <> excluded.elapsed_minutes OR decisions.paused_minutes <> excluded.paused_minutes
+                OR decisions.escalation_level <> excluded.escalation_level OR COALESCE(decisions.due_at, '') <> COALESCE(excluded.due_at, '')
+                OR COALESCE(decisions.policy, '') <> COALESCE(excluded.policy, '') OR COALESCE(decisions.rule_name, '') <> COALESCE(excluded.rule_name, '')
+                OR decisions.explanation <> excluded.explanation
+            """);
+        _d = SqliteStore.Parameters(_decision, "@case", "@target", "@date", "@version", "@policy", "@status", "@due", "@elapsed", "@paused",
+            "@percent", "@level", "@asOf", "@file", "@line", "@rule", "@customer", "@service", "@explanation", "@run");
+        _escalation = SqliteStore.Command(connection, """
+            INSERT INTO escalation_history (case_id, level, first_reached_at, run_id) VALUES (@case, @level, @at, @run)
+            ON CONFLICT (case_id, level) DO NOTHING
+            """);
+        _e = SqliteStore.Parameters(_escalation, "@case", "@level", "@at", "@run");
+    }
+
+    public DecisionWriteResult Write(IReadOnlyList<Decision> decisions)
+    {
+        using var transaction = _connection.BeginTransaction();
+        _decision.Transaction = transaction;
+        _escalation.Transaction = transaction;
+        _decision.Prepare();
+        _escalation.Prepare();
+        int changed = 0, reached = 0;
+        string? lastCase = null;
+        var highest = 0;
+        DateTimeOffset highestAt = default;
+        foreach (var d in decisions)
+        {
+            // Decisions of one case arrive together; record the case's highest level once it has seen them all.
+            if (!string.Equals(lastCase, d.CaseId, StringComparison.Ordinal))
+            {
+                reached += RecordEscalation(lastCase, highest, highestAt);
+                lastCase = d.CaseId;
+                highest = 0;
+            }
+
+            if (d.EscalationLevel > highest)
+            {
+                highest = d.EscalationLevel;
+                highestAt = d.AsOf;
+            }
+
+            _d[0].Value = d.CaseId;
+            _d[1].Value = d.Target ?? string.Empty;
+            _d[2].Value = StoreText.Date(StoreText.EvaluationDate(d.AsOf));
+            _d[3].Value = d.PolicyVersion ?? string.Empty;
+            _d[4].Value = (object?)d.Policy ?? DBNull.Value;
+            _d[5].Value = StoreText.Status(d.Status);
+            _d[6].Value = d.DueAt is { } due ? StoreText.Utc(due) : DBNull.Value;
+            _d[7].Value = d.ElapsedMinutes;
+            _d[8].Value = d.PausedMinutes;
+            _d[9].Value = d.PercentUsed;
+            _d[10].Value = d.EscalationLevel;
+            _d[11].Value = StoreText.Utc(d.AsOf);
+            _d[12].Value = (object?)d.PolicyFile ?? DBNull.Value;
+            _d[13].Value = d.PolicyLine;
+            _d[14].Value = (object?)d.RuleName ?? DBNull.Value;
+            _d[15].Value = (object?)d.Customer ?? DBNull.Value;
+            _d[16].Value = (object?)d.Service ?? DBNull.Value;
+            _d[17].Value = StoreText.Explanation(d.Explanation);
+            _d[18].Value = _runId;
+            changed += _decision.ExecuteNonQuery();
+        }
+
+        reached += RecordEscalation(lastCase, highest, highestAt);
+        transaction.Commit();
+        _decision.Transaction = null;
+        _escalation.Transaction = null;
+        return new DecisionWriteResult(decisions.Count, changed, reached);
+    }
+
+    private int RecordEscalation(string? caseId, int level, DateTimeOffset at)
+    {
+        if (caseId is null || level <= 0)
+        {
+            return 0;
+        }
+
+        _e[0].Value = caseId;
+        _e[1].Value = level;
+        _e[2].Value = StoreText.Utc(at);
+        _e[3].Value = _runId;
+        return _escalation.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _decision.Dispose();
+        _escalation.Dispose();
+        _connection.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>How a run was started.</summary>
+public enum RunTrigger
+{
+    /// <summary>Fired by the cron trigger of <c>serve</c>.</summary>
+    Schedule,
+
+    /// <summary>A night missed while the host was down, run once at start.</summary>
+    CatchUp,
+
+    /// <summary><c>POST /api/runs</c>.</summary>
+    Api,
+
+    /// <summary><c>slapolicy run</c>.</summary>
+    Cli,
+}
+
+/// <summary>State of a run: <c>running</c> until it finishes, then <c>succeeded</c> or <c>failed</c>.</summary>
+public enum RunState
+{
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>
+/// One nightly run as recorded in the store. Instants are UTC. <see cref="DurationMs"/> is wall time in
+/// milliseconds; <see cref="DecisionsChanged"/> counts decision rows inserted or changed (0 when the same night
+/// runs again over the same inputs).
+/// </summary>
+public sealed record RunRecord(
+    long Id,
+    DateTimeOffset AsOf,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    RunState State,
+    RunTrigger Trigger,
+    long CasesRead,
+    long DecisionsWritten,
+    long DecisionsChanged,
+    long Rejected,
+    long DurationMs,
+    IReadOnlyList<string> PolicyVersions,
+    string? Error);
+
+/// <summary>The counts a finished run records.</summary>
+public sealed record RunCompletion(
+    RunState State,
+    DateTimeOffset FinishedAt,
+    long CasesRead,
+    long DecisionsWritten,
+    long DecisionsChanged,
+    long Rejected,
+    long DurationMs,
+    IReadOnlyList<string> PolicyVersions,
+    string? Error);
+
+/// <summary>A stored decision with the key it is stored under (evaluation date = the UTC date of its asOf).</summary>
+public sealed record StoredDecision(Decision Decision, DateOnly EvaluationDate, long RunId);
+
+/// <summary>The first time a case was seen at an escalation level, by the run that saw it.</summary>
+public sealed record EscalationRecord(string CaseId, int Level, DateTimeOffset FirstReachedAt, long RunId);
+
+/// <summary>A quarantined input record (see <see cref="RejectedRecord"/>) and when it was received.</summary>
+public sealed record QuarantineEntry(long Id, RejectedRecord Record, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// What one ingestion batch writes in one transaction: good records of any kind and the rejected ones.
+/// Cases are upserted by id (a later record replaces the earlier one, events included); outages by
+/// (service, region, start, kind); subscriptions by (customer, region, service); measurements by
+/// (service, region, at, metric). Re-ingesting the same file therefore duplicates nothing.
+/// </summary>
+public sealed record RecordBatch(
+    IReadOnlyList<CaseRecord> Cases,
+    IReadOnlyList<OutageRecord> Outages,
+    IReadOnlyList<SubscriptionRecord> Subscriptions,
+    IReadOnlyList<MeasurementRecord> Measurements,
+    IReadOnlyList<RejectedRecord> Rejected,
+    DateTimeOffset ReceivedAt)
+{
+    /// <summary>Number of good records in the batch.</summary>
+    public int GoodCount => Cases.Count + Outages.Count + Subscriptions.Count + Measurements.Count;
+}
+
+/// <summary>
+/// A filter over stored decisions. All fields optional. <see cref="From"/> inclusive and <see cref="To"/>
+/// exclusive bound the decision's asOf. <see cref="Status"/> is a <see cref="DecisionStatus"/> name
+/// (<c>breached</c>, <c>met</c>, ...) or <c>at-risk</c> (running with percentUsed &gt;= 75).
+/// <see cref="LatestOnly"/> keeps only decisions of the latest evaluation date in the store.
+/// </summary>
+public sealed record DecisionQuery(
+    string? Status = null,
+    string? Customer = null,
+    string? Service = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    bool LatestOnly = false,
+    int Limit = 500);
+
+/// <summary>Everything the store knows about one case: the case, its decisions of the latest evaluation, its escalations.</summary>
+public sealed record CaseTrace(
+    CaseRecord Case,
+    IReadOnlyList<StoredDecision> Decisions,
+    IReadOnlyList<EscalationRecord> Escalations);

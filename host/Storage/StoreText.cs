@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>How values are written as text in the store (shared by every SQL implementation).</summary>
+internal static class StoreText
+{
+    private const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>UTC, fixed width: text order is time order.</summary>
+    public static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString(UtcFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Round-trip text keeping the original offset.</summary>
+    public static string Instant(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseInstant(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static DateOnly ParseDate(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The evaluation date a decision is keyed by: the UTC calendar date of its asOf.</summary>
+    public static DateOnly EvaluationDate(DateTimeOffset asOf) => DateOnly.FromDateTime(asOf.UtcDateTime);
+
+    public static string Status(DecisionStatus status) => status switch
+    {
+        DecisionStatus.Met => "met",
+        DecisionStatus.Breached => "breached",
+        DecisionStatus.Running => "running",
+        DecisionStatus.Paused => "paused",
+        DecisionStatus.NoPolicy => "no-policy",
+        DecisionStatus.Error => "error",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static bool TryParseStatus(string text, out DecisionStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<DecisionStatus>())
+        {
+            if (string.Equals(Status(candidate), text, StringComparison.OrdinalIgnoreCase))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
+
+    public static string Tags(ImmutableArray<string> tags) => JsonSerializer.Serialize(tags.IsDefault ? [] : tags, Json);
+
+    public static ImmutableArray<string> ParseTags(string json) => JsonSerializer.Deserialize<ImmutableArray<string>>(json, Json);
+
+    public static string Events(ImmutableArray<StatusEvent> events) => JsonSerializer.Serialize(events.IsDefault ? [] : events, Json);
+
+    public static ImmutableArray<StatusEvent> ParseEvents(string json) => JsonSerializer.Deserialize<ImmutableArray<StatusEvent>>(json, Json);
+
+    public static string Explanation(ImmutableArray<ExplanationStep> steps) => JsonSerializer.Serialize(steps.IsDefault ? [] : steps, Json);
+
+    public static ImmutableArray<ExplanationStep> ParseExplanation(string json) => JsonSerializer.Deserialize<ImmutableArray<ExplanationStep>>(json, Json);
+
+    public static string Strings(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, Json);
+
+    public static IReadOnlyList<string> ParseStrings(string json) => JsonSerializer.Deserialize<string[]>(json, Json) ?? [];
+
+    public static string Trigger(RunTrigger trigger) => trigger switch
+    {
+        RunTrigger.Schedule => "schedule",
+        RunTrigger.CatchUp => "catch-up",
+        RunTrigger.Api => "api",
+        RunTrigger.Cli => "cli",
+        _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger, null),
+    };
+
+    public static RunTrigger ParseTrigger(string text) => text switch
+    {
+        "schedule" => RunTrigger.Schedule,
+        "catch-up" => RunTrigger.CatchUp,
+        "api" => RunTrigger.Api,
+        _ => RunTrigger.Cli,
+    };
+
+    public static string State(RunState state) => state.ToString().ToLowerInvariant();
+
+    public static RunState ParseState(string text) => Enum.Parse<RunState>(text, ignoreCase: true);
+}

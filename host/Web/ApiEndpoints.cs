@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Host.Ingestion;
+using SlaPolicy.Host.Scheduling;
+using SlaPolicy.Host.Storage;
+
+namespace SlaPolicy.Host.Web;
+
+/// <summary>One decision as the API returns it: the decision and the evaluation date and run it is stored under.</summary>
+public sealed record DecisionView(Decision Decision, DateOnly EvaluationDate, long RunId);
+
+/// <summary>The answer of <c>GET /api/cases/{id}/why</c>.</summary>
+public sealed record WhyView(CaseRecord Case, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<EscalationRecord> Escalations);
+
+/// <summary>A rejected line as the ingestion endpoints report it.</summary>
+public sealed record RejectionView(long Line, string? Field, string Reason);
+
+/// <summary>The answer of the ingestion endpoints.</summary>
+public sealed record IngestView(string Source, RecordKind Kind, long Accepted, long RejectedCount, IReadOnlyList<RejectionView> Rejected);
+
+/// <summary>
+/// The HTTP API. Writes (POST) need <c>Authorization: Bearer &lt;Api:Token&gt;</c>, else 401; with no token
+/// configured writes are refused. Reads are open unless <c>Api:ProtectReads</c> is true.
+/// </summary>
+internal static class ApiEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<HostSettings>();
+
+        app.MapGet("/health", (IStore store) =>
+        {
+            var last = store.GetRuns(1).FirstOrDefault();
+            return Results.Ok(new { status = "ok", schemaVersion = store.SchemaVersion(), cases = store.CountCases(), lastRun = last });
+        });
+
+        foreach (var kind in Enum.GetValues<RecordKind>())
+        {
+            var path = $"/api/{kind.ToString().ToLowerInvariant()}";
+            app.MapPost(path, (HttpContext context, IngestionService ingestion) => Ingest(context, kind, ingestion, settings));
+        }
+
+        var reads = app.MapGroup("/api");
+        reads.AddEndpointFilter(async (context, next) =>
+            settings.ProtectReads && !Authorized(context.HttpContext, settings) ? Unauthorized(settings) : await next(context));
+
+        reads.MapGet("/cases/{id}/why", (string id, IStore store) =>
+            store.GetCaseTrace(id) is { } trace
+                ? Results.Ok(new WhyView(trace.Case, [.. trace.Decisions.Select(View)], trace.Escalations))
+                : Results.NotFound(new { error = $"case `{id}` is not in the store" }));
+
+        reads.MapGet("/decisions", (IStore store, string? status, string? customer, string? service, string? from, string? to, bool? latest, int? limit) =>
+        {
+            if (status is { Length: > 0 } && status != "at-risk" && !StoreText.TryParseStatus(status, out _))
+            {
+                return Results.BadRequest(new { error = $"unknown status `{status}`; use met, breached, running, paused, no-policy, error or at-risk" });
+            }
+
+            if (!TryInstant(from, out var fromAt) || !TryInstant(to, out var toAt))
+            {
+                return Results.BadRequest(new { error = "`from` and `to` must be ISO 8601 dates or timestamps with an offset" });
+            }
+
+            var query = new DecisionQuery(status, customer, service, fromAt, toAt, latest ?? false, limit ?? 500);
+            return Results.Ok(store.QueryDecisions(query).Select(View));
+        });
+
+        reads.MapGet("/runs", (IStore store, int? limit) => Results.Ok(store.GetRuns(limit ?? 50)));
+        reads.MapGet("/policies", (IEvaluatorProvider evaluators) => Results.Ok(evaluators.Status));
+        reads.MapGet("/quarantine", (IStore store, int? limit) => Results.Ok(store.GetQuarantine(limit ?? 100)));
+
+        app.MapPost("/api/runs", async (HttpContext context, NightlyRun run, string? asOf) =>
+        {
+            if (!Authorized(context, settings))
+            {
+                return Unauthorized(settings);
+            }
+
+            if (!TryInstant(asOf, out var at))
+            {
+                return Results.BadRequest(new { error = "`asOf` must be an ISO 8601 timestamp with an offset" });
+            }
+
+            var record = await Task.Run(() => run.TryRun(at, RunTrigger.Api, context.RequestAborted));
+            return record is null ? Results.Conflict(new { error = "a run is in progress; try again when it has finished" }) : Results.Ok(record);
+        });
+    }
+
+    private static async Task<IResult> Ingest(HttpContext context, RecordKind kind, IngestionService ingestion, HostSettings settings)
+    {
+        if (!Authorized(context, settings))
+        {
+            return Unauthorized(settings);
+        }
+
+        if (context.Request.ContentLength > settings.MaxBodyBytes)
+        {
+            return TooLarge(settings);
+        }
+
+        var format = context.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true ? RecordFormat.Csv : RecordFormat.JsonLines;
+        if (format == RecordFormat.Csv && kind != RecordKind.Cases)
+        {
+            return Results.BadRequest(new { error = "CSV is accepted for cases only" });
+        }
+
+        // The body is spooled to a temporary file first, so an over-long body is refused (413) before anything is
+        // committed, and the parser reads a local file instead of holding the connection.
+        var spool = Path.Combine(Path.GetTempPath(), $"slapolicy-{Guid.NewGuid():N}.tmp");
+        await using var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            total += read;
+            if (total > settings.MaxBodyBytes)
+            {
+                return TooLarge(settings);
+            }
+
+            await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+        }
+
+        file.Position = 0;
+        var source = $"api:{kind.ToString().ToLowerInvariant()}@{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfffZ}";
+        var result = await Task.Run(() => ingestion.Ingest(kind, file, source, format), context.RequestAborted);
+        var view = new IngestView(result.Source, kind, result.Accepted, result.RejectedCount, [.. result.Rejected.Select(r => new RejectionView(r.LineNumber, r.Field, r.Reason))]);
+
+        // 422 only when nothing at all could be accepted; a partly bad body is a success with its rejections listed.
+        return result.Accepted == 0 && result.RejectedCount > 0 ? Results.UnprocessableEntity(view) : Results.Ok(view);
+    }
+
+    private static DecisionView View(StoredDecision d) => new(d.Decision, d.EvaluationDate, d.RunId);
+
+    private static bool Authorized(HttpContext context, HostSettings settings)
+    {
+        if (settings.ApiToken is null)
+        {
+            return false;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Constant-time comparison: the time taken does not tell how much of a guessed token was right.
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()), Encoding.UTF8.GetBytes(settings.ApiToken));
+    }
+
+    private static IResult Unauthorized(HostSettings settings) => Results.Json(
+        new { error = settings.ApiToken is null ? "writes are disabled: set `Api:Token` in the configuration" : "a bearer token is required: `Authorization: Bearer <Api:Token>`" },
+        statusCode: StatusCodes.Status401Unauthorized);
+
+    private static IResult TooLarge(HostSettings settings) => Results.Json(
+        new { error = $"the request body is larger than `Api:MaxBodyBytes` ({settings.MaxBodyBytes} bytes); split it or raise the limit" },
+        statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    private static bool TryInstant(string? text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        // A `+` in a query string arrives as a space.
+        text = text.Trim().Replace(' ', '+');
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            value = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return true;
+        }
+
+        if ((text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > 10)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var instant))
+        {
+            value = instant;
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,149 @@
+// The support leads' page: plain JavaScript over the host's JSON API, no build step.
+'use strict';
+
+const $ = (selector) => document.querySelector(selector);
+const tokenInput = $('#token');
+tokenInput.value = sessionStorage.getItem('slapolicy-token') || '';
+tokenInput.addEventListener('change', () => { sessionStorage.setItem('slapolicy-token', tokenInput.value); refresh(); });
+
+async function api(path) {
+  const headers = tokenInput.value ? { Authorization: `Bearer ${tokenInput.value}` } : {};
+  const response = await fetch(path, { headers });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(body.error || `${response.status} ${response.statusText}`);
+  }
+  return response.json();
+}
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === 'class') node.className = value; else if (key.startsWith('on')) node.addEventListener(key.slice(2), value); else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ''));
+  return node;
+}
+
+const svgNs = 'http://www.w3.org/2000/svg';
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS(svgNs, tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const when = (text) => text ? new Date(text).toISOString().replace('T', ' ').slice(0, 16) + 'Z' : '-';
+const number = (value, digits = 1) => Number(value).toFixed(digits).replace(/\.0+$/, '');
+
+async function showCase(id) {
+  $('#case-id').value = id;
+  $('#case-error').hidden = true;
+  try {
+    const trace = await api(`/api/cases/${encodeURIComponent(id)}/why`);
+    renderCase(trace);
+    history.replaceState(null, '', `#case=${encodeURIComponent(id)}`);
+  } catch (error) {
+    $('#case-view').hidden = true;
+    $('#case-error').textContent = error.message;
+    $('#case-error').hidden = false;
+  }
+}
+
+function renderCase(trace) {
+  const c = trace.case;
+  $('#case-summary').replaceChildren(
+    el('p', {}, el('strong', {}, c.id), ` ${c.customer} / ${c.tier} / ${c.region} / ${c.service}, severity ${c.severity}; opened ${when(c.openedAt)}`,
+      c.firstResponseAt ? `, first response ${when(c.firstResponseAt)}` : '', c.resolvedAt ? `, resolved ${when(c.resolvedAt)}` : ', not resolved'));
+  drawTimeline(trace);
+  const list = $('#explanation');
+  list.replaceChildren();
+  if (trace.decisions.length === 0) list.append(el('p', {}, 'No decisions yet: the nightly run has not evaluated this case.'));
+  for (const { decision: d } of trace.decisions) {
+    const source = d.policyFile ? `${d.policyFile}:${d.policyLine}` : '';
+    list.append(el('div', { class: `decision ${d.status}` },
+      el('div', {}, el('strong', {}, d.target || '(no target)'), ' ', el('span', { class: `badge ${d.status}` }, d.status),
+        ` ${number(d.percentUsed)}% used, escalation level ${d.escalationLevel}`),
+      el('div', {}, `due ${when(d.dueAt)}; elapsed ${number(d.elapsedMinutes)} min, paused ${number(d.pausedMinutes)} min; as of ${when(d.asOf)}`),
+      el('div', {}, `policy ${d.policy || 'none'}@${d.policyVersion || '-'}`, el('span', { class: 'where' }, source), d.ruleName ? ` rule ${d.ruleName}` : ''),
+      el('ol', { class: 'steps' }, ...d.explanation.map((s) => el('li', {},
+        el('span', { class: 'kind' }, s.kind), s.at ? `${when(s.at)} ` : '', s.text,
+        s.location && s.location.line > 0 ? el('span', { class: 'where' }, `${s.location.file}:${s.location.line}`) : '')))));
+  }
+  if (trace.escalations.length > 0) {
+    list.append(el('div', {}, el('strong', {}, 'Escalation history'),
+      el('ul', {}, ...trace.escalations.map((e) => el('li', {}, `level ${e.level} first reached ${when(e.firstReachedAt)} (run ${e.runId})`)))));
+  }
+  $('#case-view').hidden = false;
+}
+
+// Timeline: status segments (pauses shaded) from opening to the stop or asOf, with markers for the events that
+// decide the clock: opened, first response, resolved (stop), escalations, each target's due time, and asOf.
+function drawTimeline(trace) {
+  const c = trace.case;
+  const decisions = trace.decisions.map((x) => x.decision);
+  const asOf = decisions.length ? decisions[0].asOf : null;
+  const marks = [{ at: c.openedAt, label: 'opened', kind: 'open' }];
+  if (c.firstResponseAt) marks.push({ at: c.firstResponseAt, label: 'first response', kind: 'stop' });
+  if (c.resolvedAt) marks.push({ at: c.resolvedAt, label: 'resolved (stop)', kind: 'stop' });
+  for (const e of trace.escalations) marks.push({ at: e.firstReachedAt, label: `escalation L${e.level}`, kind: 'escalation' });
+  for (const d of decisions) if (d.dueAt) marks.push({ at: d.dueAt, label: `due ${d.target}`, kind: 'due' });
+  if (asOf) marks.push({ at: asOf, label: 'asOf', kind: 'asof' });
+  const pauseTimes = new Set(decisions.flatMap((d) => d.explanation).filter((s) => s.kind === 'pause' && s.at).map((s) => Date.parse(s.at)));
+  const times = marks.map((m) => Date.parse(m.at)).concat(c.events.map((e) => Date.parse(e.at)));
+  const start = Math.min(...times), end = Math.max(...times, start + 60000);
+  const width = 800, left = 20, right = 20, axis = 120;
+  const x = (t) => left + (Date.parse(t) - start) / (end - start) * (width - left - right);
+  const root = $('#timeline');
+  root.setAttribute('viewBox', `0 0 ${width} 230`);
+  root.replaceChildren(svg('line', { x1: left, y1: axis, x2: width - right, y2: axis, stroke: '#8a94a6' }));
+  const stopAt = c.resolvedAt || asOf || new Date(end).toISOString();
+  c.events.forEach((e, i) => {
+    const next = i + 1 < c.events.length ? c.events[i + 1].at : stopAt;
+    const paused = pauseTimes.has(Date.parse(e.at)) || /^waiting/.test(e.status);
+    root.append(svg('rect', { x: x(e.at), y: axis - 14, width: Math.max(1, x(next) - x(e.at)), height: 28,
+      fill: paused ? '#c9ced6' : '#b9d3f5', class: paused ? 'pause' : 'segment' }, undefined));
+    root.append(svg('text', { x: x(e.at) + 2, y: axis + 28, 'font-size': 10, fill: '#5f6b7a' }, e.status));
+  });
+  const colors = { open: '#1d2430', stop: '#2e7d32', escalation: '#c62828', due: '#ef6c00', asof: '#6a1b9a' };
+  marks.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).forEach((m, i) => {
+    const px = x(m.at), row = 14 + (i % 6) * 15;
+    root.append(svg('line', { x1: px, y1: row + 3, x2: px, y2: axis + 16, stroke: colors[m.kind], 'stroke-dasharray': m.kind === 'due' ? '4 3' : '' }));
+    root.append(svg('text', { x: Math.min(px + 3, width - 110), y: row, 'font-size': 11, fill: colors[m.kind], class: `mark ${m.kind}` }, `${m.label} ${when(m.at).slice(5)}`));
+  });
+  $('#timeline-legend').textContent = 'blue: clock counting · grey: paused · dashed: due · purple: evaluation time (asOf)';
+}
+
+function fillTable(selector, rows, cells) {
+  const body = $(`${selector} tbody`);
+  body.replaceChildren(...rows.map((row) => {
+    const tr = el('tr', row.caseId ? { class: 'link', onclick: () => showCase(row.caseId) } : {}, ...cells(row).map((value) => el('td', {}, value)));
+    return tr;
+  }));
+  if (rows.length === 0) body.append(el('tr', {}, el('td', { colspan: 10 }, 'none')));
+}
+
+async function refresh() {
+  try {
+    const policy = await api('/api/policies');
+    $('#policy-status').textContent = `policies: ${policy.ready ? policy.versions.join(', ') || 'loaded' : policy.message}`
+      + (policy.diagnostics.length ? ` (${policy.diagnostics.length} problems in the last edit)` : '');
+    $('#policy-status').classList.toggle('bad', !policy.ready || policy.diagnostics.length > 0);
+    const breached = await api('/api/decisions?status=breached&latest=true&limit=200');
+    fillTable('#breached', breached.map((v) => v.decision), (d) => [d.caseId, d.target || '-', d.customer, d.service, number(d.percentUsed), d.escalationLevel]);
+    const atRisk = await api('/api/decisions?status=at-risk&latest=true&limit=200');
+    fillTable('#at-risk', atRisk.map((v) => v.decision), (d) => [d.caseId, d.target || '-', d.customer, d.service, number(d.percentUsed), when(d.dueAt)]);
+    const runs = await api('/api/runs?limit=20');
+    fillTable('#runs', runs, (r) => [r.id, r.trigger, when(r.asOf), r.state, r.casesRead, r.decisionsWritten, r.decisionsChanged, r.rejected,
+      `${number(r.durationMs / 1000, 2)} s`, r.policyVersions.join(', ')]);
+  } catch (error) {
+    $('#policy-status').textContent = `cannot reach the API: ${error.message}`;
+    $('#policy-status').classList.add('bad');
+  }
+}
+
+$('#find-form').addEventListener('submit', (event) => { event.preventDefault(); showCase($('#case-id').value.trim()); });
+refresh();
+setInterval(refresh, 30000);
+const hash = new URLSearchParams(location.hash.slice(1));
+if (hash.get('case')) showCase(hash.get('case'));
