@@ -23,7 +23,7 @@ internal static class ExpressionSandbox
     /// <summary>Types expressions may use, by namespace-qualified metadata name.</summary>
     private static readonly FrozenSet<string> AllowedTypes = new[]
     {
-        "System.Object", "System.Boolean", "System.Byte", "System.SByte", "System.Char", "System.Int16", "System.UInt16",
+        "System.Object", "System.Void", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "System.Boolean", "System.Byte", "System.SByte", "System.Char", "System.Int16", "System.UInt16",
         "System.Int32", "System.UInt32", "System.Int64", "System.UInt64", "System.Single", "System.Double", "System.Decimal",
         "System.String", "System.Math", "System.MathF", "System.DateTime", "System.DateTimeOffset", "System.TimeSpan",
         "System.DateOnly", "System.TimeOnly", "System.DayOfWeek", "System.Convert", "System.StringComparison",
@@ -97,6 +97,15 @@ internal static class ExpressionSandbox
             return new Violation(error.Location.SourceSpan.Start, DiagnosticCatalog.ExpressionSyntax, RuleCompiler.Sentence(error.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
+        // Forbidden constructs are decided on syntax alone, so they are reported even where the code would not compile.
+        foreach (var node in expression.DescendantNodesAndSelf())
+        {
+            if (CheckSyntax(node) is { } violation)
+            {
+                return violation;
+            }
+        }
+
         return null;
     }
 
@@ -105,7 +114,7 @@ internal static class ExpressionSandbox
     {
         foreach (var node in root.DescendantNodesAndSelf())
         {
-            var violation = CheckSyntax(model, node) ?? CheckSemantics(model, node);
+            var violation = CheckSemantics(model, node);
             if (violation is not null)
             {
                 return violation;
@@ -115,7 +124,7 @@ internal static class ExpressionSandbox
         return null;
     }
 
-    private static Violation? CheckSyntax(SemanticModel model, SyntaxNode node)
+    private static Violation? CheckSyntax(SyntaxNode node)
     {
         Violation Construct(string message) => new(Anchor(node), DiagnosticCatalog.ForbiddenConstruct, message);
         switch (node)
@@ -149,8 +158,7 @@ internal static class ExpressionSandbox
                 return Construct("local functions are not allowed in an expression");
             case AttributeListSyntax:
                 return Construct("attributes are not allowed in an expression");
-            case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } invocation
-                when model.GetSymbolInfo(invocation).Symbol is null:
+            case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } }:
                 return Construct("`nameof` is not allowed in an expression");
             default:
                 return null;

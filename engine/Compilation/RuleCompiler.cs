@@ -423,7 +423,7 @@ public static class RuleCompiler
             "System.Private.CoreLib", "System.Runtime", "System.Linq", "System.Collections", "System.Collections.Immutable",
             "System.Console", "System.Diagnostics.Process", "System.Net.Http", "System.Net.Primitives", "System.Net.Sockets",
             "System.Threading", "System.Threading.Thread", "System.Threading.Tasks", "System.Runtime.InteropServices",
-            "System.IO.FileSystem", "System.Reflection", "System.Linq.Expressions", "System.ComponentModel.Primitives",
+            "System.IO.FileSystem", "System.Reflection", "System.Linq.Expressions", "System.Linq.Queryable", "System.ComponentModel.Primitives",
             "System.Runtime.Extensions",
         ];
         var trusted = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);

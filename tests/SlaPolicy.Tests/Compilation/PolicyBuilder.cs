@@ -10,9 +10,9 @@ namespace SlaPolicy.Tests.Compilation;
 /// <summary>Builds canonical policy records in code, as the policy reader would produce them.</summary>
 internal static class PolicyBuilder
 {
-    public const string File = "policies/acme-gold.json";
+    public const string PolicyFile = "policies/acme-gold.json";
 
-    public static SourceLocation At(int line, int column) => new(File, line, column);
+    public static SourceLocation At(int line, int column) => new(PolicyFile, line, column);
 
     public static RuleDefinition Rule(string name, string expression, string? successEvent = null, int line = 40, int column = 21) =>
         new(name, expression, successEvent, null, true, null, [], [], null, null, At(line, 7), At(line, column), "acme-gold");
@@ -36,7 +36,7 @@ internal static class PolicyBuilder
                     new EscalationStep("l3", 100m, "escalate", 3, "duty-manager", At(22, 7), "acme-gold"),
                 ]
                 : escalations,
-            [], availability, rules.IsDefault ? [] : rules, File, At(1, 1));
+            [], availability, rules.IsDefault ? [] : rules, PolicyFile, At(1, 1));
 
     public static CaseRecord Case(int severity = 1, params string[] tags) =>
         new("C-1001", "acme", "gold", "eu-west", "email", severity, new DateTimeOffset(2026, 11, 20, 16, 30, 0, TimeSpan.FromHours(1)),
