@@ -28,7 +28,7 @@ internal sealed class ExpressionText
     public int ToOriginal(int rewrittenOffset) => _map[Math.Clamp(rewrittenOffset, 0, _map.Length - 1)];
 
     /// <summary>
-    /// Rewrites the Dynamic LINQ keywords <c>AND</c>, <c>OR</c>, <c>NOT</c> (and <c>AndAlso</c>, <c>OrElse</c>), in any
+    /// Rewrites Dynamic LINQ's <c>iif(test, a, b)</c> to <c>((test) ? (a) : (b))</c> and its keywords <c>AND</c>, <c>OR</c>, <c>NOT</c> (and <c>AndAlso</c>, <c>OrElse</c>), in any
     /// case, outside string and character literals and not after a member-access dot, to <c>&amp;&amp;</c>,
     /// <c>||</c>, <c>!</c>. C#'s pattern combinators <c>and</c>, <c>or</c>, <c>not</c> are therefore not available.
     /// </summary>
@@ -36,24 +36,40 @@ internal sealed class ExpressionText
     {
         var sb = new StringBuilder(text.Length);
         var map = new List<int>(text.Length + 1);
-        var i = 0;
+        RewriteRange(text, 0, text.Length, sb, map);
+        map.Add(text.Length);
+        return new ExpressionText(text, sb.ToString(), [.. map]);
+    }
+
+    private static void RewriteRange(string text, int from, int to, StringBuilder sb, List<int> map)
+    {
+        var i = from;
         var lastSignificant = '\0';
 
-        void Copy(int from, int to)
+        void Copy(int start, int end)
         {
-            for (var k = from; k < to; k++)
+            for (var k = start; k < end; k++)
             {
                 sb.Append(text[k]);
                 map.Add(k);
             }
         }
 
-        while (i < text.Length)
+        void Emit(string replacement, int origin)
+        {
+            foreach (var r in replacement)
+            {
+                sb.Append(r);
+                map.Add(origin);
+            }
+        }
+
+        while (i < to)
         {
             var c = text[i];
-            if (c == '"' || c == '\'' || (c == '@' && i + 1 < text.Length && text[i + 1] == '"') || (c == '$' && i + 1 < text.Length && (text[i + 1] == '"' || text[i + 1] == '@')))
+            if (c == '"' || c == '\'' || (c == '@' && i + 1 < to && text[i + 1] == '"') || (c == '$' && i + 1 < to && (text[i + 1] == '"' || text[i + 1] == '@')))
             {
-                var end = SkipLiteral(text, i);
+                var end = Math.Min(SkipLiteral(text, i), to);
                 Copy(i, end);
                 i = end;
                 lastSignificant = '"';
@@ -64,13 +80,28 @@ internal sealed class ExpressionText
             {
                 var start = i;
                 i++;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_'))
+                while (i < to && (char.IsLetterOrDigit(text[i]) || text[i] == '_'))
                 {
                     i++;
                 }
 
-                var word = text[start..i];
-                var replacement = lastSignificant == '.' ? null : word.ToLowerInvariant() switch
+                var word = text[start..i].ToLowerInvariant();
+                if (lastSignificant != '.' && word == "iif" && TrySplitCall(text, i, to, out var args, out var close) && args.Count == 3)
+                {
+                    // Dynamic LINQ's iif(test, a, b) becomes the conditional operator, which evaluates only one branch.
+                    Emit("((", start);
+                    RewriteRange(text, args[0].Start, args[0].End, sb, map);
+                    Emit(") ? (", args[1].Start);
+                    RewriteRange(text, args[1].Start, args[1].End, sb, map);
+                    Emit(") : (", args[2].Start);
+                    RewriteRange(text, args[2].Start, args[2].End, sb, map);
+                    Emit("))", close);
+                    i = close + 1;
+                    lastSignificant = ')';
+                    continue;
+                }
+
+                var replacement = lastSignificant == '.' ? null : word switch
                 {
                     "and" or "andalso" => "&&",
                     "or" or "orelse" => "||",
@@ -83,11 +114,7 @@ internal sealed class ExpressionText
                 }
                 else
                 {
-                    foreach (var r in replacement)
-                    {
-                        sb.Append(r);
-                        map.Add(start);
-                    }
+                    Emit(replacement, start);
                 }
 
                 lastSignificant = 'a';
@@ -102,9 +129,57 @@ internal sealed class ExpressionText
             Copy(i, i + 1);
             i++;
         }
+    }
 
-        map.Add(text.Length);
-        return new ExpressionText(text, sb.ToString(), [.. map]);
+    /// <summary>Splits the argument list of a call whose name ends at <paramref name="afterName"/> at its top-level commas.</summary>
+    private static bool TrySplitCall(string text, int afterName, int to, out List<(int Start, int End)> args, out int close)
+    {
+        args = [];
+        close = -1;
+        var i = afterName;
+        while (i < to && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        if (i >= to || text[i] != '(')
+        {
+            return false;
+        }
+
+        var depth = 0;
+        var argStart = i + 1;
+        for (; i < to; i++)
+        {
+            var c = text[i];
+            if (c == '"' || c == '\'' || (c == '@' && i + 1 < to && text[i + 1] == '"') || (c == '$' && i + 1 < to && text[i + 1] == '"'))
+            {
+                i = SkipLiteral(text, i) - 1;
+                continue;
+            }
+
+            if (c is '(' or '[' or '{')
+            {
+                depth++;
+            }
+            else if (c is ')' or ']' or '}')
+            {
+                depth--;
+                if (depth == 0)
+                {
+                    args.Add((argStart, i));
+                    close = i;
+                    return true;
+                }
+            }
+            else if (c == ',' && depth == 1)
+            {
+                args.Add((argStart, i));
+                argStart = i + 1;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Index just after the string or character literal starting at <paramref name="start"/>.</summary>
