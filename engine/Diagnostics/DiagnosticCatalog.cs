@@ -42,9 +42,16 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ForbiddenApi = Error("SLA4003", "expression uses a forbidden API", "expressions may use only their inputs, primitives, string, Math, date and time types and LINQ");
     public static readonly DiagnosticDescriptor ForbiddenConstruct = Error("SLA4004", "expression uses a forbidden construct", "expressions may not use `dynamic`, unsafe code, local functions or recursion");
     public static readonly DiagnosticDescriptor NotBoolean = Error("SLA4005", "expression is not a boolean", "a rule expression must evaluate to `true` or `false`");
+    public static readonly DiagnosticDescriptor NotSingleExpression = Error("SLA4006", "text is not a single expression", "an expression may not contain statements, braces that close the rule, or comments");
+    public static readonly DiagnosticDescriptor CachedAssemblyUnusable = new("SLA4007", DiagnosticSeverity.Warning, "compiled rule cache entry could not be used", "the rules were compiled again; delete the cache directory if this repeats");
 
     // SLA5xxx: workflows
     public static readonly DiagnosticDescriptor DuplicateRuleName = Error("SLA5001", "duplicate rule name", "rule names must be unique within a workflow");
     public static readonly DiagnosticDescriptor BadSuccessEvent = Error("SLA5002", "bad success event", "`escalate:N` needs a whole number level");
     public static readonly DiagnosticDescriptor MissingWorkflow = Error("SLA5003", "unknown workflow", "name a workflow defined in the files");
+    public static readonly DiagnosticDescriptor EmptyWorkflow = Error("SLA5004", "workflow has no rules", "add at least one rule or name workflows in `WorkflowsToInject`");
+    public static readonly DiagnosticDescriptor DuplicateWorkflowName = Error("SLA5005", "duplicate workflow name", "give each workflow its own `WorkflowName`");
+    public static readonly DiagnosticDescriptor UnsupportedAction = Error("SLA5006", "unsupported action", "actions are `OutputExpression` (context `Expression`) and `EvaluateRule` (context `workflowName`, `ruleName`)");
+    public static readonly DiagnosticDescriptor MissingRuleBody = Error("SLA5007", "rule has neither an expression nor nested rules", "give the rule an `Expression`, or an `Operator` with nested `Rules`");
+    public static readonly DiagnosticDescriptor BadOperator = Error("SLA5008", "unknown operator", "use `And`, `AndAlso`, `Or` or `OrElse`");
 }

@@ -92,7 +92,15 @@ public sealed record AvailabilityTerm(
 public sealed record LocalParam(string Name, string Expression, SourceLocation ExpressionLocation);
 
 /// <summary>An action of a rule (RulesEngine's Actions.OnSuccess / OnFailure).</summary>
-public sealed record RuleAction(string Name, ImmutableDictionary<string, string> Context);
+public sealed record RuleAction(string Name, ImmutableDictionary<string, string> Context)
+{
+    /// <summary>
+    /// Where each context value's text starts in its file (first character inside the JSON string), keyed like
+    /// <see cref="Context"/>; used to point compiler diagnostics of an <c>OutputExpression</c> at the text.
+    /// Missing keys mean unknown.
+    /// </summary>
+    public ImmutableDictionary<string, SourceLocation> ContextLocations { get; init; } = ImmutableDictionary<string, SourceLocation>.Empty;
+}
 
 /// <summary>
 /// A rule in Microsoft RulesEngine's workflow-rule shape. A rule has either an <see cref="Expression"/>

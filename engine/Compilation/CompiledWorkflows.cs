@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using Newtonsoft.Json.Linq;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>
+/// The compiled rules of every policy version of a policy set, from one assembly. Immutable and thread-safe:
+/// compile once, evaluate many.
+/// </summary>
+public sealed class CompiledPolicySet
+{
+    private readonly Dictionary<Policy, CompiledWorkflow> _byPolicy;
+    private readonly Dictionary<string, CompiledWorkflow> _byName;
+
+    internal CompiledPolicySet(ImmutableArray<CompiledWorkflow> workflows, string contentHash, bool fromDiskCache)
+    {
+        Workflows = workflows;
+        ContentHash = contentHash;
+        FromDiskCache = fromDiskCache;
+        _byPolicy = new Dictionary<Policy, CompiledWorkflow>(ReferenceEqualityComparer.Instance);
+        _byName = new Dictionary<string, CompiledWorkflow>(StringComparer.Ordinal);
+        foreach (var w in workflows)
+        {
+            _byPolicy.TryAdd(w.Policy, w);
+            _byName.TryAdd(w.Workflow.WorkflowName, w);
+        }
+    }
+
+    /// <summary>One compiled workflow per policy version, in the order of <see cref="PolicySet.Policies"/>.</summary>
+    public ImmutableArray<CompiledWorkflow> Workflows { get; }
+
+    /// <summary>SHA-256 (hex) of the generated source and the compiler's identity; the cache key.</summary>
+    public string ContentHash { get; }
+
+    /// <summary>True when the assembly was loaded from the disk cache rather than compiled in this process.</summary>
+    public bool FromDiskCache { get; }
+
+    /// <summary>The compiled workflow of <paramref name="policy"/> (the same instance, or an equal policy version).</summary>
+    /// <exception cref="KeyNotFoundException">The policy was not part of the compiled set.</exception>
+    public CompiledWorkflow Get(Policy policy) =>
+        _byPolicy.TryGetValue(policy, out var w) || _byName.TryGetValue(WorkflowGenerator.WorkflowName(policy), out w)
+            ? w
+            : throw new KeyNotFoundException($"policy `{policy.Id}` version `{policy.Version}` is not in the compiled set");
+}
+
+/// <summary>The compiled workflow of one policy version. Thread-safe.</summary>
+public sealed class CompiledWorkflow
+{
+    private readonly WorkflowExecutor<RuleInputs> _executor;
+
+    internal CompiledWorkflow(Policy policy, WorkflowExecutor<RuleInputs> executor)
+    {
+        Policy = policy;
+        _executor = executor;
+    }
+
+    /// <summary>The policy version this workflow was generated from.</summary>
+    public Policy Policy { get; }
+
+    /// <summary>The generated workflow (targets, escalations, credit tiers, then the policy's own rules).</summary>
+    public Workflow Workflow => _executor.Workflow;
+
+    /// <summary>
+    /// Runs every enabled rule on one input and returns the outcome, without allocating. Of the generated
+    /// <c>target:&lt;id&gt;</c> rules only that of <see cref="RuleInputs.Target"/> runs. Actions do not run here.
+    /// </summary>
+    public WorkflowOutcome Run(in RuleInputs inputs) => _executor.Run(in inputs, inputs.Target?.Id);
+
+    /// <summary>Runs every enabled rule and its actions and returns the full result tree (allocates; for explanations).</summary>
+    public IReadOnlyList<RuleResult> Execute(in RuleInputs inputs) => _executor.Execute(in inputs, inputs.Target?.Id);
+}
+
+/// <summary>
+/// Compiled RulesEngine workflows over JSON inputs (<c>input1</c>, …). Thread-safe.
+/// </summary>
+public sealed class CompiledWorkflowSet
+{
+    private readonly Type[] _inputTypes;
+
+    internal CompiledWorkflowSet(ImmutableArray<CompiledParameterWorkflow> workflows, ImmutableArray<InputParameter> parameters, Type[] inputTypes, string contentHash, bool fromDiskCache)
+    {
+        Workflows = workflows;
+        Parameters = parameters;
+        _inputTypes = inputTypes;
+        ContentHash = contentHash;
+        FromDiskCache = fromDiskCache;
+    }
+
+    /// <summary>The compiled workflows, in the order given.</summary>
+    public ImmutableArray<CompiledParameterWorkflow> Workflows { get; }
+
+    /// <summary>The inputs expressions read, in binding order.</summary>
+    public ImmutableArray<InputParameter> Parameters { get; }
+
+    /// <summary>SHA-256 (hex) of the generated source and the compiler's identity; the cache key.</summary>
+    public string ContentHash { get; }
+
+    /// <summary>True when the assembly was loaded from the disk cache rather than compiled in this process.</summary>
+    public bool FromDiskCache { get; }
+
+    /// <summary>The workflow named <paramref name="workflowName"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such workflow.</exception>
+    public CompiledParameterWorkflow Get(string workflowName) =>
+        Workflows.FirstOrDefault(w => w.Workflow.WorkflowName == workflowName) ?? throw new KeyNotFoundException($"workflow `{workflowName}` is not defined");
+
+    /// <summary>
+    /// Converts JSON values to instances of the generated input types, in parameter order (do this once per
+    /// input; <see cref="CompiledParameterWorkflow.Run"/> then works on the bound values).
+    /// </summary>
+    public object?[] Bind(params JToken?[] values)
+    {
+        var bound = new object?[Parameters.Length];
+        for (var i = 0; i < bound.Length && i < values.Length; i++)
+        {
+            var value = values[i];
+            bound[i] = value is null || value.Type == JTokenType.Null || i >= _inputTypes.Length ? null : value.ToObject(_inputTypes[i]);
+        }
+
+        return bound;
+    }
+}
+
+/// <summary>One compiled RulesEngine workflow. Thread-safe.</summary>
+public sealed class CompiledParameterWorkflow
+{
+    private readonly WorkflowExecutor<object?[]> _executor;
+
+    internal CompiledParameterWorkflow(WorkflowExecutor<object?[]> executor) => _executor = executor;
+
+    /// <summary>The workflow as read (injected workflows not expanded).</summary>
+    public Workflow Workflow => _executor.Workflow;
+
+    /// <summary>Runs every enabled rule on bound inputs (see <see cref="CompiledWorkflowSet.Bind"/>) without allocating.</summary>
+    public WorkflowOutcome Run(object?[] inputs) => _executor.Run(in inputs, null);
+
+    /// <summary>Runs every enabled rule and its actions and returns the full result tree.</summary>
+    public IReadOnlyList<RuleResult> Execute(object?[] inputs) => _executor.Execute(in inputs, null);
+}

@@ -1,0 +1,621 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using SlaPolicy.Engine.Diagnostics;
+using Diagnostic = SlaPolicy.Engine.Diagnostics.Diagnostic;
+using DiagnosticDescriptor = SlaPolicy.Engine.Diagnostics.DiagnosticDescriptor;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>
+/// Compiles every expression of a policy set (or of a set of RulesEngine workflows) into ONE in-memory,
+/// collectible assembly, checked by the sandbox, cached by content hash in memory and on disk.
+/// </summary>
+/// <remarks>
+/// Stages, in order: plan (generate the C# source; no Roslyn), hash, cache lookup (memory, then disk: a hit
+/// loads the stored assembly without compiling), shape check (each expression parsed on its own), compile,
+/// sandbox (semantic check of every node), emit, bind delegates. A rule whose expression fails any stage is
+/// reported in the diagnostics and compiled as an error rule: at run time it yields an error result, never a
+/// quiet false. Compiling is expensive; keep the result (it is immutable and thread-safe).
+/// </remarks>
+public static class RuleCompiler
+{
+    private const string FormatVersion = "slapolicy-rules 1";
+    private static readonly ConcurrentDictionary<string, LoadedRules> MemoryCache = new(StringComparer.Ordinal);
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+
+    /// <summary>Compiles the workflows of every policy version in <paramref name="set"/>.</summary>
+    public static CompiledPolicySet Compile(PolicySet set, DiagnosticBag diagnostics, RuleCompilerOptions? options = null)
+    {
+        options ??= new RuleCompilerOptions();
+        var plan = new SourcePlan(InputSignature.Policy);
+        var policies = set.Policies.IsDefault ? [] : set.Policies;
+        foreach (var policy in policies)
+        {
+            var workflow = WorkflowGenerator.Generate(policy);
+            plan.AddWorkflow(workflow, workflow.Rules);
+        }
+
+        plan.Finish();
+        var loaded = Load(plan, options, diagnostics);
+        var executors = BuildExecutors<RuleInputs>(plan, loaded, InputSignature.Policy.RootNames, PolicyRoot);
+        var workflows = policies.Select((p, i) => new CompiledWorkflow(p, executors[i])).ToImmutableArray();
+        return new CompiledPolicySet(workflows, loaded.Hash, loaded.FromDisk);
+    }
+
+    /// <summary>
+    /// Compiles RulesEngine workflows whose expressions read the named <paramref name="parameters"/>
+    /// (<c>input1</c>, … typed from sample JSON). <c>WorkflowsToInject</c> are resolved within <paramref name="workflows"/>.
+    /// </summary>
+    public static CompiledWorkflowSet Compile(ImmutableArray<Workflow> workflows, ImmutableArray<InputParameter> parameters, DiagnosticBag diagnostics, RuleCompilerOptions? options = null)
+    {
+        options ??= new RuleCompilerOptions();
+        var byName = workflows.GroupBy(w => w.WorkflowName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var resolved = workflows.Select(w => (w, Rules: ResolveRules(w, byName, diagnostics))).ToList();
+        var signature = InputSignature.ForParameters(parameters, resolved.SelectMany(r => AllTexts(r.w, r.Rules)));
+        var plan = new SourcePlan(signature);
+        foreach (var (workflow, rules) in resolved)
+        {
+            plan.AddWorkflow(workflow, rules);
+        }
+
+        plan.Finish();
+        var loaded = Load(plan, options, diagnostics);
+        var names = parameters.Select(p => p.Name).ToImmutableArray();
+        var executors = BuildExecutors<object?[]>(plan, loaded, names, (string name, in object?[] inputs) =>
+        {
+            var index = names.IndexOf(name);
+            return index >= 0 && index < inputs.Length ? (true, inputs[index]) : (false, null);
+        });
+        var types = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedInputsNamespace + ".__InputTypes")?.GetField("All")?.GetValue(null) as Type[];
+        return new CompiledWorkflowSet(executors.Select(e => new CompiledParameterWorkflow(e)).ToImmutableArray(), parameters, types ?? [], loaded.Hash, loaded.FromDisk);
+    }
+
+    /// <summary>Forgets assemblies compiled in this process, so that they can be unloaded once unused.</summary>
+    public static void ClearMemoryCache()
+    {
+        foreach (var entry in MemoryCache.Values)
+        {
+            entry.Context?.Unload();
+        }
+
+        MemoryCache.Clear();
+    }
+
+    internal static string Sentence(string message)
+    {
+        message = message.Trim().TrimEnd('.');
+        return message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : message;
+    }
+
+    private static (bool Found, object? Value) PolicyRoot(string name, in RuleInputs inputs) => name switch
+    {
+        "ticket" => (true, inputs.Ticket),
+        "clock" => (true, inputs.Clock),
+        "target" => (true, inputs.Target),
+        "policy" => (true, inputs.Policy),
+        "period" => (true, inputs.Period),
+        _ => (false, null),
+    };
+
+    private static ImmutableArray<RuleDefinition> ResolveRules(Workflow workflow, Dictionary<string, Workflow> byName, DiagnosticBag diagnostics)
+    {
+        var rules = ImmutableArray.CreateBuilder<RuleDefinition>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Add(Workflow w)
+        {
+            if (!seen.Add(w.WorkflowName))
+            {
+                return;
+            }
+
+            rules.AddRange(w.Rules.IsDefault ? [] : w.Rules);
+            foreach (var name in w.WorkflowsToInject.IsDefault ? [] : w.WorkflowsToInject)
+            {
+                if (byName.TryGetValue(name, out var injected))
+                {
+                    Add(injected);
+                }
+                else
+                {
+                    diagnostics.Add(DiagnosticCatalog.MissingWorkflow, w.Location, $"workflow `{name}` named in `WorkflowsToInject` of `{w.WorkflowName}` is not defined");
+                }
+            }
+        }
+
+        Add(workflow);
+        return rules.ToImmutable();
+    }
+
+    private static IEnumerable<string> AllTexts(Workflow workflow, ImmutableArray<RuleDefinition> rules)
+    {
+        foreach (var g in workflow.GlobalParams.IsDefault ? [] : workflow.GlobalParams)
+        {
+            yield return g.Expression;
+        }
+
+        foreach (var text in rules.SelectMany(RuleTexts))
+        {
+            yield return text;
+        }
+    }
+
+    private static IEnumerable<string> RuleTexts(RuleDefinition rule)
+    {
+        if (rule.Expression is not null)
+        {
+            yield return rule.Expression;
+        }
+
+        foreach (var p in rule.LocalParams.IsDefault ? [] : rule.LocalParams)
+        {
+            yield return p.Expression;
+        }
+
+        foreach (var action in new[] { rule.OnSuccess, rule.OnFailure })
+        {
+            foreach (var value in action?.Context.Values ?? Enumerable.Empty<string>())
+            {
+                yield return value;
+            }
+        }
+
+        foreach (var text in (rule.Rules.IsDefault ? [] : rule.Rules).SelectMany(RuleTexts))
+        {
+            yield return text;
+        }
+    }
+
+    // ---- loading: memory cache, disk cache, compile ----
+
+    private static LoadedRules Load(SourcePlan plan, RuleCompilerOptions options, DiagnosticBag diagnostics)
+    {
+        var source = plan.Text;
+        var hash = Hash(source);
+        LoadedRules? loaded = null;
+        if (options.UseMemoryCache && MemoryCache.TryGetValue(hash, out var cached))
+        {
+            loaded = cached;
+        }
+
+        if (loaded is null && options.UseDiskCache)
+        {
+            loaded = TryLoadFromDisk(options.ResolvedCacheDirectory, hash, diagnostics);
+        }
+
+        if (loaded is null)
+        {
+            loaded = CompileAndEmit(plan, source, hash);
+            if (options.UseDiskCache && loaded.Bytes is not null)
+            {
+                TryStore(options.ResolvedCacheDirectory, loaded);
+            }
+        }
+
+        if (options.UseMemoryCache)
+        {
+            MemoryCache.TryAdd(hash, loaded);
+        }
+
+        var locator = new ExpressionLocator();
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stored in loaded.Diagnostics)
+        {
+            var diagnostic = ToDiagnostic(stored, plan, locator);
+            if (reported.Add(diagnostic.ToString()))
+            {
+                diagnostics.Add(diagnostic);
+            }
+        }
+
+        return loaded;
+    }
+
+    private static Diagnostic ToDiagnostic(StoredDiagnostic stored, SourcePlan plan, ExpressionLocator locator)
+    {
+        var slot = stored.Slot >= 0 && stored.Slot < plan.Slots.Count ? plan.Slots[stored.Slot] : null;
+        var location = slot is null
+            ? SourceLocation.None
+            : stored.Offset < 0 ? (slot.Start.IsKnown ? slot.Start : slot.Fallback) : locator.Locate(slot.Start, slot.Text.Original, stored.Offset, slot.Fallback);
+        var message = slot is not null && !slot.Start.IsKnown && stored.Offset >= 0
+            ? $"{stored.Message} in generated expression `{slot.Text.Original}`"
+            : stored.Message;
+        return new Diagnostic(Descriptor(stored.Code), location, message, stored.Help);
+    }
+
+    private static DiagnosticDescriptor Descriptor(string code) => code switch
+    {
+        "SLA4001" => DiagnosticCatalog.ExpressionSyntax,
+        "SLA4003" => DiagnosticCatalog.ForbiddenApi,
+        "SLA4004" => DiagnosticCatalog.ForbiddenConstruct,
+        "SLA4005" => DiagnosticCatalog.NotBoolean,
+        "SLA4006" => DiagnosticCatalog.NotSingleExpression,
+        _ => DiagnosticCatalog.ExpressionType,
+    };
+
+    private static string Hash(string source)
+    {
+        var engine = typeof(RuleCompiler).Assembly;
+        var roslyn = engine.GetReferencedAssemblies().FirstOrDefault(a => a.Name == "Microsoft.CodeAnalysis.CSharp")?.Version?.ToString() ?? "?";
+        var identity = $"{FormatVersion}\n{roslyn}\n{engine.ManifestModule.ModuleVersionId}\n{Environment.Version}\n";
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(identity + source));
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    private static LoadedRules CompileAndEmit(SourcePlan plan, string source, string hash)
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+        var chars = source.ToCharArray();
+        var stored = new List<StoredDiagnostic>();
+        var broken = new HashSet<string>(StringComparer.Ordinal);
+        var slotMethods = plan.Methods.SelectMany(m => m.Slots.Select(s => (Slot: s, Method: m))).ToLookup(x => x.Slot, x => x.Method);
+
+        void Break(MethodPlan method)
+        {
+            if (broken.Add(method.Key))
+            {
+                for (var i = method.Start; i < method.End; i++)
+                {
+                    if (chars[i] != '\n')
+                    {
+                        chars[i] = ' ';
+                    }
+                }
+            }
+        }
+
+        void BreakSlot(int slot, string code, int offset, string message, string? help = null)
+        {
+            foreach (var method in slotMethods[slot])
+            {
+                stored.Add(new StoredDiagnostic(method.Key, slot, offset, code, message, help));
+                Break(method);
+            }
+        }
+
+        // Stage: shape. Each expression must parse on its own as exactly one expression, before any of it is
+        // compiled as part of a method; this is what keeps `}`, `;` and comments from escaping the method.
+        foreach (var slot in plan.Slots)
+        {
+            if (plan.InvalidNames.TryGetValue(slot.Id, out var badName))
+            {
+                BreakSlot(slot.Id, DiagnosticCatalog.ExpressionSyntax.Code, -1, $"parameter name `{badName}` is not an identifier");
+                continue;
+            }
+
+            if (ExpressionSandbox.CheckShape(slot.Text.Rewritten, parseOptions) is { } violation)
+            {
+                BreakSlot(slot.Id, violation.Descriptor.Code, slot.Text.ToOriginal(violation.Position), violation.Message);
+            }
+        }
+
+        // Stage: compile, then sandbox over the bound expressions of every method that compiled.
+        var compilation = CreateCompilation(new string(chars), parseOptions, hash);
+        var tree = compilation.SyntaxTrees[0];
+        var insertions = plan.Insertions;
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        var failedSlots = new HashSet<int>();
+        foreach (var error in errors)
+        {
+            var position = error.Location.SourceSpan.Start;
+            var insertion = FindInsertion(insertions, position);
+            var method = insertion?.Method ?? plan.Methods.FirstOrDefault(m => position >= m.Start && position < m.End);
+            if (method is null)
+            {
+                continue;
+            }
+
+            var message = Sentence(error.GetMessage(CultureInfo.InvariantCulture));
+            if (insertion is { } ins)
+            {
+                var slot = plan.Slots[ins.Slot];
+                var notBoolean = slot.IsPredicate && position == ins.Start && error.Id is "CS0029" or "CS0266" or "CS0030";
+                var code = notBoolean ? DiagnosticCatalog.NotBoolean.Code : DiagnosticCatalog.ExpressionType.Code;
+                if (failedSlots.Add(ins.Slot))
+                {
+                    BreakSlot(ins.Slot, code, slot.Text.ToOriginal(position - ins.Start), notBoolean ? $"expression does not give `true` or `false`: {message}" : message);
+                }
+            }
+            else if (!broken.Contains(method.Key))
+            {
+                stored.Add(new StoredDiagnostic(method.Key, method.PrimarySlot, -1, DiagnosticCatalog.ExpressionType.Code, message, null));
+                Break(method);
+            }
+        }
+
+        var model = compilation.GetSemanticModel(tree);
+        var root = tree.GetRoot();
+        var checkedSlots = new HashSet<int>();
+        foreach (var insertion in insertions)
+        {
+            if (broken.Contains(insertion.Method.Key) || !checkedSlots.Add(insertion.Slot))
+            {
+                continue;
+            }
+
+            if (root.FindNode(new TextSpan(insertion.Start, insertion.Length)) is ExpressionSyntax expression
+                && ExpressionSandbox.Check(model, expression) is { } violation)
+            {
+                var slot = plan.Slots[insertion.Slot];
+                BreakSlot(insertion.Slot, violation.Descriptor.Code, slot.Text.ToOriginal(violation.Position - insertion.Start), violation.Message);
+            }
+        }
+
+        // Stage: emit. Broken methods were blanked out, so what is left compiles; if it does not, nothing runs.
+        if (broken.Count > 0 || errors.Count > 0)
+        {
+            compilation = CreateCompilation(new string(chars), parseOptions, hash);
+        }
+
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            foreach (var method in plan.Methods.Where(m => !broken.Contains(m.Key)))
+            {
+                var first = result.Diagnostics.FirstOrDefault(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+                stored.Add(new StoredDiagnostic(method.Key, method.PrimarySlot, -1, DiagnosticCatalog.ExpressionType.Code,
+                    Sentence(first?.GetMessage(CultureInfo.InvariantCulture) ?? "the rules could not be compiled"), null));
+                broken.Add(method.Key);
+            }
+
+            return new LoadedRules(hash, null, null, null, broken, stored, FromDisk: false);
+        }
+
+        var bytes = stream.ToArray();
+        var (context, assembly) = LoadAssembly(bytes, hash);
+        return new LoadedRules(hash, bytes, context, assembly, broken, stored, FromDisk: false);
+    }
+
+    private static Insertion? FindInsertion(List<Insertion> insertions, int position)
+    {
+        int lo = 0, hi = insertions.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var ins = insertions[mid];
+            if (position < ins.Start)
+            {
+                hi = mid - 1;
+            }
+            else if (position > ins.Start + ins.Length)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return ins;
+            }
+        }
+
+        return null;
+    }
+
+    private static CSharpCompilation CreateCompilation(string source, CSharpParseOptions parseOptions, string hash) =>
+        CSharpCompilation.Create(
+            "SlaPolicyRules_" + hash[..16],
+            [CSharpSyntaxTree.ParseText(source, parseOptions)],
+            References.Value,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                optimizationLevel: OptimizationLevel.Release,
+                allowUnsafe: false,
+                nullableContextOptions: NullableContextOptions.Disable,
+                deterministic: true,
+                concurrentBuild: true,
+                warningLevel: 0));
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        // Broad enough that a forbidden API binds (and is reported as forbidden, with its name) rather than
+        // failing as an unknown name; the sandbox decides what may be used.
+        string[] names =
+        [
+            "System.Private.CoreLib", "System.Runtime", "System.Linq", "System.Collections", "System.Collections.Immutable",
+            "System.Console", "System.Diagnostics.Process", "System.Net.Http", "System.Net.Primitives", "System.Net.Sockets",
+            "System.Threading", "System.Threading.Thread", "System.Threading.Tasks", "System.Runtime.InteropServices",
+            "System.IO.FileSystem", "System.Reflection", "System.Linq.Expressions", "System.Linq.Queryable", "System.ComponentModel.Primitives",
+            "System.Runtime.Extensions",
+        ];
+        var trusted = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var references = ImmutableArray.CreateBuilder<MetadataReference>();
+        foreach (var path in trusted)
+        {
+            if (Array.IndexOf(names, Path.GetFileNameWithoutExtension(path)) >= 0)
+            {
+                references.Add(MetadataReference.CreateFromFile(path));
+            }
+        }
+
+        references.Add(MetadataReference.CreateFromFile(typeof(RuleCompiler).Assembly.Location));
+        return references.ToImmutable();
+    }
+
+    private static (AssemblyLoadContext Context, Assembly Assembly) LoadAssembly(byte[] bytes, string hash)
+    {
+        var context = new AssemblyLoadContext("slapolicy-rules-" + hash[..16], isCollectible: true);
+        using var stream = new MemoryStream(bytes, writable: false);
+        return (context, context.LoadFromStream(stream));
+    }
+
+    // ---- disk cache: <hash>.dll and <hash>.manifest (broken methods and their diagnostics) ----
+
+    private static LoadedRules? TryLoadFromDisk(string directory, string hash, DiagnosticBag diagnostics)
+    {
+        var dll = Path.Combine(directory, hash + ".dll");
+        var manifest = Path.Combine(directory, hash + ".manifest");
+        if (!File.Exists(dll) || !File.Exists(manifest))
+        {
+            return null;
+        }
+
+        try
+        {
+            var lines = File.ReadAllLines(manifest);
+            if (lines.Length == 0 || lines[0] != FormatVersion)
+            {
+                return null;
+            }
+
+            var broken = new HashSet<string>(StringComparer.Ordinal);
+            var stored = new List<StoredDiagnostic>();
+            foreach (var line in lines.Skip(1))
+            {
+                var parts = line.Split('\t');
+                if (parts[0] == "B" && parts.Length == 2)
+                {
+                    broken.Add(parts[1]);
+                }
+                else if (parts[0] == "D" && parts.Length == 7)
+                {
+                    stored.Add(new StoredDiagnostic(parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture),
+                        parts[4], Unescape(parts[5]), parts[6].Length == 0 ? null : Unescape(parts[6])));
+                }
+            }
+
+            var bytes = File.ReadAllBytes(dll);
+            var (context, assembly) = LoadAssembly(bytes, hash);
+            return new LoadedRules(hash, bytes, context, assembly, broken, stored, FromDisk: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or BadImageFormatException)
+        {
+            diagnostics.Add(DiagnosticCatalog.CachedAssemblyUnusable, new SourceLocation(dll, 0, 0), $"cached rules `{hash[..16]}` could not be loaded: {Sentence(ex.Message)}");
+            return null;
+        }
+    }
+
+    private static void TryStore(string directory, LoadedRules loaded)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var dll = Path.Combine(directory, loaded.Hash + ".dll");
+            var manifest = Path.Combine(directory, loaded.Hash + ".manifest");
+            var text = new StringBuilder(FormatVersion).Append('\n');
+            foreach (var key in loaded.Broken.Order(StringComparer.Ordinal))
+            {
+                text.Append("B\t").Append(key).Append('\n');
+            }
+
+            foreach (var d in loaded.Diagnostics)
+            {
+                text.Append("D\t").Append(d.Method).Append('\t').Append(d.Slot.ToString(CultureInfo.InvariantCulture)).Append('\t')
+                    .Append(d.Offset.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(d.Code).Append('\t')
+                    .Append(Escape(d.Message)).Append('\t').Append(Escape(d.Help ?? string.Empty)).Append('\n');
+            }
+
+            // Write to temporary names and rename, so a concurrent reader never sees half a file;
+            // the manifest goes last because its presence marks the entry complete.
+            var suffix = "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+            File.WriteAllBytes(dll + suffix, loaded.Bytes!);
+            File.Move(dll + suffix, dll, overwrite: true);
+            File.WriteAllText(manifest + suffix, text.ToString());
+            File.Move(manifest + suffix, manifest, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The cache is an optimisation: an unwritable cache directory must not stop evaluation.
+        }
+    }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+
+    private static string Unescape(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                i++;
+                sb.Append(text[i] switch { 't' => '\t', 'n' => '\n', 'r' => '\r', _ => text[i] });
+            }
+            else
+            {
+                sb.Append(text[i]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    // ---- binding ----
+
+    private static List<WorkflowExecutor<TIn>> BuildExecutors<TIn>(SourcePlan plan, LoadedRules loaded, ImmutableArray<string> rootNames, RootResolver<TIn> roots)
+    {
+        var registry = new Dictionary<string, WorkflowExecutor<TIn>>(StringComparer.Ordinal);
+        var locator = new ExpressionLocator();
+        var errors = loaded.Diagnostics.GroupBy(d => d.Method).ToDictionary(g => g.Key, g => ToDiagnostic(g.First(), plan, locator).ToString(), StringComparer.Ordinal);
+        var executors = new List<WorkflowExecutor<TIn>>();
+        foreach (var workflow in plan.Workflows)
+        {
+            var type = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedNamespace + "." + workflow.ClassName);
+            var nodes = workflow.RulePlans.Where(r => r.Rule.Enabled).Select(r => BuildNode<TIn>(r, type, loaded, errors)).ToArray();
+            var executor = new WorkflowExecutor<TIn>(workflow.Workflow, nodes, rootNames, roots, registry);
+            registry.TryAdd(workflow.Workflow.WorkflowName, executor);
+            executors.Add(executor);
+        }
+
+        return executors;
+    }
+
+    private static RuleNode<TIn> BuildNode<TIn>(RulePlan plan, Type? type, LoadedRules loaded, Dictionary<string, string> errors)
+    {
+        string? error = null;
+        TDelegate? Bind<TDelegate>(MethodPlan? method)
+            where TDelegate : Delegate
+        {
+            if (method is null)
+            {
+                return null;
+            }
+
+            if (loaded.Broken.Contains(method.Key) || type is null)
+            {
+                error ??= errors.TryGetValue(method.Key, out var message) ? message : "the rule could not be compiled";
+                return null;
+            }
+
+            return type.GetMethod(method.Name, BindingFlags.Public | BindingFlags.Static)?.CreateDelegate<TDelegate>();
+        }
+
+        var predicate = Bind<RuleFunc<TIn, bool>>(plan.Predicate);
+        var traced = Bind<TracedRuleFunc<TIn>>(plan.Traced);
+        var predicateError = error;
+        error = null;
+        var onSuccess = Bind<RuleFunc<TIn, object?>>(plan.OnSuccessOutput);
+        var onSuccessError = error;
+        error = null;
+        var onFailure = Bind<RuleFunc<TIn, object?>>(plan.OnFailureOutput);
+        var onFailureError = error;
+        var nested = plan.Rule.Operator is not null || !plan.Rule.Rules.IsDefaultOrEmpty;
+        if (!nested && plan.Rule.Expression is null)
+        {
+            predicateError = $"{plan.Rule.Location}: rule `{plan.Rule.RuleName}` has no expression";
+        }
+
+        var children = plan.Children.Where(c => c.Rule.Enabled).Select(c => BuildNode<TIn>(c, type, loaded, errors)).ToArray();
+        return new RuleNode<TIn>(plan.Rule, nested, children, predicate, traced, predicateError, plan.ScopeNames, plan.PredicateSlot?.Text.Rewritten,
+            onSuccess, onSuccessError, onFailure, onFailureError);
+    }
+
+    private sealed record StoredDiagnostic(string Method, int Slot, int Offset, string Code, string Message, string? Help);
+
+    private sealed record LoadedRules(
+        string Hash,
+        byte[]? Bytes,
+        AssemblyLoadContext? Context,
+        Assembly? Assembly,
+        HashSet<string> Broken,
+        List<StoredDiagnostic> Diagnostics,
+        bool FromDisk);
+}

@@ -1,0 +1,31 @@
+namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>Options of <see cref="RuleCompiler"/>. Immutable.</summary>
+public sealed record RuleCompilerOptions
+{
+    /// <summary>
+    /// Where compiled rule assemblies are kept between processes; null means <see cref="DefaultCacheDirectory"/>.
+    /// </summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Read and write the disk cache (default true).</summary>
+    public bool UseDiskCache { get; init; } = true;
+
+    /// <summary>Reuse assemblies compiled earlier in this process (default true).</summary>
+    public bool UseMemoryCache { get; init; } = true;
+
+    /// <summary><c>$XDG_CACHE_HOME/slapolicy</c>, else <c>~/.cache/slapolicy</c>.</summary>
+    public static string DefaultCacheDirectory
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var root = string.IsNullOrWhiteSpace(xdg)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
+                : xdg;
+            return Path.Combine(root, "slapolicy");
+        }
+    }
+
+    internal string ResolvedCacheDirectory => CacheDirectory ?? DefaultCacheDirectory;
+}

@@ -1,0 +1,434 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SlaPolicy.Engine.Policies;
+
+namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>Finds the value of an input root (<c>ticket</c>, <c>input1</c>, …) for the trace.</summary>
+internal delegate (bool Found, object? Value) RootResolver<TIn>(string name, in TIn inputs);
+
+/// <summary>A compiled rule: its delegates (null when it could not be compiled, with the reason) and its children.</summary>
+internal sealed class RuleNode<TIn>(
+    RuleDefinition rule,
+    bool isNested,
+    RuleNode<TIn>[] children,
+    RuleFunc<TIn, bool>? predicate,
+    TracedRuleFunc<TIn>? traced,
+    string? compileError,
+    ImmutableArray<string> scopeNames,
+    string? expressionText,
+    RuleFunc<TIn, object?>? onSuccess,
+    string? onSuccessError,
+    RuleFunc<TIn, object?>? onFailure,
+    string? onFailureError)
+{
+    private string[]? _readPaths;
+
+    public RuleDefinition Rule { get; } = rule;
+
+    public bool IsNested { get; } = isNested;
+
+    public bool IsAnd { get; } = rule.Operator is null || RuleOperators.IsAnd(rule.Operator);
+
+    public RuleNode<TIn>[] Children { get; } = children;
+
+    public RuleFunc<TIn, bool>? Predicate { get; } = predicate;
+
+    public TracedRuleFunc<TIn>? Traced { get; } = traced;
+
+    public string? CompileError { get; } = compileError;
+
+    public ImmutableArray<string> ScopeNames { get; } = scopeNames;
+
+    public RuleFunc<TIn, object?>? OnSuccess { get; } = onSuccess;
+
+    public string? OnSuccessError { get; } = onSuccessError;
+
+    public RuleFunc<TIn, object?>? OnFailure { get; } = onFailure;
+
+    public string? OnFailureError { get; } = onFailureError;
+
+    /// <summary>Target id of a generated <c>target:&lt;id&gt;</c> rule, else null.</summary>
+    public string? TargetId { get; } = rule.RuleName.StartsWith(WorkflowGenerator.TargetRulePrefix, StringComparison.Ordinal) ? rule.RuleName[WorkflowGenerator.TargetRulePrefix.Length..] : null;
+
+    /// <summary>N of a success event <c>escalate:N</c>, else 0.</summary>
+    public int EscalationLevel { get; } = ParseEvent(rule.SuccessEvent, "escalate:", out var level) ? (int)level : 0;
+
+    /// <summary>P of a success event <c>credit:P</c>, else 0.</summary>
+    public decimal CreditPercent { get; } = ParseEvent(rule.SuccessEvent, "credit:", out var credit) ? credit : 0m;
+
+    /// <summary>Member paths rooted at an input or parameter that the expression reads; parsed on first use (trace only).</summary>
+    public string[] ReadPaths(ImmutableArray<string> roots)
+    {
+        if (_readPaths is not null || expressionText is null)
+        {
+            return _readPaths ?? [];
+        }
+
+        var names = new HashSet<string>(roots, StringComparer.Ordinal);
+        names.UnionWith(ScopeNames);
+        var paths = new List<string>();
+        var expression = SyntaxFactory.ParseExpression(expressionText);
+        foreach (var identifier in expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        {
+            if (!names.Contains(identifier.Identifier.ValueText) || identifier.Parent is MemberAccessExpressionSyntax { Name: var name } && name == identifier)
+            {
+                continue;
+            }
+
+            ExpressionSyntax current = identifier;
+            while (current.Parent is MemberAccessExpressionSyntax access && access.Expression == current && access.IsKind(SyntaxKind.SimpleMemberAccessExpression))
+            {
+                current = access;
+            }
+
+            if (current is MemberAccessExpressionSyntax call && current.Parent is InvocationExpressionSyntax invocation && invocation.Expression == current)
+            {
+                current = call.Expression;
+            }
+
+            var path = new StringBuilder();
+            foreach (var c in current.ToString())
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    path.Append(c);
+                }
+            }
+
+            if (!paths.Contains(path.ToString()))
+            {
+                paths.Add(path.ToString());
+            }
+        }
+
+        return _readPaths = [.. paths];
+    }
+
+    private static bool ParseEvent(string? successEvent, string prefix, out decimal value)
+    {
+        value = 0;
+        return successEvent is not null && successEvent.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+            && decimal.TryParse(successEvent.AsSpan(prefix.Length), NumberStyles.Number, CultureInfo.InvariantCulture, out value);
+    }
+}
+
+/// <summary>
+/// Runs one compiled workflow. <see cref="Run"/> is the allocation-free hot path; <see cref="Execute"/> builds the
+/// full result tree. Every enabled rule is evaluated (nested rules too: no short-circuit, so errors always show).
+/// </summary>
+internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] rules, ImmutableArray<string> rootNames, RootResolver<TIn> roots, IReadOnlyDictionary<string, WorkflowExecutor<TIn>> registry)
+{
+    private const int MaxActionDepth = 8;
+    private static readonly object NotComputed = new();
+    private static readonly ConcurrentDictionary<(Type, string), MemberInfo?> Members = new();
+
+    public Workflow Workflow { get; } = workflow;
+
+    internal RuleNode<TIn>[] Rules { get; } = rules;
+
+
+    public WorkflowOutcome Run(in TIn inputs, string? targetId)
+    {
+        var hasErrors = false;
+        var level = 0;
+        var targetMet = false;
+        var credit = 0m;
+        ulong mask = 0;
+        var top = Workflow.Rules;
+        var nodeIndex = 0;
+        for (var i = 0; i < top.Length; i++)
+        {
+            if (!top[i].Enabled)
+            {
+                continue;
+            }
+
+            var node = Rules[nodeIndex++];
+            if (node.TargetId is not null && !string.Equals(node.TargetId, targetId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!Evaluate(node, in inputs, ref hasErrors))
+            {
+                continue;
+            }
+
+            if (i < 64)
+            {
+                mask |= 1UL << i;
+            }
+
+            if (node.TargetId is not null)
+            {
+                targetMet = true;
+            }
+
+            level = Math.Max(level, node.EscalationLevel);
+            credit = Math.Max(credit, node.CreditPercent);
+        }
+
+        return new WorkflowOutcome(level, targetMet, hasErrors, mask, credit);
+    }
+
+    private static bool Evaluate(RuleNode<TIn> node, in TIn inputs, ref bool hasErrors)
+    {
+        if (node.IsNested)
+        {
+            if (node.Children.Length == 0)
+            {
+                return false;
+            }
+
+            var result = node.IsAnd;
+            foreach (var child in node.Children)
+            {
+                var value = Evaluate(child, in inputs, ref hasErrors);
+                result = node.IsAnd ? result && value : result || value;
+            }
+
+            return result;
+        }
+
+        if (node.Predicate is null)
+        {
+            hasErrors = true;
+            return false;
+        }
+
+        try
+        {
+            return node.Predicate(in inputs);
+        }
+        catch (Exception)
+        {
+            // Fail closed: the rule counts as not succeeded and the outcome says there were errors.
+            hasErrors = true;
+            return false;
+        }
+    }
+
+    public IReadOnlyList<RuleResult> Execute(in TIn inputs, string? targetId)
+    {
+        var results = new List<RuleResult>(Rules.Length);
+        foreach (var node in Rules)
+        {
+            if (node.TargetId is not null && !string.Equals(node.TargetId, targetId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            results.Add(ExecuteNode(node, in inputs, 0));
+        }
+
+        return results;
+    }
+
+    internal RuleResult? ExecuteRule(string ruleName, in TIn inputs, int depth)
+    {
+        foreach (var node in Rules)
+        {
+            if (node.Rule.RuleName == ruleName)
+            {
+                return ExecuteNode(node, in inputs, depth);
+            }
+        }
+
+        return null;
+    }
+
+    private RuleResult ExecuteNode(RuleNode<TIn> node, in TIn inputs, int depth)
+    {
+        bool success;
+        string? exception = null;
+        var children = ImmutableArray<RuleResult>.Empty;
+        var reads = ImmutableArray.CreateBuilder<RuleInputRead>();
+        if (node.IsNested)
+        {
+            var builder = ImmutableArray.CreateBuilder<RuleResult>(node.Children.Length);
+            foreach (var child in node.Children)
+            {
+                builder.Add(ExecuteNode(child, in inputs, depth));
+            }
+
+            children = builder.MoveToImmutable();
+            success = children.Length > 0 && (node.IsAnd ? children.All(c => c.IsSuccess) : children.Any(c => c.IsSuccess));
+        }
+        else if (node.Predicate is null)
+        {
+            success = false;
+            exception = node.CompileError ?? "the rule could not be compiled";
+        }
+        else
+        {
+            var parameters = node.Traced is null ? null : Enumerable.Repeat(NotComputed, node.ScopeNames.Length).ToArray();
+            try
+            {
+                success = node.Traced is not null ? node.Traced(in inputs, parameters!) : node.Predicate(in inputs);
+            }
+            catch (Exception ex)
+            {
+                success = false;
+                var failedParameter = parameters is null ? -1 : Array.IndexOf(parameters, NotComputed);
+                exception = failedParameter >= 0
+                    ? $"error while computing parameter `{node.ScopeNames[failedParameter]}` of rule `{node.Rule.RuleName}`: {ex.GetType().Name}: {ex.Message}"
+                    : $"error while executing rule `{node.Rule.RuleName}`: {ex.GetType().Name}: {ex.Message}";
+            }
+
+            foreach (var path in node.ReadPaths(rootNames))
+            {
+                var index = node.ScopeNames.IndexOf(path.Split('.')[0]);
+                reads.Add(new RuleInputRead(path, index >= 0 && parameters is not null ? Resolve(path, parameters[index]) : ResolvePath(path, in inputs)));
+            }
+
+            if (parameters is not null)
+            {
+                for (var i = 0; i < parameters.Length; i++)
+                {
+                    if (!ReferenceEquals(parameters[i], NotComputed) && !reads.Any(r => r.Name == node.ScopeNames[i]))
+                    {
+                        reads.Add(new RuleInputRead(node.ScopeNames[i], parameters[i]));
+                    }
+                }
+            }
+        }
+
+        object? output = null;
+        string? actionException = null;
+        var action = success ? node.Rule.OnSuccess : node.Rule.OnFailure;
+        if (action is not null && exception is null)
+        {
+            (output, actionException) = RunAction(node, action, success, in inputs, depth);
+        }
+
+        string? errorMessage = null;
+        if (!success && node.Rule.ErrorMessage is not null)
+        {
+            errorMessage = FillPlaceholders(node.Rule.ErrorMessage, in inputs);
+        }
+
+        return new RuleResult(node.Rule.RuleName, success, success ? node.Rule.SuccessEvent : null, errorMessage, exception,
+            reads.ToImmutable(), children, output, actionException, node.Rule.Location, node.Rule.DefinedBy);
+    }
+
+    private (object? Output, string? Exception) RunAction(RuleNode<TIn> node, RuleAction action, bool success, in TIn inputs, int depth)
+    {
+        if (action.Name == RuleActions.OutputExpression)
+        {
+            var function = success ? node.OnSuccess : node.OnFailure;
+            if (function is null)
+            {
+                return (null, (success ? node.OnSuccessError : node.OnFailureError) ?? "the action has no `Expression`");
+            }
+
+            try
+            {
+                return (function(in inputs), null);
+            }
+            catch (Exception ex)
+            {
+                return (null, $"error while computing the action output: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        if (action.Name == RuleActions.EvaluateRule)
+        {
+            if (depth >= MaxActionDepth)
+            {
+                return (null, $"`EvaluateRule` chains deeper than {MaxActionDepth} rules");
+            }
+
+            string? Get(string key) => action.Context.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+            if (Get("additionalInputs") is { } extra && extra != "[]")
+            {
+                return (null, "`additionalInputs` of `EvaluateRule` are not supported");
+            }
+
+            var workflowName = Get("workflowName") ?? Workflow.WorkflowName;
+            var ruleName = Get("ruleName");
+            if (ruleName is null || !registry.TryGetValue(workflowName, out var target))
+            {
+                return (null, $"rule `{ruleName}` of workflow `{workflowName}` is not defined");
+            }
+
+            var result = target.ExecuteRule(ruleName, in inputs, depth + 1);
+            return result is null
+                ? (null, $"rule `{ruleName}` of workflow `{workflowName}` is not defined")
+                : (result.ActionOutput, result.ActionException ?? result.ExceptionMessage);
+        }
+
+        return (null, $"action `{action.Name}` is not supported");
+    }
+
+
+    private string FillPlaceholders(string message, in TIn inputs)
+    {
+        if (!message.Contains("$(", StringComparison.Ordinal))
+        {
+            return message;
+        }
+
+        var sb = new StringBuilder();
+        var i = 0;
+        while (i < message.Length)
+        {
+            var start = message.IndexOf("$(", i, StringComparison.Ordinal);
+            var end = start < 0 ? -1 : message.IndexOf(')', start);
+            if (start < 0 || end < 0)
+            {
+                sb.Append(message, i, message.Length - i);
+                break;
+            }
+
+            sb.Append(message, i, start - i);
+            var value = ResolvePath(message[(start + 2)..end].Trim(), in inputs);
+            sb.Append(value is string s ? s : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null");
+            i = end + 1;
+        }
+
+        return sb.ToString();
+    }
+
+    private object? ResolvePath(string path, in TIn inputs)
+    {
+        var dot = path.IndexOf('.', StringComparison.Ordinal);
+        var rootName = dot < 0 ? path : path[..dot];
+        var (found, root) = roots(rootName, in inputs);
+        return found ? Resolve(path, root) : null;
+    }
+
+    /// <summary>Walks the members after the first segment of <paramref name="path"/> from <paramref name="root"/> by reflection (trace only).</summary>
+    private static object? Resolve(string path, object? root)
+    {
+        var segments = path.Split('.');
+        var value = root;
+        for (var i = 1; i < segments.Length && value is not null; i++)
+        {
+            var member = Members.GetOrAdd((value.GetType(), segments[i]), static key =>
+                (MemberInfo?)key.Item1.GetProperty(key.Item2, BindingFlags.Public | BindingFlags.Instance)
+                ?? key.Item1.GetField(key.Item2, BindingFlags.Public | BindingFlags.Instance));
+            try
+            {
+                value = member switch
+                {
+                    PropertyInfo p => p.GetValue(value),
+                    FieldInfo f => f.GetValue(value),
+                    _ => null,
+                };
+            }
+            catch (TargetInvocationException ex)
+            {
+                return $"<{ex.InnerException?.GetType().Name ?? "error"}>";
+            }
+        }
+
+        return value;
+    }
+}
