@@ -1,3 +1,4 @@
+using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Engine.Evaluation;
@@ -5,10 +6,10 @@ namespace SlaPolicy.Engine.Evaluation;
 /// <summary>Names of the rules the compiler generates from a policy's terms.</summary>
 public static class RuleNames
 {
-    public static string ForTarget(TargetTerm target) => "target:" + target.Id;
+    public static string ForTarget(TargetTerm target) => WorkflowGenerator.TargetRulePrefix + target.Id;
 
     public static bool IsGenerated(string ruleName) =>
-        ruleName.StartsWith("target:", StringComparison.Ordinal)
-        || ruleName.StartsWith("escalation:", StringComparison.Ordinal)
-        || ruleName.StartsWith("credit:", StringComparison.Ordinal);
+        ruleName.StartsWith(WorkflowGenerator.TargetRulePrefix, StringComparison.Ordinal)
+        || ruleName.StartsWith(WorkflowGenerator.EscalationRulePrefix, StringComparison.Ordinal)
+        || ruleName.StartsWith(WorkflowGenerator.CreditRulePrefix, StringComparison.Ordinal);
 }

@@ -4,6 +4,7 @@ using SlaPolicy.Engine.Calendars;
 using SlaPolicy.Engine.Clocks;
 using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Engine.Policies;
 
@@ -141,9 +142,9 @@ public static class ExplanationBuilder
         }
         else if (result.IsSuccess && result.SuccessEvent is not null && !RuleNames.IsGenerated(result.RuleName))
         {
-            var inputsRead = result.Inputs.Count == 0
+            var inputsRead = result.Inputs.Length == 0
                 ? string.Empty
-                : " with " + string.Join(", ", result.Inputs.Select(kv => $"{kv.Key} = {FormatValue(kv.Value)}"));
+                : " with " + string.Join(", ", result.Inputs.Select(read => $"{read.Name} = {FormatValue(read.Value)}"));
             steps.Add(new ExplanationStep("rule", $"rule `{result.RuleName}` fired{inputsRead}: `{result.SuccessEvent}`", result.Location));
         }
 
@@ -181,6 +182,7 @@ public static class ExplanationBuilder
         null => "null",
         string s => $"\"{s}\"",
         IFormattable f => f.ToString(null, Invariant),
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(FormatValue)) + "]",
         _ => value.ToString() ?? string.Empty,
     };
 }
