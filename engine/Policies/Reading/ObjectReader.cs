@@ -180,12 +180,16 @@ internal sealed class ObjectReader
         {
             var text = (string)token!;
             var percent = ValueParsers.ParsePercentage(text, allowOver100: false, out var error);
-            if (percent is null)
+            if (percent is null && text.EndsWith('%') && text.Length > 1)
+            {
+                Bag.Add(DiagnosticCatalog.BadPercentage, Source.Start(token), $"`{text}` is not a percentage: {error}");
+            }
+            else if (percent is null)
             {
                 Bag.Add(
                     DiagnosticCatalog.BadPercentage,
                     Source.Start(token),
-                    $"`{Path(name)}` is `{text}`, which is neither a number nor a percentage: {error}",
+                    $"`{Path(name)}` is `{text}`, which is neither a number nor a percentage",
                     "write a number without quotes, e.g. `120`, or a percentage, e.g. `\"99.5%\"`");
             }
 
@@ -349,6 +353,13 @@ internal sealed class ObjectReader
 
     public decimal? Percentage(string name, bool required = false, bool allowOver100 = false)
     {
+        if (Get(name) is { Type: JTokenType.Integer or JTokenType.Float } number)
+        {
+            // A bare number is the likeliest slip: say how to write it rather than only that it is not a string.
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(number), $"`{Path(name)}` must be a percentage string such as `\"{number}%\"`");
+            return null;
+        }
+
         var text = String(name, required);
         if (text is null)
         {
