@@ -103,6 +103,7 @@ internal sealed class Layering(List<PolicyDocument> documents, DiagnosticBag bag
             .ToImmutableArray();
         var attainment = Override(parent?.Attainment ?? [], document.Attainment, a => string.Join(",", a.Severities.Order()));
         var rules = Override(parent?.Rules ?? [], document.Rules, r => r.RuleName);
+        var performance = Override(parent?.Performance ?? [], document.Performance, p => p.Id);
         return new Policy(
             document.Id!,
             document.Version!,
@@ -121,6 +122,8 @@ internal sealed class Layering(List<PolicyDocument> documents, DiagnosticBag bag
             document.IdLocation)
         {
             IsAbstract = isAbstract,
+            Performance = performance,
+            CustomerCreditCapPercent = document.CustomerCreditCap ?? parent?.CustomerCreditCapPercent,
         };
     }
 

@@ -156,7 +156,77 @@ internal sealed class ObjectReader
             return null;
         }
 
-        return (decimal)token;
+        return Decimal(token, name);
+    }
+
+    /// <summary>
+    /// A bound in a metric's own unit: a JSON number (<c>120</c>) or a percent string (<c>"99.5%"</c>, the
+    /// number 99.5). Negative numbers are refused: latency, jitter, loss, delivery and throughput never are.
+    /// </summary>
+    public decimal? NumberOrPercentage(string name, bool required = false)
+    {
+        var token = Get(name);
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            if (required)
+            {
+                Missing(name);
+            }
+
+            return null;
+        }
+
+        if (token.Type == JTokenType.String)
+        {
+            var text = (string)token!;
+            var percent = ValueParsers.ParsePercentage(text, allowOver100: false, out var error);
+            if (percent is null && text.EndsWith('%') && text.Length > 1)
+            {
+                Bag.Add(DiagnosticCatalog.BadPercentage, Source.Start(token), $"`{text}` is not a percentage: {error}");
+            }
+            else if (percent is null)
+            {
+                Bag.Add(
+                    DiagnosticCatalog.BadPercentage,
+                    Source.Start(token),
+                    $"`{Path(name)}` is `{text}`, which is neither a number nor a percentage",
+                    "write a number without quotes, e.g. `120`, or a percentage, e.g. `\"99.5%\"`");
+            }
+
+            return percent;
+        }
+
+        if (token.Type is not (JTokenType.Integer or JTokenType.Float))
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be a number, e.g. `120`, or a percentage, e.g. `\"99.5%\"`");
+            return null;
+        }
+
+        var value = Decimal(token, name);
+        if (value is < 0)
+        {
+            Bag.Add(DiagnosticCatalog.BadValue, Source.Start(token), $"`{Path(name)}` is `{token}`; it must not be negative");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A JSON number as a decimal; numbers beyond decimal's range (about 7.9e28) are reported, not thrown.</summary>
+    private decimal? Decimal(JToken token, string name)
+    {
+        switch ((token as JValue)?.Value)
+        {
+            case long whole:
+                return whole;
+            case double real when double.IsFinite(real) && Math.Abs(real) < 7.9e28:
+                return (decimal)real;
+            case decimal exact:
+                return exact;
+            default:
+                Bag.Add(DiagnosticCatalog.BadValue, Source.Start(token), $"`{Path(name)}` is `{token}`, which is too large");
+                return null;
+        }
     }
 
     public int? Integer(string name)
@@ -283,6 +353,13 @@ internal sealed class ObjectReader
 
     public decimal? Percentage(string name, bool required = false, bool allowOver100 = false)
     {
+        if (Get(name) is { Type: JTokenType.Integer or JTokenType.Float } number)
+        {
+            // A bare number is the likeliest slip: say how to write it rather than only that it is not a string.
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(number), $"`{Path(name)}` must be a percentage string such as `\"{number}%\"`");
+            return null;
+        }
+
         var text = String(name, required);
         if (text is null)
         {

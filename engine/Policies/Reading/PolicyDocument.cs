@@ -49,6 +49,11 @@ internal sealed class PolicyDocument
 
     public List<RuleDefinition> Rules { get; } = [];
 
+    public List<PerformanceTerm> Performance { get; } = [];
+
+    /// <summary>JSON <c>customerCreditCap</c>; null when not written (then inherited).</summary>
+    public decimal? CustomerCreditCap { get; set; }
+
     /// <summary>True when the identity of the version could be read, so it can take part in layering.</summary>
     public bool HasIdentity => Id is not null && Version is not null && From is not null;
 

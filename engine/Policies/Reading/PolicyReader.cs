@@ -10,7 +10,7 @@ namespace SlaPolicy.Engine.Policies.Reading;
 internal static class PolicyReader
 {
     internal static readonly string[] RootProperties =
-        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "rules"];
+        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "rules"];
 
     internal static readonly string[] EffectiveProperties = ["from", "to"];
     internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
@@ -19,6 +19,8 @@ internal static class PolicyReader
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
     internal static readonly string[] AvailabilityProperties = ["services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency"];
     internal static readonly string[] CreditProperties = ["below", "credit"];
+    internal static readonly string[] PerformanceProperties = ["id", "metric", "statistic", "atMost", "atLeast", "services", "credits", "creditCap"];
+    internal static readonly string[] PerformanceCreditProperties = ["above", "below", "credit"];
     internal static readonly string[] RuleProperties =
         ["RuleName", "Expression", "RuleExpressionType", "SuccessEvent", "ErrorMessage", "Enabled", "Operator", "Rules", "LocalParams", "Actions"];
 
@@ -73,6 +75,9 @@ internal static class PolicyReader
         {
             document.Availability = ReadAvailability(ObjectReader.Open(availability, source, bag, "availability", AvailabilityProperties), definedBy);
         }
+
+        ReadPerformance(reader, document, definedBy);
+        document.CustomerCreditCap = reader.Percentage("customerCreditCap");
 
         if (reader.Array("rules") is { } rules)
         {
@@ -324,6 +329,184 @@ internal static class PolicyReader
             currency,
             availability.Location,
             definedBy);
+    }
+
+    private static void ReadPerformance(ObjectReader reader, PolicyDocument document, string definedBy)
+    {
+        if (reader.Array("performance") is not { } performance)
+        {
+            return;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in performance)
+        {
+            var term = ObjectReader.Open(item, reader.Source, reader.Bag, "performance[]", PerformanceProperties);
+            if (term is null)
+            {
+                continue;
+            }
+
+            var id = term.String("id");
+            if (id is { Length: 0 })
+            {
+                reader.Bag.Add(DiagnosticCatalog.BadValue, term.LocationOf("id"), "`performance[].id` must not be empty");
+                id = null;
+            }
+
+            var metric = term.String("metric", required: true);
+            var statistic = ReadStatistic(term);
+            var (direction, threshold) = ReadBound(term);
+            var services = term.Strings("services");
+            var creditCap = term.Percentage("creditCap");
+            var credits = ReadPerformanceCredits(term, direction, threshold, out var creditsOk);
+            if (metric is null || statistic is null || direction is null || threshold is null || !creditsOk
+                || (term.Has("services") && services is null) || (term.Has("creditCap") && creditCap is null) || (term.Has("id") && id is null))
+            {
+                continue;
+            }
+
+            // Objectives are matched across layers by id; the default id names the metric and the statistic in
+            // its canonical spelling, so `median` in a parent and `p50` in a child are the same objective.
+            var key = id ?? $"{metric}-{statistic.Value}";
+            if (!ids.Add(key))
+            {
+                reader.Bag.Add(DiagnosticCatalog.BadValue, id is null ? term.LocationOf("statistic") : term.LocationOf("id"), id is null
+                    ? $"two performance objectives on the {statistic.Value} of `{metric}` without ids; give them ids"
+                    : $"performance id `{id}` is used twice in this policy");
+                continue;
+            }
+
+            document.Performance.Add(new PerformanceTerm(
+                key, metric, statistic.Value, direction.Value, threshold.Value, services ?? [], credits, creditCap, term.Location, definedBy));
+        }
+    }
+
+    private static readonly string[] StatisticWords = ["mean", "min", "max", "median"];
+
+    private static PerformanceStatistic? ReadStatistic(ObjectReader term)
+    {
+        var text = term.String("statistic", required: true);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (PerformanceStatistic.TryParse(text, out var statistic))
+        {
+            return statistic;
+        }
+
+        string? help;
+        if (text.Length > 1 && char.ToLowerInvariant(text[0]) == 'p' && decimal.TryParse(text.AsSpan(1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _))
+        {
+            help = "a percentile must be above 0 and at most 100, e.g. `p95` or `p99.9`";
+        }
+        else
+        {
+            help = ObjectReader.Suggest(text, StatisticWords) is { } suggestion ? $"did you mean `{suggestion}`?" : null;
+        }
+
+        term.Bag.Add(
+            DiagnosticCatalog.BadValue,
+            term.LocationOf("statistic"),
+            $"`performance[].statistic` is `{text}`; allowed: `mean`, `min`, `max`, `median`, or a percentile `pNN` / `pNN.N` with 0 < NN <= 100",
+            help);
+        return null;
+    }
+
+    /// <summary>Exactly one of <c>atMost</c> and <c>atLeast</c>.</summary>
+    private static (ObjectiveDirection? Direction, decimal? Threshold) ReadBound(ObjectReader term)
+    {
+        var hasAtMost = term.Has("atMost");
+        var hasAtLeast = term.Has("atLeast");
+        if (hasAtMost && hasAtLeast)
+        {
+            term.Bag.Add(DiagnosticCatalog.BadValue, term.LocationOf("atLeast"), "a performance objective has both `atMost` and `atLeast`; keep one");
+            return (null, null);
+        }
+
+        if (!hasAtMost && !hasAtLeast)
+        {
+            term.Bag.Add(DiagnosticCatalog.MissingProperty, term.Location, "missing required property `performance[].atMost` or `performance[].atLeast`");
+            return (null, null);
+        }
+
+        var direction = hasAtMost ? ObjectiveDirection.AtMost : ObjectiveDirection.AtLeast;
+        var threshold = term.NumberOrPercentage(hasAtMost ? "atMost" : "atLeast", required: true);
+        return (direction, threshold);
+    }
+
+    /// <summary>
+    /// Credit tiers: <c>above</c> for an <c>atMost</c> objective, <c>below</c> for an <c>atLeast</c> one. A tier
+    /// inside the objective (above 100 for "at most 120") would owe credit on a month that met it, so it is refused.
+    /// </summary>
+    private static ImmutableArray<PerformanceCreditTier> ReadPerformanceCredits(ObjectReader term, ObjectiveDirection? direction, decimal? threshold, out bool ok)
+    {
+        ok = true;
+        var credits = ImmutableArray.CreateBuilder<PerformanceCreditTier>();
+        var array = term.Array("credits");
+        if (array is null && term.Get("credits") is { Type: not JTokenType.Null })
+        {
+            ok = false;
+            return [];
+        }
+
+        foreach (var item in array ?? [])
+        {
+            var tier = ObjectReader.Open(item, term.Source, term.Bag, "performance[].credits[]", PerformanceCreditProperties);
+            if (tier is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            var credit = tier.Percentage("credit", required: true);
+            var expected = direction == ObjectiveDirection.AtLeast ? "below" : "above";
+            var other = direction == ObjectiveDirection.AtLeast ? "above" : "below";
+            decimal? bound = null;
+            if (direction is null)
+            {
+                // The objective's own error is reported; still check the tier's values.
+                bound = tier.Has("above") ? tier.NumberOrPercentage("above") : tier.NumberOrPercentage("below", required: true);
+                ok = false;
+            }
+            else if (tier.Has(other))
+            {
+                tier.Bag.Add(
+                    DiagnosticCatalog.BadValue,
+                    tier.Source.Start(tier.Get(other)!.Parent!),
+                    $"an `{(direction == ObjectiveDirection.AtMost ? "atMost" : "atLeast")}` objective's credit tiers use `{expected}`, not `{other}`");
+                ok = false;
+            }
+            else
+            {
+                bound = tier.NumberOrPercentage(expected, required: true);
+                if (bound is { } b && threshold is { } t
+                    && (direction == ObjectiveDirection.AtMost ? b < t : b > t))
+                {
+                    var number = b.ToString("0.####", CultureInfo.InvariantCulture);
+                    var objective = t.ToString("0.####", CultureInfo.InvariantCulture);
+                    tier.Bag.Add(
+                        DiagnosticCatalog.BadValue,
+                        tier.LocationOf(expected),
+                        direction == ObjectiveDirection.AtMost
+                            ? $"credit tier `above` {number} is under the objective `atMost` {objective}; a month that met the objective would owe credit"
+                            : $"credit tier `below` {number} is over the objective `atLeast` {objective}; a month that met the objective would owe credit");
+                    bound = null;
+                }
+            }
+
+            if (bound is null || credit is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            credits.Add(new PerformanceCreditTier(bound.Value, credit.Value, tier.Location));
+        }
+
+        return credits.ToImmutable();
     }
 
     internal static RuleDefinition? ReadRule(JToken item, JsonSource source, DiagnosticBag bag, string path, string definedBy)

@@ -48,6 +48,30 @@ public class SamplePolicyTests
     }
 
     [Fact]
+    public void Load_AcmeGold_OverridesGoldLatencyCreditsAndKeepsPacketDelivery()
+    {
+        var acme = Samples.Set.Policies.Single(p => p.Id == "acme-gold" && p.Version == "2026.2");
+        var gold = Samples.Set.Policies.Single(p => p.Id == "gold");
+
+        gold.Performance.Select(p => (p.Id, p.Metric, p.Statistic.ToString(), p.Direction, p.Threshold)).ShouldBe(
+        [
+            ("latency-p95", "latencyMs", "p95", ObjectiveDirection.AtMost, 120m),
+            ("packet-delivery", "packetDeliveryPercent", "mean", ObjectiveDirection.AtLeast, 99.5m),
+        ]);
+        gold.Performance.ShouldAllBe(p => p.Services.SequenceEqual(new[] { "network" }));
+        gold.CustomerCreditCapPercent.ShouldBeNull();
+
+        // Acme's own latency objective replaces gold's (same id) with higher credits; packet delivery comes from gold.
+        acme.Performance.Select(p => (p.Id, p.DefinedBy)).ShouldBe([("latency-p95", "acme-gold"), ("packet-delivery", "gold")]);
+        acme.Performance[0].Credits.Select(c => (c.Threshold, c.CreditPercent)).ShouldBe([(120m, 10m), (200m, 25m)]);
+        acme.Performance[0].CreditCapPercent.ShouldBe(25m);
+        acme.CustomerCreditCapPercent.ShouldBe(30m);
+
+        // The tier-in-region policies inherit gold's objectives unchanged.
+        Samples.Set.Policies.Single(p => p.Id == "gold-eu-west").Performance.ShouldBe(gold.Performance);
+    }
+
+    [Fact]
     public void Load_UsOfficeCalendar_HasTwoRangesPerWeekday()
     {
         var us = Samples.Set.Calendars["us-office"];
