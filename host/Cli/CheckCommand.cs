@@ -1,11 +1,12 @@
 using System.CommandLine;
+using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Host.Cli;
 
 /// <summary>
-/// <c>slapolicy check [--policies DIR]</c>: loads and validates a policy directory and prints every diagnostic
+/// <c>slapolicy check [--policies DIR]</c>: loads, validates and compiles a policy directory (rule expressions
+/// included, in the sandbox) and prints every diagnostic
 /// as <c>path:line:col: error SLAnnnn: message</c>, sorted by file and position, then a summary.
 /// Exit code 0 when there is no error, 1 otherwise.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class CheckCommand : ICliCommand
     /// <summary>Checks <paramref name="directory"/>, writing diagnostics and a summary to <paramref name="output"/>.</summary>
     internal static int Run(string directory, TextWriter output)
     {
-        var result = PolicyLoader.Load(directory);
+        var result = PolicyPipeline.LoadAndCompile(directory);
         foreach (var diagnostic in result.Diagnostics)
         {
             output.WriteLine(diagnostic.ToString());
@@ -39,7 +40,8 @@ public sealed class CheckCommand : ICliCommand
         {
             var versions = result.Set.Policies.Length;
             var ids = result.Set.Policies.Select(p => p.Id).Distinct(StringComparer.Ordinal).Count();
-            output.WriteLine($"{directory}: {ids} policies ({versions} versions), {result.Set.Calendars.Count} calendars, {Plural(warnings, "warning")}, no errors");
+            var rules = result.Compiled!.Workflows.Sum(w => w.Workflow.Rules.Length);
+            output.WriteLine($"{directory}: {ids} policies ({versions} versions), {result.Set.Calendars.Count} calendars, {Plural(rules, "rule")} compiled, {Plural(warnings, "warning")}, no errors");
             return 0;
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Compilation.Scopes;
 using SlaPolicy.Engine.Policies;
 using Spectre.Console;
@@ -9,6 +10,8 @@ namespace SlaPolicy.Host.Cli;
 /// <summary>
 /// <c>slapolicy compile --matrix [--policies DIR] [--as-of DATE]</c>: prints which policy version governs each
 /// customer/tier/region/service combination named in the files on a date, with gaps and overlaps marked.
+/// <c>slapolicy compile --show SCOPE</c>: prints the generated workflow (Microsoft RulesEngine's JSON shape) of a
+/// policy (<c>id</c> or <c>id@version</c>) or of the policy governing <c>customer/tier/region/service</c>.
 /// Exit code 0 when the files load without error and the matrix has no overlap, 1 otherwise.
 /// </summary>
 public sealed class CompileCommand : ICliCommand
@@ -22,15 +25,18 @@ public sealed class CompileCommand : ICliCommand
         };
         var matrix = new Option<bool>("--matrix") { Description = "print the scope matrix: the policy governing each combination named in the files" };
         var asOf = new Option<string?>("--as-of") { Description = "the date (YYYY-MM-DD) whose policy versions are shown; default today" };
-        var command = new Command("compile", "compile the policy files; --matrix prints which policy governs each scope");
+        var show = new Option<string?>("--show") { Description = "print the generated workflow of a policy (`id` or `id@version`) or of a scope (`customer/tier/region/service`)" };
+        var command = new Command("compile", "compile the policy files; --show prints a scope's generated workflow, --matrix which policy governs each scope");
         command.Options.Add(policies);
         command.Options.Add(matrix);
+        command.Options.Add(show);
         command.Options.Add(asOf);
         command.SetAction(parseResult =>
         {
-            if (!parseResult.GetValue(matrix))
+            var scope = parseResult.GetValue(show);
+            if (!parseResult.GetValue(matrix) && scope is null)
             {
-                Console.Error.WriteLine("compile: say what to print, e.g. `--matrix`");
+                Console.Error.WriteLine("compile: say what to print, e.g. `--show acme-gold` or `--matrix`");
                 return 2;
             }
 
@@ -47,7 +53,17 @@ public sealed class CompileCommand : ICliCommand
                 return 2;
             }
 
-            return RunMatrix(parseResult.GetValue(policies)!, date, AnsiConsole.Console, Console.Error);
+            var directory = parseResult.GetValue(policies)!;
+            if (scope is not null)
+            {
+                var shown = RunShow(directory, scope, date, Console.Out, Console.Error);
+                if (shown != 0 || !parseResult.GetValue(matrix))
+                {
+                    return shown;
+                }
+            }
+
+            return RunMatrix(directory, date, AnsiConsole.Console, Console.Error);
         });
         return command;
     }
@@ -79,6 +95,56 @@ public sealed class CompileCommand : ICliCommand
         var overlaps = matrix.Rows.Count(r => r.Coverage == ScopeCoverage.Overlap);
         console.WriteLine($"{matrix.Rows.Length} combinations: {matrix.Rows.Length - gaps - overlaps} governed, {gaps} gaps, {overlaps} overlaps ({ScopeMatrix.Other} = any value not named in the files)");
         return result.HasErrors || overlaps > 0 ? 1 : 0;
+    }
+
+    /// <summary>Compiles <paramref name="directory"/> and prints the workflow generated for <paramref name="scope"/>.</summary>
+    internal static int RunShow(string directory, string scope, DateOnly asOf, TextWriter output, TextWriter errors)
+    {
+        var result = PolicyPipeline.LoadAndCompile(directory);
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            errors.WriteLine(diagnostic.ToString());
+        }
+
+        if (result.HasErrors)
+        {
+            errors.WriteLine($"compile: `{directory}` has errors; nothing to show");
+            return 1;
+        }
+
+        var policy = FindScope(result.Set, scope, asOf, out var problem);
+        if (policy is null)
+        {
+            errors.WriteLine($"compile: {problem}");
+            return 1;
+        }
+
+        output.WriteLine($"// {policy.Id}@{policy.Version} from {policy.File}, in effect on {asOf:yyyy-MM-dd}");
+        output.WriteLine(WorkflowJson.Serialize(result.Compiled!.Get(policy).Workflow));
+        return 0;
+    }
+
+    private static Policy? FindScope(PolicySet set, string scope, DateOnly asOf, out string problem)
+    {
+        var parts = scope.Split('/');
+        if (parts.Length == 4)
+        {
+            var match = new ScopeResolver(set).Resolve(parts[0], parts[1], parts[2], parts[3], asOf);
+            problem = $"no single policy governs `{scope}` on {asOf:yyyy-MM-dd}; see `compile --matrix`";
+            return match;
+        }
+
+        var at = scope.IndexOf('@', StringComparison.Ordinal);
+        var id = at < 0 ? scope : scope[..at];
+        var version = at < 0 ? null : scope[(at + 1)..];
+        var candidates = set.Policies.Where(p => string.Equals(p.Id, id, StringComparison.Ordinal)).ToList();
+        var policy = version is null
+            ? candidates.FirstOrDefault(p => p.IsEffectiveOn(asOf))
+            : candidates.FirstOrDefault(p => string.Equals(p.Version, version, StringComparison.Ordinal));
+        problem = candidates.Count == 0
+            ? $"no policy `{id}`; scopes are `id`, `id@version` or `customer/tier/region/service`"
+            : $"policy `{id}` has no version {(version is null ? $"in effect on {asOf:yyyy-MM-dd}" : $"`{version}`")}; versions: {string.Join(", ", candidates.Select(p => p.Version))}";
+        return policy;
     }
 
     private static string Show(string value) => value == ScopeMatrix.Other ? "* (other)" : value;
