@@ -144,6 +144,10 @@ internal static class ExpressionSandbox
             case ExpressionSyntax when node.IsKind(SyntaxKind.ArgListExpression) || node.IsKind(SyntaxKind.MakeRefExpression)
                 || node.IsKind(SyntaxKind.RefTypeExpression) || node.IsKind(SyntaxKind.RefValueExpression):
                 return Construct($"`{node.GetFirstToken().Text}` is not allowed in an expression");
+            case IdentifierNameSyntax { Identifier.ValueText: "dynamic" } name
+                when !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name) && name.Parent is not MemberBindingExpressionSyntax:
+                // `dynamic` is decided on syntax: it would otherwise fail to emit before the semantic check runs.
+                return Construct("`dynamic` is not allowed in an expression");
             case RefExpressionSyntax:
                 return Construct("`ref` is not allowed in an expression");
             case SizeOfExpressionSyntax:

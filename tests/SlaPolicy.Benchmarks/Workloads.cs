@@ -42,10 +42,10 @@ public static class Workloads
         new(name, expression, successEvent, null, true, null, [], [], null, null, at, SourceLocation.None, definedBy);
 
     /// <summary>Compiles the 1,000-rule set with the given cache directory; throws if anything failed to compile.</summary>
-    public static CompiledPolicySet CompileThousand(string cacheDirectory)
+    public static CompiledPolicySet CompileThousand(string cacheDirectory, PolicySet? policies = null)
     {
         var diagnostics = new DiagnosticBag();
-        var set = RuleCompiler.Compile(ThousandRules(), diagnostics, new RuleCompilerOptions { CacheDirectory = cacheDirectory });
+        var set = RuleCompiler.Compile(policies ?? ThousandRules(), diagnostics, new RuleCompilerOptions { CacheDirectory = cacheDirectory });
         if (diagnostics.HasErrors)
         {
             throw new InvalidOperationException(string.Join("\n", diagnostics.Items));
