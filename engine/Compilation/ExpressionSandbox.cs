@@ -10,7 +10,8 @@ namespace SlaPolicy.Engine.Compilation;
 
 /// <summary>
 /// Decides what an expression may touch. Every syntax node of the expression is checked against forbidden
-/// constructs, and every symbol and type the semantic model binds it to against an allow-list, so that
+/// constructs, and every symbol and type the semantic model binds its names, accesses, calls, creations and
+/// conversions to against an allow-list, so that
 /// aliases, <c>global::</c>, unicode escapes or extension methods cannot hide a forbidden API.
 /// </summary>
 internal static class ExpressionSandbox
@@ -144,6 +145,10 @@ internal static class ExpressionSandbox
             case ExpressionSyntax when node.IsKind(SyntaxKind.ArgListExpression) || node.IsKind(SyntaxKind.MakeRefExpression)
                 || node.IsKind(SyntaxKind.RefTypeExpression) || node.IsKind(SyntaxKind.RefValueExpression):
                 return Construct($"`{node.GetFirstToken().Text}` is not allowed in an expression");
+            case IdentifierNameSyntax { Identifier.ValueText: "dynamic" } name
+                when !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name) && name.Parent is not MemberBindingExpressionSyntax:
+                // `dynamic` is decided on syntax: it would otherwise fail to emit before the semantic check runs.
+                return Construct("`dynamic` is not allowed in an expression");
             case RefExpressionSyntax:
                 return Construct("`ref` is not allowed in an expression");
             case SizeOfExpressionSyntax:
@@ -167,7 +172,15 @@ internal static class ExpressionSandbox
 
     private static Violation? CheckSemantics(SemanticModel model, SyntaxNode node)
     {
-        if (node is not ExpressionSyntax)
+        // Only nodes that can name a symbol or introduce a type are asked about: names, member access, calls,
+        // creations, element access, casts, defaults, lambdas (their delegate type) and collection literals.
+        // Operators, literals and parentheses only combine values whose own nodes are checked.
+        if (node is not (NameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax
+            or ElementAccessExpressionSyntax or CastExpressionSyntax or DefaultExpressionSyntax or LambdaExpressionSyntax
+            or MemberBindingExpressionSyntax or ElementBindingExpressionSyntax or ArrayCreationExpressionSyntax
+            or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or AnonymousObjectCreationExpressionSyntax
+            or LiteralExpressionSyntax { RawKind: (int)SyntaxKind.DefaultLiteralExpression } or PredefinedTypeSyntax
+            or QueryExpressionSyntax or WithExpressionSyntax or TupleExpressionSyntax))
         {
             return null;
         }

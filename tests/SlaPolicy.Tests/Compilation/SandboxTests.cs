@@ -35,7 +35,7 @@ public class SandboxTests
         { "$\"{Environment.MachineName}\" != \"\"", "SLA4003", "MachineName" },
         { "new System.Text.StringBuilder().Append(\"x\").Length == 1", "SLA4003", "Length ==" },
         { "ticket.Tags.AsQueryable().Any()", "SLA4003", "Any()" },
-        { "((dynamic)ticket).Severity == 1", "SLA4004", "((dynamic)" },
+        { "((dynamic)ticket).Severity == 1", "SLA4004", "dynamic)" },
         { "(stackalloc int[1])[0] == 0", "SLA4004", "stackalloc" },
         { "*(int*)0 == 0", "SLA4004", "*(int*)" },
         { "&ticket != null", "SLA4004", "&ticket" },

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using SlaPolicy.Benchmarks;
+
+// Quick modes measure what BenchmarkDotNet cannot show directly: a whole fresh process.
+//   compile-cold [--cache DIR]    compile 1,000 rules into DIR (default: a new directory), print timings
+//   compile-cached --cache DIR    load the same rules from DIR, print timings
+//   compile-measure               run both above as child processes and print their wall-clock times
+//   throughput                    sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet)
+// Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*Compile*'`.
+var mode = args.Length > 0 ? args[0] : string.Empty;
+string CacheArg() => args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
+    ?? Path.Combine(Path.GetTempPath(), "slapolicy-bench-" + Guid.NewGuid().ToString("N"));
+
+switch (mode)
+{
+    case "compile-cold":
+    case "compile-cached":
+        {
+            var cache = CacheArg();
+            var policies = Workloads.ThousandRules(); // what the policy reader would hand over; not part of the measurement
+            var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+            var watch = Stopwatch.StartNew();
+            var set = Workloads.CompileThousand(cache, policies);
+            watch.Stop();
+            var rules = set.Workflows.Sum(w => w.Workflow.Rules.Length);
+            Console.WriteLine(FormattableString.Invariant(
+                $"{mode}: {rules} rules in {set.Workflows.Length} workflows, compile call {watch.Elapsed.TotalMilliseconds:F0} ms (process start to call: {sinceStart.TotalMilliseconds:F0} ms), from disk cache: {set.FromDiskCache}, cache {cache}"));
+            if (mode == "compile-cached" && !set.FromDiskCache)
+            {
+                Console.Error.WriteLine("the disk cache was not used");
+                return 1;
+            }
+
+            return 0;
+        }
+
+    case "compile-measure":
+        {
+            var cache = Path.Combine(Path.GetTempPath(), "slapolicy-bench-" + Guid.NewGuid().ToString("N"));
+            foreach (var child in new[] { "compile-cold", "compile-cached", "compile-cached" })
+            {
+                var watch = Stopwatch.StartNew();
+                using var process = Process.Start(Workloads.SelfStartInfo(child, "--cache", cache))!;
+                var output = process.StandardOutput.ReadToEnd().Trim();
+                process.WaitForExit();
+                Console.WriteLine(FormattableString.Invariant($"{output}\n  whole process: {watch.Elapsed.TotalMilliseconds:F0} ms, exit {process.ExitCode}"));
+            }
+
+            Directory.Delete(cache, recursive: true);
+            return 0;
+        }
+
+    case "throughput":
+        {
+            var (workflow, inputs) = Workloads.SlaWorkflow(1000);
+            ulong sink = 0;
+            for (var warm = 0; warm < 200; warm++)
+            {
+                foreach (var input in inputs)
+                {
+                    sink ^= workflow.Run(input).FiredMask;
+                }
+            }
+
+            const int rounds = 2000;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var watch = Stopwatch.StartNew();
+            for (var r = 0; r < rounds; r++)
+            {
+                foreach (var input in inputs)
+                {
+                    sink ^= workflow.Run(input).FiredMask;
+                }
+            }
+
+            watch.Stop();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            var count = (double)rounds * inputs.Length;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sla-workflow.json Run: {count / watch.Elapsed.TotalSeconds:N0} inputs/s, {count * 20 / watch.Elapsed.TotalSeconds:N0} rule evaluations/s, {allocated / count:F2} bytes/input (sink {sink})"));
+
+            var traceWatch = Stopwatch.StartNew();
+            var traceBefore = GC.GetAllocatedBytesForCurrentThread();
+            var traced = 0;
+            for (var r = 0; r < 20; r++)
+            {
+                foreach (var input in inputs)
+                {
+                    traced += workflow.Execute(input).Count;
+                }
+            }
+
+            traceWatch.Stop();
+            var traceCount = 20.0 * inputs.Length;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sla-workflow.json Execute (full trace): {traceCount / traceWatch.Elapsed.TotalSeconds:N0} inputs/s, {(GC.GetAllocatedBytesForCurrentThread() - traceBefore) / traceCount:F0} bytes/input ({traced} results)"));
+            return 0;
+        }
+
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Workloads).Assembly).Run(args);
+        return 0;
+}
