@@ -8,6 +8,8 @@ using SlaPolicy.Benchmarks;
 //   compile-cached --cache DIR    load the same rules from DIR, print timings
 //   compile-measure               run both above as child processes and print their wall-clock times
 //   throughput                    sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet)
+//   evaluate [N]                  decisions/s of the case evaluator on one thread over N generated cases (default
+//                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*Compile*'`.
 var mode = args.Length > 0 ? args[0] : string.Empty;
 string CacheArg() => args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
@@ -96,6 +98,18 @@ switch (mode)
             var traceCount = 20.0 * inputs.Length;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sla-workflow.json Execute (full trace): {traceCount / traceWatch.Elapsed.TotalSeconds:N0} inputs/s, {(GC.GetAllocatedBytesForCurrentThread() - traceBefore) / traceCount:F0} bytes/input ({traced} results)"));
+            return 0;
+        }
+
+    case "evaluate":
+        {
+            var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+            foreach (var (name, decisions, seconds, bytes) in EvaluationWorkload.Measure(count))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: {decisions:N0} decisions in {seconds:F2} s = {decisions / seconds:N0} decisions/s on one thread, {bytes / decisions:F0} bytes allocated per decision"));
+            }
+
             return 0;
         }
 
