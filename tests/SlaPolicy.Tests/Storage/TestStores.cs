@@ -33,7 +33,7 @@ public sealed class PostgresDataAttribute : DataAttribute
 
 /// <summary>
 /// A fresh, empty store of one kind: a SQLite file in a temporary folder, or a PostgreSQL database with a unique
-/// name (created by the store's own <see cref="IStore.Migrate"/>), dropped on dispose.
+/// name, dropped on dispose.
 /// </summary>
 internal sealed class TestStore : IDisposable
 {
@@ -60,9 +60,33 @@ internal sealed class TestStore : IDisposable
                 "(.ci/run starts a server and sets it), or set SLAPOLICY_SKIP_POSTGRES=1 to skip these tests.");
             Server = server;
             _connectionString = new NpgsqlConnectionStringBuilder(server) { Database = $"slapolicy_test_{Guid.NewGuid():N}" }.ToString();
+            CreateDatabase();
         }
 
         Store = Open();
+    }
+
+    /// <summary>
+    /// Creates the test database with an English ICU collation, where "C-a" sorts before "C-B": a query that relied
+    /// on the database's locale instead of the schema's byte order would then fail the ordering tests. Falls back
+    /// to the server's default where ICU is not available.
+    /// </summary>
+    private void CreateDatabase()
+    {
+        var name = PostgresStore.QuoteIdentifier(new NpgsqlConnectionStringBuilder(_connectionString).Database!);
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        try
+        {
+            command.CommandText = $"CREATE DATABASE {name} LOCALE_PROVIDER icu ICU_LOCALE 'en-US' TEMPLATE template0";
+            command.ExecuteNonQuery();
+        }
+        catch (PostgresException e) when (e.SqlState is not PostgresErrorCodes.DuplicateDatabase)
+        {
+            command.CommandText = $"CREATE DATABASE {name}";
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The connection string of the server's maintenance database (PostgreSQL only).</summary>
