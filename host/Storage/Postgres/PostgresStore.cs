@@ -15,7 +15,7 @@ namespace SlaPolicy.Host.Storage.Postgres;
 /// <remarks>
 /// Tables are created in the first schema of the connection's search path (<c>public</c> unless the connection
 /// string sets <c>Search Path</c>). When the database named in the connection string does not exist,
-/// <see cref="Migrate"/> creates it (the user needs CREATEDB for that; otherwise create it beforehand).
+/// <see cref="Migrate"/> creates it, in UTF-8 (the user needs CREATEDB for that; otherwise create it beforehand).
 /// Text cannot hold the character U+0000 in PostgreSQL: a record containing it is refused by the server.
 /// </remarks>
 public sealed class PostgresStore : IStore, IDisposable
@@ -98,8 +98,10 @@ public sealed class PostgresStore : IStore, IDisposable
         connection.Open();
         try
         {
-            // A database name cannot be a parameter; it is quoted as an identifier instead.
-            Execute(connection, $"CREATE DATABASE {QuoteIdentifier(Database)}");
+            // A database name cannot be a parameter; it is quoted as an identifier instead. UTF-8 whatever the
+            // cluster's default (a cluster created without a locale is SQL_ASCII); locale C, as the schema sorts by
+            // byte order anyway.
+            Execute(connection, $"CREATE DATABASE {QuoteIdentifier(Database)} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
         {

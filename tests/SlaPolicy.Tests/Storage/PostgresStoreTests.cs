@@ -1,5 +1,7 @@
 using Npgsql;
+using SlaPolicy.Host.Storage;
 using SlaPolicy.Host.Storage.Postgres;
+using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Storage;
 
@@ -46,5 +48,20 @@ public class PostgresStoreTests
         using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM schema_migrations";
         Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(PostgresMigrations.All.Count);
+    }
+
+    [Theory]
+    [PostgresData]
+    public void Ingest_TextWithNulCharacter_RefusedAndNothingOfTheBatchStored(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        var batch = new RecordBatch(
+            [Cases.Open("C-1", "2026-11-20T16:30:00Z"), Cases.Open("C-\0", "2026-11-20T16:30:00Z")], [], [], [], [], DateTimeOffset.UtcNow);
+
+        // PostgreSQL text cannot hold U+0000 (SQLite can): the server refuses it and the transaction rolls back.
+        Should.Throw<PostgresException>(() => store.Ingest(batch)).SqlState.ShouldBe(PostgresErrorCodes.CharacterNotInRepertoire);
+        store.CountCases().ShouldBe(0);
     }
 }

@@ -79,12 +79,12 @@ internal sealed class TestStore : IDisposable
         using var command = connection.CreateCommand();
         try
         {
-            command.CommandText = $"CREATE DATABASE {name} LOCALE_PROVIDER icu ICU_LOCALE 'en-US' TEMPLATE template0";
+            command.CommandText = $"CREATE DATABASE {name} ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0";
             command.ExecuteNonQuery();
         }
         catch (PostgresException e) when (e.SqlState is not PostgresErrorCodes.DuplicateDatabase)
         {
-            command.CommandText = $"CREATE DATABASE {name}";
+            command.CommandText = $"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0";
             command.ExecuteNonQuery();
         }
     }
