@@ -20,7 +20,7 @@ public static class CoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IStore>(_ =>
         {
-            var store = new SqliteStore(settings.StorePath);
+            var store = StoreFactory.Create(settings.StoreProvider, settings.StorePath, settings.StoreConnectionString);
             store.Migrate();
             return store;
         });

@@ -12,6 +12,12 @@ public sealed record HostSettings
     /// <summary><c>Store:Path</c>: the SQLite file, created with its folder if missing.</summary>
     public string StorePath { get; init; } = "data/slapolicy.db";
 
+    /// <summary><c>Store:Provider</c>: <c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string StoreProvider { get; init; } = "sqlite";
+
+    /// <summary><c>Store:ConnectionString</c>: the Npgsql connection string when <see cref="StoreProvider"/> is <c>postgres</c>.</summary>
+    public string? StoreConnectionString { get; init; }
+
     /// <summary><c>Policies:Path</c>: the policy folder.</summary>
     public string PoliciesPath { get; init; } = "policies";
 
@@ -55,6 +61,8 @@ public sealed record HostSettings
         return new HostSettings
         {
             StorePath = configuration["Store:Path"] is { Length: > 0 } store ? store : d.StorePath,
+            StoreProvider = configuration["Store:Provider"] is { Length: > 0 } provider ? provider : d.StoreProvider,
+            StoreConnectionString = configuration["Store:ConnectionString"] is { Length: > 0 } connection ? connection : null,
             PoliciesPath = configuration["Policies:Path"] is { Length: > 0 } policies ? policies : d.PoliciesPath,
             Cron = configuration["Schedule:Cron"] is { Length: > 0 } cron ? cron : d.Cron,
             TimeZone = configuration["Schedule:TimeZone"] is { Length: > 0 } zone ? zone : d.TimeZone,

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
@@ -222,8 +220,8 @@ public sealed class SqliteStore : IStore
     {
         using var connection = Open();
         using var command = Command(connection, id is null
-            ? "SELECT id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events FROM cases ORDER BY id"
-            : "SELECT id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events FROM cases WHERE id = @id");
+            ? $"SELECT {StoreRows.CaseColumns} FROM cases ORDER BY id"
+            : $"SELECT {StoreRows.CaseColumns} FROM cases WHERE id = @id");
         if (id is not null)
         {
             command.Parameters.AddWithValue("@id", id);
@@ -233,18 +231,7 @@ public sealed class SqliteStore : IStore
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return new CaseRecord(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetInt32(5),
-                StoreText.ParseInstant(reader.GetString(6)),
-                reader.IsDBNull(7) ? null : StoreText.ParseInstant(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : StoreText.ParseInstant(reader.GetString(8)),
-                StoreText.ParseTags(reader.GetString(9)),
-                StoreText.ParseEvents(reader.GetString(10)));
+            yield return StoreRows.ReadCase(reader);
         }
     }
 
@@ -283,7 +270,7 @@ public sealed class SqliteStore : IStore
         command.ExecuteNonQuery();
     }
 
-    private const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error";
+    private const string RunColumns = StoreRows.RunColumns;
 
     public IReadOnlyList<RunRecord> GetRuns(int limit = 50) =>
         QueryRuns($"SELECT {RunColumns} FROM runs ORDER BY id DESC LIMIT @limit", ("@limit", limit));
@@ -307,20 +294,7 @@ public sealed class SqliteStore : IStore
         var runs = new List<RunRecord>();
         while (reader.Read())
         {
-            runs.Add(new RunRecord(
-                reader.GetInt64(0),
-                StoreText.ParseInstant(reader.GetString(1)),
-                StoreText.ParseInstant(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : StoreText.ParseInstant(reader.GetString(3)),
-                StoreText.ParseState(reader.GetString(4)),
-                StoreText.ParseTrigger(reader.GetString(5)),
-                reader.GetInt64(6),
-                reader.GetInt64(7),
-                reader.GetInt64(8),
-                reader.GetInt64(9),
-                reader.GetInt64(10),
-                StoreText.ParseStrings(reader.GetString(11)),
-                reader.IsDBNull(12) ? null : reader.GetString(12)));
+            runs.Add(StoreRows.ReadRun(reader));
         }
 
         return runs;
@@ -328,63 +302,14 @@ public sealed class SqliteStore : IStore
 
     public IDecisionSink OpenDecisionSink(long runId) => new SqliteDecisionSink(Open(), runId);
 
-    private const string DecisionColumns = "case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id";
-
     public IReadOnlyList<StoredDecision> QueryDecisions(DecisionQuery query)
     {
-        var sql = new StringBuilder($"SELECT {DecisionColumns} FROM decisions WHERE 1 = 1");
-        var parameters = new List<(string, object)>();
-        if (!string.IsNullOrWhiteSpace(query.Status))
-        {
-            if (string.Equals(query.Status, "at-risk", StringComparison.OrdinalIgnoreCase))
-            {
-                sql.Append(" AND status = @status AND percent_used >= @atRisk");
-                parameters.Add(("@status", StoreText.Status(DecisionStatus.Running)));
-                parameters.Add(("@atRisk", AtRiskPercent));
-            }
-            else
-            {
-                sql.Append(" AND status = @status");
-                parameters.Add(("@status", query.Status.ToLowerInvariant()));
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Customer))
-        {
-            sql.Append(" AND customer = @customer");
-            parameters.Add(("@customer", query.Customer));
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Service))
-        {
-            sql.Append(" AND service = @service");
-            parameters.Add(("@service", query.Service));
-        }
-
-        if (query.From is { } from)
-        {
-            sql.Append(" AND as_of >= @from");
-            parameters.Add(("@from", StoreText.Utc(from)));
-        }
-
-        if (query.To is { } to)
-        {
-            sql.Append(" AND as_of < @to");
-            parameters.Add(("@to", StoreText.Utc(to)));
-        }
-
-        if (query.LatestOnly)
-        {
-            sql.Append(" AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions)");
-        }
-
-        sql.Append(" ORDER BY evaluation_date DESC, percent_used DESC, case_id, target LIMIT @limit");
-        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 10_000)));
-        return QueryStoredDecisions(sql.ToString(), parameters);
+        var (sql, parameters) = StoreRows.DecisionQuery(query);
+        return QueryStoredDecisions(sql, parameters);
     }
 
     /// <summary>percentUsed from which a running decision counts as at risk.</summary>
-    public const double AtRiskPercent = 75;
+    public const double AtRiskPercent = StoreRows.AtRiskPercent;
 
     public CaseTrace? GetCaseTrace(string caseId)
     {
@@ -395,16 +320,16 @@ public sealed class SqliteStore : IStore
         }
 
         var decisions = QueryStoredDecisions(
-            $"SELECT {DecisionColumns} FROM decisions WHERE case_id = @id AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions WHERE case_id = @id) ORDER BY target, policy_version",
+            StoreRows.CaseTraceDecisionsSql,
             [("@id", caseId)]);
         using var connection = Open();
-        using var command = Command(connection, "SELECT case_id, level, first_reached_at, run_id FROM escalation_history WHERE case_id = @id ORDER BY level");
+        using var command = Command(connection, StoreRows.EscalationsSql);
         command.Parameters.AddWithValue("@id", caseId);
         using var reader = command.ExecuteReader();
         var escalations = new List<EscalationRecord>();
         while (reader.Read())
         {
-            escalations.Add(new EscalationRecord(reader.GetString(0), reader.GetInt32(1), StoreText.ParseInstant(reader.GetString(2)), reader.GetInt64(3)));
+            escalations.Add(StoreRows.ReadEscalation(reader));
         }
 
         return new CaseTrace(ticket, decisions, escalations);
@@ -423,28 +348,7 @@ public sealed class SqliteStore : IStore
         var decisions = new List<StoredDecision>();
         while (reader.Read())
         {
-            StoreText.TryParseStatus(reader.GetString(5), out var status);
-            var target = reader.GetString(1);
-            var version = reader.GetString(3);
-            var decision = new Decision(
-                CaseId: reader.GetString(0),
-                Target: target.Length == 0 ? null : target,
-                Policy: reader.IsDBNull(4) ? null : reader.GetString(4),
-                PolicyVersion: version.Length == 0 ? null : version,
-                Status: status,
-                DueAt: reader.IsDBNull(6) ? null : StoreText.ParseInstant(reader.GetString(6)),
-                ElapsedMinutes: reader.GetDouble(7),
-                PausedMinutes: reader.GetDouble(8),
-                PercentUsed: reader.GetDouble(9),
-                EscalationLevel: reader.GetInt32(10),
-                AsOf: StoreText.ParseInstant(reader.GetString(11)),
-                PolicyFile: reader.IsDBNull(12) ? null : reader.GetString(12),
-                PolicyLine: reader.GetInt32(13),
-                RuleName: reader.IsDBNull(14) ? null : reader.GetString(14),
-                Customer: reader.IsDBNull(15) ? null : reader.GetString(15),
-                Service: reader.IsDBNull(16) ? null : reader.GetString(16),
-                Explanation: StoreText.ParseExplanation(reader.GetString(17)));
-            decisions.Add(new StoredDecision(decision, StoreText.ParseDate(reader.GetString(2)), reader.GetInt64(18)));
+            decisions.Add(StoreRows.ReadDecision(reader));
         }
 
         return decisions;
@@ -453,16 +357,13 @@ public sealed class SqliteStore : IStore
     public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100)
     {
         using var connection = Open();
-        using var command = Command(connection, "SELECT id, source, line, field, reason, raw, received_at FROM quarantine ORDER BY id DESC LIMIT @limit");
+        using var command = Command(connection, $"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit");
         command.Parameters.AddWithValue("@limit", limit);
         using var reader = command.ExecuteReader();
         var entries = new List<QuarantineEntry>();
         while (reader.Read())
         {
-            entries.Add(new QuarantineEntry(
-                reader.GetInt64(0),
-                new RejectedRecord(reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5)),
-                StoreText.ParseInstant(reader.GetString(6))));
+            entries.Add(StoreRows.ReadQuarantine(reader));
         }
 
         return entries;

@@ -1,0 +1,178 @@
+using Npgsql;
+using NpgsqlTypes;
+using SlaPolicy.Engine.Decisions;
+
+namespace SlaPolicy.Host.Storage.Postgres;
+
+/// <summary>
+/// Writes one run's decisions: one connection, two prepared statements reused for every batch, each taking the
+/// whole batch as array parameters (one round trip per statement instead of one per decision).
+/// </summary>
+internal sealed class PostgresDecisionSink : IDecisionSink
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlCommand _decision;
+    private readonly NpgsqlParameter[] _d;
+    private readonly NpgsqlCommand _escalation;
+    private readonly NpgsqlParameter[] _e;
+    private bool _prepared;
+
+    public PostgresDecisionSink(NpgsqlConnection connection, long runId)
+    {
+        _connection = connection;
+
+        // The WHERE clause makes a re-run over unchanged inputs a no-op: the row keeps its run id and the
+        // statement counts no change, which is how a run counts "decisions changed" (the same rule as SQLite's).
+        _decision = PostgresStore.Command(connection, """
+            INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
+                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id)
+            SELECT d.*, @run FROM unnest(@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf,
+                @file, @line, @rule, @customer, @service, @explanation) AS d
+            ON CONFLICT (case_id, target, evaluation_date, policy_version) DO UPDATE SET
+                policy = excluded.policy, status = excluded.status, due_at = excluded.due_at, elapsed_minutes = excluded.elapsed_minutes,
+                paused_minutes = excluded.paused_minutes, percent_used = excluded.percent_used, escalation_level = excluded.escalation_level,
+                as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
+                customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id
+            WHERE decisions.as_of <> excluded.as_of OR decisions.status <> excluded.status
+                OR decisions.elapsed_minutes <> excluded.elapsed_minutes OR decisions.paused_minutes <> excluded.paused_minutes
+                OR decisions.escalation_level <> excluded.escalation_level OR COALESCE(decisions.due_at, '') <> COALESCE(excluded.due_at, '')
+                OR COALESCE(decisions.policy, '') <> COALESCE(excluded.policy, '') OR COALESCE(decisions.rule_name, '') <> COALESCE(excluded.rule_name, '')
+                OR decisions.explanation <> excluded.explanation
+            """);
+        PostgresStore.Scalar(_decision, "@run", NpgsqlDbType.Bigint, runId);
+        _d =
+        [
+            PostgresStore.Array(_decision, "@case", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@target", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@date", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@version", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@policy", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@status", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@due", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@elapsed", NpgsqlDbType.Double),
+            PostgresStore.Array(_decision, "@paused", NpgsqlDbType.Double),
+            PostgresStore.Array(_decision, "@percent", NpgsqlDbType.Double),
+            PostgresStore.Array(_decision, "@level", NpgsqlDbType.Integer),
+            PostgresStore.Array(_decision, "@asOf", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@file", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@line", NpgsqlDbType.Integer),
+            PostgresStore.Array(_decision, "@rule", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@customer", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@service", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@explanation", NpgsqlDbType.Text),
+        ];
+
+        // DO NOTHING keeps the first time a level was reached; repeated keys in one statement are simply skipped.
+        _escalation = PostgresStore.Command(connection, """
+            INSERT INTO escalation_history (case_id, level, first_reached_at, run_id)
+            SELECT e.*, @run FROM unnest(@case, @level, @at) AS e
+            ON CONFLICT (case_id, level) DO NOTHING
+            """);
+        PostgresStore.Scalar(_escalation, "@run", NpgsqlDbType.Bigint, runId);
+        _e =
+        [
+            PostgresStore.Array(_escalation, "@case", NpgsqlDbType.Text),
+            PostgresStore.Array(_escalation, "@level", NpgsqlDbType.Integer),
+            PostgresStore.Array(_escalation, "@at", NpgsqlDbType.Text),
+        ];
+    }
+
+    public DecisionWriteResult Write(IReadOnlyList<Decision> decisions)
+    {
+        using var transaction = _connection.BeginTransaction();
+        _decision.Transaction = transaction;
+        _escalation.Transaction = transaction;
+        if (!_prepared)
+        {
+            _decision.Prepare();
+            _escalation.Prepare();
+            _prepared = true;
+        }
+
+        var changed = 0;
+        foreach (var chunk in PostgresStore.UniqueChunks(decisions, d => (d.CaseId, d.Target ?? string.Empty, StoreText.EvaluationDate(d.AsOf), d.PolicyVersion ?? string.Empty)))
+        {
+            _d[0].Value = chunk.Select(d => d.CaseId).ToArray();
+            _d[1].Value = chunk.Select(d => d.Target ?? string.Empty).ToArray();
+            _d[2].Value = chunk.Select(d => StoreText.Date(StoreText.EvaluationDate(d.AsOf))).ToArray();
+            _d[3].Value = chunk.Select(d => d.PolicyVersion ?? string.Empty).ToArray();
+            _d[4].Value = chunk.Select(d => d.Policy).ToArray();
+            _d[5].Value = chunk.Select(d => StoreText.Status(d.Status)).ToArray();
+            _d[6].Value = chunk.Select(d => d.DueAt is { } due ? StoreText.Utc(due) : null).ToArray();
+            _d[7].Value = chunk.Select(d => d.ElapsedMinutes).ToArray();
+            _d[8].Value = chunk.Select(d => d.PausedMinutes).ToArray();
+            _d[9].Value = chunk.Select(d => d.PercentUsed).ToArray();
+            _d[10].Value = chunk.Select(d => d.EscalationLevel).ToArray();
+            _d[11].Value = chunk.Select(d => StoreText.Utc(d.AsOf)).ToArray();
+            _d[12].Value = chunk.Select(d => d.PolicyFile).ToArray();
+            _d[13].Value = chunk.Select(d => d.PolicyLine).ToArray();
+            _d[14].Value = chunk.Select(d => d.RuleName).ToArray();
+            _d[15].Value = chunk.Select(d => d.Customer).ToArray();
+            _d[16].Value = chunk.Select(d => d.Service).ToArray();
+            _d[17].Value = chunk.Select(d => StoreText.Explanation(d.Explanation)).ToArray();
+            changed += _decision.ExecuteNonQuery();
+        }
+
+        var escalations = Escalations(decisions);
+        var reached = 0;
+        if (escalations.Count > 0)
+        {
+            _e[0].Value = escalations.Select(e => e.CaseId).ToArray();
+            _e[1].Value = escalations.Select(e => e.Level).ToArray();
+            _e[2].Value = escalations.Select(e => StoreText.Utc(e.At)).ToArray();
+            reached = _escalation.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        _decision.Transaction = null;
+        _escalation.Transaction = null;
+        return new DecisionWriteResult(decisions.Count, changed, reached);
+    }
+
+    /// <summary>
+    /// Each case's highest level with the asOf of the first decision that reached it. Decisions of one case arrive
+    /// together; a case that appears again later in the batch is a new group, and a repeated (case, level) keeps the
+    /// first, as the row-by-row insert of the SQLite store does.
+    /// </summary>
+    private static List<(string CaseId, int Level, DateTimeOffset At)> Escalations(IReadOnlyList<Decision> decisions)
+    {
+        var result = new List<(string CaseId, int Level, DateTimeOffset At)>();
+        var seen = new HashSet<(string, int)>();
+        string? lastCase = null;
+        var highest = 0;
+        DateTimeOffset highestAt = default;
+        foreach (var d in decisions)
+        {
+            if (!string.Equals(lastCase, d.CaseId, StringComparison.Ordinal))
+            {
+                Add(lastCase, highest, highestAt);
+                lastCase = d.CaseId;
+                highest = 0;
+            }
+
+            if (d.EscalationLevel > highest)
+            {
+                highest = d.EscalationLevel;
+                highestAt = d.AsOf;
+            }
+        }
+
+        Add(lastCase, highest, highestAt);
+        return result;
+
+        void Add(string? caseId, int level, DateTimeOffset at)
+        {
+            if (caseId is not null && level > 0 && seen.Add((caseId, level)))
+            {
+                result.Add((caseId, level, at));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _decision.Dispose();
+        _escalation.Dispose();
+        _connection.Dispose();
+    }
+}

@@ -1,0 +1,341 @@
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Host.Storage;
+using SlaPolicy.Host.Storage.Postgres;
+using SlaPolicy.Tests.Support;
+
+namespace SlaPolicy.Tests.Storage;
+
+/// <summary>
+/// The store contract, run against every store: each test is a theory with one row per <see cref="StoreKind"/>, so
+/// SQLite and PostgreSQL are held to the same expectations.
+/// </summary>
+public class StoreTests
+{
+    private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
+
+    private static RecordBatch CasesBatch(params CaseRecord[] cases) => new(cases, [], [], [], [], AsOf);
+
+    private static Decision DecisionOf(string caseId, double percent, int level, DateTimeOffset asOf) =>
+        new(caseId, "sev1-resolution", "acme-gold", "2026.2", DecisionStatus.Running, asOf.AddHours(1), percent * 2.4, 0, percent, level, asOf,
+            "policies/acme.json", 12, "acme-gold.sev1-resolution", "acme", "email", [new ExplanationStep("clock", "counted")]);
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Migrate_Twice_KeepsSchemaVersionAndData(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
+
+        store.Migrate();
+
+        store.SchemaVersion().ShouldBe(1);
+        store.CountCases().ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Ingest_SameCaseIdTwice_LaterRecordReplacesEarlier(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00", resolvedAt: "2026-11-20T18:00:00+01:00")));
+
+        store.CountCases().ShouldBe(1);
+        var stored = store.GetCase("C-1")!;
+        stored.ResolvedAt.ShouldBe(DateTimeOffset.Parse("2026-11-20T18:00:00+01:00"));
+
+        // The original offset survives the round trip, not only the instant.
+        stored.OpenedAt.Offset.ShouldBe(TimeSpan.FromHours(1));
+        stored.Events.Single().Status.ShouldBe("in_progress");
+        stored.Tags.ShouldBe(["vip"]);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Ingest_RejectedRecords_AreQuarantinedWithLineFieldAndReason(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+
+        store.Ingest(new RecordBatch([], [], [], [], [new RejectedRecord("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}")], AsOf));
+
+        var entry = store.GetQuarantine().ShouldHaveSingleItem();
+        entry.Record.ShouldBe(new RejectedRecord("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}"));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void DecisionSink_SameDecisionsTwice_NoDuplicateAndNoChange(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        Decision[] decisions = [DecisionOf("C-1", 50, 0, AsOf), DecisionOf("C-2", 80, 2, AsOf)];
+
+        DecisionWriteResult first, second;
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            first = sink.Write(decisions);
+        }
+
+        using (var sink = store.OpenDecisionSink(2))
+        {
+            second = sink.Write(decisions);
+        }
+
+        first.ShouldBe(new DecisionWriteResult(2, 2, 1));
+        second.ShouldBe(new DecisionWriteResult(2, 0, 0));
+        var stored = store.QueryDecisions(new DecisionQuery());
+        stored.Count.ShouldBe(2);
+
+        // Unchanged rows keep the run that first wrote them.
+        stored.ShouldAllBe(d => d.RunId == 1);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void DecisionSink_LaterRunSameDay_UpdatesTheRowInsteadOfAddingOne(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        using var sink = store.OpenDecisionSink(1);
+        sink.Write([DecisionOf("C-1", 50, 0, AsOf)]);
+
+        // Same UTC date, later in the day: same key (case, target, evaluation date, version).
+        var result = sink.Write([DecisionOf("C-1", 60, 0, AsOf.AddHours(8))]);
+
+        result.Changed.ShouldBe(1);
+        store.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().Decision.PercentUsed.ShouldBe(60);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void DecisionSink_Escalations_RecordedOnlyWhenALevelIsFirstReached(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
+
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([DecisionOf("C-1", 80, 2, AsOf)]).EscalationsReached.ShouldBe(1);
+            sink.Write([DecisionOf("C-1", 90, 2, AsOf.AddDays(1))]).EscalationsReached.ShouldBe(0);
+            sink.Write([DecisionOf("C-1", 110, 3, AsOf.AddDays(2))]).EscalationsReached.ShouldBe(1);
+        }
+
+        var trace = store.GetCaseTrace("C-1")!;
+        trace.Escalations.Select(e => (e.Level, e.FirstReachedAt)).ShouldBe([(2, AsOf), (3, AsOf.AddDays(2))]);
+
+        // The trace shows the latest evaluation date only.
+        trace.Decisions.ShouldHaveSingleItem().EvaluationDate.ShouldBe(new DateOnly(2026, 11, 24));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void QueryDecisions_AtRisk_IsRunningWithAtLeast75PercentUsed(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([DecisionOf("C-1", 74.9, 0, AsOf), DecisionOf("C-2", 75, 2, AsOf), DecisionOf("C-3", 99, 2, AsOf) with { Status = DecisionStatus.Paused }]);
+        }
+
+        store.QueryDecisions(new DecisionQuery(Status: "at-risk")).Select(d => d.Decision.CaseId).ShouldBe(["C-2"]);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Store_Reopened_KeepsRunsAndDecisions(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var first = test.Store;
+        first.Migrate();
+        var runId = first.StartRun(AsOf, AsOf, RunTrigger.Cli);
+        first.FinishRun(runId, new RunCompletion(RunState.Succeeded, AsOf.AddSeconds(3), 1, 1, 1, 0, 3000, ["acme-gold@2026.2"], null));
+        using (var sink = first.OpenDecisionSink(runId))
+        {
+            sink.Write([DecisionOf("C-1", 50, 0, AsOf)]);
+        }
+
+        var second = test.Open();
+        second.Migrate();
+
+        var run = second.GetLastSucceededRun().ShouldNotBeNull();
+        run.PolicyVersions.ShouldBe(["acme-gold@2026.2"]);
+        run.DurationMs.ShouldBe(3000);
+        second.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().Decision.Explanation.Single().Text.ShouldBe("counted");
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Ingest_SameCaseIdTwiceInOneBatch_LaterRecordWinsAndBothCount(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+
+        var written = store.Ingest(CasesBatch(
+            Cases.Open("C-1", "2026-11-20T16:30:00+01:00"),
+            Cases.Open("C-2", "2026-11-20T17:00:00+01:00"),
+            Cases.Open("C-1", "2026-11-20T16:30:00+01:00", resolvedAt: "2026-11-20T18:00:00+01:00")));
+
+        // Three records accepted (each one written in turn), two cases stored, the later C-1 in force.
+        written.ShouldBe(3);
+        store.CountCases().ShouldBe(2);
+        store.GetCase("C-1")!.ResolvedAt.ShouldBe(DateTimeOffset.Parse("2026-11-20T18:00:00+01:00"));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void ReadCases_MixedCaseIds_InByteOrder(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        store.Ingest(CasesBatch(Cases.Open("C-a", "2026-11-20T16:30:00Z"), Cases.Open("C-B", "2026-11-20T16:30:00Z"), Cases.Open("C-10", "2026-11-20T16:30:00Z")));
+
+        // Byte order, whatever the database locale: '1' (0x31) < 'B' (0x42) < 'a' (0x61).
+        // A locale collation would put C-a before C-B.
+        store.ReadCases().Select(c => c.Id).ShouldBe(["C-10", "C-B", "C-a"]);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void DecisionSink_SameKeyTwiceInOneBatch_LaterWinsAndBothCountAsChanged(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        using var sink = store.OpenDecisionSink(1);
+
+        // Same key (case, target, UTC date, version): the first is inserted, the second updates it.
+        var result = sink.Write([DecisionOf("C-1", 50, 0, AsOf), DecisionOf("C-2", 10, 0, AsOf), DecisionOf("C-1", 60, 0, AsOf.AddHours(1))]);
+
+        result.ShouldBe(new DecisionWriteResult(3, 3, 0));
+        store.QueryDecisions(new DecisionQuery(Customer: "acme")).Select(d => (d.Decision.CaseId, d.Decision.PercentUsed)).ShouldBe([("C-1", 60.0), ("C-2", 10.0)]);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void DecisionSink_NoPolicyDecision_StoredWithoutTargetOrVersionAndNotDuplicated(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        var noPolicy = new Decision("C-7", null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, AsOf, null, 0, null, "acme", "email", []);
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([noPolicy]);
+            sink.Write([noPolicy]).Changed.ShouldBe(0);
+        }
+
+        var stored = store.QueryDecisions(new DecisionQuery(Status: "no-policy")).ShouldHaveSingleItem();
+        stored.Decision.Explanation.ShouldBeEmpty();
+        (stored.Decision with { Explanation = noPolicy.Explanation }).ShouldBe(noPolicy, "absent target, version and due read back as null");
+        stored.EvaluationDate.ShouldBe(new DateOnly(2026, 11, 22));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Runs_StartedAndFinished_ListedNewestFirstWithCounts(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        var first = store.StartRun(AsOf, AsOf, RunTrigger.Schedule);
+        store.FinishRun(first, new RunCompletion(RunState.Failed, AsOf.AddMinutes(1), 5, 0, 0, 1, 60_000, [], "database went away"));
+        var second = store.StartRun(AsOf, AsOf.AddMinutes(5), RunTrigger.Api);
+
+        store.GetRuns().Select(r => r.Id).ShouldBe([second, first]);
+        store.GetRun(second)!.State.ShouldBe(RunState.Running);
+        store.GetRun(second)!.Trigger.ShouldBe(RunTrigger.Api);
+        var failed = store.GetRun(first)!;
+        (failed.State, failed.CasesRead, failed.Rejected, failed.Error).ShouldBe((RunState.Failed, 5L, 1L, "database went away"));
+        store.GetLastSucceededRun().ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Ingest_OtherRecordKinds_UpsertedByTheirKeys(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        var start = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
+        var batch = new RecordBatch(
+            [],
+            [new OutageRecord("email", "eu-west", start, start.AddHours(1), "full", "O-1"), new OutageRecord("email", "eu-west", start, start.AddHours(2), "full", "O-1b")],
+            [new SubscriptionRecord("acme", "gold", "eu-west", "email", 1000m, "EUR"), new SubscriptionRecord("acme", "gold", "eu-west", "email", null, null)],
+            [new MeasurementRecord("email", "eu-west", start, "availability", 99.9)],
+            [new RejectedRecord("outages.jsonl", 3, "end", "end before start", "{}"), new RejectedRecord("outages.jsonl", 4, null, "malformed JSON", "{")],
+            AsOf);
+
+        // Every good record counts as written, duplicates by key included (the later one replaces the earlier).
+        store.Ingest(batch).ShouldBe(5);
+
+        // Newest first: within one batch, the later line is the newer entry.
+        store.GetQuarantine().Select(q => q.Record.LineNumber).ShouldBe([4L, 3L]);
+    }
+}
+
+public class StoreFactoryTests
+{
+    [Fact]
+    public void Create_NoProvider_IsSqliteAtThePath()
+    {
+        using var folder = new TempFolder();
+
+        var store = StoreFactory.Create(null, folder.File("slapolicy.db"), null);
+
+        store.ShouldBeOfType<SqliteStore>().Path.ShouldBe(folder.File("slapolicy.db"));
+    }
+
+    [Fact]
+    public void Create_PostgresWithoutConnectionString_NamesTheKey()
+    {
+        var error = Should.Throw<InvalidOperationException>(() => StoreFactory.Create("postgres", "unused.db", " "));
+
+        error.Message.ShouldContain("Store:ConnectionString");
+    }
+
+    [Fact]
+    public void Create_UnknownProvider_NamesTheKeyAndTheChoices()
+    {
+        var error = Should.Throw<InvalidOperationException>(() => StoreFactory.Create("oracle", "unused.db", null));
+
+        error.Message.ShouldBe("Store:Provider `oracle` is not known; use sqlite or postgres");
+    }
+
+    [Fact]
+    public void Create_Postgres_TargetOmitsThePassword()
+    {
+        using var store = StoreFactory.Create("Postgres", "unused.db", "Host=db.example;Port=5433;Username=sla;Password=secret;Database=sla").ShouldBeOfType<PostgresStore>();
+
+        store.Target.ShouldBe("postgres://db.example:5433/sla");
+    }
+}

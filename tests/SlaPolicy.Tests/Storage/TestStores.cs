@@ -1,0 +1,126 @@
+using Npgsql;
+using SlaPolicy.Host.Storage;
+using SlaPolicy.Host.Storage.Postgres;
+using SlaPolicy.Tests.Support;
+using Xunit.Sdk;
+
+namespace SlaPolicy.Tests.Storage;
+
+/// <summary>The stores the store tests run against.</summary>
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The PostgreSQL row of a store theory. The server comes from <c>SLAPOLICY_TEST_POSTGRES</c> (an Npgsql
+/// connection string to an existing database whose user may create databases). Without it the row fails with a
+/// message saying so, unless <c>SLAPOLICY_SKIP_POSTGRES=1</c>, which reports the row as skipped instead.
+/// </summary>
+public sealed class PostgresDataAttribute : DataAttribute
+{
+    public PostgresDataAttribute()
+    {
+        if (TestStore.PostgresConnectionString is null && Environment.GetEnvironmentVariable("SLAPOLICY_SKIP_POSTGRES") == "1")
+        {
+            Skip = "SLAPOLICY_SKIP_POSTGRES=1 and SLAPOLICY_TEST_POSTGRES is not set: PostgreSQL store not tested";
+        }
+    }
+
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [[StoreKind.Postgres]];
+}
+
+/// <summary>
+/// A fresh, empty store of one kind: a SQLite file in a temporary folder, or a PostgreSQL database with a unique
+/// name, dropped on dispose.
+/// </summary>
+internal sealed class TestStore : IDisposable
+{
+    public static string? PostgresConnectionString =>
+        Environment.GetEnvironmentVariable("SLAPOLICY_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
+
+    private readonly StoreKind _kind;
+    private readonly TempFolder? _folder;
+    private readonly string? _connectionString;
+    private readonly List<IStore> _opened = [];
+
+    public TestStore(StoreKind kind)
+    {
+        _kind = kind;
+        if (kind == StoreKind.Sqlite)
+        {
+            _folder = new TempFolder();
+        }
+        else
+        {
+            var server = PostgresConnectionString ?? throw new InvalidOperationException(
+                "SLAPOLICY_TEST_POSTGRES is not set, so the PostgreSQL store cannot be tested. Set it to a connection string, e.g. " +
+                "SLAPOLICY_TEST_POSTGRES='Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres' " +
+                "(.ci/run starts a server and sets it), or set SLAPOLICY_SKIP_POSTGRES=1 to skip these tests.");
+            Server = server;
+            _connectionString = new NpgsqlConnectionStringBuilder(server) { Database = $"slapolicy_test_{Guid.NewGuid():N}" }.ToString();
+            CreateDatabase();
+        }
+
+        Store = Open();
+    }
+
+    /// <summary>
+    /// Creates the test database with an English ICU collation, where "C-a" sorts before "C-B": a query that relied
+    /// on the database's locale instead of the schema's byte order would then fail the ordering tests. Falls back
+    /// to the server's default where ICU is not available.
+    /// </summary>
+    private void CreateDatabase()
+    {
+        var name = PostgresStore.QuoteIdentifier(new NpgsqlConnectionStringBuilder(_connectionString).Database!);
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        try
+        {
+            command.CommandText = $"CREATE DATABASE {name} ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0";
+            command.ExecuteNonQuery();
+        }
+        catch (PostgresException e) when (e.SqlState is not PostgresErrorCodes.DuplicateDatabase)
+        {
+            command.CommandText = $"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The connection string of the server's maintenance database (PostgreSQL only).</summary>
+    public string? Server { get; }
+
+    /// <summary>The store under test (not migrated).</summary>
+    public IStore Store { get; }
+
+    /// <summary>Another store instance on the same file or database, as a restarted host would open it.</summary>
+    public IStore Open()
+    {
+        IStore store = _kind == StoreKind.Sqlite
+            ? new SqliteStore(_folder!.File("db/slapolicy.db"))
+            : new PostgresStore(_connectionString!);
+        _opened.Add(store);
+        return store;
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _opened)
+        {
+            (store as IDisposable)?.Dispose();
+        }
+
+        _folder?.Dispose();
+        if (_connectionString is not null)
+        {
+            var database = new NpgsqlConnectionStringBuilder(_connectionString).Database!;
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DROP DATABASE IF EXISTS {PostgresStore.QuoteIdentifier(database)} WITH (FORCE)";
+            command.ExecuteNonQuery();
+        }
+    }
+}
