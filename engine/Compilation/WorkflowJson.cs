@@ -460,34 +460,9 @@ public static class WorkflowJson
                 continue;
             }
 
-            var suggestion = known.FirstOrDefault(k => string.Equals(k, p.Name, StringComparison.OrdinalIgnoreCase))
-                ?? known.OrderBy(k => Levenshtein(k.ToLowerInvariant(), p.Name.ToLowerInvariant())).First();
-            var close = string.Equals(suggestion, p.Name, StringComparison.OrdinalIgnoreCase) || Levenshtein(suggestion.ToLowerInvariant(), p.Name.ToLowerInvariant()) <= 3;
-            context.Diagnostics.Add(DiagnosticCatalog.UnknownProperty, context.At(p), $"unknown property `{p.Name}`", close ? $"did you mean `{suggestion}`?" : null);
+            var suggestion = Suggestions.Closest(p.Name, known, maxDistance: 3);
+            context.Diagnostics.Add(DiagnosticCatalog.UnknownProperty, context.At(p), $"unknown property `{p.Name}`", suggestion is null ? null : $"did you mean `{suggestion}`?");
         }
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     private static string FirstSentence(string message)

@@ -62,28 +62,9 @@ internal sealed class ObjectReader
     }
 
     /// <summary>The closest name by edit distance, if it is close enough to be a likely typo.</summary>
-    public static string? Suggest(string name, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            if (candidate.StartsWith('$'))
-            {
-                continue;
-            }
-
-            var distance = EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
-            if (distance < bestDistance)
-            {
-                bestDistance = distance;
-                best = candidate;
-            }
-        }
-
-        // A third of the name's length (at least 2 edits) catches transpositions and case slips, not guesses.
-        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
-    }
+    /// <remarks>A third of the name's length (at least 2 edits) catches transpositions and case slips, not guesses.</remarks>
+    public static string? Suggest(string name, IEnumerable<string> candidates) =>
+        Suggestions.Closest(name, candidates, Math.Max(2, name.Length / 3));
 
     public JToken? Get(string name) => _object.Property(name, StringComparison.Ordinal)?.Value;
 
@@ -390,30 +371,5 @@ internal sealed class ObjectReader
         }
 
         return value;
-    }
-
-    /// <summary>The Levenshtein distance between two strings.</summary>
-    internal static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

@@ -13,7 +13,7 @@ namespace SlaPolicy.Tests.Compilation;
 /// </summary>
 public class RulesEngineCompatTests
 {
-    private static readonly string Folder = FindFolder();
+    private static readonly string Folder = Path.Combine(SlaPolicy.Tests.Policies.PolicyTestFiles.RepoRoot, "tests", "SlaPolicy.Tests", "Compilation", "RulesEngineCompat");
 
     /// <summary>(case id prefix, call index) → why SlaPolicy's outcome differs from RulesEngine's.</summary>
     private static readonly Dictionary<(string, int), string> Deviations = new()
@@ -29,7 +29,7 @@ public class RulesEngineCompatTests
     public static TheoryData<string> CaseIds()
     {
         var data = new TheoryData<string>();
-        foreach (var c in JArray.Parse(File.ReadAllText(Path.Combine(FindFolder(), "cases.json"))))
+        foreach (var c in JArray.Parse(File.ReadAllText(Path.Combine(Folder, "cases.json"))))
         {
             data.Add((string)c["id"]!);
         }
@@ -159,16 +159,5 @@ public class RulesEngineCompatTests
         var typed = (string?)call["typed"];
         var samples = typed is null ? [call] : calls.OfType<JObject>().Where(c => (string?)c["typed"] == typed && InputsOf(c).Length == count).ToList();
         return [.. Enumerable.Range(0, count).Select(i => InputParameter.Infer($"input{i + 1}", [.. samples.Select(s => InputsOf(s)[i])]))];
-    }
-
-    private static string FindFolder()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SlaPolicy.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? ".", "tests", "SlaPolicy.Tests", "Compilation", "RulesEngineCompat");
     }
 }

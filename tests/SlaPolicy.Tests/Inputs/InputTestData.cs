@@ -6,7 +6,7 @@ namespace SlaPolicy.Tests.Inputs;
 /// <summary>Helpers for reading inputs from text and from the repository's samples.</summary>
 internal static class InputTestData
 {
-    public static string SamplesDirectory { get; } = FindSamples();
+    public static string SamplesDirectory { get; } = Path.Combine(SlaPolicy.Tests.Policies.PolicyTestFiles.RepoRoot, "samples");
 
     public static string Sample(string name) => Path.Combine(SamplesDirectory, name);
 
@@ -21,17 +21,4 @@ internal static class InputTestData
     /// <summary>A valid case line with the given id; <paramref name="extra"/> is appended inside the object.</summary>
     public static string CaseLine(string id, string extra = "") =>
         $$"""{"id":"{{id}}","customer":"acme","tier":"gold","region":"eu-west","service":"email","severity":2,"openedAt":"2026-11-10T09:00:00+01:00"{{extra}}}""";
-
-    private static string FindSamples()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SlaPolicy.sln")))
-            {
-                return Path.Combine(directory.FullName, "samples");
-            }
-        }
-
-        throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }
