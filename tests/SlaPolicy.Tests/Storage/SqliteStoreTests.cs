@@ -25,7 +25,7 @@ public class SqliteStoreTests
 
         store.Migrate();
 
-        store.SchemaVersion().ShouldBe(1);
+        store.SchemaVersion().ShouldBe(2);
         store.CountCases().ShouldBe(1);
     }
 
