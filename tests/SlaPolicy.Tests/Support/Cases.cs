@@ -14,6 +14,6 @@ internal static class Cases
         resolvedAt is null ? null : DateTimeOffset.Parse(resolvedAt), tags is null ? ["vip"] : [.. tags],
         [new StatusEvent(DateTimeOffset.Parse(openedAt).AddMinutes(10), "in_progress")]);
 
-    public static string Json(string id, string openedAt, string customer = "acme") =>
-        $$"""{"id":"{{id}}","customer":"{{customer}}","tier":"gold","region":"eu-west","service":"email","severity":1,"openedAt":"{{openedAt}}","firstResponseAt":null,"resolvedAt":null,"tags":["vip"],"events":[]}""";
+    public static string Json(string id, string openedAt, string customer = "acme", string? firstResponseAt = null) =>
+        $$"""{"id":"{{id}}","customer":"{{customer}}","tier":"gold","region":"eu-west","service":"email","severity":1,"openedAt":"{{openedAt}}","firstResponseAt":{{(firstResponseAt is null ? "null" : $"\"{firstResponseAt}\"")}},"resolvedAt":null,"tags":["vip"],"events":[]}""";
 }
