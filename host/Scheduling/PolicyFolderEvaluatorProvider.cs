@@ -82,7 +82,7 @@ public sealed class PolicyFolderEvaluatorProvider : IEvaluatorProvider
             else
             {
                 var errors = compilation?.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error) ?? 0;
-                var reason = failure ?? $"{errors} errors";
+                var reason = failure ?? (errors == 1 ? "1 error" : $"{errors} errors");
                 var ready = previous.Status.Ready;
                 var message = ready
                     ? $"the last edit was rejected ({reason}); the versions loaded {previous.Status.LoadedAt:yyyy-MM-dd HH:mm:ss}Z stay in force"
