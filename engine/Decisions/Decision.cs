@@ -53,4 +53,11 @@ public sealed record Decision(
 
     /// <summary>The case's severity, so that attainment can group decisions by severity without the case.</summary>
     public int? Severity { get; init; }
+
+    /// <summary>
+    /// When <see cref="EscalationLevel"/> was reached: the instant the clock crossed the lowest escalation step of
+    /// the policy's ladder that gives this level (given the pauses known at <see cref="AsOf"/>). Null when the level
+    /// is 0, or when it came only from a custom rule, whose moment of first firing is not known.
+    /// </summary>
+    public DateTimeOffset? EscalatedAt { get; init; }
 }

@@ -140,7 +140,32 @@ public sealed class CaseEvaluator : ICaseEvaluator
         {
             StoppedAt = clock.StoppedAt?.ToOffset(offset),
             Severity = ticket.Severity,
+            EscalatedAt = outcome.EscalationLevel > 0 ? EscalatedAt(plan, target, ticket, clock, asOf, outcome.EscalationLevel)?.ToOffset(offset) : null,
         };
+    }
+
+    /// <summary>
+    /// The crossing instant of the lowest ladder step that gives <paramref name="level"/> and has been reached;
+    /// null when no such step exists (the level came from a custom rule). Only escalated decisions pay for it.
+    /// </summary>
+    private static DateTimeOffset? EscalatedAt(PolicyPlan plan, TargetTerm target, CaseRecord ticket, ClockResult clock, DateTimeOffset asOf, int level)
+    {
+        EscalationStep? lowest = null;
+        foreach (var step in plan.Policy.Escalations)
+        {
+            if (step.Level == level && step.AtPercent <= (decimal)clock.PercentUsed && (lowest is null || step.AtPercent < lowest.AtPercent))
+            {
+                lowest = step;
+            }
+        }
+
+        if (lowest is null)
+        {
+            return null;
+        }
+
+        var threshold = TimeSpan.FromTicks((long)(target.Within.Ticks * lowest.AtPercent / 100m));
+        return SlaClock.InstantWhenElapsed(target, ticket, plan.Policy.PauseOn, plan.CalendarFor(target), asOf, threshold);
     }
 
     private static Decision NoPolicy(CaseRecord ticket, DateTimeOffset asOf, bool explain)

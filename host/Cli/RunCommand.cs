@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using SlaPolicy.Host.Ingestion;
 using SlaPolicy.Host.Scheduling;
 using SlaPolicy.Host.Storage;
 using SlaPolicy.Host.Web;
@@ -9,8 +10,10 @@ using Spectre.Console;
 namespace SlaPolicy.Host.Cli;
 
 /// <summary>
-/// <c>slapolicy run [--as-of T] [--store PATH]</c>: the nightly job, once, now, against the configured store.
-/// A progress bar on a terminal; plain lines when output is redirected. Exit 0 when the run succeeded.
+/// <c>slapolicy run [--ingest DIR] [--as-of T] [--store PATH]</c>: the nightly job, once, now, against the configured
+/// store; with <c>--ingest</c>, first ingests the input files of a folder (see <see cref="InputFileNames"/>).
+/// A progress bar on a terminal; plain lines when output is redirected. Exit 0 when the run succeeded, 2 on bad arguments.
+/// Running it twice with the same files and asOf changes nothing and duplicates nothing.
 /// </summary>
 public sealed class RunCommand : ICliCommand
 {
@@ -18,7 +21,12 @@ public sealed class RunCommand : ICliCommand
     {
         var asOfOption = new Option<string?>("--as-of") { Description = "evaluation time, ISO 8601 with an offset (default: now)" };
         var storeOption = new Option<string?>("--store") { Description = "SQLite file to use instead of `Store:Path`" };
+        var ingestOption = new Option<string?>("--ingest")
+        {
+            Description = "first ingest the cases*, outages*, subscriptions* and measurements* (.jsonl; .csv for cases) files of this folder",
+        };
         var command = new Command("run", "run the nightly job once, now, against the configured store");
+        command.Options.Add(ingestOption);
         command.Options.Add(asOfOption);
         command.Options.Add(storeOption);
         command.SetAction(parse =>
@@ -37,7 +45,7 @@ public sealed class RunCommand : ICliCommand
             }
 
             using var services = CoreServices.BuildCommandServices(StoreOverride(parse.GetValue(storeOption)));
-            return Execute(services, asOf, Console.Out, Console.IsOutputRedirected);
+            return Execute(services, asOf, Console.Out, Console.IsOutputRedirected, parse.GetValue(ingestOption), CommandPrefix());
         });
         return command;
     }
@@ -45,16 +53,31 @@ public sealed class RunCommand : ICliCommand
     internal static IEnumerable<KeyValuePair<string, string?>>? StoreOverride(string? path) =>
         path is null ? null : [new("Store:Path", path)];
 
-    /// <summary>Runs once and prints the summary and where to look next; returns the exit code.</summary>
-    internal static int Execute(IServiceProvider services, DateTimeOffset? asOf, TextWriter output, bool redirected)
+    /// <summary>
+    /// How to call this executable in the "next" lines: <c>dotnet run --project host --</c> when started from the
+    /// repository root (where a fresh clone runs it), <c>slapolicy</c> otherwise.
+    /// </summary>
+    internal static string CommandPrefix() =>
+        File.Exists(Path.Combine("host", "SlaPolicy.Host.csproj")) ? "dotnet run --project host --" : "slapolicy";
+
+    /// <summary>Ingests <paramref name="ingest"/> (when given), runs once and prints the summary and where to look next; returns the exit code.</summary>
+    internal static int Execute(IServiceProvider services, DateTimeOffset? asOf, TextWriter output, bool redirected, string? ingest = null, string commandPrefix = "slapolicy")
     {
         var run = services.GetRequiredService<NightlyRun>();
         var store = services.GetRequiredService<IStore>();
         var policies = services.GetRequiredService<IEvaluatorProvider>().Status;
         output.WriteLine($"store: {((store as SqliteStore)?.Path ?? "configured store")}");
-        if (!policies.Ready)
+        output.WriteLine(policies.Ready && !policies.LastLoadFailed
+            ? $"policies: {policies.Directory}: {policies.Versions.Count} versions"
+            : $"policies: {policies.Directory}: {policies.Message}");
+        foreach (var diagnostic in policies.Diagnostics)
         {
-            output.WriteLine($"policies: {policies.Message}");
+            output.WriteLine($"  {diagnostic}");
+        }
+
+        if (ingest is not null && Ingest(services.GetRequiredService<IngestionService>(), ingest, output) is { } failed)
+        {
+            return failed;
         }
 
         RunRecord record;
@@ -94,16 +117,72 @@ public sealed class RunCommand : ICliCommand
             return 1;
         }
 
-        var sample = store.QueryDecisions(new DecisionQuery(Status: "breached", LatestOnly: true, Limit: 1)).FirstOrDefault()
-            ?? store.QueryDecisions(new DecisionQuery(LatestOnly: true, Limit: 1)).FirstOrDefault();
         output.WriteLine("next:");
-        if (sample is not null)
+        if (SampleCase(store) is { } sample)
         {
-            output.WriteLine($"  slapolicy why {sample.Decision.CaseId}    explain a case");
+            output.WriteLine($"  {commandPrefix} why {sample}    explain a case");
         }
 
-        output.WriteLine($"  slapolicy serve                then open {SlaPolicyWebHost.DefaultUrls}/ for the support leads' page");
+        output.WriteLine($"  {commandPrefix} serve    then open {SlaPolicyWebHost.DefaultUrls}/ for the support leads' page");
         return 0;
+    }
+
+    /// <summary>
+    /// The case to suggest for <c>why</c>: a breached one with the highest escalation level, preferring the most
+    /// paused time (its explanation shows the most), then the lowest id; any decided case when none is breached.
+    /// </summary>
+    private static string? SampleCase(IStore store)
+    {
+        var breached = store.QueryDecisions(new DecisionQuery(Status: "breached", LatestOnly: true, Limit: 500));
+        var best = breached
+            .Select(d => d.Decision)
+            .OrderByDescending(d => d.EscalationLevel)
+            .ThenByDescending(d => d.PausedMinutes)
+            .ThenBy(d => d.CaseId, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best?.CaseId ?? store.QueryDecisions(new DecisionQuery(LatestOnly: true, Limit: 1)).FirstOrDefault()?.Decision.CaseId;
+    }
+
+    /// <summary>Ingests every input file of <paramref name="folder"/>; returns an exit code when it cannot, else null.</summary>
+    private static int? Ingest(IngestionService ingestion, string folder, TextWriter output)
+    {
+        if (!Directory.Exists(folder))
+        {
+            output.WriteLine($"error: `--ingest {folder}`: no such folder");
+            return 2;
+        }
+
+        var files = InputFileNames.InFolder(folder);
+        if (files.Count == 0)
+        {
+            output.WriteLine($"warning: `{folder}` holds no cases*, outages*, subscriptions* or measurements* .jsonl/.csv files; nothing ingested");
+        }
+
+        long accepted = 0, rejected = 0;
+        foreach (var (path, kind, format) in files)
+        {
+            IngestResult result;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            {
+                result = ingestion.Ingest(kind, stream, path, format);
+            }
+
+            accepted += result.Accepted;
+            rejected += result.RejectedCount;
+            output.WriteLine($"ingested {path}: {result.Accepted} {kind.ToString().ToLowerInvariant()} accepted, {result.RejectedCount} rejected");
+            foreach (var r in result.Rejected.Take(3))
+            {
+                output.WriteLine($"  {r.Source}:{r.LineNumber}: {(r.Field is null ? string.Empty : $"`{r.Field}`: ")}{r.Reason}");
+            }
+
+            if (result.RejectedCount > 3)
+            {
+                output.WriteLine($"  ... and {result.RejectedCount - 3} more");
+            }
+        }
+
+        output.WriteLine($"ingested {files.Count} files: {accepted} records accepted, {rejected} rejected and kept in the quarantine (GET /api/quarantine)");
+        return null;
     }
 
     /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool and reorder lines).</summary>

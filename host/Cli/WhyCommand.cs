@@ -95,7 +95,7 @@ public sealed class WhyCommand : ICliCommand
 
         foreach (var e in trace.Escalations)
         {
-            rows.Add(new Markup($"  level {e.Level} first reached by run {e.RunId} (as of {Time(e.FirstReachedAt)})"));
+            rows.Add(new Markup($"  level {e.Level} first reached at {Time(e.FirstReachedAt)} (recorded by run {e.RunId})"));
         }
 
         return new Rows(rows);

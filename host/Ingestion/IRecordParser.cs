@@ -18,27 +18,18 @@ public enum RecordFormat
     Csv,
 }
 
-/// <summary>One line's outcome: the record, or why it was rejected. Exactly one of the two is set.</summary>
-public readonly record struct Parsed<T>(T? Record, RejectedRecord? Rejected)
-    where T : class
-{
-    public static Parsed<T> Ok(T record) => new(record, null);
-
-    public static Parsed<T> Bad(RejectedRecord rejected) => new(null, rejected);
-}
-
 /// <summary>
 /// Reads input records from a stream, one outcome per non-blank line, in order, without stopping at a bad
 /// line. Implementations stream: memory does not grow with the input. The <c>source</c> argument names the
-/// input in rejections (file name, or <c>api:cases</c>).
+/// input in rejections (file name, or <c>api:cases</c>). The host's implementation is <see cref="EngineRecordParser"/>.
 /// </summary>
 public interface IRecordParser
 {
-    IEnumerable<Parsed<CaseRecord>> ReadCases(Stream input, string source, RecordFormat format);
+    IEnumerable<InputResult<CaseRecord>> ReadCases(Stream input, string source, RecordFormat format);
 
-    IEnumerable<Parsed<OutageRecord>> ReadOutages(Stream input, string source);
+    IEnumerable<InputResult<OutageRecord>> ReadOutages(Stream input, string source);
 
-    IEnumerable<Parsed<SubscriptionRecord>> ReadSubscriptions(Stream input, string source);
+    IEnumerable<InputResult<SubscriptionRecord>> ReadSubscriptions(Stream input, string source);
 
-    IEnumerable<Parsed<MeasurementRecord>> ReadMeasurements(Stream input, string source);
+    IEnumerable<InputResult<MeasurementRecord>> ReadMeasurements(Stream input, string source);
 }

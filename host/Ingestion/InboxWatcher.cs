@@ -7,8 +7,8 @@ namespace SlaPolicy.Host.Ingestion;
 /// <summary>
 /// Picks up <c>*.jsonl</c> and <c>*.csv</c> files dropped into the inbox folder, ingests them and moves each to
 /// <c>processed/</c>, or to <c>failed/</c> when nothing in it could be accepted. The kind of record is read from the
-/// file name's start: <c>cases</c>, <c>outages</c>, <c>subscriptions</c> or <c>measurements</c>
-/// (e.g. <c>cases-2026-11-21.jsonl</c>); CSV is for cases only. A file still being written (locked) waits for the
+/// file name's start (<see cref="InputFileNames"/>): <c>cases</c>, <c>outages</c>, <c>subscriptions</c> or
+/// <c>measurements</c> (e.g. <c>cases-2026-11-21.jsonl</c>); CSV is for cases only. A file still being written (locked) waits for the
 /// next look. Files are taken in name order.
 /// </summary>
 public sealed class InboxWatcher(IngestionService ingestion, HostSettings settings, TimeProvider time, ILogger<InboxWatcher> logger) : BackgroundService
@@ -54,9 +54,7 @@ public sealed class InboxWatcher(IngestionService ingestion, HostSettings settin
         foreach (var file in files)
         {
             var name = Path.GetFileName(file);
-            var format = name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? RecordFormat.Csv : RecordFormat.JsonLines;
-            var kind = KindOf(name);
-            if (kind is null || (format == RecordFormat.Csv && kind != RecordKind.Cases))
+            if (InputFileNames.Classify(name) is not var (kind, format))
             {
                 logger.LogWarning("{File}: the name must start with cases, outages, subscriptions or measurements (CSV: cases only); moved to failed/", name);
                 Move(file, "failed");
@@ -68,7 +66,7 @@ public sealed class InboxWatcher(IngestionService ingestion, HostSettings settin
             {
                 // FileShare.None: a writer that still holds the file makes this throw, and the file waits for the next pass.
                 using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, FileOptions.SequentialScan);
-                result = ingestion.Ingest(kind.Value, stream, name, format);
+                result = ingestion.Ingest(kind, stream, name, format);
             }
             catch (IOException ex)
             {
@@ -84,19 +82,6 @@ public sealed class InboxWatcher(IngestionService ingestion, HostSettings settin
         }
 
         return results;
-    }
-
-    private static RecordKind? KindOf(string name)
-    {
-        foreach (var kind in Enum.GetValues<RecordKind>())
-        {
-            if (name.StartsWith(kind.ToString(), StringComparison.OrdinalIgnoreCase))
-            {
-                return kind;
-            }
-        }
-
-        return null;
     }
 
     private void Move(string file, string folder)

@@ -30,7 +30,7 @@ public sealed class IngestionService(IStore store, IRecordParser parser, TimePro
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private IngestResult Run<T>(RecordKind kind, string source, IEnumerable<Parsed<T>> records, Func<List<T>, List<RejectedRecord>, DateTimeOffset, RecordBatch> batchOf)
+    private IngestResult Run<T>(RecordKind kind, string source, IEnumerable<InputResult<T>> records, Func<List<T>, List<RejectedRecord>, DateTimeOffset, RecordBatch> batchOf)
         where T : class
     {
         var good = new List<T>(Math.Min(batchSize, 1024));

@@ -8,7 +8,7 @@ namespace SlaPolicy.Host.Scheduling;
 
 /// <summary>
 /// The services <c>run</c>, <c>why</c> and <c>serve</c> share: settings, clock, store (created and migrated on
-/// first use), record parser, ingestion, evaluator provider and the nightly run. A later registration of the same
+/// first use), record parser, ingestion, evaluator provider (the policy folder, compiled) and the nightly run. A later registration of the same
 /// service replaces these (that is how the engine's evaluator and readers are plugged in).
 /// </summary>
 public static class CoreServices
@@ -24,8 +24,9 @@ public static class CoreServices
             store.Migrate();
             return store;
         });
-        services.AddSingleton<IRecordParser, TemporaryJsonLinesParser>();
-        services.AddSingleton<IEvaluatorProvider>(_ => new NoPoliciesEvaluatorProvider(Path.GetFullPath(settings.PoliciesPath)));
+        services.AddSingleton<IRecordParser, EngineRecordParser>();
+        services.AddSingleton<IEvaluatorProvider>(sp => new PolicyFolderEvaluatorProvider(
+            settings.PoliciesPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PolicyFolderEvaluatorProvider>>()));
         services.AddSingleton(sp => new IngestionService(
             sp.GetRequiredService<IStore>(), sp.GetRequiredService<IRecordParser>(), sp.GetRequiredService<TimeProvider>(), settings.IngestBatchSize));
         services.AddSingleton<NightlyRun>();

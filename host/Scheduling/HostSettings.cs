@@ -21,6 +21,9 @@ public sealed record HostSettings
     /// <summary><c>Policies:Path</c>: the policy folder.</summary>
     public string PoliciesPath { get; init; } = "policies";
 
+    /// <summary><c>Policies:ReloadDelaySeconds</c>: after an edit in the policy folder, how long it must stay quiet before it is reloaded.</summary>
+    public double PolicyReloadDelaySeconds { get; init; } = 1;
+
     /// <summary><c>Schedule:Cron</c>: Quartz cron (seconds first). Default: every night at 02:00.</summary>
     public string Cron { get; init; } = "0 0 2 * * ?";
 
@@ -51,6 +54,9 @@ public sealed record HostSettings
     /// <summary><c>Run:BatchSize</c>: cases whose decisions are written per transaction.</summary>
     public int RunBatchSize { get; init; } = 10_000;
 
+    /// <summary><c>Run:Parallelism</c>: threads that evaluate a batch; 0 (default) = one per processor, 1 = single-threaded.</summary>
+    public int RunParallelism { get; init; }
+
     /// <summary><c>Run:Explain</c>: store explanation steps with each decision (what <c>why</c> shows).</summary>
     public bool Explain { get; init; } = true;
 
@@ -64,6 +70,7 @@ public sealed record HostSettings
             StoreProvider = configuration["Store:Provider"] is { Length: > 0 } provider ? provider : d.StoreProvider,
             StoreConnectionString = configuration["Store:ConnectionString"] is { Length: > 0 } connection ? connection : null,
             PoliciesPath = configuration["Policies:Path"] is { Length: > 0 } policies ? policies : d.PoliciesPath,
+            PolicyReloadDelaySeconds = configuration.GetValue("Policies:ReloadDelaySeconds", d.PolicyReloadDelaySeconds),
             Cron = configuration["Schedule:Cron"] is { Length: > 0 } cron ? cron : d.Cron,
             TimeZone = configuration["Schedule:TimeZone"] is { Length: > 0 } zone ? zone : d.TimeZone,
             CatchUp = configuration.GetValue("Schedule:CatchUp", d.CatchUp),
@@ -74,6 +81,7 @@ public sealed record HostSettings
             InboxPollSeconds = configuration.GetValue("Ingestion:PollSeconds", d.InboxPollSeconds),
             IngestBatchSize = configuration.GetValue("Ingestion:BatchSize", d.IngestBatchSize),
             RunBatchSize = configuration.GetValue("Run:BatchSize", d.RunBatchSize),
+            RunParallelism = configuration.GetValue("Run:Parallelism", d.RunParallelism),
             Explain = configuration.GetValue("Run:Explain", d.Explain),
         };
     }

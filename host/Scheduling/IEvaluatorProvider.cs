@@ -8,13 +8,26 @@ namespace SlaPolicy.Host.Scheduling;
 /// The state of the policies in force: whether a compiled set is loaded, which versions, when, and the
 /// diagnostics of the last load (a bad edit leaves the last good set in force and shows up here).
 /// </summary>
+/// <param name="Ready">A compiled policy set is in force.</param>
+/// <param name="Directory">The policy folder, as a full path.</param>
+/// <param name="LoadedAt">When the set in force was loaded (UTC); null when none ever was.</param>
+/// <param name="Versions">The versions in force, as <c>id@version</c>.</param>
+/// <param name="Diagnostics">The diagnostics of the last load attempt, each <c>file:line:col: error CODE: message</c>.</param>
+/// <param name="Message">One sentence for the log and the page.</param>
 public sealed record PolicyStatus(
     bool Ready,
     string Directory,
     DateTimeOffset? LoadedAt,
     IReadOnlyList<string> Versions,
     IReadOnlyList<string> Diagnostics,
-    string Message);
+    string Message)
+{
+    /// <summary>The last load attempt had errors, so what is in force (if anything) is an older, good version.</summary>
+    public bool LastLoadFailed { get; init; }
+
+    /// <summary>When the folder was last read (UTC), whether or not that load succeeded.</summary>
+    public DateTimeOffset? CheckedAt { get; init; }
+}
 
 /// <summary>
 /// Gives the nightly run the evaluator of the policies currently in force. <see cref="Current"/> may change
@@ -28,23 +41,22 @@ public interface IEvaluatorProvider
 }
 
 /// <summary>
-/// Used until the policy loader and compiler are wired into the host: every case gets a
-/// <see cref="DecisionStatus.NoPolicy"/> decision, so nothing is silently judged "met".
+/// The evaluator used while no policy set has ever loaded: every case gets a <see cref="DecisionStatus.NoPolicy"/>
+/// decision, so nothing is silently judged "met".
 /// </summary>
-public sealed class NoPoliciesEvaluatorProvider(string directory) : IEvaluatorProvider
+public sealed class NoPolicyEvaluator : ICaseEvaluator
 {
-    public ICaseEvaluator Current { get; } = new NoPolicyEvaluator();
+    /// <summary>The one instance; it holds no state.</summary>
+    public static NoPolicyEvaluator Instance { get; } = new();
 
-    public PolicyStatus Status => new(false, directory, null, [], [], "no policy loader is configured in this host; every case is decided `no-policy`");
+    public IReadOnlyList<string> PolicyVersions => [];
 
-    private sealed class NoPolicyEvaluator : ICaseEvaluator
-    {
-        public IReadOnlyList<string> PolicyVersions => [];
-
-        public IReadOnlyList<Decision> Evaluate(CaseRecord ticket, DateTimeOffset asOf, bool explain) =>
-        [
-            new Decision(ticket.Id, null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, asOf, null, 0, null, ticket.Customer, ticket.Service,
-                explain ? [new ExplanationStep("policy", "no policy is loaded, so no policy covers this case")] : []),
-        ];
-    }
+    public IReadOnlyList<Decision> Evaluate(CaseRecord ticket, DateTimeOffset asOf, bool explain) =>
+    [
+        new Decision(ticket.Id, null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, asOf, null, 0, null, ticket.Customer, ticket.Service,
+            explain ? [new ExplanationStep("no-policy", "no policy set is loaded (the policy folder has errors), so no policy covers this case")] : [])
+        {
+            Severity = ticket.Severity,
+        },
+    ];
 }

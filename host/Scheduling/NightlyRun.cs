@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Evaluation;
+using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Host.Storage;
 
 namespace SlaPolicy.Host.Scheduling;
@@ -9,8 +11,10 @@ namespace SlaPolicy.Host.Scheduling;
 public readonly record struct RunProgress(long CasesRead, long CasesTotal, long DecisionsWritten);
 
 /// <summary>
-/// The nightly job: streams every stored case, evaluates it as of one instant with the policies in force,
-/// writes decisions and escalation history in batches (one transaction each) and records the run.
+/// The nightly job: streams every stored case, evaluates it as of one instant with the policies in force
+/// (batches of <see cref="HostSettings.RunBatchSize"/> cases, each evaluated on <see cref="HostSettings.RunParallelism"/>
+/// threads), writes decisions and escalation history from one writer (one transaction per batch, in case order,
+/// overlapping the next batch's evaluation) and records the run.
 /// Thread-safe; runs in one process never overlap (a second caller waits, or is refused by <see cref="TryRun"/>).
 /// </summary>
 /// <remarks>
@@ -60,52 +64,60 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         var started = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
         var runId = store.StartRun(asOf, started, trigger);
-        logger.LogInformation("run {RunId} started ({Trigger}), as of {AsOf:O}, policies {Versions}", runId, trigger, asOf, string.Join(", ", versions));
-        long cases = 0, written = 0, changed = 0, rejected = 0;
+        var parallelism = settings.RunParallelism > 0 ? settings.RunParallelism : Environment.ProcessorCount;
+        logger.LogInformation("run {RunId} started ({Trigger}), as of {AsOf:O}, policies {Versions}, {Threads} evaluation threads",
+            runId, trigger, asOf, string.Join(", ", versions), parallelism);
+        long cases = 0, done = 0, written = 0, changed = 0, rejected = 0;
         try
         {
             var total = store.CountCases();
             var batchSize = Math.Max(1, settings.RunBatchSize);
-            var batch = new List<Decision>(batchSize * 2);
-            var casesInBatch = 0;
             using var sink = store.OpenDecisionSink(runId);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
 
-            void Flush()
+            // One batch is written (one transaction, on one writer thread at a time) while the next is evaluated.
+            Task? writing = null;
+
+            void Submit(List<CaseRecord> batch)
             {
-                if (batch.Count > 0)
-                {
-                    var result = sink.Write(batch);
-                    written += result.Written;
-                    changed += result.Changed;
-                    batch.Clear();
-                }
-
-                casesInBatch = 0;
-                progress?.Report(new RunProgress(cases, total, written));
+                var decisions = Evaluate(batch, asOf, evaluator, options, ref rejected);
+                writing?.GetAwaiter().GetResult();
+                var count = batch.Count;
+                writing = Task.Run(
+                    () =>
+                    {
+                        var result = sink.Write(decisions);
+                        written += result.Written;
+                        changed += result.Changed;
+                        done += count;
+                        progress?.Report(new RunProgress(done, total, written));
+                    },
+                    cancellationToken);
             }
 
+            var batch = new List<CaseRecord>(batchSize);
             foreach (var ticket in store.ReadCases(cancellationToken))
             {
                 cases++;
-                try
+                batch.Add(ticket);
+                if (batch.Count >= batchSize)
                 {
-                    batch.AddRange(evaluator.Evaluate(ticket, asOf, settings.Explain));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    rejected++;
-                    logger.LogWarning(ex, "case {CaseId} could not be evaluated", ticket.Id);
-                    batch.Add(new Decision(ticket.Id, null, null, null, DecisionStatus.Error, null, 0, 0, 0, 0, asOf, null, 0, null, ticket.Customer, ticket.Service,
-                        [new ExplanationStep("error", $"evaluation failed: {ex.Message}")]));
-                }
-
-                if (++casesInBatch >= batchSize)
-                {
-                    Flush();
+                    Submit(batch);
+                    batch = new List<CaseRecord>(batchSize);
                 }
             }
 
-            Flush();
+            if (batch.Count > 0)
+            {
+                Submit(batch);
+            }
+
+            writing?.GetAwaiter().GetResult();
+            if (cases == 0)
+            {
+                progress?.Report(new RunProgress(0, total, 0));
+            }
+
             var record = Finish(runId, RunState.Succeeded, null);
             logger.LogInformation("run {RunId} succeeded: {Cases} cases, {Written} decisions ({Changed} changed), {Rejected} rejected, {Ms} ms",
                 runId, cases, written, changed, rejected, record.DurationMs);
@@ -122,5 +134,64 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             store.FinishRun(id, new RunCompletion(state, time.GetUtcNow(), cases, written, changed, rejected, stopwatch.ElapsedMilliseconds, versions, error));
             return store.GetRun(id)!;
         }
+    }
+
+    /// <summary>
+    /// Evaluates one batch on up to <see cref="ParallelOptions.MaxDegreeOfParallelism"/> threads (the compiled
+    /// evaluator is immutable and thread-safe) and returns the decisions in the batch's case order, so that writes
+    /// stay deterministic. A case whose evaluation throws gets an error decision and counts in <paramref name="rejected"/>.
+    /// </summary>
+    private List<Decision> Evaluate(List<CaseRecord> batch, DateTimeOffset asOf, ICaseEvaluator evaluator, ParallelOptions options, ref long rejected)
+    {
+        var perCase = new IReadOnlyList<Decision>[batch.Count];
+        long failed = 0;
+        void One(int i)
+        {
+            var ticket = batch[i];
+            try
+            {
+                perCase[i] = evaluator.Evaluate(ticket, asOf, settings.Explain);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref failed);
+                logger.LogWarning(ex, "case {CaseId} could not be evaluated", ticket.Id);
+                perCase[i] =
+                [
+                    new Decision(ticket.Id, null, null, null, DecisionStatus.Error, null, 0, 0, 0, 0, asOf, null, 0, null, ticket.Customer, ticket.Service,
+                        [new ExplanationStep("error", $"evaluation failed: {ex.Message}")]) { Severity = ticket.Severity },
+                ];
+            }
+        }
+
+        if (options.MaxDegreeOfParallelism == 1 || batch.Count < 64)
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                One(i);
+            }
+        }
+        else
+        {
+            // Ranges rather than single cases: one delegate call per few hundred cases keeps the overhead negligible.
+            var rangeSize = Math.Max(64, batch.Count / (options.MaxDegreeOfParallelism * 4));
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, batch.Count, rangeSize), options, range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    One(i);
+                }
+            });
+        }
+
+        rejected += failed;
+        var decisions = new List<Decision>(batch.Count * 2);
+        foreach (var list in perCase)
+        {
+            decisions.AddRange(list);
+        }
+
+        return decisions;
     }
 }

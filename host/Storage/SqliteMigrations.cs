@@ -117,5 +117,11 @@ internal static class SqliteMigrations
                 received_at TEXT NOT NULL
             );
             """),
+
+        // The same file ingested again (e.g. `run --ingest` twice) must not quarantine its bad lines twice.
+        (2, "quarantine keeps one row per rejected line", """
+            DELETE FROM quarantine WHERE id NOT IN (SELECT MIN(id) FROM quarantine GROUP BY source, line, raw);
+            CREATE UNIQUE INDEX ux_quarantine_line ON quarantine (source, line, raw);
+            """),
     ];
 }

@@ -186,6 +186,7 @@ public sealed class SqliteStore : IStore
             using var command = Command(connection, """
                 INSERT INTO quarantine (source, line, field, reason, raw, received_at)
                 VALUES (@source, @line, @field, @reason, @raw, @received)
+                ON CONFLICT (source, line, raw) DO NOTHING
                 """, transaction);
             var p = Parameters(command, "@source", "@line", "@field", "@reason", "@raw", "@received");
             command.Prepare();
@@ -456,10 +457,16 @@ internal sealed class SqliteDecisionSink : IDecisionSink
                 highest = 0;
             }
 
+            // When the level was reached: the crossing instant the evaluator found, else (a custom rule's level) the run's asOf.
+            var reachedAt = d.EscalatedAt ?? d.AsOf;
             if (d.EscalationLevel > highest)
             {
                 highest = d.EscalationLevel;
-                highestAt = d.AsOf;
+                highestAt = reachedAt;
+            }
+            else if (d.EscalationLevel == highest && highest > 0 && reachedAt < highestAt)
+            {
+                highestAt = reachedAt;
             }
 
             _d[0].Value = d.CaseId;

@@ -62,7 +62,11 @@ public sealed record RunCompletion(
 /// <summary>A stored decision with the key it is stored under (evaluation date = the UTC date of its asOf).</summary>
 public sealed record StoredDecision(Decision Decision, DateOnly EvaluationDate, long RunId);
 
-/// <summary>The first time a case was seen at an escalation level, by the run that saw it.</summary>
+/// <summary>
+/// A case's escalation level and when it was first reached: the instant its clock crossed the ladder step of
+/// that level (<see cref="Decision.EscalatedAt"/>), or, for a level given only by a custom rule, the asOf of the
+/// run that first saw it. <see cref="RunId"/> is that run.
+/// </summary>
 public sealed record EscalationRecord(string CaseId, int Level, DateTimeOffset FirstReachedAt, long RunId);
 
 /// <summary>A quarantined input record (see <see cref="RejectedRecord"/>) and when it was received.</summary>

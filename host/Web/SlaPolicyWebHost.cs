@@ -50,6 +50,7 @@ public static class SlaPolicyWebHost
         builder.Services.AddSlaPolicyCore(builder.Configuration);
         builder.Services.AddSingleton<InboxWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
+        builder.Services.AddHostedService<PolicyFolderWatcher>();
         NightlySchedule.AddTo(builder);
         configureServices?.Invoke(builder.Services);
 

@@ -130,7 +130,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
     }
 
     /// <summary>
-    /// Each case's highest level with the asOf of the first decision that reached it. Decisions of one case arrive
+    /// Each case's highest level with the instant it was first reached (see EscalationRecord). Decisions of one case arrive
     /// together; a case that appears again later in the batch is a new group, and a repeated (case, level) keeps the
     /// first, as the row-by-row insert of the SQLite store does.
     /// </summary>
@@ -150,10 +150,16 @@ internal sealed class PostgresDecisionSink : IDecisionSink
                 highest = 0;
             }
 
+            // When the level was reached: the crossing instant the evaluator found, else (a custom rule's level) the run's asOf.
+            var reachedAt = d.EscalatedAt ?? d.AsOf;
             if (d.EscalationLevel > highest)
             {
                 highest = d.EscalationLevel;
-                highestAt = d.AsOf;
+                highestAt = reachedAt;
+            }
+            else if (d.EscalationLevel == highest && highest > 0 && reachedAt < highestAt)
+            {
+                highestAt = reachedAt;
             }
         }
 

@@ -119,5 +119,13 @@ internal static class PostgresMigrations
                 received_at TEXT COLLATE "C" NOT NULL
             );
             """),
+
+        // The same file ingested again (e.g. `run --ingest` twice) must not quarantine its bad lines twice. The raw
+        // text is indexed through its hash: a quarantined line may be longer than a b-tree entry can hold.
+        (2, "quarantine keeps one row per rejected line", """
+            DELETE FROM quarantine q USING quarantine earlier
+                WHERE q.source = earlier.source AND q.line = earlier.line AND q.raw = earlier.raw AND q.id > earlier.id;
+            CREATE UNIQUE INDEX ux_quarantine_line ON quarantine (source, line, md5(raw));
+            """),
     ];
 }

@@ -210,6 +210,7 @@ public sealed class PostgresStore : IStore, IDisposable
                 SELECT r.source, r.line, r.field, r.reason, r.raw, @received
                 FROM unnest(@source, @line, @field, @reason, @raw) WITH ORDINALITY AS r (source, line, field, reason, raw, n)
                 ORDER BY r.n
+                ON CONFLICT (source, line, md5(raw)) DO NOTHING
                 """, transaction);
             Scalar(command, "@received", NpgsqlDbType.Text, receivedAt);
             Array(command, "@source", NpgsqlDbType.Text, chunk.Select(r => r.Source).ToArray());

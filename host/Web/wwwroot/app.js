@@ -36,6 +36,9 @@ function svg(tag, attributes = {}, text) {
 const when = (text) => text ? new Date(text).toISOString().replace('T', ' ').slice(0, 16) + 'Z' : '-';
 const number = (value, digits = 1) => Number(value).toFixed(digits).replace(/\.0+$/, '');
 
+// Where an explanation step comes from, as `file:line:col`; null when it has no location.
+const stepSource = (step) => step.location && step.location.line > 0 ? `${step.location.file}:${step.location.line}:${step.location.column}` : null;
+
 async function showCase(id) {
   $('#case-id').value = id;
   $('#case-error').hidden = true;
@@ -66,9 +69,9 @@ function renderCase(trace) {
         ` ${number(d.percentUsed)}% used, escalation level ${d.escalationLevel}`),
       el('div', {}, `due ${when(d.dueAt)}; elapsed ${number(d.elapsedMinutes)} min, paused ${number(d.pausedMinutes)} min; as of ${when(d.asOf)}`),
       el('div', {}, `policy ${d.policy || 'none'}@${d.policyVersion || '-'}`, el('span', { class: 'where' }, source), d.ruleName ? ` rule ${d.ruleName}` : ''),
-      el('ol', { class: 'steps' }, ...d.explanation.map((s) => el('li', {},
+      el('ol', { class: 'steps' }, ...d.explanation.map((s) => el('li', { class: `step ${s.kind}` },
         el('span', { class: 'kind' }, s.kind), s.at ? `${when(s.at)} ` : '', s.text,
-        s.location && s.location.line > 0 ? el('span', { class: 'where' }, `${s.location.file}:${s.location.line}`) : '')))));
+        stepSource(s) ? el('span', { class: 'where' }, stepSource(s)) : '')))));
   }
   if (trace.escalations.length > 0) {
     list.append(el('div', {}, el('strong', {}, 'Escalation history'),
@@ -77,41 +80,52 @@ function renderCase(trace) {
   $('#case-view').hidden = false;
 }
 
-// Timeline: status segments (pauses shaded) from opening to the stop or asOf, with markers for the events that
-// decide the clock: opened, first response, resolved (stop), escalations, each target's due time, and asOf.
+// Timeline: status segments from opening to the stop or asOf, with the engine's own explanation steps drawn on it:
+// pauses (steps of kind `pause`) shaded, clock stops (`stop`), escalation crossings (`escalation`, at their `at`),
+// each target's due time and the evaluation time (asOf).
 function drawTimeline(trace) {
   const c = trace.case;
   const decisions = trace.decisions.map((x) => x.decision);
   const asOf = decisions.length ? decisions[0].asOf : null;
   const marks = [{ at: c.openedAt, label: 'opened', kind: 'open' }];
-  if (c.firstResponseAt) marks.push({ at: c.firstResponseAt, label: 'first response', kind: 'stop' });
-  if (c.resolvedAt) marks.push({ at: c.resolvedAt, label: 'resolved (stop)', kind: 'stop' });
-  for (const e of trace.escalations) marks.push({ at: e.firstReachedAt, label: `escalation L${e.level}`, kind: 'escalation' });
-  for (const d of decisions) if (d.dueAt) marks.push({ at: d.dueAt, label: `due ${d.target}`, kind: 'due' });
+  const seen = new Set();
+  const mark = (m) => { const key = `${m.kind}|${Date.parse(m.at)}|${m.label}`; if (!seen.has(key)) { seen.add(key); marks.push(m); } };
+  for (const d of decisions) {
+    for (const s of d.explanation) {
+      if (!s.at) continue;
+      if (s.kind === 'stop' && !/not stopped/.test(s.text)) mark({ at: s.at, label: `stop ${d.target}`, kind: 'stop' });
+      if (s.kind === 'escalation') {
+        const level = /level (\d+)/.exec(s.text);
+        mark({ at: s.at, label: level ? `escalation L${level[1]}` : 'notify', kind: level ? 'escalation' : 'notify' });
+      }
+    }
+    if (d.dueAt) mark({ at: d.dueAt, label: `due ${d.target}`, kind: 'due' });
+  }
   if (asOf) marks.push({ at: asOf, label: 'asOf', kind: 'asof' });
-  const pauseTimes = new Set(decisions.flatMap((d) => d.explanation).filter((s) => s.kind === 'pause' && s.at).map((s) => Date.parse(s.at)));
+  const pauseStarts = new Set(decisions.flatMap((d) => d.explanation).filter((s) => s.kind === 'pause' && s.at).map((s) => Date.parse(s.at)));
   const times = marks.map((m) => Date.parse(m.at)).concat(c.events.map((e) => Date.parse(e.at)));
   const start = Math.min(...times), end = Math.max(...times, start + 60000);
-  const width = 800, left = 20, right = 20, axis = 120;
+  const width = 800, left = 20, right = 20, axis = 150;
   const x = (t) => left + (Date.parse(t) - start) / (end - start) * (width - left - right);
   const root = $('#timeline');
   root.setAttribute('viewBox', `0 0 ${width} 230`);
   root.replaceChildren(svg('line', { x1: left, y1: axis, x2: width - right, y2: axis, stroke: '#8a94a6' }));
   const stopAt = c.resolvedAt || asOf || new Date(end).toISOString();
-  c.events.forEach((e, i) => {
-    const next = i + 1 < c.events.length ? c.events[i + 1].at : stopAt;
-    const paused = pauseTimes.has(Date.parse(e.at)) || /^waiting/.test(e.status);
+  const segments = [{ at: c.openedAt, status: 'opened' }, ...c.events.filter((e) => Date.parse(e.at) > Date.parse(c.openedAt))];
+  segments.forEach((e, i) => {
+    const next = i + 1 < segments.length ? segments[i + 1].at : stopAt;
+    const paused = pauseStarts.has(Date.parse(e.at));
     root.append(svg('rect', { x: x(e.at), y: axis - 14, width: Math.max(1, x(next) - x(e.at)), height: 28,
       fill: paused ? '#c9ced6' : '#b9d3f5', class: paused ? 'pause' : 'segment' }, undefined));
     root.append(svg('text', { x: x(e.at) + 2, y: axis + 28, 'font-size': 10, fill: '#5f6b7a' }, e.status));
   });
-  const colors = { open: '#1d2430', stop: '#2e7d32', escalation: '#c62828', due: '#ef6c00', asof: '#6a1b9a' };
+  const colors = { open: '#1d2430', stop: '#2e7d32', escalation: '#c62828', notify: '#ad5f00', due: '#ef6c00', asof: '#6a1b9a' };
   marks.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).forEach((m, i) => {
-    const px = x(m.at), row = 14 + (i % 6) * 15;
+    const px = x(m.at), row = 14 + (i % 8) * 15;
     root.append(svg('line', { x1: px, y1: row + 3, x2: px, y2: axis + 16, stroke: colors[m.kind], 'stroke-dasharray': m.kind === 'due' ? '4 3' : '' }));
-    root.append(svg('text', { x: Math.min(px + 3, width - 110), y: row, 'font-size': 11, fill: colors[m.kind], class: `mark ${m.kind}` }, `${m.label} ${when(m.at).slice(5)}`));
+    root.append(svg('text', { x: Math.min(px + 3, width - 130), y: row, 'font-size': 11, fill: colors[m.kind], class: `mark ${m.kind}` }, `${m.label} ${when(m.at).slice(5)}`));
   });
-  $('#timeline-legend').textContent = 'blue: clock counting · grey: paused · dashed: due · purple: evaluation time (asOf)';
+  $('#timeline-legend').textContent = 'blue: clock counting · grey: paused (policy pauseOn) · red: escalation crossings · dashed: due · purple: evaluation time (asOf)';
 }
 
 function fillTable(selector, rows, cells) {
@@ -127,8 +141,11 @@ async function refresh() {
   try {
     const policy = await api('/api/policies');
     $('#policy-status').textContent = `policies: ${policy.ready ? policy.versions.join(', ') || 'loaded' : policy.message}`
-      + (policy.diagnostics.length ? ` (${policy.diagnostics.length} problems in the last edit)` : '');
-    $('#policy-status').classList.toggle('bad', !policy.ready || policy.diagnostics.length > 0);
+      + (policy.lastLoadFailed ? ` (the last edit was rejected: ${policy.diagnostics.length} problems)` : '');
+    $('#policy-status').classList.toggle('bad', !policy.ready || policy.lastLoadFailed);
+    $('#policy-problems').hidden = !policy.lastLoadFailed;
+    $('#policy-problems-message').textContent = policy.message;
+    $('#policy-diagnostics').replaceChildren(...policy.diagnostics.map((d) => el('li', {}, d)));
     const breached = await api('/api/decisions?status=breached&latest=true&limit=200');
     fillTable('#breached', breached.map((v) => v.decision), (d) => [d.caseId, d.target || '-', d.customer, d.service, number(d.percentUsed), d.escalationLevel]);
     const atRisk = await api('/api/decisions?status=at-risk&latest=true&limit=200');

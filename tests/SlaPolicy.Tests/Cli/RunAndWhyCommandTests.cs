@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SlaPolicy.Host.Cli;
 using SlaPolicy.Host.Scheduling;
 using SlaPolicy.Host.Storage;
+using SlaPolicy.Tests.Policies;
 using SlaPolicy.Tests.Support;
 using Spectre.Console;
 
@@ -9,36 +10,80 @@ namespace SlaPolicy.Tests.Cli;
 
 public class RunAndWhyCommandTests
 {
+    private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
+
+    private static string Samples => Path.Join(PolicyTestFiles.RepoRoot, "samples");
+
+    private static ServiceProvider Services(TempFolder folder) => CoreServices.BuildCommandServices(
+        [new("Store:Path", folder.File("slapolicy.db"))],
+        s => s.AddSingleton<IEvaluatorProvider>(SamplePolicyEvaluator.Provider));
+
     [Fact]
-    public void Run_OutputRedirected_PlainLinesSummaryAndWhereToLookNext()
+    public void Run_IngestSamples_SummaryWithRejectionsAndWhereToLookNext()
     {
         using var folder = new TempFolder();
-        using var services = CoreServices.BuildCommandServices(
-            [new("Store:Path", folder.File("slapolicy.db"))],
-            s => s.AddSingleton<IEvaluatorProvider>(new FixedEvaluatorProvider()));
-        services.GetRequiredService<IStore>().Ingest(new RecordBatch([Cases.Open("C-1001", "2026-11-20T08:00:00Z")], [], [], [], [], DateTimeOffset.UtcNow));
+        using var services = Services(folder);
         var output = new StringWriter();
 
-        var exit = RunCommand.Execute(services, DateTimeOffset.Parse("2026-11-20T19:00:00Z"), output, redirected: true);
+        var exit = RunCommand.Execute(services, AsOf, output, redirected: true, Samples, "dotnet run --project host --");
 
+        // samples/cases.jsonl holds 420 good cases; bad-cases.jsonl is deliberately bad, and its rejected lines
+        // (counted in the file: 14 of its 19 records) go to the quarantine, while its 5 good ones are ingested.
         exit.ShouldBe(0);
         var text = output.ToString();
-        text.ShouldContain("evaluated 1/1 cases, 1 decisions written");
-        text.ShouldContain("run 1 succeeded: as of 2026-11-20T19:00:00Z, 1 cases, 1 decisions (1 new or changed), 0 rejected");
-        text.ShouldContain("slapolicy why C-1001");
+        text.ShouldContain("cases.jsonl: 420 cases accepted, 0 rejected");
+        text.ShouldContain("bad-cases.jsonl: 5 cases accepted, 14 rejected");
+        text.ShouldContain("ingested 5 files: ");
+        text.ShouldContain(", 14 rejected and kept in the quarantine");
+        text.ShouldContain("run 1 succeeded: as of 2026-11-22T02:00:00Z");
+
+        // C-1001 is the breached level-3 case with the most paused time (960 minutes), the one worth explaining.
+        text.ShouldContain("dotnet run --project host -- why C-1001");
+        text.ShouldContain("dotnet run --project host -- serve");
         text.ShouldContain("http://127.0.0.1:5080/");
     }
 
     [Fact]
-    public void Why_Render_ShowsDecisionPolicyLineExplanationAndEscalations()
+    public void Run_IngestSamplesTwice_SecondRunChangesAndDuplicatesNothing()
     {
         using var folder = new TempFolder();
-        using var services = CoreServices.BuildCommandServices(
-            [new("Store:Path", folder.File("slapolicy.db"))],
-            s => s.AddSingleton<IEvaluatorProvider>(new FixedEvaluatorProvider()));
+        using var services = Services(folder);
         var store = services.GetRequiredService<IStore>();
-        store.Ingest(new RecordBatch([Cases.Open("C-1001", "2026-11-20T08:00:00Z")], [], [], [], [], DateTimeOffset.UtcNow));
-        services.GetRequiredService<NightlyRun>().Run(DateTimeOffset.Parse("2026-11-20T19:00:00Z"), RunTrigger.Cli);
+        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
+        var cases = store.CountCases();
+        var decisions = store.QueryDecisions(new DecisionQuery(Limit: 100_000)).Count;
+        var quarantined = store.GetQuarantine(1000).Count;
+
+        var output = new StringWriter();
+        RunCommand.Execute(services, AsOf, output, redirected: true, Samples).ShouldBe(0);
+
+        output.ToString().ShouldContain($"run 2 succeeded: as of 2026-11-22T02:00:00Z, {cases} cases, {decisions} decisions (0 new or changed)");
+        store.CountCases().ShouldBe(cases);
+        store.QueryDecisions(new DecisionQuery(Limit: 100_000)).Count.ShouldBe(decisions);
+        store.GetQuarantine(1000).Count.ShouldBe(quarantined);
+        quarantined.ShouldBe(14);
+    }
+
+    [Fact]
+    public void Run_IngestFolderMissing_ExitsTwoWithoutRunning()
+    {
+        using var folder = new TempFolder();
+        using var services = Services(folder);
+        var output = new StringWriter();
+
+        RunCommand.Execute(services, AsOf, output, redirected: true, folder.File("nowhere")).ShouldBe(2);
+
+        output.ToString().ShouldContain("no such folder");
+        services.GetRequiredService<IStore>().GetRuns().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Why_SampleCaseC1001_ShowsBreachPauseLevelThreeAndPolicyFile()
+    {
+        using var folder = new TempFolder();
+        using var services = Services(folder);
+        var store = services.GetRequiredService<IStore>();
+        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -46,16 +91,21 @@ public class RunAndWhyCommandTests
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
         });
-        console.Profile.Width = 200;
+        console.Profile.Width = 400;
 
         console.Write(WhyCommand.Render(store.GetCaseTrace("C-1001")!));
 
-        // Opened 08:00Z, as of 19:00Z: 660 minutes of 240, 275% used, breached, level 3.
+        // C-1001 (severity 1, vip, acme gold) opened 16:30+01:00, paused waiting on the customer from 17:00 to 09:00 the
+        // next day (960 min), never resolved. As of 02:00Z on the 22nd (03:00+01:00): 30 + 1080 = 1110 minutes counted
+        // of the 4 h resolution target, 462.5%: breached. Its 100% step (level 3) was crossed when 240 minutes had been
+        // counted: 30 before the pause, 210 after 09:00+01:00, so at 12:30+01:00 = 11:30Z.
         var text = writer.ToString();
-        text.ShouldContain("resolution: breached");
-        text.ShouldContain("elapsed 660 min, paused 0 min, 275% used, escalation level 3");
-        text.ShouldContain("policy fixed@1  policies/fixed.json:7  rule fixed.resolution");
-        text.ShouldContain("24x7: 660 minutes from opening to asOf");
-        text.ShouldContain("level 3 first reached by run 1");
+        text.ShouldContain("sev1-resolution: breached");
+        text.ShouldContain("elapsed 1110 min, paused 960 min, 462.5% used, escalation level 3");
+        text.ShouldContain("policy acme-gold@2026.2");
+        text.ShouldContain("tiers/gold.json:11");
+        text.ShouldContain("paused while `waiting_on_customer` from 2026-11-20 17:00 +01:00 to 2026-11-21 09:00 +01:00");
+        text.ShouldContain("escalate to level 3 (`duty-manager`)");
+        text.ShouldContain("level 3 first reached at 2026-11-21 11:30 +00:00");
     }
 }

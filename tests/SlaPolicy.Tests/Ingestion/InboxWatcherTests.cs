@@ -12,7 +12,7 @@ public class InboxWatcherTests
     {
         var store = new SqliteStore(folder.File("slapolicy.db"));
         store.Migrate();
-        var ingestion = new IngestionService(store, new TemporaryJsonLinesParser(), TimeProvider.System, batchSize: 2);
+        var ingestion = new IngestionService(store, new EngineRecordParser(), TimeProvider.System, batchSize: 2);
         var watcher = new InboxWatcher(ingestion, new HostSettings { InboxPath = folder.File("inbox") }, TimeProvider.System, NullLogger<InboxWatcher>.Instance);
         return (watcher, store);
     }

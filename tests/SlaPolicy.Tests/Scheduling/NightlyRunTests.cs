@@ -11,59 +11,68 @@ public class NightlyRunTests
 {
     private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-20T19:00:00Z");
 
-    private static (SqliteStore Store, NightlyRun Run, FixedTargetEvaluator Evaluator) Create(TempFolder folder, int batchSize = 2)
+    private static (SqliteStore Store, NightlyRun Run) Create(TempFolder folder, int batchSize = 2, IEvaluatorProvider? evaluators = null, int parallelism = 0)
     {
         var store = new SqliteStore(folder.File("slapolicy.db"));
         store.Migrate();
-        var provider = new FixedEvaluatorProvider();
-        var run = new NightlyRun(store, provider, TimeProvider.System, new HostSettings { RunBatchSize = batchSize }, NullLogger<NightlyRun>.Instance);
-        return (store, run, provider.Evaluator);
+        var settings = new HostSettings { RunBatchSize = batchSize, RunParallelism = parallelism };
+        var run = new NightlyRun(store, evaluators ?? SamplePolicyEvaluator.Provider, TimeProvider.System, settings, NullLogger<NightlyRun>.Instance);
+        return (store, run);
     }
 
+    // Not tagged `vip`, so that the escalation level comes from the ladder alone.
     private static void Seed(IStore store, int count)
     {
-        var cases = Enumerable.Range(1, count).Select(i => Cases.Open($"C-{i:000}", "2026-11-20T16:30:00+01:00")).ToArray();
+        var cases = Enumerable.Range(1, count).Select(i => Cases.Open($"C-{i:000}", "2026-11-20T16:30:00+01:00", tags: [])).ToArray();
         store.Ingest(new RecordBatch(cases, [], [], [], [], AsOf));
     }
 
     [Fact]
-    public void Run_OpenCase_DecidedAsOfTheGivenTimeWithEscalation()
+    public void Run_OpenCase_DecidedAsOfTheGivenTimeWithEscalationAtTheCrossing()
     {
         using var folder = new TempFolder();
-        var (store, run, _) = Create(folder);
+        var (store, run) = Create(folder);
         Seed(store, 1);
 
         var record = run.Run(AsOf, RunTrigger.Cli);
 
-        // Opened 16:30+01:00 = 15:30Z; as of 19:00Z that is 210 minutes of a 240-minute target: 87.5%, running,
-        // and at least 75% is level 2 for the fixed evaluator.
+        // Opened 16:30+01:00 = 15:30Z, no response, not resolved; as of 19:00Z both sev1 targets have counted 210
+        // minutes. Resolution: 210 of 240 = 87.5%, running, level 2 (the 75% step). First response: 210 of 15 =
+        // 1400%, breached, level 3 (the 100% step), which the clock crossed at 15:30Z + 15 min = 15:45Z: that is when
+        // level 3 was first reached, not the run's asOf.
         record.State.ShouldBe(RunState.Succeeded);
         record.CasesRead.ShouldBe(1);
-        record.PolicyVersions.ShouldBe(["fixed@1"]);
+        record.PolicyVersions.ShouldContain("acme-gold@2026.2");
         var trace = store.GetCaseTrace("C-001")!;
-        var decision = trace.Decisions.ShouldHaveSingleItem().Decision;
-        decision.Status.ShouldBe(DecisionStatus.Running);
-        decision.ElapsedMinutes.ShouldBe(210);
-        decision.PercentUsed.ShouldBe(87.5);
-        trace.Escalations.ShouldHaveSingleItem().Level.ShouldBe(2);
+        var byTarget = trace.Decisions.ToDictionary(d => d.Decision.Target!, d => d.Decision);
+        byTarget.Keys.Order(StringComparer.Ordinal).ShouldBe(["sev1-resolution", "sev1-response"]);
+        byTarget["sev1-resolution"].Status.ShouldBe(DecisionStatus.Running);
+        byTarget["sev1-resolution"].ElapsedMinutes.ShouldBe(210);
+        byTarget["sev1-resolution"].PercentUsed.ShouldBe(87.5);
+        byTarget["sev1-resolution"].EscalationLevel.ShouldBe(2);
+        byTarget["sev1-response"].Status.ShouldBe(DecisionStatus.Breached);
+        byTarget["sev1-response"].EscalationLevel.ShouldBe(3);
+        var escalation = trace.Escalations.ShouldHaveSingleItem();
+        escalation.Level.ShouldBe(3);
+        escalation.FirstReachedAt.ShouldBe(DateTimeOffset.Parse("2026-11-20T15:45:00Z"));
     }
 
     [Fact]
     public void Run_SameNightTwice_NoDuplicateDecisionsAndNothingChanged()
     {
         using var folder = new TempFolder();
-        var (store, run, _) = Create(folder);
+        var (store, run) = Create(folder);
         Seed(store, 5);
 
         var first = run.Run(AsOf, RunTrigger.Cli);
         var second = run.Run(AsOf, RunTrigger.Cli);
 
-        // Batches of 2 cases: 5 cases take three transactions, and every one of them is keyed the same way twice.
-        first.DecisionsWritten.ShouldBe(5);
-        first.DecisionsChanged.ShouldBe(5);
-        second.DecisionsWritten.ShouldBe(5);
+        // Two sev1 targets per case, 10 decisions; batches of 2 cases: three transactions, each keyed the same way twice.
+        first.DecisionsWritten.ShouldBe(10);
+        first.DecisionsChanged.ShouldBe(10);
+        second.DecisionsWritten.ShouldBe(10);
         second.DecisionsChanged.ShouldBe(0);
-        store.QueryDecisions(new DecisionQuery()).Count.ShouldBe(5);
+        store.QueryDecisions(new DecisionQuery()).Count.ShouldBe(10);
         store.GetRuns().Count.ShouldBe(2);
     }
 
@@ -71,23 +80,50 @@ public class NightlyRunTests
     public void Run_EvaluatorThrowsForOneCase_ErrorDecisionAndTheOthersAreDecided()
     {
         using var folder = new TempFolder();
-        var (store, run, evaluator) = Create(folder);
+        var evaluators = new FailingCasesEvaluatorProvider();
+        evaluators.Failing.Add("C-002");
+        var (store, run) = Create(folder, evaluators: evaluators);
         Seed(store, 3);
-        evaluator.Failing.Add("C-002");
 
         var record = run.Run(AsOf, RunTrigger.Cli);
 
         record.State.ShouldBe(RunState.Succeeded);
         record.Rejected.ShouldBe(1);
-        var decisions = store.QueryDecisions(new DecisionQuery()).Select(d => (d.Decision.CaseId, d.Decision.Status)).OrderBy(d => d.CaseId, StringComparer.Ordinal);
-        decisions.ShouldBe([("C-001", DecisionStatus.Running), ("C-002", DecisionStatus.Error), ("C-003", DecisionStatus.Running)]);
+        store.QueryDecisions(new DecisionQuery(Status: "error")).ShouldHaveSingleItem().Decision.CaseId.ShouldBe("C-002");
+        store.GetCaseTrace("C-001")!.Decisions.Count.ShouldBe(2);
+        store.GetCaseTrace("C-003")!.Decisions.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Run_ParallelBatches_SameDecisionsAndHistoryAsSingleThreaded()
+    {
+        // 300 cases opened a minute apart, so that statuses, levels and crossing instants differ from case to case.
+        var opened = DateTimeOffset.Parse("2026-11-20T12:00:00Z");
+        var cases = Enumerable.Range(0, 300)
+            .Select(i => Cases.Open($"C-{i:0000}", opened.AddMinutes(i).ToString("O"), tags: i % 7 == 0 ? ["vip"] : []))
+            .ToArray();
+        string Snapshot(int parallelism)
+        {
+            using var folder = new TempFolder();
+            var (store, run) = Create(folder, batchSize: 128, parallelism: parallelism);
+            store.Ingest(new RecordBatch(cases, [], [], [], [], AsOf));
+            run.Run(AsOf, RunTrigger.Cli).State.ShouldBe(RunState.Succeeded);
+            return string.Join('\n', cases.Select(c => store.GetCaseTrace(c.Id)!).Select(t =>
+                string.Join(';', t.Decisions.Select(d => $"{d.Decision.Target}:{d.Decision.Status}:{d.Decision.PercentUsed}:{d.Decision.EscalationLevel}:{d.Decision.Explanation.Length}"))
+                + "|" + string.Join(';', t.Escalations.Select(e => $"{e.Level}@{e.FirstReachedAt:O}"))));
+        }
+
+        var parallel = Snapshot(parallelism: 4);
+
+        parallel.ShouldBe(Snapshot(parallelism: 1));
+        parallel.Split('\n').Length.ShouldBe(300);
     }
 
     [Fact]
     public void Run_ReportsProgressAfterEachBatch()
     {
         using var folder = new TempFolder();
-        var (store, run, _) = Create(folder, batchSize: 2);
+        var (store, run) = Create(folder, batchSize: 2);
         Seed(store, 5);
         var reports = new List<RunProgress>();
 

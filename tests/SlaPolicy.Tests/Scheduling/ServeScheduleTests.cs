@@ -62,9 +62,12 @@ public class ServeScheduleTests
         await using var second = await RunningHost.StartAsync(folder);
 
         var why = await second.Client.GetStringAsync("/api/cases/C-7/why");
+        // Opened 15:30Z, no response, as of 19:00Z: resolution 210 of 240 min (running); first response breached; the
+        // `vip` tag makes it level 3, first reached when the 15-minute response target was used up at 15:45Z.
         why.ShouldContain("\"status\":\"running\"");
-        why.ShouldContain("\"level\":2");
-        second.Store.GetRuns().ShouldHaveSingleItem().DecisionsWritten.ShouldBe(1);
+        why.ShouldContain("\"level\":3");
+        why.ShouldContain("\"firstReachedAt\":\"2026-11-20T15:45:00+00:00\"");
+        second.Store.GetRuns().ShouldHaveSingleItem().DecisionsWritten.ShouldBe(2);
     }
 }
 

@@ -32,7 +32,7 @@ public class StoreTests
 
         store.Migrate();
 
-        store.SchemaVersion().ShouldBe(1);
+        store.SchemaVersion().ShouldBe(2);
         store.CountCases().ShouldBe(1);
     }
 
@@ -71,6 +71,28 @@ public class StoreTests
 
         var entry = store.GetQuarantine().ShouldHaveSingleItem();
         entry.Record.ShouldBe(new RejectedRecord("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}"));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Ingest_SameRejectedLinesTwice_QuarantinedOnce(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        // A quarantined line longer than an index entry may hold must still be kept, once.
+        var longRaw = "{\"id\":\"" + new string('x', 4000) + "\"}";
+        RejectedRecord[] rejected =
+        [
+            new("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}"),
+            new("cases.jsonl", 8, "id", "too long", longRaw),
+        ];
+
+        store.Ingest(new RecordBatch([], [], [], [], rejected, AsOf));
+        store.Ingest(new RecordBatch([], [], [], [], rejected, AsOf));
+
+        store.GetQuarantine().Select(q => q.Record.LineNumber).Order().ShouldBe([7L, 8L]);
     }
 
     [Theory]

@@ -11,7 +11,8 @@ namespace SlaPolicy.Tests.Support;
 
 /// <summary>
 /// The real <c>serve</c> host on a free port of 127.0.0.1, with its SQLite file and inbox in a test folder
-/// and the <see cref="FixedTargetEvaluator"/> as the policies in force.
+/// and the sample policies (<see cref="SamplePolicyEvaluator"/>) in force unless <c>configuredPolicies</c> asks for
+/// the host's own provider over <c>Policies:Path</c>.
 /// </summary>
 internal sealed class RunningHost : IAsyncDisposable
 {
@@ -32,7 +33,7 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public IStore Store => App.Services.GetRequiredService<IStore>();
 
-    public static async Task<RunningHost> StartAsync(TempFolder folder, IDictionary<string, string?>? settings = null, FixedEvaluatorProvider? evaluators = null)
+    public static async Task<RunningHost> StartAsync(TempFolder folder, IDictionary<string, string?>? settings = null, IEvaluatorProvider? evaluators = null, bool configuredPolicies = false)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -47,8 +48,14 @@ internal sealed class RunningHost : IAsyncDisposable
             overrides[key] = value;
         }
 
-        var provider = evaluators ?? new FixedEvaluatorProvider();
-        var app = SlaPolicyWebHost.Create("http://127.0.0.1:0", overrides, services => services.AddSingleton<IEvaluatorProvider>(provider));
+        var provider = evaluators ?? SamplePolicyEvaluator.Provider;
+        var app = SlaPolicyWebHost.Create("http://127.0.0.1:0", overrides, services =>
+        {
+            if (!configuredPolicies)
+            {
+                services.AddSingleton(provider);
+            }
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningHost(app, address);

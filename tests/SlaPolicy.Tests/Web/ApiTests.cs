@@ -107,11 +107,12 @@ public class ApiTests
     {
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartAsync(folder);
-        var body = string.Join('\n', Cases.Json("C-old", "2026-11-20T08:00:00Z"), Cases.Json("C-new", "2026-11-20T18:00:00Z", customer: "globex"));
+        var body = string.Join('\n', Cases.Json("C-old", "2026-11-20T08:00:00Z"), Cases.Json("C-new", "2026-11-20T18:00:00Z", customer: "globex", firstResponseAt: "2026-11-20T18:05:00Z"));
         (await host.Client.SendAsync(host.Post("/api/cases", body))).EnsureSuccessStatusCode();
         (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-20T19:00:00Z", string.Empty))).EnsureSuccessStatusCode();
 
-        // As of 19:00Z, C-old has run 11 h of a 4 h target (breached); C-new 1 h (25%, running).
+        // Both are severity 1 under gold's 15 min first response and 4 h resolution. As of 19:00Z, C-old has run
+        // 11 h with no response (both breached); C-new answered after 5 min (met) and has run 1 h of 4 (25%, running).
         var breached = await host.Client.GetStringAsync("/api/decisions?status=breached");
         var globex = await host.Client.GetStringAsync("/api/decisions?customer=globex");
         var bad = await host.Client.GetAsync("/api/decisions?status=late");

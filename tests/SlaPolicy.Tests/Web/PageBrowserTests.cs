@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using SlaPolicy.Tests.Policies;
 using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Web;
@@ -14,13 +15,13 @@ public class PageBrowserTests
     ];
 
     [Fact]
-    public async Task Page_FindCase_ShowsItsExplanationTimelineAndLists()
+    public async Task Page_FindSampleCase_ShowsItsExplanationTimelineAndLists()
     {
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartAsync(folder);
-        var body = string.Join('\n', Cases.Json("C-1001", "2026-11-20T08:00:00Z"), Cases.Json("C-1002", "2026-11-20T15:30:00Z"));
-        (await host.Client.SendAsync(host.Post("/api/cases", body))).EnsureSuccessStatusCode();
-        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-20T19:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+        var cases = await File.ReadAllTextAsync(Path.Join(PolicyTestFiles.RepoRoot, "samples", "cases.jsonl"));
+        (await host.Client.SendAsync(host.Post("/api/cases", cases))).EnsureSuccessStatusCode();
+        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -37,18 +38,27 @@ public class PageBrowserTests
         var explanation = page.Locator("#explanation");
         await explanation.Locator(".decision").First.WaitForAsync();
 
-        // As of 19:00Z, C-1001 (opened 08:00Z) has run 660 minutes of 240: breached; the fixed evaluator says why.
-        (await explanation.InnerTextAsync()).ShouldContain("24x7: 660 minutes from opening to asOf");
-        (await explanation.InnerTextAsync()).ShouldContain("breached");
-        (await explanation.InnerTextAsync()).ShouldContain("policies/fixed.json:7");
-        (await page.Locator("#timeline text.mark.asof").CountAsync()).ShouldBe(1);
-        (await page.Locator("#timeline text.mark.escalation").CountAsync()).ShouldBe(1);
+        // C-1001 (acme gold, severity 1) as of 02:00Z on the 22nd: the 4 h resolution target has counted 1110 minutes
+        // after a 960-minute pause while waiting on the customer: breached, and the ladder's 100% step (level 3) was
+        // crossed; the target is defined in tiers/gold.json line 11, column 5.
+        var text = await explanation.InnerTextAsync();
+        text.ShouldContain("breached");
+        text.ShouldContain("paused while `waiting_on_customer`");
+        text.ShouldContain("escalate to level 3 (`duty-manager`)");
+        text.ShouldContain(Path.Join("policies", "tiers", "gold.json") + ":11:5");
+        text.ShouldContain("level 3 first reached");
 
-        // C-1002 (opened 15:30Z) has used 210 of 240 minutes: 87.5%, at risk; C-1001 is in the breached list.
-        await page.Locator("#at-risk tbody tr.link").First.WaitForAsync();
+        // The timeline draws the engine's steps: one pause, the first-response stop (16:41+01:00), the level 2 and
+        // level 3 crossings of the resolution target, and asOf.
+        (await page.Locator("#timeline rect.pause").CountAsync()).ShouldBe(1);
+        (await page.Locator("#timeline text.mark.stop").CountAsync()).ShouldBe(1);
+        (await page.Locator("#timeline text.mark.escalation").CountAsync()).ShouldBe(2);
+        (await page.Locator("#timeline text.mark.asof").CountAsync()).ShouldBe(1);
+
+        await page.Locator("#breached tbody tr.link").First.WaitForAsync();
         (await page.Locator("#breached tbody").InnerTextAsync()).ShouldContain("C-1001");
-        (await page.Locator("#at-risk tbody").InnerTextAsync()).ShouldContain("C-1002");
         (await page.Locator("#runs tbody").InnerTextAsync()).ShouldContain("succeeded");
-        (await page.Locator("#policy-status").InnerTextAsync()).ShouldContain("fixed@1");
+        (await page.Locator("#policy-status").InnerTextAsync()).ShouldContain("acme-gold@2026.2");
+        (await page.Locator("#policy-problems").IsHiddenAsync()).ShouldBeTrue();
     }
 }
