@@ -444,31 +444,8 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _decision.Prepare();
         _escalation.Prepare();
         int changed = 0, reached = 0;
-        string? lastCase = null;
-        var highest = 0;
-        DateTimeOffset highestAt = default;
         foreach (var d in decisions)
         {
-            // Decisions of one case arrive together; record the case's highest level once it has seen them all.
-            if (!string.Equals(lastCase, d.CaseId, StringComparison.Ordinal))
-            {
-                reached += RecordEscalation(lastCase, highest, highestAt);
-                lastCase = d.CaseId;
-                highest = 0;
-            }
-
-            // When the level was reached: the crossing instant the evaluator found, else (a custom rule's level) the run's asOf.
-            var reachedAt = d.EscalatedAt ?? d.AsOf;
-            if (d.EscalationLevel > highest)
-            {
-                highest = d.EscalationLevel;
-                highestAt = reachedAt;
-            }
-            else if (d.EscalationLevel == highest && highest > 0 && reachedAt < highestAt)
-            {
-                highestAt = reachedAt;
-            }
-
             _d[0].Value = d.CaseId;
             _d[1].Value = d.Target ?? string.Empty;
             _d[2].Value = StoreText.Date(StoreText.EvaluationDate(d.AsOf));
@@ -491,20 +468,19 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             changed += _decision.ExecuteNonQuery();
         }
 
-        reached += RecordEscalation(lastCase, highest, highestAt);
+        foreach (var (caseId, level, at) in EscalationLevels.Highest(decisions))
+        {
+            reached += RecordEscalation(caseId, level, at);
+        }
+
         transaction.Commit();
         _decision.Transaction = null;
         _escalation.Transaction = null;
         return new DecisionWriteResult(decisions.Count, changed, reached);
     }
 
-    private int RecordEscalation(string? caseId, int level, DateTimeOffset at)
+    private int RecordEscalation(string caseId, int level, DateTimeOffset at)
     {
-        if (caseId is null || level <= 0)
-        {
-            return 0;
-        }
-
         _e[0].Value = caseId;
         _e[1].Value = level;
         _e[2].Value = StoreText.Utc(at);

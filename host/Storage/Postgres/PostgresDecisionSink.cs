@@ -113,7 +113,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             changed += _decision.ExecuteNonQuery();
         }
 
-        var escalations = Escalations(decisions);
+        var escalations = EscalationLevels.Highest(decisions);
         var reached = 0;
         if (escalations.Count > 0)
         {
@@ -127,52 +127,6 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         _decision.Transaction = null;
         _escalation.Transaction = null;
         return new DecisionWriteResult(decisions.Count, changed, reached);
-    }
-
-    /// <summary>
-    /// Each case's highest level with the instant it was first reached (see EscalationRecord). Decisions of one case arrive
-    /// together; a case that appears again later in the batch is a new group, and a repeated (case, level) keeps the
-    /// first, as the row-by-row insert of the SQLite store does.
-    /// </summary>
-    private static List<(string CaseId, int Level, DateTimeOffset At)> Escalations(IReadOnlyList<Decision> decisions)
-    {
-        var result = new List<(string CaseId, int Level, DateTimeOffset At)>();
-        var seen = new HashSet<(string, int)>();
-        string? lastCase = null;
-        var highest = 0;
-        DateTimeOffset highestAt = default;
-        foreach (var d in decisions)
-        {
-            if (!string.Equals(lastCase, d.CaseId, StringComparison.Ordinal))
-            {
-                Add(lastCase, highest, highestAt);
-                lastCase = d.CaseId;
-                highest = 0;
-            }
-
-            // When the level was reached: the crossing instant the evaluator found, else (a custom rule's level) the run's asOf.
-            var reachedAt = d.EscalatedAt ?? d.AsOf;
-            if (d.EscalationLevel > highest)
-            {
-                highest = d.EscalationLevel;
-                highestAt = reachedAt;
-            }
-            else if (d.EscalationLevel == highest && highest > 0 && reachedAt < highestAt)
-            {
-                highestAt = reachedAt;
-            }
-        }
-
-        Add(lastCase, highest, highestAt);
-        return result;
-
-        void Add(string? caseId, int level, DateTimeOffset at)
-        {
-            if (caseId is not null && level > 0 && seen.Add((caseId, level)))
-            {
-                result.Add((caseId, level, at));
-            }
-        }
     }
 
     public void Dispose()
