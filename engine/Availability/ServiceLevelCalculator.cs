@@ -257,7 +257,8 @@ public static class ServiceLevelCalculator
             var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
             var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
             var credit = Assess(
-                $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee);
+                $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee,
+                $"the monthly fees of `{customer}`'s subscriptions under `{policyId}` in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
             results.Add(new AttainmentResult(
                 customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
                 credit.CreditPercent, credit.CreditAmount, fee.Currency, credit));

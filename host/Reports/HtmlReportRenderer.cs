@@ -68,7 +68,8 @@ public static class HtmlReportRenderer
     {
         var missed = report.Availability.Count(a => !a.Met) + report.Performance.Count(p => p.Met == false) + report.Attainment.Count(a => !a.Met);
         var objectives = report.Availability.Length + report.Performance.Length + report.Attainment.Length;
-        var payable = report.CreditTotals.GroupBy(t => t.Currency)
+        // Currencies with nothing payable are left out of the card (they stay in the credits table).
+        var payable = report.CreditTotals.GroupBy(t => t.Currency).Where(g => g.Sum(t => t.Payable) > 0)
             .Select(g => Money(g.Sum(t => t.Payable), g.Key)).DefaultIfEmpty(Money(0, string.Empty));
         sb.Append("<div class=\"cards\">");
         Card(sb, "Objectives met", $"{objectives - missed} of {objectives}", missed == 0 ? "good" : "bad");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Text.Json;
 using SlaPolicy.Host.Cli;
 using SlaPolicy.Host.Reports;
@@ -26,6 +27,32 @@ internal static class SampleReport
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("customer").GetString()!).Distinct().Order(StringComparer.Ordinal)];
 
     public static (int Exit, string Output) Run(params string[] extra) => RunWith(new FileReportDataSource(), extra);
+
+    /// <summary>
+    /// Runs the built <c>slapolicy</c> executable from the repository root with <c>report --period 2026-11 --as-of
+    /// 2026-12-01T00:00:00Z</c> and <paramref name="extra"/>, every other option left to its default, as a user would.
+    /// </summary>
+    public static (int Exit, string Output) RunExecutable(params string[] extra)
+    {
+        var executable = Path.Join(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "slapolicy.exe" : "slapolicy");
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = PolicyTestFiles.RepoRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["report", "--period", "2026-11", "--as-of", "2026-12-01T00:00:00Z", .. extra])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
 
     public static (int Exit, string Output) RunWith(IReportDataSource source, params string[] extra)
     {

@@ -21,8 +21,8 @@ public class SampleReportBrowserTests
     {
         var dir = Directory.CreateTempSubdirectory("slapolicy-sample-html-");
         var file = Path.Combine(dir.FullName, "report.html");
-        var (exit, _) = SampleReport.Run("--html", file);
-        exit.ShouldBe(0);
+        var (exit, output) = SampleReport.RunExecutable("--html", file);
+        exit.ShouldBe(0, output);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });

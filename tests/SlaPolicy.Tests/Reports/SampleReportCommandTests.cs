@@ -53,6 +53,23 @@ public sealed class SampleReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Report_FromRepositoryRoot_DefaultsToTheSamples()
+    {
+        var (exit, output) = SampleReport.RunExecutable("--html", Path.Join(_dir, "report.html"));
+
+        exit.ShouldBe(0, output);
+        foreach (var customer in SampleReport.Customers())
+        {
+            output.ShouldContain($"│ {customer} ");
+        }
+
+        output.ShouldContain("99.688"); // a redirected console is 80 columns wide: the % sign wraps to the next line
+        var page = File.ReadAllText(Path.Join(_dir, "report.html"));
+        page.ShouldContain("99.688%");
+        page.ShouldContain(">policies/customers/acme-gold-2026.2.json:20:7<"); // relative to the root, as given
+    }
+
+    [Fact]
     public void Report_Samples_AttainmentCreditIsShareOfCustomersEuroFees()
     {
         var (exit, _) = SampleReport.Run("--json", Path.Join(_dir, "r.jsonl"));
