@@ -91,8 +91,25 @@ public static class CreditCalculator
     public static decimal ToCents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
 
     /// <summary>Builds a credit assessment with its explanation from a tier choice, a cap and a fee.</summary>
+    /// <param name="objective">The objective in words.</param>
+    /// <param name="measured">The measured value.</param>
+    /// <param name="measuredText">The measured value in words, for the explanation.</param>
+    /// <param name="tier">The tier chosen, or null.</param>
+    /// <param name="tierWord">How the tier's threshold reads: <c>below</c> or <c>above</c>.</param>
+    /// <param name="capPercent">The term's credit cap, or null.</param>
+    /// <param name="capLocation">Where the cap is written.</param>
+    /// <param name="fee">The fee the amount is a share of.</param>
+    /// <param name="feeDescription">What the fee is, in words, when it is not one subscription's (attainment: a customer's fee base).</param>
     public static CreditAssessment Assess(
-        string objective, decimal measured, string measuredText, ChosenTier? tier, string tierWord, decimal? capPercent, SourceLocation capLocation, Fee fee)
+        string objective,
+        decimal measured,
+        string measuredText,
+        ChosenTier? tier,
+        string tierWord,
+        decimal? capPercent,
+        SourceLocation capLocation,
+        Fee fee,
+        string? feeDescription = null)
     {
         var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
         steps.Add(new ExplanationStep("objective", $"{objective}; measured {measuredText}"));
@@ -125,7 +142,7 @@ public static class CreditCalculator
                     break;
                 default:
                     amount = ToCents(fee.Amount!.Value * percent / 100m);
-                    var source = fee.Source == FeeSource.Subscription ? "the subscription's monthly fee" : "the policy's default `monthlyFee`";
+                    var source = feeDescription ?? (fee.Source == FeeSource.Subscription ? "the subscription's monthly fee" : "the policy's default `monthlyFee`");
                     steps.Add(new ExplanationStep("fee", $"{Num(percent)}% of {Money(fee.Amount.Value, fee.Currency)} ({source}) = {Money(amount, fee.Currency)}"));
                     break;
             }

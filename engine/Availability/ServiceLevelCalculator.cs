@@ -63,7 +63,53 @@ public static class ServiceLevelCalculator
         }
 
         return new ServiceLevelReport(
-            month.ToString(), asOf, customer, availability, performance, attainment, totals, weeks, errors, [.. warnings.Distinct()]);
+            month.ToString(), asOf, customer, availability, performance, attainment, totals, weeks, errors, [.. warnings.Distinct()])
+        {
+            Compliance = Compliance(decisions, subscriptions, month, asOf),
+        };
+    }
+
+    /// <summary>
+    /// Targets met and breached per customer and severity (see <see cref="ComplianceResult"/>): a decision counts as met or
+    /// breached when its clock stopped in the month and not after asOf; a breached decision still running at asOf
+    /// counts as overdue when its due time is before the month's end. Every customer with a subscription appears, with a
+    /// row of zeros and no severity when none of its decisions counts, so that no customer drops out of the report.
+    /// </summary>
+    public static ImmutableArray<ComplianceResult> Compliance(
+        IEnumerable<Decision> decisions, IReadOnlyList<SubscriptionRecord> subscriptions, ReportingMonth month, DateTimeOffset asOf)
+    {
+        var counts = new SortedDictionary<(string Customer, int Severity), (int Met, int Breached, int Overdue)>(
+            Comparer<(string Customer, int Severity)>.Create((a, b) =>
+            {
+                var c = StringComparer.Ordinal.Compare(a.Customer, b.Customer);
+                return c != 0 ? c : a.Severity.CompareTo(b.Severity);
+            }));
+        foreach (var d in decisions)
+        {
+            if (d.Customer is null || d.Severity is not { } severity || d.Status is not (DecisionStatus.Met or DecisionStatus.Breached))
+            {
+                continue;
+            }
+
+            var stopped = d.StoppedAt is { } s && s <= asOf ? s : (DateTimeOffset?)null;
+            var key = (d.Customer, severity);
+            counts.TryGetValue(key, out var c);
+            if (stopped is { } at && month.Contains(at))
+            {
+                counts[key] = d.Status == DecisionStatus.Met ? c with { Met = c.Met + 1 } : c with { Breached = c.Breached + 1 };
+            }
+            else if (stopped is null && d.Status == DecisionStatus.Breached && d.DueAt is { } due && due < month.End && due <= asOf)
+            {
+                counts[key] = c with { Overdue = c.Overdue + 1 };
+            }
+        }
+
+        var subscriptionCount = subscriptions.GroupBy(s => s.Customer, Names).ToDictionary(g => g.Key, g => g.Count(), Names);
+        var rows = counts.Select(kv => new ComplianceResult(
+            kv.Key.Customer, kv.Key.Severity, kv.Value.Met, kv.Value.Breached, kv.Value.Overdue, subscriptionCount.GetValueOrDefault(kv.Key.Customer))).ToList();
+        var seen = rows.Select(r => r.Customer).ToHashSet(Names);
+        rows.AddRange(subscriptionCount.Keys.Where(c => !seen.Contains(c)).Select(c => new ComplianceResult(c, null, 0, 0, 0, subscriptionCount[c])));
+        return [.. rows.OrderBy(r => r.Customer, StringComparer.Ordinal).ThenBy(r => r.Severity ?? 0)];
     }
 
     /// <summary>
@@ -211,7 +257,8 @@ public static class ServiceLevelCalculator
             var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
             var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
             var credit = Assess(
-                $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee);
+                $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee,
+                $"the monthly fees of `{customer}`'s subscriptions under `{policyId}` in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
             results.Add(new AttainmentResult(
                 customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
                 credit.CreditPercent, credit.CreditAmount, fee.Currency, credit));
@@ -222,14 +269,16 @@ public static class ServiceLevelCalculator
 
     /// <summary>
     /// The fee base of a customer under a policy: the sum of the fees of the customer's subscriptions governed by
-    /// that policy id (each its own fee, else the policy's default), in the policy's currency (else the first
-    /// subscription's). With no such subscription: the policy's default fee.
+    /// that policy id (each its own fee, else the policy's default), in <paramref name="currency"/> when given, else in
+    /// the policy's currency (else the first subscription's). With no such subscription: the policy's default fee.
     /// </summary>
-    public static Fee FeeBase(string customer, Policy policy, IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed)
+    /// <remarks>Fees in other currencies are left out, never converted: a cap on USD credits is a share of the USD fees.</remarks>
+    public static Fee FeeBase(
+        string customer, Policy policy, IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed, string? currency = null)
     {
         var fees = governed.Where(g => Names.Equals(g.Subscription.Customer, customer) && g.Policy.Id == policy.Id)
             .Select(g => FeeOf(g.Subscription, g.Policy)).ToList();
-        var currency = policy.Availability?.Currency ?? fees.Select(f => f.Currency).FirstOrDefault(c => c.Length > 0) ?? string.Empty;
+        currency ??= policy.Availability?.Currency ?? fees.Select(f => f.Currency).FirstOrDefault(c => c.Length > 0) ?? string.Empty;
         var inCurrency = fees.Where(f => f.Amount is not null && (f.Currency.Length == 0 || f.Currency == currency)).ToList();
         if (inCurrency.Count > 0)
         {
@@ -237,7 +286,10 @@ public static class ServiceLevelCalculator
             return new Fee(inCurrency.Sum(f => f.Amount!.Value), currency, source);
         }
 
-        return policy.Availability?.MonthlyFee is { } fallback ? new Fee(fallback, currency, FeeSource.Policy) : new Fee(null, currency, FeeSource.None);
+        var policyCurrency = policy.Availability?.Currency;
+        return policy.Availability?.MonthlyFee is { } fallback && (policyCurrency is null || policyCurrency == currency)
+            ? new Fee(fallback, currency, FeeSource.Policy)
+            : new Fee(null, currency, FeeSource.None);
     }
 
     /// <summary>
@@ -273,7 +325,7 @@ public static class ServiceLevelCalculator
             steps.Add(new ExplanationStep("total", $"credits before the customer cap: {Money(uncapped, g.Key.Currency)}"));
             var version = g.First().PolicyVersion;
             policies.TryGetValue((g.Key.PolicyId, version), out var policy);
-            var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed);
+            var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed, g.Key.Currency);
             decimal? capAmount = null;
             var payable = uncapped;
             if (policy?.CustomerCreditCapPercent is { } cap)

@@ -43,4 +43,27 @@ public sealed record ServiceLevelReport(
     ImmutableArray<CustomerCreditTotal> CreditTotals,
     ImmutableArray<WeeklyBreachCount> BreachesPerWeek,
     int DecisionsWithErrors,
-    ImmutableArray<string> Warnings);
+    ImmutableArray<string> Warnings)
+{
+    /// <summary>
+    /// Targets met and breached per customer and severity, for every customer with a subscription or a decision in the
+    /// month, whether or not its agreement has attainment terms. Empty unless computed by <see cref="ServiceLevelCalculator.Compute"/>.
+    /// </summary>
+    public ImmutableArray<ComplianceResult> Compliance { get; init; } = [];
+}
+
+/// <summary>
+/// How one customer's cases of one severity fared against their targets in a month, whatever the agreement says about
+/// attainment. <see cref="Severity"/> is null for a customer with subscriptions but no decision in the month.
+/// </summary>
+/// <param name="Customer">The customer.</param>
+/// <param name="Severity">The cases' severity; null on the row of a customer with no decision counted.</param>
+/// <param name="Met">(case, target) decisions met whose clock stopped in the month, not after asOf.</param>
+/// <param name="Breached">(case, target) decisions breached whose clock stopped in the month, not after asOf.</param>
+/// <param name="OverdueOpen">Breached decisions whose clock had not stopped at asOf and whose due time is before the month's end: still open past their target.</param>
+/// <param name="Subscriptions">The customer's subscriptions (repeated on each of its rows).</param>
+public sealed record ComplianceResult(string Customer, int? Severity, int Met, int Breached, int OverdueOpen, int Subscriptions)
+{
+    /// <summary>Met / (Met + Breached) × 100, unrounded; null when no clock stopped.</summary>
+    public decimal? WithinTargetPercent => Met + Breached == 0 ? null : Met * 100m / (Met + Breached);
+}

@@ -1,16 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using SlaPolicy.Engine.Availability;
 using SlaPolicy.Engine.Compilation;
+using SlaPolicy.Engine.Compilation.Scopes;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Host.Reports;
 using Spectre.Console;
 
 namespace SlaPolicy.Host.Cli;
 
 /// <summary>
 /// <c>slapolicy evaluate</c>: a one-off evaluation of a cases file against a policy directory, streaming, with
-/// bad records quarantined and counted. Exit codes: 0 all records evaluated, 1 policy errors or bad usage,
+/// bad records quarantined and counted. With <c>--outages</c> and <c>--subscriptions</c> it then writes the
+/// availability, attainment and credit lines of every month touched (see <see cref="MonthsTouched"/>), in the format
+/// of <c>report --json</c>. Exit codes: 0 all records evaluated, 1 policy errors or bad usage,
 /// 2 evaluated but some records were rejected.
 /// </summary>
 public sealed class EvaluateCommand : ICliCommand
@@ -25,10 +30,12 @@ public sealed class EvaluateCommand : ICliCommand
         format.AcceptOnlyFromAmong("jsonl", "table");
         var quarantine = new Option<FileInfo?>("--quarantine") { Description = "where rejected records go (default: <cases>.rejected.jsonl beside the output or in the current directory)" };
         var noExplain = new Option<bool>("--no-explain") { Description = "leave explanations out (faster)" };
+        var outages = new Option<FileInfo?>("--outages") { Description = "outages as JSON Lines; with --subscriptions, adds availability and credit lines per subscription and month" };
+        var subscriptions = new Option<FileInfo?>("--subscriptions") { Description = "subscriptions as JSON Lines; with --outages, adds availability and credit lines per subscription and month" };
 
         var command = new Command("evaluate", "evaluate cases against the policies as of a time and print one decision per case and target")
         {
-            policies, cases, asOf, output, format, quarantine, noExplain,
+            policies, cases, asOf, output, format, quarantine, noExplain, outages, subscriptions,
         };
         command.SetAction(parse => Run(
             parse.GetValue(policies)!,
@@ -37,11 +44,22 @@ public sealed class EvaluateCommand : ICliCommand
             parse.GetValue(output),
             parse.GetValue(format)!,
             parse.GetValue(quarantine),
-            !parse.GetValue(noExplain)));
+            !parse.GetValue(noExplain),
+            parse.GetValue(outages),
+            parse.GetValue(subscriptions)));
         return command;
     }
 
-    internal static int Run(string policyDir, FileInfo casesFile, string asOfText, FileInfo? output, string format, FileInfo? quarantineFile, bool explain)
+    internal static int Run(
+        string policyDir,
+        FileInfo casesFile,
+        string asOfText,
+        FileInfo? output,
+        string format,
+        FileInfo? quarantineFile,
+        bool explain,
+        FileInfo? outagesFile = null,
+        FileInfo? subscriptionsFile = null)
     {
         if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) || !HasOffset(asOfText))
         {
@@ -54,6 +72,20 @@ public sealed class EvaluateCommand : ICliCommand
             Console.Error.WriteLine($"error: cases file `{casesFile.FullName}` does not exist");
             return 1;
         }
+
+        if ((outagesFile is null) != (subscriptionsFile is null))
+        {
+            Console.Error.WriteLine("error: --outages and --subscriptions go together: availability needs both who subscribes and what was down");
+            return 1;
+        }
+
+        foreach (var file in new[] { outagesFile, subscriptionsFile }.OfType<FileInfo>().Where(f => !f.Exists))
+        {
+            Console.Error.WriteLine($"error: file `{file.FullName}` does not exist");
+            return 1;
+        }
+
+        var availability = subscriptionsFile is not null;
 
         var compilation = PolicyPipeline.LoadAndCompile(policyDir);
         if (compilation.HasErrors)
@@ -72,6 +104,7 @@ public sealed class EvaluateCommand : ICliCommand
             ?? Path.Combine(output?.DirectoryName ?? Directory.GetCurrentDirectory(), Path.GetFileNameWithoutExtension(casesFile.Name) + ".rejected.jsonl");
 
         var summary = new Summary();
+        var serviceLevelReports = new List<ServiceLevelReport>();
         using var input = casesFile.OpenRead();
         using var quarantine = new QuarantineWriter(quarantinePath);
         var source = Path.GetRelativePath(Directory.GetCurrentDirectory(), casesFile.FullName);
@@ -79,6 +112,10 @@ public sealed class EvaluateCommand : ICliCommand
             ? CaseCsvReader.Read(input, source)
             : CaseReader.Read(input, source);
         var tableRows = format == "table" ? new List<Decision>() : null;
+
+        // Attainment needs the month's decisions; they are kept without explanations, only when availability is asked for.
+        var kept = availability ? new List<Decision>() : null;
+        var caseMonths = new SortedSet<ReportingMonth>(MonthOrder);
         using (var sink = output is null ? Console.OpenStandardOutput() : output.Create())
         using (var writer = new Utf8JsonWriter(sink, new JsonWriterOptions { Indented = false, SkipValidation = true }))
         {
@@ -96,9 +133,15 @@ public sealed class EvaluateCommand : ICliCommand
                     }
 
                     summary.Cases++;
+                    if (kept is not null)
+                    {
+                        caseMonths.Add(MonthOf(result.Record!.OpenedAt));
+                    }
+
                     foreach (var decision in evaluator.Evaluate(result.Record!, asOf, explain))
                     {
                         summary.Count(decision.Status);
+                        kept?.Add(decision.Explanation.IsDefaultOrEmpty ? decision : decision with { Explanation = [] });
                         if (tableRows is not null)
                         {
                             tableRows.Add(decision);
@@ -119,15 +162,98 @@ public sealed class EvaluateCommand : ICliCommand
 
                 return 0;
             }, quiet: output is null && Console.IsErrorRedirected);
+
+            if (kept is not null)
+            {
+                var subscriptions = ReadOthers(SubscriptionReader.ReadFile(subscriptionsFile!.FullName), quarantine, summary);
+                var outages = ReadOthers(OutageReader.ReadFile(outagesFile!.FullName), quarantine, summary);
+                var resolver = new ScopeResolver(compilation.Set);
+                // evaluate reads no measurements: performance objectives are left out rather than reported as "no data".
+                var inputs = new ServiceLevelInputs(
+                    compilation.Set.Policies,
+                    (s, day) => resolver.Resolve(s.Customer, s.Tier, s.Region, s.Service, day) is { } p ? p with { Performance = [] } : null,
+                    subscriptions, outages, [], kept, []);
+                foreach (var month in MonthsTouched(caseMonths, outages, asOf))
+                {
+                    var report = ServiceLevelCalculator.Compute(inputs, month, asOf);
+                    foreach (var warning in report.Warnings)
+                    {
+                        Console.Error.WriteLine($"{month}: warning: {warning}");
+                    }
+
+                    if (tableRows is null)
+                    {
+                        summary.ServiceLevelLines += ServiceLevelJson.WriteLines(sink, report);
+                    }
+                    else
+                    {
+                        serviceLevelReports.Add(report);
+                    }
+                }
+            }
         }
 
         if (tableRows is not null)
         {
             RenderTable(tableRows);
+            foreach (var report in serviceLevelReports)
+            {
+                TerminalReportRenderer.Render(report, AnsiConsole.Console);
+            }
         }
 
         Console.Error.WriteLine(summary.Describe(quarantinePath));
         return summary.Rejected > 0 ? 2 : 0;
+    }
+
+    /// <summary>
+    /// The months (UTC) to judge availability for: every month in which a case was opened or which an outage overlaps,
+    /// leaving out months that have not begun at <paramref name="asOf"/>; a month in progress is measured up to asOf.
+    /// </summary>
+    internal static IReadOnlyList<ReportingMonth> MonthsTouched(IEnumerable<ReportingMonth> caseMonths, IEnumerable<OutageRecord> outages, DateTimeOffset asOf)
+    {
+        var months = new SortedSet<ReportingMonth>(caseMonths, MonthOrder);
+        foreach (var o in outages)
+        {
+            // [start, end): an outage ending exactly at midnight on the 1st does not touch the next month.
+            var last = o.End > o.Start ? o.End.AddTicks(-1) : o.Start;
+            for (var m = MonthOf(o.Start); MonthOrder.Compare(m, MonthOf(last)) <= 0 && m.Start < asOf; m = Next(m))
+            {
+                months.Add(m);
+            }
+        }
+
+        return [.. months.Where(m => m.Start < asOf)];
+    }
+
+    private static readonly Comparer<ReportingMonth> MonthOrder = Comparer<ReportingMonth>.Create((a, b) => a.Start.CompareTo(b.Start));
+
+    private static ReportingMonth MonthOf(DateTimeOffset instant)
+    {
+        var utc = instant.UtcDateTime;
+        return new ReportingMonth(utc.Year, utc.Month);
+    }
+
+    private static ReportingMonth Next(ReportingMonth m) => m.Month == 12 ? new ReportingMonth(m.Year + 1, 1) : new ReportingMonth(m.Year, m.Month + 1);
+
+    private static List<T> ReadOthers<T>(IEnumerable<InputResult<T>> results, QuarantineWriter quarantine, Summary summary)
+        where T : class
+    {
+        var records = new List<T>();
+        foreach (var result in results)
+        {
+            if (result.Rejected is { } rejected)
+            {
+                quarantine.Write(rejected);
+                summary.Rejected++;
+                Console.Error.WriteLine(FileReportDataSource.Describe(rejected));
+                continue;
+            }
+
+            records.Add(result.Record!);
+        }
+
+        return records;
     }
 
     private static bool HasOffset(string text) =>
@@ -168,6 +294,8 @@ public sealed class EvaluateCommand : ICliCommand
 
         public long Rejected { get; set; }
 
+        public int ServiceLevelLines { get; set; }
+
         public void Count(DecisionStatus status) => _byStatus[status] = _byStatus.GetValueOrDefault(status) + 1;
 
         public string Describe(string quarantinePath)
@@ -175,7 +303,8 @@ public sealed class EvaluateCommand : ICliCommand
             var decisions = _byStatus.Values.Sum();
             var parts = string.Join(", ", _byStatus.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} {DecisionJson.StatusName(kv.Key)}"));
             var rejected = Rejected == 0 ? "0 rejected" : $"{Rejected} rejected (quarantined in {quarantinePath})";
-            return $"evaluated {Cases} cases: {decisions} decisions ({parts}); {rejected}";
+            var serviceLevel = ServiceLevelLines > 0 ? $"; {ServiceLevelLines} availability and credit lines" : string.Empty;
+            return $"evaluated {Cases} cases: {decisions} decisions ({parts}){serviceLevel}; {rejected}";
         }
     }
 }

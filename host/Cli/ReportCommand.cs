@@ -9,9 +9,10 @@ using Spectre.Console;
 namespace SlaPolicy.Host.Cli;
 
 /// <summary>
-/// <c>slapolicy report --period YYYY-MM [--customer X] [--html FILE] [--policies DIR] [--cases FILE] [--outages FILE]
-/// [--subscriptions FILE] [--measurements FILE] [--as-of T]</c>: availability, performance objectives, attainment and
-/// credits of a month, as a terminal table and optionally a self-contained HTML page with charts.
+/// <c>slapolicy report --period YYYY-MM [--customer X] [--html FILE] [--json FILE] [--policies DIR] [--cases FILE]
+/// [--outages FILE] [--subscriptions FILE] [--measurements FILE] [--as-of T]</c>: availability, performance objectives,
+/// attainment and credits of a month, as a terminal table, optionally a self-contained HTML page with charts and
+/// JSON Lines. Without <c>--as-of</c> the month is judged at its end, or now while it is in progress.
 /// Exit codes: 0 done, 1 the data could not be loaded or written, 2 bad arguments.
 /// </summary>
 public sealed partial class ReportCommand : ICliCommand
@@ -39,14 +40,15 @@ public sealed partial class ReportCommand : ICliCommand
         var period = new Option<string>("--period") { Description = "the calendar month to report, YYYY-MM (UTC)", Required = true };
         var customer = new Option<string?>("--customer") { Description = "report only this customer" };
         var html = new Option<string?>("--html") { Description = "also write a self-contained HTML report with charts to this file" };
-        var policies = new Option<string?>("--policies") { Description = "policy directory (default: policies)" };
-        var cases = new Option<string?>("--cases") { Description = "cases, JSON Lines" };
-        var outages = new Option<string?>("--outages") { Description = "outages, JSON Lines" };
-        var subscriptions = new Option<string?>("--subscriptions") { Description = "subscriptions, JSON Lines" };
-        var measurements = new Option<string?>("--measurements") { Description = "measurements, JSON Lines" };
-        var asOf = new Option<string?>("--as-of") { Description = "evaluation time, ISO 8601 with an offset (default: now)" };
-        var command = new Command("report", "availability, performance, attainment and credits of a month; terminal table and HTML with charts");
-        foreach (var o in new Option[] { period, customer, html, policies, cases, outages, subscriptions, measurements, asOf })
+        var json = new Option<string?>("--json") { Description = "also write the availability, performance, attainment and credit results to this file as JSON Lines" };
+        var policies = new Option<string?>("--policies") { Description = $"policy directory (default: {FileReportDataSource.DefaultPolicies})" };
+        var cases = new Option<string?>("--cases") { Description = $"cases, JSON Lines (default: {FileReportDataSource.DefaultCases})" };
+        var outages = new Option<string?>("--outages") { Description = $"outages, JSON Lines (default: {FileReportDataSource.DefaultOutages})" };
+        var subscriptions = new Option<string?>("--subscriptions") { Description = $"subscriptions, JSON Lines (default: {FileReportDataSource.DefaultSubscriptions})" };
+        var measurements = new Option<string?>("--measurements") { Description = $"measurements, JSON Lines (default: {FileReportDataSource.DefaultMeasurements})" };
+        var asOf = new Option<string?>("--as-of") { Description = "evaluation time, ISO 8601 with an offset (default: the end of the month, or now while it is in progress)" };
+        var command = new Command("report", "availability, performance, attainment and credits of a month; terminal table, HTML with charts, JSON Lines");
+        foreach (var o in new Option[] { period, customer, html, json, policies, cases, outages, subscriptions, measurements, asOf })
         {
             command.Options.Add(o);
         }
@@ -71,7 +73,7 @@ public sealed partial class ReportCommand : ICliCommand
             }
             else
             {
-                at = _time.GetUtcNow();
+                at = DefaultAsOf(month, _time.GetUtcNow());
             }
 
             var request = new ReportRequest(
@@ -111,10 +113,38 @@ public sealed partial class ReportCommand : ICliCommand
                 console.MarkupLine($"HTML report written to [bold]{Markup.Escape(file)}[/]");
             }
 
+            if (parse.GetValue(json) is { } jsonFile)
+            {
+                try
+                {
+                    var directory = Path.GetDirectoryName(Path.GetFullPath(jsonFile));
+                    if (directory is not null)
+                    {
+                        Directory.CreateDirectory(directory);
+                    }
+
+                    using var stream = File.Create(jsonFile);
+                    var lines = ServiceLevelJson.WriteLines(stream, report);
+                    console.MarkupLine($"{lines} JSON line(s) written to [bold]{Markup.Escape(jsonFile)}[/]");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    console.MarkupLine($"[red]error:[/] cannot write `{Markup.Escape(jsonFile)}`: {Markup.Escape(e.Message)}");
+                    return 1;
+                }
+            }
+
             return 0;
         });
         return command;
     }
+
+    /// <summary>
+    /// The evaluation time when none is given: the end of <paramref name="month"/> (exclusive, so the whole month
+    /// is measured and every clock that stopped in it is counted), or <paramref name="now"/> while the month is in
+    /// progress or has not begun.
+    /// </summary>
+    internal static DateTimeOffset DefaultAsOf(ReportingMonth month, DateTimeOffset now) => now < month.End ? now : month.End;
 
     /// <summary>Parses an ISO 8601 instant that carries an offset (<c>Z</c> or <c>±hh:mm</c>); a time without one is rejected, never guessed.</summary>
     internal static bool TryParseInstant(string text, out DateTimeOffset instant)

@@ -1,12 +1,130 @@
+using System.Collections.Immutable;
+using SlaPolicy.Engine.Availability;
+using SlaPolicy.Engine.Compilation;
+using SlaPolicy.Engine.Compilation.Scopes;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Diagnostics;
+using SlaPolicy.Engine.Inputs;
+
 namespace SlaPolicy.Host.Reports;
 
 /// <summary>
-/// The report's data from policy and JSON Lines files. Reading them is done by the policy reader, the input
-/// readers and the case evaluator; until those are connected here this source refuses with a clear message
-/// rather than producing an empty (and therefore misleading) report.
+/// The report's data from a policy directory and four JSON Lines files: policies are loaded and compiled, the
+/// cases are evaluated as of the request's time (without explanations: the report shows counts, not traces),
+/// subscriptions are matched to policies with the <see cref="ScopeResolver"/>, and every rejected record becomes a
+/// warning with its file, line, field and reason.
 /// </summary>
+/// <remarks>
+/// Relative paths are resolved against the current directory. A member of <see cref="ReportRequest"/> left null
+/// takes the default below, so that <c>slapolicy report --period 2026-11</c> from the repository root reports on
+/// the samples. Files are read in one pass each; decisions are kept in memory for the month's figures.
+/// </remarks>
 public sealed class FileReportDataSource : IReportDataSource
 {
+    /// <summary>Default policy directory.</summary>
+    public const string DefaultPolicies = "policies";
+
+    /// <summary>Default cases file.</summary>
+    public const string DefaultCases = "samples/cases.jsonl";
+
+    /// <summary>Default outages file.</summary>
+    public const string DefaultOutages = "samples/outages.jsonl";
+
+    /// <summary>Default subscriptions file.</summary>
+    public const string DefaultSubscriptions = "samples/subscriptions.jsonl";
+
+    /// <summary>Default measurements file.</summary>
+    public const string DefaultMeasurements = "samples/measurements.jsonl";
+
+    /// <summary>Rejections listed one by one per file; beyond this a single line gives the count of the rest.</summary>
+    public const int RejectionsListedPerFile = 20;
+
+    /// <inheritdoc />
     public ReportData Load(ReportRequest request)
-        => throw new ReportDataException("loading report data from files is not connected in this build; use a build where the policy and input readers are wired into `report`");
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var policyDir = request.PoliciesDirectory ?? DefaultPolicies;
+        if (!Directory.Exists(policyDir))
+        {
+            throw new ReportDataException($"policy directory `{policyDir}` does not exist");
+        }
+
+        var casesFile = Existing(request.CasesFile ?? DefaultCases, "cases");
+        var outagesFile = Existing(request.OutagesFile ?? DefaultOutages, "outages");
+        var subscriptionsFile = Existing(request.SubscriptionsFile ?? DefaultSubscriptions, "subscriptions");
+        var measurementsFile = Existing(request.MeasurementsFile ?? DefaultMeasurements, "measurements");
+
+        var compilation = PolicyPipeline.LoadAndCompile(policyDir);
+        if (compilation.HasErrors)
+        {
+            var errors = compilation.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5).Select(d => d.ToString());
+            throw new ReportDataException($"policies in `{policyDir}` have errors (run `slapolicy check`): {string.Join("; ", errors)}");
+        }
+
+        var warnings = new List<string>();
+        var evaluator = compilation.CreateEvaluator();
+        var resolver = new ScopeResolver(compilation.Set);
+        var cases = Read(CaseReader.ReadFile(casesFile), casesFile, warnings);
+        var decisions = new List<Decision>();
+        foreach (var ticket in cases)
+        {
+            decisions.AddRange(evaluator.Evaluate(ticket, request.AsOf, explain: false));
+        }
+
+        var inputs = new ServiceLevelInputs(
+            compilation.Set.Policies,
+            (s, day) => resolver.Resolve(s.Customer, s.Tier, s.Region, s.Service, day),
+            Read(SubscriptionReader.ReadFile(subscriptionsFile), subscriptionsFile, warnings),
+            Read(OutageReader.ReadFile(outagesFile), outagesFile, warnings),
+            Read(MeasurementReader.ReadFile(measurementsFile), measurementsFile, warnings),
+            decisions,
+            cases);
+        return new ReportData(inputs, [.. warnings]);
+    }
+
+    /// <summary>
+    /// Reads every record of one file; rejected lines become warnings (<c>file:line: rejected field `f`: reason</c>),
+    /// the first <see cref="RejectionsListedPerFile"/> one by one and the rest as a count.
+    /// </summary>
+    internal static List<T> Read<T>(IEnumerable<InputResult<T>> results, string path, List<string> warnings)
+        where T : class
+    {
+        var records = new List<T>();
+        var rejected = 0;
+        try
+        {
+            foreach (var result in results)
+            {
+                if (result.Rejected is { } r)
+                {
+                    if (++rejected <= RejectionsListedPerFile)
+                    {
+                        warnings.Add(Describe(r));
+                    }
+
+                    continue;
+                }
+
+                records.Add(result.Record!);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportDataException($"cannot read `{path}`: {e.Message}");
+        }
+
+        if (rejected > RejectionsListedPerFile)
+        {
+            warnings.Add($"{path}: {rejected - RejectionsListedPerFile} more rejected record(s) not listed ({rejected} in all)");
+        }
+
+        return records;
+    }
+
+    /// <summary>A rejected record as one line: <c>file:line: rejected field `f`: reason</c>.</summary>
+    internal static string Describe(RejectedRecord r) =>
+        $"{r.Source}:{r.LineNumber}: rejected{(r.Field is null ? string.Empty : $" field `{r.Field}`")}: {r.Reason}";
+
+    private static string Existing(string path, string what) =>
+        File.Exists(path) ? path : throw new ReportDataException($"{what} file `{path}` does not exist");
 }

@@ -51,6 +51,8 @@ public static class HtmlReportRenderer
         sb.Append("<section><h2>Attainment</h2>");
         sb.Append(AttainmentChart(report));
         AttainmentTable(sb, report);
+        sb.Append("<h3>Targets per customer and severity</h3>");
+        ComplianceTable(sb, report);
         sb.Append("</section><section><h2>Credits</h2>");
         sb.Append(CreditsChart(report));
         CreditsTable(sb, report);
@@ -66,7 +68,8 @@ public static class HtmlReportRenderer
     {
         var missed = report.Availability.Count(a => !a.Met) + report.Performance.Count(p => p.Met == false) + report.Attainment.Count(a => !a.Met);
         var objectives = report.Availability.Length + report.Performance.Length + report.Attainment.Length;
-        var payable = report.CreditTotals.GroupBy(t => t.Currency)
+        // Currencies with nothing payable are left out of the card (they stay in the credits table).
+        var payable = report.CreditTotals.GroupBy(t => t.Currency).Where(g => g.Sum(t => t.Payable) > 0)
             .Select(g => Money(g.Sum(t => t.Payable), g.Key)).DefaultIfEmpty(Money(0, string.Empty));
         sb.Append("<div class=\"cards\">");
         Card(sb, "Objectives met", $"{objectives - missed} of {objectives}", missed == 0 ? "good" : "bad");
@@ -113,6 +116,8 @@ public static class HtmlReportRenderer
 
     private static string CreditsChart(ServiceLevelReport report)
     {
+        // A customer billed in two currencies gets a bar per currency, labelled with it so the two are not confused.
+        var currencies = report.CreditTotals.GroupBy(t => t.Customer).ToDictionary(g => g.Key, g => g.Select(t => t.Currency).Distinct().Count());
         var bars = report.CreditTotals.GroupBy(t => (t.Customer, t.Currency)).Select(g =>
         {
             var availability = g.Sum(t => t.AvailabilityCredits);
@@ -122,7 +127,7 @@ public static class HtmlReportRenderer
             var uncapped = g.Sum(t => t.Uncapped);
             var text = Money(payable, g.Key.Currency) + (payable < uncapped ? $" (capped from {Money(uncapped, g.Key.Currency)})" : string.Empty);
             return new StackedBar(
-                g.Key.Customer,
+                currencies[g.Key.Customer] > 1 && g.Key.Currency.Length > 0 ? $"{g.Key.Customer} ({g.Key.Currency})" : g.Key.Customer,
                 [
                     new((double)availability, "availability", $"availability credits {Money(availability, g.Key.Currency)}"),
                     new((double)performance, "performance", $"performance credits {Money(performance, g.Key.Currency)}"),
@@ -201,6 +206,25 @@ public static class HtmlReportRenderer
         sb.Append("</tbody></table>");
     }
 
+    private static void ComplianceTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        if (report.Compliance.Length == 0)
+        {
+            sb.Append("<p class=\"empty\">No customer has a subscription or a case in this period.</p>");
+            return;
+        }
+
+        sb.Append("<table id=\"compliance\"><thead><tr><th>Customer</th><th>Severity</th><th class=\"num\">Met</th><th class=\"num\">Breached</th><th class=\"num\">Within target</th><th class=\"num\">Overdue, open</th></tr></thead><tbody>");
+        foreach (var c in report.Compliance)
+        {
+            sb.Append($"<tr><td>{Esc(c.Customer)}</td><td>{(c.Severity is { } sev ? $"sev {sev}" : "<span class=\"small\">no case stopped</span>")}</td>");
+            sb.Append($"<td class=\"num\">{c.Met}</td><td class=\"num{(c.Breached > 0 ? " missed-cell" : string.Empty)}\">{c.Breached}</td>");
+            sb.Append($"<td class=\"num\">{(c.WithinTargetPercent is { } p ? Percent(p) : "—")}</td><td class=\"num{(c.OverdueOpen > 0 ? " unknown" : string.Empty)}\">{c.OverdueOpen}</td></tr>");
+        }
+
+        sb.Append("</tbody></table><p class=\"small\">Met and breached count (case, target) pairs whose clock stopped in the month; overdue, open counts breached targets still running at the report's time.</p>");
+    }
+
     private static void CreditsTable(StringBuilder sb, ServiceLevelReport report)
     {
         if (report.CreditTotals.Length == 0)
@@ -233,6 +257,7 @@ public static class HtmlReportRenderer
         body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color:var(--ink); background:#f5f7fa; }
         main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 40px; background:#fff; }
         h1 { font-size: 26px; margin: 0 0 4px; } h1 .period { color: var(--availability); }
+        h3 { font-size: 15px; margin: 18px 0 6px; }
         h2 { font-size: 19px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
         .meta { color: var(--muted); margin: 0 0 16px; }
         .cards { display:flex; gap:12px; flex-wrap:wrap; }

@@ -59,6 +59,24 @@ public static class TerminalReportRenderer
 
         WriteOrNote(console, attainment, report.Attainment.Length, "no case stopped its clock in this period");
 
+        var compliance = new Table().Title("Targets per customer and severity (clock stopped in the month)").RoundedBorder()
+            .AddColumns("Customer", "Severity", "Met", "Breached", "Within target", "Overdue, open");
+        foreach (var c in new[] { 2, 3, 4, 5 })
+        {
+            compliance.Columns[c].RightAligned();
+        }
+
+        foreach (var c in report.Compliance)
+        {
+            compliance.AddRow(
+                Markup.Escape(c.Customer), c.Severity is { } sev ? $"sev {sev}" : "[grey]no case[/]", Count(c.Met),
+                c.Breached > 0 ? $"[red]{Count(c.Breached)}[/]" : "0",
+                c.WithinTargetPercent is { } p ? Percent(p) : "—",
+                c.OverdueOpen > 0 ? $"[yellow]{Count(c.OverdueOpen)}[/]" : "0");
+        }
+
+        WriteOrNote(console, compliance, report.Compliance.Length, "no customer has a subscription or a case in this period");
+
         var credits = new Table().Title("Credits per customer").RoundedBorder()
             .AddColumns("Customer", "Policy", "Availability", "Performance", "Attainment", "Before cap", "Cap", "Payable");
         foreach (var t in report.CreditTotals)
@@ -86,6 +104,8 @@ public static class TerminalReportRenderer
             console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
         }
     }
+
+    private static string Count(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void WriteOrNote(IAnsiConsole console, Table table, int rows, string note)
     {

@@ -154,6 +154,34 @@ public class AvailabilityTests
     }
 
     [Fact]
+    public void CustomerCap_TwoCurrencies_EachCappedOnItsOwnFees()
+    {
+        // One policy (EUR default fee, customerCreditCap 5%) governs acme's email in eu-west (EUR 1200) and in us-east
+        // (USD 3000, its own currency). 3 hours down in each: 99.583…% → 10% tier.
+        // EUR: 10% of 1200 = 120.00; cap 5% of EUR 1200 = 60.00 → 60.00 payable.
+        // USD: 10% of 3000 = 300.00; cap 5% of USD 3000 = 150.00 → 150.00 payable (not 5% of the EUR fees).
+        var policy = Policy(AvailabilityTerm(), customerCap: 5m);
+        SubscriptionRecord[] subscriptions = [Subscription(fee: 1200m), new("acme", "gold", "us-east", "email", 3000m, "USD")];
+        OutageRecord[] outages =
+        [
+            Outage("2026-11-03T00:00:00Z", "2026-11-03T03:00:00Z"),
+            Outage("2026-11-03T00:00:00Z", "2026-11-03T03:00:00Z", region: "us-east"),
+        ];
+        var inputs = new ServiceLevelInputs([policy], (_, _) => policy, subscriptions, outages, [], [], []);
+
+        var totals = ServiceLevelCalculator.Compute(inputs, November, AfterNovember).CreditTotals;
+
+        var eur = totals.Single(t => t.Currency == "EUR");
+        eur.FeeBase.ShouldBe(1200m);
+        eur.Payable.ShouldBe(60.00m);
+        var usd = totals.Single(t => t.Currency == "USD");
+        usd.Uncapped.ShouldBe(300.00m);
+        usd.FeeBase.ShouldBe(3000m);
+        usd.CapAmount.ShouldBe(150.00m);
+        usd.Payable.ShouldBe(150.00m);
+    }
+
+    [Fact]
     public void Credit_HalfCent_RoundsAwayFromZero()
     {
         // 10% of EUR 1234.45 = 123.445: away from zero gives 123.45 (banker's rounding would give 123.44).

@@ -63,15 +63,6 @@ public class ReportCommandTests
     }
 
     [Fact]
-    public void Report_DataCannotBeLoaded_ExitOneWithReason()
-    {
-        var (exit, output) = Run(new FileReportDataSource(), "--period", "2026-11", "--as-of", "2026-12-01T00:00:00Z");
-
-        exit.ShouldBe(1);
-        output.ShouldContain("not connected");
-    }
-
-    [Fact]
     public void CreateRoot_RegistersReport()
     {
         CliApp.CreateRoot().Subcommands.Select(c => c.Name).ShouldContain("report");

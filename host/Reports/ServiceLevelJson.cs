@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using SlaPolicy.Engine.Availability;
+using SlaPolicy.Engine.Decisions;
+
+namespace SlaPolicy.Host.Reports;
+
+/// <summary>
+/// Writes a month's service level figures as JSON Lines: one object per availability result, performance result,
+/// attainment result and customer credit total, told apart by <c>kind</c>. The availability lines carry the stable
+/// fields of DESIGN.md "Outputs" (<c>customer</c>, <c>service</c>, <c>region</c>, <c>period</c>,
+/// <c>availabilityPercent</c>, <c>objective</c>, <c>met</c>, <c>creditPercent</c>, <c>creditAmount</c>,
+/// <c>currency</c>) followed by the policy, the window, the downtime and the credit's explanation. Used by
+/// <c>report --json</c> and by <c>evaluate --subscriptions</c>, so the two cannot drift apart.
+/// </summary>
+/// <remarks>
+/// Percentages are written rounded to 6 decimals (half away from zero); <c>met</c> and the credit tier were decided on
+/// the exact value. Amounts are written as computed: already rounded to cents. Instants are UTC, ISO 8601.
+/// </remarks>
+public static class ServiceLevelJson
+{
+    private static readonly byte[] Newline = "\n"u8.ToArray();
+
+    // The lines are data files, not HTML: keep `+`, quotes and backticks readable instead of \u escapes.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// Writes every line of <paramref name="report"/> to <paramref name="stream"/>, each followed by <c>\n</c>;
+    /// performance results only when <paramref name="includePerformance"/> (a caller without measurements has none to judge).
+    /// </summary>
+    /// <returns>The number of lines written.</returns>
+    public static int WriteLines(Stream stream, ServiceLevelReport report, bool includePerformance = true)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(report);
+        var lines = 0;
+        using var writer = new Utf8JsonWriter(stream, Options);
+        void Line(Action<Utf8JsonWriter> write)
+        {
+            write(writer);
+            writer.Flush();
+            stream.Write(Newline);
+            writer.Reset();
+            lines++;
+        }
+
+        foreach (var a in report.Availability)
+        {
+            Line(w => WriteAvailability(w, a, report.AsOf));
+        }
+
+        if (includePerformance)
+        {
+            foreach (var p in report.Performance)
+            {
+                Line(w => WritePerformance(w, p, report.AsOf));
+            }
+        }
+
+        foreach (var a in report.Attainment)
+        {
+            Line(w => WriteAttainment(w, a, report.AsOf));
+        }
+
+        foreach (var t in report.CreditTotals)
+        {
+            Line(w => WriteTotal(w, t, report.AsOf));
+        }
+
+        return lines;
+    }
+
+    /// <summary>One availability result as a JSON object, stable fields first.</summary>
+    public static void WriteAvailability(Utf8JsonWriter writer, AvailabilityResult a, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(a);
+        writer.WriteStartObject();
+        writer.WriteString("customer", a.Customer);
+        writer.WriteString("service", a.Service);
+        writer.WriteString("region", a.Region);
+        writer.WriteString("period", a.Period);
+        writer.WriteNumber("availabilityPercent", Percent(a.AvailabilityPercent));
+        writer.WriteNumber("objective", a.Objective);
+        writer.WriteBoolean("met", a.Met);
+        writer.WriteNumber("creditPercent", a.CreditPercent);
+        writer.WriteNumber("creditAmount", a.CreditAmount);
+        writer.WriteString("currency", a.Currency);
+        writer.WriteString("kind", "availability");
+        writer.WriteString("tier", a.Tier);
+        writer.WriteString("policy", a.PolicyId);
+        writer.WriteString("policyVersion", a.PolicyVersion);
+        writer.WriteString("asOf", Instant(asOf));
+        writer.WriteString("windowStart", Instant(a.WindowStart));
+        writer.WriteString("windowEnd", Instant(a.WindowEnd));
+        writer.WriteNumber("downtimeMinutes", Math.Round((decimal)a.Downtime.Ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero));
+        writer.WriteStartArray("downtime");
+        foreach (var interval in a.Outages)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("start", Instant(interval.Start));
+            writer.WriteString("end", Instant(interval.End));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        Fee(writer, a.Credit.Fee);
+        writer.WritePropertyName("explanation");
+        DecisionJson.WriteExplanation(writer, a.Credit.Explanation);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One performance result as a JSON object; <c>measured</c> and <c>met</c> are null when no sample fell in the window.</summary>
+    public static void WritePerformance(Utf8JsonWriter writer, PerformanceResult p, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(p);
+        writer.WriteStartObject();
+        writer.WriteString("customer", p.Customer);
+        writer.WriteString("service", p.Service);
+        writer.WriteString("region", p.Region);
+        writer.WriteString("period", p.Period);
+        writer.WriteString("kind", "performance");
+        writer.WriteString("objectiveId", p.Objective);
+        writer.WriteString("metric", p.Metric);
+        writer.WriteString("statistic", p.Statistic);
+        writer.WriteString("direction", p.Direction == Engine.Policies.ObjectiveDirection.AtMost ? "atMost" : "atLeast");
+        writer.WriteNumber("objective", p.Threshold);
+        if (p.MeasuredValue is { } v)
+        {
+            writer.WriteNumber("measured", Percent(v));
+        }
+        else
+        {
+            writer.WriteNull("measured");
+        }
+
+        writer.WriteNumber("samples", p.SampleCount);
+        if (p.Met is { } met)
+        {
+            writer.WriteBoolean("met", met);
+        }
+        else
+        {
+            writer.WriteNull("met");
+        }
+
+        writer.WriteNumber("creditPercent", p.CreditPercent);
+        writer.WriteNumber("creditAmount", p.CreditAmount);
+        writer.WriteString("currency", p.Currency);
+        writer.WriteString("policy", p.PolicyId);
+        writer.WriteString("policyVersion", p.PolicyVersion);
+        writer.WriteString("asOf", Instant(asOf));
+        if (p.Credit is not null)
+        {
+            Fee(writer, p.Credit.Fee);
+            writer.WritePropertyName("explanation");
+            DecisionJson.WriteExplanation(writer, p.Credit.Explanation);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One attainment result as a JSON object.</summary>
+    public static void WriteAttainment(Utf8JsonWriter writer, AttainmentResult a, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(a);
+        writer.WriteStartObject();
+        writer.WriteString("customer", a.Customer);
+        writer.WriteString("period", a.Period);
+        writer.WriteString("kind", "attainment");
+        writer.WriteStartArray("severity");
+        foreach (var s in a.Severities.IsDefault ? [] : a.Severities)
+        {
+            writer.WriteNumberValue(s);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("metCount", a.MetCount);
+        writer.WriteNumber("stoppedCount", a.StoppedCount);
+        writer.WriteNumber("attainmentPercent", Percent(a.AttainmentPercent));
+        writer.WriteNumber("objective", a.AtLeastPercent);
+        writer.WriteBoolean("met", a.Met);
+        writer.WriteNumber("creditPercent", a.CreditPercent);
+        writer.WriteNumber("creditAmount", a.CreditAmount);
+        writer.WriteString("currency", a.Currency);
+        writer.WriteString("policy", a.PolicyId);
+        writer.WriteString("policyVersion", a.PolicyVersion);
+        writer.WriteString("asOf", Instant(asOf));
+        Fee(writer, a.Credit.Fee);
+        writer.WritePropertyName("explanation");
+        DecisionJson.WriteExplanation(writer, a.Credit.Explanation);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One customer's credit total under one policy and currency, before and after <c>customerCreditCap</c>.</summary>
+    public static void WriteTotal(Utf8JsonWriter writer, CustomerCreditTotal t, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(t);
+        writer.WriteStartObject();
+        writer.WriteString("customer", t.Customer);
+        writer.WriteString("period", t.Period);
+        writer.WriteString("kind", "customerCredit");
+        writer.WriteString("policy", t.PolicyId);
+        writer.WriteString("currency", t.Currency);
+        writer.WriteNumber("availabilityCredits", t.AvailabilityCredits);
+        writer.WriteNumber("performanceCredits", t.PerformanceCredits);
+        writer.WriteNumber("attainmentCredits", t.AttainmentCredits);
+        writer.WriteNumber("uncapped", t.Uncapped);
+        if (t.CapPercent is { } cap)
+        {
+            writer.WriteNumber("capPercent", cap);
+            writer.WriteNumber("capAmount", t.CapAmount ?? 0m);
+        }
+        else
+        {
+            writer.WriteNull("capPercent");
+            writer.WriteNull("capAmount");
+        }
+
+        writer.WriteNumber("feeBase", t.FeeBase);
+        writer.WriteNumber("creditAmount", t.Payable);
+        writer.WriteBoolean("capApplied", t.CapApplied);
+        writer.WriteString("asOf", Instant(asOf));
+        writer.WritePropertyName("explanation");
+        DecisionJson.WriteExplanation(writer, t.Explanation);
+        writer.WriteEndObject();
+    }
+
+    private static void Fee(Utf8JsonWriter writer, Fee fee)
+    {
+        if (fee.Amount is { } amount)
+        {
+            writer.WriteNumber("monthlyFee", amount);
+        }
+        else
+        {
+            writer.WriteNull("monthlyFee");
+        }
+
+        writer.WriteString("feeSource", fee.Source switch
+        {
+            FeeSource.Subscription => "subscription",
+            FeeSource.Policy => "policy",
+            _ => "none",
+        });
+    }
+
+    // Dividing by 1.000… drops trailing zeros: 99.687500 is written 99.6875.
+    private static decimal Percent(decimal value) => Math.Round(value, 6, MidpointRounding.AwayFromZero) / 1.000000000000000000000000000000000m;
+
+    private static string Instant(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,67 @@
+using Microsoft.Playwright;
+using SlaPolicy.Tests.Policies;
+
+namespace SlaPolicy.Tests.Reports;
+
+/// <summary>
+/// The HTML report of the real samples (policies/ and samples/), made by <c>slapolicy report</c> and rendered in
+/// Debian's headless Chromium. Set <c>SLAPOLICY_SCREENSHOT_DIR</c> to also save the page as <c>report.png</c> there
+/// (docs/images holds the committed one).
+/// </summary>
+public class SampleReportBrowserTests
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    [Fact]
+    public async Task Render_SamplesNovember_ShowsChartsEveryCustomerAndCredits()
+    {
+        var dir = Directory.CreateTempSubdirectory("slapolicy-sample-html-");
+        var file = Path.Combine(dir.FullName, "report.html");
+        var (exit, output) = SampleReport.RunExecutable("--html", file);
+        exit.ShouldBe(0, output);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        var requested = new List<string>();
+        page.Request += (_, r) => requested.Add(r.Url);
+        await page.GotoAsync(new Uri(file).AbsoluteUri);
+
+        (await page.Locator("h1").InnerTextAsync()).ShouldContain("Service level report 2026-11");
+        var text = await page.Locator("body").InnerTextAsync();
+        text.ShouldContain("99.688%"); // acme email eu-west, see SampleReport
+        text.ShouldContain("EUR 120.00");
+
+        foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart", "breaches-chart" })
+        {
+            var box = await page.Locator($"svg#{id}").BoundingBoxAsync();
+            box.ShouldNotBeNull();
+            box.Width.ShouldBeGreaterThan(300);
+            box.Height.ShouldBeGreaterThan(100);
+        }
+
+        // Only acme-gold has an availability term (email): one bar each for acme's email in eu-west and us-east.
+        (await page.Locator("svg#availability-chart .bar-group text.label").AllTextContentsAsync()).ShouldBe(["email", "email"]);
+        (await page.Locator("svg#availability-chart .bar-group text.value").AllTextContentsAsync()).ShouldContain("99.688%");
+
+        // Every customer with a subscription has a row in the targets table, whatever its agreement says about attainment.
+        var customers = await page.Locator("table#compliance tbody tr td:first-child").AllTextContentsAsync();
+        customers.Distinct().ShouldBe(SampleReport.Customers());
+
+        (await page.Locator("svg#breaches-chart .bar-group").CountAsync()).ShouldBe(6); // November 2026 overlaps six Monday weeks
+        requested.ShouldAllBe(u => u.StartsWith("file://", StringComparison.Ordinal));
+
+        if (Environment.GetEnvironmentVariable("SLAPOLICY_SCREENSHOT_DIR") is { Length: > 0 } target)
+        {
+            Directory.CreateDirectory(target);
+            await page.SetViewportSizeAsync(1100, 1400);
+            await File.WriteAllBytesAsync(Path.Combine(target, "report.png"), await page.ScreenshotAsync(new() { FullPage = false }));
+        }
+
+        dir.Delete(recursive: true);
+    }
+}
