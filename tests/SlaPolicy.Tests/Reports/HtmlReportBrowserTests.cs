@@ -1,3 +1,4 @@
+using SlaPolicy.Tests.Support;
 using Microsoft.Playwright;
 using SlaPolicy.Host.Reports;
 
@@ -9,12 +10,6 @@ namespace SlaPolicy.Tests.Reports;
 /// </summary>
 public class HtmlReportBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
     [Fact]
     public async Task Render_SampleMonth_ShowsChartsAndCredits()
     {
@@ -23,7 +18,7 @@ public class HtmlReportBrowserTests
         await File.WriteAllTextAsync(file, HtmlReportRenderer.Render(SampleReportData.Report()));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
         var requested = new List<string>();
         page.Request += (_, r) => requested.Add(r.Url);

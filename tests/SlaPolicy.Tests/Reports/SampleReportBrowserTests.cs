@@ -1,3 +1,4 @@
+using SlaPolicy.Tests.Support;
 using Microsoft.Playwright;
 using SlaPolicy.Tests.Policies;
 
@@ -10,12 +11,6 @@ namespace SlaPolicy.Tests.Reports;
 /// </summary>
 public class SampleReportBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
     [Fact]
     public async Task Render_SamplesNovember_ShowsChartsEveryCustomerAndCredits()
     {
@@ -25,7 +20,7 @@ public class SampleReportBrowserTests
         exit.ShouldBe(0, output);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
         var requested = new List<string>();
         page.Request += (_, r) => requested.Add(r.Url);

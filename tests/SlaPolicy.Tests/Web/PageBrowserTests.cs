@@ -8,12 +8,6 @@ namespace SlaPolicy.Tests.Web;
 [Collection(SlaPolicy.Tests.Scheduling.HostCollection.Name)]
 public class PageBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     [Fact]
     public async Task Page_FindSampleCase_ShowsItsExplanationTimelineAndLists()
     {
@@ -24,12 +18,7 @@ public class PageBrowserTests
         (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(host.Address + "/");
 
