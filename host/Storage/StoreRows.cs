@@ -21,6 +21,25 @@ internal static class StoreRows
 
     public const string DecisionColumns = "case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id";
 
+    /// <summary>
+    /// The conflict clause of the decision upsert, one for both stores: a decision already stored under its key
+    /// (case, target, evaluation date, policy version) is updated only when something a reader sees has changed, so a
+    /// re-run over unchanged inputs reports no change and the row keeps its run id.
+    /// </summary>
+    public const string DecisionUpsertClause = """
+
+        ON CONFLICT (case_id, target, evaluation_date, policy_version) DO UPDATE SET
+            policy = excluded.policy, status = excluded.status, due_at = excluded.due_at, elapsed_minutes = excluded.elapsed_minutes,
+            paused_minutes = excluded.paused_minutes, percent_used = excluded.percent_used, escalation_level = excluded.escalation_level,
+            as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
+            customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id
+        WHERE decisions.as_of <> excluded.as_of OR decisions.status <> excluded.status
+            OR decisions.elapsed_minutes <> excluded.elapsed_minutes OR decisions.paused_minutes <> excluded.paused_minutes
+            OR decisions.escalation_level <> excluded.escalation_level OR COALESCE(decisions.due_at, '') <> COALESCE(excluded.due_at, '')
+            OR COALESCE(decisions.policy, '') <> COALESCE(excluded.policy, '') OR COALESCE(decisions.rule_name, '') <> COALESCE(excluded.rule_name, '')
+            OR decisions.explanation <> excluded.explanation
+        """;
+
     public const string QuarantineColumns = "id, source, line, field, reason, raw, received_at";
 
     /// <summary>A case's decisions of its latest evaluation date; parameter <c>@id</c>.</summary>

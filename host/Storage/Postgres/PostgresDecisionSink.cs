@@ -28,17 +28,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
                 percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id)
             SELECT d.*, @run FROM unnest(@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf,
                 @file, @line, @rule, @customer, @service, @explanation) AS d
-            ON CONFLICT (case_id, target, evaluation_date, policy_version) DO UPDATE SET
-                policy = excluded.policy, status = excluded.status, due_at = excluded.due_at, elapsed_minutes = excluded.elapsed_minutes,
-                paused_minutes = excluded.paused_minutes, percent_used = excluded.percent_used, escalation_level = excluded.escalation_level,
-                as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
-                customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id
-            WHERE decisions.as_of <> excluded.as_of OR decisions.status <> excluded.status
-                OR decisions.elapsed_minutes <> excluded.elapsed_minutes OR decisions.paused_minutes <> excluded.paused_minutes
-                OR decisions.escalation_level <> excluded.escalation_level OR COALESCE(decisions.due_at, '') <> COALESCE(excluded.due_at, '')
-                OR COALESCE(decisions.policy, '') <> COALESCE(excluded.policy, '') OR COALESCE(decisions.rule_name, '') <> COALESCE(excluded.rule_name, '')
-                OR decisions.explanation <> excluded.explanation
-            """);
+            """ + StoreRows.DecisionUpsertClause);
         PostgresStore.Scalar(_decision, "@run", NpgsqlDbType.Bigint, runId);
         _d =
         [
