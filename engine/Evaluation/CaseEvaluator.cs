@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using SlaPolicy.Engine.Calendars;
 using SlaPolicy.Engine.Clocks;
 using SlaPolicy.Engine.Compilation;
@@ -24,8 +23,8 @@ namespace SlaPolicy.Engine.Evaluation;
 public sealed class CaseEvaluator : ICaseEvaluator
 {
     private readonly ScopeResolver _resolver;
-    private readonly ConditionalWeakTable<Policy, PolicyPlan> _plans = [];
-    private readonly Dictionary<Policy, PolicyPlan> _planList = new(ReferenceEqualityComparer.Instance);
+    // By reference: the resolver hands back the very Policy instances of the set; records compare by value otherwise.
+    private readonly Dictionary<Policy, PolicyPlan> _plans = new(ReferenceEqualityComparer.Instance);
 
     private CaseEvaluator(ScopeResolver resolver, IEnumerable<PolicyPlan> plans)
     {
@@ -33,10 +32,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
         foreach (var plan in plans)
         {
             _plans.Add(plan.Policy, plan);
-            _planList.Add(plan.Policy, plan);
         }
 
-        PolicyVersions = [.. _planList.Keys.Select(p => $"{p.Id}@{p.Version}").Order(StringComparer.Ordinal)];
+        PolicyVersions = [.. _plans.Keys.Select(p => $"{p.Id}@{p.Version}").Order(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />
