@@ -48,8 +48,12 @@ async function showCase(id) {
   try {
     const trace = await api(`/api/cases/${encodeURIComponent(id)}/why`);
     renderCase(trace);
-    // pushState: the browser's back button returns to the previous case; a hashchange is not fired, so no reload.
-    if (caseFromHash() !== id) history.pushState(null, '', `#case=${encodeURIComponent(id)}`);
+    // One form in the address, `#case=ID`: a short `#ID` is rewritten in place; another case is a new history entry,
+    // so the back button returns to the previous case (pushState fires no hashchange, so nothing loads twice).
+    const address = `#case=${encodeURIComponent(id)}`;
+    if (location.hash !== address) {
+      if (caseFromHash() === id) history.replaceState(null, '', address); else history.pushState(null, '', address);
+    }
   } catch (error) {
     $('#case-view').hidden = true;
     $('#case-error').textContent = error.message;
