@@ -40,6 +40,12 @@ public sealed class CaseEvaluator : ICaseEvaluator
     /// <inheritdoc />
     public IReadOnlyList<string> PolicyVersions { get; }
 
+    /// <summary>
+    /// The policy set this evaluator was built from: what figures computed alongside its decisions (availability,
+    /// credits) must use, so that one run is judged by one policy set.
+    /// </summary>
+    public required PolicySet Set { get; init; }
+
     /// <summary>Builds an evaluator for a policy set that loaded and compiled without errors.</summary>
     public static CaseEvaluator Create(PolicySet set, CompiledPolicySet compiled)
     {
@@ -58,7 +64,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
             plans.Add(new PolicyPlan(policy, compiled.Get(policy), calendar));
         }
 
-        return new CaseEvaluator(new ScopeResolver(set), plans);
+        return new CaseEvaluator(new ScopeResolver(set), plans) { Set = set };
     }
 
     /// <summary>The policy that governs a case: the version in effect on the local date of its opening.</summary>

@@ -111,6 +111,11 @@ public sealed class RunCommand : ICliCommand
             output.WriteLine($"policies: {string.Join(", ", record.PolicyVersions)}");
         }
 
+        if (record.Error is null)
+        {
+            WriteCredits(store, record, output);
+        }
+
         if (record.Error is not null)
         {
             output.WriteLine($"error: {record.Error}");
@@ -124,8 +129,36 @@ public sealed class RunCommand : ICliCommand
         }
 
         output.WriteLine($"  {commandPrefix} serve    then open {SlaPolicyWebHost.DefaultUrls}/ for the support leads' page");
+        output.WriteLine($"  {commandPrefix} serve    then GET {SlaPolicyWebHost.DefaultUrls}/api/credits?month={record.AsOf.UtcDateTime:yyyy-MM} for the month's service credits");
         return 0;
     }
+
+    /// <summary>The run's service credit counts, then the credits owed in its month (up to <see cref="CreditsListed"/>), largest first.</summary>
+    private static void WriteCredits(IStore store, RunRecord record, TextWriter output)
+    {
+        var period = record.AsOf.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var owed = store.QueryServiceCredits(new ServiceCreditQuery(period, OwedOnly: true))
+            .Select(c => c.Credit)
+            .Where(c => c.Kind != ServiceCreditKind.CustomerTotal)
+            .OrderByDescending(c => c.Amount)
+            .ThenBy(c => c.Customer, StringComparer.Ordinal)
+            .ToList();
+        output.WriteLine($"service credits: {record.CreditsWritten} rows ({record.CreditsChanged} new, changed or removed); {owed.Count} credits owed in {period}");
+        foreach (var c in owed.Take(CreditsListed))
+        {
+            var where = c.Service.Length > 0 ? $"{c.Service} {c.Region}" : c.Objective;
+            var measured = c.Measured is { } m ? m.ToString("0.###", CultureInfo.InvariantCulture) : "-";
+            output.WriteLine($"  {c.Customer} {where}: {c.Target}, measured {measured}: {c.Currency} {c.Amount.ToString("0.00", CultureInfo.InvariantCulture)}".Replace(":  ", ": ", StringComparison.Ordinal));
+        }
+
+        if (owed.Count > CreditsListed)
+        {
+            output.WriteLine($"  ... and {owed.Count - CreditsListed} more (GET /api/credits?month={period})");
+        }
+    }
+
+    /// <summary>Credits owed listed one by one after a run.</summary>
+    private const int CreditsListed = 5;
 
     /// <summary>
     /// The case to suggest for <c>why</c>: a breached one with the highest escalation level, preferring the most

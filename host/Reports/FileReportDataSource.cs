@@ -63,7 +63,6 @@ public sealed class FileReportDataSource : IReportDataSource
 
         var warnings = new List<string>();
         var evaluator = compilation.CreateEvaluator();
-        var resolver = new ScopeResolver(compilation.Set);
         var cases = Read(CaseReader.ReadFile(casesFile), casesFile, warnings);
         var decisions = new List<Decision>();
         foreach (var ticket in cases)
@@ -71,9 +70,8 @@ public sealed class FileReportDataSource : IReportDataSource
             decisions.AddRange(evaluator.Evaluate(ticket, request.AsOf, explain: false));
         }
 
-        var inputs = new ServiceLevelInputs(
-            compilation.Set.Policies,
-            (s, day) => resolver.Resolve(s.Customer, s.Tier, s.Region, s.Service, day),
+        var inputs = ReportInputs.Create(
+            compilation.Set,
             Read(SubscriptionReader.ReadFile(subscriptionsFile), subscriptionsFile, warnings),
             Read(OutageReader.ReadFile(outagesFile), outagesFile, warnings),
             Read(MeasurementReader.ReadFile(measurementsFile), measurementsFile, warnings),

@@ -16,7 +16,14 @@ public sealed record ReportRequest(
     string? OutagesFile,
     string? SubscriptionsFile,
     string? MeasurementsFile,
-    DateTimeOffset AsOf);
+    DateTimeOffset AsOf)
+{
+    /// <summary>
+    /// The month the report is about, when the source can read only what it needs (a store reads that month's outages
+    /// and measurements); null: the month containing <see cref="AsOf"/> (UTC). File sources read whole files regardless.
+    /// </summary>
+    public ReportingMonth? Period { get; init; }
+}
 
 /// <summary>The loaded inputs, and what loading had to say (rejected records, ...) so the report can show it.</summary>
 public sealed record ReportData(ServiceLevelInputs Inputs, ImmutableArray<string> Warnings);

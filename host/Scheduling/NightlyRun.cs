@@ -14,7 +14,8 @@ public readonly record struct RunProgress(long CasesRead, long CasesTotal, long 
 /// The nightly job: streams every stored case, evaluates it as of one instant with the policies in force
 /// (batches of <see cref="HostSettings.RunBatchSize"/> cases, each evaluated on <see cref="HostSettings.RunParallelism"/>
 /// threads), writes decisions and escalation history from one writer (one transaction per batch, in case order,
-/// overlapping the next batch's evaluation) and records the run.
+/// overlapping the next batch's evaluation), then computes and stores the month's service credits
+/// (<see cref="MonthlyCredits"/>) and records the run.
 /// Thread-safe; runs in one process never overlap (a second caller waits, or is refused by <see cref="TryRun"/>).
 /// </summary>
 /// <remarks>
@@ -24,6 +25,7 @@ public readonly record struct RunProgress(long CasesRead, long CasesTotal, long 
 public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, TimeProvider time, HostSettings settings, ILogger<NightlyRun> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly MonthlyCredits _credits = new(store, logger);
 
     /// <summary>Runs now, waiting for a run in progress to finish first. <paramref name="asOf"/> defaults to now.</summary>
     public RunRecord Run(DateTimeOffset? asOf, RunTrigger trigger, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -68,6 +70,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         logger.LogInformation("run {RunId} started ({Trigger}), as of {AsOf:O}, policies {Versions}, {Threads} evaluation threads",
             runId, trigger, asOf, string.Join(", ", versions), parallelism);
         long cases = 0, done = 0, written = 0, changed = 0, rejected = 0;
+        MonthlyCreditsResult? credits = null;
         try
         {
             var total = store.CountCases();
@@ -118,9 +121,10 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                 progress?.Report(new RunProgress(0, total, 0));
             }
 
+            credits = _credits.Write(runId, asOf, evaluator, cancellationToken);
             var record = Finish(runId, RunState.Succeeded, null);
-            logger.LogInformation("run {RunId} succeeded: {Cases} cases, {Written} decisions ({Changed} changed), {Rejected} rejected, {Ms} ms",
-                runId, cases, written, changed, rejected, record.DurationMs);
+            logger.LogInformation("run {RunId} succeeded: {Cases} cases, {Written} decisions ({Changed} changed), {Rejected} rejected, {Credits} service credit rows for {Months} ({CreditsChanged} changed, {Owed} owing), {Ms} ms",
+                runId, cases, written, changed, rejected, record.CreditsWritten, string.Join(" and ", credits.Periods), record.CreditsChanged, credits.OwedCount, record.DurationMs);
             return record;
         }
         catch (Exception ex)
@@ -131,7 +135,11 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
 
         RunRecord Finish(long id, RunState state, string? error)
         {
-            store.FinishRun(id, new RunCompletion(state, time.GetUtcNow(), cases, written, changed, rejected, stopwatch.ElapsedMilliseconds, versions, error));
+            store.FinishRun(id, new RunCompletion(state, time.GetUtcNow(), cases, written, changed, rejected, stopwatch.ElapsedMilliseconds, versions, error)
+            {
+                CreditsWritten = credits?.Write.Written ?? 0,
+                CreditsChanged = credits?.Changed ?? 0,
+            });
             return store.GetRun(id)!;
         }
     }

@@ -58,6 +58,33 @@ public interface IStore
 
     /// <summary>Quarantined records, newest first.</summary>
     IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100);
+
+    /// <summary>Every stored subscription, ordered by customer, service and region (one per customer, region and service).</summary>
+    IReadOnlyList<SubscriptionRecord> ReadSubscriptions();
+
+    /// <summary>
+    /// Streams the stored outages that overlap [<paramref name="from"/>, <paramref name="to"/>) (start before
+    /// <paramref name="to"/>, end after <paramref name="from"/>), ordered by service, region and start. Instants come
+    /// back in UTC. Holds a read connection until enumeration ends.
+    /// </summary>
+    IEnumerable<OutageRecord> ReadOutages(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams the stored measurements taken in [<paramref name="from"/>, <paramref name="to"/>), ordered by service,
+    /// region, metric and time. Instants come back in UTC. Holds a read connection until enumeration ends.
+    /// </summary>
+    IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Upserts the service credits of the months <paramref name="periods"/> (<c>YYYY-MM</c>) in one transaction, by their
+    /// key (see <see cref="ServiceCredit"/>); a row is rewritten (with <paramref name="runId"/> and <paramref name="asOf"/>)
+    /// only when a value changed. Stored rows of those months whose key is not in <paramref name="credits"/> are removed,
+    /// so the table holds exactly the last computation of each month. Writing the same credits twice changes nothing.
+    /// </summary>
+    CreditWriteResult WriteServiceCredits(IReadOnlyCollection<string> periods, IReadOnlyList<ServiceCredit> credits, long runId, DateTimeOffset asOf);
+
+    /// <summary>Stored service credits matching the query: newest month first, then customer, service, region, kind and objective.</summary>
+    IReadOnlyList<StoredServiceCredit> QueryServiceCredits(ServiceCreditQuery query);
 }
 
 /// <summary>Writes decisions of one run in batches. Not thread-safe; dispose when the run ends.</summary>

@@ -123,5 +123,35 @@ internal static class SqliteMigrations
             DELETE FROM quarantine WHERE id NOT IN (SELECT MIN(id) FROM quarantine GROUP BY source, line, raw);
             CREATE UNIQUE INDEX ux_quarantine_line ON quarantine (source, line, raw);
             """),
+
+        // The month's availability, performance, attainment and credits as the nightly run computes them. Amounts are
+        // whole cents (exact); keys that do not apply to a kind are the empty string (see ServiceCredit).
+        (3, "service credits of the month, counted per run", """
+            CREATE TABLE service_credits (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                period TEXT NOT NULL,
+                customer TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                objective TEXT NOT NULL,
+                service TEXT NOT NULL,
+                region TEXT NOT NULL,
+                policy_id TEXT NOT NULL,
+                policy_version TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                target TEXT NOT NULL,
+                tier TEXT NULL,
+                measured REAL NULL,
+                met INTEGER NULL,
+                credit_percent REAL NULL,
+                amount_cents INTEGER NOT NULL,
+                explanation TEXT NOT NULL,
+                as_of TEXT NOT NULL,
+                run_id INTEGER NOT NULL,
+                UNIQUE (period, customer, kind, objective, service, region, policy_id, policy_version, currency)
+            );
+            CREATE INDEX ix_service_credits_customer ON service_credits (customer, period);
+            ALTER TABLE runs ADD COLUMN credits_written INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN credits_changed INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

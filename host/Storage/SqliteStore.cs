@@ -255,7 +255,8 @@ public sealed class SqliteStore : IStore
         using var connection = Open();
         using var command = Command(connection, """
             UPDATE runs SET finished_at = @finished, status = @status, cases_read = @cases, decisions_written = @written,
-                decisions_changed = @changed, rejected = @rejected, duration_ms = @duration, policy_versions = @versions, error = @error
+                decisions_changed = @changed, rejected = @rejected, duration_ms = @duration, policy_versions = @versions, error = @error,
+                credits_written = @creditsWritten, credits_changed = @creditsChanged
             WHERE id = @id
             """);
         command.Parameters.AddWithValue("@finished", StoreText.Utc(completion.FinishedAt));
@@ -267,6 +268,8 @@ public sealed class SqliteStore : IStore
         command.Parameters.AddWithValue("@duration", completion.DurationMs);
         command.Parameters.AddWithValue("@versions", StoreText.Strings(completion.PolicyVersions));
         command.Parameters.AddWithValue("@error", (object?)completion.Error ?? DBNull.Value);
+        command.Parameters.AddWithValue("@creditsWritten", completion.CreditsWritten);
+        command.Parameters.AddWithValue("@creditsChanged", completion.CreditsChanged);
         command.Parameters.AddWithValue("@id", runId);
         command.ExecuteNonQuery();
     }
@@ -368,6 +371,27 @@ public sealed class SqliteStore : IStore
         }
 
         return entries;
+    }
+
+    public IReadOnlyList<SubscriptionRecord> ReadSubscriptions() =>
+        [.. StoreRows.Stream(Open(), StoreRows.SubscriptionsSql, [], StoreRows.ReadSubscription, CancellationToken.None)];
+
+    public IEnumerable<OutageRecord> ReadOutages(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        StoreRows.Stream(Open(), StoreRows.OutagesSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadOutage, cancellationToken);
+
+    public IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadMeasurement, cancellationToken);
+
+    public CreditWriteResult WriteServiceCredits(IReadOnlyCollection<string> periods, IReadOnlyList<ServiceCredit> credits, long runId, DateTimeOffset asOf)
+    {
+        using var connection = Open();
+        return StoreCredits.Write(connection, periods, credits, runId, asOf);
+    }
+
+    public IReadOnlyList<StoredServiceCredit> QueryServiceCredits(ServiceCreditQuery query)
+    {
+        var (sql, parameters) = StoreCredits.Query(query);
+        return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
     }
 
     private static int CurrentVersion(SqliteConnection connection, SqliteTransaction? transaction = null)

@@ -45,7 +45,14 @@ public sealed record RunRecord(
     long Rejected,
     long DurationMs,
     IReadOnlyList<string> PolicyVersions,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Service credit rows (see <see cref="ServiceCredit"/>) the run computed for its month(s).</summary>
+    public long CreditsWritten { get; init; }
+
+    /// <summary>Service credit rows the run inserted, changed or removed (0 when the same night runs again over the same inputs).</summary>
+    public long CreditsChanged { get; init; }
+}
 
 /// <summary>The counts a finished run records.</summary>
 public sealed record RunCompletion(
@@ -57,7 +64,14 @@ public sealed record RunCompletion(
     long Rejected,
     long DurationMs,
     IReadOnlyList<string> PolicyVersions,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Service credit rows computed; see <see cref="RunRecord.CreditsWritten"/>.</summary>
+    public long CreditsWritten { get; init; }
+
+    /// <summary>Service credit rows inserted, changed or removed; see <see cref="RunRecord.CreditsChanged"/>.</summary>
+    public long CreditsChanged { get; init; }
+}
 
 /// <summary>A stored decision with the key it is stored under (evaluation date = the UTC date of its asOf).</summary>
 public sealed record StoredDecision(Decision Decision, DateOnly EvaluationDate, long RunId);

@@ -17,7 +17,7 @@ internal static class StoreRows
 
     public const string CaseColumns = "id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events";
 
-    public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error";
+    public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed";
 
     public const string DecisionColumns = "case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id";
 
@@ -41,6 +41,73 @@ internal static class StoreRows
         """;
 
     public const string QuarantineColumns = "id, source, line, field, reason, raw, received_at";
+
+    /// <summary>Every subscription, in key order.</summary>
+    public const string SubscriptionsSql = "SELECT customer, tier, region, service, monthly_fee, currency FROM subscriptions ORDER BY customer, service, region";
+
+    /// <summary>
+    /// Outages overlapping [@from, @to). Start and end are fixed-width UTC text (<see cref="StoreText.Utc"/>), so text
+    /// comparison is time comparison.
+    /// </summary>
+    public const string OutagesSql =
+        "SELECT service, region, start_at, end_at, kind, outage_id FROM outages WHERE start_at < @to AND end_at > @from ORDER BY service, region, start_at, kind";
+
+    /// <summary>Measurements taken in [@from, @to); <c>at</c> is fixed-width UTC text.</summary>
+    public const string MeasurementsSql =
+        "SELECT service, region, at, metric, value FROM measurements WHERE at >= @from AND at < @to ORDER BY service, region, metric, at";
+
+    /// <summary>Reads a row of <see cref="SubscriptionsSql"/>; a fee travels as a double and comes back as the decimal it was written from.</summary>
+    public static SubscriptionRecord ReadSubscription(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.IsDBNull(4) ? null : (decimal)reader.GetDouble(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5));
+
+    /// <summary>Reads a row of <see cref="OutagesSql"/>.</summary>
+    public static OutageRecord ReadOutage(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        StoreText.ParseInstant(reader.GetString(2)),
+        StoreText.ParseInstant(reader.GetString(3)),
+        reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5));
+
+    /// <summary>Reads a row of <see cref="MeasurementsSql"/>.</summary>
+    public static MeasurementRecord ReadMeasurement(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        StoreText.ParseInstant(reader.GetString(2)),
+        reader.GetString(3),
+        reader.GetDouble(4));
+
+    /// <summary>
+    /// Streams the rows of <paramref name="sql"/> read by <paramref name="read"/>; the connection is disposed when the
+    /// enumeration ends (or is abandoned).
+    /// </summary>
+    public static IEnumerable<T> Stream<T>(DbConnection connection, string sql, IEnumerable<(string Name, object Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        using (connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return read(reader);
+            }
+        }
+    }
 
     /// <summary>A case's decisions of its latest evaluation date; parameter <c>@id</c>.</summary>
     public const string CaseTraceDecisionsSql =
@@ -77,7 +144,11 @@ internal static class StoreRows
         reader.GetInt64(9),
         reader.GetInt64(10),
         StoreText.ParseStrings(reader.GetString(11)),
-        reader.IsDBNull(12) ? null : reader.GetString(12));
+        reader.IsDBNull(12) ? null : reader.GetString(12))
+    {
+        CreditsWritten = reader.GetInt64(13),
+        CreditsChanged = reader.GetInt64(14),
+    };
 
     /// <summary>Reads a row of <see cref="DecisionColumns"/>; absent keys are stored as the empty string and read back as null.</summary>
     public static StoredDecision ReadDecision(DbDataReader reader)

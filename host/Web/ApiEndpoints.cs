@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using SlaPolicy.Engine.Availability;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Host.Ingestion;
@@ -14,6 +15,12 @@ namespace SlaPolicy.Host.Web;
 
 /// <summary>One decision as the API returns it: the decision and the evaluation date and run it is stored under.</summary>
 public sealed record DecisionView(Decision Decision, DateOnly EvaluationDate, long RunId);
+
+/// <summary>
+/// One stored service credit as <c>GET /api/credits</c> returns it: the credit, and the asOf and run of the last run
+/// that changed it.
+/// </summary>
+public sealed record CreditView(ServiceCredit Credit, DateTimeOffset AsOf, long RunId);
 
 /// <summary>The answer of <c>GET /api/cases/{id}/why</c>.</summary>
 public sealed record WhyView(CaseRecord Case, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<EscalationRecord> Escalations);
@@ -69,6 +76,17 @@ internal static class ApiEndpoints
 
             var query = new DecisionQuery(status, customer, service, fromAt, toAt, latest ?? false, limit ?? 500);
             return Results.Ok(store.QueryDecisions(query).Select(View));
+        });
+
+        reads.MapGet("/credits", (IStore store, string? month, string? customer, bool? owed, int? limit) =>
+        {
+            if (month is { Length: > 0 } && !ReportingMonth.TryParse(month, out _))
+            {
+                return Results.BadRequest(new { error = $"`month` must be a month as YYYY-MM, not `{month}`" });
+            }
+
+            var query = new ServiceCreditQuery(month, customer, owed ?? false, limit ?? 1000);
+            return Results.Ok(store.QueryServiceCredits(query).Select(c => new CreditView(c.Credit, c.AsOf, c.RunId)));
         });
 
         reads.MapGet("/runs", (IStore store, int? limit) => Results.Ok(store.GetRuns(limit ?? 50)));

@@ -39,13 +39,21 @@ const number = (value, digits = 1) => Number(value).toFixed(digits).replace(/\.0
 // Where an explanation step comes from, as `file:line:col`; null when it has no location.
 const stepSource = (step) => step.location && step.location.line > 0 ? `${step.location.file}:${step.location.line}:${step.location.column}` : null;
 
+let shownCase = null;
+
 async function showCase(id) {
+  shownCase = id;
   $('#case-id').value = id;
   $('#case-error').hidden = true;
   try {
     const trace = await api(`/api/cases/${encodeURIComponent(id)}/why`);
     renderCase(trace);
-    history.replaceState(null, '', `#case=${encodeURIComponent(id)}`);
+    // One form in the address, `#case=ID`: a short `#ID` is rewritten in place; another case is a new history entry,
+    // so the back button returns to the previous case (pushState fires no hashchange, so nothing loads twice).
+    const address = `#case=${encodeURIComponent(id)}`;
+    if (location.hash !== address) {
+      if (caseFromHash() === id) history.replaceState(null, '', address); else history.pushState(null, '', address);
+    }
   } catch (error) {
     $('#case-view').hidden = true;
     $('#case-error').textContent = error.message;
@@ -128,6 +136,36 @@ function drawTimeline(trace) {
   $('#timeline-legend').textContent = 'blue: clock counting · grey: paused (policy pauseOn) · red: escalation crossings · dashed: due · purple: evaluation time (asOf)';
 }
 
+// Service credits of one month: one row per assessment (or only those owing), each expandable to the engine's explanation.
+async function refreshCredits() {
+  const month = $('#credit-month').value;
+  const customer = $('#credit-customer').value.trim();
+  const owed = !$('#credit-all').checked;
+  const query = new URLSearchParams();
+  if (month) query.set('month', month);
+  if (customer) query.set('customer', customer);
+  if (owed) query.set('owed', 'true');
+  const credits = await api(`/api/credits?${query}`);
+  const body = $('#credits tbody');
+  body.replaceChildren();
+  for (const { credit: c, asOf, runId } of credits) {
+    const measured = c.measured === null || c.measured === undefined ? '-'
+      : c.kind === 'availability' || c.kind === 'attainment' ? `${number(c.measured, 3)}%` : number(c.measured, 3);
+    const amount = `${c.currency} ${Number(c.amount).toFixed(2)}`.trim();
+    const row = el('tr', { class: `link credit ${c.kind}${c.amount > 0 ? ' owed' : ''}` },
+      ...[c.period, c.customer, c.kind === 'customer-total' ? `total (${c.policyId})` : `${c.kind} ${c.objective}`,
+        c.service || '-', c.region || '-', measured, c.target, c.tier || '-', amount].map((value) => el('td', {}, value)));
+    const detail = el('tr', { class: 'credit-explanation', hidden: '' },
+      el('td', { colspan: 9 },
+        el('ol', { class: 'steps' }, ...c.explanation.map((s) => el('li', { class: `step ${s.kind}` },
+          el('span', { class: 'kind' }, s.kind), s.text, stepSource(s) ? el('span', { class: 'where' }, stepSource(s)) : ''))),
+        el('div', { class: 'where' }, `policy ${c.policyId}${c.policyVersion ? '@' + c.policyVersion : ''}; as of ${when(asOf)}, run ${runId}`)));
+    row.addEventListener('click', () => { detail.hidden = !detail.hidden; });
+    body.append(row, detail);
+  }
+  if (credits.length === 0) body.append(el('tr', {}, el('td', { colspan: 9 }, owed ? 'no credit owed' : 'none')));
+}
+
 function fillTable(selector, rows, cells) {
   const body = $(`${selector} tbody`);
   body.replaceChildren(...rows.map((row) => {
@@ -152,15 +190,31 @@ async function refresh() {
     fillTable('#at-risk', atRisk.map((v) => v.decision), (d) => [d.caseId, d.target || '-', d.customer, d.service, number(d.percentUsed), when(d.dueAt)]);
     const runs = await api('/api/runs?limit=20');
     fillTable('#runs', runs, (r) => [r.id, r.trigger, when(r.asOf), r.state, r.casesRead, r.decisionsWritten, r.decisionsChanged, r.rejected,
-      `${number(r.durationMs / 1000, 2)} s`, r.policyVersions.join(', ')]);
+      `${r.creditsWritten} (${r.creditsChanged} changed)`, `${number(r.durationMs / 1000, 2)} s`, r.policyVersions.join(', ')]);
+    // The credits list opens on the month of the latest run; the lead can pick another.
+    if (!$('#credit-month').value && runs.length > 0) $('#credit-month').value = runs[0].asOf.slice(0, 7);
+    await refreshCredits();
   } catch (error) {
     $('#policy-status').textContent = `cannot reach the API: ${error.message}`;
     $('#policy-status').classList.add('bad');
   }
 }
 
+// A case in the address: `#case=C-1001` (what the page writes when a case is opened) or simply `#C-1001`.
+function caseFromHash() {
+  const text = decodeURIComponent(location.hash.slice(1));
+  if (!text) return null;
+  return text.startsWith('case=') ? text.slice(5) : text.includes('=') ? null : text;
+}
+
+function openCaseFromHash() {
+  const id = caseFromHash();
+  if (id && id !== shownCase) showCase(id);
+}
+
 $('#find-form').addEventListener('submit', (event) => { event.preventDefault(); showCase($('#case-id').value.trim()); });
+$('#credits-form').addEventListener('submit', (event) => { event.preventDefault(); refreshCredits().catch((error) => { $('#policy-status').textContent = error.message; }); });
+window.addEventListener('hashchange', openCaseFromHash);
 refresh();
 setInterval(refresh, 30000);
-const hash = new URLSearchParams(location.hash.slice(1));
-if (hash.get('case')) showCase(hash.get('case'));
+openCaseFromHash();

@@ -41,6 +41,13 @@ public class RunAndWhyCommandTests
         text.ShouldContain("dotnet run --project host -- why C-1001");
         text.ShouldContain("dotnet run --project host -- serve");
         text.ShouldContain("http://127.0.0.1:5080/");
+
+        // The month's service credits are computed and stored by the run; acme's email in eu-west owes EUR 120.00 month
+        // to date (135 of 30,360 minutes down: 99.555%, under 99.9%, 10% of EUR 1200).
+        text.ShouldContain("service credits: ");
+        text.ShouldContain("credits owed in 2026-11");
+        text.ShouldContain("acme email eu-west: availability at least 99.9%, measured 99.555: EUR 120.00");
+        text.ShouldContain("/api/credits?month=2026-11");
     }
 
     [Fact]

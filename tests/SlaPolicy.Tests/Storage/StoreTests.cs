@@ -32,7 +32,7 @@ public class StoreTests
 
         store.Migrate();
 
-        store.SchemaVersion().ShouldBe(2);
+        store.SchemaVersion().ShouldBe(3);
         store.CountCases().ShouldBe(1);
     }
 

@@ -140,6 +140,38 @@ public class ApiTests
         await using var host = await RunningHost.StartAsync(folder, new Dictionary<string, string?> { ["Api:ProtectReads"] = "true" });
 
         (await host.Client.GetAsync("/api/runs")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await host.Client.GetAsync("/api/credits?month=2026-11")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await host.Client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task GetCredits_SamplesRunOnThe22nd_AcmeEmailEuWestOwes120Euros()
+    {
+        using var folder = new TempFolder();
+        await using var host = await RunningHost.StartAsync(folder);
+        foreach (var kind in new[] { "cases", "outages", "subscriptions", "measurements" })
+        {
+            var body = await File.ReadAllTextAsync(Path.Join(SlaPolicy.Tests.Policies.PolicyTestFiles.RepoRoot, "samples", $"{kind}.jsonl"));
+            (await host.Client.SendAsync(host.Post($"/api/{kind}", body))).EnsureSuccessStatusCode();
+        }
+
+        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+
+        var acme = await host.Client.GetStringAsync("/api/credits?month=2026-11&customer=acme");
+        var october = await host.Client.GetStringAsync("/api/credits?month=2026-10");
+        var bad = await host.Client.GetAsync("/api/credits?month=November");
+
+        // Month to date, acme's email in eu-west was down 135 of 30,360 minutes (99.555%), under 99.9%: 10% of EUR 1200.
+        using var json = JsonDocument.Parse(acme);
+        var rows = json.RootElement.EnumerateArray().Select(r => r.GetProperty("credit")).ToList();
+        rows.ShouldAllBe(r => r.GetProperty("customer").GetString() == "acme" && r.GetProperty("period").GetString() == "2026-11");
+        var euWest = rows.Single(r => r.GetProperty("kind").GetString() == "availability" && r.GetProperty("region").GetString() == "eu-west");
+        euWest.GetProperty("service").GetString().ShouldBe("email");
+        euWest.GetProperty("amount").GetDecimal().ShouldBe(120.00m);
+        euWest.GetProperty("currency").GetString().ShouldBe("EUR");
+        euWest.GetProperty("target").GetString().ShouldBe("availability at least 99.9%");
+        euWest.GetProperty("explanation").EnumerateArray().Last().GetProperty("text").GetString().ShouldBe("10% of EUR 1200.00 (the subscription's monthly fee) = EUR 120.00");
+        october.ShouldBe("[]");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 }

@@ -49,5 +49,56 @@ public class PageBrowserTests
         (await page.Locator("#runs tbody").InnerTextAsync()).ShouldContain("succeeded");
         (await page.Locator("#policy-status").InnerTextAsync()).ShouldContain("acme-gold@2026.2");
         (await page.Locator("#policy-problems").IsHiddenAsync()).ShouldBeTrue();
+
+        // Opening a case put it in the address, so the link can be shared.
+        new Uri(page.Url).Fragment.ShouldBe("#case=C-1001");
     }
+
+    [Fact]
+    public async Task Page_SamplesRun_ListsTheServiceCreditAndOpensACaseFromTheAddress()
+    {
+        using var folder = new TempFolder();
+        await using var host = await RunningHost.StartAsync(folder);
+        foreach (var kind in new[] { "cases", "outages", "subscriptions", "measurements" })
+        {
+            var body = await File.ReadAllTextAsync(Path.Join(PolicyTestFiles.RepoRoot, "samples", $"{kind}.jsonl"));
+            (await host.Client.SendAsync(host.Post($"/api/{kind}", body))).EnsureSuccessStatusCode();
+        }
+
+        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Address + "/#C-1001");
+
+        // The address alone opens C-1001 (breached, level 3), and the page writes it back in its own form.
+        var explanation = page.Locator("#explanation");
+        await explanation.Locator(".decision").First.WaitForAsync();
+        (await explanation.InnerTextAsync()).ShouldContain("escalate to level 3 (`duty-manager`)");
+        (await page.Locator("#case-id").InputValueAsync()).ShouldBe("C-1001");
+        await page.WaitForURLAsync("**/#case=C-1001");
+
+        // The credits list opens on the month of the latest run, November 2026, with the credits owed: acme's email in
+        // eu-west at 99.555% month to date, under 99.9%, owes 10% of EUR 1200.
+        var credit = page.Locator("#credits tbody tr.credit.availability", new() { HasText = "eu-west" });
+        await credit.WaitForAsync();
+        (await page.Locator("#credit-month").InputValueAsync()).ShouldBe("2026-11");
+        var cells = await credit.Locator("td").AllInnerTextsAsync();
+        cells.ShouldBe(["2026-11", "acme", "availability availability", "email", "eu-west", "99.555%", "availability at least 99.9%", "below 99.9: 10%", "EUR 120.00"]);
+
+        // A click shows the engine's explanation of the credit.
+        var detail = page.Locator("#credits tbody tr.credit-explanation").Nth(await RowIndex(page, credit));
+        (await detail.IsHiddenAsync()).ShouldBeTrue();
+        await credit.ClickAsync();
+        (await detail.InnerTextAsync()).ShouldContain("10% of EUR 1200.00 (the subscription's monthly fee) = EUR 120.00");
+
+        // Navigating to another case's address opens that one.
+        await page.EvaluateAsync("() => { location.hash = 'case=C-1002'; }");
+        await page.Locator("#case-summary", new() { HasText = "C-1002" }).WaitForAsync();
+    }
+
+    /// <summary>The position of a credit row among the credit rows: its explanation row has the same position among theirs.</summary>
+    private static async Task<int> RowIndex(IPage page, ILocator row) =>
+        await row.EvaluateAsync<int>("(r) => [...r.parentElement.querySelectorAll('tr.credit')].indexOf(r)");
 }

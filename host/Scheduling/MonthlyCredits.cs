@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SlaPolicy.Engine.Availability;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Evaluation;
+using SlaPolicy.Engine.Policies;
+using SlaPolicy.Host.Reports;
+using SlaPolicy.Host.Storage;
+
+namespace SlaPolicy.Host.Scheduling;
+
+/// <summary>What the credits step of a run did: the months computed and the rows written, changed and removed.</summary>
+public sealed record MonthlyCreditsResult(IReadOnlyList<string> Periods, CreditWriteResult Write, int OwedCount, ImmutableArray<string> Warnings)
+{
+    /// <summary>Rows inserted, updated or removed: 0 when the same night runs again over the same inputs.</summary>
+    public int Changed => Write.Changed + Write.Removed;
+}
+
+/// <summary>
+/// The credits step of the nightly run: computes availability, performance objectives, attainment and service credits
+/// of the UTC month containing asOf (month to date) with <see cref="ServiceLevelCalculator"/>, from the store's
+/// subscriptions, outages and measurements and the stored cases (see <see cref="StoreReportDataSource"/>), and upserts
+/// them in one transaction (<see cref="IStore.WriteServiceCredits"/>).
+/// </summary>
+/// <remarks>
+/// During the first <see cref="PreviousMonthDays"/> days of a month (UTC) the previous month is computed again as
+/// well: its last nightly run inside the month measured it only up to that night, so this is what makes its figures
+/// final (measured to its last minute) and takes in outages reported late. Thread-safe; stateless.
+/// </remarks>
+public sealed class MonthlyCredits(IStore store, ILogger logger)
+{
+    /// <summary>Days at the start of a month during which the previous month is computed again (UTC days 1 to 3).</summary>
+    public const int PreviousMonthDays = 3;
+
+    /// <summary>
+    /// Computes and stores the months of <paramref name="asOf"/> with the policy set of <paramref name="evaluator"/>.
+    /// An evaluator that is not a compiled policy set (no policies loaded) has no credit terms: nothing is written.
+    /// </summary>
+    public MonthlyCreditsResult Write(long runId, DateTimeOffset asOf, ICaseEvaluator evaluator, CancellationToken cancellationToken)
+    {
+        if (evaluator is not CaseEvaluator compiled)
+        {
+            logger.LogWarning("run {RunId}: no compiled policy set in force, so no service credits were computed", runId);
+            return new MonthlyCreditsResult([], default, 0, []);
+        }
+
+        var months = MonthsOf(asOf);
+        var source = new StoreReportDataSource(store, compiled);
+        var credits = new List<ServiceCredit>();
+        var warnings = new List<string>();
+        foreach (var month in months)
+        {
+            var data = source.Load(month, asOf, cancellationToken);
+            var report = ServiceLevelCalculator.Compute(data.Inputs, month, asOf);
+            credits.AddRange(Rows(report));
+            warnings.AddRange(data.Warnings.Concat(report.Warnings).Select(w => $"{month}: {w}"));
+        }
+
+        foreach (var warning in warnings.Distinct())
+        {
+            logger.LogWarning("run {RunId}: service credits: {Warning}", runId, warning);
+        }
+
+        var periods = months.Select(m => m.ToString()).ToArray();
+        var write = store.WriteServiceCredits(periods, credits, runId, asOf);
+        var owed = credits.Count(c => c.Kind != ServiceCreditKind.CustomerTotal && c.Amount > 0);
+        return new MonthlyCreditsResult(periods, write, owed, [.. warnings.Distinct()]);
+    }
+
+    /// <summary>The month containing <paramref name="asOf"/> (UTC), preceded by the month before during its first <see cref="PreviousMonthDays"/> days.</summary>
+    public static IReadOnlyList<ReportingMonth> MonthsOf(DateTimeOffset asOf)
+    {
+        var month = ReportInputs.MonthOf(asOf);
+        if (asOf.UtcDateTime.Day > PreviousMonthDays || month is { Year: 1, Month: 1 })
+        {
+            return [month];
+        }
+
+        var previous = month.Month == 1 ? new ReportingMonth(month.Year - 1, 12) : new ReportingMonth(month.Year, month.Month - 1);
+        return [previous, month];
+    }
+
+    /// <summary>
+    /// The stored rows of a month's figures: one per availability result, performance result and attainment result
+    /// (met or not, so the store also says what was within its objective), and one per customer total after the
+    /// customer cap. Amounts are the engine's, already rounded to cents.
+    /// </summary>
+    public static IEnumerable<ServiceCredit> Rows(ServiceLevelReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        foreach (var a in report.Availability)
+        {
+            yield return new ServiceCredit(
+                a.Period, a.Customer, ServiceCreditKind.Availability, "availability", a.Service, a.Region, a.PolicyId, a.PolicyVersion, a.Currency,
+                a.Credit.Objective, Tier(a.Credit, "below"), a.AvailabilityPercent, a.Met, a.CreditPercent, a.CreditAmount, a.Credit.Explanation);
+        }
+
+        foreach (var p in report.Performance)
+        {
+            var word = p.Direction == ObjectiveDirection.AtMost ? "above" : "below";
+            var target = p.Credit?.Objective ?? $"{p.Objective}: {p.Statistic} of {p.Metric} {(p.Direction == ObjectiveDirection.AtMost ? "at most" : "at least")} {Num(p.Threshold)}";
+            var explanation = p.Credit?.Explanation
+                ?? [new ExplanationStep("objective", $"{target}; no `{p.Metric}` samples in {p.Period}: not judged, no credit")];
+            yield return new ServiceCredit(
+                p.Period, p.Customer, ServiceCreditKind.Performance, p.Objective, p.Service, p.Region, p.PolicyId, p.PolicyVersion, p.Currency,
+                target, p.Credit is null ? null : Tier(p.Credit, word), p.MeasuredValue, p.Met, p.CreditPercent, p.CreditAmount, explanation);
+        }
+
+        foreach (var a in report.Attainment)
+        {
+            yield return new ServiceCredit(
+                a.Period, a.Customer, ServiceCreditKind.Attainment, a.SeverityLabel, string.Empty, string.Empty, a.PolicyId, a.PolicyVersion, a.Currency,
+                a.Credit.Objective, Tier(a.Credit, "below"), a.AttainmentPercent, a.Met, a.CreditPercent, a.CreditAmount, a.Credit.Explanation);
+        }
+
+        foreach (var t in report.CreditTotals)
+        {
+            var target = t.CapPercent is { } cap
+                ? $"customerCreditCap {Num(cap)}% of {Num(t.FeeBase)} {t.Currency}".TrimEnd()
+                : "no customer cap";
+            yield return new ServiceCredit(
+                t.Period, t.Customer, ServiceCreditKind.CustomerTotal, "total", string.Empty, string.Empty, t.PolicyId, string.Empty, t.Currency,
+                target, null, null, null, null, t.Payable, t.Explanation);
+        }
+    }
+
+    private static string? Tier(CreditAssessment credit, string word) =>
+        credit.Tier is { } tier ? $"{word} {Num(tier.Threshold)}: {Num(tier.CreditPercent)}%" : null;
+
+    private static string Num(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
