@@ -63,7 +63,7 @@ public sealed class NightlySchedule(ISchedulerFactory schedulers, IStore store, 
                 q.UseDefaultThreadPool(settings.ClusterThreads);
                 q.UsePersistentStore(s =>
                 {
-                    s.UsePostgres(settings.StoreConnectionString!);
+                    s.UsePostgres(Npgsql.NpgsqlFactory.Instance, settings.StoreConnectionString!);
                     s.UseSystemTextJsonSerializer();
                     s.UseClustering(c =>
                     {
