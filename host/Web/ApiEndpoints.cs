@@ -93,12 +93,8 @@ internal static class ApiEndpoints
             if (settings.ClusterEnabled)
             {
                 // In a cluster the run is handed to every host (202: it goes on after this response); the run and its
-                // partitions are at GET /api/runs/{id}.
-                if (store.GetRuns(1).FirstOrDefault() is { State: RunState.Running } running)
-                {
-                    return Results.Conflict(new { error = $"run {running.Id} is in progress; try again when it has finished" });
-                }
-
+                // partitions are at GET /api/runs/{id}. A run still recorded as running does not block a new one: it may
+                // be a run whose hosts all died, and two runs over the same inputs write each decision once.
                 var cluster = context.RequestServices.GetRequiredService<ClusterRuns>();
                 var started = await cluster.StartAsync(at ?? DateTimeOffset.UtcNow, RunTrigger.Api, context.RequestAborted);
                 return Results.Accepted($"/api/runs/{started.Id}", started);
