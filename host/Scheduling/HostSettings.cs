@@ -60,6 +60,36 @@ public sealed record HostSettings
     /// <summary><c>Run:Explain</c>: store explanation steps with each decision (what <c>why</c> shows).</summary>
     public bool Explain { get; init; } = true;
 
+    /// <summary>
+    /// <c>Run:Partitions</c>: the number of partitions a run is split into, by a stable hash of the customer (at least 1).
+    /// Each partition is claimed, evaluated and recorded on its own; clustered hosts share them.
+    /// </summary>
+    public int RunPartitions { get; init; } = 1;
+
+    /// <summary>
+    /// <c>Run:RetrySeconds</c>: how long, in seconds from its first attempt, a partition that meets a transient database
+    /// failure is retried (from its start, with growing pauses) before it, and the run, are marked failed.
+    /// </summary>
+    public double RunRetrySeconds { get; init; } = 120;
+
+    /// <summary>
+    /// <c>Cluster:Enabled</c>: <c>serve</c> joins a cluster of hosts on one PostgreSQL database (Quartz's clustered job
+    /// store): the nightly run fires once in the cluster and its partitions are shared. Requires <c>Store:Provider=postgres</c>.
+    /// </summary>
+    public bool ClusterEnabled { get; init; }
+
+    /// <summary><c>Cluster:InstanceId</c>: this host's id in the cluster, unique per host; <c>AUTO</c> (default) derives one from the machine name and time.</summary>
+    public string ClusterInstanceId { get; init; } = "AUTO";
+
+    /// <summary>
+    /// <c>Cluster:CheckinIntervalSeconds</c>: how often a host records that it is alive; a host silent for about this
+    /// long plus the same again is taken for dead and its partitions are run by another.
+    /// </summary>
+    public double ClusterCheckinIntervalSeconds { get; init; } = 7.5;
+
+    /// <summary><c>Cluster:Threads</c>: partitions (Quartz jobs) one host runs at once; each partition evaluates on <see cref="RunParallelism"/> threads.</summary>
+    public int ClusterThreads { get; init; } = 1;
+
     /// <summary>Reads the settings, using the defaults above for missing keys.</summary>
     public static HostSettings From(IConfiguration configuration)
     {
@@ -83,6 +113,12 @@ public sealed record HostSettings
             RunBatchSize = configuration.GetValue("Run:BatchSize", d.RunBatchSize),
             RunParallelism = configuration.GetValue("Run:Parallelism", d.RunParallelism),
             Explain = configuration.GetValue("Run:Explain", d.Explain),
+            RunPartitions = Math.Max(1, configuration.GetValue("Run:Partitions", d.RunPartitions)),
+            RunRetrySeconds = Math.Max(0, configuration.GetValue("Run:RetrySeconds", d.RunRetrySeconds)),
+            ClusterEnabled = configuration.GetValue("Cluster:Enabled", d.ClusterEnabled),
+            ClusterInstanceId = configuration["Cluster:InstanceId"] is { Length: > 0 } instance ? instance : d.ClusterInstanceId,
+            ClusterCheckinIntervalSeconds = configuration.GetValue("Cluster:CheckinIntervalSeconds", d.ClusterCheckinIntervalSeconds),
+            ClusterThreads = Math.Max(1, configuration.GetValue("Cluster:Threads", d.ClusterThreads)),
         };
     }
 }

@@ -10,22 +10,39 @@ namespace SlaPolicy.Host.Scheduling;
 /// <summary>Progress of a run: cases evaluated so far out of the cases in the store when it started.</summary>
 public readonly record struct RunProgress(long CasesRead, long CasesTotal, long DecisionsWritten);
 
+/// <summary>What became of one call of <see cref="NightlyRun.RunPartition"/>.</summary>
+/// <param name="State">
+/// <see cref="PartitionState.Done"/> or <see cref="PartitionState.Failed"/> when this call finished the partition; null when
+/// there was nothing to do (the partition was already done or failed, or is held by another live owner).
+/// </param>
+/// <param name="Attempts">The partition's attempt count after this call (0 when it was not claimed).</param>
+/// <param name="CompletedRun">This call marked the run succeeded (every partition was done).</param>
+public readonly record struct PartitionResult(PartitionState? State, int Attempts, bool CompletedRun);
+
 /// <summary>
-/// The nightly job: streams every stored case, evaluates it as of one instant with the policies in force
-/// (batches of <see cref="HostSettings.RunBatchSize"/> cases, each evaluated on <see cref="HostSettings.RunParallelism"/>
-/// threads), writes decisions and escalation history from one writer (one transaction per batch, in case order,
-/// overlapping the next batch's evaluation), then computes and stores the month's service credits
-/// (<see cref="MonthlyCredits"/>) and records the run.
-/// Thread-safe; runs in one process never overlap (a second caller waits, or is refused by <see cref="TryRun"/>).
+/// The nightly job. A run is split into <see cref="HostSettings.RunPartitions"/> partitions by customer
+/// (<see cref="CustomerPartition"/>); each partition is claimed in the store, its cases streamed and evaluated as of one
+/// instant with the policies in force (batches of <see cref="HostSettings.RunBatchSize"/> cases, each evaluated on
+/// <see cref="HostSettings.RunParallelism"/> threads), its decisions and escalation history written from one writer (one
+/// transaction per batch, in case order, overlapping the next batch's evaluation), and recorded as done. The last
+/// partition done completes the run, and the host that completes it computes and stores the month's service credits
+/// (<see cref="MonthlyCredits"/>). <see cref="Run"/> runs every partition in this process; a cluster runs them as
+/// Quartz jobs on several hosts (<see cref="PartitionJob"/>), each calling <see cref="RunPartition"/>.
+/// Thread-safe; runs started by <see cref="Run"/> in one process never overlap (a second caller waits, or is refused by <see cref="TryRun"/>).
 /// </summary>
 /// <remarks>
 /// A case whose evaluation throws gets an <see cref="DecisionStatus.Error"/> decision (fail closed) and counts
-/// as rejected; the run goes on. Running the same asOf twice over unchanged inputs rewrites nothing.
+/// as rejected; the run goes on. A transient database failure runs the partition again from its start, for up to
+/// <see cref="HostSettings.RunRetrySeconds"/>; decisions are upserted by key, so a partition run twice duplicates nothing.
+/// Running the same asOf twice over unchanged inputs rewrites nothing.
 /// </remarks>
 public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, TimeProvider time, HostSettings settings, ILogger<NightlyRun> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly MonthlyCredits _credits = new(store, logger);
+
+    /// <summary>The owner this process records on the partitions it runs outside a cluster: <c>machine:pid</c>.</summary>
+    public static string LocalOwner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>Runs now, waiting for a run in progress to finish first. <paramref name="asOf"/> defaults to now.</summary>
     public RunRecord Run(DateTimeOffset? asOf, RunTrigger trigger, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -59,28 +76,175 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         }
     }
 
+    /// <summary>
+    /// Records the start of a run as of <paramref name="asOf"/> and its <see cref="HostSettings.RunPartitions"/> pending
+    /// partitions; returns the run's id. The partitions are then run by <see cref="RunPartition"/>, here or elsewhere.
+    /// </summary>
+    public long StartRun(DateTimeOffset asOf, RunTrigger trigger)
+    {
+        var runId = store.StartRun(asOf, time.GetUtcNow(), trigger);
+        store.CreatePartitions(runId, settings.RunPartitions);
+        return runId;
+    }
+
+    /// <summary>
+    /// Claims partition <paramref name="partition"/> of <paramref name="partitions"/> of run <paramref name="runId"/> for
+    /// <paramref name="owner"/>, evaluates its cases as of <paramref name="asOf"/> with the policies in force now, records it
+    /// done (or failed, which fails the run) and completes the run when it was the last. With <paramref name="takeOver"/>, a
+    /// partition left running by another owner (found dead) is claimed too. Returns without doing anything when the
+    /// partition is already done or failed, or held by another owner.
+    /// </summary>
+    public PartitionResult RunPartition(long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver = false, CancellationToken cancellationToken = default) =>
+        RunPartitionCore(runId, partition, partitions, asOf, owner, takeOver, evaluators.Current, null, cancellationToken);
+
     private RunRecord RunCore(DateTimeOffset asOf, RunTrigger trigger, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
+        // One policy set for the whole run, taken once at its start.
         var evaluator = evaluators.Current;
-        var versions = evaluator.PolicyVersions;
-        var started = time.GetUtcNow();
-        var stopwatch = Stopwatch.StartNew();
-        var runId = store.StartRun(asOf, started, trigger);
+        var partitions = settings.RunPartitions;
         var parallelism = settings.RunParallelism > 0 ? settings.RunParallelism : Environment.ProcessorCount;
-        logger.LogInformation("run {RunId} started ({Trigger}), as of {AsOf:O}, policies {Versions}, {Threads} evaluation threads",
-            runId, trigger, asOf, string.Join(", ", versions), parallelism);
-        long cases = 0, done = 0, written = 0, changed = 0, rejected = 0;
-        MonthlyCreditsResult? credits = null;
+        var runId = StartRun(asOf, trigger);
+        logger.LogInformation("run {RunId} started ({Trigger}), as of {AsOf:O}, policies {Versions}, {Partitions} partitions, {Threads} evaluation threads",
+            runId, trigger, asOf, string.Join(", ", evaluator.PolicyVersions), partitions, parallelism);
+        var total = store.CountCases();
+        var tracker = progress is null ? null : new ProgressTracker(progress, total);
+        for (var p = 0; p < partitions; p++)
+        {
+            var result = RunPartitionCore(runId, p, partitions, asOf, LocalOwner, takeOver: false, evaluator, tracker, cancellationToken);
+            if (result.State == PartitionState.Failed)
+            {
+                break;
+            }
+        }
+
+        if (tracker is { Reported: false })
+        {
+            progress!.Report(new RunProgress(0, total, 0));
+        }
+
+        var record = store.GetRun(runId)!;
+        if (record.State == RunState.Succeeded)
+        {
+            logger.LogInformation("run {RunId} succeeded: {Cases} cases, {Written} decisions ({Changed} changed), {Rejected} rejected, {Ms} ms",
+                runId, record.CasesRead, record.DecisionsWritten, record.DecisionsChanged, record.Rejected, record.DurationMs);
+        }
+
+        return record;
+    }
+
+    private PartitionResult RunPartitionCore(
+        long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver, ICaseEvaluator evaluator, ProgressTracker? tracker, CancellationToken cancellationToken)
+    {
+        var versions = evaluator.PolicyVersions;
+        var clock = Stopwatch.StartNew();
+        var attempts = 0;
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                if (store.ClaimPartition(runId, partition, owner, time.GetUtcNow(), takeOver) is not { } attempt)
+                {
+                    // Done, failed or held by a live owner. Completing again is harmless and heals a run whose last
+                    // partition was recorded done by a host that died before it could complete the run.
+                    var completed = Complete(runId, asOf, evaluator, cancellationToken);
+                    logger.LogInformation("run {RunId} partition {Partition}/{Partitions}: nothing to do for {Owner}", runId, partition, partitions, owner);
+                    return new PartitionResult(null, attempts, completed);
+                }
+
+                attempts = attempt;
+                var counts = Evaluate(runId, partition, partitions, asOf, evaluator, tracker, cancellationToken);
+                if (!store.FinishPartition(runId, partition, owner, new PartitionCompletion(PartitionState.Done, time.GetUtcNow(), counts.Cases, counts.Written, counts.Changed, counts.Rejected, null)))
+                {
+                    logger.LogWarning("run {RunId} partition {Partition}/{Partitions} was taken over while {Owner} ran it; its result is the other owner's", runId, partition, partitions, owner);
+                    return new PartitionResult(null, attempts, false);
+                }
+
+                logger.LogInformation("run {RunId} partition {Partition}/{Partitions} done by {Owner} (attempt {Attempt}): {Cases} cases, {Written} decisions, {Ms} ms",
+                    runId, partition, partitions, owner, attempt, counts.Cases, counts.Written, clock.ElapsedMilliseconds);
+                return new PartitionResult(PartitionState.Done, attempts, Complete(runId, asOf, evaluator, cancellationToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && TransientFailure.Is(ex) && clock.Elapsed.TotalSeconds < settings.RunRetrySeconds)
+            {
+                // Stale pooled connections would each fail once more; open fresh ones for the next attempt.
+                (store as Storage.Postgres.PostgresStore)?.ClearPool();
+                var pause = TimeSpan.FromSeconds(Math.Min(Math.Min(5, 0.25 * Math.Pow(2, retry)), Math.Max(0.05, settings.RunRetrySeconds - clock.Elapsed.TotalSeconds)));
+                logger.LogWarning(ex, "run {RunId} partition {Partition}/{Partitions}: transient database failure; running it again in {Pause} ms", runId, partition, partitions, (long)pause.TotalMilliseconds);
+                takeOver = false;
+                if (cancellationToken.WaitHandle.WaitOne(pause))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var error = $"partition {partition}/{partitions}: {ex.Message}";
+                logger.LogError(ex, "run {RunId} partition {Partition}/{Partitions} failed after {Attempts} attempts", runId, partition, partitions, attempts);
+                try
+                {
+                    var now = time.GetUtcNow();
+                    store.FinishPartition(runId, partition, owner, new PartitionCompletion(PartitionState.Failed, now, 0, 0, 0, 0, ex.Message));
+                    store.FailRun(runId, now, versions, error);
+                }
+                catch (Exception record) when (record is not OperationCanceledException)
+                {
+                    logger.LogError(record, "run {RunId} partition {Partition}: the failure could not be recorded", runId, partition);
+                }
+
+                return new PartitionResult(PartitionState.Failed, attempts, false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Marks the run succeeded when every partition is done; the one caller that does so (of all hosts) then computes and
+    /// stores the month's service credits (<see cref="MonthlyCredits"/>) from the store. A failed credits step is logged
+    /// and recorded on the run; its decisions stand.
+    /// </summary>
+    private bool Complete(long runId, DateTimeOffset asOf, ICaseEvaluator evaluator, CancellationToken cancellationToken)
+    {
+        if (!store.TryCompleteRun(runId, time.GetUtcNow(), evaluator.PolicyVersions))
+        {
+            return false;
+        }
+
         try
         {
-            var total = store.CountCases();
-            var batchSize = Math.Max(1, settings.RunBatchSize);
-            using var sink = store.OpenDecisionSink(runId);
-            var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+            var credits = _credits.Write(runId, asOf, evaluator, cancellationToken);
+            store.RecordRunCredits(runId, credits.Write.Written, credits.Changed, null);
+            logger.LogInformation("run {RunId}: {Credits} service credit rows for {Months} ({CreditsChanged} changed, {Owed} owing)",
+                runId, credits.Write.Written, string.Join(" and ", credits.Periods), credits.Changed, credits.OwedCount);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "run {RunId}: the service credits could not be computed", runId);
+            store.RecordRunCredits(runId, 0, 0, $"service credits: {ex.Message}");
+        }
 
-            // One batch is written (one transaction, on one writer thread at a time) while the next is evaluated.
-            Task? writing = null;
+        return true;
+    }
 
+    private readonly record struct Counts(long Cases, long Written, long Changed, long Rejected);
+
+    /// <summary>Streams the partition's cases in id order, evaluates them in batches and writes their decisions.</summary>
+    private Counts Evaluate(long runId, int partition, int partitions, DateTimeOffset asOf, ICaseEvaluator evaluator, ProgressTracker? tracker, CancellationToken cancellationToken)
+    {
+        var parallelism = settings.RunParallelism > 0 ? settings.RunParallelism : Environment.ProcessorCount;
+        var batchSize = Math.Max(1, settings.RunBatchSize);
+        long cases = 0, written = 0, changed = 0, rejected = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        var attemptBase = tracker?.Checkpoint();
+
+        // One partition: every case, as before partitions existed; otherwise the cases of this partition's customers.
+        var source = partitions == 1
+            ? store.ReadCases(cancellationToken)
+            : store.ReadCasesOfCustomers(CustomerPartition.Select(store.ReadCustomers(), partition, partitions), cancellationToken);
+
+        using var sink = store.OpenDecisionSink(runId);
+
+        // One batch is written (one transaction, on one writer thread at a time) while the next is evaluated.
+        Task? writing = null;
+        try
+        {
             void Submit(List<CaseRecord> batch)
             {
                 var decisions = Evaluate(batch, asOf, evaluator, options, ref rejected);
@@ -92,14 +256,13 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                         var result = sink.Write(decisions);
                         written += result.Written;
                         changed += result.Changed;
-                        done += count;
-                        progress?.Report(new RunProgress(done, total, written));
+                        tracker?.Add(count, result.Written);
                     },
                     cancellationToken);
             }
 
             var batch = new List<CaseRecord>(batchSize);
-            foreach (var ticket in store.ReadCases(cancellationToken))
+            foreach (var ticket in source)
             {
                 cases++;
                 batch.Add(ticket);
@@ -116,31 +279,49 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             }
 
             writing?.GetAwaiter().GetResult();
-            if (cases == 0)
+            writing = null;
+            return new Counts(cases, written, changed, rejected);
+        }
+        catch
+        {
+            // Never dispose the sink under a write still in flight; then take back the failed attempt's progress, as
+            // the retry counts the partition's cases again.
+            try
             {
-                progress?.Report(new RunProgress(0, total, 0));
+                writing?.Wait(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is AggregateException or OperationCanceledException)
+            {
+                // Already surfaced by the attempt that failed.
             }
 
-            credits = _credits.Write(runId, asOf, evaluator, cancellationToken);
-            var record = Finish(runId, RunState.Succeeded, null);
-            logger.LogInformation("run {RunId} succeeded: {Cases} cases, {Written} decisions ({Changed} changed), {Rejected} rejected, {Credits} service credit rows for {Months} ({CreditsChanged} changed, {Owed} owing), {Ms} ms",
-                runId, cases, written, changed, rejected, record.CreditsWritten, string.Join(" and ", credits.Periods), record.CreditsChanged, credits.OwedCount, record.DurationMs);
-            return record;
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "run {RunId} failed after {Cases} cases", runId, cases);
-            return Finish(runId, RunState.Failed, ex.Message);
-        }
-
-        RunRecord Finish(long id, RunState state, string? error)
-        {
-            store.FinishRun(id, new RunCompletion(state, time.GetUtcNow(), cases, written, changed, rejected, stopwatch.ElapsedMilliseconds, versions, error)
+            if (attemptBase is { } checkpoint)
             {
-                CreditsWritten = credits?.Write.Written ?? 0,
-                CreditsChanged = credits?.Changed ?? 0,
-            });
-            return store.GetRun(id)!;
+                tracker!.Restore(checkpoint);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Progress of a whole run over its partitions, reported on the writer thread after each batch.</summary>
+    private sealed class ProgressTracker(IProgress<RunProgress> progress, long total)
+    {
+        private long _cases;
+        private long _written;
+
+        public bool Reported { get; private set; }
+
+        public (long Cases, long Written) Checkpoint() => (_cases, _written);
+
+        public void Restore((long Cases, long Written) checkpoint) => (_cases, _written) = checkpoint;
+
+        public void Add(long cases, long written)
+        {
+            _cases += cases;
+            _written += written;
+            Reported = true;
+            progress.Report(new RunProgress(_cases, total, _written));
         }
     }
 

@@ -26,6 +26,15 @@ public interface IStore
     /// <summary>Streams every stored case in id order. Holds a read connection until enumeration ends.</summary>
     IEnumerable<CaseRecord> ReadCases(CancellationToken cancellationToken = default);
 
+    /// <summary>The distinct customers of the stored cases, in byte (ordinal) order.</summary>
+    IReadOnlyList<string> ReadCustomers();
+
+    /// <summary>
+    /// Streams the stored cases whose customer is one of <paramref name="customers"/>, in id order (what one partition of
+    /// a run reads). Holds a read connection until enumeration ends.
+    /// </summary>
+    IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default);
+
     /// <summary>One case by id, or null.</summary>
     CaseRecord? GetCase(string id);
 
@@ -34,6 +43,40 @@ public interface IStore
 
     /// <summary>Records how a run finished.</summary>
     void FinishRun(long runId, RunCompletion completion);
+
+    /// <summary>
+    /// Records the partitions 0 to <paramref name="partitions"/> - 1 of a run as <c>pending</c>, in one transaction.
+    /// Partitions already recorded are left as they are.
+    /// </summary>
+    void CreatePartitions(long runId, int partitions);
+
+    /// <summary>
+    /// Claims a partition for <paramref name="owner"/> (state <c>running</c>, attempts + 1, started now): a pending one,
+    /// one this owner already holds, or, with <paramref name="takeOver"/>, one left running by another owner. Returns the
+    /// attempt number, or null when the partition is done, failed or held by another owner (nothing to do).
+    /// </summary>
+    int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver);
+
+    /// <summary>Records how a partition finished; false when <paramref name="owner"/> no longer holds it (nothing recorded).</summary>
+    bool FinishPartition(long runId, int partition, string owner, PartitionCompletion completion);
+
+    /// <summary>
+    /// Marks the run succeeded with the summed counts of its partitions when every partition is done and the run is
+    /// still running; atomic, so of several callers exactly one gets true. Duration is from its start to <paramref name="finishedAt"/>.
+    /// </summary>
+    bool TryCompleteRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions);
+
+    /// <summary>
+    /// Records what the run's credits step did (<see cref="RunRecord.CreditsWritten"/>, <see cref="RunRecord.CreditsChanged"/>),
+    /// and <paramref name="error"/> when that step failed; the run's state is left as it is.
+    /// </summary>
+    void RecordRunCredits(long runId, long written, long changed, string? error);
+
+    /// <summary>Marks a running run failed with <paramref name="error"/> and the counts of its partitions so far; false when it was no longer running.</summary>
+    bool FailRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string error);
+
+    /// <summary>The partitions of a run, by number (empty for an unknown run).</summary>
+    IReadOnlyList<RunPartition> GetPartitions(long runId);
 
     /// <summary>Runs, newest first.</summary>
     IReadOnlyList<RunRecord> GetRuns(int limit = 50);

@@ -153,5 +153,27 @@ internal static class SqliteMigrations
             ALTER TABLE runs ADD COLUMN credits_written INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE runs ADD COLUMN credits_changed INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // A run is split into partitions by customer (see docs/SCALE-OUT.md); each partition records who ran it, how
+        // often and with what result. The customer index serves the partition reads.
+        (4, "run partitions", """
+            CREATE TABLE run_partitions (
+                run_id INTEGER NOT NULL,
+                partition_no INTEGER NOT NULL,
+                partitions INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                owner TEXT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                started_at TEXT NULL,
+                finished_at TEXT NULL,
+                cases_read INTEGER NOT NULL DEFAULT 0,
+                decisions_written INTEGER NOT NULL DEFAULT 0,
+                decisions_changed INTEGER NOT NULL DEFAULT 0,
+                rejected INTEGER NOT NULL DEFAULT 0,
+                error TEXT NULL,
+                PRIMARY KEY (run_id, partition_no)
+            );
+            CREATE INDEX ix_cases_customer ON cases (customer);
+            """),
     ];
 }

@@ -217,6 +217,27 @@ public sealed class SqliteStore : IStore
 
     public CaseRecord? GetCase(string id) => ReadCasesCore(id, CancellationToken.None).FirstOrDefault();
 
+    public IReadOnlyList<string> ReadCustomers()
+    {
+        using var connection = Open();
+        return RunPartitionRows.ReadCustomers(connection);
+    }
+
+    public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+
+        // One JSON array parameter rather than an IN list: no limit on the number of customers, one prepared statement.
+        using var command = Command(connection, $"SELECT {StoreRows.CaseColumns} FROM cases WHERE customer IN (SELECT value FROM json_each(@customers)) ORDER BY id");
+        command.Parameters.AddWithValue("@customers", StoreText.Strings([.. customers]));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return StoreRows.ReadCase(reader);
+        }
+    }
+
     private IEnumerable<CaseRecord> ReadCasesCore(string? id, CancellationToken cancellationToken)
     {
         using var connection = Open();
@@ -272,6 +293,53 @@ public sealed class SqliteStore : IStore
         command.Parameters.AddWithValue("@creditsChanged", completion.CreditsChanged);
         command.Parameters.AddWithValue("@id", runId);
         command.ExecuteNonQuery();
+    }
+
+    public void RecordRunCredits(long runId, long written, long changed, string? error)
+    {
+        using var connection = Open();
+        using var command = Command(connection, StoreRows.RecordRunCreditsSql);
+        command.Parameters.AddWithValue("@written", written);
+        command.Parameters.AddWithValue("@changed", changed);
+        command.Parameters.AddWithValue("@error", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("@id", runId);
+        command.ExecuteNonQuery();
+    }
+
+    public void CreatePartitions(long runId, int partitions)
+    {
+        using var connection = Open();
+        RunPartitionRows.CreatePartitions(connection, runId, partitions);
+    }
+
+    public int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver)
+    {
+        using var connection = Open();
+        return RunPartitionRows.Claim(connection, runId, partition, owner, at, takeOver);
+    }
+
+    public bool FinishPartition(long runId, int partition, string owner, PartitionCompletion completion)
+    {
+        using var connection = Open();
+        return RunPartitionRows.Finish(connection, runId, partition, owner, completion);
+    }
+
+    public bool TryCompleteRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions) =>
+        GetRun(runId) is { } run && CompleteOrFail(run, finishedAt, policyVersions, null);
+
+    public bool FailRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string error) =>
+        GetRun(runId) is { } run && CompleteOrFail(run, finishedAt, policyVersions, error);
+
+    private bool CompleteOrFail(RunRecord run, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string? error)
+    {
+        using var connection = Open();
+        return RunPartitionRows.CompleteOrFail(connection, run, finishedAt, policyVersions, error);
+    }
+
+    public IReadOnlyList<RunPartition> GetPartitions(long runId)
+    {
+        using var connection = Open();
+        return RunPartitionRows.GetPartitions(connection, runId);
     }
 
     private const string RunColumns = StoreRows.RunColumns;

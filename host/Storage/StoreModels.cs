@@ -52,7 +52,53 @@ public sealed record RunRecord(
 
     /// <summary>Service credit rows the run inserted, changed or removed (0 when the same night runs again over the same inputs).</summary>
     public long CreditsChanged { get; init; }
+
+    /// <summary>Number of partitions the run was split into (<c>Run:Partitions</c> when it started); 0 for a run recorded before partitions existed.</summary>
+    public int Partitions { get; init; }
+
+    /// <summary>Partitions of the run that are done (see <see cref="RunPartition"/>).</summary>
+    public int PartitionsDone { get; init; }
 }
+
+/// <summary>State of one partition of a run: <c>pending</c> until a host claims it, <c>running</c>, then <c>done</c> or <c>failed</c>.</summary>
+public enum PartitionState
+{
+    Pending,
+    Running,
+    Done,
+    Failed,
+}
+
+/// <summary>
+/// One partition of a run as recorded in the store: the cases whose customer hashes to <see cref="Partition"/>
+/// (0-based, below <see cref="Partitions"/>). <see cref="Owner"/> is the instance that last claimed it;
+/// <see cref="Attempts"/> counts claims (1 when it ran once; more after a retry or a take-over). Counts are those of
+/// the attempt that finished it. Instants are UTC.
+/// </summary>
+public sealed record RunPartition(
+    long RunId,
+    int Partition,
+    int Partitions,
+    PartitionState State,
+    string? Owner,
+    int Attempts,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    long CasesRead,
+    long DecisionsWritten,
+    long DecisionsChanged,
+    long Rejected,
+    string? Error);
+
+/// <summary>How one partition finished: <see cref="PartitionState.Done"/> or <see cref="PartitionState.Failed"/>, with its counts.</summary>
+public sealed record PartitionCompletion(
+    PartitionState State,
+    DateTimeOffset FinishedAt,
+    long CasesRead,
+    long DecisionsWritten,
+    long DecisionsChanged,
+    long Rejected,
+    string? Error);
 
 /// <summary>The counts a finished run records.</summary>
 public sealed record RunCompletion(

@@ -17,7 +17,82 @@ internal static class StoreRows
 
     public const string CaseColumns = "id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events";
 
-    public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed";
+    /// <summary>The run's columns, then its number of partitions and of partitions done (read from <c>run_partitions</c>).</summary>
+    public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed, "
+        + "(SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id), (SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id AND p.state = 'done')";
+
+    public const string PartitionColumns = "run_id, partition_no, partitions, state, owner, attempts, started_at, finished_at, cases_read, decisions_written, decisions_changed, rejected, error";
+
+    /// <summary>The distinct customers of the stored cases, in byte order.</summary>
+    public const string CustomersSql = "SELECT DISTINCT customer FROM cases ORDER BY customer";
+
+    /// <summary>Records the credits step of run <c>@id</c>: <c>@written</c>, <c>@changed</c>, and <c>@error</c> when it failed (else the error is kept).</summary>
+    public const string RecordRunCreditsSql =
+        "UPDATE runs SET credits_written = @written, credits_changed = @changed, error = COALESCE(@error, error) WHERE id = @id";
+
+    /// <summary>Inserts one pending partition; parameters <c>@run</c>, <c>@p</c>, <c>@n</c>. A partition that exists is left as it is.</summary>
+    public const string InsertPartitionSql =
+        "INSERT INTO run_partitions (run_id, partition_no, partitions, state) VALUES (@run, @p, @n, 'pending') ON CONFLICT (run_id, partition_no) DO NOTHING";
+
+    /// <summary>
+    /// Claims a partition for <c>@owner</c>: a pending one, one this owner already holds (a retry, or the same instance
+    /// restarted), or, when <c>@takeOver</c> is 1, one left running by another owner (Quartz found that owner dead).
+    /// A done or failed partition is never claimed. Returns the attempt number, or no row.
+    /// </summary>
+    public const string ClaimPartitionSql = """
+        UPDATE run_partitions SET state = 'running', owner = @owner, attempts = attempts + 1, started_at = @at, finished_at = NULL, error = NULL
+        WHERE run_id = @run AND partition_no = @p
+            AND (state = 'pending' OR (state = 'running' AND (owner = @owner OR @takeOver = 1)))
+        RETURNING attempts
+        """;
+
+    /// <summary>Records how a partition finished; only the owner of its current claim may (parameters <c>@run</c>, <c>@p</c>, <c>@owner</c>, ...).</summary>
+    public const string FinishPartitionSql = """
+        UPDATE run_partitions SET state = @state, finished_at = @finished, cases_read = @cases, decisions_written = @written,
+            decisions_changed = @changed, rejected = @rejected, error = @error
+        WHERE run_id = @run AND partition_no = @p AND owner = @owner AND state = 'running'
+        """;
+
+    /// <summary>
+    /// Marks the run succeeded with the sums of its partitions, only while it is running and when every partition is
+    /// done: of several hosts finishing the last partitions at once, exactly one changes the row.
+    /// </summary>
+    public const string CompleteRunSql = """
+        UPDATE runs SET status = 'succeeded', finished_at = @finished, duration_ms = @duration, policy_versions = @versions, error = NULL,
+            cases_read = (SELECT COALESCE(SUM(cases_read), 0) FROM run_partitions WHERE run_id = @id),
+            decisions_written = (SELECT COALESCE(SUM(decisions_written), 0) FROM run_partitions WHERE run_id = @id),
+            decisions_changed = (SELECT COALESCE(SUM(decisions_changed), 0) FROM run_partitions WHERE run_id = @id),
+            rejected = (SELECT COALESCE(SUM(rejected), 0) FROM run_partitions WHERE run_id = @id)
+        WHERE id = @id AND status = 'running'
+            AND EXISTS (SELECT 1 FROM run_partitions WHERE run_id = @id)
+            AND NOT EXISTS (SELECT 1 FROM run_partitions WHERE run_id = @id AND state <> 'done')
+        """;
+
+    /// <summary>Marks a running run failed with the sums of its partitions so far and <c>@error</c>.</summary>
+    public const string FailRunSql = """
+        UPDATE runs SET status = 'failed', finished_at = @finished, duration_ms = @duration, policy_versions = @versions, error = @error,
+            cases_read = (SELECT COALESCE(SUM(cases_read), 0) FROM run_partitions WHERE run_id = @id),
+            decisions_written = (SELECT COALESCE(SUM(decisions_written), 0) FROM run_partitions WHERE run_id = @id),
+            decisions_changed = (SELECT COALESCE(SUM(decisions_changed), 0) FROM run_partitions WHERE run_id = @id),
+            rejected = (SELECT COALESCE(SUM(rejected), 0) FROM run_partitions WHERE run_id = @id)
+        WHERE id = @id AND status = 'running'
+        """;
+
+    /// <summary>Reads a row of <see cref="PartitionColumns"/>.</summary>
+    public static RunPartition ReadPartition(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetInt32(1),
+        reader.GetInt32(2),
+        Enum.Parse<PartitionState>(reader.GetString(3), ignoreCase: true),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.GetInt32(5),
+        reader.IsDBNull(6) ? null : StoreText.ParseInstant(reader.GetString(6)),
+        reader.IsDBNull(7) ? null : StoreText.ParseInstant(reader.GetString(7)),
+        reader.GetInt64(8),
+        reader.GetInt64(9),
+        reader.GetInt64(10),
+        reader.GetInt64(11),
+        reader.IsDBNull(12) ? null : reader.GetString(12));
 
     public const string DecisionColumns = "case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id";
 
@@ -148,6 +223,8 @@ internal static class StoreRows
     {
         CreditsWritten = reader.GetInt64(13),
         CreditsChanged = reader.GetInt64(14),
+        Partitions = (int)reader.GetInt64(15),
+        PartitionsDone = (int)reader.GetInt64(16),
     };
 
     /// <summary>Reads a row of <see cref="DecisionColumns"/>; absent keys are stored as the empty string and read back as null.</summary>

@@ -90,10 +90,13 @@ internal static class ApiEndpoints
         });
 
         reads.MapGet("/runs", (IStore store, int? limit) => Results.Ok(store.GetRuns(limit ?? 50)));
+        reads.MapGet("/runs/{id:long}", (IStore store, long id) => store.GetRun(id) is { } run
+            ? Results.Ok(new { run, partitions = store.GetPartitions(id) })
+            : Results.NotFound(new { error = $"no run `{id}`" }));
         reads.MapGet("/policies", (IEvaluatorProvider evaluators) => Results.Ok(evaluators.Status));
         reads.MapGet("/quarantine", (IStore store, int? limit) => Results.Ok(store.GetQuarantine(limit ?? 100)));
 
-        app.MapPost("/api/runs", async (HttpContext context, NightlyRun run, string? asOf) =>
+        app.MapPost("/api/runs", async (HttpContext context, NightlyRun run, IStore store, string? asOf) =>
         {
             if (!Authorized(context, settings))
             {
@@ -103,6 +106,16 @@ internal static class ApiEndpoints
             if (!TryInstant(asOf, out var at))
             {
                 return Results.BadRequest(new { error = "`asOf` must be an ISO 8601 timestamp with an offset" });
+            }
+
+            if (settings.ClusterEnabled)
+            {
+                // In a cluster the run is handed to every host (202: it goes on after this response); the run and its
+                // partitions are at GET /api/runs/{id}. A run still recorded as running does not block a new one: it may
+                // be a run whose hosts all died, and two runs over the same inputs write each decision once.
+                var cluster = context.RequestServices.GetRequiredService<ClusterRuns>();
+                var started = await cluster.StartAsync(at ?? DateTimeOffset.UtcNow, RunTrigger.Api, context.RequestAborted);
+                return Results.Accepted($"/api/runs/{started.Id}", started);
             }
 
             var record = await Task.Run(() => run.TryRun(at, RunTrigger.Api, context.RequestAborted));

@@ -189,7 +189,8 @@ async function refresh() {
     const atRisk = await api('/api/decisions?status=at-risk&latest=true&limit=200');
     fillTable('#at-risk', atRisk.map((v) => v.decision), (d) => [d.caseId, d.target || '-', d.customer, d.service, number(d.percentUsed), when(d.dueAt)]);
     const runs = await api('/api/runs?limit=20');
-    fillTable('#runs', runs, (r) => [r.id, r.trigger, when(r.asOf), r.state, r.casesRead, r.decisionsWritten, r.decisionsChanged, r.rejected,
+    fillTable('#runs', runs, (r) => [r.id, r.trigger, when(r.asOf), r.partitions > 1 ? `${r.state}, ${r.partitionsDone}/${r.partitions} partitions` : r.state,
+      r.casesRead, r.decisionsWritten, r.decisionsChanged, r.rejected,
       `${r.creditsWritten} (${r.creditsChanged} changed)`, `${number(r.durationMs / 1000, 2)} s`, r.policyVersions.join(', ')]);
     // The credits list opens on the month of the latest run; the lead can pick another.
     if (!$('#credit-month').value && runs.length > 0) $('#credit-month').value = runs[0].asOf.slice(0, 7);
