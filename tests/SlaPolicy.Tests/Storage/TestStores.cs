@@ -89,6 +89,9 @@ internal sealed class TestStore : IDisposable
         }
     }
 
+    /// <summary>The connection string of the test database (PostgreSQL only; null for SQLite).</summary>
+    public string? ConnectionString => _connectionString;
+
     /// <summary>The connection string of the server's maintenance database (PostgreSQL only).</summary>
     public string? Server { get; }
 
