@@ -77,6 +77,11 @@ public static class CaseCsvReader
                 throw new RecordRejectedException(column, $"`{column}` is {Encoding.UTF8.GetByteCount(value).ToString(CultureInfo.InvariantCulture)} bytes long, over the limit of {context.Limits.MaxStringBytes.ToString(CultureInfo.InvariantCulture)} bytes");
             }
 
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new RecordRejectedException(column, $"`{column}` contains the character U+0000, which no text field may hold");
+            }
+
             return value;
         }
 

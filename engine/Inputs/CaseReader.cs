@@ -165,6 +165,11 @@ public static class CaseReader
         scratch.Clear();
         while (json.NextElement())
         {
+            if (scratch.Count == json.Context.Limits.MaxTags)
+            {
+                throw new RecordRejectedException("tags", $"`tags` holds more than {json.Context.Limits.MaxTags.ToString(CultureInfo.InvariantCulture)} tags, the limit");
+            }
+
             scratch.Add(json.ElementString("tags", pooled: true));
         }
 
@@ -184,6 +189,11 @@ public static class CaseReader
         while (json.NextElement())
         {
             var index = scratch.Count;
+            if (index == json.Context.Limits.MaxEvents)
+            {
+                throw new RecordRejectedException("events", $"`events` holds more than {json.Context.Limits.MaxEvents.ToString(CultureInfo.InvariantCulture)} events, the limit");
+            }
+
             json.ElementObject("events");
             DateTimeOffset? at = null;
             string? status = null;

@@ -29,7 +29,13 @@ public readonly record struct InputResult<T>(T? Record, long LineNumber, Rejecte
 /// The longest string value accepted (ids, names, statuses, tags, currencies), in bytes as written in the
 /// file, escapes included (default 4 KiB).
 /// </param>
-public sealed record InputLimits(int MaxLineBytes = InputLimits.DefaultMaxLineBytes, int MaxStringBytes = InputLimits.DefaultMaxStringBytes)
+/// <param name="MaxEvents">The most status events one case may hold, inclusive (default 10,000).</param>
+/// <param name="MaxTags">The most tags one case may hold, inclusive (default 100).</param>
+public sealed record InputLimits(
+    int MaxLineBytes = InputLimits.DefaultMaxLineBytes,
+    int MaxStringBytes = InputLimits.DefaultMaxStringBytes,
+    int MaxEvents = InputLimits.DefaultMaxEvents,
+    int MaxTags = InputLimits.DefaultMaxTags)
 {
     /// <summary>1 MiB.</summary>
     public const int DefaultMaxLineBytes = 1024 * 1024;
@@ -37,6 +43,18 @@ public sealed record InputLimits(int MaxLineBytes = InputLimits.DefaultMaxLineBy
     /// <summary>4 KiB.</summary>
     public const int DefaultMaxStringBytes = 4 * 1024;
 
-    /// <summary>The default limits: 1 MiB a line, 4 KiB a string.</summary>
+    /// <summary>10,000 events: a year of a status change every hour, far beyond any real case.</summary>
+    public const int DefaultMaxEvents = 10_000;
+
+    /// <summary>100 tags.</summary>
+    public const int DefaultMaxTags = 100;
+
+    /// <summary>
+    /// The most of a rejected line kept as its raw text in the quarantine (64 KiB); beyond it the first 4 KiB are kept,
+    /// followed by <c>… (N bytes in all)</c>, so that an absurd line cannot bloat the quarantine.
+    /// </summary>
+    public const int MaxQuarantinedRawBytes = 64 * 1024;
+
+    /// <summary>The default limits: 1 MiB a line, 4 KiB a string, 10,000 events and 100 tags a case.</summary>
     public static InputLimits Default { get; } = new();
 }

@@ -178,7 +178,7 @@ internal static class JsonLines
         {
             var offset = FirstInvalidUtf8(line);
             return InputResult<T>.Reject(new RejectedRecord(
-                source, lineNumber, null, $"line is not valid UTF-8: invalid byte 0x{line[offset]:X2} at column {offset + 1}", RawText(line)));
+                source, lineNumber, null, $"line is not valid UTF-8: invalid byte 0x{line[offset]:X2} at column {offset + 1}", QuarantinedText(line)));
         }
 
         context.CurrentField = null;
@@ -188,13 +188,13 @@ internal static class JsonLines
         }
         catch (RecordRejectedException e)
         {
-            return InputResult<T>.Reject(new RejectedRecord(source, lineNumber, e.Field, e.Message, RawText(line)));
+            return InputResult<T>.Reject(new RejectedRecord(source, lineNumber, e.Field, NoNul(e.Message), QuarantinedText(line)));
         }
         catch (JsonException e)
         {
             var column = e.BytePositionInLine is { } position ? position + 1 : 1;
             return InputResult<T>.Reject(new RejectedRecord(
-                source, lineNumber, context.CurrentField, $"malformed JSON at column {column.ToString(CultureInfo.InvariantCulture)}", RawText(line)));
+                source, lineNumber, context.CurrentField, $"malformed JSON at column {column.ToString(CultureInfo.InvariantCulture)}", QuarantinedText(line)));
         }
     }
 
@@ -202,11 +202,26 @@ internal static class JsonLines
         where T : class
     {
         var reason = $"line is {length.ToString(CultureInfo.InvariantCulture)} bytes long, over the limit of {max.ToString(CultureInfo.InvariantCulture)} bytes";
-        return InputResult<T>.Reject(new RejectedRecord(source, lineNumber, null, reason, RawText(head) + "…"));
+        return InputResult<T>.Reject(new RejectedRecord(source, lineNumber, null, reason, Truncated(head, length)));
     }
 
-    /// <summary>The raw text of a line for the quarantine; invalid UTF-8 sequences become U+FFFD.</summary>
-    internal static string RawText(ReadOnlySpan<byte> line) => Encoding.UTF8.GetString(line);
+    /// <summary>
+    /// The raw text of a rejected line for the quarantine: whole up to <see cref="InputLimits.MaxQuarantinedRawBytes"/>,
+    /// else its first <see cref="OverLongRawTextBytes"/> and its length.
+    /// </summary>
+    internal static string QuarantinedText(ReadOnlySpan<byte> line) =>
+        line.Length <= InputLimits.MaxQuarantinedRawBytes ? RawText(line) : Truncated(line[..OverLongRawTextBytes], line.Length);
+
+    private static string Truncated(ReadOnlySpan<byte> head, long length) =>
+        $"{RawText(head)}… ({length.ToString(CultureInfo.InvariantCulture)} bytes in all)";
+
+    /// <summary>
+    /// The raw text of a line for the quarantine; invalid UTF-8 sequences become U+FFFD, and so does U+0000, which
+    /// PostgreSQL's text cannot hold (one NUL byte must not cost the batch its good records).
+    /// </summary>
+    internal static string RawText(ReadOnlySpan<byte> line) => NoNul(Encoding.UTF8.GetString(line));
+
+    private static string NoNul(string text) => text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
 
     internal static bool IsBlank(ReadOnlySpan<byte> line)
     {

@@ -207,7 +207,15 @@ internal ref struct RecordReader
 
         if (_reader.ValueIsEscaped)
         {
-            return _reader.GetString()!;
+            // Raw control characters are malformed JSON already; U+0000 can only come escaped, and no store keeps it
+            // (PostgreSQL's text refuses it), so it is rejected here rather than failing the whole batch later.
+            var text = _reader.GetString()!;
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new RecordRejectedException(field, $"`{field}` contains the character U+0000, which no text field may hold");
+            }
+
+            return text;
         }
 
         return pooled ? _context.Strings.Get(raw) : Encoding.UTF8.GetString(raw);

@@ -12,7 +12,8 @@ namespace SlaPolicy.Host.Cli;
 /// <summary>
 /// <c>slapolicy run [--ingest DIR] [--as-of T] [--store PATH]</c>: the nightly job, once, now, against the configured
 /// store; with <c>--ingest</c>, first ingests the input files of a folder (see <see cref="InputFileNames"/>).
-/// A progress bar on a terminal; plain lines when output is redirected. Exit 0 when the run succeeded, 2 on bad arguments.
+/// A progress bar on a terminal; plain lines when output is redirected. Exit 0 when the run succeeded, 1 when it failed or the store
+/// configuration is bad (one line naming the setting), 2 on bad arguments.
 /// Running it twice with the same files and asOf changes nothing and duplicates nothing.
 /// </summary>
 public sealed class RunCommand : ICliCommand
@@ -44,10 +45,16 @@ public sealed class RunCommand : ICliCommand
                 asOf = parsed;
             }
 
-            using var services = CoreServices.BuildCommandServices(StoreOverride(parse.GetValue(storeOption)));
-            return Execute(services, asOf, Console.Out, Console.IsOutputRedirected, parse.GetValue(ingestOption), CommandPrefix());
+            return Invoke(StoreOverride(parse.GetValue(storeOption)), asOf, parse.GetValue(ingestOption), Console.Out, parse.InvocationConfiguration.Error);
         });
         return command;
+    }
+
+    /// <summary>Builds the services from configuration and <paramref name="overrides"/>, opens the store and runs; exit 1 on a bad store configuration.</summary>
+    internal static int Invoke(IEnumerable<KeyValuePair<string, string?>>? overrides, DateTimeOffset? asOf, string? ingest, TextWriter output, TextWriter error)
+    {
+        using var services = CoreServices.BuildCommandServices(overrides);
+        return StoreSetup.TryOpen(services, error) is null ? 1 : Execute(services, asOf, output, Console.IsOutputRedirected, ingest, CommandPrefix());
     }
 
     internal static IEnumerable<KeyValuePair<string, string?>>? StoreOverride(string? path) =>

@@ -3,7 +3,10 @@ using SlaPolicy.Host.Web;
 
 namespace SlaPolicy.Host.Cli;
 
-/// <summary><c>slapolicy serve [--urls URL]</c>: the scheduler, the HTTP API, the inbox watcher and the page, until stopped.</summary>
+/// <summary>
+/// <c>slapolicy serve [--urls URL]</c>: the scheduler, the HTTP API, the inbox watcher and the page, until stopped.
+/// Exit 1 when the store configuration is bad.
+/// </summary>
 public sealed class ServeCommand : ICliCommand
 {
     public Command Create()
@@ -13,12 +16,24 @@ public sealed class ServeCommand : ICliCommand
         var command = new Command("serve", "run the nightly scheduler, the HTTP API and the support leads' page");
         command.Options.Add(urlsOption);
         command.Options.Add(storeOption);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            await using var app = SlaPolicyWebHost.Create(parse.GetValue(urlsOption), RunCommand.StoreOverride(parse.GetValue(storeOption)));
-            await app.RunAsync(cancellationToken);
-            return 0;
-        });
+        command.SetAction((parse, cancellationToken) =>
+            Invoke(parse.GetValue(urlsOption), RunCommand.StoreOverride(parse.GetValue(storeOption)), parse.InvocationConfiguration.Error, cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// Serves until <paramref name="cancellationToken"/> fires; exit 1, with one line naming the setting, when the
+    /// store configuration is bad (the store is opened before anything starts listening).
+    /// </summary>
+    internal static async Task<int> Invoke(string? urls, IEnumerable<KeyValuePair<string, string?>>? overrides, TextWriter error, CancellationToken cancellationToken)
+    {
+        await using var app = SlaPolicyWebHost.Create(urls, overrides);
+        if (StoreSetup.TryOpen(app.Services, error) is null)
+        {
+            return 1;
+        }
+
+        await app.RunAsync(cancellationToken);
+        return 0;
     }
 }

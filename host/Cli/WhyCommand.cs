@@ -12,7 +12,7 @@ namespace SlaPolicy.Host.Cli;
 /// <summary>
 /// <c>slapolicy why CASE-ID</c>: the case, each decision of its latest evaluation (status, due, elapsed,
 /// policy@version file:line, rule, explanation steps) and its escalation history, from the store. Exit 1 when the
-/// case is unknown.
+/// case is unknown or the store configuration is bad (one line naming the setting).
 /// </summary>
 public sealed class WhyCommand : ICliCommand
 {
@@ -25,19 +25,28 @@ public sealed class WhyCommand : ICliCommand
         command.Options.Add(storeOption);
         command.SetAction(parse =>
         {
-            using var services = CoreServices.BuildCommandServices(RunCommand.StoreOverride(parse.GetValue(storeOption)));
-            var store = services.GetRequiredService<IStore>();
-            var id = parse.GetValue(caseArgument)!;
-            if (store.GetCaseTrace(id) is not { } trace)
-            {
-                Console.Error.WriteLine($"error: case `{id}` is not in the store ({(store as SqliteStore)?.Path})");
-                return 1;
-            }
-
-            AnsiConsole.Write(Render(trace));
-            return 0;
+            return Invoke(RunCommand.StoreOverride(parse.GetValue(storeOption)), parse.GetValue(caseArgument)!, parse.InvocationConfiguration.Error);
         });
         return command;
+    }
+
+    /// <summary>Explains case <paramref name="id"/> from the configured store; exit 1 when it is unknown or the store configuration is bad.</summary>
+    internal static int Invoke(IEnumerable<KeyValuePair<string, string?>>? overrides, string id, TextWriter error)
+    {
+        using var services = CoreServices.BuildCommandServices(overrides);
+        if (StoreSetup.TryOpen(services, error) is not { } store)
+        {
+            return 1;
+        }
+
+        if (store.GetCaseTrace(id) is not { } trace)
+        {
+            error.WriteLine($"error: case `{id}` is not in the store ({(store as SqliteStore)?.Path})");
+            return 1;
+        }
+
+        AnsiConsole.Write(Render(trace));
+        return 0;
     }
 
     /// <summary>The trace as Spectre renderables (also used to render to a string in tests).</summary>

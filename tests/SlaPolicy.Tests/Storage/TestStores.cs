@@ -89,7 +89,7 @@ internal sealed class TestStore : IDisposable
         }
     }
 
-    /// <summary>The connection string of the test database (PostgreSQL only).</summary>
+    /// <summary>The connection string of the test database (PostgreSQL only; null for SQLite).</summary>
     public string? ConnectionString => _connectionString;
 
     /// <summary>The connection string of the server's maintenance database (PostgreSQL only).</summary>
