@@ -30,8 +30,9 @@ public partial class SecurityTests
             .Distinct()
             .OrderBy(r => r.Item2, StringComparer.Ordinal)];
 
-    // Route parameters ({id}) filled with a plain value.
-    private static string Concrete(string pattern) => RouteParameter().Replace(pattern.StartsWith('/') ? pattern : "/" + pattern, "C-1");
+    // Route parameters filled with a value that exists in the test's store: run 1 for a number ({id:long}), case C-1 otherwise.
+    private static string Concrete(string pattern) =>
+        RouteParameter().Replace(pattern.StartsWith('/') ? pattern : "/" + pattern, m => m.Value.Contains(":long", StringComparison.Ordinal) ? "1" : "C-1");
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex RouteParameter();
@@ -87,6 +88,7 @@ public partial class SecurityTests
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartAsync(folder, new Dictionary<string, string?> { ["Api:ProtectReads"] = "true" });
         (await host.Client.SendAsync(host.Post("/api/cases", Cases.Json("C-1", "2026-11-20T16:30:00+01:00")))).EnsureSuccessStatusCode();
+        (await host.Client.SendAsync(host.Post("/api/runs", string.Empty))).EnsureSuccessStatusCode();
         var gets = Routes(host).Where(r => r.Method == "GET").Select(r => r.Path).ToList();
         var data = gets.Except(PageFiles).Where(p => p != "/health").ToList();
 
