@@ -18,7 +18,7 @@ internal static class CaseData
     /// Enough cases for a run that lasts several seconds in a Debug host on two shared cores (a test host evaluates
     /// and writes some thousands of cases a second), so that a test can act on it while it is going.
     /// </summary>
-    public const int LongRunCases = 40_000;
+    public const int LongRunCases = 20_000;
 
     /// <summary>The instant the generated cases are written for (<see cref="CaseGenerator.Cutoff"/>); the runs of the fault tests use it as asOf.</summary>
     public static DateTimeOffset AsOf => CaseGenerator.Cutoff;

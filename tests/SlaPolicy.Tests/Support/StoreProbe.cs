@@ -50,6 +50,9 @@ internal sealed class StoreProbe
     /// <summary>Runs whose status is still <c>running</c>.</summary>
     public long RunningRuns() => Scalar("SELECT COUNT(*) FROM runs WHERE status = 'running'");
 
+    /// <summary>Decision rows last written by run <paramref name="runId"/> (a row rewritten unchanged keeps its earlier run).</summary>
+    public long DecisionsOfRun(long runId) => Scalar(string.Create(CultureInfo.InvariantCulture, $"SELECT COUNT(*) FROM decisions WHERE run_id = {runId}"));
+
     private static string Date(DateTimeOffset asOf) => asOf.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private long Scalar(string sql)
