@@ -7,7 +7,7 @@ namespace SlaPolicy.Tests.Faults;
 /// <summary>Cases posted while a nightly run is going: accepted at once, none lost, decided by the next run.</summary>
 public class IngestionDuringRunTests
 {
-    private const int NewCases = 2_000;
+    private const int NewCases = 500;
 
     [Theory]
     [InlineData(StoreKind.Sqlite)]
