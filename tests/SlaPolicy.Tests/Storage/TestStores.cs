@@ -95,6 +95,17 @@ internal sealed class TestStore : IDisposable
     /// <summary>The connection string of the server's maintenance database (PostgreSQL only).</summary>
     public string? Server { get; }
 
+    /// <summary>
+    /// The configuration keys that point a <c>serve</c> host at this store (<c>Store:Provider</c> and
+    /// <c>Store:Path</c> or <c>Store:ConnectionString</c>), for tests that run the host as a process.
+    /// </summary>
+    public Dictionary<string, string?> HostSettings() => _kind == StoreKind.Sqlite
+        ? new() { ["Store:Provider"] = "sqlite", ["Store:Path"] = _folder!.File("db/slapolicy.db") }
+        : new() { ["Store:Provider"] = "postgres", ["Store:ConnectionString"] = _connectionString };
+
+    /// <summary>A probe counting this store's rows from outside any host.</summary>
+    public StoreProbe Probe() => _kind == StoreKind.Sqlite ? StoreProbe.Sqlite(_folder!.File("db/slapolicy.db")) : StoreProbe.Postgres(_connectionString!);
+
     /// <summary>The store under test (not migrated).</summary>
     public IStore Store { get; }
 

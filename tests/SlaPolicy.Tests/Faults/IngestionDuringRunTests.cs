@@ -1,0 +1,57 @@
+using SlaPolicy.Host.Storage;
+using SlaPolicy.Tests.Storage;
+using SlaPolicy.Tests.Support;
+
+namespace SlaPolicy.Tests.Faults;
+
+/// <summary>Cases posted while a nightly run is going: accepted at once, none lost, decided by the next run.</summary>
+public class IngestionDuringRunTests
+{
+    private const int NewCases = 500;
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public async Task PostCases_WhileARunIsGoing_AcceptedNothingLostAndDecidedByTheNextRun(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        using var data = new TempFolder();
+        store.Store.Migrate();
+        CaseData.Ingest(store.Store, CaseData.LongRunCases);
+        var probe = store.Probe();
+        var settings = store.HostSettings();
+        settings["Run:BatchSize"] = "500";
+        await using var host = await HostProcess.StartAsync(data.Path, settings);
+        var batch = CaseData.WriteJsonLines(data.File("new-cases.jsonl"), NewCases, seed: 11, idPrefix: "N-");
+
+        var run = await MidRun.StartAsync(host, probe, CaseData.AsOf);
+        var ingested = await CaseData.PostAsync(host.Client, batch);
+
+        // The precondition of the test, not a timing assertion: the batch went in while the run was still going.
+        run.Answer.IsCompleted.ShouldBeFalse("the run ended before the batch was ingested: the test needs more cases");
+        probe.RunningRuns().ShouldBe(1);
+        ingested.Accepted.ShouldBe(NewCases, host.Log);
+        ingested.RejectedCount.ShouldBe(0);
+
+        using var answer = await run.Answer;
+        var first = System.Text.Json.JsonSerializer.Deserialize<RunRecord>(await answer.Content.ReadAsStringAsync(), Json.Options)!;
+        first.State.ShouldBe(RunState.Succeeded, host.Log);
+
+        // The run reads the cases of its start (one statement, one snapshot): the 20,000, not the new ones.
+        first.CasesRead.ShouldBe(CaseData.LongRunCases);
+        probe.Cases().ShouldBe(CaseData.LongRunCases + NewCases);
+        probe.UndecidedCases(CaseData.AsOf).ShouldBe(NewCases);
+
+        var next = await HostProcessTests.PostRunAsync(host, CaseData.AsOf.ToString("O"));
+
+        // Same asOf over the same old cases: their decisions are rewritten unchanged, so the decisions changed are
+        // exactly those of the new cases, and every stored case now has its decisions, each key once.
+        next.State.ShouldBe(RunState.Succeeded, host.Log);
+        next.CasesRead.ShouldBe(CaseData.LongRunCases + NewCases);
+        next.DecisionsChanged.ShouldBe(next.DecisionsWritten - first.DecisionsWritten);
+        next.DecisionsChanged.ShouldBeGreaterThanOrEqualTo(NewCases);
+        probe.UndecidedCases(CaseData.AsOf).ShouldBe(0);
+        probe.Decisions(CaseData.AsOf).ShouldBe(next.DecisionsWritten);
+        probe.DuplicateDecisionKeys().ShouldBe(0);
+    }
+}
