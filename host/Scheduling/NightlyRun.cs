@@ -77,6 +77,82 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     }
 
     /// <summary>
+    /// Finishes the runs left <c>running</c> by a process of this machine that no longer exists (killed, crashed, or the
+    /// machine restarted): each such run's partitions that are not done are taken over and run as of the run's own asOf,
+    /// and the run completes as it would have. A run with a partition held by a live process, or by another machine
+    /// (a cluster's hosts, which Quartz recovers), is left alone. Waits for a run in progress in this process first.
+    /// Returns the runs resumed, as recorded afterwards.
+    /// </summary>
+    public IReadOnlyList<RunRecord> ResumeInterrupted(CancellationToken cancellationToken = default)
+    {
+        _gate.Wait(cancellationToken);
+        try
+        {
+            var resumed = new List<RunRecord>();
+            foreach (var interrupted in store.GetRuns().Where(r => r.State == RunState.Running).OrderBy(r => r.Id))
+            {
+                var partitions = store.GetPartitions(interrupted.Id);
+                if (partitions.Count == 0 || partitions.Any(p => p.State == PartitionState.Running && !OwnerIsGone(p.Owner)))
+                {
+                    continue;
+                }
+
+                logger.LogWarning("run {RunId} (as of {AsOf:O}) was interrupted: its process is gone; finishing its {Left} partitions left",
+                    interrupted.Id, interrupted.AsOf, partitions.Count(p => p.State != PartitionState.Done));
+                var evaluator = evaluators.Current;
+                foreach (var partition in partitions.Where(p => p.State is PartitionState.Pending or PartitionState.Running))
+                {
+                    var result = RunPartitionCore(interrupted.Id, partition.Partition, partition.Partitions, interrupted.AsOf, LocalOwner, takeOver: true, evaluator, null, cancellationToken);
+                    if (result.State == PartitionState.Failed)
+                    {
+                        break;
+                    }
+                }
+
+                // Every partition may have been done already (the process died just before completing the run).
+                Complete(interrupted.Id, interrupted.AsOf, evaluator, cancellationToken);
+                resumed.Add(store.GetRun(interrupted.Id)!);
+            }
+
+            return resumed;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="owner"/> (<c>machine:pid</c>, see <see cref="LocalOwner"/>) names a process of this machine
+    /// that no longer runs. An owner of another machine, or of another form (a cluster's instance id), is not known to be gone.
+    /// </summary>
+    internal static bool OwnerIsGone(string? owner)
+    {
+        var colon = owner?.LastIndexOf(':') ?? -1;
+        if (colon <= 0 || !int.TryParse(owner.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+            || !string.Equals(owner![..colon], Environment.MachineName, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            // This process holds no run across _gate; a partition still recorded as ours is one a failed attempt left.
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Records the start of a run as of <paramref name="asOf"/> and its <see cref="HostSettings.RunPartitions"/> pending
     /// partitions; returns the run's id. The partitions are then run by <see cref="RunPartition"/>, here or elsewhere.
     /// </summary>

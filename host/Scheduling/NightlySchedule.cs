@@ -81,6 +81,7 @@ public sealed class NightlySchedule(ISchedulerFactory schedulers, IStore store, 
         else
         {
             builder.AddQuartz(_ => { });
+            builder.Services.AddHostedService<InterruptedRuns>();
         }
 
         builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

@@ -7,7 +7,7 @@ namespace SlaPolicy.Tests.Faults;
 /// <summary>A host killed with SIGKILL in the middle of a nightly run, then started again on the same store.</summary>
 public class HostKillTests
 {
-    [Theory(Skip = "needs recovery of interrupted runs from the cluster branch")]
+    [Theory]
     [InlineData(StoreKind.Sqlite)]
     [PostgresData]
     public async Task KillHost_MidRun_RestartedHostLeavesNoRunRunningAndDecidesEveryCaseOnce(StoreKind kind)
