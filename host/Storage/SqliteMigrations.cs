@@ -123,5 +123,11 @@ internal static class SqliteMigrations
             DELETE FROM quarantine WHERE id NOT IN (SELECT MIN(id) FROM quarantine GROUP BY source, line, raw);
             CREATE UNIQUE INDEX ux_quarantine_line ON quarantine (source, line, raw);
             """),
+
+        // A repeat night compares one number per decision instead of every column (StoreRows.DecisionUpsertClause).
+        // Versions 3 and 4 are taken by other changes; the runner applies every version above the stored one.
+        (5, "decisions carry a hash of their stored values", """
+            ALTER TABLE decisions ADD COLUMN decision_hash INTEGER NULL;
+            """),
     ];
 }

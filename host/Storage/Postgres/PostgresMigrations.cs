@@ -127,5 +127,11 @@ internal static class PostgresMigrations
                 WHERE q.source = earlier.source AND q.line = earlier.line AND q.raw = earlier.raw AND q.id > earlier.id;
             CREATE UNIQUE INDEX ux_quarantine_line ON quarantine (source, line, md5(raw));
             """),
+
+        // A repeat night compares one number per decision instead of every column (StoreRows.DecisionUpsertClause).
+        // Versions 3 and 4 are taken by other changes; the runner applies every version above the stored one.
+        (5, "decisions carry a hash of their stored values", """
+            ALTER TABLE decisions ADD COLUMN decision_hash BIGINT NULL;
+            """),
     ];
 }
