@@ -46,7 +46,7 @@ public static class NightlyWorkload
             [
                 new("Store:Path", storePath),
                 new("Store:Provider", "sqlite"),
-                new("Policies:Path", Path.Combine(RepoRoot(), "policies")),
+                new("Policies:Path", Path.Combine(Workloads.RepoRoot(), "policies")),
             ]);
             var store = services.GetRequiredService<IStore>();
             var evaluator = services.GetRequiredService<IEvaluatorProvider>().Current;
@@ -232,15 +232,4 @@ public static class NightlyWorkload
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SlaPolicy.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
-    }
 }
