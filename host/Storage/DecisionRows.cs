@@ -42,70 +42,84 @@ internal static class DecisionRows
         var rows = new DecisionRow[decisions.Count];
         if (decisions.Count < ParallelThreshold || Environment.ProcessorCount == 1)
         {
-            var buffer = new ArrayBufferWriter<byte>(4096);
+            var scratch = new Scratch();
             for (var i = 0; i < rows.Length; i++)
             {
-                rows[i] = Prepare(decisions[i], buffer);
+                rows[i] = Prepare(decisions[i], scratch);
             }
 
             return rows;
         }
 
-        // Ranges of a few hundred decisions per task: one buffer per range, negligible scheduling overhead.
+        // Ranges of a few hundred decisions per task: one scratch buffer per range, negligible scheduling overhead.
         var rangeSize = Math.Max(256, rows.Length / (Environment.ProcessorCount * 4));
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows.Length, rangeSize), range =>
         {
-            var buffer = new ArrayBufferWriter<byte>(4096);
+            var scratch = new Scratch();
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                rows[i] = Prepare(decisions[i], buffer);
+                rows[i] = Prepare(decisions[i], scratch);
             }
         });
         return rows;
     }
 
-    /// <summary>Prepares one decision, using <paramref name="buffer"/> as scratch space.</summary>
-    public static DecisionRow Prepare(Decision decision, ArrayBufferWriter<byte> buffer)
+    /// <summary>Prepares one decision, using <paramref name="scratch"/> (one per thread) as working space.</summary>
+    public static DecisionRow Prepare(Decision decision, Scratch scratch)
     {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(scratch);
+        var buffer = scratch.Buffer;
+        var writer = scratch.Writer;
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            WriteExplanation(writer, decision.Explanation);
-        }
-
+        writer.Reset(buffer);
+        WriteExplanation(writer, decision.Explanation);
+        writer.Flush();
         var explanation = buffer.WrittenSpan.ToArray();
 
-        // The other stored values follow the explanation in the hashed bytes; each is delimited by the JSON array.
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        // The other stored values follow the explanation in the hashed bytes, as one JSON array (so each is
+        // delimited); instants as UTC ticks, which is what their stored text encodes.
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        writer.WriteStringValue(decision.Policy);
+        writer.WriteNumberValue((int)decision.Status);
+        if (decision.DueAt is { } due)
         {
-            writer.WriteStartArray();
-            writer.WriteStringValue(decision.Policy);
-            writer.WriteStringValue(StoreText.Status(decision.Status));
-            if (decision.DueAt is { } due)
-            {
-                writer.WriteStringValue(StoreText.Utc(due));
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
-
-            writer.WriteNumberValue(decision.ElapsedMinutes);
-            writer.WriteNumberValue(decision.PausedMinutes);
-            writer.WriteNumberValue(decision.PercentUsed);
-            writer.WriteNumberValue(decision.EscalationLevel);
-            writer.WriteStringValue(StoreText.Utc(decision.AsOf));
-            writer.WriteStringValue(decision.PolicyFile);
-            writer.WriteNumberValue(decision.PolicyLine);
-            writer.WriteStringValue(decision.RuleName);
-            writer.WriteStringValue(decision.Customer);
-            writer.WriteStringValue(decision.Service);
-            writer.WriteEndArray();
+            writer.WriteNumberValue(due.UtcTicks);
+        }
+        else
+        {
+            writer.WriteNullValue();
         }
 
+        writer.WriteNumberValue(decision.ElapsedMinutes);
+        writer.WriteNumberValue(decision.PausedMinutes);
+        writer.WriteNumberValue(decision.PercentUsed);
+        writer.WriteNumberValue(decision.EscalationLevel);
+        writer.WriteNumberValue(decision.AsOf.UtcTicks);
+        writer.WriteStringValue(decision.PolicyFile);
+        writer.WriteNumberValue(decision.PolicyLine);
+        writer.WriteStringValue(decision.RuleName);
+        writer.WriteStringValue(decision.Customer);
+        writer.WriteStringValue(decision.Service);
+        writer.WriteEndArray();
+        writer.Flush();
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, digest);
         return new DecisionRow(decision, explanation, BitConverter.ToInt64(digest));
+    }
+
+    /// <summary>A buffer and a JSON writer over it, reused for every decision one thread prepares.</summary>
+    internal sealed class Scratch
+    {
+        public Scratch()
+        {
+            Writer = new Utf8JsonWriter(Buffer, WriterOptions);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(4096);
+
+        public Utf8JsonWriter Writer { get; }
     }
 
     /// <summary>

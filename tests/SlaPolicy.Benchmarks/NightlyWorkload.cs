@@ -145,10 +145,10 @@ public static class NightlyWorkload
                 explain.Stop();
                 decisions += explained.Count;
                 serialize.Start();
-                var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+                var scratch = new DecisionRows.Scratch();
                 foreach (var d in explained)
                 {
-                    bytes += DecisionRows.Prepare(d, buffer).Explanation.Length;
+                    bytes += DecisionRows.Prepare(d, scratch).Explanation.Length;
                 }
 
                 serialize.Stop();
