@@ -175,5 +175,10 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_cases_customer ON cases (customer);
             """),
+
+        // A repeat night compares one number per decision instead of every column (StoreRows.DecisionUpsertClause).
+        (5, "decisions carry a hash of their stored values", """
+            ALTER TABLE decisions ADD COLUMN decision_hash INTEGER NULL;
+            """),
     ];
 }

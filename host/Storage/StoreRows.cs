@@ -99,7 +99,9 @@ internal static class StoreRows
     /// <summary>
     /// The conflict clause of the decision upsert, one for both stores: a decision already stored under its key
     /// (case, target, evaluation date, policy version) is updated only when something a reader sees has changed, so a
-    /// re-run over unchanged inputs reports no change and the row keeps its run id.
+    /// re-run over unchanged inputs reports no change and the row keeps its run id. "Changed" is decided by one
+    /// comparison of <c>decision_hash</c> (see <see cref="DecisionRow.Hash"/>) instead of every column; a row stored
+    /// before that column existed has no hash and is rewritten once.
     /// </summary>
     public const string DecisionUpsertClause = """
 
@@ -107,12 +109,9 @@ internal static class StoreRows
             policy = excluded.policy, status = excluded.status, due_at = excluded.due_at, elapsed_minutes = excluded.elapsed_minutes,
             paused_minutes = excluded.paused_minutes, percent_used = excluded.percent_used, escalation_level = excluded.escalation_level,
             as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
-            customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id
-        WHERE decisions.as_of <> excluded.as_of OR decisions.status <> excluded.status
-            OR decisions.elapsed_minutes <> excluded.elapsed_minutes OR decisions.paused_minutes <> excluded.paused_minutes
-            OR decisions.escalation_level <> excluded.escalation_level OR COALESCE(decisions.due_at, '') <> COALESCE(excluded.due_at, '')
-            OR COALESCE(decisions.policy, '') <> COALESCE(excluded.policy, '') OR COALESCE(decisions.rule_name, '') <> COALESCE(excluded.rule_name, '')
-            OR decisions.explanation <> excluded.explanation
+            customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id,
+            decision_hash = excluded.decision_hash
+        WHERE decisions.decision_hash IS DISTINCT FROM excluded.decision_hash
         """;
 
     public const string QuarantineColumns = "id, source, line, field, reason, raw, received_at";

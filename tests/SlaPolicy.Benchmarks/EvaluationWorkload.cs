@@ -15,7 +15,7 @@ public static class EvaluationWorkload
 {
     public static IEnumerable<(string Name, long Decisions, double Seconds, long Bytes)> Measure(int count)
     {
-        var evaluator = PolicyPipeline.LoadAndCompile(Path.Combine(RepoRoot(), "policies")).CreateEvaluator();
+        var evaluator = PolicyPipeline.LoadAndCompile(Path.Combine(Workloads.RepoRoot(), "policies")).CreateEvaluator();
         var asOf = CaseGenerator.Cutoff;
         var generated = new CaseGenerator(20261122, GenerationProfile.Synthetic).Generate(count).ToArray();
         var twentyFourSeven = generated.Select(c => c with { Severity = 1, Events = [] }).ToArray();
@@ -44,16 +44,5 @@ public static class EvaluationWorkload
 
         watch.Stop();
         return (name, decisions, watch.Elapsed.TotalSeconds, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SlaPolicy.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }

@@ -10,6 +10,9 @@ using SlaPolicy.Benchmarks;
 //   throughput                    sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet)
 //   evaluate [N]                  decisions/s of the case evaluator on one thread over N generated cases (default
 //                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses
+//   nightly [N] [--phases] [--keep]  the nightly run end to end on N generated cases (default 100,000): generate,
+//                                 ingest into a new SQLite store, run, run the same night again; wall time and peak
+//                                 memory of each phase; --phases first times each stage of the run on its own
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*Compile*'`.
 var mode = args.Length > 0 ? args[0] : string.Empty;
 string CacheArg() => args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
@@ -111,6 +114,14 @@ switch (mode)
             }
 
             return 0;
+        }
+
+    case "nightly":
+        {
+            var count = args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } n
+                ? int.Parse(n, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)
+                : 100_000;
+            return NightlyWorkload.Run(count, args.Contains("--phases"), args.Contains("--keep"));
         }
 
     default:

@@ -81,6 +81,18 @@ public static class Workloads
     }
 
     /// <summary>Starts this benchmark program again in a fresh process (through <c>dotnet</c> when that is the host).</summary>
+    /// <summary>The repository root (the folder holding SlaPolicy.sln), found upwards from the benchmark's binaries.</summary>
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SlaPolicy.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
+    }
+
     public static System.Diagnostics.ProcessStartInfo SelfStartInfo(params string[] arguments)
     {
         var host = Environment.ProcessPath!;

@@ -25,9 +25,10 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         // statement counts no change, which is how a run counts "decisions changed" (the same rule as SQLite's).
         _decision = PostgresStore.Command(connection, """
             INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
-                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id)
-            SELECT d.*, @run FROM unnest(@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf,
-                @file, @line, @rule, @customer, @service, @explanation) AS d
+                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash)
+            SELECT d.c1, d.c2, d.c3, d.c4, d.c5, d.c6, d.c7, d.c8, d.c9, d.c10, d.c11, d.c12, d.c13, d.c14, d.c15, d.c16, d.c17, d.c18, @run, d.c19
+            FROM unnest(@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf,
+                @file, @line, @rule, @customer, @service, @explanation, @hash) AS d (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19)
             """ + StoreRows.DecisionUpsertClause);
         PostgresStore.Scalar(_decision, "@run", NpgsqlDbType.Bigint, runId);
         _d =
@@ -50,6 +51,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             PostgresStore.Array(_decision, "@customer", NpgsqlDbType.Text),
             PostgresStore.Array(_decision, "@service", NpgsqlDbType.Text),
             PostgresStore.Array(_decision, "@explanation", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@hash", NpgsqlDbType.Bigint),
         ];
 
         // DO NOTHING keeps the first time a level was reached; repeated keys in one statement are simply skipped.
@@ -80,8 +82,10 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         }
 
         var changed = 0;
-        foreach (var chunk in PostgresStore.UniqueChunks(decisions, d => (d.CaseId, d.Target ?? string.Empty, StoreText.EvaluationDate(d.AsOf), d.PolicyVersion ?? string.Empty)))
+        var rows = DecisionRows.Prepare(decisions);
+        foreach (var rowChunk in PostgresStore.UniqueChunks(rows, r => (r.Decision.CaseId, r.Decision.Target ?? string.Empty, StoreText.EvaluationDate(r.Decision.AsOf), r.Decision.PolicyVersion ?? string.Empty)))
         {
+            var chunk = rowChunk.ConvertAll(r => r.Decision);
             _d[0].Value = chunk.Select(d => d.CaseId).ToArray();
             _d[1].Value = chunk.Select(d => d.Target ?? string.Empty).ToArray();
             _d[2].Value = chunk.Select(d => StoreText.Date(StoreText.EvaluationDate(d.AsOf))).ToArray();
@@ -99,7 +103,8 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             _d[14].Value = chunk.Select(d => d.RuleName).ToArray();
             _d[15].Value = chunk.Select(d => d.Customer).ToArray();
             _d[16].Value = chunk.Select(d => d.Service).ToArray();
-            _d[17].Value = chunk.Select(d => StoreText.Explanation(d.Explanation)).ToArray();
+            _d[17].Value = rowChunk.Select(r => r.ExplanationText).ToArray();
+            _d[18].Value = rowChunk.Select(r => r.Hash).ToArray();
             changed += _decision.ExecuteNonQuery();
         }
 

@@ -177,6 +177,11 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_cases_customer ON cases (customer);
             """ + QuartzTables),
+
+        // A repeat night compares one number per decision instead of every column (StoreRows.DecisionUpsertClause).
+        (5, "decisions carry a hash of their stored values", """
+            ALTER TABLE decisions ADD COLUMN decision_hash BIGINT NULL;
+            """),
     ];
 
     /// <summary>

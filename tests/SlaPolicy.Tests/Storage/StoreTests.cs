@@ -32,8 +32,8 @@ public class StoreTests
 
         store.Migrate();
 
-        // The highest migration: 4, run partitions (3 is the service credits).
-        store.SchemaVersion().ShouldBe(4);
+        // Every migration of the store's list applied once: the version is the last one's.
+        store.SchemaVersion().ShouldBe(kind == StoreKind.Sqlite ? SqliteMigrations.All[^1].Version : PostgresMigrations.All[^1].Version);
         store.CountCases().ShouldBe(1);
     }
 
@@ -142,6 +142,61 @@ public class StoreTests
 
         result.Changed.ShouldBe(1);
         store.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().Decision.PercentUsed.ShouldBe(60);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void DecisionSink_OnlyTheExplanationDiffers_CountsAsChangedAndStoresTheNewOne(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        var before = DecisionOf("C-1", 50, 0, AsOf);
+
+        // Same values, one more explanation step: what `why` shows has changed, so the row must be rewritten.
+        var after = before with { Explanation = [.. before.Explanation, new ExplanationStep("pause", "paused while `waiting` +1h", new("policies/acme.json", 7, 3), AsOf)] };
+        DecisionWriteResult second;
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([before]);
+        }
+
+        using (var sink = store.OpenDecisionSink(2))
+        {
+            second = sink.Write([after]);
+        }
+
+        second.Changed.ShouldBe(1);
+        var stored = store.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem();
+        stored.RunId.ShouldBe(2);
+        stored.Decision.Explanation.ShouldBe(after.Explanation);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void DecisionSink_LargeBatchWithARepeatedKey_LaterWinsAndEveryRowCounts(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+
+        // 100 decisions: more than one multi-row statement's worth, with C-005 again at position 70 (a later
+        // evaluation the same day), so the repeat lands in a different statement than the first.
+        var decisions = Enumerable.Range(0, 99).Select(i => DecisionOf($"C-{i:000}", 10, 0, AsOf)).ToList();
+        decisions.Insert(70, DecisionOf("C-005", 90, 3, AsOf.AddHours(1)));
+        DecisionWriteResult result;
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            result = sink.Write(decisions);
+        }
+
+        // 99 inserted + 1 updated = 100 changed; C-005's level 3 is its highest and is recorded once.
+        result.ShouldBe(new DecisionWriteResult(100, 100, 1));
+        var stored = store.QueryDecisions(new DecisionQuery(Limit: 1000));
+        stored.Count.ShouldBe(99);
+        stored.Single(d => d.Decision.CaseId == "C-005").Decision.PercentUsed.ShouldBe(90);
     }
 
     [Theory]

@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using SlaPolicy.Engine.Decisions;
+
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>
+/// A decision ready to be stored: its explanation as the JSON text of the <c>explanation</c> column and the
+/// <see cref="Hash"/> of everything a reader sees in its row (the <c>decision_hash</c> column).
+/// </summary>
+/// <param name="Decision">The decision.</param>
+/// <param name="Explanation">The explanation steps as UTF-8 JSON, in the shape <see cref="StoreText.ParseExplanation"/> reads.</param>
+/// <param name="Hash">
+/// The first 8 bytes of the SHA-256 of the stored values other than the key and the run id; two rows under one key
+/// with equal hashes are taken as equal, which is how a repeat night finds that nothing changed.
+/// </param>
+internal readonly record struct DecisionRow(Decision Decision, byte[] Explanation, long Hash)
+{
+    /// <summary>The explanation JSON as a string, for stores whose driver takes text as strings.</summary>
+    public string ExplanationText => Encoding.UTF8.GetString(Explanation);
+}
+
+/// <summary>
+/// Turns decisions into <see cref="DecisionRow"/>s for both stores. The explanation JSON is written once with a
+/// <see cref="Utf8JsonWriter"/> (no reflection, no escaping of <c>`</c> or <c>+</c>, which explanations are full of),
+/// and the hash is taken over the same bytes, so a batch is prepared in one pass, on several threads when it is large.
+/// </summary>
+internal static class DecisionRows
+{
+    /// <summary>Below this many decisions a batch is prepared on the calling thread.</summary>
+    private const int ParallelThreshold = 2_048;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    /// <summary>Prepares every decision of the batch, in order.</summary>
+    public static DecisionRow[] Prepare(IReadOnlyList<Decision> decisions)
+    {
+        var rows = new DecisionRow[decisions.Count];
+        if (decisions.Count < ParallelThreshold || Environment.ProcessorCount == 1)
+        {
+            var scratch = new Scratch();
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = Prepare(decisions[i], scratch);
+            }
+
+            return rows;
+        }
+
+        // Ranges of a few hundred decisions per task: one scratch buffer per range, negligible scheduling overhead.
+        var rangeSize = Math.Max(256, rows.Length / (Environment.ProcessorCount * 4));
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows.Length, rangeSize), range =>
+        {
+            var scratch = new Scratch();
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                rows[i] = Prepare(decisions[i], scratch);
+            }
+        });
+        return rows;
+    }
+
+    /// <summary>Prepares one decision, using <paramref name="scratch"/> (one per thread) as working space.</summary>
+    public static DecisionRow Prepare(Decision decision, Scratch scratch)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(scratch);
+        var buffer = scratch.Buffer;
+        var writer = scratch.Writer;
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        WriteExplanation(writer, decision.Explanation);
+        writer.Flush();
+        var explanation = buffer.WrittenSpan.ToArray();
+
+        // The other stored values follow the explanation in the hashed bytes, as one JSON array (so each is
+        // delimited); instants as UTC ticks, which is what their stored text encodes.
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        writer.WriteStringValue(decision.Policy);
+        writer.WriteNumberValue((int)decision.Status);
+        if (decision.DueAt is { } due)
+        {
+            writer.WriteNumberValue(due.UtcTicks);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteNumberValue(decision.ElapsedMinutes);
+        writer.WriteNumberValue(decision.PausedMinutes);
+        writer.WriteNumberValue(decision.PercentUsed);
+        writer.WriteNumberValue(decision.EscalationLevel);
+        writer.WriteNumberValue(decision.AsOf.UtcTicks);
+        writer.WriteStringValue(decision.PolicyFile);
+        writer.WriteNumberValue(decision.PolicyLine);
+        writer.WriteStringValue(decision.RuleName);
+        writer.WriteStringValue(decision.Customer);
+        writer.WriteStringValue(decision.Service);
+        writer.WriteEndArray();
+        writer.Flush();
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, digest);
+        return new DecisionRow(decision, explanation, BitConverter.ToInt64(digest));
+    }
+
+    /// <summary>A buffer and a JSON writer over it, reused for every decision one thread prepares.</summary>
+    internal sealed class Scratch
+    {
+        public Scratch()
+        {
+            Writer = new Utf8JsonWriter(Buffer, WriterOptions);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(4096);
+
+        public Utf8JsonWriter Writer { get; }
+    }
+
+    /// <summary>
+    /// Writes explanation steps as the JSON array the store keeps: objects with <c>kind</c>, <c>text</c>, and when
+    /// known <c>location</c> (<c>file</c>, <c>line</c>, <c>column</c>) and <c>at</c> (ISO 8601 with offset).
+    /// </summary>
+    public static void WriteExplanation(Utf8JsonWriter writer, ImmutableArray<ExplanationStep> steps)
+    {
+        writer.WriteStartArray();
+        if (!steps.IsDefault)
+        {
+            foreach (var step in steps)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("kind", step.Kind);
+                writer.WriteString("text", step.Text);
+                if (step.Location is { } location)
+                {
+                    writer.WriteStartObject("location");
+                    writer.WriteString("file", location.File);
+                    writer.WriteNumber("line", location.Line);
+                    writer.WriteNumber("column", location.Column);
+                    writer.WriteEndObject();
+                }
+
+                if (step.At is { } at)
+                {
+                    writer.WriteString("at", at);
+                }
+
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Engine.Inputs.Generation;
+using SlaPolicy.Host.Ingestion;
+using SlaPolicy.Host.Scheduling;
+using SlaPolicy.Host.Storage;
+
+namespace SlaPolicy.Benchmarks;
+
+/// <summary>
+/// The nightly run end to end, as <c>slapolicy generate</c> then <c>slapolicy run --ingest</c> do it, in one process
+/// on a new temporary folder: generate N synthetic cases as JSON Lines (seed 7), ingest them into a new SQLite store,
+/// run the night (as of <see cref="CaseGenerator.Cutoff"/>), then run the same night again (which must change nothing).
+/// Prints each phase's wall time and the process's peak resident memory after it. With <c>--phases</c>, first
+/// replays the run's work one stage at a time on one thread (reading cases, evaluating, building explanations,
+/// serializing them, writing decisions) to show where the time goes.
+/// </summary>
+public static class NightlyWorkload
+{
+    public static int Run(int count, bool phases, bool keep)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "slapolicy-nightly-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        var storePath = Path.Combine(folder, "store.db");
+        Console.WriteLine(Invariant($"nightly: {count:N0} cases, folder {folder}, {Environment.ProcessorCount} processors, load average {LoadAverage()}"));
+        try
+        {
+            var casesPath = Path.Combine(folder, "cases.jsonl");
+            var watch = new Meter();
+            watch.Start();
+            using (var stream = File.Create(casesPath))
+            using (var writer = new JsonLinesWriter(stream))
+            {
+                foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
+                {
+                    writer.Write(record);
+                }
+            }
+
+            Report("generate", watch, $"{new FileInfo(casesPath).Length / 1048576.0:F0} MB of JSON Lines");
+
+            using var services = CoreServices.BuildCommandServices(
+            [
+                new("Store:Path", storePath),
+                new("Store:Provider", "sqlite"),
+                new("Policies:Path", Path.Combine(Workloads.RepoRoot(), "policies")),
+            ]);
+            var store = services.GetRequiredService<IStore>();
+            var evaluator = services.GetRequiredService<IEvaluatorProvider>().Current;
+
+            watch.Restart();
+            IngestResult ingested;
+            using (var stream = new FileStream(casesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            {
+                ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, casesPath);
+            }
+
+            Report("ingest", watch, $"{ingested.Accepted:N0} cases accepted, {ingested.RejectedCount} rejected");
+
+            if (phases)
+            {
+                Phases(store, evaluator, Path.Combine(folder, "phases.db"));
+            }
+
+            var run = services.GetRequiredService<NightlyRun>();
+            foreach (var night in new[] { "run", "run again" })
+            {
+                watch.Restart();
+                var record = run.Run(CaseGenerator.Cutoff, RunTrigger.Cli);
+                Report(night, watch, $"{record.State}, {record.CasesRead:N0} cases, {record.DecisionsWritten:N0} decisions ({record.DecisionsChanged:N0} changed), {record.Rejected} rejected");
+                if (record.State != RunState.Succeeded)
+                {
+                    Console.Error.WriteLine(record.Error);
+                    return 1;
+                }
+            }
+
+            Console.WriteLine(Invariant($"store: {new FileInfo(storePath).Length / 1048576.0:F0} MB; load average {LoadAverage()}"));
+            return 0;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The run's stages one at a time, in batches of 10,000 cases like the run, on one thread (evaluation too), so
+    /// each stage's cost can be read on its own. Decisions go to a second, new store.
+    /// </summary>
+    private static void Phases(IStore store, Engine.Evaluation.ICaseEvaluator evaluator, string scratchPath)
+    {
+        var scratch = new SqliteStore(scratchPath);
+        scratch.Migrate();
+        var asOf = CaseGenerator.Cutoff;
+        var read = new Meter();
+        var evaluate = new Meter();
+        var explain = new Meter();
+        var serialize = new Meter();
+        var write = new Meter();
+        var rewrite = new Meter();
+        long cases = 0, decisions = 0, bytes = 0;
+        using (var sink = scratch.OpenDecisionSink(scratch.StartRun(asOf, DateTimeOffset.UtcNow, RunTrigger.Cli)))
+        using (var again = scratch.OpenDecisionSink(scratch.StartRun(asOf, DateTimeOffset.UtcNow, RunTrigger.Cli)))
+        {
+            var batch = new List<CaseRecord>(10_000);
+            read.Start();
+            foreach (var ticket in store.ReadCases())
+            {
+                batch.Add(ticket);
+                if (batch.Count == 10_000)
+                {
+                    read.Stop();
+                    Batch();
+                    read.Start();
+                }
+            }
+
+            read.Stop();
+            Batch();
+
+            void Batch()
+            {
+                cases += batch.Count;
+                evaluate.Start();
+                foreach (var ticket in batch)
+                {
+                    evaluator.Evaluate(ticket, asOf, explain: false);
+                }
+
+                evaluate.Stop();
+                var explained = new List<Decision>(batch.Count * 2);
+                explain.Start();
+                foreach (var ticket in batch)
+                {
+                    explained.AddRange(evaluator.Evaluate(ticket, asOf, explain: true));
+                }
+
+                explain.Stop();
+                decisions += explained.Count;
+                serialize.Start();
+                var scratch = new DecisionRows.Scratch();
+                foreach (var d in explained)
+                {
+                    bytes += DecisionRows.Prepare(d, scratch).Explanation.Length;
+                }
+
+                serialize.Stop();
+                write.Start();
+                sink.Write(explained);
+                write.Stop();
+                rewrite.Start();
+                again.Write(explained);
+                rewrite.Stop();
+                batch.Clear();
+            }
+        }
+
+        Console.WriteLine(Invariant($"phases, {cases:N0} cases, {decisions:N0} decisions, wall / CPU seconds (CPU: all threads of the process):"));
+        Console.WriteLine(Invariant($"  read cases from the store (events JSON too)      {read}"));
+        Console.WriteLine(Invariant($"  evaluate, no explanations, one thread            {evaluate}"));
+        Console.WriteLine(Invariant($"  evaluate with explanations, one thread           {explain}"));
+        Console.WriteLine(Invariant($"  explanation JSON + row hash, one thread ({bytes / (double)Math.Max(1, decisions):F0} bytes each)   {serialize}"));
+        Console.WriteLine(Invariant($"  write decisions + escalations, new rows (JSON too) {write}"));
+        Console.WriteLine(Invariant($"  write the same decisions again (repeat night)   {rewrite}"));
+    }
+
+    private static void Report(string phase, Meter meter, string detail)
+    {
+        meter.Stop();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(Invariant($"{phase,-10} {meter}   peak RSS so far {self.PeakWorkingSet64 / 1048576.0,5:F0} MB   {detail}"));
+    }
+
+    /// <summary>
+    /// Wall time and the process's CPU time (user + system, every thread) over the intervals between Start and Stop.
+    /// CPU time is the steadier figure on a shared machine: waiting for a core does not count.
+    /// </summary>
+    private sealed class Meter
+    {
+        private readonly Stopwatch _wall = new();
+        private TimeSpan _cpu;
+        private TimeSpan _cpuAtStart;
+
+        public void Start()
+        {
+            _cpuAtStart = Cpu();
+            _wall.Start();
+        }
+
+        public void Restart()
+        {
+            _wall.Reset();
+            _cpu = TimeSpan.Zero;
+            Start();
+        }
+
+        public void Stop()
+        {
+            if (_wall.IsRunning)
+            {
+                _wall.Stop();
+                _cpu += Cpu() - _cpuAtStart;
+            }
+        }
+
+        public override string ToString() => Invariant($"{_wall.Elapsed.TotalSeconds,7:F2} s wall {_cpu.TotalSeconds,7:F2} s CPU");
+
+        private static TimeSpan Cpu()
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.TotalProcessorTime;
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,52 @@
+using Microsoft.Data.Sqlite;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Host.Storage;
+using SlaPolicy.Tests.Support;
+
+namespace SlaPolicy.Tests.Storage;
+
+/// <summary>What only the SQLite store does: its file, its pragmas, rows written by an older schema.</summary>
+public class SqliteStoreTests
+{
+    private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
+
+    private static Decision DecisionOf(string caseId) =>
+        new(caseId, "sev1-resolution", "acme-gold", "2026.2", DecisionStatus.Running, AsOf.AddHours(1), 120, 0, 50, 0, AsOf,
+            "policies/acme.json", 12, "acme-gold.sev1-resolution", "acme", "email", [new ExplanationStep("clock", "counted")]);
+
+    [Fact]
+    public void DecisionSink_RowStoredBeforeTheHashColumn_RewrittenOnceThenUnchanged()
+    {
+        using var folder = new TempFolder();
+        var store = new SqliteStore(Path.Combine(folder.Path, "store.db"));
+        store.Migrate();
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([DecisionOf("C-1")]);
+        }
+
+        // A row written before migration 5 has no hash: it cannot be shown equal, so the next night rewrites it.
+        using (var connection = new SqliteConnection($"Data Source={store.Path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE decisions SET decision_hash = NULL";
+            command.ExecuteNonQuery().ShouldBe(1);
+        }
+
+        DecisionWriteResult second, third;
+        using (var sink = store.OpenDecisionSink(2))
+        {
+            second = sink.Write([DecisionOf("C-1")]);
+        }
+
+        using (var sink = store.OpenDecisionSink(3))
+        {
+            third = sink.Write([DecisionOf("C-1")]);
+        }
+
+        second.Changed.ShouldBe(1);
+        third.Changed.ShouldBe(0);
+        store.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().RunId.ShouldBe(2);
+    }
+}
