@@ -45,6 +45,12 @@ public sealed class WhyCommand : ICliCommand
             return 1;
         }
 
+        // Decisions stored without an explanation (Run:Explain) get one built now; the policies are compiled only then.
+        if (trace.Decisions.Any(d => d.Decision.Explanation.IsDefaultOrEmpty))
+        {
+            trace = OnRequestExplanations.Fill(trace, services.GetRequiredService<IEvaluatorProvider>().Current);
+        }
+
         AnsiConsole.Write(Render(trace));
         return 0;
     }

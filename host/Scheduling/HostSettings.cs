@@ -57,8 +57,13 @@ public sealed record HostSettings
     /// <summary><c>Run:Parallelism</c>: threads that evaluate a batch; 0 (default) = one per processor, 1 = single-threaded.</summary>
     public int RunParallelism { get; init; }
 
-    /// <summary><c>Run:Explain</c>: store explanation steps with each decision (what <c>why</c> shows).</summary>
-    public bool Explain { get; init; } = true;
+    /// <summary>
+    /// <c>Run:Explain</c>: which decisions the nightly run stores with their explanation steps (what <c>why</c> and the
+    /// page show): <c>notable</c> (default) every decision except a target met without escalation, <c>all</c> (or
+    /// <c>true</c>), or <c>none</c> (or <c>false</c>). A decision stored without one has it built on request from the
+    /// stored case (<see cref="OnRequestExplanations"/>).
+    /// </summary>
+    public ExplainMode Explain { get; init; } = ExplainMode.Notable;
 
     /// <summary>
     /// <c>Run:Partitions</c>: the number of partitions a run is split into, by a stable hash of the customer (at least 1).
@@ -112,7 +117,7 @@ public sealed record HostSettings
             IngestBatchSize = configuration.GetValue("Ingestion:BatchSize", d.IngestBatchSize),
             RunBatchSize = configuration.GetValue("Run:BatchSize", d.RunBatchSize),
             RunParallelism = configuration.GetValue("Run:Parallelism", d.RunParallelism),
-            Explain = configuration.GetValue("Run:Explain", d.Explain),
+            Explain = ParseExplain(configuration["Run:Explain"], d.Explain),
             RunPartitions = Math.Max(1, configuration.GetValue("Run:Partitions", d.RunPartitions)),
             RunRetrySeconds = Math.Max(0, configuration.GetValue("Run:RetrySeconds", d.RunRetrySeconds)),
             ClusterEnabled = configuration.GetValue("Cluster:Enabled", d.ClusterEnabled),
@@ -121,4 +126,26 @@ public sealed record HostSettings
             ClusterThreads = Math.Max(1, configuration.GetValue("Cluster:Threads", d.ClusterThreads)),
         };
     }
+
+    private static ExplainMode ParseExplain(string? value, ExplainMode fallback) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => fallback,
+        "notable" => ExplainMode.Notable,
+        "all" or "true" => ExplainMode.All,
+        "none" or "false" => ExplainMode.None,
+        _ => throw new InvalidOperationException($"Run:Explain is `{value}`; use notable, all or none"),
+    };
+}
+
+/// <summary>Which decisions a run stores with their explanation steps (<c>Run:Explain</c>).</summary>
+public enum ExplainMode
+{
+    /// <summary>Every decision except a target met without escalation: what support leads ask about.</summary>
+    Notable,
+
+    /// <summary>Every decision.</summary>
+    All,
+
+    /// <summary>None: every explanation is built on request.</summary>
+    None,
 }

@@ -402,6 +402,37 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     }
 
     /// <summary>
+    /// The case's decisions, with explanations as <see cref="HostSettings.Explain"/> asks. In the default mode the case is
+    /// evaluated without them first (explanations cost several times the evaluation) and again with them only when one
+    /// of its decisions is notable; the others get theirs on request (<see cref="OnRequestExplanations"/>).
+    /// </summary>
+    private IReadOnlyList<Decision> Decide(ICaseEvaluator evaluator, CaseRecord ticket, DateTimeOffset asOf)
+    {
+        switch (settings.Explain)
+        {
+            case ExplainMode.All:
+                return evaluator.Evaluate(ticket, asOf, explain: true);
+            case ExplainMode.None:
+                return evaluator.Evaluate(ticket, asOf, explain: false);
+            default:
+                var decisions = evaluator.Evaluate(ticket, asOf, explain: false);
+                foreach (var d in decisions)
+                {
+                    if (OnRequestExplanations.IsNotable(d))
+                    {
+                        // The notable ones keep their explanation; their met siblings get theirs on request like any other.
+                        var explained = evaluator.Evaluate(ticket, asOf, explain: true);
+                        return explained.All(OnRequestExplanations.IsNotable)
+                            ? explained
+                            : [.. explained.Select(e => OnRequestExplanations.IsNotable(e) ? e : e with { Explanation = [] })];
+                    }
+                }
+
+                return decisions;
+        }
+    }
+
+    /// <summary>
     /// Evaluates one batch on up to <see cref="ParallelOptions.MaxDegreeOfParallelism"/> threads (the compiled
     /// evaluator is immutable and thread-safe) and returns the decisions in the batch's case order, so that writes
     /// stay deterministic. A case whose evaluation throws gets an error decision and counts in <paramref name="rejected"/>.
@@ -415,7 +446,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             var ticket = batch[i];
             try
             {
-                perCase[i] = evaluator.Evaluate(ticket, asOf, settings.Explain);
+                perCase[i] = Decide(evaluator, ticket, asOf);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

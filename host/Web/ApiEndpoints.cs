@@ -57,8 +57,8 @@ internal static class ApiEndpoints
         reads.AddEndpointFilter(async (context, next) =>
             settings.ProtectReads && !Authorized(context.HttpContext, settings) ? Unauthorized(settings) : await next(context));
 
-        reads.MapGet("/cases/{id}/why", (string id, IStore store) =>
-            store.GetCaseTrace(id) is { } trace
+        reads.MapGet("/cases/{id}/why", (string id, IStore store, IEvaluatorProvider evaluators) =>
+            store.GetCaseTrace(id) is { } stored && OnRequestExplanations.Fill(stored, evaluators.Current) is var trace
                 ? Results.Ok(new WhyView(trace.Case, [.. trace.Decisions.Select(View)], trace.Escalations))
                 : Results.NotFound(new { error = $"case `{id}` is not in the store" }));
 

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Evaluation;
+using SlaPolicy.Host.Storage;
+
+namespace SlaPolicy.Host.Scheduling;
+
+/// <summary>
+/// Explanations of decisions the nightly run stored without one (<see cref="HostSettings.Explain"/>): built on request,
+/// when <c>why</c> or the page asks, by evaluating the stored case again as of the decision's own asOf with the policies
+/// in force, with one <c>note</c> step first saying how the explanation was obtained and whether it still matches.
+/// </summary>
+public static class OnRequestExplanations
+{
+    /// <summary>
+    /// A decision support leads ask about, whose explanation the run stores by default: anything but a target met
+    /// without escalation (breached, running, paused, escalated, no policy, error).
+    /// </summary>
+    public static bool IsNotable(Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision.Status != DecisionStatus.Met || decision.EscalationLevel > 0;
+    }
+
+    /// <summary>
+    /// The trace with every decision that has no explanation given one: the explanation of the same target and policy
+    /// version when <paramref name="evaluator"/> decides the stored case again, preceded by a note; when the result differs
+    /// from the stored decision (the case was sent again, or the policies changed), the note says so; when that policy
+    /// version is no longer loaded, the note is all there is. A trace whose decisions all have explanations is returned as it is.
+    /// </summary>
+    public static CaseTrace Fill(CaseTrace trace, ICaseEvaluator evaluator)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        if (trace.Decisions.All(s => !s.Decision.Explanation.IsDefaultOrEmpty))
+        {
+            return trace;
+        }
+
+        var again = new Dictionary<DateTimeOffset, IReadOnlyList<Decision>?>();
+        var filled = new List<StoredDecision>(trace.Decisions.Count);
+        foreach (var stored in trace.Decisions)
+        {
+            var d = stored.Decision;
+            if (!d.Explanation.IsDefaultOrEmpty)
+            {
+                filled.Add(stored);
+                continue;
+            }
+
+            if (!again.TryGetValue(d.AsOf, out var decisions))
+            {
+                decisions = TryEvaluate(evaluator, trace.Case, d.AsOf, out var failure);
+                again[d.AsOf] = decisions;
+                if (decisions is null)
+                {
+                    filled.Add(stored with { Decision = d with { Explanation = [Note($"no explanation was stored with this decision, and building it failed: {failure}")] } });
+                    continue;
+                }
+            }
+
+            var match = decisions?.FirstOrDefault(a => a.Target == d.Target && a.PolicyVersion == d.PolicyVersion);
+            ImmutableArray<ExplanationStep> steps = match switch
+            {
+                null => [Note($"no explanation was stored with this decision (run {stored.RunId} stores explanations of notable decisions only), and it cannot be built again: "
+                    + $"policy `{d.PolicyVersion}` no longer decides target `{d.Target}` of this case with the policies loaded now")],
+                _ when Same(match, d) => [Note($"explanation built on request from the stored case and policy `{d.PolicyVersion}`: run {stored.RunId} stored explanations of notable decisions only"), .. match.Explanation],
+                _ => [Note($"the case or its policies changed after run {stored.RunId} decided this ({Describe(d)}); the explanation below is that of the case as stored now ({Describe(match)})"), .. match.Explanation],
+            };
+            filled.Add(stored with { Decision = d with { Explanation = steps } });
+        }
+
+        return trace with { Decisions = filled };
+    }
+
+    private static IReadOnlyList<Decision>? TryEvaluate(ICaseEvaluator evaluator, Engine.Inputs.CaseRecord ticket, DateTimeOffset asOf, out string? failure)
+    {
+        try
+        {
+            failure = null;
+            return evaluator.Evaluate(ticket, asOf, explain: true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            failure = ex.Message;
+            return null;
+        }
+    }
+
+    private static bool Same(Decision a, Decision b) =>
+        a.Status == b.Status && a.DueAt == b.DueAt && a.EscalationLevel == b.EscalationLevel
+        && Math.Abs(a.ElapsedMinutes - b.ElapsedMinutes) < 1e-6 && Math.Abs(a.PausedMinutes - b.PausedMinutes) < 1e-6;
+
+    private static string Describe(Decision d) =>
+        string.Create(CultureInfo.InvariantCulture, $"{d.Status.ToString().ToLowerInvariant()}, {d.ElapsedMinutes:0.##} min counted, level {d.EscalationLevel}");
+
+    private static ExplanationStep Note(string text) => new("note", text);
+}
