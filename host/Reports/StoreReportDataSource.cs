@@ -1,5 +1,4 @@
 using SlaPolicy.Engine.Availability;
-using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Host.Storage;
 
@@ -7,15 +6,16 @@ namespace SlaPolicy.Host.Reports;
 
 /// <summary>
 /// The report's data from the store, for one month: every subscription, the outages overlapping the month's window,
-/// the measurements taken in it, and the decisions that attainment counts, from the stored cases evaluated with
-/// <paramref name="evaluator"/> as of the request's time. Policies are the evaluator's own set, so the figures are
-/// judged by the policies that decided the cases.
+/// the measurements taken in it, and the decisions that attainment counts, as the run as of the request's time stored
+/// them (<see cref="IStore.ReadAttainmentDecisions"/>). Policies are <paramref name="evaluator"/>'s set, the one that
+/// decided the run's cases, so the figures are judged by the policies that decided them.
 /// </summary>
 /// <remarks>
 /// Bounded by the month rather than the store: outages and measurements outside the window are not read, and of the
-/// decisions only those met or breached whose clock stopped in the window are kept (what attainment counts), so memory
-/// grows with the month's stopped targets, not with the number of cases. Evaluating the cases again costs about what
-/// the nightly evaluation costs without explanations. The file members of <see cref="ReportRequest"/> are ignored.
+/// decisions only those met or breached whose clock stopped in the month are read (what attainment counts), so memory
+/// grows with the month's stopped targets, not with the number of cases, and no case is evaluated again. The run as of
+/// asOf must have stored its decisions first (the nightly run computes credits once every partition is done). The file
+/// members of <see cref="ReportRequest"/> are ignored.
 /// </remarks>
 public sealed class StoreReportDataSource(IStore store, CaseEvaluator evaluator) : IReportDataSource
 {
@@ -34,22 +34,16 @@ public sealed class StoreReportDataSource(IStore store, CaseEvaluator evaluator)
         var subscriptions = store.ReadSubscriptions();
         var outages = store.ReadOutages(from, to, cancellationToken).ToList();
         var measurements = store.ReadMeasurements(from, to, cancellationToken).ToList();
-        var decisions = new List<Decision>();
-        var unjudged = 0;
-        foreach (var ticket in store.ReadCases(cancellationToken))
-        {
-            foreach (var d in evaluator.Evaluate(ticket, asOf, explain: false))
-            {
-                if (d.Status is DecisionStatus.Error or DecisionStatus.NoPolicy)
-                {
-                    unjudged++;
-                }
-                else if (d.Status is DecisionStatus.Met or DecisionStatus.Breached && d.StoppedAt is { } stopped && month.Contains(stopped) && stopped <= asOf)
-                {
-                    decisions.Add(d);
-                }
-            }
-        }
+
+        // The decisions of asOf's evaluation date serve the previous month as well as the current one (MonthlyCredits
+        // recomputes the previous month during the first days of a month): every night evaluates every stored case, so
+        // the run as of asOf has a decision, with its stop instant, for every target whose clock stopped in the
+        // previous month too. The month's end bounds the read (exclusive); a clock cannot have stopped after asOf in a
+        // decision as of asOf, and the filter below keeps the rule "not after asOf" explicit, as the calculator does.
+        var decisions = store.ReadAttainmentDecisions(asOf, month.Start, month.End, cancellationToken)
+            .Where(d => d.StoppedAt is { } stopped && stopped <= asOf)
+            .ToList();
+        var unjudged = store.CountUnjudgedDecisions(asOf);
 
         var warnings = unjudged == 0 ? Array.Empty<string>() : [$"{unjudged} case decision(s) are `error` or `no policy`: attainment cannot account for them"];
         var inputs = ReportInputs.Create(evaluator.Set, subscriptions, outages, measurements, decisions, []);

@@ -20,7 +20,7 @@ public sealed record MonthlyCreditsResult(IReadOnlyList<string> Periods, CreditW
 /// <summary>
 /// The credits step of the nightly run: computes availability, performance objectives, attainment and service credits
 /// of the UTC month containing asOf (month to date) with <see cref="ServiceLevelCalculator"/>, from the store's
-/// subscriptions, outages and measurements and the stored cases (see <see cref="StoreReportDataSource"/>), and upserts
+/// subscriptions, outages and measurements and the decisions the run stored (see <see cref="StoreReportDataSource"/>), and upserts
 /// them in one transaction (<see cref="IStore.WriteServiceCredits"/>).
 /// </summary>
 /// <remarks>

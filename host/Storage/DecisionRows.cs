@@ -102,6 +102,24 @@ internal static class DecisionRows
         writer.WriteStringValue(decision.RuleName);
         writer.WriteStringValue(decision.Customer);
         writer.WriteStringValue(decision.Service);
+        if (decision.StoppedAt is { } stopped)
+        {
+            writer.WriteNumberValue(stopped.UtcTicks);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        if (decision.Severity is { } severity)
+        {
+            writer.WriteNumberValue(severity);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
         writer.WriteEndArray();
         writer.Flush();
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];

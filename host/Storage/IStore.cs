@@ -119,6 +119,18 @@ public interface IStore
     IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Streams the decisions attainment counts that the run as of <paramref name="asOf"/> stored: those of its evaluation
+    /// date (<c>asOf</c>'s UTC date) and asOf, with status met or breached and a clock that stopped in
+    /// [<paramref name="from"/>, <paramref name="to"/>) (start inclusive, end exclusive), ordered by stop instant, case,
+    /// target and policy version. Explanations are not read (empty); instants come back in UTC. Rows stored before schema
+    /// version 6 have no stop instant until rewritten, so they are not returned. Holds a read connection until enumeration ends.
+    /// </summary>
+    IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>The number of decisions the run as of <paramref name="asOf"/> stored with status error or no policy (on asOf's UTC date).</summary>
+    long CountUnjudgedDecisions(DateTimeOffset asOf);
+
+    /// <summary>
     /// Upserts the service credits of the months <paramref name="periods"/> (<c>YYYY-MM</c>) in one transaction, by their
     /// key (see <see cref="ServiceCredit"/>); a row is rewritten (with <paramref name="runId"/> and <paramref name="asOf"/>)
     /// only when a value changed. Stored rows of those months whose key is not in <paramref name="credits"/> are removed,

@@ -180,5 +180,15 @@ internal static class SqliteMigrations
         (5, "decisions carry a hash of their stored values", """
             ALTER TABLE decisions ADD COLUMN decision_hash INTEGER NULL;
             """),
+
+        // The credits step reads the decisions attainment counts (met or breached, clock stopped in the month) from the
+        // run's own rows instead of evaluating every case again (StoreRows.AttainmentDecisionsSql). stopped_at is
+        // fixed-width UTC text, NULL while the clock runs; severity is NULL when unknown. Rows stored before this
+        // migration get both on their next rewrite (their hash no longer matches).
+        (6, "decisions carry their stop instant and severity", """
+            ALTER TABLE decisions ADD COLUMN stopped_at TEXT NULL;
+            ALTER TABLE decisions ADD COLUMN severity INTEGER NULL;
+            CREATE INDEX ix_decisions_stopped ON decisions (evaluation_date, stopped_at);
+            """),
     ];
 }

@@ -452,6 +452,11 @@ public sealed class SqliteStore : IStore
     public IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadMeasurement, cancellationToken);
 
+    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, StoreRows.AttainmentParameters(asOf, from, to), StoreRows.ReadAttainmentDecision, cancellationToken);
+
+    public long CountUnjudgedDecisions(DateTimeOffset asOf) => StoreRows.CountUnjudged(Open(), asOf);
+
     public CreditWriteResult WriteServiceCredits(IReadOnlyCollection<string> periods, IReadOnlyList<ServiceCredit> credits, long runId, DateTimeOffset asOf)
     {
         using var connection = Open();
@@ -522,8 +527,9 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         // keeps its run id and the statement reports no change, which is how a run counts "decisions changed".
         const string sql = """
             INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
-                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash,
+                stopped_at, severity)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
             """ + StoreRows.DecisionUpsertClause;
         Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out _decision));
         _escalation = SqliteStore.Command(connection, """
@@ -590,6 +596,8 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             Check(raw.sqlite3_bind_text(s, 18, row.Explanation));
             Check(raw.sqlite3_bind_int64(s, 19, _runId));
             Check(raw.sqlite3_bind_int64(s, 20, row.Hash));
+            Text(s, 21, d.StoppedAt is { } stopped ? StoreText.Utc(stopped) : null);
+            Check(d.Severity is { } severity ? raw.sqlite3_bind_int64(s, 22, severity) : raw.sqlite3_bind_null(s, 22));
             var rc = raw.sqlite3_step(s);
             if (rc != raw.SQLITE_DONE)
             {

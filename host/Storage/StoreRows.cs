@@ -110,7 +110,7 @@ internal static class StoreRows
             paused_minutes = excluded.paused_minutes, percent_used = excluded.percent_used, escalation_level = excluded.escalation_level,
             as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
             customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id,
-            decision_hash = excluded.decision_hash
+            decision_hash = excluded.decision_hash, stopped_at = excluded.stopped_at, severity = excluded.severity
         WHERE decisions.decision_hash IS DISTINCT FROM excluded.decision_hash
         """;
 
@@ -181,6 +181,86 @@ internal static class StoreRows
                 yield return read(reader);
             }
         }
+    }
+
+    /// <summary>
+    /// The decisions attainment counts, of the run as of <c>@asOf</c> (fixed-width UTC text) on its evaluation date
+    /// <c>@date</c>: status met or breached, clock stopped in [<c>@from</c>, <c>@to</c>). Served by
+    /// <c>ix_decisions_stopped</c> (evaluation_date, stopped_at); <c>as_of</c> keeps out rows an earlier run of the
+    /// same date left under a key the later run no longer writes (a policy version replaced during the day). The
+    /// explanation is not read: attainment does not use it.
+    /// </summary>
+    public const string AttainmentDecisionsSql = """
+        SELECT case_id, target, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level,
+            as_of, policy_file, policy_line, rule_name, customer, service, stopped_at, severity
+        FROM decisions
+        WHERE evaluation_date = @date AND as_of = @asOf AND stopped_at >= @from AND stopped_at < @to AND status IN ('met', 'breached')
+        ORDER BY stopped_at, case_id, target, policy_version
+        """;
+
+    /// <summary>The decisions of the run as of <c>@asOf</c> on <c>@date</c> that judged nothing: status error or no policy.</summary>
+    public const string UnjudgedDecisionsSql =
+        "SELECT COUNT(*) FROM decisions WHERE evaluation_date = @date AND as_of = @asOf AND status IN ('error', 'no-policy')";
+
+    /// <summary>The parameters of <see cref="AttainmentDecisionsSql"/>.</summary>
+    public static (string Name, object Value)[] AttainmentParameters(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to) =>
+    [
+        ("@date", StoreText.Date(StoreText.EvaluationDate(asOf))),
+        ("@asOf", StoreText.Utc(asOf)),
+        ("@from", StoreText.Utc(from)),
+        ("@to", StoreText.Utc(to)),
+    ];
+
+    /// <summary>Counts the rows of <see cref="UnjudgedDecisionsSql"/> on <paramref name="connection"/>, which it disposes.</summary>
+    public static long CountUnjudged(DbConnection connection, DateTimeOffset asOf)
+    {
+        using (connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = UnjudgedDecisionsSql;
+            foreach (var (name, value) in new (string, object)[] { ("@date", StoreText.Date(StoreText.EvaluationDate(asOf))), ("@asOf", StoreText.Utc(asOf)) })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>
+    /// Reads a row of <see cref="AttainmentDecisionsSql"/>: the decision as stored, without its explanation; instants in
+    /// UTC. Absent keys (stored as the empty string) come back as null.
+    /// </summary>
+    public static Decision ReadAttainmentDecision(DbDataReader reader)
+    {
+        StoreText.TryParseStatus(reader.GetString(4), out var status);
+        var target = reader.GetString(1);
+        var version = reader.GetString(2);
+        return new Decision(
+            CaseId: reader.GetString(0),
+            Target: target.Length == 0 ? null : target,
+            Policy: reader.IsDBNull(3) ? null : reader.GetString(3),
+            PolicyVersion: version.Length == 0 ? null : version,
+            Status: status,
+            DueAt: reader.IsDBNull(5) ? null : StoreText.ParseInstant(reader.GetString(5)),
+            ElapsedMinutes: reader.GetDouble(6),
+            PausedMinutes: reader.GetDouble(7),
+            PercentUsed: reader.GetDouble(8),
+            EscalationLevel: reader.GetInt32(9),
+            AsOf: StoreText.ParseInstant(reader.GetString(10)),
+            PolicyFile: reader.IsDBNull(11) ? null : reader.GetString(11),
+            PolicyLine: reader.GetInt32(12),
+            RuleName: reader.IsDBNull(13) ? null : reader.GetString(13),
+            Customer: reader.IsDBNull(14) ? null : reader.GetString(14),
+            Service: reader.IsDBNull(15) ? null : reader.GetString(15),
+            Explanation: [])
+        {
+            StoppedAt = reader.IsDBNull(16) ? null : StoreText.ParseInstant(reader.GetString(16)),
+            Severity = reader.IsDBNull(17) ? null : reader.GetInt32(17),
+        };
     }
 
     /// <summary>A case's decisions of its latest evaluation date; parameter <c>@id</c>.</summary>

@@ -25,10 +25,12 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         // statement counts no change, which is how a run counts "decisions changed" (the same rule as SQLite's).
         _decision = PostgresStore.Command(connection, """
             INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
-                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash)
-            SELECT d.c1, d.c2, d.c3, d.c4, d.c5, d.c6, d.c7, d.c8, d.c9, d.c10, d.c11, d.c12, d.c13, d.c14, d.c15, d.c16, d.c17, d.c18, @run, d.c19
+                percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash,
+                stopped_at, severity)
+            SELECT d.c1, d.c2, d.c3, d.c4, d.c5, d.c6, d.c7, d.c8, d.c9, d.c10, d.c11, d.c12, d.c13, d.c14, d.c15, d.c16, d.c17, d.c18, @run, d.c19, d.c20, d.c21
             FROM unnest(@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf,
-                @file, @line, @rule, @customer, @service, @explanation, @hash) AS d (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19)
+                @file, @line, @rule, @customer, @service, @explanation, @hash, @stopped, @severity)
+                AS d (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21)
             """ + StoreRows.DecisionUpsertClause);
         PostgresStore.Scalar(_decision, "@run", NpgsqlDbType.Bigint, runId);
         _d =
@@ -52,6 +54,8 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             PostgresStore.Array(_decision, "@service", NpgsqlDbType.Text),
             PostgresStore.Array(_decision, "@explanation", NpgsqlDbType.Text),
             PostgresStore.Array(_decision, "@hash", NpgsqlDbType.Bigint),
+            PostgresStore.Array(_decision, "@stopped", NpgsqlDbType.Text),
+            PostgresStore.Array(_decision, "@severity", NpgsqlDbType.Integer),
         ];
 
         // DO NOTHING keeps the first time a level was reached; repeated keys in one statement are simply skipped.
@@ -105,6 +109,8 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             _d[16].Value = chunk.Select(d => d.Service).ToArray();
             _d[17].Value = rowChunk.Select(r => r.ExplanationText).ToArray();
             _d[18].Value = rowChunk.Select(r => r.Hash).ToArray();
+            _d[19].Value = chunk.Select(d => d.StoppedAt is { } stopped ? StoreText.Utc(stopped) : null).ToArray();
+            _d[20].Value = chunk.Select(d => d.Severity).ToArray();
             changed += _decision.ExecuteNonQuery();
         }
 

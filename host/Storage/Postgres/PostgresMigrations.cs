@@ -182,6 +182,14 @@ internal static class PostgresMigrations
         (5, "decisions carry a hash of their stored values", """
             ALTER TABLE decisions ADD COLUMN decision_hash BIGINT NULL;
             """),
+
+        // The credits step reads the decisions attainment counts from the run's own rows (StoreRows.AttainmentDecisionsSql).
+        // stopped_at is fixed-width UTC text, NULL while the clock runs; severity is NULL when unknown.
+        (6, "decisions carry their stop instant and severity", """
+            ALTER TABLE decisions ADD COLUMN stopped_at TEXT COLLATE "C" NULL;
+            ALTER TABLE decisions ADD COLUMN severity INTEGER NULL;
+            CREATE INDEX ix_decisions_stopped ON decisions (evaluation_date, stopped_at);
+            """),
     ];
 
     /// <summary>

@@ -404,6 +404,11 @@ public sealed class PostgresStore : IStore, IDisposable
     public IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadMeasurement, cancellationToken);
 
+    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, StoreRows.AttainmentParameters(asOf, from, to), StoreRows.ReadAttainmentDecision, cancellationToken);
+
+    public long CountUnjudgedDecisions(DateTimeOffset asOf) => StoreRows.CountUnjudged(Open(), asOf);
+
     public CreditWriteResult WriteServiceCredits(IReadOnlyCollection<string> periods, IReadOnlyList<ServiceCredit> credits, long runId, DateTimeOffset asOf)
     {
         using var connection = Open();

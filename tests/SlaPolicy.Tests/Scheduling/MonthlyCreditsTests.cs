@@ -100,6 +100,27 @@ public class MonthlyCreditsTests
         AcmeEmailEuWest(store, "2026-12").Credit.Met.ShouldBe(true);
     }
 
+    [Fact]
+    public void Run_SecondOfDecemberOnly_NovemberAttainmentFromThatNightsDecisions()
+    {
+        using var folder = new TempFolder();
+        var (store, run) = SampleStore(folder);
+
+        var december2 = run.Run(DateTimeOffset.Parse("2026-12-02T02:00:00Z"), RunTrigger.Cli);
+
+        // No run of November stored any decision: November's attainment comes from the decisions of 2 December, which
+        // carry every target whose clock stopped in November (every night evaluates every stored case). The samples'
+        // last stop is on 21 November and no case has an event after it, so November's attainment is what the night of
+        // the 22nd found (see Rows_SampleReport_OneRowPerAssessmentAndTotalWithUniqueKeys): acme's `sev 1` term
+        // EUR 600 and `sev 4` term EUR 300.
+        var attainment = store.QueryServiceCredits(new ServiceCreditQuery("2026-11", "acme"))
+            .Where(c => c.Credit is { Kind: ServiceCreditKind.Attainment, Currency: "EUR" } && c.Credit.Amount > 0)
+            .OrderBy(c => c.Credit.Objective, StringComparer.Ordinal)
+            .ToList();
+        attainment.Select(c => (c.Credit.Objective, c.Credit.Amount)).ShouldBe([("sev 1", 600.00m), ("sev 4", 300.00m)]);
+        attainment.ShouldAllBe(c => c.RunId == december2.Id);
+    }
+
     [Theory]
     [InlineData("2026-11-22T02:00:00Z", new[] { "2026-11" })]
     [InlineData("2026-12-01T02:00:00Z", new[] { "2026-11", "2026-12" })]

@@ -1,0 +1,119 @@
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Host.Storage;
+
+namespace SlaPolicy.Tests.Storage;
+
+/// <summary>
+/// The store's read of the decisions attainment counts (<see cref="IStore.ReadAttainmentDecisions"/>) and of the
+/// decisions that judged nothing (<see cref="IStore.CountUnjudgedDecisions"/>), on every store.
+/// </summary>
+public class AttainmentDecisionStoreTests
+{
+    private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
+    private static readonly DateTimeOffset From = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
+    private static readonly DateTimeOffset To = DateTimeOffset.Parse("2026-12-01T00:00:00Z");
+
+    private static Decision Stopped(string caseId, DecisionStatus status, string? stoppedAt, DateTimeOffset asOf, int? severity = 2) =>
+        new(caseId, "sev2-resolution", "acme-gold", "2026.2", status, DateTimeOffset.Parse("2026-11-05T12:00:00Z"), 90, 15, 62.5, 0, asOf,
+            "policies/acme.json", 12, null, "acme", "email", [new ExplanationStep("clock", "stopped")])
+        {
+            StoppedAt = stoppedAt is null ? null : DateTimeOffset.Parse(stoppedAt),
+            Severity = severity,
+        };
+
+    private static void Store(IStore store, long runId, params Decision[] decisions)
+    {
+        using var sink = store.OpenDecisionSink(runId);
+        sink.Write(decisions);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void ReadAttainmentDecisions_Window_StartInclusiveEndExclusiveMetOrBreachedOfTheRunOnly(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        Store(store, 1,
+            Stopped("C-start", DecisionStatus.Met, "2026-11-01T00:00:00Z", AsOf),
+            Stopped("C-offset", DecisionStatus.Breached, "2026-11-10T09:30:00+05:30", AsOf, severity: null),
+            Stopped("C-before", DecisionStatus.Met, "2026-10-31T23:59:59.9999999Z", AsOf),
+            Stopped("C-end", DecisionStatus.Met, "2026-12-01T00:00:00Z", AsOf),
+            Stopped("C-running", DecisionStatus.Running, null, AsOf),
+            Stopped("C-paused", DecisionStatus.Paused, null, AsOf),
+            Stopped("C-error", DecisionStatus.Error, null, AsOf));
+        Store(store, 0,
+            Stopped("C-yesterday", DecisionStatus.Met, "2026-11-15T00:00:00Z", AsOf.AddDays(-1)),
+            Stopped("C-earlier-run", DecisionStatus.Met, "2026-11-15T00:00:00Z", AsOf.AddHours(-1)));
+
+        var read = store.ReadAttainmentDecisions(AsOf, From, To).ToList();
+
+        // Of the run as of 22 November 02:00Z: the stop at exactly 1 November 00:00Z is in (start inclusive), the one
+        // a tick before it and the one at exactly 1 December 00:00Z are out (end exclusive); running, paused and error
+        // decisions have no stop. C-yesterday is of another evaluation date, C-earlier-run of an earlier run of the same
+        // date (asOf 01:00Z). 09:30+05:30 is 04:00Z, after the start stop: by stop instant.
+        read.Select(d => d.CaseId).ShouldBe(["C-start", "C-offset"]);
+        var start = read[0];
+        start.Status.ShouldBe(DecisionStatus.Met);
+        start.StoppedAt.ShouldBe(From);
+        start.Severity.ShouldBe(2);
+        start.Customer.ShouldBe("acme");
+        start.Policy.ShouldBe("acme-gold");
+        start.PolicyVersion.ShouldBe("2026.2");
+        start.Target.ShouldBe("sev2-resolution");
+        start.AsOf.ShouldBe(AsOf);
+        start.DueAt.ShouldBe(DateTimeOffset.Parse("2026-11-05T12:00:00Z"));
+        start.Explanation.ShouldBeEmpty();
+        read[1].Status.ShouldBe(DecisionStatus.Breached);
+        read[1].StoppedAt.ShouldBe(DateTimeOffset.Parse("2026-11-10T04:00:00Z"));
+        read[1].StoppedAt!.Value.Offset.ShouldBe(TimeSpan.Zero);
+        read[1].Severity.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void ReadAttainmentDecisions_StopOrSeverityChangedSameNight_CountsAsChangeAndIsRead(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        var first = Stopped("C-1", DecisionStatus.Met, "2026-11-10T10:00:00Z", AsOf);
+        Store(store, 1, first);
+
+        // Only the stop instant differs, then only the severity: each is a change of a stored value, so the row is
+        // rewritten and the read sees the new value.
+        using (var sink = store.OpenDecisionSink(2))
+        {
+            sink.Write([first with { StoppedAt = DateTimeOffset.Parse("2026-11-10T11:00:00Z") }]).Changed.ShouldBe(1);
+            sink.Write([first with { StoppedAt = DateTimeOffset.Parse("2026-11-10T11:00:00Z"), Severity = 1 }]).Changed.ShouldBe(1);
+            sink.Write([first with { StoppedAt = DateTimeOffset.Parse("2026-11-10T11:00:00Z"), Severity = 1 }]).Changed.ShouldBe(0);
+        }
+
+        var read = store.ReadAttainmentDecisions(AsOf, From, To).Single();
+        read.StoppedAt.ShouldBe(DateTimeOffset.Parse("2026-11-10T11:00:00Z"));
+        read.Severity.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void CountUnjudgedDecisions_ErrorAndNoPolicyOfTheRunOnly(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        var noPolicy = new Decision("C-3", null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, AsOf, null, 0, null, "zeta", "email", []);
+        Store(store, 1,
+            Stopped("C-1", DecisionStatus.Error, null, AsOf),
+            Stopped("C-2", DecisionStatus.Met, "2026-11-10T10:00:00Z", AsOf),
+            noPolicy);
+        Store(store, 0, Stopped("C-1", DecisionStatus.Error, null, AsOf.AddDays(-1)), Stopped("C-4", DecisionStatus.Error, null, AsOf.AddHours(-1)));
+
+        // The error of C-1 and the no-policy decision of C-3 as of AsOf; the met decision judged its target, and the
+        // errors of the day before and of an earlier run the same day belong to other runs.
+        store.CountUnjudgedDecisions(AsOf).ShouldBe(2);
+        store.CountUnjudgedDecisions(AsOf.AddDays(1)).ShouldBe(0);
+    }
+}
