@@ -231,18 +231,41 @@ internal static class StoreRows
     }
 
     /// <summary>
-    /// Reads a row of <see cref="AttainmentDecisionsSql"/>: the decision as stored, without its explanation; instants in
+    /// A reader of the rows of <see cref="AttainmentDecisionsSql"/>: each the decision as stored, without its explanation; instants in
     /// UTC. Absent keys (stored as the empty string) come back as null.
     /// </summary>
-    public static Decision ReadAttainmentDecision(DbDataReader reader)
+    /// <remarks>
+    /// The reader keeps one instance of each repeated text (target, policy, version, file, rule, customer, service):
+    /// a month's decisions are held together for attainment, and at a million cases separate copies of the same few
+    /// hundred strings would take hundreds of megabytes.
+    /// </remarks>
+    public static Func<DbDataReader, Decision> AttainmentDecisionReader()
+    {
+        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Pooled(string value)
+        {
+            if (pool.TryGetValue(value, out var kept))
+            {
+                return kept;
+            }
+
+            pool[value] = value;
+            return value;
+        }
+
+        string? Text(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Pooled(reader.GetString(i));
+        return reader => ReadAttainmentDecision(reader, Text);
+    }
+
+    private static Decision ReadAttainmentDecision(DbDataReader reader, Func<DbDataReader, int, string?> text)
     {
         StoreText.TryParseStatus(reader.GetString(4), out var status);
-        var target = reader.GetString(1);
-        var version = reader.GetString(2);
+        var target = text(reader, 1)!;
+        var version = text(reader, 2)!;
         return new Decision(
             CaseId: reader.GetString(0),
             Target: target.Length == 0 ? null : target,
-            Policy: reader.IsDBNull(3) ? null : reader.GetString(3),
+            Policy: text(reader, 3),
             PolicyVersion: version.Length == 0 ? null : version,
             Status: status,
             DueAt: reader.IsDBNull(5) ? null : StoreText.ParseInstant(reader.GetString(5)),
@@ -251,11 +274,11 @@ internal static class StoreRows
             PercentUsed: reader.GetDouble(8),
             EscalationLevel: reader.GetInt32(9),
             AsOf: StoreText.ParseInstant(reader.GetString(10)),
-            PolicyFile: reader.IsDBNull(11) ? null : reader.GetString(11),
+            PolicyFile: text(reader, 11),
             PolicyLine: reader.GetInt32(12),
-            RuleName: reader.IsDBNull(13) ? null : reader.GetString(13),
-            Customer: reader.IsDBNull(14) ? null : reader.GetString(14),
-            Service: reader.IsDBNull(15) ? null : reader.GetString(15),
+            RuleName: text(reader, 13),
+            Customer: text(reader, 14),
+            Service: text(reader, 15),
             Explanation: [])
         {
             StoppedAt = reader.IsDBNull(16) ? null : StoreText.ParseInstant(reader.GetString(16)),
