@@ -41,6 +41,12 @@ public sealed class GenerateCommand : ICliCommand
             }
 
             var stopwatch = Stopwatch.StartNew();
+            if (path != "-" && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+            {
+                // `--out new-folder/cases.jsonl` makes the folder, as `run --ingest new-folder` will read it.
+                Directory.CreateDirectory(folder);
+            }
+
             using var stream = path == "-" ? Console.OpenStandardOutput() : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
             using var writer = new JsonLinesWriter(stream);
             string what;
