@@ -12,7 +12,7 @@ namespace SlaPolicy.Host.Storage;
 /// (durable at each checkpoint; a power cut can lose at most the last transactions, never corrupt the file).
 /// Every statement is parameterized; bulk writes are batched in transactions with prepared commands reused.
 /// </summary>
-public sealed class SqliteStore : IStore
+public sealed class SqliteStore : RelationalStore, IStore
 {
     private readonly string _connectionString;
 
@@ -38,7 +38,7 @@ public sealed class SqliteStore : IStore
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
-    internal SqliteConnection Open()
+    internal override SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -219,12 +219,6 @@ public sealed class SqliteStore : IStore
 
     public CaseRecord? GetCase(string id) => ReadCasesCore(id, CancellationToken.None).FirstOrDefault();
 
-    public IReadOnlyList<string> ReadCustomers()
-    {
-        using var connection = Open();
-        return RunPartitionRows.ReadCustomers(connection);
-    }
-
     public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default)
     {
         using var connection = Open();
@@ -297,59 +291,12 @@ public sealed class SqliteStore : IStore
         command.ExecuteNonQuery();
     }
 
-    public void RecordRunCredits(long runId, long written, long changed, string? error)
-    {
-        using var connection = Open();
-        using var command = Command(connection, StoreRows.RecordRunCreditsSql);
-        command.Parameters.AddWithValue("@written", written);
-        command.Parameters.AddWithValue("@changed", changed);
-        command.Parameters.AddWithValue("@error", (object?)error ?? DBNull.Value);
-        command.Parameters.AddWithValue("@id", runId);
-        command.ExecuteNonQuery();
-    }
-
-    public void CreatePartitions(long runId, int partitions)
-    {
-        using var connection = Open();
-        RunPartitionRows.CreatePartitions(connection, runId, partitions);
-    }
-
-    public int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver)
-    {
-        using var connection = Open();
-        return RunPartitionRows.Claim(connection, runId, partition, owner, at, takeOver);
-    }
-
-    public bool FinishPartition(long runId, int partition, string owner, PartitionCompletion completion)
-    {
-        using var connection = Open();
-        return RunPartitionRows.Finish(connection, runId, partition, owner, completion);
-    }
-
-    public bool TryCompleteRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions) =>
-        GetRun(runId) is { } run && CompleteOrFail(run, finishedAt, policyVersions, null);
-
-    public bool FailRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string error) =>
-        GetRun(runId) is { } run && CompleteOrFail(run, finishedAt, policyVersions, error);
-
-    private bool CompleteOrFail(RunRecord run, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string? error)
-    {
-        using var connection = Open();
-        return RunPartitionRows.CompleteOrFail(connection, run, finishedAt, policyVersions, error);
-    }
-
-    public IReadOnlyList<RunPartition> GetPartitions(long runId)
-    {
-        using var connection = Open();
-        return RunPartitionRows.GetPartitions(connection, runId);
-    }
-
     private const string RunColumns = StoreRows.RunColumns;
 
     public IReadOnlyList<RunRecord> GetRuns(int limit = 50) =>
         QueryRuns($"SELECT {RunColumns} FROM runs ORDER BY id DESC LIMIT @limit", ("@limit", limit));
 
-    public RunRecord? GetRun(long runId) =>
+    public override RunRecord? GetRun(long runId) =>
         QueryRuns($"SELECT {RunColumns} FROM runs WHERE id = @id", ("@id", runId)).FirstOrDefault();
 
     public RunRecord? GetLastSucceededRun() =>
@@ -441,32 +388,6 @@ public sealed class SqliteStore : IStore
         }
 
         return entries;
-    }
-
-    public IReadOnlyList<SubscriptionRecord> ReadSubscriptions() =>
-        [.. StoreRows.Stream(Open(), StoreRows.SubscriptionsSql, [], StoreRows.ReadSubscription, CancellationToken.None)];
-
-    public IEnumerable<OutageRecord> ReadOutages(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.OutagesSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadOutage, cancellationToken);
-
-    public IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadMeasurement, cancellationToken);
-
-    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, StoreRows.AttainmentParameters(asOf, from, to), StoreRows.AttainmentDecisionReader(), cancellationToken);
-
-    public long CountUnjudgedDecisions(DateTimeOffset asOf) => StoreRows.CountUnjudged(Open(), asOf);
-
-    public CreditWriteResult WriteServiceCredits(IReadOnlyCollection<string> periods, IReadOnlyList<ServiceCredit> credits, long runId, DateTimeOffset asOf)
-    {
-        using var connection = Open();
-        return StoreCredits.Write(connection, periods, credits, runId, asOf);
-    }
-
-    public IReadOnlyList<StoredServiceCredit> QueryServiceCredits(ServiceCreditQuery query)
-    {
-        var (sql, parameters) = StoreCredits.Query(query);
-        return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
     }
 
     private static int CurrentVersion(SqliteConnection connection, SqliteTransaction? transaction = null)

@@ -18,7 +18,7 @@ namespace SlaPolicy.Host.Storage.Postgres;
 /// <see cref="Migrate"/> creates it, in UTF-8 (the user needs CREATEDB for that; otherwise create it beforehand).
 /// Text cannot hold the character U+0000 in PostgreSQL: a record containing it is refused by the server.
 /// </remarks>
-public sealed class PostgresStore : IStore, IDisposable
+public sealed class PostgresStore : RelationalStore, IStore, IDisposable
 {
     /// <summary>Advisory lock held while migrating, so that hosts starting together take turns.</summary>
     private const long MigrationLock = 0x534C_4150_6F6C_6963;
@@ -50,7 +50,7 @@ public sealed class PostgresStore : IStore, IDisposable
     /// <summary>Where the store is, for messages: <c>postgres://host:port/database</c>, without credentials.</summary>
     public string Target { get; }
 
-    internal NpgsqlConnection Open() => _dataSource.OpenConnection();
+    internal override NpgsqlConnection Open() => _dataSource.OpenConnection();
 
     public void Migrate()
     {
@@ -236,12 +236,6 @@ public sealed class PostgresStore : IStore, IDisposable
 
     public CaseRecord? GetCase(string id) => ReadCasesCore(id, CancellationToken.None).FirstOrDefault();
 
-    public IReadOnlyList<string> ReadCustomers()
-    {
-        using var connection = Open();
-        return RunPartitionRows.ReadCustomers(connection);
-    }
-
     public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default)
     {
         using var connection = Open();
@@ -309,53 +303,6 @@ public sealed class PostgresStore : IStore, IDisposable
         command.ExecuteNonQuery();
     }
 
-    public void RecordRunCredits(long runId, long written, long changed, string? error)
-    {
-        using var connection = Open();
-        using var command = Command(connection, StoreRows.RecordRunCreditsSql);
-        command.Parameters.AddWithValue("@written", written);
-        command.Parameters.AddWithValue("@changed", changed);
-        command.Parameters.AddWithValue("@error", (object?)error ?? DBNull.Value);
-        command.Parameters.AddWithValue("@id", runId);
-        command.ExecuteNonQuery();
-    }
-
-    public void CreatePartitions(long runId, int partitions)
-    {
-        using var connection = Open();
-        RunPartitionRows.CreatePartitions(connection, runId, partitions);
-    }
-
-    public int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver)
-    {
-        using var connection = Open();
-        return RunPartitionRows.Claim(connection, runId, partition, owner, at, takeOver);
-    }
-
-    public bool FinishPartition(long runId, int partition, string owner, PartitionCompletion completion)
-    {
-        using var connection = Open();
-        return RunPartitionRows.Finish(connection, runId, partition, owner, completion);
-    }
-
-    public bool TryCompleteRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions) =>
-        GetRun(runId) is { } run && CompleteOrFail(run, finishedAt, policyVersions, null);
-
-    public bool FailRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string error) =>
-        GetRun(runId) is { } run && CompleteOrFail(run, finishedAt, policyVersions, error);
-
-    private bool CompleteOrFail(RunRecord run, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string? error)
-    {
-        using var connection = Open();
-        return RunPartitionRows.CompleteOrFail(connection, run, finishedAt, policyVersions, error);
-    }
-
-    public IReadOnlyList<RunPartition> GetPartitions(long runId)
-    {
-        using var connection = Open();
-        return RunPartitionRows.GetPartitions(connection, runId);
-    }
-
     /// <summary>
     /// Drops the idle pooled connections, so that after the server dropped them (a restart, a terminated backend) the
     /// next attempt opens fresh ones instead of failing once per stale connection.
@@ -365,7 +312,7 @@ public sealed class PostgresStore : IStore, IDisposable
     public IReadOnlyList<RunRecord> GetRuns(int limit = 50) =>
         Query($"SELECT {StoreRows.RunColumns} FROM runs ORDER BY id DESC LIMIT @limit", [("@limit", limit)], StoreRows.ReadRun);
 
-    public RunRecord? GetRun(long runId) =>
+    public override RunRecord? GetRun(long runId) =>
         Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = @id", [("@id", runId)], StoreRows.ReadRun).FirstOrDefault();
 
     public RunRecord? GetLastSucceededRun() =>
@@ -394,32 +341,6 @@ public sealed class PostgresStore : IStore, IDisposable
 
     public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100) =>
         Query($"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit", [("@limit", limit)], StoreRows.ReadQuarantine);
-
-    public IReadOnlyList<SubscriptionRecord> ReadSubscriptions() =>
-        [.. StoreRows.Stream(Open(), StoreRows.SubscriptionsSql, [], StoreRows.ReadSubscription, CancellationToken.None)];
-
-    public IEnumerable<OutageRecord> ReadOutages(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.OutagesSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadOutage, cancellationToken);
-
-    public IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadMeasurement, cancellationToken);
-
-    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, StoreRows.AttainmentParameters(asOf, from, to), StoreRows.AttainmentDecisionReader(), cancellationToken);
-
-    public long CountUnjudgedDecisions(DateTimeOffset asOf) => StoreRows.CountUnjudged(Open(), asOf);
-
-    public CreditWriteResult WriteServiceCredits(IReadOnlyCollection<string> periods, IReadOnlyList<ServiceCredit> credits, long runId, DateTimeOffset asOf)
-    {
-        using var connection = Open();
-        return StoreCredits.Write(connection, periods, credits, runId, asOf);
-    }
-
-    public IReadOnlyList<StoredServiceCredit> QueryServiceCredits(ServiceCreditQuery query)
-    {
-        var (sql, parameters) = StoreCredits.Query(query);
-        return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
-    }
 
     /// <summary>Releases the pooled connections.</summary>
     public void Dispose() => _dataSource.Dispose();
