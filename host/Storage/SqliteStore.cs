@@ -428,6 +428,8 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     private readonly sqlite3_stmt _decision;
     private readonly SqliteCommand _escalation;
     private readonly SqliteParameter[] _e;
+    private readonly SqliteCommand _stale;
+    private readonly SqliteParameter[] _s;
     private DateTimeOffset _lastAsOf;
     private byte[] _asOfText = [];
     private byte[] _dateText = [];
@@ -458,6 +460,17 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             ON CONFLICT (case_id, level) DO NOTHING
             """);
         _e = SqliteStore.Parameters(_escalation, "@case", "@level", "@at", "@run");
+
+        // A case's decisions of one date that the batch no longer has (StoreRows.StaleKeys): the case was sent again and
+        // now has other targets (another severity, another policy version) than when this date was first decided.
+        // `+evaluation_date` keeps SQLite off the date indexes (every decision of the night) and on the key's case_id.
+        _stale = SqliteStore.Command(connection, """
+            DELETE FROM decisions
+            WHERE +evaluation_date = @date
+                AND case_id IN (SELECT value FROM json_each(@cases))
+                AND case_id || char(31) || target || char(31) || policy_version NOT IN (SELECT value FROM json_each(@keys))
+            """);
+        _s = SqliteStore.Parameters(_stale, "@date", "@cases", "@keys");
     }
 
     public DecisionWriteResult Write(IReadOnlyList<Decision> decisions)
@@ -472,6 +485,17 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         {
             changed += Upsert(row);
         }
+
+        _stale.Transaction = transaction;
+        foreach (var (date, cases, keys) in StoreRows.StaleKeys(decisions))
+        {
+            _s[0].Value = date;
+            _s[1].Value = cases;
+            _s[2].Value = keys;
+            changed += _stale.ExecuteNonQuery();
+        }
+
+        _stale.Transaction = null;
 
         foreach (var (caseId, level, at) in escalations)
         {
@@ -557,6 +581,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     {
         _decision.Dispose();
         _escalation.Dispose();
+        _stale.Dispose();
         _connection.Dispose();
     }
 }

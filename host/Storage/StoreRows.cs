@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using System.Text.Json;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
 
@@ -25,6 +26,25 @@ internal static class StoreRows
 
     /// <summary>The distinct customers of the stored cases, in byte order.</summary>
     public const string CustomersSql = "SELECT DISTINCT customer FROM cases ORDER BY customer";
+
+    /// <summary>
+    /// For removing stale decisions: per evaluation date in <paramref name="decisions"/> (a batch holds every decision of
+    /// each of its cases), the date, the batch's case ids and the keys it writes (<see cref="StaleKey"/>), each as a JSON
+    /// array of strings. A stored decision of such a case and date whose key is not among them is stale: the case, sent
+    /// again, now decides other targets or under another policy version.
+    /// </summary>
+    public static IEnumerable<(string Date, string Cases, string Keys)> StaleKeys(IReadOnlyList<Decision> decisions)
+    {
+        foreach (var byDate in decisions.GroupBy(d => StoreText.EvaluationDate(d.AsOf)))
+        {
+            var cases = byDate.Select(d => d.CaseId).Distinct(StringComparer.Ordinal).ToArray();
+            var keys = byDate.Select(StaleKey).ToArray();
+            yield return (StoreText.Date(byDate.Key), JsonSerializer.Serialize(cases), JsonSerializer.Serialize(keys));
+        }
+    }
+
+    /// <summary>A decision's key as the stale-decision statements compare it: case, target and version joined by U+001F (absent parts empty).</summary>
+    public static string StaleKey(Decision decision) => $"{decision.CaseId}\u001f{decision.Target ?? string.Empty}\u001f{decision.PolicyVersion ?? string.Empty}";
 
     /// <summary>Records the credits step of run <c>@id</c>: <c>@written</c>, <c>@changed</c>, and <c>@error</c> when it failed (else the error is kept).</summary>
     public const string RecordRunCreditsSql =

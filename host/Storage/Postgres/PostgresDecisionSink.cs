@@ -15,6 +15,8 @@ internal sealed class PostgresDecisionSink : IDecisionSink
     private readonly NpgsqlParameter[] _d;
     private readonly NpgsqlCommand _escalation;
     private readonly NpgsqlParameter[] _e;
+    private readonly NpgsqlCommand _stale;
+    private readonly NpgsqlParameter[] _s;
     private bool _prepared;
 
     public PostgresDecisionSink(NpgsqlConnection connection, long runId)
@@ -71,6 +73,23 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             PostgresStore.Array(_escalation, "@level", NpgsqlDbType.Integer),
             PostgresStore.Array(_escalation, "@at", NpgsqlDbType.Text),
         ];
+
+        // A case's decisions of one date that the batch no longer has, as in SQLite's sink. Each case comes with the
+        // keys it keeps as one string (U+001E, then target U+001F version U+001E per key), so the plan joins the batch's
+        // cases to their rows by the key's case_id and checks each row in its own case's short string. The date is
+        // compared as an expression so that no date index (every decision of the night) is chosen instead.
+        _stale = PostgresStore.Command(connection, """
+            DELETE FROM decisions d
+            USING unnest(@cases, @keys) AS c(id, keys)
+            WHERE d.case_id = c.id AND (d.evaluation_date || '') = @date
+                AND strpos(c.keys, chr(30) || d.target || chr(31) || d.policy_version || chr(30)) = 0
+            """);
+        _s =
+        [
+            PostgresStore.Scalar(_stale, "@date", NpgsqlDbType.Text),
+            PostgresStore.Array(_stale, "@cases", NpgsqlDbType.Text),
+            PostgresStore.Array(_stale, "@keys", NpgsqlDbType.Text),
+        ];
     }
 
     public DecisionWriteResult Write(IReadOnlyList<Decision> decisions)
@@ -114,6 +133,17 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             changed += _decision.ExecuteNonQuery();
         }
 
+        _stale.Transaction = transaction;
+        foreach (var byDate in decisions.GroupBy(d => StoreText.EvaluationDate(d.AsOf)))
+        {
+            _s[0].Value = StoreText.Date(byDate.Key);
+            var byCase = byDate.GroupBy(d => d.CaseId, StringComparer.Ordinal).ToList();
+            _s[1].Value = byCase.Select(c => c.Key).ToArray();
+            _s[2].Value = byCase.Select(c => "\u001e" + string.Concat(c.Select(d => $"{d.Target ?? string.Empty}\u001f{d.PolicyVersion ?? string.Empty}\u001e"))).ToArray();
+            changed += _stale.ExecuteNonQuery();
+        }
+
+        _stale.Transaction = null;
         var escalations = EscalationLevels.Highest(decisions);
         var reached = 0;
         if (escalations.Count > 0)
@@ -134,6 +164,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
     {
         _decision.Dispose();
         _escalation.Dispose();
+        _stale.Dispose();
         _connection.Dispose();
     }
 }

@@ -23,6 +23,48 @@ public class StoreTests
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [PostgresData]
+    public void Write_CaseDecidedAgainOnTheSameDateWithOtherTargets_RemovesTheTargetsItNoLongerHas(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00"), Cases.Open("C-2", "2026-11-20T16:30:00+01:00")));
+        var resolution = DecisionOf("C-1", 50, 0, AsOf);
+        var response = resolution with { Target = "sev1-response" };
+        var other = DecisionOf("C-2", 50, 0, AsOf) with { Target = "sev1-response" };
+        var dayBefore = response with { AsOf = AsOf.AddDays(-1) };
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([dayBefore]);
+            sink.Write([resolution, response, other]).Changed.ShouldBe(3);
+        }
+
+        // C-1 sent again as severity 3, say: on the same date it now has only the resolution target, under another
+        // policy version. Its old rows of that date go (2 removed + 1 inserted = 3 changed); C-2 and the day before stay.
+        var again = resolution with { PolicyVersion = "2026.3" };
+        using (var sink = store.OpenDecisionSink(2))
+        {
+            var result = sink.Write([again]);
+            result.Written.ShouldBe(1);
+            result.Changed.ShouldBe(3);
+        }
+
+        var latest = store.GetCaseTrace("C-1")!.Decisions.ShouldHaveSingleItem().Decision;
+        (latest.Target, latest.PolicyVersion).ShouldBe(("sev1-resolution", "2026.3"));
+        store.GetCaseTrace("C-2")!.Decisions.ShouldHaveSingleItem().Decision.Target.ShouldBe("sev1-response");
+        store.QueryDecisions(new DecisionQuery(To: AsOf.AddHours(-12))).Select(d => (d.Decision.CaseId, d.Decision.Target))
+            .ShouldBe([("C-1", "sev1-response")]);
+
+        // The same write again changes nothing.
+        using (var sink = store.OpenDecisionSink(3))
+        {
+            sink.Write([again]).Changed.ShouldBe(0);
+        }
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
     public void Migrate_Twice_KeepsSchemaVersionAndData(StoreKind kind)
     {
         using var test = new TestStore(kind);
