@@ -18,6 +18,23 @@ public abstract class RelationalStore
     /// <inheritdoc cref="IStore.GetRun"/>
     public abstract RunRecord? GetRun(long runId);
 
+    /// <inheritdoc cref="IStore.CountCases"/>
+    public long CountCases()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM cases";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc cref="IStore.ReadCases"/>
+    public IEnumerable<CaseRecord> ReadCases(CancellationToken cancellationToken = default) =>
+        StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases ORDER BY id", [], StoreRows.ReadCase, cancellationToken);
+
+    /// <inheritdoc cref="IStore.GetCase"/>
+    public CaseRecord? GetCase(string id) =>
+        StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE id = @id", [("@id", id)], StoreRows.ReadCase, CancellationToken.None).FirstOrDefault();
+
     /// <inheritdoc cref="IStore.RecordRunCredits"/>
     public void RecordRunCredits(long runId, long written, long changed, string? error)
     {

@@ -225,48 +225,9 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
         return written;
     }
 
-    public long CountCases()
-    {
-        using var connection = Open();
-        using var command = Command(connection, "SELECT COUNT(*) FROM cases");
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    public IEnumerable<CaseRecord> ReadCases(CancellationToken cancellationToken = default) => ReadCasesCore(null, cancellationToken);
-
-    public CaseRecord? GetCase(string id) => ReadCasesCore(id, CancellationToken.None).FirstOrDefault();
-
-    public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default)
-    {
-        using var connection = Open();
-        using var command = Command(connection, $"SELECT {StoreRows.CaseColumns} FROM cases WHERE customer = ANY(@customers) ORDER BY id");
-        Array(command, "@customers", NpgsqlDbType.Text, customers.ToArray());
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return StoreRows.ReadCase(reader);
-        }
-    }
-
-    private IEnumerable<CaseRecord> ReadCasesCore(string? id, CancellationToken cancellationToken)
-    {
-        using var connection = Open();
-        using var command = Command(connection, id is null
-            ? $"SELECT {StoreRows.CaseColumns} FROM cases ORDER BY id"
-            : $"SELECT {StoreRows.CaseColumns} FROM cases WHERE id = @id");
-        if (id is not null)
-        {
-            command.Parameters.AddWithValue("@id", id);
-        }
-
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return StoreRows.ReadCase(reader);
-        }
-    }
+    public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default) =>
+        StoreRows.Stream(
+            Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE customer = ANY(@customers) ORDER BY id", [("@customers", customers.ToArray())], StoreRows.ReadCase, cancellationToken);
 
     public long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger)
     {
