@@ -3,16 +3,24 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SlaPolicy.Engine.Diagnostics;
-using Diagnostic = SlaPolicy.Engine.Diagnostics.Diagnostic;
 using DiagnosticDescriptor = SlaPolicy.Engine.Diagnostics.DiagnosticDescriptor;
 
 namespace SlaPolicy.Engine.Compilation;
 
 /// <summary>
-/// Decides what an expression may touch. Every syntax node of the expression is checked against forbidden
-/// constructs, and every symbol and type the semantic model binds its names, accesses, calls, creations and
-/// conversions to against an allow-list, so that
-/// aliases, <c>global::</c>, unicode escapes or extension methods cannot hide a forbidden API.
+/// Decides what a rule expression may be and touch. It is the whole sandbox, in three layers, each enough alone for
+/// the worst cases:
+/// <list type="number">
+/// <item><b>Shape</b> (<see cref="Parse"/>): the text is parsed alone as one C# expression, within length and
+/// nesting limits checked before the parser runs; any comment, directive or token after it is an error. The parsed
+/// node, never the text, goes into the generated code, so an expression cannot close a method or declare anything.</item>
+/// <item><b>Members</b> (<see cref="Check"/>): every node of the bound expression is checked: each type it holds must
+/// be a value type of <see cref="ValueTypes"/>, and each member, operator and conversion it binds to must be on
+/// <see cref="AllowedMembers"/>. What is not listed is refused, so a new API is refused until someone lists it.</item>
+/// <item><b>References</b> (<see cref="ReferenceAssemblies"/>): the compilation sees only the assemblies the listed
+/// members live in, so process, network, file-system helpers outside the core library and reflection emit do not even bind.</item>
+/// </list>
+/// At run time <see cref="RuleBudget"/> counts every lambda call; see its remarks.
 /// </summary>
 internal static class ExpressionSandbox
 {
@@ -21,28 +29,52 @@ internal static class ExpressionSandbox
 
     public const string GeneratedInputsNamespace = GeneratedNamespace + ".Inputs";
 
-    /// <summary>Types expressions may use, by namespace-qualified metadata name.</summary>
-    private static readonly FrozenSet<string> AllowedTypes = new[]
+    /// <summary>Longest expression text, in characters.</summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>Deepest nesting of <c>( [ {</c> brackets, checked on the text before it is parsed.</summary>
+    public const int MaxNesting = 32;
+
+    /// <summary>Deepest syntax tree of an expression.</summary>
+    public const int MaxSyntaxDepth = 200;
+
+    /// <summary>Deepest nesting of lambdas inside lambdas (overload resolution of nested lambdas grows exponentially).</summary>
+    public const int MaxLambdaNesting = 3;
+
+    /// <summary>Annotation of nodes the compiler inserted (budget steps): not checked, not reported.</summary>
+    public const string InjectedKind = "slapolicy-injected";
+
+    /// <summary>The language version of expressions. C# 14's first-class spans would bind <c>array.Contains(x)</c> to span overloads.</summary>
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp13);
+
+    /// <summary>
+    /// The only assemblies a compilation references. The core library holds the primitives, string, Math, dates and
+    /// times; System.Linq the query methods; System.Collections.Immutable the inputs' arrays; System.Runtime and
+    /// System.Collections are the facades the engine's own types are bound through; the engine holds the inputs.
+    /// </summary>
+    public static readonly string[] ReferenceAssemblies =
+        ["System.Private.CoreLib", "System.Runtime", "System.Linq", "System.Collections", "System.Collections.Immutable"];
+
+    /// <summary>
+    /// Types a value of an expression may have (any node, local, lambda parameter or type argument). Every one is an
+    /// immutable value or a read-only view of the inputs: holding one cannot act on the world.
+    /// </summary>
+    private static readonly FrozenSet<string> ValueTypes = new[]
     {
-        "System.Object", "System.Void", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler", "System.Boolean", "System.Byte", "System.SByte", "System.Char", "System.Int16", "System.UInt16",
+        "System.Object", "System.Void", "System.Boolean", "System.Byte", "System.SByte", "System.Char", "System.Int16", "System.UInt16",
         "System.Int32", "System.UInt32", "System.Int64", "System.UInt64", "System.Single", "System.Double", "System.Decimal",
-        "System.String", "System.Math", "System.MathF", "System.DateTime", "System.DateTimeOffset", "System.TimeSpan",
-        "System.DateOnly", "System.TimeOnly", "System.DayOfWeek", "System.Convert", "System.StringComparison",
-        "System.StringComparer", "System.StringSplitOptions", "System.MidpointRounding", "System.Nullable`1", "System.Guid",
-        "System.IFormatProvider", "System.IComparable`1", "System.IEquatable`1",
+        "System.String", "System.DateTime", "System.DateTimeOffset", "System.TimeSpan", "System.DateOnly", "System.TimeOnly",
+        "System.DayOfWeek", "System.StringComparison", "System.StringSplitOptions", "System.MidpointRounding", "System.Nullable`1",
+        "System.Enum", "System.ValueType", "System.Array", "System.IComparable`1", "System.IEquatable`1", "System.IFormatProvider",
         "System.ValueTuple`1", "System.ValueTuple`2", "System.ValueTuple`3", "System.ValueTuple`4", "System.ValueTuple`5",
         "System.ValueTuple`6", "System.ValueTuple`7", "System.ValueTuple`8",
-        "System.Func`1", "System.Func`2", "System.Func`3", "System.Func`4", "System.Func`5",
-        "System.Globalization.CultureInfo", "System.Globalization.NumberStyles", "System.Globalization.DateTimeStyles",
+        "System.Globalization.CultureInfo", "System.StringComparer",
         "System.Collections.IEnumerable", "System.Collections.Generic.IEnumerable`1", "System.Collections.Generic.IReadOnlyList`1",
         "System.Collections.Generic.IReadOnlyCollection`1", "System.Collections.Generic.IList`1", "System.Collections.Generic.ICollection`1",
         "System.Collections.Generic.List`1", "System.Collections.Generic.KeyValuePair`2", "System.Collections.Generic.IEqualityComparer`1",
-        "System.Collections.Generic.IComparer`1", "System.Collections.Generic.HashSet`1", "System.Collections.Generic.Dictionary`2",
-        "System.Collections.Generic.IReadOnlyDictionary`2", "System.Collections.Generic.IReadOnlySet`1",
-        "System.Linq.Enumerable", "System.Linq.IGrouping`2", "System.Linq.IOrderedEnumerable`1", "System.Linq.ILookup`2",
-        "System.Linq.ImmutableArrayExtensions",
-        "System.Collections.Immutable.ImmutableArray`1", "System.Collections.Immutable.ImmutableArray",
-        "System.Collections.Immutable.ImmutableDictionary`2", "System.Collections.Immutable.IImmutableList`1",
+        "System.Collections.Generic.IComparer`1",
+        "System.Linq.IGrouping`2", "System.Linq.IOrderedEnumerable`1",
+        "System.Collections.Immutable.ImmutableArray`1",
         "SlaPolicy.Engine.Inputs.CaseRecord", "SlaPolicy.Engine.Inputs.StatusEvent", "SlaPolicy.Engine.Inputs.OutageRecord",
         "SlaPolicy.Engine.Inputs.SubscriptionRecord", "SlaPolicy.Engine.Inputs.MeasurementRecord",
         "SlaPolicy.Engine.Clocks.ClockResult", "SlaPolicy.Engine.Clocks.ClockStatus",
@@ -53,26 +85,121 @@ internal static class ExpressionSandbox
         "SlaPolicy.Engine.Diagnostics.SourceLocation",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>Members of allowed types that are still refused: reflection entry points and the wall clock.</summary>
-    private static readonly FrozenSet<string> ForbiddenMembers = new[]
+    /// <summary>Delegate types a lambda may be converted to, as the argument of an allowed method; never held as a value.</summary>
+    private static readonly FrozenSet<string> LambdaTypes = new[]
     {
-        "System.Object.GetType", "System.Object.MemberwiseClone",
-        "System.DateTime.Now", "System.DateTime.UtcNow", "System.DateTime.Today",
-        "System.DateTimeOffset.Now", "System.DateTimeOffset.UtcNow",
-        "System.Globalization.CultureInfo.CurrentCulture", "System.Globalization.CultureInfo.CurrentUICulture",
-        "System.Globalization.CultureInfo.DefaultThreadCurrentCulture", "System.Globalization.CultureInfo.DefaultThreadCurrentUICulture",
+        "System.Func`1", "System.Func`2", "System.Func`3", "System.Func`4", "System.Func`5",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>A reason to reject an expression, at a position of the compiled text.</summary>
+    /// <summary>Types whose every public instance property and field may be read: the inputs, plain data.</summary>
+    private static readonly FrozenSet<string> DataTypes = new[]
+    {
+        "SlaPolicy.Engine.Inputs.CaseRecord", "SlaPolicy.Engine.Inputs.StatusEvent", "SlaPolicy.Engine.Inputs.OutageRecord",
+        "SlaPolicy.Engine.Inputs.SubscriptionRecord", "SlaPolicy.Engine.Inputs.MeasurementRecord", "SlaPolicy.Engine.Clocks.ClockResult",
+        "SlaPolicy.Engine.Policies.Policy", "SlaPolicy.Engine.Policies.PolicyScope", "SlaPolicy.Engine.Policies.TargetTerm",
+        "SlaPolicy.Engine.Policies.EscalationStep", "SlaPolicy.Engine.Policies.AttainmentTerm", "SlaPolicy.Engine.Policies.CreditTier",
+        "SlaPolicy.Engine.Policies.AvailabilityTerm", "SlaPolicy.Engine.Compilation.AvailabilityPeriod",
+        "SlaPolicy.Engine.Compilation.RuleInputs", "SlaPolicy.Engine.Diagnostics.SourceLocation",
+        "System.ValueTuple`1", "System.ValueTuple`2", "System.ValueTuple`3", "System.ValueTuple`4", "System.ValueTuple`5",
+        "System.ValueTuple`6", "System.ValueTuple`7", "System.ValueTuple`8", "System.Collections.Generic.KeyValuePair`2",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private const string Comparisons = "Equals CompareTo op_Equality op_Inequality op_LessThan op_LessThanOrEqual op_GreaterThan op_GreaterThanOrEqual";
+    private const string Arithmetic = "op_Addition op_Subtraction op_Multiply op_Division op_Modulus op_UnaryNegation op_UnaryPlus";
+    private const string Numbers = "Parse TryParse ToString MaxValue MinValue " + Comparisons + " " + Arithmetic;
+
+    /// <summary>
+    /// Members an expression may call or read, by type; nothing else binds. Each is pure (it reads its arguments
+    /// and returns a value), deterministic (no clock, randomness, hash seeds, machine zone; culture is invariant in
+    /// every SlaPolicy process), and its result is at most linear in the size of its arguments. Left out on purpose:
+    /// <c>new string(c, n)</c>, <c>PadLeft</c>/<c>PadRight</c>, <c>Replace</c>, <c>string.Join</c> and
+    /// <c>Aggregate</c> (results that multiply in size), <c>Enumerable.Range</c>/<c>Repeat</c> (generators),
+    /// <c>GetHashCode</c> (seeded per process), <c>Now</c>/<c>UtcNow</c>/<c>Today</c>, <c>ToLocalTime</c>/<c>ToUniversalTime</c>
+    /// /<c>LocalDateTime</c> and date parsing (the machine's zone), and every type not in <see cref="ValueTypes"/>.
+    /// </summary>
+    private static readonly FrozenDictionary<string, FrozenSet<string>> AllowedMembers = new Dictionary<string, string>
+    {
+        // Any value: equality and its text (ToString of an allowed type is pure; culture is invariant).
+        ["System.Object"] = "Equals ToString",
+        ["System.ValueType"] = "Equals ToString",
+        ["System.Enum"] = "Equals ToString HasFlag CompareTo",
+        ["System.String"] = "Length Chars Empty Contains StartsWith EndsWith IndexOf LastIndexOf IndexOfAny Substring ToUpper ToLower ToUpperInvariant ToLowerInvariant "
+            + "Trim TrimStart TrimEnd Split ToCharArray IsNullOrEmpty IsNullOrWhiteSpace Compare CompareOrdinal Concat op_Addition " + Comparisons,
+        ["System.Char"] = "IsDigit IsLetter IsLetterOrDigit IsUpper IsLower IsWhiteSpace IsPunctuation ToUpperInvariant ToLowerInvariant ToUpper ToLower " + Numbers,
+        ["System.Boolean"] = "Parse TryParse ToString TrueString FalseString " + Comparisons,
+        ["System.Byte"] = Numbers, ["System.SByte"] = Numbers, ["System.Int16"] = Numbers, ["System.UInt16"] = Numbers,
+        ["System.Int32"] = Numbers, ["System.UInt32"] = Numbers, ["System.Int64"] = Numbers, ["System.UInt64"] = Numbers,
+        ["System.Single"] = Numbers + " IsNaN IsInfinity IsFinite Epsilon NaN PositiveInfinity NegativeInfinity",
+        ["System.Double"] = Numbers + " IsNaN IsInfinity IsFinite Epsilon NaN PositiveInfinity NegativeInfinity",
+        ["System.Decimal"] = Numbers + " Zero One MinusOne Round Floor Ceiling Truncate op_Implicit op_Explicit op_Increment op_Decrement",
+        ["System.Math"] = "Abs Min Max Round Floor Ceiling Truncate Sign Sqrt Pow Clamp Log Log10 Exp PI E",
+        ["System.Convert"] = "ToInt16 ToInt32 ToInt64 ToDouble ToSingle ToDecimal ToBoolean ToString ToByte ToChar",
+        ["System.Nullable`1"] = "HasValue Value GetValueOrDefault Equals ToString",
+
+        // Dates and times: arithmetic, parts and comparisons; never the clock, the machine's zone or parsing.
+        ["System.DateTime"] = ".ctor Year Month Day Hour Minute Second Millisecond DayOfWeek DayOfYear Date TimeOfDay Ticks "
+            + "Add AddDays AddHours AddMinutes AddSeconds AddMilliseconds AddMonths AddYears AddTicks Subtract DaysInMonth IsLeapYear "
+            + "MinValue MaxValue ToString " + Comparisons + " " + Arithmetic,
+        ["System.DateTimeOffset"] = "Year Month Day Hour Minute Second Millisecond DayOfWeek DayOfYear Date TimeOfDay Ticks UtcTicks Offset "
+            + "UtcDateTime DateTime ToOffset ToUniversalTime Add AddDays AddHours AddMinutes AddSeconds AddMilliseconds AddMonths AddYears AddTicks Subtract "
+            + "ToUnixTimeSeconds ToUnixTimeMilliseconds FromUnixTimeSeconds FromUnixTimeMilliseconds MinValue MaxValue UnixEpoch ToString "
+            + Comparisons + " " + Arithmetic,
+        ["System.TimeSpan"] = ".ctor FromDays FromHours FromMinutes FromSeconds FromMilliseconds TotalDays TotalHours TotalMinutes TotalSeconds "
+            + "TotalMilliseconds Days Hours Minutes Seconds Milliseconds Ticks Zero MaxValue MinValue Add Subtract Duration Negate ToString "
+            + Comparisons + " " + Arithmetic,
+        ["System.DateOnly"] = ".ctor Year Month Day DayOfWeek DayOfYear DayNumber AddDays AddMonths AddYears MinValue MaxValue FromDateTime ToString " + Comparisons,
+        ["System.TimeOnly"] = ".ctor Hour Minute Second Millisecond Ticks IsBetween AddHours AddMinutes MinValue MaxValue ToTimeSpan FromTimeSpan ToString " + Comparisons,
+
+        // Fixed comparers and the invariant culture, for the overloads that take one.
+        ["System.StringComparer"] = "Ordinal OrdinalIgnoreCase InvariantCulture InvariantCultureIgnoreCase",
+        ["System.Globalization.CultureInfo"] = "InvariantCulture",
+
+        // Queries over the inputs' own collections. Each element a lambda sees costs a budget step; no generators,
+        // no Aggregate, nothing that builds a hash set or dictionary.
+        ["System.Linq.Enumerable"] = "Any All Count LongCount Where Select SelectMany Sum Min Max Average MinBy MaxBy First FirstOrDefault "
+            + "Last LastOrDefault Single SingleOrDefault Contains Distinct DistinctBy OrderBy OrderByDescending ThenBy ThenByDescending "
+            + "Order OrderDescending Take Skip TakeWhile SkipWhile TakeLast SkipLast ToArray ToList ElementAt ElementAtOrDefault Concat "
+            + "Reverse DefaultIfEmpty GroupBy Except Intersect Union SequenceEqual Append Prepend Zip Empty AsEnumerable",
+        ["System.Linq.ImmutableArrayExtensions"] = "Any All Where Select SelectMany First FirstOrDefault Last LastOrDefault Single SingleOrDefault "
+            + "ToArray ElementAt ElementAtOrDefault SequenceEqual",
+        ["System.Linq.IGrouping`2"] = "Key",
+        ["System.Collections.Immutable.ImmutableArray`1"] = "Length IsEmpty IsDefault IsDefaultOrEmpty Item Contains IndexOf " + Comparisons,
+        ["System.Collections.Generic.List`1"] = "Count Item Contains IndexOf",
+        ["System.Collections.Generic.IReadOnlyList`1"] = "Item",
+        ["System.Collections.Generic.IReadOnlyCollection`1"] = "Count",
+        ["System.Collections.Generic.IList`1"] = "Item IndexOf",
+        ["System.Collections.Generic.ICollection`1"] = "Count Contains",
+        ["System.Array"] = "Length",
+
+        // Two pure helpers of the policy model.
+        ["SlaPolicy.Engine.Policies.TargetTerm"] = "AppliesToSeverity",
+        ["SlaPolicy.Engine.Policies.Policy"] = "IsEffectiveOn",
+    }.ToFrozenDictionary(
+        kv => kv.Key,
+        kv => kv.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal),
+        StringComparer.Ordinal);
+
+    /// <summary>A reason to reject an expression, at an offset of the parsed text.</summary>
     public readonly record struct Violation(int Position, DiagnosticDescriptor Descriptor, string Message);
 
     /// <summary>
-    /// Checks a standalone parse of an expression: it must be exactly one expression, with no comments,
-    /// directives or trailing text that could break out of the generated method.
+    /// Parses <paramref name="text"/> alone as exactly one expression. Length and bracket nesting are checked on the
+    /// text first, so no input can exhaust the parser's stack; then any trivia but whitespace anywhere (comments,
+    /// directives, skipped tokens), any parse error and any forbidden construct is a violation.
     /// </summary>
-    public static Violation? CheckShape(string text, CSharpParseOptions options)
+    public static (ExpressionSyntax? Expression, Violation? Violation) Parse(string text)
     {
-        var expression = SyntaxFactory.ParseExpression(text, 0, options, consumeFullText: true);
+        if (text.Length > MaxLength)
+        {
+            return (null, new Violation(MaxLength, DiagnosticCatalog.ExpressionLimit, $"expression is {text.Length:N0} characters long; the limit is {MaxLength:N0}"));
+        }
+
+        if (TooDeep(text) is { } deep)
+        {
+            return (null, new Violation(deep, DiagnosticCatalog.ExpressionLimit, $"brackets are nested more than {MaxNesting} deep"));
+        }
+
+        var expression = SyntaxFactory.ParseExpression(text, 0, ParseOptions, consumeFullText: true);
         foreach (var trivia in expression.DescendantTrivia(descendIntoTrivia: true))
         {
             switch (trivia.Kind())
@@ -81,21 +208,26 @@ internal static class ExpressionSandbox
                 case SyntaxKind.EndOfLineTrivia:
                     continue;
                 case SyntaxKind.SkippedTokensTrivia:
-                    return new Violation(trivia.SpanStart, DiagnosticCatalog.NotSingleExpression, $"unexpected `{Shorten(trivia.ToString())}` after the end of the expression");
+                    return (null, new Violation(trivia.SpanStart, DiagnosticCatalog.NotSingleExpression, $"unexpected `{Shorten(trivia.ToString())}` after the end of the expression"));
                 case SyntaxKind.SingleLineCommentTrivia:
                 case SyntaxKind.MultiLineCommentTrivia:
                 case SyntaxKind.SingleLineDocumentationCommentTrivia:
                 case SyntaxKind.MultiLineDocumentationCommentTrivia:
-                    return new Violation(trivia.SpanStart, DiagnosticCatalog.NotSingleExpression, "comments are not allowed inside an expression");
+                    return (null, new Violation(trivia.SpanStart, DiagnosticCatalog.NotSingleExpression, "comments are not allowed inside an expression"));
                 default:
-                    return new Violation(trivia.SpanStart, DiagnosticCatalog.NotSingleExpression, "directives are not allowed inside an expression");
+                    return (null, new Violation(trivia.SpanStart, DiagnosticCatalog.NotSingleExpression, "directives are not allowed inside an expression"));
             }
         }
 
         var error = expression.GetDiagnostics().FirstOrDefault(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
         if (error is not null)
         {
-            return new Violation(error.Location.SourceSpan.Start, DiagnosticCatalog.ExpressionSyntax, RuleCompiler.Sentence(error.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+            return (null, new Violation(error.Location.SourceSpan.Start, DiagnosticCatalog.ExpressionSyntax, RuleCompiler.Sentence(error.GetMessage(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        if (TooTall(expression) is { } tall)
+        {
+            return (null, new Violation(tall, DiagnosticCatalog.ExpressionLimit, $"the expression nests more than {MaxSyntaxDepth} operations inside each other"));
         }
 
         // Forbidden constructs are decided on syntax alone, so they are reported even where the code would not compile.
@@ -103,22 +235,71 @@ internal static class ExpressionSandbox
         {
             if (CheckSyntax(node) is { } violation)
             {
-                return violation;
+                return (null, violation);
+            }
+        }
+
+        return (expression, null);
+    }
+
+    /// <summary>
+    /// Where the syntax tree is deeper than <see cref="MaxSyntaxDepth"/> (a long chain of unary operators or casts),
+    /// so that binding, emitting and running the expression stay far from the stack's end.
+    /// </summary>
+    private static int? TooTall(SyntaxNode root)
+    {
+        var stack = new Stack<(SyntaxNode Node, int Depth)>();
+        stack.Push((root, 1));
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            if (depth > MaxSyntaxDepth)
+            {
+                return node.SpanStart;
+            }
+
+            foreach (var child in node.ChildNodes())
+            {
+                // A chain of binary operators (`a || b || c ...`) is bound and emitted without recursion; it does not count.
+                stack.Push((child, node is BinaryExpressionSyntax && child is BinaryExpressionSyntax ? depth : depth + 1));
             }
         }
 
         return null;
     }
 
-    /// <summary>Checks every node of a bound expression; returns the first violation in text order.</summary>
-    public static Violation? Check(SemanticModel model, ExpressionSyntax root)
+    /// <summary>The offset where bracket nesting first exceeds <see cref="MaxNesting"/>, outside plain string and character literals.</summary>
+    private static int? TooDeep(string text)
     {
-        foreach (var node in root.DescendantNodesAndSelf())
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
         {
-            var violation = CheckSemantics(model, node);
-            if (violation is not null)
+            var c = text[i];
+            if ((c == '"' || c == '\'') && (i == 0 || (text[i - 1] != '$' && text[i - 1] != '@')))
             {
-                return violation;
+                // A plain literal: its brackets are text. Interpolated and verbatim literals are scanned as code, which
+                // only ever counts more brackets than there are.
+                for (i++; i < text.Length && text[i] != c; i++)
+                {
+                    if (text[i] == '\\')
+                    {
+                        i++;
+                    }
+                }
+
+                continue;
+            }
+
+            if (c is '(' or '[' or '{')
+            {
+                if (++depth > MaxNesting)
+                {
+                    return i;
+                }
+            }
+            else if (c is ')' or ']' or '}')
+            {
+                depth--;
             }
         }
 
@@ -147,9 +328,8 @@ internal static class ExpressionSandbox
                 return Construct($"`{node.GetFirstToken().Text}` is not allowed in an expression");
             case IdentifierNameSyntax { Identifier.ValueText: "dynamic" } name
                 when !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name) && name.Parent is not MemberBindingExpressionSyntax:
-                // `dynamic` is decided on syntax: it would otherwise fail to emit before the semantic check runs.
                 return Construct("`dynamic` is not allowed in an expression");
-            case RefExpressionSyntax:
+            case RefExpressionSyntax or RefTypeSyntax or ScopedTypeSyntax:
                 return Construct("`ref` is not allowed in an expression");
             case SizeOfExpressionSyntax:
                 return Construct("`sizeof` is not allowed in an expression");
@@ -159,32 +339,76 @@ internal static class ExpressionSandbox
                 return Construct("anonymous methods are not allowed; write an expression lambda such as `x => x > 1`");
             case LambdaExpressionSyntax { Block: not null }:
                 return Construct("lambdas with a statement body are not allowed; write an expression lambda such as `x => x > 1`");
-            case LocalFunctionStatementSyntax:
-                return Construct("local functions are not allowed in an expression");
+            case LambdaExpressionSyntax lambda when lambda.Ancestors().Count(a => a is LambdaExpressionSyntax) >= MaxLambdaNesting:
+                return new Violation(Anchor(node), DiagnosticCatalog.ExpressionLimit, $"lambdas are nested more than {MaxLambdaNesting} deep");
+            case LambdaExpressionSyntax { ExpressionBody: CollectionExpressionSyntax or ImplicitObjectCreationExpressionSyntax }:
+                return Construct("a lambda may not return `[...]` or `new()`; write the type, such as `x => new[] { x }`");
+            case LambdaExpressionSyntax { Modifiers.Count: > 0 } lambda:
+                return Construct($"`{lambda.Modifiers[0].Text}` lambdas are not allowed in an expression");
             case AttributeListSyntax:
                 return Construct("attributes are not allowed in an expression");
             case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } }:
                 return Construct("`nameof` is not allowed in an expression");
+            case QueryExpressionSyntax:
+                return Construct("query syntax (`from ... select`) is not allowed; write method calls such as `Where(x => ...)`");
+            case WithExpressionSyntax:
+                return Construct("`with` is not allowed in an expression");
+            case InterpolationAlignmentClauseSyntax:
+                return Construct("alignment in an interpolated string is not allowed");
+            case InterpolationFormatClauseSyntax format when !IsSmallFormat(format.FormatStringToken.ValueText):
+                return Construct("a format in an interpolated string may have at most 32 characters and no number of more than two digits");
+            case ArrayCreationExpressionSyntax creation when creation.Type.RankSpecifiers.Any(r => r.Sizes.Any(s => s is not OmittedArraySizeExpressionSyntax)):
+                return Construct("arrays with a size are not allowed; write the elements, such as `new[] { 1, 2 }`");
             default:
                 return null;
         }
     }
 
-    private static Violation? CheckSemantics(SemanticModel model, SyntaxNode node)
+    private static bool IsSmallFormat(string format)
     {
-        // Only nodes that can name a symbol or introduce a type are asked about: names, member access, calls,
-        // creations, element access, casts, defaults, lambdas (their delegate type) and collection literals.
-        // Operators, literals and parentheses only combine values whose own nodes are checked.
-        if (node is not (NameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax
-            or ElementAccessExpressionSyntax or CastExpressionSyntax or DefaultExpressionSyntax or LambdaExpressionSyntax
-            or MemberBindingExpressionSyntax or ElementBindingExpressionSyntax or ArrayCreationExpressionSyntax
-            or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or AnonymousObjectCreationExpressionSyntax
-            or LiteralExpressionSyntax { RawKind: (int)SyntaxKind.DefaultLiteralExpression } or PredefinedTypeSyntax
-            or QueryExpressionSyntax or WithExpressionSyntax or TupleExpressionSyntax))
+        if (format.Length > 32)
         {
-            return null;
+            return false;
         }
 
+        var run = 0;
+        foreach (var c in format)
+        {
+            run = char.IsAsciiDigit(c) ? run + 1 : 0;
+            if (run > 2)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Checks every node of a bound expression (those the compiler injected excepted); returns the first violation in
+    /// text order, its position relative to <paramref name="root"/>'s full span.
+    /// </summary>
+    public static Violation? Check(SemanticModel model, ExpressionSyntax root)
+    {
+        foreach (var node in root.DescendantNodesAndSelf())
+        {
+            if (node is not ExpressionSyntax expression || node.HasAnnotations(InjectedKind))
+            {
+                continue;
+            }
+
+            if (CheckSemantics(model, expression) is { } violation)
+            {
+                return violation;
+            }
+        }
+
+        return null;
+    }
+
+    private static Violation? CheckSemantics(SemanticModel model, ExpressionSyntax node)
+    {
+        var position = Anchor(node);
         var typeInfo = model.GetTypeInfo(node);
         foreach (var type in new[] { typeInfo.Type, typeInfo.ConvertedType })
         {
@@ -193,112 +417,144 @@ internal static class ExpressionSandbox
                 continue;
             }
 
-            if (type.TypeKind == TypeKind.Dynamic)
+            if (type.TypeKind == TypeKind.Delegate)
             {
-                return new Violation(Anchor(node), DiagnosticCatalog.ForbiddenConstruct, "`dynamic` is not allowed in an expression");
+                // A function exists only as a lambda (or method group) handed straight to an allowed method: it is
+                // never stored, returned or called, so no expression can recurse.
+                if (!(node is LambdaExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax && node.Parent is ArgumentSyntax) || !IsLambdaType(type))
+                {
+                    return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "a function may only be written as a lambda argument, such as `Any(x => x > 1)`; it may not be stored, returned or called");
+                }
+
+                continue;
             }
 
-            if (ContainsPointer(type))
+            if (TypeViolation(type, position) is { } violation)
             {
-                return new Violation(Anchor(node), DiagnosticCatalog.ForbiddenConstruct, "pointers are not allowed in an expression");
+                return violation;
             }
+        }
 
-            if (!IsAllowedType(type))
-            {
-                return new Violation(Anchor(node), DiagnosticCatalog.ForbiddenApi, $"type `{Display(type)}` is not allowed in an expression");
-            }
+        var conversion = model.GetConversion(node);
+        if (conversion.IsUserDefined && conversion.MethodSymbol is { } op && !IsAllowedMember(op))
+        {
+            return new Violation(position, DiagnosticCatalog.ForbiddenApi, $"the conversion `{Display(op.ContainingType)}.{op.Name}` is not allowed in an expression (converting a DateTime to a DateTimeOffset reads the machine's time zone)");
         }
 
         var info = model.GetSymbolInfo(node);
         var symbol = info.Symbol ?? (info.CandidateReason is CandidateReason.OverloadResolutionFailure or CandidateReason.Ambiguous ? null : info.CandidateSymbols.FirstOrDefault());
-        return symbol is null ? null : CheckSymbol(symbol, Anchor(node));
+        if (symbol is IMethodSymbol { Parameters: var parameters } && node is InvocationExpressionSyntax invocation && parameters.Any(IsFormat))
+        {
+            // A format such as "D999999999" would allocate gigabytes: a format is a small literal, never an input.
+            var arguments = invocation.ArgumentList.Arguments;
+            for (var i = 0; i < arguments.Count; i++)
+            {
+                var parameter = arguments[i].NameColon is { } named ? parameters.FirstOrDefault(p => p.Name == named.Name.Identifier.ValueText) : i < parameters.Length ? parameters[i] : null;
+                if (parameter is not null && IsFormat(parameter)
+                    && !(arguments[i].Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } literal && IsSmallFormat(literal.Token.ValueText)))
+                {
+                    return new Violation(arguments[i].SpanStart, DiagnosticCatalog.ForbiddenConstruct, "a format must be a string literal of at most 32 characters with no number of more than two digits");
+                }
+            }
+        }
+
+        return symbol is null ? null : CheckSymbol(symbol, position);
     }
+
+    private static bool IsFormat(IParameterSymbol parameter) => parameter.Name == "format" && parameter.Type.SpecialType == SpecialType.System_String;
 
     private static Violation? CheckSymbol(ISymbol symbol, int position)
     {
         switch (symbol)
         {
+            case INamespaceSymbol:
+                return null;
             case ITypeSymbol type:
-                if (type.TypeKind == TypeKind.Dynamic)
-                {
-                    return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "`dynamic` is not allowed in an expression");
-                }
-
-                return IsAllowedType(type) ? null : new Violation(position, DiagnosticCatalog.ForbiddenApi, $"type `{Display(type)}` is not allowed in an expression");
+                return TypeViolation(type, position);
             case IMethodSymbol method:
-                if (method.MethodKind == MethodKind.DelegateInvoke)
+                switch (method.MethodKind)
                 {
-                    return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "calling a delegate is not allowed in an expression (it would allow recursion)");
-                }
-
-                if (method.MethodKind == MethodKind.LocalFunction)
-                {
-                    return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "local functions are not allowed in an expression");
-                }
-
-                if (method.MethodKind is MethodKind.AnonymousFunction)
-                {
-                    return null;
+                    case MethodKind.DelegateInvoke:
+                        return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "calling a delegate is not allowed in an expression (it would allow recursion)");
+                    case MethodKind.LocalFunction:
+                        return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "local functions are not allowed in an expression");
+                    case MethodKind.AnonymousFunction:
+                        return null;
+                    case MethodKind.BuiltinOperator:
+                        // The language's own operators on primitives, strings, enums and nullables.
+                        return null;
                 }
 
                 var definition = method.ReducedFrom ?? method;
-                if (!IsAllowedType(definition.ContainingType) || ForbiddenMembers.Contains(MemberName(definition)))
+                if (!IsAllowedMember(definition))
                 {
-                    return new Violation(position, DiagnosticCatalog.ForbiddenApi, $"`{Display(definition.ContainingType)}.{method.Name}` is not allowed in an expression");
+                    return new Violation(position, DiagnosticCatalog.ForbiddenApi, $"`{Display(definition.ContainingType)}.{MemberDisplay(definition)}` is not allowed in an expression");
                 }
 
                 foreach (var argument in method.TypeArguments)
                 {
-                    if (!IsAllowedType(argument))
+                    if (TypeViolation(argument, position) is { } violation)
                     {
-                        return new Violation(position, DiagnosticCatalog.ForbiddenApi, $"type `{Display(argument)}` is not allowed in an expression");
+                        return violation;
                     }
                 }
 
-                return IsAllowedType(method.ReturnType) ? null : new Violation(position, DiagnosticCatalog.ForbiddenApi, $"type `{Display(method.ReturnType)}` is not allowed in an expression");
+                return method.ReturnsVoid ? null : TypeViolation(method.ReturnType, position);
             case IPropertySymbol or IFieldSymbol:
-                if (symbol.ContainingType is { IsAnonymousType: true })
-                {
-                    return null;
-                }
-
-                if (symbol.ContainingType is null || !IsAllowedType(symbol.ContainingType) || ForbiddenMembers.Contains(MemberName(symbol)))
+                if (!IsAllowedMember(symbol))
                 {
                     return new Violation(position, DiagnosticCatalog.ForbiddenApi, $"`{Display(symbol.ContainingType)}.{symbol.Name}` is not allowed in an expression");
                 }
 
-                var memberType = symbol is IPropertySymbol p ? p.Type : ((IFieldSymbol)symbol).Type;
-                return IsAllowedType(memberType) ? null : new Violation(position, DiagnosticCatalog.ForbiddenApi, $"type `{Display(memberType)}` is not allowed in an expression");
+                return TypeViolation(symbol is IPropertySymbol p ? p.Type : ((IFieldSymbol)symbol).Type, position);
             case IEventSymbol:
                 return new Violation(position, DiagnosticCatalog.ForbiddenApi, "events are not allowed in an expression");
             case ILocalSymbol local:
-                return IsAllowedType(local.Type) ? null : new Violation(position, DiagnosticCatalog.ForbiddenApi, $"type `{Display(local.Type)}` is not allowed in an expression");
+                return local.IsRef ? new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "`ref` is not allowed in an expression") : TypeViolation(local.Type, position);
             case IParameterSymbol parameter:
-                return IsAllowedType(parameter.Type) ? null : new Violation(position, DiagnosticCatalog.ForbiddenApi, $"type `{Display(parameter.Type)}` is not allowed in an expression");
-            default:
+                return TypeViolation(parameter.Type, position);
+            case IRangeVariableSymbol or ILabelSymbol or IAliasSymbol or IDiscardSymbol:
                 return null;
+            default:
+                return new Violation(position, DiagnosticCatalog.ForbiddenApi, $"`{symbol.Name}` is not allowed in an expression");
         }
     }
 
-    /// <summary>True when an expression may use <paramref name="type"/>.</summary>
+    private static Violation? TypeViolation(ITypeSymbol type, int position)
+    {
+        if (type.TypeKind == TypeKind.Dynamic)
+        {
+            return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "`dynamic` is not allowed in an expression");
+        }
+
+        if (type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
+        {
+            return new Violation(position, DiagnosticCatalog.ForbiddenConstruct, "pointers are not allowed in an expression");
+        }
+
+        return IsAllowedType(type) ? null : new Violation(position, DiagnosticCatalog.ForbiddenApi, $"type `{Display(type)}` is not allowed in an expression");
+    }
+
+    /// <summary>True when an expression may hold a value of <paramref name="type"/> (delegates never: see <see cref="CheckSemantics"/>).</summary>
     public static bool IsAllowedType(ITypeSymbol? type)
     {
         switch (type)
         {
-            case null:
-                return true;
-            case IErrorTypeSymbol:
-                return true;
-            case ITypeParameterSymbol:
+            case null or IErrorTypeSymbol or ITypeParameterSymbol:
+                // Unbound names fail to compile and are reported as such; type parameters are bound to checked arguments.
                 return true;
             case IArrayTypeSymbol array:
                 return IsAllowedType(array.ElementType);
-            case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
-                return false;
             case INamedTypeSymbol named:
-                if (named.TypeKind == TypeKind.Dynamic)
+                if (named.TypeKind is TypeKind.Dynamic or TypeKind.Delegate || named.IsRefLikeType)
                 {
                     return false;
+                }
+
+                if (named.IsStatic)
+                {
+                    // A static class, named only to call its listed members (Math, Convert, Enumerable).
+                    return AllowedMembers.ContainsKey(MetadataName(named.OriginalDefinition));
                 }
 
                 if (named.IsAnonymousType)
@@ -314,40 +570,81 @@ internal static class ExpressionSandbox
                 var definition = named.OriginalDefinition;
                 if (definition.ContainingType is not null)
                 {
-                    // Nested types (enumerators, key collections) are allowed with their container.
-                    if (!IsAllowedType(definition.ContainingType))
-                    {
-                        return false;
-                    }
-                }
-                else
-                {
-                    var ns = definition.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-                    if (ns != GeneratedInputsNamespace && !AllowedTypes.Contains(ns.Length == 0 ? definition.MetadataName : ns + "." + definition.MetadataName))
-                    {
-                        return false;
-                    }
+                    // Nested types (enumerators) are allowed with their container.
+                    return IsAllowedType(definition.ContainingType) && named.TypeArguments.All(IsAllowedType);
                 }
 
-                return named.TypeArguments.All(IsAllowedType);
+                return (IsGenerated(definition) || ValueTypes.Contains(MetadataName(definition))) && named.TypeArguments.All(IsAllowedType);
             default:
                 return false;
         }
     }
 
-    private static bool ContainsPointer(ITypeSymbol type) => type switch
-    {
-        IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
-        IArrayTypeSymbol array => ContainsPointer(array.ElementType),
-        _ => false,
-    };
+    private static bool IsLambdaType(ITypeSymbol type) =>
+        type is INamedTypeSymbol named && LambdaTypes.Contains(MetadataName(named.OriginalDefinition)) && named.TypeArguments.All(IsAllowedType);
 
-    private static string MemberName(ISymbol member)
+    /// <summary>True when <paramref name="member"/> (a method, property or field definition) is on the allow-list.</summary>
+    private static bool IsAllowedMember(ISymbol member)
     {
         var container = member.ContainingType?.OriginalDefinition;
-        var ns = container?.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-        return $"{ns}.{container?.Name}.{member.Name}";
+        if (container is null)
+        {
+            return false;
+        }
+
+        if (container.IsAnonymousType || IsGenerated(container))
+        {
+            return member is IPropertySymbol or IFieldSymbol || member is IMethodSymbol { MethodKind: MethodKind.Constructor };
+        }
+
+        var name = MetadataName(container);
+        if (member is IFieldSymbol { IsConst: true } && container.TypeKind == TypeKind.Enum && IsAllowedType(container))
+        {
+            // The named values of an allowed enum (DayOfWeek.Friday, StringComparison.Ordinal).
+            return true;
+        }
+
+        if (DataTypes.Contains(name) && (!member.IsStatic && member is IPropertySymbol { IsIndexer: false, GetMethod: not null } or IFieldSymbol
+            || member is IMethodSymbol { Name: "op_Equality" or "op_Inequality" or "Equals" or "ToString" }))
+        {
+            // Data: its values and record equality.
+            return true;
+        }
+
+        var memberName = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? ".ctor" : member is IPropertySymbol { IsIndexer: true } ? "Item" : member.Name;
+        if (container.SpecialType == SpecialType.System_String && member is IPropertySymbol { IsIndexer: true })
+        {
+            memberName = "Chars";
+        }
+
+        if (!AllowedMembers.TryGetValue(name, out var members) || !members.Contains(memberName))
+        {
+            return false;
+        }
+
+        // DateTimeOffset has no allowed constructor but those with an explicit offset; the others read the machine's zone.
+        return !(container.Name == "DateTimeOffset" && memberName == ".ctor"
+            && !(member is IMethodSymbol ctor && ctor.Parameters.Any(p => p.Type.Name == "TimeSpan")));
     }
+
+    /// <summary>True when <paramref name="type"/>.<paramref name="member"/> may be read by a rule's message placeholders at run time.</summary>
+    public static bool IsReadableMember(Type type, string member)
+    {
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        var name = definition.FullName ?? string.Empty;
+        return definition.Namespace == GeneratedInputsNamespace || DataTypes.Contains(name)
+            || (AllowedMembers.TryGetValue(name, out var members) && members.Contains(member));
+    }
+
+    private static bool IsGenerated(INamedTypeSymbol type) => type.ContainingNamespace?.ToDisplayString() == GeneratedInputsNamespace;
+
+    private static string MetadataName(INamedTypeSymbol type)
+    {
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
+        return ns + type.MetadataName;
+    }
+
+    private static string MemberDisplay(IMethodSymbol method) => method.MethodKind == MethodKind.Constructor ? "new" : method.Name;
 
     private static string Display(ITypeSymbol? type) => type?.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) ?? "?";
 

@@ -29,7 +29,7 @@ namespace SlaPolicy.Engine.Compilation;
 /// </remarks>
 public static class RuleCompiler
 {
-    private const string FormatVersion = "slapolicy-rules 1";
+    private const string FormatVersion = "slapolicy-rules 2";
     private static readonly ConcurrentDictionary<string, LoadedRules> MemoryCache = new(StringComparer.Ordinal);
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
@@ -47,7 +47,7 @@ public static class RuleCompiler
 
         plan.Finish();
         var loaded = Load(plan, options, diagnostics);
-        var executors = BuildExecutors<RuleInputs>(plan, loaded, InputSignature.Policy.RootNames, PolicyRoot);
+        var executors = BuildExecutors<RuleInputs>(plan, loaded, options, InputSignature.Policy.RootNames, PolicyRoot);
         Mark("bound");
         var workflows = policies.Select((p, i) => new CompiledWorkflow(p, executors[i])).ToImmutableArray();
         return new CompiledPolicySet(workflows, loaded.Hash, loaded.FromDisk);
@@ -72,7 +72,7 @@ public static class RuleCompiler
         plan.Finish();
         var loaded = Load(plan, options, diagnostics);
         var names = parameters.Select(p => p.Name).ToImmutableArray();
-        var executors = BuildExecutors<object?[]>(plan, loaded, names, (string name, in object?[] inputs) =>
+        var executors = BuildExecutors<object?[]>(plan, loaded, options, names, (string name, in object?[] inputs) =>
         {
             var index = names.IndexOf(name);
             return index >= 0 && index < inputs.Length ? (true, inputs[index]) : (false, null);
@@ -197,7 +197,7 @@ public static class RuleCompiler
 
         if (loaded is null)
         {
-            loaded = CompileAndEmit(plan, source, hash);
+            loaded = CompileAndEmit(plan, hash, options);
             if (options.UseDiskCache && loaded.Bytes is not null)
             {
                 TryStore(options.ResolvedCacheDirectory, loaded);
@@ -266,142 +266,145 @@ public static class RuleCompiler
         }
     }
 
-    private static LoadedRules CompileAndEmit(SourcePlan plan, string source, string hash)
+    private static LoadedRules CompileAndEmit(SourcePlan plan, string hash, RuleCompilerOptions options)
     {
         Mark("compile start");
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
-        var chars = source.ToCharArray();
         var stored = new List<StoredDiagnostic>();
         var broken = new HashSet<string>(StringComparer.Ordinal);
-        var slotMethods = plan.Methods.SelectMany(m => m.Slots.Select(s => (Slot: s, Method: m))).ToLookup(x => x.Slot, x => x.Method);
-
-        void Break(MethodPlan method)
-        {
-            if (broken.Add(method.Key))
-            {
-                for (var i = method.Start; i < method.End; i++)
-                {
-                    if (chars[i] != '\n')
-                    {
-                        chars[i] = ' ';
-                    }
-                }
-            }
-        }
+        var slotMethods = plan.Methods.SelectMany(m => m.Slots.Distinct().Select(s => (Slot: s, Method: m))).ToLookup(x => x.Slot, x => x.Method);
 
         void BreakSlot(int slot, string code, int offset, string message, string? help = null)
         {
             foreach (var method in slotMethods[slot])
             {
                 stored.Add(new StoredDiagnostic(method.Key, slot, offset, code, message, help));
-                Break(method);
+                broken.Add(method.Key);
             }
         }
 
-        // Stage: shape. Each expression must parse on its own as exactly one expression, before any of it is
-        // compiled as part of a method; this is what keeps `}`, `;` and comments from escaping the method.
+        // Stage: shape. Each expression is parsed alone as exactly one expression; only the parsed node goes on.
+        var expressions = new ExpressionSyntax?[plan.Slots.Count];
         foreach (var slot in plan.Slots)
         {
             if (plan.InvalidNames.TryGetValue(slot.Id, out var badName))
             {
-                BreakSlot(slot.Id, DiagnosticCatalog.ExpressionSyntax.Code, -1, $"parameter name `{badName}` is not an identifier");
+                BreakSlot(slot.Id, DiagnosticCatalog.ExpressionSyntax.Code, -1, $"parameter name `{Shorten(badName)}` is not an identifier (letters, digits and `_`, not a C# keyword)");
                 continue;
             }
 
-            if (ExpressionSandbox.CheckShape(slot.Text.Rewritten, parseOptions) is { } violation)
+            var (expression, violation) = ExpressionSandbox.Parse(slot.Text.Rewritten);
+            if (violation is { } v)
             {
-                BreakSlot(slot.Id, violation.Descriptor.Code, slot.Text.ToOriginal(violation.Position), violation.Message);
+                BreakSlot(slot.Id, v.Descriptor.Code, slot.Text.ToOriginal(v.Position), v.Message);
+            }
+            else
+            {
+                expressions[slot.Id] = GeneratedSource.Prepare(expression!);
             }
         }
 
         Mark("shape checked");
+        var source = new GeneratedSource(plan, expressions);
+        using var budget = new CancellationTokenSource(options.CompileBudget);
+        try
+        {
+            return CompileChecked(plan, hash, source, stored, broken, BreakSlot, budget.Token);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested)
+        {
+            // One diagnostic per workflow, at its first expression: which expression is slow cannot be known without
+            // compiling each alone, and nothing of this compilation runs.
+            stored.Clear();
+            broken.Clear();
+            foreach (var method in plan.Methods)
+            {
+                broken.Add(method.Key);
+            }
 
-        // Stage: compile. Emitting reports the same errors as GetDiagnostics and binds each method once, so the
-        // compilation is emitted straight away; the bytes are loaded only after the sandbox has passed.
-        var compilation = CreateCompilation(new string(chars), parseOptions, hash);
+            foreach (var first in plan.Methods.GroupBy(m => m.ClassName).Select(g => g.First()))
+            {
+                stored.Add(new StoredDiagnostic(first.Key, first.PrimarySlot, -1, DiagnosticCatalog.CompileBudget.Code,
+                    $"compiling the rules took longer than {options.CompileBudget.TotalSeconds:0.#} s; none of them runs", null));
+            }
+
+            return new LoadedRules(hash, null, null, null, broken, stored, FromDisk: false);
+        }
+    }
+
+    private static LoadedRules CompileChecked(SourcePlan plan, string hash, GeneratedSource source, List<StoredDiagnostic> stored, HashSet<string> broken,
+        Action<int, string, int, string, string?> breakSlot, CancellationToken cancellation)
+    {
+        var (root, insertions) = source.Build(broken);
+        var compilation = CreateCompilation(root, hash);
         var tree = compilation.SyntaxTrees[0];
-        var insertions = plan.Insertions;
-        // The sandbox reads its own semantic model while the compilation is emitted on another thread: both bind
-        // the same methods, and the two cores shorten a cold compile. Violations are applied after the compile
-        // errors, and the first emitted bytes are never loaded if anything was taken out.
+        root = (CompilationUnitSyntax)tree.GetRoot(cancellation);
+        var insertionNodes = root.GetAnnotatedNodes(GeneratedSource.InsertionKind).ToList();
+
+        // The sandbox reads its own semantic model while the compilation is emitted on another thread: both bind the
+        // same methods, and the two cores shorten a cold compile. The first emitted bytes are loaded only if the
+        // sandbox and the compiler found nothing.
         var sandbox = Task.Run(() =>
         {
             var model = compilation.GetSemanticModel(tree);
-            var root = tree.GetRoot();
-            var found = new List<(Insertion Insertion, ExpressionSandbox.Violation Violation)>();
+            var found = new List<(Insertion Insertion, int Offset, ExpressionSandbox.Violation Violation)>();
             var checkedSlots = new HashSet<int>();
-            foreach (var insertion in insertions)
+            foreach (var node in insertionNodes)
             {
-                if (!checkedSlots.Add(insertion.Slot) || broken.Contains(insertion.Method.Key))
+                cancellation.ThrowIfCancellationRequested();
+                var insertion = insertions[GeneratedSource.InsertionIndex(node)];
+                if (checkedSlots.Add(insertion.Slot) && ExpressionSandbox.Check(model, (ExpressionSyntax)node) is { } violation)
                 {
-                    continue;
-                }
-
-                if (root.FindNode(new TextSpan(insertion.Start, insertion.Length)) is ExpressionSyntax expression
-                    && ExpressionSandbox.Check(model, expression) is { } violation)
-                {
-                    found.Add((insertion, violation));
+                    found.Add((insertion, GeneratedSource.OriginalOffset(node, violation.Position), violation));
                 }
             }
 
             return found;
-        });
+        }, cancellation);
         var stream = new MemoryStream();
-        var result = compilation.Emit(stream);
-        var errors = result.Diagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
-        var failedSlots = new HashSet<int>();
+        var result = compilation.Emit(stream, cancellationToken: cancellation);
         var violations = sandbox.GetAwaiter().GetResult();
-        foreach (var error in errors)
+        var failedSlots = new HashSet<int>();
+        var brokenBefore = broken.Count;
+        foreach (var error in result.Diagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
         {
             var position = error.Location.SourceSpan.Start;
-            var insertion = FindInsertion(insertions, position);
-            var method = insertion?.Method ?? plan.Methods.FirstOrDefault(m => position >= m.Start && position < m.End);
-            if (method is null)
-            {
-                continue;
-            }
-
             var message = Sentence(error.GetMessage(CultureInfo.InvariantCulture));
-            if (insertion is { } ins)
+            if (GeneratedSource.FindInsertion(root, position) is var (index, node))
             {
-                var slot = plan.Slots[ins.Slot];
-                var notBoolean = slot.IsPredicate && position == ins.Start && error.Id is "CS0029" or "CS0266" or "CS0030";
+                var insertion = insertions[index];
+                var slot = plan.Slots[insertion.Slot];
+                var notBoolean = slot.IsPredicate && position == node.SpanStart && error.Id is "CS0029" or "CS0266" or "CS0030";
                 var code = notBoolean ? DiagnosticCatalog.NotBoolean.Code : DiagnosticCatalog.ExpressionType.Code;
-                if (failedSlots.Add(ins.Slot))
+                if (failedSlots.Add(insertion.Slot))
                 {
-                    BreakSlot(ins.Slot, code, slot.Text.ToOriginal(position - ins.Start), notBoolean ? $"expression does not give `true` or `false`: {message}" : message);
+                    breakSlot(insertion.Slot, code, slot.Text.ToOriginal(GeneratedSource.OriginalOffset(node, position)),
+                        notBoolean ? $"expression does not give `true` or `false`: {message}" : message, null);
                 }
             }
-            else if (!broken.Contains(method.Key))
+            else if (MethodAt(plan, root, position) is { } method && broken.Add(method.Key))
             {
                 stored.Add(new StoredDiagnostic(method.Key, method.PrimarySlot, -1, DiagnosticCatalog.ExpressionType.Code, message, null));
-                Break(method);
             }
         }
 
         Mark("compiled");
 
         // Stage: sandbox. A slot whose methods failed to compile is already reported; its partial binding is not judged.
-        var brokenBeforeSandbox = broken.Count;
-        foreach (var (insertion, violation) in violations)
+        foreach (var (insertion, offset, violation) in violations)
         {
-            if (broken.Contains(insertion.Method.Key))
+            if (!broken.Contains(insertion.Method.Key))
             {
-                continue;
+                breakSlot(insertion.Slot, violation.Descriptor.Code, plan.Slots[insertion.Slot].Text.ToOriginal(offset), violation.Message, null);
             }
-
-            var slot = plan.Slots[insertion.Slot];
-            BreakSlot(insertion.Slot, violation.Descriptor.Code, slot.Text.ToOriginal(violation.Position - insertion.Start), violation.Message);
         }
 
         Mark("sandbox");
 
-        // Stage: emit again only if something was taken out. Broken methods are blanked, so what is left compiles;
-        // if it still does not, nothing runs.
-        if (!result.Success || broken.Count > brokenBeforeSandbox)
+        // Emit again, without the methods taken out, only if something was taken out; if that still fails, nothing runs.
+        if (!result.Success || broken.Count > brokenBefore)
         {
             stream = new MemoryStream();
-            result = CreateCompilation(new string(chars), parseOptions, hash).Emit(stream);
+            result = CreateCompilation(source.Build(broken).Root, hash).Emit(stream, cancellationToken: cancellation);
         }
 
         if (!result.Success)
@@ -423,34 +426,22 @@ public static class RuleCompiler
         return new LoadedRules(hash, bytes, context, assembly, broken, stored, FromDisk: false);
     }
 
-    private static Insertion? FindInsertion(List<Insertion> insertions, int position)
+    /// <summary>The planned method whose generated declaration holds <paramref name="position"/>.</summary>
+    private static MethodPlan? MethodAt(SourcePlan plan, SyntaxNode root, int position)
     {
-        int lo = 0, hi = insertions.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) / 2;
-            var ins = insertions[mid];
-            if (position < ins.Start)
-            {
-                hi = mid - 1;
-            }
-            else if (position > ins.Start + ins.Length)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                return ins;
-            }
-        }
-
-        return null;
+        var declaration = root.FindToken(position).Parent?.AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        var type = declaration?.Parent as ClassDeclarationSyntax;
+        return declaration is null || type is null
+            ? null
+            : plan.Methods.FirstOrDefault(m => m.Name == declaration.Identifier.ValueText && m.ClassName == type.Identifier.ValueText);
     }
 
-    private static CSharpCompilation CreateCompilation(string source, CSharpParseOptions parseOptions, string hash) =>
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+    private static CSharpCompilation CreateCompilation(CompilationUnitSyntax root, string hash) =>
         CSharpCompilation.Create(
             "SlaPolicyRules_" + hash[..16],
-            [CSharpSyntaxTree.ParseText(source, parseOptions)],
+            [CSharpSyntaxTree.Create(root, ExpressionSandbox.ParseOptions)],
             References.Value,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
@@ -463,16 +454,8 @@ public static class RuleCompiler
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
-        // Broad enough that a forbidden API binds (and is reported as forbidden, with its name) rather than
-        // failing as an unknown name; the sandbox decides what may be used.
-        string[] names =
-        [
-            "System.Private.CoreLib", "System.Runtime", "System.Linq", "System.Collections", "System.Collections.Immutable",
-            "System.Console", "System.Diagnostics.Process", "System.Net.Http", "System.Net.Primitives", "System.Net.Sockets",
-            "System.Threading", "System.Threading.Thread", "System.Threading.Tasks", "System.Runtime.InteropServices",
-            "System.IO.FileSystem", "System.Reflection", "System.Linq.Expressions", "System.Linq.Queryable", "System.ComponentModel.Primitives",
-            "System.Runtime.Extensions",
-        ];
+        // Only what the allowed members live in: a name outside them does not even bind.
+        var names = ExpressionSandbox.ReferenceAssemblies;
         var trusted = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         var references = ImmutableArray.CreateBuilder<MetadataReference>();
         foreach (var path in trusted)
@@ -597,7 +580,7 @@ public static class RuleCompiler
 
     // ---- binding ----
 
-    private static List<WorkflowExecutor<TIn>> BuildExecutors<TIn>(SourcePlan plan, LoadedRules loaded, ImmutableArray<string> rootNames, RootResolver<TIn> roots)
+    private static List<WorkflowExecutor<TIn>> BuildExecutors<TIn>(SourcePlan plan, LoadedRules loaded, RuleCompilerOptions options, ImmutableArray<string> rootNames, RootResolver<TIn> roots)
     {
         var registry = new Dictionary<string, WorkflowExecutor<TIn>>(StringComparer.Ordinal);
         var locator = new ExpressionLocator();
@@ -607,7 +590,7 @@ public static class RuleCompiler
         {
             var type = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedNamespace + "." + workflow.ClassName);
             var nodes = workflow.RulePlans.Where(r => r.Rule.Enabled).Select(r => BuildNode<TIn>(r, type, loaded, errors)).ToArray();
-            var executor = new WorkflowExecutor<TIn>(workflow.Workflow, nodes, rootNames, roots, registry);
+            var executor = new WorkflowExecutor<TIn>(workflow.Workflow, nodes, rootNames, roots, registry, new RuleLimits(options.MaxSteps, options.MaxAllocatedBytes));
             registry.TryAdd(workflow.Workflow.WorkflowName, executor);
             executors.Add(executor);
         }

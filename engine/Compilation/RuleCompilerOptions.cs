@@ -14,6 +14,18 @@ public sealed record RuleCompilerOptions
     /// <summary>Reuse assemblies compiled earlier in this process (default true).</summary>
     public bool UseMemoryCache { get; init; } = true;
 
+    /// <summary>
+    /// How long one compilation (every expression of a policy set) may take before it is abandoned and none of its
+    /// rules runs (default 60 s; a cold compile of 1,000 rules takes about 2 s).
+    /// </summary>
+    public TimeSpan CompileBudget { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Lambda calls one evaluation of one rule may make (default <see cref="RuleBudget.DefaultMaxSteps"/>).</summary>
+    public int MaxSteps { get; init; } = RuleBudget.DefaultMaxSteps;
+
+    /// <summary>Bytes one evaluation of one rule may allocate (default 256 MB).</summary>
+    public long MaxAllocatedBytes { get; init; } = RuleBudget.DefaultMaxAllocatedBytes;
+
     /// <summary><c>$XDG_CACHE_HOME/slapolicy</c>, else <c>~/.cache/slapolicy</c>.</summary>
     public static string DefaultCacheDirectory
     {

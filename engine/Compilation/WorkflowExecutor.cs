@@ -10,6 +10,9 @@ using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Engine.Compilation;
 
+/// <summary>The run-time budget of each rule evaluation.</summary>
+internal readonly record struct RuleLimits(int MaxSteps, long MaxAllocatedBytes);
+
 /// <summary>Finds the value of an input root (<c>ticket</c>, <c>input1</c>, …) for the trace.</summary>
 internal delegate (bool Found, object? Value) RootResolver<TIn>(string name, in TIn inputs);
 
@@ -123,8 +126,11 @@ internal sealed class RuleNode<TIn>(
 /// Runs one compiled workflow. <see cref="Run"/> is the allocation-free hot path; <see cref="Execute"/> builds the
 /// full result tree. Every enabled rule is evaluated (nested rules too: no short-circuit, so errors always show).
 /// </summary>
-internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] rules, ImmutableArray<string> rootNames, RootResolver<TIn> roots, IReadOnlyDictionary<string, WorkflowExecutor<TIn>> registry)
+internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] rules, ImmutableArray<string> rootNames, RootResolver<TIn> roots, IReadOnlyDictionary<string, WorkflowExecutor<TIn>> registry, RuleLimits limits)
 {
+    /// <summary>Longest exception or error message text a rule result keeps.</summary>
+    internal const int MaxMessageLength = 1000;
+
     private const int MaxActionDepth = 8;
     private static readonly object NotComputed = new();
     private static readonly ConcurrentDictionary<(Type, string), MemberInfo?> Members = new();
@@ -178,7 +184,7 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         return new WorkflowOutcome(level, targetMet, hasErrors, mask, credit);
     }
 
-    private static bool Evaluate(RuleNode<TIn> node, in TIn inputs, ref bool hasErrors)
+    private bool Evaluate(RuleNode<TIn> node, in TIn inputs, ref bool hasErrors)
     {
         if (node.IsNested)
         {
@@ -205,6 +211,7 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
 
         try
         {
+            RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
             return node.Predicate(in inputs);
         }
         catch (Exception)
@@ -271,15 +278,16 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
             var parameters = node.Traced is null ? null : Enumerable.Repeat(NotComputed, node.ScopeNames.Length).ToArray();
             try
             {
+                RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
                 success = node.Traced is not null ? node.Traced(in inputs, parameters!) : node.Predicate(in inputs);
             }
             catch (Exception ex)
             {
                 success = false;
                 var failedParameter = parameters is null ? -1 : Array.IndexOf(parameters, NotComputed);
-                exception = failedParameter >= 0
-                    ? $"error while computing parameter `{node.ScopeNames[failedParameter]}` of rule `{node.Rule.RuleName}`: {ex.GetType().Name}: {ex.Message}"
-                    : $"error while executing rule `{node.Rule.RuleName}`: {ex.GetType().Name}: {ex.Message}";
+                exception = Limit(failedParameter >= 0
+                    ? $"error while computing parameter `{node.ScopeNames[failedParameter]}` of rule `{node.Rule.RuleName}`: {Describe(ex)}"
+                    : $"error while executing rule `{node.Rule.RuleName}`: {Describe(ex)}");
             }
 
             foreach (var path in node.ReadPaths(rootNames))
@@ -311,7 +319,7 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         string? errorMessage = null;
         if (!success && node.Rule.ErrorMessage is not null)
         {
-            errorMessage = FillPlaceholders(node.Rule.ErrorMessage, in inputs);
+            errorMessage = Limit(FillPlaceholders(node.Rule.ErrorMessage, in inputs));
         }
 
         return new RuleResult(node.Rule.RuleName, success, success ? node.Rule.SuccessEvent : null, errorMessage, exception,
@@ -330,11 +338,12 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
 
             try
             {
+                RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
                 return (function(in inputs), null);
             }
             catch (Exception ex)
             {
-                return (null, $"error while computing the action output: {ex.GetType().Name}: {ex.Message}");
+                return (null, Limit($"error while computing the action output: {Describe(ex)}"));
             }
         }
 
@@ -367,6 +376,15 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         return (null, $"action `{action.Name}` is not supported");
     }
 
+
+    /// <summary>An exception in plain words: a budget says which; others keep their type for the analyst.</summary>
+    private static string Describe(Exception ex) => ex is RuleBudgetExceededException or InsufficientExecutionStackException
+        ? (ex is InsufficientExecutionStackException ? "the rule exceeded its stack budget" : ex.Message)
+        : $"{ex.GetType().Name}: {ex.Message}";
+
+    /// <summary>Cuts a message to <see cref="MaxMessageLength"/> characters, saying how long it was.</summary>
+    internal static string Limit(string message) =>
+        message.Length <= MaxMessageLength ? message : string.Concat(message.AsSpan(0, MaxMessageLength), $"… ({message.Length:N0} characters)");
 
     private string FillPlaceholders(string message, in TIn inputs)
     {
@@ -411,8 +429,9 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         var value = root;
         for (var i = 1; i < segments.Length && value is not null; i++)
         {
-            var member = Members.GetOrAdd((value.GetType(), segments[i]), static key =>
-                (MemberInfo?)key.Item1.GetProperty(key.Item2, BindingFlags.Public | BindingFlags.Instance)
+            // Only members an expression could read: no placeholder reaches a getter the sandbox refuses.
+            var member = Members.GetOrAdd((value.GetType(), segments[i]), static key => !ExpressionSandbox.IsReadableMember(key.Item1, key.Item2) ? null
+                : (MemberInfo?)key.Item1.GetProperty(key.Item2, BindingFlags.Public | BindingFlags.Instance)
                 ?? key.Item1.GetField(key.Item2, BindingFlags.Public | BindingFlags.Instance));
             try
             {

@@ -17,15 +17,15 @@ public class SandboxTests
     public static TheoryData<string, string, string> Hostile => new()
     {
         { "System.IO.File.ReadAllText(\"/etc/passwd\") != \"\"", "SLA4003", "ReadAllText" },
-        { "new System.Net.Sockets.TcpClient(\"example.com\", 80) != null", "SLA4003", "new System.Net" },
-        { "System.Net.Http.HttpClient.DefaultProxy != null", "SLA4003", "DefaultProxy" },
-        { "System.Diagnostics.Process.Start(\"sh\") != null", "SLA4003", "Start(" },
+        { "new System.Net.Sockets.TcpClient(\"example.com\", 80) != null", "SLA4002", "Sockets" },
+        { "System.Net.Http.HttpClient.DefaultProxy != null", "SLA4002", "System.Net.Http" },
+        { "System.Diagnostics.Process.Start(\"sh\") != null", "SLA4002", "System.Diagnostics" },
         { "typeof(string).Assembly != null", "SLA4003", "typeof(" },
         { "ticket.GetType().Name == \"CaseRecord\"", "SLA4003", "Name ==" },
         { "Activator.CreateInstance<object>() != null", "SLA4003", "CreateInstance" },
         { "AppDomain.CurrentDomain.BaseDirectory != \"\"", "SLA4003", "BaseDirectory" },
         { "Environment.GetEnvironmentVariable(\"HOME\") != null", "SLA4003", "GetEnvironmentVariable" },
-        { "Console.ReadLine() == \"x\"", "SLA4003", "ReadLine" },
+        { "Console.ReadLine() == \"x\"", "SLA4002", "Console" },
         { "System.Threading.Thread.CurrentThread.ManagedThreadId > 0", "SLA4003", "ManagedThreadId" },
         { "System.Threading.Tasks.Task.FromResult(1).Result == 1", "SLA4003", "Result ==" },
         { "GC.GetTotalMemory(false) > 0", "SLA4003", "GetTotalMemory" },
@@ -34,7 +34,7 @@ public class SandboxTests
         { "default(System.IO.FileInfo) == null", "SLA4003", "default(" },
         { "$\"{Environment.MachineName}\" != \"\"", "SLA4003", "MachineName" },
         { "new System.Text.StringBuilder().Append(\"x\").Length == 1", "SLA4003", "Length ==" },
-        { "ticket.Tags.AsQueryable().Any()", "SLA4003", "Any()" },
+        { "ticket.Tags.AsQueryable().Any()", "SLA4002", "AsQueryable" },
         { "((dynamic)ticket).Severity == 1", "SLA4004", "dynamic)" },
         { "(stackalloc int[1])[0] == 0", "SLA4004", "stackalloc" },
         { "*(int*)0 == 0", "SLA4004", "*(int*)" },
@@ -117,9 +117,10 @@ public class SandboxTests
         var diagnostics = new DiagnosticBag();
         CompileOne(Policy(rules: [rule]), diagnostics);
 
+        // The parameter already holds a function as a value, which is refused where it is written.
         var diagnostic = diagnostics.Items.ShouldHaveSingleItem();
         diagnostic.Code.ShouldBe("SLA4004");
-        diagnostic.Location.ShouldBe(At(40, 21));
+        diagnostic.Location.ShouldBe(At(41, 30));
     }
 
     [Theory]

@@ -187,7 +187,7 @@ public partial class SecurityTests
         var status = await Status();
         var diagnostics = status.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetString()!).ToList();
         diagnostics.ShouldContain(
-            d => Regex.IsMatch(d, @"gold\.json:41:\d+: error SLA400[34]: "),
+            d => Regex.IsMatch(d, @"gold\.json:41:\d+: error SLA400[234]: "),
             $"expected a sandbox diagnostic at gold.json:41, got: {string.Join(" | ", diagnostics)}");
         status.GetProperty("ready").GetBoolean().ShouldBeTrue();
 

@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>Where one parsed expression sits in the generated compilation unit: the slot and the method it is in.</summary>
+internal readonly record struct Insertion(int Slot, MethodPlan Method);
+
+/// <summary>
+/// Builds the generated compilation unit from syntax nodes. Each expression arrives parsed on its own
+/// (<see cref="ExpressionSandbox.Parse"/>) and is inserted as a node; names of parameters are validated identifiers
+/// (<see cref="SourcePlan.IsIdentifier"/>) made into identifier tokens. The unit is compiled as a tree, never as text,
+/// so nothing in an expression can reach outside the node it is.
+/// </summary>
+internal sealed class GeneratedSource
+{
+    /// <summary>Annotation of an inserted expression; its data is the index of the insertion.</summary>
+    public const string InsertionKind = "slapolicy-insertion";
+
+    /// <summary>Annotation of every token of an expression; its data is the token's offset in the parsed text.</summary>
+    public const string OffsetKind = "slapolicy-offset";
+
+    private static readonly SyntaxAnnotation Injected = new(ExpressionSandbox.InjectedKind);
+
+    private static readonly ExpressionSyntax StepMethod = MarkInjected(ParseExpression("global::" + typeof(RuleBudget).FullName + "." + nameof(RuleBudget.Step)));
+
+    private readonly SourcePlan _plan;
+    private readonly ExpressionSyntax?[] _expressions;
+    private readonly ImmutableArray<StatementSyntax> _prologue;
+    private readonly MemberDeclarationSyntax _inputs;
+
+    public GeneratedSource(SourcePlan plan, ExpressionSyntax?[] expressions)
+    {
+        _plan = plan;
+        _expressions = expressions;
+
+        // The prologue and the input classes are the compiler's own text, with validated identifiers only.
+        _prologue = [.. plan.Signature.Prologue.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => ParseStatement(line))];
+        _inputs = ParseCompilationUnit("namespace " + ExpressionSandbox.GeneratedInputsNamespace + " {\n" + plan.Signature.Declarations + "}\n", options: ExpressionSandbox.ParseOptions).Members[0];
+    }
+
+    /// <summary>
+    /// Annotates every token of <paramref name="parsed"/> with its offset, so that diagnostics map back to the text,
+    /// and injects a budget step into the body of every lambda.
+    /// </summary>
+    public static ExpressionSyntax Prepare(ExpressionSyntax parsed)
+    {
+        var annotated = parsed.ReplaceTokens(parsed.DescendantTokens(), (original, _) =>
+            original.WithAdditionalAnnotations(new SyntaxAnnotation(OffsetKind, original.SpanStart.ToString(CultureInfo.InvariantCulture))));
+        return (ExpressionSyntax)new BudgetInjector().Visit(annotated);
+    }
+
+    /// <summary>The compilation unit with every method but those in <paramref name="excluded"/>, and its insertions by index.</summary>
+    public (CompilationUnitSyntax Root, List<Insertion> Insertions) Build(IReadOnlySet<string> excluded)
+    {
+        var insertions = new List<Insertion>();
+        var classes = new List<MemberDeclarationSyntax>();
+        foreach (var workflow in _plan.Workflows)
+        {
+            var methods = _plan.Methods.Where(m => m.ClassName == workflow.ClassName && !excluded.Contains(m.Key)).Select(m => Method(m, insertions));
+            classes.Add(ClassDeclaration(workflow.ClassName)
+                .WithModifiers(TokenList(Token(SyntaxKind.PublicKeyword), Token(SyntaxKind.StaticKeyword)))
+                .WithMembers(List<MemberDeclarationSyntax>(methods)));
+        }
+
+        var rules = NamespaceDeclaration(ParseName(ExpressionSandbox.GeneratedNamespace))
+            .WithUsings(List(new[] { "System", "System.Linq", "System.Collections.Generic" }.Select(n => UsingDirective(ParseName(n)))))
+            .WithMembers(List(classes));
+        return (CompilationUnit().WithMembers(List(new[] { _inputs, rules })), insertions);
+    }
+
+    /// <summary>The index of the insertion <paramref name="node"/> is.</summary>
+    public static int InsertionIndex(SyntaxNode node) => int.Parse(node.GetAnnotations(InsertionKind).First().Data!, CultureInfo.InvariantCulture);
+
+    /// <summary>The insertion that <paramref name="position"/> of <paramref name="root"/> falls in, if any.</summary>
+    public static (int Index, SyntaxNode Node)? FindInsertion(SyntaxNode root, int position)
+    {
+        if (position < 0 || position >= root.FullSpan.End)
+        {
+            return null;
+        }
+
+        var node = root.FindToken(position).Parent?.AncestorsAndSelf().FirstOrDefault(n => n.HasAnnotations(InsertionKind));
+        return node is null ? null : (InsertionIndex(node), node);
+    }
+
+    /// <summary>The offset in its parsed text of <paramref name="position"/>, inside the inserted <paramref name="insertion"/>.</summary>
+    public static int OriginalOffset(SyntaxNode insertion, int position)
+    {
+        var token = insertion.FindToken(Math.Clamp(position, insertion.FullSpan.Start, Math.Max(insertion.FullSpan.Start, insertion.FullSpan.End - 1)));
+        var delta = Math.Clamp(position - token.SpanStart, 0, token.Span.Length);
+
+        // A token the compiler injected has no offset; the next written token stands for it.
+        while (!token.HasAnnotations(OffsetKind) && token != default && insertion.FullSpan.Contains(token.SpanStart))
+        {
+            token = token.GetNextToken();
+            delta = 0;
+        }
+
+        return token.GetAnnotations(OffsetKind).FirstOrDefault() is { Data: { } data } ? int.Parse(data, CultureInfo.InvariantCulture) + delta : 0;
+    }
+
+    private MethodDeclarationSyntax Method(MethodPlan method, List<Insertion> insertions)
+    {
+        ExpressionSyntax Insert(ExpressionSlot slot)
+        {
+            var expression = _expressions[slot.Id] ?? throw new InvalidOperationException($"slot {slot.Id} of {method.Key} was not parsed");
+            insertions.Add(new Insertion(slot.Id, method));
+            return expression.WithAdditionalAnnotations(new SyntaxAnnotation(InsertionKind, (insertions.Count - 1).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var statements = new List<StatementSyntax>(_prologue);
+        for (var i = 0; i < method.Scope.Length; i++)
+        {
+            var (name, slot) = method.Scope[i];
+            statements.Add(LocalDeclarationStatement(VariableDeclaration(IdentifierName("var"))
+                .WithVariables(SingletonSeparatedList(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(Insert(slot)))))));
+            if (method.Traced)
+            {
+                var element = ElementAccessExpression(IdentifierName("__p"))
+                    .WithArgumentList(BracketedArgumentList(SingletonSeparatedList(Argument(LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(i))))));
+                statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, element, IdentifierName(name))));
+            }
+        }
+
+        statements.Add(ReturnStatement(Insert(_plan.Slots[method.PrimarySlot])));
+        var parameters = ParseParameterList("(in " + _plan.Signature.ParameterType + " __in" + (method.Traced ? ", object[] __p)" : ")"));
+        return MethodDeclaration(ParseTypeName(method.ReturnType), Identifier(method.Name))
+            .WithModifiers(TokenList(Token(SyntaxKind.PublicKeyword), Token(SyntaxKind.StaticKeyword)))
+            .WithParameterList(parameters)
+            .WithBody(Block(statements));
+    }
+
+    private static T MarkInjected<T>(T node)
+        where T : SyntaxNode =>
+        node.ReplaceNodes(node.DescendantNodesAndSelf(), (_, rewritten) => rewritten.WithAdditionalAnnotations(Injected));
+
+    /// <summary>Wraps the body of every expression lambda in <c>RuleBudget.Step(...)</c>.</summary>
+    private sealed class BudgetInjector : CSharpSyntaxRewriter
+    {
+        public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) =>
+            Meter((LambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!);
+
+        public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) =>
+            Meter((LambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!);
+
+        private static LambdaExpressionSyntax Meter(LambdaExpressionSyntax lambda)
+        {
+            // A constant or throw body costs nothing to run; a target-typed body (`[..]`, `new()`) is refused by the
+            // sandbox, because a step cannot be typed for it.
+            if (lambda.ExpressionBody is null or LiteralExpressionSyntax or ThrowExpressionSyntax or CollectionExpressionSyntax or ImplicitObjectCreationExpressionSyntax)
+            {
+                return lambda;
+            }
+
+            var step = InvocationExpression(StepMethod, ArgumentList(SingletonSeparatedList(Argument(lambda.ExpressionBody))))
+                .WithAdditionalAnnotations(Injected);
+            return lambda.WithExpressionBody(step);
+        }
+    }
+}

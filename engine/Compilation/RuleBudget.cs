@@ -1,0 +1,95 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>
+/// The run-time budget of one rule evaluation. The compiler injects a call to <see cref="Step{T}"/> into the body of
+/// every lambda an expression writes, so each element a query walks with a lambda costs one step. Lambdas are the only
+/// loops an expression can write (no statements, no recursion, no delegate calls, no generators such as
+/// <c>Enumerable.Range</c>), so a rule that exceeds its steps, its memory or its stack stops with
+/// <see cref="RuleBudgetExceededException"/>: the rule yields an error result, and the case, the run and the host go on.
+/// </summary>
+/// <remarks>
+/// The counters are per thread: <see cref="Begin"/> starts an evaluation, and evaluations on one thread do not nest.
+/// Counting steps, not time, keeps the outcome the same on any machine and under any load.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class RuleBudget
+{
+    /// <summary>Default number of lambda calls one rule evaluation may make.</summary>
+    public const int DefaultMaxSteps = 1_000_000;
+
+    /// <summary>Default bytes one rule evaluation may allocate.</summary>
+    public const long DefaultMaxAllocatedBytes = 256L * 1024 * 1024;
+
+    // Memory and stack are checked every CheckInterval steps; one step between checks allocates what one lambda body
+    // allocates, which the expression length bounds.
+    private const int CheckInterval = 1024;
+
+    [ThreadStatic]
+    private static int t_remaining;
+
+    [ThreadStatic]
+    private static int t_untilCheck;
+
+    [ThreadStatic]
+    private static long t_allocatedAtStart;
+
+    [ThreadStatic]
+    private static long t_maxBytes;
+
+    [ThreadStatic]
+    private static int t_maxSteps;
+
+    /// <summary>Starts the budget of one rule evaluation on this thread.</summary>
+    internal static void Begin(int maxSteps, long maxAllocatedBytes)
+    {
+        t_maxSteps = maxSteps;
+        t_remaining = maxSteps;
+        t_untilCheck = CheckInterval;
+        t_maxBytes = maxAllocatedBytes;
+
+        // Read lazily at the first check: most evaluations never get there.
+        t_allocatedAtStart = -1;
+    }
+
+    /// <summary>Counts one step and passes <paramref name="value"/> through. Called only by generated code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Step<T>(T value)
+    {
+        if (--t_remaining < 0)
+        {
+            ThrowSteps();
+        }
+
+        if (--t_untilCheck <= 0)
+        {
+            Check();
+        }
+
+        return value;
+    }
+
+    private static void Check()
+    {
+        t_untilCheck = CheckInterval;
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        if (t_allocatedAtStart < 0)
+        {
+            t_allocatedAtStart = allocated;
+        }
+        else if (allocated - t_allocatedAtStart > t_maxBytes)
+        {
+            throw new RuleBudgetExceededException($"the rule exceeded its budget of {t_maxBytes / (1024 * 1024)} MB allocated in one evaluation");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowSteps() =>
+        throw new RuleBudgetExceededException($"the rule exceeded its budget of {t_maxSteps:N0} steps in one evaluation");
+}
+
+/// <summary>A rule evaluation went over its step, memory or stack budget.</summary>
+public sealed class RuleBudgetExceededException(string message) : Exception(message);
