@@ -154,14 +154,12 @@ internal static class ExpressionSandbox
         ["System.StringComparer"] = "Ordinal OrdinalIgnoreCase InvariantCulture InvariantCultureIgnoreCase",
         ["System.Globalization.CultureInfo"] = "InvariantCulture",
 
-        // Queries over the inputs' own collections. Each element a lambda sees costs a budget step; no generators,
-        // no Aggregate, nothing that builds a hash set or dictionary.
-        ["System.Linq.Enumerable"] = "Any All Count LongCount Where Select SelectMany Sum Min Max Average MinBy MaxBy First FirstOrDefault "
+        // Queries over the inputs' own collections, through the metered copies of System.Linq's operators: each element
+        // walked costs a budget step. No generators, no Aggregate, nothing that builds a hash set or dictionary.
+        ["SlaPolicy.Engine.Compilation.Metered.MeteredEnumerable"] = "Any All Count LongCount Where Select SelectMany Sum Min Max Average MinBy MaxBy First FirstOrDefault "
             + "Last LastOrDefault Single SingleOrDefault Contains Distinct DistinctBy OrderBy OrderByDescending ThenBy ThenByDescending "
             + "Order OrderDescending Take Skip TakeWhile SkipWhile TakeLast SkipLast ToArray ToList ElementAt ElementAtOrDefault Concat "
-            + "Reverse DefaultIfEmpty GroupBy Except Intersect Union SequenceEqual Append Prepend Zip Empty AsEnumerable",
-        ["System.Linq.ImmutableArrayExtensions"] = "Any All Where Select SelectMany First FirstOrDefault Last LastOrDefault Single SingleOrDefault "
-            + "ToArray ElementAt ElementAtOrDefault SequenceEqual",
+            + "Reverse DefaultIfEmpty GroupBy Except Intersect Union SequenceEqual Append Prepend Zip",
         ["System.Linq.IGrouping`2"] = "Key",
         ["System.Collections.Immutable.ImmutableArray`1"] = "Length IsEmpty IsDefault IsDefaultOrEmpty Item Contains IndexOf " + Comparisons,
         ["System.Collections.Generic.List`1"] = "Count Item Contains IndexOf",

@@ -28,6 +28,15 @@ internal sealed class GeneratedSource
 
     private static readonly ExpressionSyntax StepMethod = MarkInjected(ParseExpression("global::" + typeof(RuleBudget).FullName + "." + nameof(RuleBudget.Step)));
 
+    private static readonly ExpressionSyntax ChargeMethod = MarkInjected(ParseExpression("global::" + typeof(RuleBudget).FullName + "." + nameof(RuleBudget.Charge)));
+
+    /// <summary>Instance methods of allowed types that walk their receiver: each call is charged by the receiver's size.</summary>
+    private static readonly HashSet<string> WalkingMethods = new(StringComparer.Ordinal)
+    {
+        "Contains", "IndexOf", "LastIndexOf", "IndexOfAny", "StartsWith", "EndsWith", "Substring", "Split", "ToCharArray", "Trim",
+        "TrimStart", "TrimEnd", "ToUpperInvariant", "ToLowerInvariant", "ToUpper", "ToLower", "Equals", "CompareTo",
+    };
+
     private readonly SourcePlan _plan;
     private readonly ExpressionSyntax?[] _expressions;
     private readonly ImmutableArray<StatementSyntax> _prologue;
@@ -68,7 +77,7 @@ internal sealed class GeneratedSource
         }
 
         var rules = NamespaceDeclaration(ParseName(ExpressionSandbox.GeneratedNamespace))
-            .WithUsings(List(new[] { "System", "System.Linq", "System.Collections.Generic" }.Select(n => UsingDirective(ParseName(n)))))
+            .WithUsings(List(new[] { "System", "System.Collections.Generic", typeof(Metered.MeteredEnumerable).Namespace! }.Select(n => UsingDirective(ParseName(n)))))
             .WithMembers(List(classes));
         return (CompilationUnit().WithMembers(List(new[] { _inputs, rules })), insertions);
     }
@@ -139,9 +148,27 @@ internal sealed class GeneratedSource
         where T : SyntaxNode =>
         node.ReplaceNodes(node.DescendantNodesAndSelf(), (_, rewritten) => rewritten.WithAdditionalAnnotations(Injected));
 
-    /// <summary>Wraps the body of every expression lambda in <c>RuleBudget.Step(...)</c>.</summary>
+    /// <summary>
+    /// Wraps the body of every expression lambda in <c>RuleBudget.Step(...)</c>, and the receiver of every call of a
+    /// walking method in <c>RuleBudget.Charge(...)</c>, which returns it unchanged (same type, same binding).
+    /// </summary>
     private sealed class BudgetInjector : CSharpSyntaxRewriter
     {
+        public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+        {
+            var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+
+            // `string.Equals(a, b)` and `char.ToUpper(c)` name a type, not a value: nothing to charge.
+            if (visited.Expression is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } access
+                || !WalkingMethods.Contains(access.Name.Identifier.ValueText) || access.Expression is PredefinedTypeSyntax)
+            {
+                return visited;
+            }
+
+            var charged = InvocationExpression(ChargeMethod, ArgumentList(SingletonSeparatedList(Argument(access.Expression)))).WithAdditionalAnnotations(Injected);
+            return visited.WithExpression(access.WithExpression(charged));
+        }
+
         public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) =>
             Meter((LambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!);
 

@@ -4,10 +4,12 @@ using System.Runtime.CompilerServices;
 namespace SlaPolicy.Engine.Compilation;
 
 /// <summary>
-/// The run-time budget of one rule evaluation. The compiler injects a call to <see cref="Step{T}"/> into the body of
-/// every lambda an expression writes, so each element a query walks with a lambda costs one step. Lambdas are the only
-/// loops an expression can write (no statements, no recursion, no delegate calls, no generators such as
-/// <c>Enumerable.Range</c>), so a rule that exceeds its steps, its memory or its stack stops with
+/// The run-time budget of one rule evaluation. Every way an expression can repeat work costs steps: the compiler
+/// injects <see cref="Step{T}"/> into the body of every lambda; the query methods expressions bind to
+/// (<see cref="Metered.MeteredEnumerable"/>) charge a step for every element they walk; and a call of a walking instance
+/// method (<c>Contains</c>, <c>IndexOf</c>, <c>Split</c>, ...) is charged by the size of its receiver
+/// (<see cref="Charge{T}(T)"/>). There are no other loops (no statements, no recursion, no delegate calls, no generators
+/// such as <c>Enumerable.Range</c>), so a rule that exceeds its steps, its memory or its stack stops with
 /// <see cref="RuleBudgetExceededException"/>: the rule yields an error result, and the case, the run and the host go on.
 /// </summary>
 /// <remarks>
@@ -23,9 +25,9 @@ public static class RuleBudget
     /// <summary>Default bytes one rule evaluation may allocate.</summary>
     public const long DefaultMaxAllocatedBytes = 256L * 1024 * 1024;
 
-    // Memory and stack are checked every CheckInterval steps; one step between checks allocates what one lambda body
-    // allocates, which the expression length bounds.
-    private const int CheckInterval = 1024;
+    // Memory and stack are checked every CheckInterval steps: what one step allocates is what one lambda body or one
+    // charged call allocates, and a charged call costs steps in proportion to what it walks.
+    private const int CheckInterval = 64;
 
     [ThreadStatic]
     private static int t_remaining;
@@ -69,6 +71,56 @@ public static class RuleBudget
         }
 
         return value;
+    }
+
+    /// <summary>Charges one step per 64 characters a string method may walk; returns <paramref name="value"/>.</summary>
+    public static string Charge(string value)
+    {
+        Steps(1 + ((value?.Length ?? 0) >> 6));
+        return value!;
+    }
+
+    /// <summary>Charges one step per element an array method (<c>Contains</c>, <c>IndexOf</c>) may walk.</summary>
+    public static System.Collections.Immutable.ImmutableArray<T> Charge<T>(System.Collections.Immutable.ImmutableArray<T> value)
+    {
+        Steps(1 + (value.IsDefault ? 0 : value.Length));
+        return value;
+    }
+
+    /// <summary>Charges one step per element an array method may walk.</summary>
+    public static T[] Charge<T>(T[] value)
+    {
+        Steps(1 + (value?.Length ?? 0));
+        return value!;
+    }
+
+    /// <summary>Charges one step per element a list method may walk.</summary>
+    public static List<T> Charge<T>(List<T> value)
+    {
+        Steps(1 + (value?.Count ?? 0));
+        return value!;
+    }
+
+    /// <summary>Charges one step for a call on any other value.</summary>
+    public static T Charge<T>(T value)
+    {
+        Steps(1);
+        return value;
+    }
+
+    private static void Steps(int count)
+    {
+        t_remaining -= count;
+        if (t_remaining < 0)
+        {
+            ThrowSteps();
+        }
+
+        t_untilCheck -= count;
+        if (t_untilCheck <= 0)
+        {
+            Check();
+        }
     }
 
     private static void Check()
