@@ -127,8 +127,14 @@ internal static class ExpressionSandbox
             + "Trim TrimStart TrimEnd Split ToCharArray IsNullOrEmpty IsNullOrWhiteSpace Compare CompareOrdinal Concat op_Addition " + Comparisons,
         ["System.Char"] = "IsDigit IsLetter IsLetterOrDigit IsUpper IsLower IsWhiteSpace IsPunctuation ToUpperInvariant ToLowerInvariant ToUpper ToLower " + Numbers,
         ["System.Boolean"] = "Parse TryParse ToString TrueString FalseString " + Comparisons,
-        ["System.Byte"] = Numbers, ["System.SByte"] = Numbers, ["System.Int16"] = Numbers, ["System.UInt16"] = Numbers,
-        ["System.Int32"] = Numbers, ["System.UInt32"] = Numbers, ["System.Int64"] = Numbers, ["System.UInt64"] = Numbers,
+        ["System.Byte"] = Numbers,
+        ["System.SByte"] = Numbers,
+        ["System.Int16"] = Numbers,
+        ["System.UInt16"] = Numbers,
+        ["System.Int32"] = Numbers,
+        ["System.UInt32"] = Numbers,
+        ["System.Int64"] = Numbers,
+        ["System.UInt64"] = Numbers,
         ["System.Single"] = Numbers + " IsNaN IsInfinity IsFinite Epsilon NaN PositiveInfinity NegativeInfinity",
         ["System.Double"] = Numbers + " IsNaN IsInfinity IsFinite Epsilon NaN PositiveInfinity NegativeInfinity",
         ["System.Decimal"] = Numbers + " Zero One MinusOne Round Floor Ceiling Truncate op_Implicit op_Explicit op_Increment op_Decrement",
@@ -198,6 +204,20 @@ internal static class ExpressionSandbox
         }
 
         var expression = SyntaxFactory.ParseExpression(text, 0, ParseOptions, consumeFullText: true);
+
+        // What the parser leaves after the expression (a comment or directive it reads as trivia of the end of the
+        // text) is in no node: it is refused, never dropped in silence.
+        if (expression.FullSpan.End < text.Length)
+        {
+            var rest = text[expression.FullSpan.End..].TrimStart();
+            var start = text.Length - rest.Length;
+            return (null, rest.StartsWith("//", StringComparison.Ordinal) || rest.StartsWith("/*", StringComparison.Ordinal)
+                ? new Violation(start, DiagnosticCatalog.NotSingleExpression, "comments are not allowed inside an expression")
+                : rest.StartsWith('#')
+                    ? new Violation(start, DiagnosticCatalog.NotSingleExpression, "directives are not allowed inside an expression")
+                    : new Violation(start, DiagnosticCatalog.NotSingleExpression, $"unexpected `{Shorten(rest)}` after the end of the expression"));
+        }
+
         foreach (var trivia in expression.DescendantTrivia(descendIntoTrivia: true))
         {
             switch (trivia.Kind())

@@ -243,6 +243,8 @@ public static class RuleCompiler
         "SLA4004" => DiagnosticCatalog.ForbiddenConstruct,
         "SLA4005" => DiagnosticCatalog.NotBoolean,
         "SLA4006" => DiagnosticCatalog.NotSingleExpression,
+        "SLA4008" => DiagnosticCatalog.ExpressionLimit,
+        "SLA4009" => DiagnosticCatalog.CompileBudget,
         _ => DiagnosticCatalog.ExpressionType,
     };
 

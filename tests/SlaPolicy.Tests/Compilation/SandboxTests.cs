@@ -48,7 +48,38 @@ public class SandboxTests
         { "true); } public static void X() { System.IO.File.Delete(\"x\"); } static bool Y() { return (true", "SLA4006", "); }" },
         { "true // ignore the rest", "SLA4006", "//" },
         { "true /* hidden */ && false", "SLA4006", "/*" },
-        { "true;\n#line 1 \"x\"\n", "SLA4006", ";" },
+        { "true;\n#line 1 \"x\"\n", "SLA4006", "#line" },
+        // A comment left open for the next expression to close: each expression is parsed alone, so it never opens.
+        { "true\n/*", "SLA4006", "/*" },
+        { "true\n#if false", "SLA4006", "#if" },
+        // A function kept in a value, which could call itself through the collection (stack overflow).
+        { "new HashSet<Func<int,bool>>() is var fs && fs.Add(n => n > 0 && new[] { n - 1 }.Any(fs.First())) && new[] { 1000000 }.Any(fs.First())", "SLA4003", "new HashSet" },
+        { "new[] { (Func<int, bool>)(n => n > 0) }.Length == 1", "SLA4003", "new[]" },
+        { "ticket.Tags.Select(t => (Func<int>)(() => 1)).Count() > 0", "SLA4003", "Count()" },
+        // Generators and results that multiply in size.
+        { "Enumerable.Range(0, int.MaxValue).SelectMany(i => Enumerable.Range(0, int.MaxValue)).LongCount() > 0", "SLA4002", "Enumerable.Range" },
+        { "System.Linq.Enumerable.Range(0, int.MaxValue).Count() > 0", "SLA4003", "Range(" },
+        { "ticket.Tags.Aggregate(\"x\", (a, b) => a + a) != \"\"", "SLA4002", "Aggregate" },
+        { "new string('x', 1000000000).Length > 0", "SLA4003", "new string" },
+        { "ticket.Customer.PadLeft(1000000000).Length > 0", "SLA4003", "PadLeft" },
+        { "new int[1000000000].Length > 0", "SLA4004", "new int[" },
+        { "$\"{ticket.Customer,1000000000}\" != \"\"", "SLA4004", ",1000000000" },
+        { "$\"{ticket.Severity:D999999999}\" != \"\"", "SLA4004", ":D999999999" },
+        { "ticket.Severity.ToString(\"D999999999\") != \"\"", "SLA4004", "\"D999999999\"" },
+        { "ticket.Severity.ToString(ticket.Customer) != \"\"", "SLA4004", "ticket.Customer)" },
+        // A pooled buffer handed out twice corrupts every later string of the process.
+        { "new System.Runtime.CompilerServices.DefaultInterpolatedStringHandler(0, 0).ToStringAndClear() != \"\"", "SLA4003", "ToStringAndClear" },
+        // Not the same on every machine or in every process.
+        { "Guid.CreateVersion7() != Guid.Empty", "SLA4003", "Guid.CreateVersion7" },
+        { "ticket.Customer.GetHashCode() != 0", "SLA4003", "GetHashCode" },
+        { "new DateTime(2026, 1, 1).ToUniversalTime().Hour == 0", "SLA4003", "ToUniversalTime" },
+        { "ticket.OpenedAt.LocalDateTime.Hour == 0", "SLA4003", "LocalDateTime" },
+        { "ticket.OpenedAt > new DateTime(2026, 1, 1)", "SLA4003", "new DateTime" },
+        { "new DateTimeOffset(new DateTime(2026, 1, 1)).Year == 2026", "SLA4003", "new DateTimeOffset" },
+        { "new Random(1).Next() > 0", "SLA4003", "Next()" },
+        // Compile time: nested lambdas multiply overload resolution.
+        { "ticket.Events.Sum(a => ticket.Events.Sum(b => ticket.Events.Sum(c => ticket.Events.Sum(d => 1)))) > 0", "SLA4008", "d => 1" },
+        { "ticket.Tags.Select(t => new()).Count() > 0", "SLA4004", "t => new()" },
     };
 
     [Theory]

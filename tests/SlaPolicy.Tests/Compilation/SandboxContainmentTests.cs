@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using SlaPolicy.Engine.Compilation;
+using SlaPolicy.Engine.Diagnostics;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Engine.Policies;
+using SlaPolicy.Host.Cli;
+using SlaPolicy.Tests.Policies;
+using SlaPolicy.Tests.Support;
+using static SlaPolicy.Tests.Compilation.PolicyBuilder;
+
+namespace SlaPolicy.Tests.Compilation;
+
+/// <summary>
+/// The ways a policy file once broke out of the sandbox or took the host down (code run from a comment split across
+/// two expressions, a stack overflow, a hang, gigabytes allocated, a 20 MB error text), each now refused where it is
+/// written or stopped by the run-time budget, with the rest of the workflow deciding.
+/// </summary>
+public class SandboxContainmentTests
+{
+    private static string CopyOfSamplePolicies(TempFolder folder)
+    {
+        var policies = folder.File("policies");
+        foreach (var file in Directory.EnumerateFiles(PolicyTestFiles.SamplePolicies, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Join(policies, Path.GetRelativePath(PolicyTestFiles.SamplePolicies, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        return policies;
+    }
+
+    /// <summary>Replaces the one custom rule of tiers/gold.json (lines 39 to 44) with <paramref name="rules"/>, one a line from line 39.</summary>
+    private static string WithGoldRules(string policies, params string[] rules)
+    {
+        var gold = Path.Join(policies, "tiers", "gold.json");
+        var lines = File.ReadAllLines(gold).ToList();
+        lines[39].ShouldContain("vip-sev2-straight-to-l3");
+        lines.RemoveRange(38, 6);
+        lines.InsertRange(38, rules.Select((r, i) => "    " + r + (i < rules.Length - 1 ? "," : string.Empty)));
+        File.WriteAllLines(gold, lines);
+        return gold;
+    }
+
+    [Fact]
+    public void Check_CommentOpenedByOneRuleAndClosedByTheNext_IsRefusedAndNothingRuns()
+    {
+        using var folder = new TempFolder();
+        var policies = CopyOfSamplePolicies(folder);
+        var marker = folder.File("marker");
+
+        // Spliced as text, the first rule's `/*` swallowed the generated code up to the second rule's `*/`, and the
+        // second declared a module initializer that ran while `check` compiled.
+        var payload = $"*/ }} [System.Runtime.CompilerServices.ModuleInitializer] public static void M() {{ System.IO.File.WriteAllText(\\\"{marker}\\\", \\\"x\\\"); }} static bool N() {{ return true";
+        var gold = WithGoldRules(policies,
+            "{ \"RuleName\": \"opens\", \"Expression\": \"true\\n/*\", \"SuccessEvent\": \"escalate:3\" }",
+            $"{{ \"RuleName\": \"closes\", \"Expression\": \"{payload}\", \"SuccessEvent\": \"escalate:3\" }}");
+        var output = new StringWriter();
+
+        CheckCommand.Run(policies, output).ShouldBe(1);
+
+        var text = output.ToString();
+        text.ShouldContain($"{gold}:39:49: error SLA4006: comments are not allowed inside an expression");
+        text.ShouldMatch($@"{System.Text.RegularExpressions.Regex.Escape(gold)}:40:\d+: error SLA400[16]: ");
+        File.Exists(marker).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Check_LocalParamEndingInAnOpenCommentBeforeARawString_IsRefusedAndNothingRuns()
+    {
+        using var folder = new TempFolder();
+        var policies = CopyOfSamplePolicies(folder);
+        var marker = folder.File("marker");
+        var raw = $"\\\"\\\"\\\"*/ System.IO.File.WriteAllText(\\\"{marker}\\\", \\\"x\\\"); /*\\\"\\\"\\\" == \\\"\\\"";
+        var gold = WithGoldRules(policies,
+            $"{{ \"RuleName\": \"split\", \"LocalParams\": [ {{ \"Name\": \"p\", \"Expression\": \"1\\n/*\" }} ], \"Expression\": \"{raw}\", \"SuccessEvent\": \"escalate:3\" }}");
+        var output = new StringWriter();
+
+        CheckCommand.Run(policies, output).ShouldBe(1);
+
+        output.ToString().ShouldContain($"{gold}:39:78: error SLA4006: comments are not allowed inside an expression");
+        File.Exists(marker).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Compile_TwentyThousandNestedParentheses_IsRefusedBeforeParsing()
+    {
+        var expression = new string('(', 20_000) + "true" + new string(')', 20_000);
+        var diagnostics = new DiagnosticBag();
+
+        var compiled = CompileOne(Policy(rules: [Rule("deep", expression)]), diagnostics);
+
+        var diagnostic = diagnostics.Items.ShouldHaveSingleItem();
+        diagnostic.Code.ShouldBe("SLA4008");
+        diagnostic.Message.ShouldBe("expression is 40,004 characters long; the limit is 4,096");
+        compiled.Run(new RuleInputs(Case(), Clock(0), Policy().Targets[0], Policy())).HasErrors.ShouldBeTrue();
+
+        // Within the length limit, the nesting limit: the 33rd bracket is reported.
+        diagnostics = new DiagnosticBag();
+        CompileOne(Policy(rules: [Rule("deep", new string('(', 2_000) + "true" + new string(')', 2_000))]), diagnostics);
+        diagnostic = diagnostics.Items.ShouldHaveSingleItem();
+        diagnostic.Code.ShouldBe("SLA4008");
+        diagnostic.Message.ShouldBe("brackets are nested more than 32 deep");
+        diagnostic.Location.ShouldBe(At(40, 21 + 32));
+    }
+
+    [Fact]
+    public void Compile_LongChainOfUnaryOperators_IsRefused()
+    {
+        var diagnostics = new DiagnosticBag();
+
+        CompileOne(Policy(rules: [Rule("chain", new string('!', 3_000) + "true")]), diagnostics);
+
+        var diagnostic = diagnostics.Items.ShouldHaveSingleItem();
+        diagnostic.Code.ShouldBe("SLA4008");
+        diagnostic.Message.ShouldBe("the expression nests more than 200 operations inside each other");
+    }
+
+    private static CaseRecord CaseWith(int events, int tags = 0, string customer = "acme") =>
+        Case() with
+        {
+            Customer = customer,
+            Tags = [.. Enumerable.Range(0, tags).Select(i => "t" + i)],
+            Events = [.. Enumerable.Range(0, events).Select(i => new StatusEvent(new DateTimeOffset(2026, 11, 20, 17, 0, 0, TimeSpan.Zero).AddMinutes(i), "in_progress"))],
+        };
+
+    private static (CompiledWorkflow Workflow, Policy Policy) CompileWithBudget(int maxSteps, params RuleDefinition[] rules)
+    {
+        var policy = Policy(rules: [.. rules]);
+        var diagnostics = new DiagnosticBag();
+        var set = RuleCompiler.Compile(new PolicySet([policy], ImmutableDictionary<string, CalendarDefinition>.Empty), diagnostics,
+            new RuleCompilerOptions { UseDiskCache = false, UseMemoryCache = false, MaxSteps = maxSteps });
+        diagnostics.Items.ShouldBeEmpty(string.Join("\n", diagnostics.Items));
+        return (set.Get(policy), policy);
+    }
+
+    [Theory]
+    // Nested lambdas: 100 x 100 calls.
+    [InlineData("ticket.Events.Count(a => ticket.Events.Count(b => b.Status != \"\") > 0) > 0")]
+    // A cartesian product walked by an operator without a lambda per element.
+    [InlineData("ticket.Events.SelectMany(a => ticket.Events).SelectMany(b => ticket.Events).LongCount() > 0")]
+    // A walking instance method inside nested lambdas, charged by its receiver's size.
+    [InlineData("ticket.Events.Count(a => ticket.Events.Count(b => ticket.Tags.Contains(\"x\")) > 0) > 0")]
+    [InlineData("ticket.Events.Any(a => ticket.Events.Any(b => ticket.Tags.Distinct().Count() < 0))")]
+    public void Run_RuleOverItsStepBudget_IsAnErrorOfThatRuleAlone(string expression)
+    {
+        var (workflow, policy) = CompileWithBudget(
+            5_000,
+            Rule("runaway", expression, "escalate:3"),
+            Rule("sev1", "ticket.Severity == 1", "escalate:2", line: 41));
+        var inputs = new RuleInputs(CaseWith(events: 100, tags: 100), Clock(0), policy.Targets[0], policy);
+
+        var outcome = workflow.Run(inputs);
+        outcome.HasErrors.ShouldBeTrue();
+        outcome.EscalationLevel.ShouldBe(2);
+
+        var result = workflow.Execute(inputs).Single(r => r.RuleName == "runaway");
+        result.ExceptionMessage.ShouldBe("error while executing rule `runaway`: the rule exceeded its budget of 5,000 steps in one evaluation");
+
+        // The same rule over small inputs is within its budget and decides.
+        var small = new RuleInputs(CaseWith(events: 3, tags: 3), Clock(0), policy.Targets[0], policy);
+        workflow.Execute(small).Single(r => r.RuleName == "runaway").HasError.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Run_CartesianProductOfTenThousandEvents_StopsAtTheDefaultBudget()
+    {
+        var (workflow, policy) = CompileWithBudget(
+            RuleBudget.DefaultMaxSteps,
+            Rule("runaway", "ticket.Events.SelectMany(a => ticket.Events).SelectMany(b => ticket.Events).LongCount() > 0", "escalate:3"));
+
+        var result = workflow.Execute(new RuleInputs(CaseWith(events: 10_000), Clock(0), policy.Targets[0], policy)).Single(r => r.RuleName != policy.Targets[0].Id && !r.RuleName.StartsWith("escalation:", StringComparison.Ordinal) && !r.RuleName.StartsWith("target:", StringComparison.Ordinal));
+
+        result.ExceptionMessage.ShouldBe("error while executing rule `runaway`: the rule exceeded its budget of 1,000,000 steps in one evaluation");
+    }
+
+    [Fact]
+    public void Run_ExceptionCarryingAHugeInput_KeepsAShortMessage()
+    {
+        var (workflow, policy) = CompileWithBudget(RuleBudget.DefaultMaxSteps, Rule("parse", "int.Parse(ticket.Customer) > 0"));
+
+        var result = workflow.Execute(new RuleInputs(CaseWith(events: 0, customer: new string('x', 1_000_000)), Clock(0), policy.Targets[0], policy)).Single(r => r.RuleName != policy.Targets[0].Id && !r.RuleName.StartsWith("escalation:", StringComparison.Ordinal) && !r.RuleName.StartsWith("target:", StringComparison.Ordinal));
+
+        result.HasError.ShouldBeTrue();
+        result.ExceptionMessage!.Length.ShouldBeLessThan(1_100);
+        result.ExceptionMessage.ShouldStartWith("error while executing rule `parse`: FormatException: ");
+        result.ExceptionMessage.ShouldEndWith(" characters)");
+    }
+
+    [Fact]
+    public void Run_SameRuleInAnotherTimeZone_DecidesTheSame()
+    {
+        // Every allowed date member reads the value's own offset; nothing reads the machine's zone.
+        var (workflow, policy) = CompileWithBudget(
+            RuleBudget.DefaultMaxSteps,
+            Rule("utc-hour", "ticket.OpenedAt.ToUniversalTime().Hour == 15 && ticket.OpenedAt.UtcDateTime.Day == 20 && ticket.OpenedAt.ToOffset(TimeSpan.FromHours(9)).Hour == 0", "escalate:3"));
+
+        workflow.Run(new RuleInputs(Case(), Clock(0), policy.Targets[0], policy)).EscalationLevel.ShouldBe(3);
+    }
+}
