@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace SlaPolicy.Engine.Compilation;
@@ -30,44 +31,43 @@ public static class RuleBudget
     private const int CheckInterval = 64;
 
     [ThreadStatic]
-    private static int t_remaining;
-
-    [ThreadStatic]
-    private static int t_untilCheck;
-
-    [ThreadStatic]
-    private static long t_allocatedAtStart;
-
-    [ThreadStatic]
-    private static long t_maxBytes;
-
-    [ThreadStatic]
-    private static int t_maxSteps;
+    private static Counters? t_counters;
 
     /// <summary>Starts the budget of one rule evaluation on this thread.</summary>
     internal static void Begin(int maxSteps, long maxAllocatedBytes)
     {
-        t_maxSteps = maxSteps;
-        t_remaining = maxSteps;
-        t_untilCheck = CheckInterval;
-        t_maxBytes = maxAllocatedBytes;
+        var c = t_counters ??= new Counters();
+        c.MaxSteps = maxSteps;
+        c.Remaining = maxSteps;
+        c.UntilCheck = CheckInterval;
+        c.MaxBytes = maxAllocatedBytes;
 
         // Read lazily at the first check: most evaluations never get there.
-        t_allocatedAtStart = -1;
+        c.AllocatedAtStart = -1;
+    }
+
+    // Outside an evaluation (never in practice: generated code runs only under Begin) the default budget applies.
+    private static Counters Current => t_counters ?? StartDefault();
+
+    private static Counters StartDefault()
+    {
+        Begin(DefaultMaxSteps, DefaultMaxAllocatedBytes);
+        return t_counters!;
     }
 
     /// <summary>Counts one step and passes <paramref name="value"/> through. Called only by generated code.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Step<T>(T value)
     {
-        if (--t_remaining < 0)
+        var c = Current;
+        if (--c.Remaining < 0)
         {
-            ThrowSteps();
+            ThrowSteps(c);
         }
 
-        if (--t_untilCheck <= 0)
+        if (--c.UntilCheck <= 0)
         {
-            Check();
+            Check(c);
         }
 
         return value;
@@ -110,37 +110,48 @@ public static class RuleBudget
 
     private static void Steps(int count)
     {
-        t_remaining -= count;
-        if (t_remaining < 0)
+        var c = Current;
+        c.Remaining -= count;
+        if (c.Remaining < 0)
         {
-            ThrowSteps();
+            ThrowSteps(c);
         }
 
-        t_untilCheck -= count;
-        if (t_untilCheck <= 0)
+        c.UntilCheck -= count;
+        if (c.UntilCheck <= 0)
         {
-            Check();
+            Check(c);
         }
     }
 
-    private static void Check()
+    private static void Check(Counters c)
     {
-        t_untilCheck = CheckInterval;
+        c.UntilCheck = CheckInterval;
         RuntimeHelpers.EnsureSufficientExecutionStack();
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        if (t_allocatedAtStart < 0)
+        if (c.AllocatedAtStart < 0)
         {
-            t_allocatedAtStart = allocated;
+            c.AllocatedAtStart = allocated;
         }
-        else if (allocated - t_allocatedAtStart > t_maxBytes)
+        else if (allocated - c.AllocatedAtStart > c.MaxBytes)
         {
-            throw new RuleBudgetExceededException($"the rule exceeded its budget of {t_maxBytes / (1024 * 1024)} MB allocated in one evaluation");
+            throw new RuleBudgetExceededException(string.Create(CultureInfo.InvariantCulture, $"the rule exceeded its budget of {c.MaxBytes / (1024 * 1024)} MB allocated in one evaluation"));
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowSteps() =>
-        throw new RuleBudgetExceededException($"the rule exceeded its budget of {t_maxSteps:N0} steps in one evaluation");
+    private static void ThrowSteps(Counters c) =>
+        throw new RuleBudgetExceededException(string.Create(CultureInfo.InvariantCulture, $"the rule exceeded its budget of {c.MaxSteps:N0} steps in one evaluation"));
+
+    /// <summary>The budget of the evaluation running on a thread.</summary>
+    private sealed class Counters
+    {
+        public int Remaining;
+        public int UntilCheck;
+        public int MaxSteps;
+        public long AllocatedAtStart;
+        public long MaxBytes;
+    }
 }
 
 /// <summary>A rule evaluation went over its step, memory or stack budget.</summary>

@@ -360,10 +360,12 @@ public static class RuleCompiler
                 }
             }
 
+            Mark("sandbox checked");
             return found;
         }, cancellation);
         var stream = new MemoryStream();
         var result = compilation.Emit(stream, cancellationToken: cancellation);
+        Mark("first emit");
         var violations = sandbox.GetAwaiter().GetResult();
         var failedSlots = new HashSet<int>();
         var brokenBefore = broken.Count;
@@ -636,8 +638,34 @@ public static class RuleCompiler
         }
 
         var children = plan.Children.Where(c => c.Rule.Enabled).Select(c => BuildNode<TIn>(c, type, loaded, errors)).ToArray();
+        // Only a call can take a budget step (lambdas are arguments of calls): a predicate without one (the generated
+        // targets and escalations) skips starting the budget.
+        var budgeted = plan.Predicate is { } p && (p.Scope.Any(s => MayCall(s.Slot.Text.Rewritten)) || MayCall(plan.PredicateSlot!.Text.Rewritten));
         return new RuleNode<TIn>(plan.Rule, nested, children, predicate, traced, predicateError, plan.ScopeNames, plan.PredicateSlot?.Text.Rewritten,
-            onSuccess, onSuccessError, onFailure, onFailureError);
+            onSuccess, onSuccessError, onFailure, onFailureError, budgeted);
+    }
+
+    /// <summary>
+    /// False only when <paramref name="text"/> certainly calls nothing: no `(` follows a name, a `>` of type arguments,
+    /// or a closing bracket. Parentheses that only group (`(a || b) &amp;&amp; c`) do not count.
+    /// </summary>
+    internal static bool MayCall(string text)
+    {
+        for (var i = text.IndexOf('(', StringComparison.Ordinal); i >= 0; i = text.IndexOf('(', i + 1))
+        {
+            var j = i - 1;
+            while (j >= 0 && char.IsWhiteSpace(text[j]))
+            {
+                j--;
+            }
+
+            if (j >= 0 && (char.IsLetterOrDigit(text[j]) || text[j] is '_' or '>' or ')' or ']' or '@'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed record StoredDiagnostic(string Method, int Slot, int Offset, string Code, string Message, string? Help);

@@ -29,8 +29,12 @@ internal sealed class RuleNode<TIn>(
     RuleFunc<TIn, object?>? onSuccess,
     string? onSuccessError,
     RuleFunc<TIn, object?>? onFailure,
-    string? onFailureError)
+    string? onFailureError,
+    bool budgeted)
 {
+    /// <summary>True when the predicate can take budget steps, so each evaluation starts a budget.</summary>
+    public bool Budgeted { get; } = budgeted;
+
     private string[]? _readPaths;
 
     public RuleDefinition Rule { get; } = rule;
@@ -211,7 +215,11 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
 
         try
         {
-            RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
+            if (node.Budgeted)
+            {
+                RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
+            }
+
             return node.Predicate(in inputs);
         }
         catch (Exception)
