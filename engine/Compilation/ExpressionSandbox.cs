@@ -39,7 +39,7 @@ internal static class ExpressionSandbox
     public const int MaxSyntaxDepth = 200;
 
     /// <summary>Deepest nesting of lambdas inside lambdas (overload resolution of nested lambdas grows exponentially).</summary>
-    public const int MaxLambdaNesting = 3;
+    public const int MaxLambdaNesting = 2;
 
     /// <summary>Annotation of nodes the compiler inserted (budget steps): not checked, not reported.</summary>
     public const string InjectedKind = "slapolicy-injected";
@@ -359,6 +359,9 @@ internal static class ExpressionSandbox
                 return Construct("lambdas with a statement body are not allowed; write an expression lambda such as `x => x > 1`");
             case LambdaExpressionSyntax lambda when lambda.Ancestors().Count(a => a is LambdaExpressionSyntax) >= MaxLambdaNesting:
                 return new Violation(Anchor(node), DiagnosticCatalog.ExpressionLimit, $"lambdas are nested more than {MaxLambdaNesting} deep");
+            case LambdaExpressionSyntax lambda when lambda.AncestorsAndSelf().OfType<LambdaExpressionSyntax>().Aggregate(1, (w, l) => w * OverloadWeight(l)) > MaxOverloadWeight:
+                return new Violation(Anchor(node), DiagnosticCatalog.ExpressionLimit,
+                    "a lambda inside the lambda of a numeric aggregate (`Sum`, `Average`, `Min`, `Max`) multiplies the compiler's work by their twenty overloads each; compute the inner value in a LocalParam or a separate rule");
             case LambdaExpressionSyntax { ExpressionBody: CollectionExpressionSyntax or ImplicitObjectCreationExpressionSyntax }:
                 return Construct("a lambda may not return `[...]` or `new()`; write the type, such as `x => new[] { x }`");
             case LambdaExpressionSyntax { Modifiers.Count: > 0 } lambda:
@@ -380,6 +383,25 @@ internal static class ExpressionSandbox
             default:
                 return null;
         }
+    }
+
+    /// <summary>The query methods whose lambda has about twenty overloads (one per number type, and nullable).</summary>
+    private static readonly FrozenSet<string> NumericAggregates = new[] { "Sum", "Average", "Min", "Max" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The most overload combinations nested lambdas may make the compiler bind (an aggregate in an `Any` is 40, one in another 400).</summary>
+    private const int MaxOverloadWeight = 100;
+
+    /// <summary>How many overloads the call a lambda is an argument of offers it: about 20 for a numeric aggregate, else 2.</summary>
+    private static int OverloadWeight(LambdaExpressionSyntax lambda)
+    {
+        var call = lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } ? invocation.Expression : null;
+        var name = call switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => null,
+        };
+        return name is not null && NumericAggregates.Contains(name) ? 20 : 2;
     }
 
     private static bool IsSmallFormat(string format)

@@ -43,7 +43,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ForbiddenConstruct = Error("SLA4004", "expression uses a forbidden construct", "expressions may not use `dynamic`, unsafe code, local functions or recursion");
     public static readonly DiagnosticDescriptor NotBoolean = Error("SLA4005", "expression is not a boolean", "a rule expression must evaluate to `true` or `false`");
     public static readonly DiagnosticDescriptor NotSingleExpression = Error("SLA4006", "text is not a single expression", "an expression may not contain statements, braces that close the rule, or comments");
-    public static readonly DiagnosticDescriptor ExpressionLimit = Error("SLA4008", "expression exceeds a limit", "expressions may be 4,096 characters long, nest brackets 32 deep and lambdas 3 deep; split the term into LocalParams");
+    public static readonly DiagnosticDescriptor ExpressionLimit = Error("SLA4008", "expression exceeds a limit", "expressions may be 4,096 characters long, nest brackets 32 deep and lambdas 2 deep; split the term into LocalParams");
     public static readonly DiagnosticDescriptor CompileBudget = Error("SLA4009", "rules took too long to compile", "simplify the expressions with nested lambdas, or raise `RuleCompilerOptions.CompileBudget`");
     public static readonly DiagnosticDescriptor CachedAssemblyUnusable = new("SLA4007", DiagnosticSeverity.Warning, "compiled rule cache entry could not be used", "the rules were compiled again; delete the cache directory if this repeats");
 

@@ -78,7 +78,9 @@ public class SandboxTests
         { "new DateTimeOffset(new DateTime(2026, 1, 1)).Year == 2026", "SLA4003", "new DateTimeOffset" },
         { "new Random(1).Next() > 0", "SLA4003", "Next()" },
         // Compile time: nested lambdas multiply overload resolution.
-        { "ticket.Events.Sum(a => ticket.Events.Sum(b => ticket.Events.Sum(c => ticket.Events.Sum(d => 1)))) > 0", "SLA4008", "d => 1" },
+        { "ticket.Events.Sum(a => ticket.Events.Sum(b => ticket.Events.Sum(c => ticket.Events.Sum(d => 1)))) > 0", "SLA4008", "b => ticket" },
+        { "ticket.Events.Sum(a => ticket.Events.Sum(b => b.At.Minute)) > 0", "SLA4008", "b => b.At" },
+        { "ticket.Events.Average(e => ticket.Events.Min(f => f.At.Minute)) > 2", "SLA4008", "f => f.At" },
         { "ticket.Tags.Select(t => new()).Count() > 0", "SLA4004", "t => new()" },
     };
 
