@@ -101,4 +101,43 @@ public class PageBrowserTests
     /// <summary>The position of a credit row among the credit rows: its explanation row has the same position among theirs.</summary>
     private static async Task<int> RowIndex(IPage page, ILocator row) =>
         await row.EvaluateAsync<int>("(r) => [...r.parentElement.querySelectorAll('tr.credit')].indexOf(r)");
+
+    [Fact]
+    public async Task Page_HostilePolicyEditDropped_ShowsTheRefusalAndTheLastGoodVersionsDecide()
+    {
+        using var folder = new TempFolder();
+        var policies = folder.File("policies");
+        foreach (var file in Directory.EnumerateFiles(PolicyTestFiles.SamplePolicies, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Join(policies, Path.GetRelativePath(PolicyTestFiles.SamplePolicies, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        await using var host = await RunningHost.StartAsync(
+            folder,
+            new Dictionary<string, string?> { ["Policies:Path"] = policies, ["Policies:ReloadDelaySeconds"] = "0.2" },
+            configuredPolicies: true);
+
+        // The custom rule of gold.json opens a comment that a later text would close.
+        var gold = Path.Join(policies, "tiers", "gold.json");
+        const string good = "\"Expression\": \"ticket.Severity <= 2 && ticket.Tags.Contains(\\\"vip\\\")\"";
+        var text = await File.ReadAllTextAsync(gold);
+        text.ShouldContain(good);
+        await File.WriteAllTextAsync(gold, text.Replace(good, "\"Expression\": \"true\\n/*\"", StringComparison.Ordinal));
+        (await RunningHost.WaitUntil(
+            () => host.Client.GetStringAsync("/api/policies").GetAwaiter().GetResult().Contains("\"lastLoadFailed\":true", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30))).ShouldBeTrue("the edit was never reported");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Address + "/");
+
+        var problems = page.Locator("#policy-problems");
+        await problems.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        (await page.Locator("#policy-diagnostics").InnerTextAsync()).ShouldContain("gold.json:41:");
+        (await page.Locator("#policy-diagnostics").InnerTextAsync()).ShouldContain("error SLA4006: comments are not allowed inside an expression");
+        (await page.Locator("#policy-status").InnerTextAsync()).ShouldContain("acme-gold@2026.2");
+    }
 }
