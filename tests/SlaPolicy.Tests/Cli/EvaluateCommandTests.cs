@@ -41,6 +41,20 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_OutInAFolderNotYetThere_CreatesItAndKeepsTheQuarantineBesideIt()
+    {
+        // The README writes its outputs under the ignored out/, which a fresh clone does not have.
+        var output = new FileInfo(Path.Join(_dir, "out", "decisions.jsonl"));
+
+        var exit = EvaluateCommand.Run(
+            PolicyTestFiles.SamplePolicies, new FileInfo(Sample("bad-cases.jsonl")), "2026-11-22T02:00:00Z", output, "jsonl", null, explain: false);
+
+        exit.ShouldBe(2);
+        File.ReadLines(output.FullName).ShouldNotBeEmpty();
+        File.ReadAllLines(Path.Join(_dir, "out", "bad-cases.rejected.jsonl")).Length.ShouldBe(14);
+    }
+
+    [Fact]
     public void Evaluate_BadRecords_QuarantinesThemKeepsTheGoodOnesAndExitsTwo()
     {
         var output = new FileInfo(Path.Join(_dir, "decisions.jsonl"));
