@@ -25,7 +25,7 @@ public sealed class EvaluateCommandTests : IDisposable
         var decisions = File.ReadLines(output.FullName).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         decisions.Count.ShouldBeGreaterThan(400);
         var resolution = decisions.Single(d => d.GetProperty("caseId").GetString() == "C-1001" && d.GetProperty("target").GetString() == "sev1-resolution");
-        // DESIGN.md's worked example: 30 + 1080 minutes counted, 960 paused, due 12:30 on the 21st, level 3.
+        // The README's worked example: 30 + 1080 minutes counted, 960 paused, due 12:30 on the 21st, level 3.
         resolution.GetProperty("status").GetString().ShouldBe("breached");
         resolution.GetProperty("elapsedMinutes").GetDouble().ShouldBe(1110);
         resolution.GetProperty("pausedMinutes").GetDouble().ShouldBe(960);
