@@ -118,6 +118,11 @@ public sealed class RunCommand : ICliCommand
             output.WriteLine($"policies: {string.Join(", ", record.PolicyVersions)}");
         }
 
+        if (record.PolicyNote is { } note)
+        {
+            output.WriteLine($"note: {note}");
+        }
+
         if (record.Error is null)
         {
             WriteCredits(store, record, output);

@@ -72,6 +72,9 @@ public interface IStore
     /// </summary>
     void RecordRunCredits(long runId, long written, long changed, string? error);
 
+    /// <summary>Records <paramref name="note"/> as the run's <see cref="RunRecord.PolicyNote"/>.</summary>
+    void RecordRunPolicyNote(long runId, string note);
+
     /// <summary>Marks a running run failed with <paramref name="error"/> and the counts of its partitions so far; false when it was no longer running.</summary>
     bool FailRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string error);
 

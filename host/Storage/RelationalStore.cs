@@ -36,21 +36,11 @@ public abstract class RelationalStore
         StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE id = @id", [("@id", id)], StoreRows.ReadCase, CancellationToken.None).FirstOrDefault();
 
     /// <inheritdoc cref="IStore.RecordRunCredits"/>
-    public void RecordRunCredits(long runId, long written, long changed, string? error)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = StoreRows.RecordRunCreditsSql;
-        foreach (var (name, value) in new (string, object)[] { ("@written", written), ("@changed", changed), ("@error", (object?)error ?? DBNull.Value), ("@id", runId) })
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
+    public void RecordRunCredits(long runId, long written, long changed, string? error) =>
+        Execute(StoreRows.RecordRunCreditsSql, ("@written", written), ("@changed", changed), ("@error", (object?)error ?? DBNull.Value), ("@id", runId));
 
-        command.ExecuteNonQuery();
-    }
+    /// <inheritdoc cref="IStore.RecordRunPolicyNote"/>
+    public void RecordRunPolicyNote(long runId, string note) => Execute(StoreRows.RecordRunPolicyNoteSql, ("@note", note), ("@id", runId));
 
     /// <inheritdoc cref="IStore.ReadCustomers"/>
     public IReadOnlyList<string> ReadCustomers()
@@ -126,6 +116,13 @@ public abstract class RelationalStore
     {
         var (sql, parameters) = StoreCredits.Query(query);
         return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
+    }
+
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = StoreRows.Command(connection, sql, parameters);
+        command.ExecuteNonQuery();
     }
 
     private bool CompleteOrFail(RunRecord run, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string? error)
