@@ -169,7 +169,8 @@ public sealed record DecisionQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     bool LatestOnly = false,
-    int Limit = 500);
+    int Limit = 500,
+    int Offset = 0);
 
 /// <summary>Everything the store knows about one case: the case, its decisions of the latest evaluation, its escalations.</summary>
 public sealed record CaseTrace(

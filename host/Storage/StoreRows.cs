@@ -398,11 +398,33 @@ internal static class StoreRows
         StoreText.ParseInstant(reader.GetString(6)));
 
     /// <summary>
-    /// The SELECT for <paramref name="query"/> with its named parameters (values only ever travel as parameters).
+    /// The SELECT for <paramref name="query"/> with its named parameters (values only ever travel as parameters): one
+    /// page of <see cref="Storage.DecisionQuery.Limit"/> rows from <see cref="Storage.DecisionQuery.Offset"/>, in an
+    /// order that is total, so that pages neither repeat nor skip a row.
     /// </summary>
-    public static (string Sql, List<(string Name, object Value)> Parameters) DecisionQuery(DecisionQuery query)
+    public static (string Sql, List<(string Name, object Value)> Parameters) DecisionQuery(DecisionQuery query) =>
+        Page(DecisionFilter(query, $"SELECT {DecisionColumns}"), "evaluation_date DESC, percent_used DESC, case_id, target, policy_version", query.Limit, query.Offset);
+
+    /// <summary>The COUNT of every row <paramref name="query"/> matches, whatever its limit and offset.</summary>
+    public static (string Sql, List<(string Name, object Value)> Parameters) DecisionCount(DecisionQuery query) =>
+        Text(DecisionFilter(query, "SELECT COUNT(*)"));
+
+    /// <summary>A filtered SELECT ordered by <paramref name="orderBy"/> (a total order), limited to one page of 1 to 10000 rows.</summary>
+    internal static (string Sql, List<(string Name, object Value)> Parameters) Page(
+        (StringBuilder Sql, List<(string Name, object Value)> Parameters) filter, string orderBy, int limit, int offset)
     {
-        var sql = new StringBuilder($"SELECT {DecisionColumns} FROM decisions WHERE 1 = 1");
+        filter.Sql.Append($" ORDER BY {orderBy} LIMIT @limit OFFSET @offset");
+        filter.Parameters.Add(("@limit", Math.Clamp(limit, 1, 10_000)));
+        filter.Parameters.Add(("@offset", Math.Max(0, offset)));
+        return Text(filter);
+    }
+
+    internal static (string Sql, List<(string Name, object Value)> Parameters) Text((StringBuilder Sql, List<(string Name, object Value)> Parameters) filter) =>
+        (filter.Sql.ToString(), filter.Parameters);
+
+    private static (StringBuilder Sql, List<(string Name, object Value)> Parameters) DecisionFilter(DecisionQuery query, string select)
+    {
+        var sql = new StringBuilder($"{select} FROM decisions WHERE 1 = 1");
         var parameters = new List<(string Name, object Value)>();
         if (!string.IsNullOrWhiteSpace(query.Status))
         {
@@ -448,8 +470,6 @@ internal static class StoreRows
             sql.Append(" AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions)");
         }
 
-        sql.Append(" ORDER BY evaluation_date DESC, percent_used DESC, case_id, target LIMIT @limit");
-        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 10_000)));
-        return (sql.ToString(), parameters);
+        return (sql, parameters);
     }
 }
