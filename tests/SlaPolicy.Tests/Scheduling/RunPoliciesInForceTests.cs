@@ -12,6 +12,7 @@ namespace SlaPolicy.Tests.Scheduling;
 /// A run judges cases only by compiled policies: with none in force it fails with the reason; with the last good set
 /// in force after a rejected edit, or with the files that compiled when others did not, it runs and says so.
 /// </summary>
+[Collection(HostCollection.Name)]
 public class RunPoliciesInForceTests
 {
     private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-20T19:00:00Z");
@@ -111,5 +112,21 @@ public class RunPoliciesInForceTests
         text.ShouldContain("run 1 failed");
         text.ShouldContain("error: no compiled policies in force");
         text.ShouldNotContain("succeeded");
+    }
+
+    [Fact]
+    public async Task Serve_PolicyFolderMissing_PostRunsAnswersTheFailedRunAndApiRunsHasTheReason()
+    {
+        using var folder = new TempFolder();
+        await using var host = await RunningHost.StartAsync(
+            folder, new Dictionary<string, string?> { ["Policies:Path"] = folder.File("no-such-policies") }, configuredPolicies: true);
+
+        var response = await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-20T19:00:00Z", string.Empty));
+
+        response.EnsureSuccessStatusCode();
+        var posted = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        posted.GetProperty("state").GetString().ShouldBe("failed");
+        var listed = System.Text.Json.JsonDocument.Parse(await host.Client.GetStringAsync("/api/runs")).RootElement.EnumerateArray().ShouldHaveSingleItem();
+        listed.GetProperty("error").GetString().ShouldNotBeNull().ShouldStartWith("no compiled policies in force");
     }
 }
