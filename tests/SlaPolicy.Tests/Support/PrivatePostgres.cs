@@ -7,7 +7,7 @@ namespace SlaPolicy.Tests.Support;
 /// A PostgreSQL server of the test's own, for tests that crash or restart the database: a fresh cluster
 /// (<c>initdb</c>) in a temporary folder, listening on a free port of 127.0.0.1 only, with trust authentication
 /// for the <c>postgres</c> user. The shared server of the other tests is never touched. The binaries are those of
-/// the highest version under <c>/usr/lib/postgresql/*/bin</c> (Debian's <c>postgresql</c> package, which .ci/run
+/// the highest version under <c>/usr/lib/postgresql/*/bin</c> (Debian's <c>postgresql</c> package, which ./test.sh
 /// installs). initdb and postgres refuse to run as root, so as root (CI) they run as the <c>postgres</c> OS user,
 /// who then owns the folder.
 /// </summary>
@@ -170,7 +170,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             ? Path.Combine(versions[0].Dir, "bin")
             : throw new InvalidOperationException(
                 $"no PostgreSQL server binaries (initdb, postgres) under {BinariesRoot}/*/bin: install Debian's `postgresql` package " +
-                "(`apt-get install postgresql`; .ci/run installs it). These tests start a private server of their own.");
+                "(`apt-get install postgresql`; ./test.sh installs it). These tests start a private server of their own.");
     }
 
     private async Task Run(string program, IReadOnlyList<string> arguments, bool asServerUser = true)
