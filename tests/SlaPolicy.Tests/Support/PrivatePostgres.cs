@@ -116,6 +116,23 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         await StartAgainAsync();
     }
 
+    /// <summary>
+    /// Leaves behind a watcher, outside this process's tree, that stops the server and deletes its folder once this
+    /// process is gone, however it ends (a test host is often killed before its exit handlers finish).
+    /// </summary>
+    public async Task StopWhenThisProcessExitsAsync()
+    {
+        var stop = $"{(ChildProcess.IsRoot ? "/usr/sbin/runuser -u postgres -- " : string.Empty)}{Path.Combine(_bin, "pg_ctl")} stop -D {DataDirectory} -m immediate -w";
+        var watcher = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {Folder}";
+
+        // Started from a shell that exits at once, so the watcher belongs to no process of this tree.
+        var (exitCode, output) = await ChildProcess.RunAsync("/bin/sh", ["-c", $"setsid /bin/sh -c '{watcher}' >/dev/null 2>&1 </dev/null &"], CommandTimeout);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"the watcher of {Folder} did not start: {output}");
+        }
+    }
+
     /// <summary>The last lines of the server log, for failure messages.</summary>
     public string LogTail(int lines = 40)
     {

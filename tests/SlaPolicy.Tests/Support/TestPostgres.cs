@@ -26,6 +26,7 @@ internal static class TestPostgres
     private static string StartPrivate()
     {
         var server = PrivatePostgres.StartAsync().GetAwaiter().GetResult();
+        server.StopWhenThisProcessExitsAsync().GetAwaiter().GetResult();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server.ConnectionString;
     }
