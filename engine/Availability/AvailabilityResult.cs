@@ -5,7 +5,7 @@ namespace SlaPolicy.Engine.Availability;
 
 /// <summary>
 /// Availability of one subscription in one calendar month (UTC). The first ten members are the stable output
-/// fields of DESIGN.md "Outputs". <see cref="AvailabilityPercent"/> is exact (computed from ticks); round it only
+/// fields (docs/AVAILABILITY.md "Outputs"). <see cref="AvailabilityPercent"/> is exact (computed from ticks); round it only
 /// to display it.
 /// </summary>
 /// <param name="Period">The month, <c>YYYY-MM</c>.</param>

@@ -1,6 +1,6 @@
 namespace SlaPolicy.Engine.Clocks;
 
-/// <summary>Status of one (case, target) clock as of the evaluation time. See DESIGN.md "Status".</summary>
+/// <summary>Status of one (case, target) clock as of the evaluation time. The rules are in docs/CLOCKS.md "Status, due time and minutes".</summary>
 public enum ClockStatus
 {
     /// <summary>Stopped, elapsed &lt;= within.</summary>

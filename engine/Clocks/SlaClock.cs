@@ -6,8 +6,8 @@ using SlaPolicy.Engine.Policies;
 namespace SlaPolicy.Engine.Clocks;
 
 /// <summary>
-/// Counts a target's clock for a case as of an evaluation time (DESIGN.md "Clocks", "Pauses", "Stop", "Status";
-/// the decisions DESIGN.md leaves open are in docs/CLOCKS.md).
+/// Counts a target's clock for a case as of an evaluation time: start, pauses, stop and status, as docs/CLOCKS.md
+/// states them.
 /// </summary>
 /// <remarks>
 /// <para>

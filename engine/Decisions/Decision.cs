@@ -23,7 +23,7 @@ public sealed record ExplanationStep(string Kind, string Text, SourceLocation? L
 
 /// <summary>
 /// The decision for one (case, target) as of an evaluation time, with where it came from.
-/// Stable JSON fields are those of DESIGN.md "Outputs"; <see cref="Explanation"/> is empty unless
+/// Its JSON field names (<see cref="DecisionJson"/>) are stable: a change to one is a breaking change; <see cref="Explanation"/> is empty unless
 /// explanations were requested (they are built off the hot path).
 /// </summary>
 public sealed record Decision(

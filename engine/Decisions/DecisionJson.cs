@@ -5,7 +5,7 @@ using SlaPolicy.Engine.Diagnostics;
 namespace SlaPolicy.Engine.Decisions;
 
 /// <summary>
-/// Writes decisions as JSON with the stable field names of DESIGN.md "Outputs". One writer serves the
+/// Writes decisions as JSON with stable field names (a rename is a breaking change). One writer serves the
 /// <c>evaluate</c> command, the store and the HTTP API, so the shapes cannot drift apart.
 /// </summary>
 public static class DecisionJson

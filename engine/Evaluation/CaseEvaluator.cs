@@ -47,13 +47,21 @@ public sealed class CaseEvaluator : ICaseEvaluator
     public required PolicySet Set { get; init; }
 
     /// <summary>Builds an evaluator for a policy set that loaded and compiled without errors.</summary>
-    public static CaseEvaluator Create(PolicySet set, CompiledPolicySet compiled)
+    public static CaseEvaluator Create(PolicySet set, CompiledPolicySet compiled) => Create(set, compiled, set);
+
+    /// <summary>
+    /// Builds an evaluator that decides by the policies of <paramref name="inForce"/> (a part of <paramref name="set"/>
+    /// whose rules are in <paramref name="compiled"/>), while cases are still matched against every policy of
+    /// <paramref name="set"/>: a case whose policy is not in force is decided <c>no-policy</c>, never by a broader one.
+    /// </summary>
+    public static CaseEvaluator Create(PolicySet set, CompiledPolicySet compiled, PolicySet inForce)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(compiled);
-        var calendars = set.Calendars.ToDictionary(kv => kv.Key, kv => BusinessCalendar.Create(kv.Value), StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(inForce);
+        var calendars = inForce.Calendars.ToDictionary(kv => kv.Key, kv => BusinessCalendar.Create(kv.Value), StringComparer.Ordinal);
         var plans = new List<PolicyPlan>();
-        foreach (var policy in set.Policies)
+        foreach (var policy in inForce.Policies)
         {
             BusinessCalendar? calendar = null;
             if (policy.Calendar is not null)
@@ -64,7 +72,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
             plans.Add(new PolicyPlan(policy, compiled.Get(policy), calendar));
         }
 
-        return new CaseEvaluator(new ScopeResolver(set), plans) { Set = set };
+        return new CaseEvaluator(new ScopeResolver(set), plans) { Set = inForce };
     }
 
     /// <summary>The policy that governs a case: the version in effect on the local date of its opening.</summary>

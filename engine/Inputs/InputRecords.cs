@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace SlaPolicy.Engine.Inputs;
 
-// Live-metric records as read from JSON Lines (see DESIGN.md "Inputs"). Timestamps always carry an offset.
+// Input records as read from JSON Lines (formats in docs/INPUTS.md). Timestamps always carry an offset.
 
 /// <summary>A status change of a case; statuses listed in a policy's <c>pauseOn</c> pause its clocks.</summary>
 public sealed record StatusEvent(DateTimeOffset At, string Status);

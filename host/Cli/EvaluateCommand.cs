@@ -61,9 +61,9 @@ public sealed class EvaluateCommand : ICliCommand
         FileInfo? outagesFile = null,
         FileInfo? subscriptionsFile = null)
     {
-        if (!DateTimeOffset.TryParse(asOfText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf) || !HasOffset(asOfText))
+        if (!InstantText.TryParseInstant(asOfText, out var asOf))
         {
-            Console.Error.WriteLine($"error: --as-of `{asOfText}` is not an ISO 8601 timestamp with an offset");
+            Console.Error.WriteLine($"error: --as-of `{asOfText}` is not {InstantText.InstantAccepted}");
             return 1;
         }
 
@@ -255,9 +255,6 @@ public sealed class EvaluateCommand : ICliCommand
 
         return records;
     }
-
-    private static bool HasOffset(string text) =>
-        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && (text[^6] == '+' || text[^6] == '-') && text[^3] == ':');
 
     private static void RenderTable(List<Decision> decisions)
     {

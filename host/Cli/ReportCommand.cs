@@ -65,9 +65,9 @@ public sealed partial class ReportCommand : ICliCommand
             DateTimeOffset at;
             if (parse.GetValue(asOf) is { } asOfText)
             {
-                if (!TryParseInstant(asOfText, out at))
+                if (!InstantText.TryParseInstant(asOfText, out at))
                 {
-                    console.MarkupLine($"[red]error:[/] `--as-of` must be an ISO 8601 time with an offset such as `2026-11-30T00:00:00Z`, not `{Markup.Escape(asOfText)}`");
+                    console.MarkupLine($"[red]error:[/] `--as-of` must be {Markup.Escape(InstantText.InstantAccepted)}, not `{Markup.Escape(asOfText)}`");
                     return 2;
                 }
             }
@@ -145,15 +145,4 @@ public sealed partial class ReportCommand : ICliCommand
     /// progress or has not begun.
     /// </summary>
     internal static DateTimeOffset DefaultAsOf(ReportingMonth month, DateTimeOffset now) => now < month.End ? now : month.End;
-
-    /// <summary>Parses an ISO 8601 instant that carries an offset (<c>Z</c> or <c>±hh:mm</c>); a time without one is rejected, never guessed.</summary>
-    internal static bool TryParseInstant(string text, out DateTimeOffset instant)
-    {
-        instant = default;
-        return OffsetSuffix().IsMatch(text)
-               && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
-    }
-
-    [GeneratedRegex(@"T.*(Z|[+-]\d{2}:?\d{2})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex OffsetSuffix();
 }

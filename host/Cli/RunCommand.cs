@@ -35,10 +35,9 @@ public sealed class RunCommand : ICliCommand
             DateTimeOffset? asOf = null;
             if (parse.GetValue(asOfOption) is { } text)
             {
-                if (!text.EndsWith('Z') && text.LastIndexOfAny(['+', '-']) <= 10
-                    || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+                if (!InstantText.TryParseInstant(text, out var parsed))
                 {
-                    Console.Error.WriteLine($"error: `--as-of {text}` must be an ISO 8601 timestamp with an offset, e.g. 2026-11-22T02:00:00Z");
+                    Console.Error.WriteLine($"error: `--as-of {text}` must be {InstantText.InstantAccepted}");
                     return 2;
                 }
 
@@ -116,6 +115,11 @@ public sealed class RunCommand : ICliCommand
         if (record.PolicyVersions.Count > 0)
         {
             output.WriteLine($"policies: {string.Join(", ", record.PolicyVersions)}");
+        }
+
+        if (record.PolicyNote is { } note)
+        {
+            output.WriteLine($"note: {note}");
         }
 
         if (record.Error is null)

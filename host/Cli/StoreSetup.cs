@@ -30,6 +30,61 @@ internal static class StoreSetup
         }
     }
 
+    /// <summary>
+    /// The store for a command that only reads it (<c>why</c>): as <see cref="TryOpen"/>, except that a store that does
+    /// not exist (no SQLite file at <c>Store:Path</c>, no PostgreSQL database of <c>Store:ConnectionString</c>) is not
+    /// created: the reason goes to <paramref name="error"/> in one line naming the setting, and the result is null.
+    /// </summary>
+    public static IStore? TryOpenExisting(IServiceProvider services, TextWriter error)
+    {
+        var settings = services.GetRequiredService<HostSettings>();
+        try
+        {
+            if (Missing(settings) is { } missing)
+            {
+                error.WriteLine($"error: {missing}");
+                return null;
+            }
+        }
+        catch (Exception e) when (Describe(e, settings) is { } reason)
+        {
+            error.WriteLine($"error: {reason}");
+            return null;
+        }
+
+        return TryOpen(services, error);
+    }
+
+    /// <summary>Why the configured store does not exist; null when it does, or when the configuration is for <see cref="TryOpen"/> to judge.</summary>
+    private static string? Missing(HostSettings settings)
+    {
+        const string hint = "commands that only read do not create a store; check the setting, or create it with `slapolicy run`";
+        switch ((settings.StoreProvider ?? string.Empty).Trim().ToLowerInvariant())
+        {
+            case "" or "sqlite":
+                var full = Path.GetFullPath(settings.StorePath);
+                var shown = string.Equals(full, settings.StorePath, StringComparison.Ordinal) ? $"`{full}`" : $"`{settings.StorePath}` ({full})";
+                return File.Exists(full) ? null : $"cannot open the SQLite file of Store:Path {shown}: it does not exist; {hint}";
+            case "postgres" or "postgresql" when !string.IsNullOrWhiteSpace(settings.StoreConnectionString):
+                var builder = new NpgsqlConnectionStringBuilder(settings.StoreConnectionString) { Pooling = false };
+                using (var connection = new NpgsqlConnection(builder.ToString()))
+                {
+                    try
+                    {
+                        connection.Open();
+                        return null;
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+                    {
+                        return $"cannot use the PostgreSQL database of Store:ConnectionString `{Redacted(settings.StoreConnectionString)}`: database `{builder.Database}` does not exist; {hint}";
+                    }
+                }
+
+            default:
+                return null;
+        }
+    }
+
     /// <summary>One line saying which setting is wrong and why; null for an exception that is not about the configuration.</summary>
     internal static string? Describe(Exception e, HostSettings settings)
     {

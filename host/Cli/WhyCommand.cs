@@ -12,7 +12,8 @@ namespace SlaPolicy.Host.Cli;
 /// <summary>
 /// <c>slapolicy why CASE-ID</c>: the case, each decision of its latest evaluation (status, due, elapsed,
 /// policy@version file:line, rule, explanation steps) and its escalation history, from the store. Exit 1 when the
-/// case is unknown or the store configuration is bad (one line naming the setting).
+/// case is unknown, the store does not exist (it is never created here) or the store configuration is bad (one line
+/// naming the setting).
 /// </summary>
 public sealed class WhyCommand : ICliCommand
 {
@@ -34,7 +35,7 @@ public sealed class WhyCommand : ICliCommand
     internal static int Invoke(IEnumerable<KeyValuePair<string, string?>>? overrides, string id, TextWriter error)
     {
         using var services = CoreServices.BuildCommandServices(overrides);
-        if (StoreSetup.TryOpen(services, error) is not { } store)
+        if (StoreSetup.TryOpenExisting(services, error) is not { } store)
         {
             return 1;
         }

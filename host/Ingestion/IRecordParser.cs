@@ -2,7 +2,7 @@ using SlaPolicy.Engine.Inputs;
 
 namespace SlaPolicy.Host.Ingestion;
 
-/// <summary>The kinds of input records, as named in DESIGN.md "Inputs" and in the API's paths.</summary>
+/// <summary>The kinds of input records, as named in docs/INPUTS.md and in the API's paths.</summary>
 public enum RecordKind
 {
     Cases,

@@ -9,7 +9,7 @@ namespace SlaPolicy.Host.Reports;
 /// <summary>
 /// Writes a month's service level figures as JSON Lines: one object per availability result, performance result,
 /// attainment result and customer credit total, told apart by <c>kind</c>. The availability lines carry the stable
-/// fields of DESIGN.md "Outputs" (<c>customer</c>, <c>service</c>, <c>region</c>, <c>period</c>,
+/// output fields (<c>customer</c>, <c>service</c>, <c>region</c>, <c>period</c>,
 /// <c>availabilityPercent</c>, <c>objective</c>, <c>met</c>, <c>creditPercent</c>, <c>creditAmount</c>,
 /// <c>currency</c>) followed by the policy, the window, the downtime and the credit's explanation. Used by
 /// <c>report --json</c> and by <c>evaluate --subscriptions</c>, so the two cannot drift apart.

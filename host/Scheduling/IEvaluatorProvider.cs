@@ -27,6 +27,12 @@ public sealed record PolicyStatus(
 
     /// <summary>When the folder was last read (UTC), whether or not that load succeeded.</summary>
     public DateTimeOffset? CheckedAt { get; init; }
+
+    /// <summary>
+    /// The files left out of the set in force for their errors: when no good set was in force yet, the policies that
+    /// compiled are put in force without these (and without the policies extending theirs). Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> FailedFiles { get; init; } = [];
 }
 
 /// <summary>
@@ -41,8 +47,9 @@ public interface IEvaluatorProvider
 }
 
 /// <summary>
-/// The evaluator used while no policy set has ever loaded: every case gets a <see cref="DecisionStatus.NoPolicy"/>
-/// decision, so nothing is silently judged "met".
+/// The evaluator used while no policy set has ever loaded: it has no policy versions, so a run refuses to start with
+/// it (<see cref="NightlyRun"/>); a case explained with it gets a <see cref="DecisionStatus.NoPolicy"/> decision, so
+/// nothing is silently judged "met".
 /// </summary>
 public sealed class NoPolicyEvaluator : ICaseEvaluator
 {

@@ -31,6 +31,10 @@ public readonly record struct PartitionResult(PartitionState? State, int Attempt
 /// Thread-safe; runs started by <see cref="Run"/> in one process never overlap (a second caller waits, or is refused by <see cref="TryRun"/>).
 /// </summary>
 /// <remarks>
+/// A run needs compiled policies: with none in force (the policy folder is missing or nothing in it compiled) it is
+/// recorded failed with the reason (<see cref="Refusal"/>) and decides nothing. When what is in force is not simply
+/// the folder as it is (the last good set after a rejected edit, or the files that compiled without those that did
+/// not), the run goes on and records so in <see cref="RunRecord.PolicyNote"/>.
 /// A case whose evaluation throws gets an <see cref="DecisionStatus.Error"/> decision (fail closed) and counts
 /// as rejected; the run goes on. A transient database failure runs the partition again from its start, for up to
 /// <see cref="HostSettings.RunRetrySeconds"/>; decisions are upserted by key, so a partition run twice duplicates nothing.
@@ -159,9 +163,34 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     public long StartRun(DateTimeOffset asOf, RunTrigger trigger)
     {
         var runId = store.StartRun(asOf, time.GetUtcNow(), trigger);
+        if (PolicyNote(evaluators.Status) is { } note)
+        {
+            store.RecordRunPolicyNote(runId, note);
+        }
+
         store.CreatePartitions(runId, settings.RunPartitions);
         return runId;
     }
+
+    /// <summary>
+    /// Why a run cannot go on with <paramref name="evaluator"/>: it has no compiled policy version (nothing is in force),
+    /// with the policy status's message and first diagnostics; null when it can.
+    /// </summary>
+    internal static string? Refusal(ICaseEvaluator evaluator, PolicyStatus status)
+    {
+        if (evaluator.PolicyVersions.Count > 0)
+        {
+            return null;
+        }
+
+        const int listed = 3;
+        var diagnostics = status.Diagnostics.Count == 0 ? string.Empty
+            : $": {string.Join("; ", status.Diagnostics.Take(listed))}{(status.Diagnostics.Count > listed ? $"; and {status.Diagnostics.Count - listed} more (GET /api/policies)" : string.Empty)}";
+        return $"no compiled policies in force from {status.Directory}: {status.Message}{diagnostics}";
+    }
+
+    /// <summary>What a run records about the policies in force when they are not simply the folder as it is; null when they are.</summary>
+    internal static string? PolicyNote(PolicyStatus status) => status is { Ready: true, LastLoadFailed: true } ? status.Message : null;
 
     /// <summary>
     /// Claims partition <paramref name="partition"/> of <paramref name="partitions"/> of run <paramref name="runId"/> for
@@ -177,6 +206,15 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     {
         // One policy set for the whole run, taken once at its start.
         var evaluator = evaluators.Current;
+        if (Refusal(evaluator, evaluators.Status) is { } refusal)
+        {
+            var now = time.GetUtcNow();
+            var failedId = store.StartRun(asOf, now, trigger);
+            store.FailRun(failedId, now, [], refusal);
+            logger.LogError("run {RunId} ({Trigger}, as of {AsOf:O}) failed: {Reason}", failedId, trigger, asOf, refusal);
+            return store.GetRun(failedId)!;
+        }
+
         var partitions = settings.RunPartitions;
         var parallelism = settings.RunParallelism > 0 ? settings.RunParallelism : Environment.ProcessorCount;
         var runId = StartRun(asOf, trigger);
@@ -228,6 +266,12 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                 }
 
                 attempts = attempt;
+                if (Refusal(evaluator, evaluators.Status) is { } refusal)
+                {
+                    // A host of a cluster, or one resuming a run, with no policies in force: the partition fails the run.
+                    throw new InvalidOperationException(refusal);
+                }
+
                 var counts = Evaluate(runId, partition, partitions, asOf, evaluator, tracker, cancellationToken);
                 if (!store.FinishPartition(runId, partition, owner, new PartitionCompletion(PartitionState.Done, time.GetUtcNow(), counts.Cases, counts.Written, counts.Changed, counts.Rejected, null)))
                 {

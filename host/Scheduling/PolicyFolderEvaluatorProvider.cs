@@ -10,8 +10,9 @@ namespace SlaPolicy.Host.Scheduling;
 /// The policies in force, read from the policy folder (<c>Policies:Path</c>) with the engine's pipeline: load,
 /// validate and compile. The folder is loaded once when this is created; <see cref="Reload"/> reads it again
 /// (called by <see cref="PolicyFolderWatcher"/> after an edit). A load with errors leaves the last good set in
-/// force and is reported in the log and in <see cref="Status"/>; only when no good set was ever loaded are cases
-/// decided <c>no-policy</c>.
+/// force and is reported in the log and in <see cref="Status"/>. When no set is in force yet (the first load), the
+/// policies that compiled go in force without the files that have errors (<see cref="PolicyStatus.FailedFiles"/>);
+/// when none compiled, nothing is in force and runs fail (<see cref="NightlyRun"/>).
 /// </summary>
 /// <remarks>
 /// Thread-safe: <see cref="Current"/> and <see cref="Status"/> are swapped atomically, reloads are serialized.
@@ -79,6 +80,17 @@ public sealed class PolicyFolderEvaluatorProvider : IEvaluatorProvider
                 next = new State(evaluator, new PolicyStatus(true, Directory, now, evaluator.PolicyVersions, diagnostics, message) { CheckedAt = now }, previous.Loads + 1);
                 _logger.LogInformation("policies loaded from {Directory} in {Ms} ms: {Versions}", Directory, stopwatch.ElapsedMilliseconds, string.Join(", ", evaluator.PolicyVersions));
             }
+            else if (!previous.Status.Ready && compilation?.CreateEvaluatorOfCompiledFiles() is { } partial)
+            {
+                var failed = compilation.FailedFiles;
+                var message = $"{partial.PolicyVersions.Count} policy versions in force, loaded {now:yyyy-MM-dd HH:mm:ss}Z, without {string.Join(", ", failed)}: "
+                    + $"{(failed.Count == 1 ? "it has" : "they have")} errors (or extend a policy that has)";
+                next = new State(
+                    partial,
+                    new PolicyStatus(true, Directory, now, partial.PolicyVersions, diagnostics, message) { LastLoadFailed = true, CheckedAt = now, FailedFiles = failed },
+                    previous.Loads + 1);
+                _logger.LogError("policies in {Directory} loaded in part: {Message}{NewLine}{Diagnostics}", Directory, message, Environment.NewLine, string.Join(Environment.NewLine, diagnostics));
+            }
             else
             {
                 var errors = compilation?.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error) ?? 0;
@@ -86,13 +98,14 @@ public sealed class PolicyFolderEvaluatorProvider : IEvaluatorProvider
                 var ready = previous.Status.Ready;
                 var message = ready
                     ? $"the last edit was rejected ({reason}); the versions loaded {previous.Status.LoadedAt:yyyy-MM-dd HH:mm:ss}Z stay in force"
-                    : $"the policy folder has errors ({reason}) and no good version was loaded yet; every case is decided `no-policy`";
+                    : $"the policy folder has errors ({reason}) and no policy of it compiled; runs fail until one does";
                 next = new State(
                     previous.Evaluator,
                     new PolicyStatus(ready, Directory, previous.Status.LoadedAt, previous.Status.Versions, failure is null ? diagnostics : [failure], message)
                     {
                         LastLoadFailed = true,
                         CheckedAt = now,
+                        FailedFiles = previous.Status.FailedFiles,
                     },
                     previous.Loads + 1);
                 _logger.LogError("policies in {Directory} rejected: {Message}{NewLine}{Diagnostics}", Directory, message, Environment.NewLine, string.Join(Environment.NewLine, next.Status.Diagnostics));

@@ -72,14 +72,20 @@ public interface IStore
     /// </summary>
     void RecordRunCredits(long runId, long written, long changed, string? error);
 
+    /// <summary>Records <paramref name="note"/> as the run's <see cref="RunRecord.PolicyNote"/>.</summary>
+    void RecordRunPolicyNote(long runId, string note);
+
     /// <summary>Marks a running run failed with <paramref name="error"/> and the counts of its partitions so far; false when it was no longer running.</summary>
     bool FailRun(long runId, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string error);
 
     /// <summary>The partitions of a run, by number (empty for an unknown run).</summary>
     IReadOnlyList<RunPartition> GetPartitions(long runId);
 
-    /// <summary>Runs, newest first.</summary>
-    IReadOnlyList<RunRecord> GetRuns(int limit = 50);
+    /// <summary>Runs, newest first: <paramref name="limit"/> of them after skipping <paramref name="offset"/>.</summary>
+    IReadOnlyList<RunRecord> GetRuns(int limit = 50, int offset = 0);
+
+    /// <summary>How many runs are recorded.</summary>
+    long CountRuns();
 
     /// <summary>One run by id, or null.</summary>
     RunRecord? GetRun(long runId);
@@ -96,11 +102,17 @@ public interface IStore
     /// <summary>Decisions matching the query, newest evaluation first, then case id and target.</summary>
     IReadOnlyList<StoredDecision> QueryDecisions(DecisionQuery query);
 
+    /// <summary>How many decisions <paramref name="query"/> matches, whatever its limit and offset.</summary>
+    long CountDecisions(DecisionQuery query);
+
     /// <summary>The case, its decisions of its latest evaluation date and its escalation history; null when the case is unknown.</summary>
     CaseTrace? GetCaseTrace(string caseId);
 
-    /// <summary>Quarantined records, newest first.</summary>
-    IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100);
+    /// <summary>Quarantined records, newest first: <paramref name="limit"/> of them after skipping <paramref name="offset"/>.</summary>
+    IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100, int offset = 0);
+
+    /// <summary>How many records are in the quarantine.</summary>
+    long CountQuarantine();
 
     /// <summary>Every stored subscription, ordered by customer, service and region (one per customer, region and service).</summary>
     IReadOnlyList<SubscriptionRecord> ReadSubscriptions();
@@ -140,6 +152,9 @@ public interface IStore
 
     /// <summary>Stored service credits matching the query: newest month first, then customer, service, region, kind and objective.</summary>
     IReadOnlyList<StoredServiceCredit> QueryServiceCredits(ServiceCreditQuery query);
+
+    /// <summary>How many stored service credits <paramref name="query"/> matches, whatever its limit and offset.</summary>
+    long CountServiceCredits(ServiceCreditQuery query);
 }
 
 /// <summary>Writes decisions of one run in batches. Not thread-safe; dispose when the run ends.</summary>

@@ -19,12 +19,26 @@ public abstract class RelationalStore
     public abstract RunRecord? GetRun(long runId);
 
     /// <inheritdoc cref="IStore.CountCases"/>
-    public long CountCases()
+    public long CountCases() => Count("SELECT COUNT(*) FROM cases", []);
+
+    /// <inheritdoc cref="IStore.CountRuns"/>
+    public long CountRuns() => Count("SELECT COUNT(*) FROM runs", []);
+
+    /// <inheritdoc cref="IStore.CountQuarantine"/>
+    public long CountQuarantine() => Count("SELECT COUNT(*) FROM quarantine", []);
+
+    /// <inheritdoc cref="IStore.CountDecisions"/>
+    public long CountDecisions(DecisionQuery query)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM cases";
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var (sql, parameters) = StoreRows.DecisionCount(query);
+        return Count(sql, parameters);
+    }
+
+    /// <inheritdoc cref="IStore.CountServiceCredits"/>
+    public long CountServiceCredits(ServiceCreditQuery query)
+    {
+        var (sql, parameters) = StoreCredits.Count(query);
+        return Count(sql, parameters);
     }
 
     /// <inheritdoc cref="IStore.ReadCases"/>
@@ -36,21 +50,11 @@ public abstract class RelationalStore
         StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE id = @id", [("@id", id)], StoreRows.ReadCase, CancellationToken.None).FirstOrDefault();
 
     /// <inheritdoc cref="IStore.RecordRunCredits"/>
-    public void RecordRunCredits(long runId, long written, long changed, string? error)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = StoreRows.RecordRunCreditsSql;
-        foreach (var (name, value) in new (string, object)[] { ("@written", written), ("@changed", changed), ("@error", (object?)error ?? DBNull.Value), ("@id", runId) })
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
+    public void RecordRunCredits(long runId, long written, long changed, string? error) =>
+        Execute(StoreRows.RecordRunCreditsSql, ("@written", written), ("@changed", changed), ("@error", (object?)error ?? DBNull.Value), ("@id", runId));
 
-        command.ExecuteNonQuery();
-    }
+    /// <inheritdoc cref="IStore.RecordRunPolicyNote"/>
+    public void RecordRunPolicyNote(long runId, string note) => Execute(StoreRows.RecordRunPolicyNoteSql, ("@note", note), ("@id", runId));
 
     /// <inheritdoc cref="IStore.ReadCustomers"/>
     public IReadOnlyList<string> ReadCustomers()
@@ -126,6 +130,20 @@ public abstract class RelationalStore
     {
         var (sql, parameters) = StoreCredits.Query(query);
         return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
+    }
+
+    private long Count(string sql, IEnumerable<(string Name, object Value)> parameters)
+    {
+        using var connection = Open();
+        using var command = StoreRows.Command(connection, sql, parameters);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = StoreRows.Command(connection, sql, parameters);
+        command.ExecuteNonQuery();
     }
 
     private bool CompleteOrFail(RunRecord run, DateTimeOffset finishedAt, IReadOnlyList<string> policyVersions, string? error)

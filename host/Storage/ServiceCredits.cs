@@ -80,7 +80,7 @@ public sealed record StoredServiceCredit(ServiceCredit Credit, DateTimeOffset As
 /// A filter over stored service credits; all fields optional. <see cref="Period"/> is <c>YYYY-MM</c>;
 /// <see cref="Customer"/> matches exactly; <see cref="OwedOnly"/> keeps rows whose amount is above 0.
 /// </summary>
-public sealed record ServiceCreditQuery(string? Period = null, string? Customer = null, bool OwedOnly = false, int Limit = 1000);
+public sealed record ServiceCreditQuery(string? Period = null, string? Customer = null, bool OwedOnly = false, int Limit = 1000, int Offset = 0);
 
 /// <summary>
 /// What one <see cref="IStore.WriteServiceCredits"/> did: rows written (inserted or already present), of which

@@ -257,8 +257,8 @@ public sealed class SqliteStore : RelationalStore, IStore
 
     private const string RunColumns = StoreRows.RunColumns;
 
-    public IReadOnlyList<RunRecord> GetRuns(int limit = 50) =>
-        QueryRuns($"SELECT {RunColumns} FROM runs ORDER BY id DESC LIMIT @limit", ("@limit", limit));
+    public IReadOnlyList<RunRecord> GetRuns(int limit = 50, int offset = 0) =>
+        QueryRuns($"SELECT {RunColumns} FROM runs ORDER BY id DESC LIMIT @limit OFFSET @offset", ("@limit", limit), ("@offset", offset));
 
     public override RunRecord? GetRun(long runId) =>
         QueryRuns($"SELECT {RunColumns} FROM runs WHERE id = @id", ("@id", runId)).FirstOrDefault();
@@ -339,11 +339,12 @@ public sealed class SqliteStore : RelationalStore, IStore
         return decisions;
     }
 
-    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100)
+    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100, int offset = 0)
     {
         using var connection = Open();
-        using var command = Command(connection, $"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit");
+        using var command = Command(connection, $"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit OFFSET @offset");
         command.Parameters.AddWithValue("@limit", limit);
+        command.Parameters.AddWithValue("@offset", offset);
         using var reader = command.ExecuteReader();
         var entries = new List<QuarantineEntry>();
         while (reader.Read())

@@ -135,10 +135,17 @@ internal static class StoreCredits
         return new CreditWriteResult(credits.Count, changed, stale.Count);
     }
 
-    /// <summary>The SELECT for <paramref name="query"/> with its parameters.</summary>
-    public static (string Sql, List<(string Name, object Value)> Parameters) Query(ServiceCreditQuery query)
+    /// <summary>The SELECT for <paramref name="query"/> with its parameters: one page, in a total order.</summary>
+    public static (string Sql, List<(string Name, object Value)> Parameters) Query(ServiceCreditQuery query) =>
+        StoreRows.Page(Filter(query, $"SELECT {Columns}"), "period DESC, customer, service, region, kind, objective, policy_id, policy_version, currency", query.Limit, query.Offset);
+
+    /// <summary>The COUNT of every row <paramref name="query"/> matches, whatever its limit and offset.</summary>
+    public static (string Sql, List<(string Name, object Value)> Parameters) Count(ServiceCreditQuery query) =>
+        StoreRows.Text(Filter(query, "SELECT COUNT(*)"));
+
+    private static (StringBuilder Sql, List<(string Name, object Value)> Parameters) Filter(ServiceCreditQuery query, string select)
     {
-        var sql = new StringBuilder($"SELECT {Columns} FROM service_credits WHERE 1 = 1");
+        var sql = new StringBuilder($"{select} FROM service_credits WHERE 1 = 1");
         var parameters = new List<(string Name, object Value)>();
         if (!string.IsNullOrWhiteSpace(query.Period))
         {
@@ -157,9 +164,7 @@ internal static class StoreCredits
             sql.Append(" AND amount_cents > 0");
         }
 
-        sql.Append(" ORDER BY period DESC, customer, service, region, kind, objective, policy_id, policy_version, currency LIMIT @limit");
-        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 10_000)));
-        return (sql.ToString(), parameters);
+        return (sql, parameters);
     }
 
     /// <summary>Reads a row of <see cref="Columns"/>.</summary>

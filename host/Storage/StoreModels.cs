@@ -58,6 +58,12 @@ public sealed record RunRecord(
 
     /// <summary>Partitions of the run that are done (see <see cref="RunPartition"/>).</summary>
     public int PartitionsDone { get; init; }
+
+    /// <summary>
+    /// What the run says about the policies it ran on when they were not simply the whole policy folder as it is: the
+    /// last good versions after a rejected edit, or the files that compiled with those that did not named; null otherwise.
+    /// </summary>
+    public string? PolicyNote { get; init; }
 }
 
 /// <summary>State of one partition of a run: <c>pending</c> until a host claims it, <c>running</c>, then <c>done</c> or <c>failed</c>.</summary>
@@ -163,7 +169,8 @@ public sealed record DecisionQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     bool LatestOnly = false,
-    int Limit = 500);
+    int Limit = 500,
+    int Offset = 0);
 
 /// <summary>Everything the store knows about one case: the case, its decisions of the latest evaluation, its escalations.</summary>
 public sealed record CaseTrace(

@@ -20,7 +20,7 @@ internal static class StoreRows
 
     /// <summary>The run's columns, then its number of partitions and of partitions done (read from <c>run_partitions</c>).</summary>
     public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed, "
-        + "(SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id), (SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id AND p.state = 'done')";
+        + "(SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id), (SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id AND p.state = 'done'), policy_note";
 
     public const string PartitionColumns = "run_id, partition_no, partitions, state, owner, attempts, started_at, finished_at, cases_read, decisions_written, decisions_changed, rejected, error";
 
@@ -49,6 +49,9 @@ internal static class StoreRows
     /// <summary>Records the credits step of run <c>@id</c>: <c>@written</c>, <c>@changed</c>, and <c>@error</c> when it failed (else the error is kept).</summary>
     public const string RecordRunCreditsSql =
         "UPDATE runs SET credits_written = @written, credits_changed = @changed, error = COALESCE(@error, error) WHERE id = @id";
+
+    /// <summary>Records <c>@note</c> on run <c>@id</c> (see <see cref="RunRecord.PolicyNote"/>).</summary>
+    public const string RecordRunPolicyNoteSql = "UPDATE runs SET policy_note = @note WHERE id = @id";
 
     /// <summary>Inserts one pending partition; parameters <c>@run</c>, <c>@p</c>, <c>@n</c>. A partition that exists is left as it is.</summary>
     public const string InsertPartitionSql =
@@ -176,6 +179,22 @@ internal static class StoreRows
         reader.GetString(3),
         reader.GetDouble(4));
 
+    /// <summary>A command of <paramref name="sql"/> on <paramref name="connection"/> with <paramref name="parameters"/>; the caller disposes it.</summary>
+    public static DbCommand Command(DbConnection connection, string sql, IEnumerable<(string Name, object Value)> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
     /// <summary>
     /// Streams the rows of <paramref name="sql"/> read by <paramref name="read"/>; the connection is disposed when the
     /// enumeration ends (or is abandoned).
@@ -184,16 +203,7 @@ internal static class StoreRows
     {
         using (connection)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var (name, value) in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
+            using var command = Command(connection, sql, parameters);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -347,6 +357,7 @@ internal static class StoreRows
         CreditsChanged = reader.GetInt64(14),
         Partitions = (int)reader.GetInt64(15),
         PartitionsDone = (int)reader.GetInt64(16),
+        PolicyNote = reader.IsDBNull(17) ? null : reader.GetString(17),
     };
 
     /// <summary>Reads a row of <see cref="DecisionColumns"/>; absent keys are stored as the empty string and read back as null.</summary>
@@ -387,11 +398,33 @@ internal static class StoreRows
         StoreText.ParseInstant(reader.GetString(6)));
 
     /// <summary>
-    /// The SELECT for <paramref name="query"/> with its named parameters (values only ever travel as parameters).
+    /// The SELECT for <paramref name="query"/> with its named parameters (values only ever travel as parameters): one
+    /// page of <see cref="Storage.DecisionQuery.Limit"/> rows from <see cref="Storage.DecisionQuery.Offset"/>, in an
+    /// order that is total, so that pages neither repeat nor skip a row.
     /// </summary>
-    public static (string Sql, List<(string Name, object Value)> Parameters) DecisionQuery(DecisionQuery query)
+    public static (string Sql, List<(string Name, object Value)> Parameters) DecisionQuery(DecisionQuery query) =>
+        Page(DecisionFilter(query, $"SELECT {DecisionColumns}"), "evaluation_date DESC, percent_used DESC, case_id, target, policy_version", query.Limit, query.Offset);
+
+    /// <summary>The COUNT of every row <paramref name="query"/> matches, whatever its limit and offset.</summary>
+    public static (string Sql, List<(string Name, object Value)> Parameters) DecisionCount(DecisionQuery query) =>
+        Text(DecisionFilter(query, "SELECT COUNT(*)"));
+
+    /// <summary>A filtered SELECT ordered by <paramref name="orderBy"/> (a total order), limited to one page of 1 to 10000 rows.</summary>
+    internal static (string Sql, List<(string Name, object Value)> Parameters) Page(
+        (StringBuilder Sql, List<(string Name, object Value)> Parameters) filter, string orderBy, int limit, int offset)
     {
-        var sql = new StringBuilder($"SELECT {DecisionColumns} FROM decisions WHERE 1 = 1");
+        filter.Sql.Append($" ORDER BY {orderBy} LIMIT @limit OFFSET @offset");
+        filter.Parameters.Add(("@limit", Math.Clamp(limit, 1, 10_000)));
+        filter.Parameters.Add(("@offset", Math.Max(0, offset)));
+        return Text(filter);
+    }
+
+    internal static (string Sql, List<(string Name, object Value)> Parameters) Text((StringBuilder Sql, List<(string Name, object Value)> Parameters) filter) =>
+        (filter.Sql.ToString(), filter.Parameters);
+
+    private static (StringBuilder Sql, List<(string Name, object Value)> Parameters) DecisionFilter(DecisionQuery query, string select)
+    {
+        var sql = new StringBuilder($"{select} FROM decisions WHERE 1 = 1");
         var parameters = new List<(string Name, object Value)>();
         if (!string.IsNullOrWhiteSpace(query.Status))
         {
@@ -437,8 +470,6 @@ internal static class StoreRows
             sql.Append(" AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions)");
         }
 
-        sql.Append(" ORDER BY evaluation_date DESC, percent_used DESC, case_id, target LIMIT @limit");
-        parameters.Add(("@limit", Math.Clamp(query.Limit, 1, 10_000)));
-        return (sql.ToString(), parameters);
+        return (sql, parameters);
     }
 }

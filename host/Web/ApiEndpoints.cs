@@ -41,8 +41,14 @@ internal static class ApiEndpoints
     {
         var settings = app.Services.GetRequiredService<HostSettings>();
 
-        app.MapGet("/health", (IStore store) =>
+        // Open to all, for load balancers and monitors; with reads protected, only the token shows the store's figures.
+        app.MapGet("/health", (HttpContext context, IStore store) =>
         {
+            if (settings.ProtectReads && !Authorized(context, settings))
+            {
+                return Results.Ok(new { status = "ok" });
+            }
+
             var last = store.GetRuns(1).FirstOrDefault();
             return Results.Ok(new { status = "ok", schemaVersion = store.SchemaVersion(), cases = store.CountCases(), lastRun = last });
         });
@@ -62,50 +68,66 @@ internal static class ApiEndpoints
                 ? Results.Ok(new WhyView(trace.Case, [.. trace.Decisions.Select(View)], trace.Escalations))
                 : Results.NotFound(new { error = $"case `{id}` is not in the store" }));
 
-        reads.MapGet("/decisions", (IStore store, string? status, string? customer, string? service, string? from, string? to, bool? latest, int? limit) =>
+        reads.MapGet("/decisions", (HttpContext context, IStore store) =>
         {
-            if (status is { Length: > 0 } && status != "at-risk" && !StoreText.TryParseStatus(status, out _))
+            var q = new QueryParameters(context.Request);
+            var status = q.Checked("status", s => s == "at-risk" || StoreText.TryParseStatus(s, out _), "one of met, breached, running, paused, no-policy, error, at-risk");
+            var (from, to, latest) = (q.DateOrInstant("from"), q.DateOrInstant("to"), q.Bool("latest"));
+            var (limit, offset) = Page(q, 500);
+            if (q.Problem is { } problem)
             {
-                return Results.BadRequest(new { error = $"unknown status `{status}`; use met, breached, running, paused, no-policy, error or at-risk" });
+                return problem;
             }
 
-            if (!TryInstant(from, out var fromAt) || !TryInstant(to, out var toAt))
-            {
-                return Results.BadRequest(new { error = "`from` and `to` must be ISO 8601 dates or timestamps with an offset" });
-            }
-
-            var query = new DecisionQuery(status, customer, service, fromAt, toAt, latest ?? false, limit ?? 500);
-            return Results.Ok(store.QueryDecisions(query).Select(View));
+            var query = new DecisionQuery(status, q.Text("customer"), q.Text("service"), from, to, latest, limit, offset);
+            return Paged(context, [.. store.QueryDecisions(query).Select(View)], store.CountDecisions(query), limit, offset);
         });
 
-        reads.MapGet("/credits", (IStore store, string? month, string? customer, bool? owed, int? limit) =>
+        reads.MapGet("/credits", (HttpContext context, IStore store) =>
         {
-            if (month is { Length: > 0 } && !ReportingMonth.TryParse(month, out _))
+            var q = new QueryParameters(context.Request);
+            var month = q.Checked("month", m => ReportingMonth.TryParse(m, out _), "a month written YYYY-MM");
+            var owed = q.Bool("owed");
+            var (limit, offset) = Page(q, 1000);
+            if (q.Problem is { } problem)
             {
-                return Results.BadRequest(new { error = $"`month` must be a month as YYYY-MM, not `{month}`" });
+                return problem;
             }
 
-            var query = new ServiceCreditQuery(month, customer, owed ?? false, limit ?? 1000);
-            return Results.Ok(store.QueryServiceCredits(query).Select(c => new CreditView(c.Credit, c.AsOf, c.RunId)));
+            var query = new ServiceCreditQuery(month, q.Text("customer"), owed, limit, offset);
+            var page = store.QueryServiceCredits(query).Select(c => new CreditView(c.Credit, c.AsOf, c.RunId)).ToList();
+            return Paged(context, page, store.CountServiceCredits(query), limit, offset);
         });
 
-        reads.MapGet("/runs", (IStore store, int? limit) => Results.Ok(store.GetRuns(limit ?? 50)));
+        reads.MapGet("/runs", (HttpContext context, IStore store) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var (limit, offset) = Page(q, 50);
+            return q.Problem ?? Paged(context, store.GetRuns(limit, offset), store.CountRuns(), limit, offset);
+        });
         reads.MapGet("/runs/{id:long}", (IStore store, long id) => store.GetRun(id) is { } run
             ? Results.Ok(new { run, partitions = store.GetPartitions(id) })
             : Results.NotFound(new { error = $"no run `{id}`" }));
         reads.MapGet("/policies", (IEvaluatorProvider evaluators) => Results.Ok(evaluators.Status));
-        reads.MapGet("/quarantine", (IStore store, int? limit) => Results.Ok(store.GetQuarantine(limit ?? 100)));
+        reads.MapGet("/quarantine", (HttpContext context, IStore store) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var (limit, offset) = Page(q, 100);
+            return q.Problem ?? Paged(context, store.GetQuarantine(limit, offset), store.CountQuarantine(), limit, offset);
+        });
 
-        app.MapPost("/api/runs", async (HttpContext context, NightlyRun run, IStore store, string? asOf) =>
+        app.MapPost("/api/runs", async (HttpContext context, NightlyRun run, IStore store) =>
         {
             if (!Authorized(context, settings))
             {
                 return Unauthorized(settings);
             }
 
-            if (!TryInstant(asOf, out var at))
+            var q = new QueryParameters(context.Request);
+            var at = q.Instant("asOf");
+            if (q.Problem is { } problem)
             {
-                return Results.BadRequest(new { error = "`asOf` must be an ISO 8601 timestamp with an offset" });
+                return problem;
             }
 
             if (settings.ClusterEnabled)
@@ -196,29 +218,32 @@ internal static class ApiEndpoints
         new { error = $"the request body is larger than `Api:MaxBodyBytes` ({settings.MaxBodyBytes} bytes); split it or raise the limit" },
         statusCode: StatusCodes.Status413PayloadTooLarge);
 
-    private static bool TryInstant(string? text, out DateTimeOffset? value)
+    /// <summary>The largest page any list endpoint returns.</summary>
+    public const int MaxPage = 10_000;
+
+    /// <summary>The <c>limit</c> (default <paramref name="defaultLimit"/>, 1 to <see cref="MaxPage"/>) and <c>offset</c> (from 0) of a list request.</summary>
+    private static (int Limit, int Offset) Page(QueryParameters q, int defaultLimit) =>
+        (q.Int("limit", defaultLimit, 1, MaxPage), q.Int("offset", 0, 0, int.MaxValue));
+
+    /// <summary>
+    /// One page of a list: the rows as the body, the number of rows the request matches in <c>X-Total-Count</c> and,
+    /// when rows are left after this page, the request for the next one in <c>Link: &lt;...&gt;; rel="next"</c>.
+    /// </summary>
+    private static IResult Paged<T>(HttpContext context, IReadOnlyList<T> page, long total, int limit, int offset)
     {
-        value = null;
-        if (string.IsNullOrWhiteSpace(text))
+        var headers = context.Response.Headers;
+        headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
+        var next = (long)offset + page.Count;
+        if (page.Count > 0 && next < total)
         {
-            return true;
+            var query = context.Request.Query
+                .Where(p => p.Key is not ("offset" or "limit"))
+                .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
+                .Append(new("limit", limit.ToString(CultureInfo.InvariantCulture)))
+                .Append(new("offset", next.ToString(CultureInfo.InvariantCulture)));
+            headers.Link = $"<{context.Request.PathBase}{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
         }
 
-        // A `+` in a query string arrives as a space.
-        text = text.Trim().Replace(' ', '+');
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            value = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return true;
-        }
-
-        if ((text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > 10)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var instant))
-        {
-            value = instant;
-            return true;
-        }
-
-        return false;
+        return Results.Ok(page);
     }
 }

@@ -97,7 +97,7 @@ public sealed class CaseGenerator(int seed, GenerationProfile profile = Generati
 
     private IEnumerable<CaseRecord> SpecialCases(Random random)
     {
-        // The worked example of the docs, exactly as DESIGN.md shows it: a gold sev1 with a pause from 17:00 to
+        // The worked example of the README, exactly as it shows it: a gold sev1 with a pause from 17:00 to
         // 09:00 the next morning and no resolution; at 2026-11-22T02:00Z its 4h resolution target is breached.
         var berlin = TimeSpan.FromHours(1);
         yield return new CaseRecord(

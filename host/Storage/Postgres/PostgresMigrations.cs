@@ -190,6 +190,11 @@ internal static class PostgresMigrations
             ALTER TABLE decisions ADD COLUMN severity INTEGER NULL;
             CREATE INDEX ix_decisions_stopped ON decisions (evaluation_date, stopped_at);
             """),
+
+        // A run says what it ran on when that was not simply the whole policy folder (NightlyRun.PolicyNote).
+        (7, "runs note the policies they ran on", """
+            ALTER TABLE runs ADD COLUMN policy_note TEXT NULL;
+            """),
     ];
 
     /// <summary>

@@ -270,8 +270,8 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
     /// </summary>
     public void ClearPool() => _dataSource.Clear();
 
-    public IReadOnlyList<RunRecord> GetRuns(int limit = 50) =>
-        Query($"SELECT {StoreRows.RunColumns} FROM runs ORDER BY id DESC LIMIT @limit", [("@limit", limit)], StoreRows.ReadRun);
+    public IReadOnlyList<RunRecord> GetRuns(int limit = 50, int offset = 0) =>
+        Query($"SELECT {StoreRows.RunColumns} FROM runs ORDER BY id DESC LIMIT @limit OFFSET @offset", [("@limit", limit), ("@offset", offset)], StoreRows.ReadRun);
 
     public override RunRecord? GetRun(long runId) =>
         Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = @id", [("@id", runId)], StoreRows.ReadRun).FirstOrDefault();
@@ -300,8 +300,8 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
         return new CaseTrace(ticket, decisions, escalations);
     }
 
-    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100) =>
-        Query($"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit", [("@limit", limit)], StoreRows.ReadQuarantine);
+    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100, int offset = 0) =>
+        Query($"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit OFFSET @offset", [("@limit", limit), ("@offset", offset)], StoreRows.ReadQuarantine);
 
     /// <summary>Releases the pooled connections.</summary>
     public void Dispose() => _dataSource.Dispose();

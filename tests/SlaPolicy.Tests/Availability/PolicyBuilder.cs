@@ -6,12 +6,12 @@ using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Tests.Availability;
 
-/// <summary>Policies, subscriptions and decisions built in code, shaped like DESIGN.md's acme-gold sample.</summary>
+/// <summary>Policies, subscriptions and decisions built in code, shaped like the sample acme-gold policy.</summary>
 internal static class PolicyBuilder
 {
     public static readonly SourceLocation At = new("policies/acme-gold.json", 40, 19);
 
-    /// <summary>DESIGN.md's availability term: 99.9% objective; tiers 10% / 25% / 100%; EUR 1200 default fee.</summary>
+    /// <summary>The sample acme-gold availability term: 99.9% objective; tiers 10% / 25% / 100%; EUR 1200 default fee.</summary>
     public static AvailabilityTerm AvailabilityTerm(decimal? creditCap = 100m, decimal? monthlyFee = 1200m) => new(
         ["email"], 99.9m, "calendarMonth", ["maintenance"],
         [new CreditTier(99.9m, 10m, At with { Line = 44 }), new CreditTier(99m, 25m, At with { Line = 44 }), new CreditTier(95m, 100m, At with { Line = 45 })],

@@ -1,5 +1,6 @@
 using SlaPolicy.Host.Cli;
 using SlaPolicy.Tests.Policies;
+using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Cli;
 
@@ -26,5 +27,24 @@ public class CheckCommandTests
         lines[0].ShouldStartWith($"{Path.Join(directory, "v2-again.json")}:3:14: error SLA3003: ");
         lines[1].ShouldStartWith($"{Path.Join(directory, "v2.json")}:4:26: error SLA3001: ");
         lines[2].ShouldBe($"{directory}: 2 errors in 2 files, 0 warnings");
+    }
+
+    [Fact]
+    public void Run_OneFileThatDoesNotReadAndOneHostileRule_ReportsTheErrorsOfBothFiles()
+    {
+        using var folder = new TempFolder();
+        var policies = SamplePolicyCopy.Create(folder);
+        SamplePolicyCopy.Replace(policies, Path.Join("tiers", "silver.json"), "\"within\": \"30m\"", "\"within\": \"30 minutes\"");
+        SamplePolicyCopy.Replace(policies, Path.Join("tiers", "gold.json"), "ticket.Severity <= 2 && ticket.Tags.Contains(\\\"vip\\\")", "System.IO.File.Exists(\\\"/etc/passwd\\\")");
+        var output = new StringWriter();
+
+        CheckCommand.Run(policies, output).ShouldBe(1);
+
+        var text = output.ToString();
+        text.ShouldContain($"{Path.Join(policies, "tiers", "silver.json")}:10:");
+        text.ShouldContain(": error SLA2001: ");
+        text.ShouldContain($"{Path.Join(policies, "tiers", "gold.json")}:");
+        text.ShouldContain(": error SLA4003: ");
+        text.ShouldContain("in 2 files");
     }
 }

@@ -25,7 +25,7 @@ public sealed class EvaluateCommandTests : IDisposable
         var decisions = File.ReadLines(output.FullName).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         decisions.Count.ShouldBeGreaterThan(400);
         var resolution = decisions.Single(d => d.GetProperty("caseId").GetString() == "C-1001" && d.GetProperty("target").GetString() == "sev1-resolution");
-        // DESIGN.md's worked example: 30 + 1080 minutes counted, 960 paused, due 12:30 on the 21st, level 3.
+        // The README's worked example: 30 + 1080 minutes counted, 960 paused, due 12:30 on the 21st, level 3.
         resolution.GetProperty("status").GetString().ShouldBe("breached");
         resolution.GetProperty("elapsedMinutes").GetDouble().ShouldBe(1110);
         resolution.GetProperty("pausedMinutes").GetDouble().ShouldBe(960);
@@ -38,6 +38,20 @@ public sealed class EvaluateCommandTests : IDisposable
 
         // Every decision names the policy file and line it came from, or says that no policy covers the case.
         decisions.ShouldAllBe(d => d.GetProperty("status").GetString() == "no-policy" || d.GetProperty("source").GetProperty("line").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Evaluate_OutInAFolderNotYetThere_CreatesItAndKeepsTheQuarantineBesideIt()
+    {
+        // The README writes its outputs under the ignored out/, which a fresh clone does not have.
+        var output = new FileInfo(Path.Join(_dir, "out", "decisions.jsonl"));
+
+        var exit = EvaluateCommand.Run(
+            PolicyTestFiles.SamplePolicies, new FileInfo(Sample("bad-cases.jsonl")), "2026-11-22T02:00:00Z", output, "jsonl", null, explain: false);
+
+        exit.ShouldBe(2);
+        File.ReadLines(output.FullName).ShouldNotBeEmpty();
+        File.ReadAllLines(Path.Join(_dir, "out", "bad-cases.rejected.jsonl")).Length.ShouldBe(14);
     }
 
     [Fact]

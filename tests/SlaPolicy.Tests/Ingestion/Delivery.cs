@@ -25,16 +25,16 @@ public sealed class SqliteChannelsAttribute : DataAttribute
 }
 
 /// <summary>
-/// The PostgreSQL rows of a bad-input theory: each channel on a database of its own. Fails without
-/// <c>SLAPOLICY_TEST_POSTGRES</c> unless <c>SLAPOLICY_SKIP_POSTGRES=1</c> (as <see cref="PostgresDataAttribute"/>).
+/// The PostgreSQL rows of a bad-input theory: each channel on a database of its own, on the server of
+/// <see cref="TestPostgres"/> (skipped as <see cref="PostgresDataAttribute"/> rows are).
 /// </summary>
 public sealed class PostgresChannelsAttribute : DataAttribute
 {
     public PostgresChannelsAttribute()
     {
-        if (TestStore.PostgresConnectionString is null && Environment.GetEnvironmentVariable("SLAPOLICY_SKIP_POSTGRES") == "1")
+        if (TestPostgres.SkipReason is { } reason)
         {
-            Skip = "SLAPOLICY_SKIP_POSTGRES=1 and SLAPOLICY_TEST_POSTGRES is not set: PostgreSQL store not tested";
+            Skip = reason;
         }
     }
 

@@ -9,7 +9,7 @@ public class CaseReaderTests
     [Fact]
     public void Read_WorkedExampleFromDesign_ReadsEveryField()
     {
-        // The case C-1001 exactly as DESIGN.md writes it.
+        // The case C-1001 exactly as the README writes it.
         const string line = """{"id":"C-1001","customer":"acme","tier":"gold","region":"eu-west","service":"email","severity":1,"openedAt":"2026-11-20T16:30:00+01:00","firstResponseAt":"2026-11-20T16:41:00+01:00","resolvedAt":null,"tags":["vip"],"events":[{"at":"2026-11-20T17:00:00+01:00","status":"waiting_on_customer"},{"at":"2026-11-21T09:00:00+01:00","status":"in_progress"}]}""";
 
         var result = ReadCases(line).ShouldHaveSingleItem();

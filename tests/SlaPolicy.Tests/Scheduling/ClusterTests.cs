@@ -25,7 +25,7 @@ public class ClusterTests
         ["Schedule:CatchUp"] = "false",
     };
 
-    [Fact]
+    [PostgresFact]
     public async Task Serve_TwoHostsOneNight_EveryPartitionDoneOnceAndTheSameDecisionsAsOneHost()
     {
         using var reference = new TestStore(StoreKind.Sqlite);

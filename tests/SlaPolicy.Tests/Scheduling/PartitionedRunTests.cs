@@ -153,7 +153,7 @@ public class PartitionedRunTests
         (run.Partitions, run.PartitionsDone).ShouldBe((2, 2));
     }
 
-    [Fact]
+    [PostgresFact]
     public void Run_ConnectionsTerminatedMidRun_PartitionRetriedAndTheRunSucceeds()
     {
         using var reference = new TestStore(StoreKind.Sqlite);
@@ -177,7 +177,7 @@ public class PartitionedRunTests
         Snapshot(store).ShouldBe(Snapshot(reference.Store));
     }
 
-    [Fact]
+    [PostgresFact]
     public void Run_ConnectionsTerminatedAndNoRetryTime_PartitionAndRunFailWithTheError()
     {
         using var test = new TestStore(StoreKind.Postgres);

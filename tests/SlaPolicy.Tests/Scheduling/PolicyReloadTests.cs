@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Tests.Policies;
 using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
@@ -17,18 +16,7 @@ public class PolicyReloadTests
     private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-20T19:00:00Z");
 
 
-    private static string CopySamplePolicies(TempFolder folder)
-    {
-        var target = folder.File("policies");
-        foreach (var file in Directory.EnumerateFiles(PolicyTestFiles.SamplePolicies, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Join(target, Path.GetRelativePath(PolicyTestFiles.SamplePolicies, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
-
-        return target;
-    }
+    private static string CopySamplePolicies(TempFolder folder) => SamplePolicyCopy.Create(folder);
 
     private static void EditGold(string policies, string within)
     {
@@ -80,7 +68,7 @@ public class PolicyReloadTests
     }
 
     [Fact]
-    public void Create_FolderWithErrorsAndNoGoodVersion_EveryCaseIsNoPolicy()
+    public void Create_OneFileWithErrorsAndNoGoodVersion_TheOthersInForceAndItsCasesNoPolicy()
     {
         using var folder = new TempFolder();
         var policies = CopySamplePolicies(folder);
@@ -88,9 +76,13 @@ public class PolicyReloadTests
 
         var provider = new PolicyFolderEvaluatorProvider(policies, TimeProvider.System, NullLogger<PolicyFolderEvaluatorProvider>.Instance);
 
-        provider.Status.Ready.ShouldBeFalse();
+        // gold.json and every policy extending gold (acme-gold among them) are left out; silver, bronze and the rest are in force.
+        provider.Status.Ready.ShouldBeTrue();
         provider.Status.LastLoadFailed.ShouldBeTrue();
-        provider.Status.Message.ShouldContain("no-policy");
+        provider.Status.FailedFiles.ShouldBe([Path.Join(policies, "tiers", "gold.json")]);
+        provider.Status.Message.ShouldContain("gold.json");
+        provider.Status.Versions.ShouldContain("silver@2026.1");
+        provider.Status.Versions.ShouldNotContain(v => v.StartsWith("gold@", StringComparison.Ordinal) || v.StartsWith("acme-gold@", StringComparison.Ordinal));
         var decision = provider.Current.Evaluate(Cases.Open("C-1", "2026-11-20T15:30:00Z"), AsOf, explain: true).ShouldHaveSingleItem();
         decision.Status.ShouldBe(DecisionStatus.NoPolicy);
         decision.Explanation.ShouldHaveSingleItem().Kind.ShouldBe("no-policy");

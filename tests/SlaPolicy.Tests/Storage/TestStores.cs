@@ -14,21 +14,35 @@ public enum StoreKind
 }
 
 /// <summary>
-/// The PostgreSQL row of a store theory. The server comes from <c>SLAPOLICY_TEST_POSTGRES</c> (an Npgsql
-/// connection string to an existing database whose user may create databases). Without it the row fails with a
-/// message saying so, unless <c>SLAPOLICY_SKIP_POSTGRES=1</c>, which reports the row as skipped instead.
+/// The PostgreSQL row of a store theory, on the server of <see cref="TestPostgres"/> (<c>SLAPOLICY_TEST_POSTGRES</c>,
+/// else a private server of the test process); skipped only with <c>SLAPOLICY_SKIP_POSTGRES=1</c> and no connection string.
 /// </summary>
 public sealed class PostgresDataAttribute : DataAttribute
 {
     public PostgresDataAttribute()
     {
-        if (TestStore.PostgresConnectionString is null && Environment.GetEnvironmentVariable("SLAPOLICY_SKIP_POSTGRES") == "1")
+        if (TestPostgres.SkipReason is { } reason)
         {
-            Skip = "SLAPOLICY_SKIP_POSTGRES=1 and SLAPOLICY_TEST_POSTGRES is not set: PostgreSQL store not tested";
+            Skip = reason;
         }
     }
 
     public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [[StoreKind.Postgres]];
+}
+
+/// <summary>
+/// A test that needs PostgreSQL beside SQLite (a fault only PostgreSQL has, or a cluster): runs on the server of
+/// <see cref="TestPostgres"/>, skipped as <see cref="PostgresDataAttribute"/> rows are.
+/// </summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (TestPostgres.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
 }
 
 /// <summary>
@@ -37,9 +51,6 @@ public sealed class PostgresDataAttribute : DataAttribute
 /// </summary>
 internal sealed class TestStore : IDisposable
 {
-    public static string? PostgresConnectionString =>
-        Environment.GetEnvironmentVariable("SLAPOLICY_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
-
     private readonly StoreKind _kind;
     private readonly TempFolder? _folder;
     private readonly string? _connectionString;
@@ -54,10 +65,7 @@ internal sealed class TestStore : IDisposable
         }
         else
         {
-            var server = PostgresConnectionString ?? throw new InvalidOperationException(
-                "SLAPOLICY_TEST_POSTGRES is not set, so the PostgreSQL store cannot be tested. Set it to a connection string, e.g. " +
-                "SLAPOLICY_TEST_POSTGRES='Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres' " +
-                "(.ci/run starts a server and sets it), or set SLAPOLICY_SKIP_POSTGRES=1 to skip these tests.");
+            var server = TestPostgres.ConnectionString;
             Server = server;
             _connectionString = new NpgsqlConnectionStringBuilder(server) { Database = $"slapolicy_test_{Guid.NewGuid():N}" }.ToString();
             CreateDatabase();

@@ -7,7 +7,7 @@ namespace SlaPolicy.Tests.Support;
 /// A PostgreSQL server of the test's own, for tests that crash or restart the database: a fresh cluster
 /// (<c>initdb</c>) in a temporary folder, listening on a free port of 127.0.0.1 only, with trust authentication
 /// for the <c>postgres</c> user. The shared server of the other tests is never touched. The binaries are those of
-/// the highest version under <c>/usr/lib/postgresql/*/bin</c> (Debian's <c>postgresql</c> package, which .ci/run
+/// the highest version under <c>/usr/lib/postgresql/*/bin</c> (Debian's <c>postgresql</c> package, which ./test.sh
 /// installs). initdb and postgres refuse to run as root, so as root (CI) they run as the <c>postgres</c> OS user,
 /// who then owns the folder.
 /// </summary>
@@ -116,6 +116,23 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         await StartAgainAsync();
     }
 
+    /// <summary>
+    /// Leaves behind a watcher, outside this process's tree, that stops the server and deletes its folder once this
+    /// process is gone, however it ends (a test host is often killed before its exit handlers finish).
+    /// </summary>
+    public async Task StopWhenThisProcessExitsAsync()
+    {
+        var stop = $"{(ChildProcess.IsRoot ? "/usr/sbin/runuser -u postgres -- " : string.Empty)}{Path.Combine(_bin, "pg_ctl")} stop -D {DataDirectory} -m immediate -w";
+        var watcher = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {Folder}";
+
+        // Started from a shell that exits at once, so the watcher belongs to no process of this tree.
+        var (exitCode, output) = await ChildProcess.RunAsync("/bin/sh", ["-c", $"setsid /bin/sh -c '{watcher}' >/dev/null 2>&1 </dev/null &"], CommandTimeout);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"the watcher of {Folder} did not start: {output}");
+        }
+    }
+
     /// <summary>The last lines of the server log, for failure messages.</summary>
     public string LogTail(int lines = 40)
     {
@@ -170,7 +187,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             ? Path.Combine(versions[0].Dir, "bin")
             : throw new InvalidOperationException(
                 $"no PostgreSQL server binaries (initdb, postgres) under {BinariesRoot}/*/bin: install Debian's `postgresql` package " +
-                "(`apt-get install postgresql`; .ci/run installs it). These tests start a private server of their own.");
+                "(`apt-get install postgresql`; ./test.sh installs it). These tests start a private server of their own.");
     }
 
     private async Task Run(string program, IReadOnlyList<string> arguments, bool asServerUser = true)
