@@ -38,7 +38,7 @@ public class RuleCompilerTests
     [Fact]
     public void Run_CustomVipRule_EscalatesToLevel3()
     {
-        // DESIGN.md's example rule: severity <= 2 and tagged vip escalates straight to level 3, whatever the clock.
+        // The product's example rule: severity <= 2 and tagged vip escalates straight to level 3, whatever the clock.
         var policy = Policy(rules: [Rule("vip-sev2-straight-to-l3", "ticket.Severity <= 2 && ticket.Tags.Contains(\"vip\")", "escalate:3")]);
         var workflow = CompileOne(policy);
 

@@ -17,19 +17,6 @@ namespace SlaPolicy.Tests.Compilation;
 /// </summary>
 public class SandboxContainmentTests
 {
-    private static string CopyOfSamplePolicies(TempFolder folder)
-    {
-        var policies = folder.File("policies");
-        foreach (var file in Directory.EnumerateFiles(PolicyTestFiles.SamplePolicies, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Join(policies, Path.GetRelativePath(PolicyTestFiles.SamplePolicies, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
-
-        return policies;
-    }
-
     /// <summary>Replaces the one custom rule of tiers/gold.json (lines 39 to 44) with <paramref name="rules"/>, one a line from line 39.</summary>
     private static string WithGoldRules(string policies, params string[] rules)
     {
@@ -46,7 +33,7 @@ public class SandboxContainmentTests
     public void Check_CommentOpenedByOneRuleAndClosedByTheNext_IsRefusedAndNothingRuns()
     {
         using var folder = new TempFolder();
-        var policies = CopyOfSamplePolicies(folder);
+        var policies = SamplePolicyCopy.Create(folder);
         var marker = folder.File("marker");
 
         // Spliced as text, the first rule's `/*` swallowed the generated code up to the second rule's `*/`, and the
@@ -69,7 +56,7 @@ public class SandboxContainmentTests
     public void Check_LocalParamEndingInAnOpenCommentBeforeARawString_IsRefusedAndNothingRuns()
     {
         using var folder = new TempFolder();
-        var policies = CopyOfSamplePolicies(folder);
+        var policies = SamplePolicyCopy.Create(folder);
         var marker = folder.File("marker");
         var raw = $"\\\"\\\"\\\"*/ System.IO.File.WriteAllText(\\\"{marker}\\\", \\\"x\\\"); /*\\\"\\\"\\\" == \\\"\\\"";
         var gold = WithGoldRules(policies,

@@ -106,25 +106,15 @@ public class PageBrowserTests
     public async Task Page_HostilePolicyEditDropped_ShowsTheRefusalAndTheLastGoodVersionsDecide()
     {
         using var folder = new TempFolder();
-        var policies = folder.File("policies");
-        foreach (var file in Directory.EnumerateFiles(PolicyTestFiles.SamplePolicies, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Join(policies, Path.GetRelativePath(PolicyTestFiles.SamplePolicies, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
-
+        var policies = SamplePolicyCopy.Create(folder);
         await using var host = await RunningHost.StartAsync(
             folder,
             new Dictionary<string, string?> { ["Policies:Path"] = policies, ["Policies:ReloadDelaySeconds"] = "0.2" },
             configuredPolicies: true);
 
         // The custom rule of gold.json opens a comment that a later text would close.
-        var gold = Path.Join(policies, "tiers", "gold.json");
-        const string good = "\"Expression\": \"ticket.Severity <= 2 && ticket.Tags.Contains(\\\"vip\\\")\"";
-        var text = await File.ReadAllTextAsync(gold);
-        text.ShouldContain(good);
-        await File.WriteAllTextAsync(gold, text.Replace(good, "\"Expression\": \"true\\n/*\"", StringComparison.Ordinal));
+        SamplePolicyCopy.Replace(policies, Path.Join("tiers", "gold.json"),
+            "\"Expression\": \"ticket.Severity <= 2 && ticket.Tags.Contains(\\\"vip\\\")\"", "\"Expression\": \"true\\n/*\"");
         (await RunningHost.WaitUntil(
             () => host.Client.GetStringAsync("/api/policies").GetAwaiter().GetResult().Contains("\"lastLoadFailed\":true", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30))).ShouldBeTrue("the edit was never reported");

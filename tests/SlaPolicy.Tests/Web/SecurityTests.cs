@@ -162,13 +162,7 @@ public partial class SecurityTests
     public async Task Serve_PolicyFileWithCodeInARule_IsRefusedByTheSandboxAndTheLastGoodPoliciesStayInForce(string expression)
     {
         using var folder = new TempFolder();
-        var policies = folder.File("policies");
-        foreach (var file in Directory.EnumerateFiles(PolicyTestFiles.SamplePolicies, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Join(policies, Path.GetRelativePath(PolicyTestFiles.SamplePolicies, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
+        var policies = SamplePolicyCopy.Create(folder);
 
         var marker = folder.File("marker");
         await using var host = await RunningHost.StartAsync(
