@@ -190,6 +190,12 @@ internal static class PostgresMigrations
             ALTER TABLE decisions ADD COLUMN severity INTEGER NULL;
             CREATE INDEX ix_decisions_stopped ON decisions (evaluation_date, stopped_at);
             """),
+
+        // Money is exact: a fee is kept as the decimal text it was read as (invariant culture), as in SQLite's version 7.
+        // Fees stored before come over as PostgreSQL prints their double value (the shortest text that reads back the same).
+        (7, "monthly fees as exact decimal text", """
+            ALTER TABLE subscriptions ALTER COLUMN monthly_fee TYPE TEXT COLLATE "C" USING monthly_fee::text;
+            """),
     ];
 
     /// <summary>

@@ -23,6 +23,30 @@ public class StoreTests
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [PostgresData]
+    public void Ingest_MonthlyFees_ComeBackExactlyAsWritten(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        decimal[] fees = [987654321098.7654m, 1000000000000m, 1234567890123456.78m, 0.01m, 1200.00m, 0m, 79228162514264337593543950335m];
+        var subscriptions = fees.Select((fee, i) => new SubscriptionRecord("acme", "gold", "eu-west", $"s{i}", fee, "EUR")).ToList();
+        subscriptions.Add(new SubscriptionRecord("acme", "gold", "eu-west", "none", null, null));
+
+        store.Ingest(new RecordBatch([], [], subscriptions, [], [], AsOf));
+
+        var read = store.ReadSubscriptions().ToDictionary(s => s.Service, s => s.MonthlyFee);
+        foreach (var (fee, i) in fees.Select((fee, i) => (fee, i)))
+        {
+            read[$"s{i}"].ShouldBe(fee);
+            read[$"s{i}"]!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe(fee.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        read["none"].ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
     public void Write_CaseDecidedAgainOnTheSameDateWithOtherTargets_RemovesTheTargetsItNoLongerHas(StoreKind kind)
     {
         using var test = new TestStore(kind);
