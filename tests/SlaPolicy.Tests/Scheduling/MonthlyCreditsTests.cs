@@ -76,8 +76,8 @@ public class MonthlyCreditsTests
 
         record.State.ShouldBe(RunState.Succeeded);
         var credits = store.QueryServiceCredits(new ServiceCreditQuery("2026-11"));
-        credits.ShouldContain(c => c.Credit.Customer == "umbrella" && c.Credit.Kind == ServiceCreditKind.Availability && c.Credit.Amount > 0);
-        credits.ShouldContain(c => c.Credit.Customer == "acme" && c.Credit.Service == "crm" && c.Credit.Kind == ServiceCreditKind.Availability);
+        credits.ShouldContain(c => c.Credit.Customer == "umbrella" && c.Credit.Kind == ServiceCreditKind.Performance && c.Credit.Amount > 0);
+        credits.ShouldContain(c => c.Credit.Customer == "acme" && c.Credit.Region == "us-east" && c.Credit.Kind == ServiceCreditKind.Availability);
         credits.ShouldNotContain(c => c.Credit.Customer == "acme" && c.Credit.Service == "email" && c.Credit.Region == "eu-west" && c.Credit.Kind == ServiceCreditKind.Availability);
         var error = store.GetRun(record.Id)!.Error.ShouldNotBeNull();
         error.ShouldContain("`acme`");
