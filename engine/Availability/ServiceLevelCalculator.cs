@@ -286,19 +286,19 @@ public static class ServiceLevelCalculator
         {
             try
             {
-            var policy = byVersion[(policyId, version)];
-            var percent = met * 100m / stopped;
-            var isMet = percent >= term.AtLeastPercent;
-            var fee = FeeBase(customer, policy, governed);
-            var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
-            var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
-            var credit = Assess(
-                $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee,
-                $"the monthly fees of `{customer}`'s subscriptions under `{policyId}` in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
-            CheckAmounts([credit.CreditAmount]);
-            results.Add(new AttainmentResult(
-                customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
-                credit.CreditPercent, credit.CreditAmount, fee.Currency, credit));
+                var policy = byVersion[(policyId, version)];
+                var percent = met * 100m / stopped;
+                var isMet = percent >= term.AtLeastPercent;
+                var fee = FeeBase(customer, policy, governed);
+                var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
+                var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
+                var credit = Assess(
+                    $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee,
+                    $"the monthly fees of `{customer}`'s subscriptions under `{policyId}` in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
+                CheckAmounts([credit.CreditAmount]);
+                results.Add(new AttainmentResult(
+                    customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
+                    credit.CreditPercent, credit.CreditAmount, fee.Currency, credit));
             }
             catch (Exception ex) when (errors is not null && ex is ArithmeticException or ArgumentException or InvalidOperationException)
             {
@@ -359,38 +359,38 @@ public static class ServiceLevelCalculator
         {
             try
             {
-            var byKind = new decimal[3];
-            foreach (var l in g)
-            {
-                byKind[l.Kind] += l.Amount;
-            }
-
-            var uncapped = byKind.Sum();
-            var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
-            steps.Add(new ExplanationStep("total", $"credits before the customer cap: {Money(uncapped, g.Key.Currency)}"));
-            var version = g.First().PolicyVersion;
-            policies.TryGetValue((g.Key.PolicyId, version), out var policy);
-            var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed, g.Key.Currency);
-            decimal? capAmount = null;
-            var payable = uncapped;
-            if (policy?.CustomerCreditCapPercent is { } cap)
-            {
-                capAmount = ToCents((feeBase.Amount ?? 0m) * cap / 100m);
-                if (uncapped > capAmount)
+                var byKind = new decimal[3];
+                foreach (var l in g)
                 {
-                    payable = capAmount.Value;
-                    steps.Add(new ExplanationStep("cap", $"capped at {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} monthly fees by `customerCreditCap` = {Money(payable, g.Key.Currency)}", policy.Location));
+                    byKind[l.Kind] += l.Amount;
                 }
-                else
-                {
-                    steps.Add(new ExplanationStep("cap", $"under the cap of {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} = {Money(capAmount.Value, g.Key.Currency)}", policy.Location));
-                }
-            }
 
-            CheckAmounts([uncapped, payable, capAmount ?? 0m, feeBase.Amount ?? 0m]);
-            results.Add(new CustomerCreditTotal(
-                g.Key.Customer, g.Key.PolicyId, month.ToString(), g.Key.Currency, byKind[0], byKind[1], byKind[2], uncapped,
-                policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable()));
+                var uncapped = byKind.Sum();
+                var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
+                steps.Add(new ExplanationStep("total", $"credits before the customer cap: {Money(uncapped, g.Key.Currency)}"));
+                var version = g.First().PolicyVersion;
+                policies.TryGetValue((g.Key.PolicyId, version), out var policy);
+                var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed, g.Key.Currency);
+                decimal? capAmount = null;
+                var payable = uncapped;
+                if (policy?.CustomerCreditCapPercent is { } cap)
+                {
+                    capAmount = ToCents((feeBase.Amount ?? 0m) * cap / 100m);
+                    if (uncapped > capAmount)
+                    {
+                        payable = capAmount.Value;
+                        steps.Add(new ExplanationStep("cap", $"capped at {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} monthly fees by `customerCreditCap` = {Money(payable, g.Key.Currency)}", policy.Location));
+                    }
+                    else
+                    {
+                        steps.Add(new ExplanationStep("cap", $"under the cap of {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} = {Money(capAmount.Value, g.Key.Currency)}", policy.Location));
+                    }
+                }
+
+                CheckAmounts([uncapped, payable, capAmount ?? 0m, feeBase.Amount ?? 0m]);
+                results.Add(new CustomerCreditTotal(
+                    g.Key.Customer, g.Key.PolicyId, month.ToString(), g.Key.Currency, byKind[0], byKind[1], byKind[2], uncapped,
+                    policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable()));
             }
             catch (Exception ex) when (errors is not null && ex is ArithmeticException or ArgumentException or InvalidOperationException)
             {
