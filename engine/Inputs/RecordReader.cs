@@ -59,7 +59,7 @@ internal ref struct RecordReader
     /// of <paramref name="known"/> is reported as a warning ("did you mean"). <paramref name="prefix"/> is put before
     /// the name in the field reported (<c>events[0].</c>); <paramref name="seen"/> holds the unknown names of the object so far.
     /// </summary>
-    public void SkipUnknown(string[] known, string? prefix, ref HashSet<string>? seen, string what = "property")
+    public void SkipUnknown(string[] known, string? prefix, ref HashSet<string>? seen)
     {
         string name;
         try
@@ -80,7 +80,7 @@ internal ref struct RecordReader
 
         if (NearMiss(name, known) is { } suggestion)
         {
-            _context.Warnings.Add((prefix + name, $"unknown {what} `{name}` ignored (did you mean `{suggestion}`?)"));
+            _context.Warnings.Add((prefix + name, $"unknown property `{name}` ignored (did you mean `{suggestion}`?)"));
         }
 
         _reader.Skip();
