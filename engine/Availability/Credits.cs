@@ -87,6 +87,12 @@ public static class CreditCalculator
             : new Fee(null, currency, FeeSource.None);
     }
 
+    /// <summary>
+    /// The largest amount computed, 10^16 in any currency: in whole cents it still fits a 64-bit integer with room to
+    /// spare (a month's fees are at most 10^12 a subscription, see <see cref="Inputs.InputRanges"/>).
+    /// </summary>
+    public const decimal MaxAmount = 10_000_000_000_000_000m;
+
     /// <summary>Rounds a money amount to cents, midpoint away from zero.</summary>
     public static decimal ToCents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
 

@@ -27,6 +27,28 @@ public static class SampleStatistics
         return sorted[Math.Max(rank, 1) - 1];
     }
 
+    /// <summary>
+    /// The arithmetic mean: the sum divided by the count, exact in decimal; when the sum is beyond decimal's range, the
+    /// sum of each sample divided by the count (rounded in the 28th digit, but never overflowing).
+    /// </summary>
+    private static decimal Mean(IReadOnlyList<decimal> samples)
+    {
+        try
+        {
+            return samples.Sum() / samples.Count;
+        }
+        catch (OverflowException)
+        {
+            decimal mean = 0;
+            foreach (var sample in samples)
+            {
+                mean += sample / samples.Count;
+            }
+
+            return mean;
+        }
+    }
+
     /// <summary>Computes <paramref name="statistic"/> over non-empty <paramref name="samples"/>.</summary>
     public static decimal Compute(PerformanceStatistic statistic, IReadOnlyList<decimal> samples)
     {
@@ -37,7 +59,7 @@ public static class SampleStatistics
 
         return statistic.Kind switch
         {
-            PerformanceStatisticKind.Mean => samples.Sum() / samples.Count,
+            PerformanceStatisticKind.Mean => Mean(samples),
             PerformanceStatisticKind.Min => samples.Min(),
             PerformanceStatisticKind.Max => samples.Max(),
             _ => Percentile(samples, statistic.Percentile),

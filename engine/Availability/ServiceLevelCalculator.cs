@@ -32,20 +32,40 @@ public static class ServiceLevelCalculator
             governed.Add((s, policy));
         }
 
-        var availability = governed
-            .Select(g => Availability(g.Subscription, g.Policy, inputs.Outages, month, asOf))
-            .OfType<AvailabilityResult>()
-            .ToImmutableArray();
-        var performance = governed
-            .SelectMany(g => Performance(g.Subscription, g.Policy, inputs.Measurements, month, asOf))
-            .ToImmutableArray();
+        // Each subscription on its own: one whose figures cannot be computed (an absurd fee, an overflow) is named in
+        // the errors and left out, and every other subscription is computed as usual.
+        var failures = new List<string>();
+        var availabilityBuilder = ImmutableArray.CreateBuilder<AvailabilityResult>();
+        var performanceBuilder = ImmutableArray.CreateBuilder<PerformanceResult>();
+        foreach (var g in governed)
+        {
+            try
+            {
+                var a = Availability(g.Subscription, g.Policy, inputs.Outages, month, asOf);
+                var p = Performance(g.Subscription, g.Policy, inputs.Measurements, month, asOf).ToList();
+                CheckAmounts(p.Select(r => r.CreditAmount).Prepend(a?.CreditAmount ?? 0m));
+                if (a is not null)
+                {
+                    availabilityBuilder.Add(a);
+                }
+
+                performanceBuilder.AddRange(p);
+            }
+            catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException)
+            {
+                failures.Add($"the subscription of `{g.Subscription.Customer}` to `{g.Subscription.Service}` in `{g.Subscription.Region}` was left out: {ex.Message}");
+            }
+        }
+
+        var availability = availabilityBuilder.ToImmutable();
+        var performance = performanceBuilder.ToImmutable();
         foreach (var p in performance.Where(p => p.SampleCount == 0))
         {
             warnings.Add($"no `{p.Metric}` samples for `{p.Service}` in `{p.Region}` in {p.Period}: objective `{p.Objective}` of `{p.Customer}` not judged");
         }
 
         var decisions = inputs.Decisions.Where(d => customer is null || (d.Customer is not null && Names.Equals(d.Customer, customer))).ToList();
-        var attainment = Attainment(decisions, inputs.Policies, inputs.Cases, governed, month, asOf, warnings);
+        var attainment = Attainment(decisions, inputs.Policies, inputs.Cases, governed, month, asOf, warnings, failures);
         foreach (var r in availability.Select(a => a.Credit).Concat(performance.Select(p => p.Credit).OfType<CreditAssessment>()).Concat(attainment.Select(a => a.Credit)))
         {
             if (r.CreditPercent > 0 && r.Fee.Source == FeeSource.None)
@@ -54,7 +74,7 @@ public static class ServiceLevelCalculator
             }
         }
 
-        var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies);
+        var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies, failures);
         var weeks = BreachesPerWeek(decisions, month, asOf);
         var errors = decisions.Count(d => d.Status is DecisionStatus.Error or DecisionStatus.NoPolicy);
         if (errors > 0)
@@ -66,7 +86,20 @@ public static class ServiceLevelCalculator
             month.ToString(), asOf, customer, availability, performance, attainment, totals, weeks, errors, [.. warnings.Distinct()])
         {
             Compliance = Compliance(decisions, subscriptions, month, asOf),
+            Errors = [.. failures.Distinct()],
         };
+    }
+
+    /// <summary>Throws when an amount is beyond <see cref="CreditCalculator.MaxAmount"/>, which no store could keep in whole cents.</summary>
+    private static void CheckAmounts(IEnumerable<decimal> amounts)
+    {
+        foreach (var amount in amounts)
+        {
+            if (Math.Abs(amount) > MaxAmount)
+            {
+                throw new OverflowException($"a credit of {amount.ToString(System.Globalization.CultureInfo.InvariantCulture)} is beyond the largest amount computed, {MaxAmount.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+        }
     }
 
     /// <summary>
@@ -195,7 +228,8 @@ public static class ServiceLevelCalculator
         IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed,
         ReportingMonth month,
         DateTimeOffset asOf,
-        List<string> warnings)
+        List<string> warnings,
+        List<string>? errors = null)
     {
         var byVersion = policies.GroupBy(p => (p.Id, p.Version)).ToDictionary(g => g.Key, g => g.First());
         var severityOfCase = cases.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Severity, StringComparer.Ordinal);
@@ -250,18 +284,26 @@ public static class ServiceLevelCalculator
                      .OrderBy(g => g.Key.Customer, StringComparer.Ordinal).ThenBy(g => g.Key.PolicyId, StringComparer.Ordinal)
                      .ThenBy(g => g.Key.Term.Severities.IsDefaultOrEmpty ? 0 : g.Key.Term.Severities.Min()))
         {
-            var policy = byVersion[(policyId, version)];
-            var percent = met * 100m / stopped;
-            var isMet = percent >= term.AtLeastPercent;
-            var fee = FeeBase(customer, policy, governed);
-            var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
-            var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
-            var credit = Assess(
-                $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee,
-                $"the monthly fees of `{customer}`'s subscriptions under `{policyId}` in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
-            results.Add(new AttainmentResult(
-                customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
-                credit.CreditPercent, credit.CreditAmount, fee.Currency, credit));
+            try
+            {
+                var policy = byVersion[(policyId, version)];
+                var percent = met * 100m / stopped;
+                var isMet = percent >= term.AtLeastPercent;
+                var fee = FeeBase(customer, policy, governed);
+                var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
+                var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
+                var credit = Assess(
+                    $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee,
+                    $"the monthly fees of `{customer}`'s subscriptions under `{policyId}` in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
+                CheckAmounts([credit.CreditAmount]);
+                results.Add(new AttainmentResult(
+                    customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
+                    credit.CreditPercent, credit.CreditAmount, fee.Currency, credit));
+            }
+            catch (Exception ex) when (errors is not null && ex is ArithmeticException or ArgumentException or InvalidOperationException)
+            {
+                errors.Add($"the attainment of `{customer}` under `{policyId}` was left out: {ex.Message}");
+            }
         }
 
         return results.ToImmutable();
@@ -303,7 +345,8 @@ public static class ServiceLevelCalculator
         IEnumerable<AttainmentResult> attainment,
         IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed,
         ReportingMonth month,
-        IEnumerable<Policy>? policyVersions = null)
+        IEnumerable<Policy>? policyVersions = null,
+        List<string>? errors = null)
     {
         var lines = availability.Select(a => (a.Customer, a.PolicyId, a.PolicyVersion, a.Currency, Kind: 0, Amount: a.CreditAmount))
             .Concat(performance.Select(p => (p.Customer, p.PolicyId, p.PolicyVersion, p.Currency, Kind: 1, Amount: p.CreditAmount)))
@@ -314,37 +357,45 @@ public static class ServiceLevelCalculator
         foreach (var g in lines.GroupBy(l => (l.Customer, l.PolicyId, l.Currency))
                      .OrderBy(g => g.Key.Customer, StringComparer.Ordinal).ThenBy(g => g.Key.PolicyId, StringComparer.Ordinal))
         {
-            var byKind = new decimal[3];
-            foreach (var l in g)
+            try
             {
-                byKind[l.Kind] += l.Amount;
-            }
+                var byKind = new decimal[3];
+                foreach (var l in g)
+                {
+                    byKind[l.Kind] += l.Amount;
+                }
 
-            var uncapped = byKind.Sum();
-            var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
-            steps.Add(new ExplanationStep("total", $"credits before the customer cap: {Money(uncapped, g.Key.Currency)}"));
-            var version = g.First().PolicyVersion;
-            policies.TryGetValue((g.Key.PolicyId, version), out var policy);
-            var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed, g.Key.Currency);
-            decimal? capAmount = null;
-            var payable = uncapped;
-            if (policy?.CustomerCreditCapPercent is { } cap)
+                var uncapped = byKind.Sum();
+                var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
+                steps.Add(new ExplanationStep("total", $"credits before the customer cap: {Money(uncapped, g.Key.Currency)}"));
+                var version = g.First().PolicyVersion;
+                policies.TryGetValue((g.Key.PolicyId, version), out var policy);
+                var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed, g.Key.Currency);
+                decimal? capAmount = null;
+                var payable = uncapped;
+                if (policy?.CustomerCreditCapPercent is { } cap)
+                {
+                    capAmount = ToCents((feeBase.Amount ?? 0m) * cap / 100m);
+                    if (uncapped > capAmount)
+                    {
+                        payable = capAmount.Value;
+                        steps.Add(new ExplanationStep("cap", $"capped at {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} monthly fees by `customerCreditCap` = {Money(payable, g.Key.Currency)}", policy.Location));
+                    }
+                    else
+                    {
+                        steps.Add(new ExplanationStep("cap", $"under the cap of {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} = {Money(capAmount.Value, g.Key.Currency)}", policy.Location));
+                    }
+                }
+
+                CheckAmounts([uncapped, payable, capAmount ?? 0m, feeBase.Amount ?? 0m]);
+                results.Add(new CustomerCreditTotal(
+                    g.Key.Customer, g.Key.PolicyId, month.ToString(), g.Key.Currency, byKind[0], byKind[1], byKind[2], uncapped,
+                    policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable()));
+            }
+            catch (Exception ex) when (errors is not null && ex is ArithmeticException or ArgumentException or InvalidOperationException)
             {
-                capAmount = ToCents((feeBase.Amount ?? 0m) * cap / 100m);
-                if (uncapped > capAmount)
-                {
-                    payable = capAmount.Value;
-                    steps.Add(new ExplanationStep("cap", $"capped at {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} monthly fees by `customerCreditCap` = {Money(payable, g.Key.Currency)}", policy.Location));
-                }
-                else
-                {
-                    steps.Add(new ExplanationStep("cap", $"under the cap of {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} = {Money(capAmount.Value, g.Key.Currency)}", policy.Location));
-                }
+                errors.Add($"the credit total of `{g.Key.Customer}` under `{g.Key.PolicyId}` in {(g.Key.Currency.Length > 0 ? g.Key.Currency : "no currency")} was left out: {ex.Message}");
             }
-
-            results.Add(new CustomerCreditTotal(
-                g.Key.Customer, g.Key.PolicyId, month.ToString(), g.Key.Currency, byKind[0], byKind[1], byKind[2], uncapped,
-                policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable()));
         }
 
         return results.ToImmutable();

@@ -50,6 +50,12 @@ public sealed record ServiceLevelReport(
     /// month, whether or not its agreement has attainment terms. Empty unless computed by <see cref="ServiceLevelCalculator.Compute"/>.
     /// </summary>
     public ImmutableArray<ComplianceResult> Compliance { get; init; } = [];
+
+    /// <summary>
+    /// What could not be computed, one sentence each naming the subscription or customer (an amount beyond
+    /// <see cref="CreditCalculator.MaxAmount"/>, an arithmetic overflow): its figures are left out, the others stand.
+    /// </summary>
+    public ImmutableArray<string> Errors { get; init; } = [];
 }
 
 /// <summary>

@@ -17,16 +17,28 @@ public static class CaseCsvReader
     public static readonly ImmutableArray<string> Columns =
         ["id", "customer", "tier", "region", "service", "severity", "openedAt", "firstResponseAt", "resolvedAt", "tags"];
 
+    private static readonly string[] KnownColumns = [.. Columns];
+
     private static readonly string[] RequiredColumns = ["id", "customer", "tier", "region", "service", "severity", "openedAt"];
 
     /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
     public static IEnumerable<InputResult<CaseRecord>> Read(Stream stream, string source, InputLimits? limits = null)
     {
         var header = new Header();
+        var headerWarnings = ImmutableArray<InputWarning>.Empty;
         foreach (var result in JsonLines.Read(stream, source, limits, (line, context) => ParseLine(line, context, header)))
         {
-            // The header line parses to the marker record and is not a case.
-            if (!ReferenceEquals(result.Record, HeaderMarker))
+            // The header line parses to the marker record and is not a case; its warnings go with the first row.
+            if (ReferenceEquals(result.Record, HeaderMarker))
+            {
+                headerWarnings = result.Warnings;
+            }
+            else if (!headerWarnings.IsEmpty)
+            {
+                yield return result with { Warnings = headerWarnings.AddRange(result.Warnings) };
+                headerWarnings = [];
+            }
+            else
             {
                 yield return result;
             }
@@ -46,6 +58,22 @@ public static class CaseCsvReader
                 header.Positions[c] = fields.FindIndex(f => string.Equals(f.Trim(), Columns[c], StringComparison.Ordinal));
             }
 
+            var named = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in fields.Select(f => f.Trim()))
+            {
+                if (!named.Add(name))
+                {
+                    header.Problem = name;
+                    header.Duplicate = true;
+                    throw new RecordRejectedException(name, $"the header names the column `{name}` more than once");
+                }
+
+                if (!Columns.Contains(name) && RecordReader.NearMiss(name, KnownColumns) is { } suggestion)
+                {
+                    context.Warnings.Add((name, $"unknown column `{name}` ignored (did you mean `{suggestion}`?)"));
+                }
+            }
+
             var missing = RequiredColumns.FirstOrDefault(r => header.Positions[Columns.IndexOf(r)] < 0);
             if (missing is not null)
             {
@@ -58,7 +86,9 @@ public static class CaseCsvReader
 
         if (header.Problem is { } problem)
         {
-            throw new RecordRejectedException(problem, $"the header has no `{problem}` column, so no row can be read");
+            throw new RecordRejectedException(problem, header.Duplicate
+                ? $"the header names the column `{problem}` more than once, so no row can be read"
+                : $"the header has no `{problem}` column, so no row can be read");
         }
 
         var positions = header.Positions;
@@ -143,6 +173,8 @@ public static class CaseCsvReader
         public int[]? Positions { get; set; }
 
         public string? Problem { get; set; }
+
+        public bool Duplicate { get; set; }
     }
 
     /// <summary>Splits one CSV line into fields: commas separate, double quotes quote, <c>""</c> inside quotes is one quote.</summary>

@@ -25,6 +25,10 @@ public static class CaseReader
     private const int Id = 1, Customer = 2, Tier = 4, Region = 8, Service = 16, Severity = 32, OpenedAt = 64,
         FirstResponseAt = 128, ResolvedAt = 256, Tags = 512, Events = 1024;
 
+    private static readonly string[] KnownInEvents = ["at", "status"];
+
+    private static readonly string[] Known = ["id", "customer", "tier", "region", "service", "severity", "openedAt", "firstResponseAt", "resolvedAt", "tags", "events"];
+
     /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
     public static IEnumerable<InputResult<CaseRecord>> Read(Stream stream, string source, InputLimits? limits = null) =>
         JsonLines.Read(stream, source, limits, Parse);
@@ -53,6 +57,7 @@ public static class CaseReader
         var tags = ImmutableArray<string>.Empty;
         var events = ImmutableArray<StatusEvent>.Empty;
 
+        HashSet<string>? unknown = null;
         while (json.NextProperty())
         {
             if (json.NameIs("id"u8))
@@ -113,7 +118,7 @@ public static class CaseReader
             }
             else
             {
-                json.SkipValue();
+                json.SkipUnknown(Known, null, ref unknown);
             }
         }
 
@@ -197,19 +202,23 @@ public static class CaseReader
             json.ElementObject("events");
             DateTimeOffset? at = null;
             string? status = null;
+            var seen = 0;
+            HashSet<string>? unknown = null;
             while (json.NextProperty())
             {
                 if (json.NameIs("at"u8))
                 {
+                    RecordReader.Once(ref seen, 1, EventField(index, "at"));
                     at = json.ReadTimestamp(EventField(index, "at"));
                 }
                 else if (json.NameIs("status"u8))
                 {
+                    RecordReader.Once(ref seen, 2, EventField(index, "status"));
                     status = json.ReadString(EventField(index, "status"), pooled: true);
                 }
                 else
                 {
-                    json.SkipValue();
+                    json.SkipUnknown(KnownInEvents, $"events[{index.ToString(CultureInfo.InvariantCulture)}].", ref unknown);
                 }
             }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace SlaPolicy.Engine.Inputs;
 
 /// <summary>
@@ -11,6 +13,18 @@ namespace SlaPolicy.Engine.Inputs;
 public readonly record struct InputResult<T>(T? Record, long LineNumber, RejectedRecord? Rejected)
     where T : class
 {
+    private readonly ImmutableArray<InputWarning> _warnings;
+
+    /// <summary>
+    /// What was accepted but looks like a mistake (an unknown property a small edit away from a known one); empty for
+    /// most lines. A rejected line may carry warnings too.
+    /// </summary>
+    public ImmutableArray<InputWarning> Warnings
+    {
+        get => _warnings.IsDefault ? [] : _warnings;
+        init => _warnings = value;
+    }
+
     /// <summary>True when the line was accepted; <see cref="Record"/> is then not null.</summary>
     public bool IsAccepted => Record is not null;
 

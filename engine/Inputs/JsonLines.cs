@@ -22,6 +22,9 @@ internal sealed class LineParseContext(InputLimits limits)
 
     /// <summary>The field being read, so that malformed JSON inside a value names it.</summary>
     public string? CurrentField { get; set; }
+
+    /// <summary>The warnings of the line being read (field, message); cleared before each line.</summary>
+    public List<(string Field, string Message)> Warnings { get; } = [];
 }
 
 /// <summary>Thrown inside a line parser to reject the line; caught by the line loop, never escapes a reader.</summary>
@@ -182,20 +185,33 @@ internal static class JsonLines
         }
 
         context.CurrentField = null;
+        context.Warnings.Clear();
+        InputResult<T> result;
         try
         {
-            return InputResult<T>.Accept(parse(line, context), lineNumber);
+            result = InputResult<T>.Accept(parse(line, context), lineNumber);
         }
         catch (RecordRejectedException e)
         {
-            return InputResult<T>.Reject(new RejectedRecord(source, lineNumber, e.Field, NoNul(e.Message), QuarantinedText(line)));
+            result = InputResult<T>.Reject(new RejectedRecord(source, lineNumber, e.Field, NoNul(e.Message), QuarantinedText(line)));
         }
         catch (JsonException e)
         {
             var column = e.BytePositionInLine is { } position ? position + 1 : 1;
-            return InputResult<T>.Reject(new RejectedRecord(
+            result = InputResult<T>.Reject(new RejectedRecord(
                 source, lineNumber, context.CurrentField, $"malformed JSON at column {column.ToString(CultureInfo.InvariantCulture)}", QuarantinedText(line)));
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever else a line can make a parser throw (a value the runtime refuses to decode or convert), it costs
+            // that line only: it is quarantined with the field being read, and the next line is read as usual.
+            result = InputResult<T>.Reject(new RejectedRecord(
+                source, lineNumber, context.CurrentField, NoNul($"the line could not be read: {e.Message}".TrimEnd('.')), QuarantinedText(line)));
+        }
+
+        return context.Warnings.Count == 0
+            ? result
+            : result with { Warnings = [.. context.Warnings.Select(w => new InputWarning(source, lineNumber, w.Field, w.Message))] };
     }
 
     private static InputResult<T> OverLong<T>(string source, long lineNumber, long length, int max, byte[] head)

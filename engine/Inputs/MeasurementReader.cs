@@ -9,6 +9,8 @@ public static class MeasurementReader
 {
     private const int Service = 1, Region = 2, At = 4, Metric = 8, Value = 16;
 
+    private static readonly string[] Known = ["service", "region", "at", "metric", "value"];
+
     /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
     public static IEnumerable<InputResult<MeasurementRecord>> Read(Stream stream, string source, InputLimits? limits = null) =>
         JsonLines.Read(stream, source, limits, Parse);
@@ -24,6 +26,7 @@ public static class MeasurementReader
         string service = "", region = "", metric = "";
         DateTimeOffset at = default;
         double value = 0;
+        HashSet<string>? unknown = null;
         while (json.NextProperty())
         {
             if (json.NameIs("service"u8))
@@ -49,11 +52,11 @@ public static class MeasurementReader
             else if (json.NameIs("value"u8))
             {
                 RecordReader.Once(ref seen, Value, "value");
-                value = json.ReadDouble("value");
+                value = json.ReadDouble("value", InputRanges.MaxMeasurementMagnitude);
             }
             else
             {
-                json.SkipValue();
+                json.SkipUnknown(Known, null, ref unknown);
             }
         }
 

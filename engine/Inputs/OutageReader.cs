@@ -9,6 +9,8 @@ public static class OutageReader
 {
     private const int Service = 1, Region = 2, Start = 4, End = 8, Kind = 16, Id = 32;
 
+    private static readonly string[] Known = ["service", "region", "start", "end", "kind", "id"];
+
     /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
     public static IEnumerable<InputResult<OutageRecord>> Read(Stream stream, string source, InputLimits? limits = null) =>
         JsonLines.Read(stream, source, limits, Parse);
@@ -24,6 +26,7 @@ public static class OutageReader
         string service = "", region = "", kind = "";
         string? id = null;
         DateTimeOffset start = default, end = default;
+        HashSet<string>? unknown = null;
         while (json.NextProperty())
         {
             if (json.NameIs("service"u8))
@@ -58,7 +61,7 @@ public static class OutageReader
             }
             else
             {
-                json.SkipValue();
+                json.SkipUnknown(Known, null, ref unknown);
             }
         }
 

@@ -53,8 +53,45 @@ internal ref struct RecordReader
     /// <summary>True when the current property name is <paramref name="name"/> (exact, case-sensitive).</summary>
     public readonly bool NameIs(ReadOnlySpan<byte> name) => _reader.ValueTextEquals(name);
 
-    /// <summary>Skips the value of the current (unknown) property: unknown properties are ignored.</summary>
-    public void SkipValue() => _reader.Skip();
+    /// <summary>
+    /// Skips the value of the current, unknown property: unknown properties are ignored, value and all. The name is
+    /// still checked: given twice in one object it is rejected like a known one, and a name a small edit away from one
+    /// of <paramref name="known"/> is reported as a warning ("did you mean"). <paramref name="prefix"/> is put before
+    /// the name in the field reported (<c>events[0].</c>); <paramref name="seen"/> holds the unknown names of the object so far.
+    /// </summary>
+    public void SkipUnknown(string[] known, string? prefix, ref HashSet<string>? seen)
+    {
+        string name;
+        try
+        {
+            name = _reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new RecordRejectedException(null, "a property name contains an unpaired surrogate (a lone `\\uD800`-`\\uDFFF` escape), which is not text");
+        }
+
+        seen ??= new HashSet<string>(StringComparer.Ordinal);
+        if (!seen.Add(name))
+        {
+            var field = prefix + name;
+            throw new RecordRejectedException(field, $"field `{field}` appears more than once");
+        }
+
+        if (NearMiss(name, known) is { } suggestion)
+        {
+            _context.Warnings.Add((prefix + name, $"unknown property `{name}` ignored (did you mean `{suggestion}`?)"));
+        }
+
+        _reader.Skip();
+    }
+
+    /// <summary>
+    /// The known name that <paramref name="name"/> is a small edit away from: the same ignoring case, or at most 2 edits
+    /// (1 for names of up to 5 characters, so that short names do not all look alike); null when none is.
+    /// </summary>
+    public static string? NearMiss(string name, string[] known) =>
+        SlaPolicy.Engine.Diagnostics.Suggestions.Closest(name, known, name.Length <= 5 ? 1 : 2);
 
     /// <summary>Rejects a property given twice in one object.</summary>
     public static void Once(ref int seen, int bit, string field)
@@ -132,8 +169,8 @@ internal ref struct RecordReader
         return value;
     }
 
-    /// <summary>Reads a required finite number.</summary>
-    public double ReadDouble(string field)
+    /// <summary>Reads a required finite number whose magnitude is at most <paramref name="maxMagnitude"/>.</summary>
+    public double ReadDouble(string field, double maxMagnitude)
     {
         _context.CurrentField = field;
         _reader.Read();
@@ -143,11 +180,20 @@ internal ref struct RecordReader
             throw new RecordRejectedException(field, $"`{field}` must be a finite number, not `{RawValue()}`");
         }
 
+        if (Math.Abs(value) > maxMagnitude)
+        {
+            var limit = maxMagnitude.ToString("0", CultureInfo.InvariantCulture);
+            throw new RecordRejectedException(field, $"`{field}` `{RawValue()}` is outside the accepted range, from -{limit} to {limit}");
+        }
+
         return value;
     }
 
-    /// <summary>Reads a decimal number, or null.</summary>
-    public decimal? ReadOptionalDecimal(string field)
+    /// <summary>
+    /// Reads a decimal number in [0, <paramref name="max"/>], exactly as written (no binary rounding), or null. A number
+    /// too large for a decimal is outside the range as well.
+    /// </summary>
+    public decimal? ReadOptionalDecimal(string field, decimal max)
     {
         _context.CurrentField = field;
         _reader.Read();
@@ -157,9 +203,15 @@ internal ref struct RecordReader
         }
 
         Expect(JsonTokenType.Number, field, "a number");
-        if (!_reader.TryGetDecimal(out var value))
+        var parsed = _reader.TryGetDecimal(out var value);
+        if ((parsed && value < 0) || (!parsed && RawValue().StartsWith('-')))
         {
-            throw new RecordRejectedException(field, $"`{field}` must be a decimal number, not `{RawValue()}`");
+            throw new RecordRejectedException(field, $"`{field}` must not be negative");
+        }
+
+        if (!parsed || value > max)
+        {
+            throw new RecordRejectedException(field, $"`{field}` `{RawValue()}` is outside the accepted range, from 0 to {max.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return value;
@@ -209,7 +261,7 @@ internal ref struct RecordReader
         {
             // Raw control characters are malformed JSON already; U+0000 can only come escaped, and no store keeps it
             // (PostgreSQL's text refuses it), so it is rejected here rather than failing the whole batch later.
-            var text = _reader.GetString()!;
+            var text = Unescaped(field);
             if (text.Contains('\0', StringComparison.Ordinal))
             {
                 throw new RecordRejectedException(field, $"`{field}` contains the character U+0000, which no text field may hold");
@@ -220,6 +272,22 @@ internal ref struct RecordReader
 
         return pooled ? _context.Strings.Get(raw) : Encoding.UTF8.GetString(raw);
     }
+
+    /// <summary>The current escaped string value; an escaped lone surrogate (<c>\ud800</c>) is no text and rejects the record.</summary>
+    private readonly string Unescaped(string field)
+    {
+        try
+        {
+            return _reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Unpaired(field);
+        }
+    }
+
+    private static RecordRejectedException Unpaired(string field) =>
+        new(field, $"`{field}` contains an unpaired surrogate (a lone `\\uD800`-`\\uDFFF` escape), which is not text");
 
     private readonly DateTimeOffset TimestampValue(string field)
     {
@@ -235,7 +303,16 @@ internal ref struct RecordReader
         if (_reader.ValueIsEscaped)
         {
             Span<byte> unescaped = stackalloc byte[64];
-            var length = _reader.CopyString(unescaped);
+            int length;
+            try
+            {
+                length = _reader.CopyString(unescaped);
+            }
+            catch (InvalidOperationException)
+            {
+                throw Unpaired(field);
+            }
+
             if (Timestamps.TryParse(unescaped[..length], field, out value, out reason))
             {
                 return value;

@@ -9,6 +9,8 @@ public static class SubscriptionReader
 {
     private const int Customer = 1, Tier = 2, Region = 4, Service = 8, MonthlyFee = 16, Currency = 32;
 
+    private static readonly string[] Known = ["customer", "tier", "region", "service", "monthlyFee", "currency"];
+
     /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
     public static IEnumerable<InputResult<SubscriptionRecord>> Read(Stream stream, string source, InputLimits? limits = null) =>
         JsonLines.Read(stream, source, limits, Parse);
@@ -24,6 +26,7 @@ public static class SubscriptionReader
         string customer = "", tier = "", region = "", service = "";
         decimal? fee = null;
         string? currency = null;
+        HashSet<string>? unknown = null;
         while (json.NextProperty())
         {
             if (json.NameIs("customer"u8))
@@ -49,11 +52,7 @@ public static class SubscriptionReader
             else if (json.NameIs("monthlyFee"u8))
             {
                 RecordReader.Once(ref seen, MonthlyFee, "monthlyFee");
-                fee = json.ReadOptionalDecimal("monthlyFee");
-                if (fee < 0)
-                {
-                    throw new RecordRejectedException("monthlyFee", "`monthlyFee` must not be negative");
-                }
+                fee = json.ReadOptionalDecimal("monthlyFee", InputRanges.MaxMonthlyFee);
             }
             else if (json.NameIs("currency"u8))
             {
@@ -62,7 +61,7 @@ public static class SubscriptionReader
             }
             else
             {
-                json.SkipValue();
+                json.SkipUnknown(Known, null, ref unknown);
             }
         }
 

@@ -5,7 +5,7 @@ namespace SlaPolicy.Engine.Inputs;
 /// <summary>
 /// Strict ISO 8601 timestamps with an offset, as inputs must carry them:
 /// <c>yyyy-MM-ddTHH:mm[:ss[.fffffff]](Z|+HH:MM|-HH:MM)</c>. A timestamp without an offset is rejected,
-/// never guessed.
+/// never guessed. Instants outside <see cref="InputRanges"/>' window (1970 up to 2200) are rejected.
 /// </summary>
 public static class Timestamps
 {
@@ -17,12 +17,20 @@ public static class Timestamps
     {
         value = default;
         reason = null;
-        if (TryParseCore(utf8, out value, out var missingOffset))
+        var parsed = TryParseCore(utf8, out value, out var missingOffset);
+        if (parsed && InputRanges.InWindow(value))
         {
             return true;
         }
 
         var text = System.Text.Encoding.UTF8.GetString(utf8);
+        if (parsed)
+        {
+            value = default;
+            reason = $"`{field}` `{text}` is outside the accepted window, {InputRanges.WindowText}";
+            return false;
+        }
+
         reason = missingOffset
             ? $"`{field}` timestamp `{text}` has no offset; write one, e.g. `2026-11-20T16:30:00+01:00` or `2026-11-20T15:30:00Z`"
             : $"`{field}` value `{text}` is not an ISO 8601 timestamp with an offset such as `2026-11-20T16:30:00+01:00`";

@@ -5,6 +5,7 @@ using SlaPolicy.Engine.Availability;
 using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Compilation.Scopes;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Host.Reports;
 using Spectre.Console;
@@ -100,6 +101,7 @@ public sealed class EvaluateCommand : ICliCommand
         }
 
         var evaluator = compilation.CreateEvaluator();
+        var census = StatusCensus.For(evaluator);
         var quarantinePath = quarantineFile?.FullName
             ?? Path.Combine(output?.DirectoryName ?? Directory.GetCurrentDirectory(), Path.GetFileNameWithoutExtension(casesFile.Name) + ".rejected.jsonl");
 
@@ -124,6 +126,7 @@ public sealed class EvaluateCommand : ICliCommand
             {
                 foreach (var result in records)
                 {
+                    summary.Warn(result.Warnings);
                     if (result.Rejected is { } rejected)
                     {
                         quarantine.Write(rejected);
@@ -133,6 +136,7 @@ public sealed class EvaluateCommand : ICliCommand
                     }
 
                     summary.Cases++;
+                    summary.Warn(census.Observe(result.Record!, source, result.LineNumber));
                     if (kept is not null)
                     {
                         caseMonths.Add(MonthOf(result.Record!.OpenedAt));
@@ -202,6 +206,11 @@ public sealed class EvaluateCommand : ICliCommand
             }
         }
 
+        if (census.Unknown.Count > 0)
+        {
+            Console.Error.WriteLine(StatusCensus.Describe(census.Unknown, census.SuggestionFor));
+        }
+
         Console.Error.WriteLine(summary.Describe(quarantinePath));
         return summary.Rejected > 0 ? 2 : 0;
     }
@@ -242,6 +251,7 @@ public sealed class EvaluateCommand : ICliCommand
         var records = new List<T>();
         foreach (var result in results)
         {
+            summary.Warn(result.Warnings);
             if (result.Rejected is { } rejected)
             {
                 quarantine.Write(rejected);
@@ -293,6 +303,18 @@ public sealed class EvaluateCommand : ICliCommand
 
         public int ServiceLevelLines { get; set; }
 
+        public long Warnings { get; private set; }
+
+        /// <summary>Prints each warning as <c>source:line: warning field `x`: message</c> and counts it.</summary>
+        public void Warn(IEnumerable<InputWarning> warnings)
+        {
+            foreach (var w in warnings)
+            {
+                Warnings++;
+                Console.Error.WriteLine($"{w.Source}:{w.LineNumber}: warning field `{w.Field}`: {w.Message}");
+            }
+        }
+
         public void Count(DecisionStatus status) => _byStatus[status] = _byStatus.GetValueOrDefault(status) + 1;
 
         public string Describe(string quarantinePath)
@@ -301,7 +323,8 @@ public sealed class EvaluateCommand : ICliCommand
             var parts = string.Join(", ", _byStatus.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} {DecisionJson.StatusName(kv.Key)}"));
             var rejected = Rejected == 0 ? "0 rejected" : $"{Rejected} rejected (quarantined in {quarantinePath})";
             var serviceLevel = ServiceLevelLines > 0 ? $"; {ServiceLevelLines} availability and credit lines" : string.Empty;
-            return $"evaluated {Cases} cases: {decisions} decisions ({parts}){serviceLevel}; {rejected}";
+            var warnings = Warnings == 0 ? string.Empty : $"; {Warnings} warnings";
+            return $"evaluated {Cases} cases: {decisions} decisions ({parts}){serviceLevel}; {rejected}{warnings}";
         }
     }
 }

@@ -202,7 +202,8 @@ public sealed class RunCommand : ICliCommand
             output.WriteLine($"warning: `{folder}` holds no cases*, outages*, subscriptions* or measurements* .jsonl/.csv files; nothing ingested");
         }
 
-        long accepted = 0, rejected = 0;
+        long accepted = 0, rejected = 0, warned = 0;
+        var unknownStatuses = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var (path, kind, format) in files)
         {
             IngestResult result;
@@ -223,9 +224,32 @@ public sealed class RunCommand : ICliCommand
             {
                 output.WriteLine($"  ... and {result.RejectedCount - 3} more");
             }
+
+            warned += result.WarningCount;
+            foreach (var w in result.Warnings.Take(3))
+            {
+                output.WriteLine($"  {w.Source}:{w.LineNumber}: warning `{w.Field}`: {w.Message}");
+            }
+
+            if (result.WarningCount > 3)
+            {
+                output.WriteLine($"  ... and {result.WarningCount - 3} more warnings");
+            }
+
+            if (result.UnknownStatusSummary is { } statuses)
+            {
+                output.WriteLine($"  {statuses}");
+            }
+
+            foreach (var (status, count) in result.UnknownStatuses)
+            {
+                unknownStatuses[status] = unknownStatuses.GetValueOrDefault(status) + count;
+            }
         }
 
-        output.WriteLine($"ingested {files.Count} files: {accepted} records accepted, {rejected} rejected and kept in the quarantine (GET /api/quarantine)");
+        var warnings = warned == 0 ? string.Empty : $", {warned} warnings";
+        var statusesText = unknownStatuses.Count == 0 ? string.Empty : $", {unknownStatuses.Count} unknown statuses";
+        output.WriteLine($"ingested {files.Count} files: {accepted} records accepted, {rejected} rejected and kept in the quarantine (GET /api/quarantine){warnings}{statusesText}");
         return null;
     }
 

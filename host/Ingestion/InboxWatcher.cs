@@ -79,6 +79,15 @@ public sealed class InboxWatcher(IngestionService ingestion, HostSettings settin
             Move(file, allBad ? "failed" : "processed");
             logger.LogInformation("{File}: {Accepted} {Kind} accepted, {Rejected} quarantined; moved to {Folder}/",
                 name, result.Accepted, kind, result.RejectedCount, allBad ? "failed" : "processed");
+            foreach (var w in result.Warnings.Take(10))
+            {
+                logger.LogWarning("{File}:{Line}: warning `{Field}`: {Message}", name, w.LineNumber, w.Field, w.Message);
+            }
+
+            if (result.UnknownStatusSummary is { } statuses)
+            {
+                logger.LogWarning("{File}: {Statuses}", name, statuses);
+            }
         }
 
         return results;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Host.Ingestion;
 using SlaPolicy.Host.Storage;
 
@@ -28,7 +29,8 @@ public static class CoreServices
         services.AddSingleton<IEvaluatorProvider>(sp => new PolicyFolderEvaluatorProvider(
             settings.PoliciesPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PolicyFolderEvaluatorProvider>>()));
         services.AddSingleton(sp => new IngestionService(
-            sp.GetRequiredService<IStore>(), sp.GetRequiredService<IRecordParser>(), sp.GetRequiredService<TimeProvider>(), settings.IngestBatchSize));
+            sp.GetRequiredService<IStore>(), sp.GetRequiredService<IRecordParser>(), sp.GetRequiredService<TimeProvider>(), settings.IngestBatchSize,
+            () => StatusCensus.For(sp.GetService<IEvaluatorProvider>()?.Current)));
         services.AddSingleton<NightlyRun>();
         return services;
     }

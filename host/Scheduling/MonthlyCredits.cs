@@ -13,6 +13,12 @@ namespace SlaPolicy.Host.Scheduling;
 /// <summary>What the credits step of a run did: the months computed and the rows written, changed and removed.</summary>
 public sealed record MonthlyCreditsResult(IReadOnlyList<string> Periods, CreditWriteResult Write, int OwedCount, ImmutableArray<string> Warnings)
 {
+    /// <summary>The subscriptions and customers whose figures could not be computed and were left out (the others were stored).</summary>
+    public ImmutableArray<string> Errors { get; init; } = [];
+
+    /// <summary>The errors as the run records them, or null when there were none.</summary>
+    public string? ErrorText => Errors.IsEmpty ? null : $"service credits: {Errors.Length} left out: {string.Join("; ", Errors)}";
+
     /// <summary>Rows inserted, updated or removed: 0 when the same night runs again over the same inputs.</summary>
     public int Changed => Write.Changed + Write.Removed;
 }
@@ -49,12 +55,14 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
         var source = new StoreReportDataSource(store, compiled);
         var credits = new List<ServiceCredit>();
         var warnings = new List<string>();
+        var errors = new List<string>();
         foreach (var month in months)
         {
             var data = source.Load(month, asOf, cancellationToken);
             var report = ServiceLevelCalculator.Compute(data.Inputs, month, asOf);
             credits.AddRange(Rows(report));
             warnings.AddRange(data.Warnings.Concat(report.Warnings).Select(w => $"{month}: {w}"));
+            errors.AddRange(report.Errors.Select(e => $"{month}: {e}"));
         }
 
         foreach (var warning in warnings.Distinct())
@@ -62,10 +70,15 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
             logger.LogWarning("run {RunId}: service credits: {Warning}", runId, warning);
         }
 
+        foreach (var error in errors)
+        {
+            logger.LogError("run {RunId}: service credits: {Error}", runId, error);
+        }
+
         var periods = months.Select(m => m.ToString()).ToArray();
         var write = store.WriteServiceCredits(periods, credits, runId, asOf);
         var owed = credits.Count(c => c.Kind != ServiceCreditKind.CustomerTotal && c.Amount > 0);
-        return new MonthlyCreditsResult(periods, write, owed, [.. warnings.Distinct()]);
+        return new MonthlyCreditsResult(periods, write, owed, [.. warnings.Distinct()]) { Errors = [.. errors] };
     }
 
     /// <summary>The month containing <paramref name="asOf"/> (UTC), preceded by the month before during its first <see cref="PreviousMonthDays"/> days.</summary>

@@ -330,7 +330,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         try
         {
             var credits = _credits.Write(runId, asOf, evaluator, cancellationToken);
-            store.RecordRunCredits(runId, credits.Write.Written, credits.Changed, null);
+            store.RecordRunCredits(runId, credits.Write.Written, credits.Changed, credits.ErrorText);
             logger.LogInformation("run {RunId}: {Credits} service credit rows for {Months} ({CreditsChanged} changed, {Owed} owing)",
                 runId, credits.Write.Written, string.Join(" and ", credits.Periods), credits.Changed, credits.OwedCount);
         }

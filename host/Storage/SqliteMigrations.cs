@@ -195,5 +195,15 @@ internal static class SqliteMigrations
         (7, "runs note the policies they ran on", """
             ALTER TABLE runs ADD COLUMN policy_note TEXT NULL;
             """),
+
+        // Money is exact: a fee is kept as the decimal text it was read as (invariant culture), never as a binary double,
+        // which kept 15 significant digits and overflowed decimal on the way back. Fees stored before come over as
+        // SQLite prints their REAL value.
+        (8, "monthly fees as exact decimal text", """
+            ALTER TABLE subscriptions ADD COLUMN monthly_fee_text TEXT NULL;
+            UPDATE subscriptions SET monthly_fee_text = CAST(monthly_fee AS TEXT) WHERE monthly_fee IS NOT NULL;
+            ALTER TABLE subscriptions DROP COLUMN monthly_fee;
+            ALTER TABLE subscriptions RENAME COLUMN monthly_fee_text TO monthly_fee;
+            """),
     ];
 }

@@ -155,7 +155,7 @@ public sealed class SqliteStore : RelationalStore, IStore
                 p[1].Value = s.Tier;
                 p[2].Value = s.Region;
                 p[3].Value = s.Service;
-                p[4].Value = s.MonthlyFee is { } fee ? (double)fee : DBNull.Value;
+                p[4].Value = (object?)StoreText.Fee(s.MonthlyFee) ?? DBNull.Value;
                 p[5].Value = (object?)s.Currency ?? DBNull.Value;
                 p[6].Value = receivedAt;
                 written += command.ExecuteNonQuery() > 0 ? 1 : 0;

@@ -153,13 +153,13 @@ internal static class StoreRows
     public const string MeasurementsSql =
         "SELECT service, region, at, metric, value FROM measurements WHERE at >= @from AND at < @to ORDER BY service, region, metric, at";
 
-    /// <summary>Reads a row of <see cref="SubscriptionsSql"/>; a fee travels as a double and comes back as the decimal it was written from.</summary>
+    /// <summary>Reads a row of <see cref="SubscriptionsSql"/>; a fee is decimal text and comes back exactly as written.</summary>
     public static SubscriptionRecord ReadSubscription(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
         reader.GetString(3),
-        reader.IsDBNull(4) ? null : (decimal)reader.GetDouble(4),
+        reader.IsDBNull(4) ? null : StoreText.ParseFee(reader.GetString(4), reader.GetString(0), reader.GetString(3), reader.GetString(2)),
         reader.IsDBNull(5) ? null : reader.GetString(5));
 
     /// <summary>Reads a row of <see cref="OutagesSql"/>.</summary>

@@ -25,6 +25,18 @@ internal static class StoreText
 
     public static DateTimeOffset ParseInstant(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
+    /// <summary>A monthly fee as stored: the decimal's invariant text, exact (scale kept: <c>1200.00</c> stays <c>1200.00</c>).</summary>
+    public static string? Fee(decimal? fee) => fee?.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads a stored fee: decimal text as <see cref="Fee"/> writes it, or a number as an older schema's REAL or double
+    /// printed it (<c>1200.0</c>, <c>1.0e+20</c>). A value beyond any decimal names its subscription.
+    /// </summary>
+    public static decimal ParseFee(string text, string customer, string service, string region) =>
+        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var fee)
+            ? fee
+            : throw new InvalidDataException($"the monthly fee `{text}` of `{customer}`'s subscription to `{service}` in `{region}` is not a decimal number the store can read");
+
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static DateOnly ParseDate(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -28,8 +28,22 @@ public sealed record WhyView(CaseRecord Case, IReadOnlyList<DecisionView> Decisi
 /// <summary>A rejected line as the ingestion endpoints report it.</summary>
 public sealed record RejectionView(long Line, string? Field, string Reason);
 
-/// <summary>The answer of the ingestion endpoints.</summary>
-public sealed record IngestView(string Source, RecordKind Kind, long Accepted, long RejectedCount, IReadOnlyList<RejectionView> Rejected);
+/// <summary>A warning of an accepted (or rejected) line as the ingestion endpoints report it.</summary>
+public sealed record WarningView(long Line, string Field, string Message);
+
+/// <summary>
+/// The answer of the ingestion endpoints: what was accepted and rejected, the warnings (near misses of known properties
+/// and statuses) and the statuses no policy or known list names, with their counts.
+/// </summary>
+public sealed record IngestView(
+    string Source,
+    RecordKind Kind,
+    long Accepted,
+    long RejectedCount,
+    IReadOnlyList<RejectionView> Rejected,
+    long WarningCount,
+    IReadOnlyList<WarningView> Warnings,
+    IReadOnlyDictionary<string, long> UnknownStatuses);
 
 /// <summary>
 /// The HTTP API. Writes (POST) need <c>Authorization: Bearer &lt;Api:Token&gt;</c>, else 401; with no token
@@ -63,10 +77,13 @@ internal static class ApiEndpoints
         reads.AddEndpointFilter(async (context, next) =>
             settings.ProtectReads && !Authorized(context.HttpContext, settings) ? Unauthorized(settings) : await next(context));
 
-        reads.MapGet("/cases/{id}/why", (string id, IStore store, IEvaluatorProvider evaluators) =>
-            store.GetCaseTrace(id) is { } stored && OnRequestExplanations.Fill(stored, evaluators.Current) is var trace
-                ? Results.Ok(new WhyView(trace.Case, [.. trace.Decisions.Select(View)], trace.Escalations))
-                : Results.NotFound(new { error = $"case `{id}` is not in the store" }));
+        // A case's explanation, by id in the path (escaped: `/api/cases/INC%2F2026%2F0001/why`), or in the query for any id
+        // at all, `.` and `..` included, which URL rules turn into path steps even escaped (`/api/why?case=..`).
+        reads.MapGet(CaseIdRoute.WhyTemplate, (HttpContext context, string id, IStore store, IEvaluatorProvider evaluators) =>
+            Why(CaseIdRoute.Resolve(context, id), store, evaluators));
+        reads.MapGet("/why", (string? @case, IStore store, IEvaluatorProvider evaluators) => @case is { Length: > 0 }
+            ? Why(@case, store, evaluators)
+            : Results.BadRequest(new { error = "give the case id as `case`, e.g. `/api/why?case=C-1001`" }));
 
         reads.MapGet("/decisions", (HttpContext context, IStore store) =>
         {
@@ -182,13 +199,22 @@ internal static class ApiEndpoints
         }
 
         file.Position = 0;
-        var source = $"api:{kind.ToString().ToLowerInvariant()}@{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfffZ}";
+        // Every request is its own delivery: the time says when, the GUID keeps two requests of the same millisecond apart
+        // (the quarantine keeps one row per source, line and text, so a shared name would fold their rejections into one).
+        var source = $"api:{kind.ToString().ToLowerInvariant()}@{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfffZ}-{Guid.NewGuid():N}";
         var result = await Task.Run(() => ingestion.Ingest(kind, file, source, format), context.RequestAborted);
-        var view = new IngestView(result.Source, kind, result.Accepted, result.RejectedCount, [.. result.Rejected.Select(r => new RejectionView(r.LineNumber, r.Field, r.Reason))]);
+        var view = new IngestView(
+            result.Source, kind, result.Accepted, result.RejectedCount, [.. result.Rejected.Select(r => new RejectionView(r.LineNumber, r.Field, r.Reason))],
+            result.WarningCount, [.. result.Warnings.Select(w => new WarningView(w.LineNumber, w.Field, w.Message))], result.UnknownStatuses);
 
         // 422 only when nothing at all could be accepted; a partly bad body is a success with its rejections listed.
         return result.Accepted == 0 && result.RejectedCount > 0 ? Results.UnprocessableEntity(view) : Results.Ok(view);
     }
+
+    private static IResult Why(string id, IStore store, IEvaluatorProvider evaluators) =>
+        store.GetCaseTrace(id) is { } stored && OnRequestExplanations.Fill(stored, evaluators.Current) is var trace
+            ? Results.Ok(new WhyView(trace.Case, [.. trace.Decisions.Select(View)], trace.Escalations))
+            : Results.NotFound(new { error = $"case `{id}` is not in the store" });
 
     private static DecisionView View(StoredDecision d) => new(d.Decision, d.EvaluationDate, d.RunId);
 

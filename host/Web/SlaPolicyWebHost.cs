@@ -55,6 +55,7 @@ public static class SlaPolicyWebHost
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        CaseIdRoute.Use(app);
         ApiEndpoints.Map(app);
         PageEndpoints.Map(app);
         return app;

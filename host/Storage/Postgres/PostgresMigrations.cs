@@ -195,6 +195,12 @@ internal static class PostgresMigrations
         (7, "runs note the policies they ran on", """
             ALTER TABLE runs ADD COLUMN policy_note TEXT NULL;
             """),
+
+        // Money is exact: a fee is kept as the decimal text it was read as (invariant culture), as in SQLite's version 8.
+        // Fees stored before come over as PostgreSQL prints their double value (the shortest text that reads back the same).
+        (8, "monthly fees as exact decimal text", """
+            ALTER TABLE subscriptions ALTER COLUMN monthly_fee TYPE TEXT COLLATE "C" USING monthly_fee::text;
+            """),
     ];
 
     /// <summary>

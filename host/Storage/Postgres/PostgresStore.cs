@@ -181,7 +181,7 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
             Array(command, "@tier", NpgsqlDbType.Text, chunk.Select(s => s.Tier).ToArray());
             Array(command, "@region", NpgsqlDbType.Text, chunk.Select(s => s.Region).ToArray());
             Array(command, "@service", NpgsqlDbType.Text, chunk.Select(s => s.Service).ToArray());
-            Array(command, "@fee", NpgsqlDbType.Double, chunk.Select(s => s.MonthlyFee is { } fee ? (double?)(double)fee : null).ToArray());
+            Array(command, "@fee", NpgsqlDbType.Text, chunk.Select(s => StoreText.Fee(s.MonthlyFee)).ToArray());
             Array(command, "@currency", NpgsqlDbType.Text, chunk.Select(s => s.Currency).ToArray());
             written += command.ExecuteNonQuery();
         }

@@ -46,7 +46,8 @@ async function showCase(id) {
   $('#case-id').value = id;
   $('#case-error').hidden = true;
   try {
-    const trace = await api(`/api/cases/${encodeURIComponent(id)}/why`);
+    // The id goes in the query, encoded: any id works there, `INC/2026/0001`, `a%2Fb`, `.` and `..` included.
+    const trace = await api(`/api/why?case=${encodeURIComponent(id)}`);
     renderCase(trace);
     // One form in the address, `#case=ID`: a short `#ID` is rewritten in place; another case is a new history entry,
     // so the back button returns to the previous case (pushState fires no hashchange, so nothing loads twice).

@@ -25,6 +25,14 @@ public class PerformanceTests
         SampleStatistics.Percentile([.. samples.Select(s => (decimal)s)], (decimal)percentile).ShouldBe((decimal)expected);
     }
 
+    [Fact]
+    public void Mean_SamplesWhoseSumIsBeyondDecimal_StillTheMean()
+    {
+        decimal[] samples = [.. Enumerable.Repeat(7.8e27m, 12)];
+
+        SampleStatistics.Compute(PerformanceStatistic.Mean, samples).ShouldBe(7.8e27m);
+    }
+
     [Theory]
     [InlineData("p95", PerformanceStatisticKind.Percentile, 95)]
     [InlineData("p99.9", PerformanceStatisticKind.Percentile, 99.9)]

@@ -144,6 +144,51 @@ public class BadInputTests
     [Theory]
     [SqliteChannels]
     [PostgresChannels]
+    public async Task EveryKind_SurrogatesDatesOutsideTheWindowDuplicateKeysAndAbsurdNumbers_QuarantinedTheRestStored(StoreKind store, Channel channel)
+    {
+        using var folder = new TempFolder();
+        await using var host = await RunningHost.StartAsync(folder, store: store);
+
+        await Delivery.Send(host, folder, channel, "cases", [
+            CaseLine("G-1"),
+            CaseLine("B-\\ud800"),
+            CaseLine("B-3", customer: "\\udc00"),
+            CaseLine("B-4", openedAt: "9999-12-31T23:59:59Z"),
+            CaseLine("B-5", events: """[{"at":"2026-11-20T17:00:00+01:00","status":"in_progress","status":"waiting_on_customer"}]"""),
+            CaseLine("B-6", events: """[{"at":"2026-11-20T17:00:00+01:00","status":"\ud800"}]"""),
+            CaseLine("INC/2026/0007"),
+        ]);
+        await Delivery.Send(host, folder, channel, "outages", [
+            """{"service":"email","region":"eu-west","start":"2026-11-03T02:00:00Z","end":"2026-11-03T02:45:00Z","kind":"unplanned"}""",
+            """{"service":"email","region":"eu-west","start":"2026-11-04T02:00:00Z","end":"9999-12-31T23:59:59Z","kind":"unplanned"}""",
+            """{"service":"email","region":"eu-west","start":"2026-11-05T02:00:00Z","end":"2026-11-05T03:00:00Z","kind":"\udc00"}""",
+        ]);
+        await Delivery.Send(host, folder, channel, "subscriptions", [
+            """{"customer":"acme","tier":"gold","region":"eu-west","service":"email","monthlyFee":1234567.89,"currency":"EUR"}""",
+            """{"customer":"acme","tier":"gold","region":"us-east","service":"email","monthlyFee":1e20}""",
+            """{"customer":"acme","tier":"gold","region":"apac-in","service":"email","monthlyFee":79228162514264337593543950335}""",
+        ]);
+        await Delivery.Send(host, folder, channel, "measurements", [
+            """{"service":"email","region":"eu-west","at":"2026-11-03T02:00:00Z","metric":"latencyMs","value":41.5}""",
+            """{"service":"email","region":"eu-west","at":"2026-11-03T08:00:00Z","metric":"latencyMs","value":7.8e27}""",
+            """{"service":"email","region":"eu-west","at":"2026-11-03T09:00:00Z","metric":"latencyMs","value":1,"value":2}""",
+        ]);
+
+        host.Store.ReadCases().Select(c => c.Id).ShouldBe(["G-1", "INC/2026/0007"]);
+        host.CountRows("outages").ShouldBe(1);
+        host.Store.ReadSubscriptions().ShouldHaveSingleItem().MonthlyFee.ShouldBe(1234567.89m);
+        host.CountRows("measurements").ShouldBe(1);
+        host.Store.GetQuarantine(100).Select(q => (q.Record.LineNumber, q.Record.Field)).ShouldBe(ignoreOrder: true, expected: [
+            (2L, "id"), (3L, "customer"), (4L, "openedAt"), (5L, "events[0].status"), (6L, "events[0].status"),
+            (2L, "end"), (3L, "kind"),
+            (2L, "monthlyFee"), (3L, "monthlyFee"),
+            (2L, "value"), (3L, "value"),
+        ]);
+    }
+
+    [Theory]
+    [SqliteChannels]
+    [PostgresChannels]
     public async Task OutagesSubscriptionsMeasurements_BadLines_GoodStoredBadQuarantined(StoreKind store, Channel channel)
     {
         using var folder = new TempFolder();

@@ -61,6 +61,29 @@ public class MonthlyCreditsTests
         record.CreditsChanged.ShouldBe(record.CreditsWritten);
     }
 
+    [Theory]
+    [InlineData("100000000000000000000")]
+    [InlineData("79228162514264337593543950335")]
+    public void Run_OneSubscriptionWithAnAbsurdFee_TheOthersCreditsStoredAndTheErrorRecorded(string fee)
+    {
+        // The store takes what it is given (the readers reject such a fee; an older store or another producer may not).
+        using var folder = new TempFolder();
+        var (store, run) = SampleStore(folder);
+        store.Ingest(new RecordBatch(
+            [], [], [new SubscriptionRecord("acme", "gold", "eu-west", "email", decimal.Parse(fee, System.Globalization.CultureInfo.InvariantCulture), "EUR")], [], [], NightOf22nd));
+
+        var record = run.Run(NightOf22nd, RunTrigger.Cli);
+
+        record.State.ShouldBe(RunState.Succeeded);
+        var credits = store.QueryServiceCredits(new ServiceCreditQuery("2026-11"));
+        credits.ShouldContain(c => c.Credit.Customer == "umbrella" && c.Credit.Kind == ServiceCreditKind.Performance && c.Credit.Amount > 0);
+        credits.ShouldContain(c => c.Credit.Customer == "acme" && c.Credit.Region == "us-east" && c.Credit.Kind == ServiceCreditKind.Availability);
+        credits.ShouldNotContain(c => c.Credit.Customer == "acme" && c.Credit.Service == "email" && c.Credit.Region == "eu-west" && c.Credit.Kind == ServiceCreditKind.Availability);
+        var error = store.GetRun(record.Id)!.Error.ShouldNotBeNull();
+        error.ShouldContain("`acme`");
+        error.ShouldContain("`email` in `eu-west`");
+    }
+
     [Fact]
     public void Run_SameNightTwice_CreditsNeitherChangedNorDuplicated()
     {

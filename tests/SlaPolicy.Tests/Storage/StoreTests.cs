@@ -23,6 +23,74 @@ public class StoreTests
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [PostgresData]
+    public void Migrate_FeesStoredAsFloatingPointBefore_ComeOverAsTheirDecimalValue(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        using (System.Data.Common.DbConnection connection = kind == StoreKind.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)test.Store).Path}")
+            : new Npgsql.NpgsqlConnection(test.ConnectionString))
+        {
+            connection.Open();
+            void Execute(string sql)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.ExecuteNonQuery();
+            }
+
+            // The schema as version 6 left it, with fees stored as floating point.
+            Execute("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            var migrations = kind == StoreKind.Sqlite ? SqliteMigrations.All : PostgresMigrations.All;
+            foreach (var (version, name, sql) in migrations.Where(m => m.Version <= 6))
+            {
+                Execute(sql);
+                Execute($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name.Replace("'", "''", StringComparison.Ordinal)}', '2026-01-01T00:00:00.0000000Z')");
+            }
+
+            Execute("""
+                INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at) VALUES
+                ('acme', 'gold', 'eu-west', 'email', 1200.5, 'EUR', '2026-01-01T00:00:00.0000000Z'),
+                ('acme', 'gold', 'eu-west', 'crm', 1e20, 'EUR', '2026-01-01T00:00:00.0000000Z'),
+                ('acme', 'gold', 'eu-west', 'network', NULL, NULL, '2026-01-01T00:00:00.0000000Z')
+                """);
+        }
+
+        test.Store.Migrate();
+
+        test.Store.SchemaVersion().ShouldBe(8);
+        var fees = test.Store.ReadSubscriptions().ToDictionary(s => s.Service, s => s.MonthlyFee);
+        fees["email"].ShouldBe(1200.5m);
+        fees["crm"].ShouldBe(100_000_000_000_000_000_000m);
+        fees["network"].ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Ingest_MonthlyFees_ComeBackExactlyAsWritten(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var store = test.Store;
+        store.Migrate();
+        decimal[] fees = [987654321098.7654m, 1000000000000m, 1234567890123456.78m, 0.01m, 1200.00m, 0m, 79228162514264337593543950335m];
+        var subscriptions = fees.Select((fee, i) => new SubscriptionRecord("acme", "gold", "eu-west", $"s{i}", fee, "EUR")).ToList();
+        subscriptions.Add(new SubscriptionRecord("acme", "gold", "eu-west", "none", null, null));
+
+        store.Ingest(new RecordBatch([], [], subscriptions, [], [], AsOf));
+
+        var read = store.ReadSubscriptions().ToDictionary(s => s.Service, s => s.MonthlyFee);
+        foreach (var (fee, i) in fees.Select((fee, i) => (fee, i)))
+        {
+            read[$"s{i}"].ShouldBe(fee);
+            read[$"s{i}"]!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe(fee.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        read["none"].ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
     public void Write_CaseDecidedAgainOnTheSameDateWithOtherTargets_RemovesTheTargetsItNoLongerHas(StoreKind kind)
     {
         using var test = new TestStore(kind);

@@ -9,6 +9,33 @@ namespace SlaPolicy.Tests.Web;
 public class PageBrowserTests
 {
     [Fact]
+    public async Task Page_CaseIdsWithSlashesDotsAndPercents_EachOpensItsOwnCase()
+    {
+        using var folder = new TempFolder();
+        await using var host = await RunningHost.StartAsync(folder);
+        string[] ids = ["INC/2026/0001", "a%2Fb", "a/b", "..", ".", "x/../y", "C 1?#&=+"];
+        var body = string.Join('\n', ids.Select(id => Cases.Json(System.Text.Json.JsonEncodedText.Encode(id).ToString(), "2026-11-20T16:30:00+01:00")));
+        (await host.Client.SendAsync(host.Post("/api/cases", body))).EnsureSuccessStatusCode();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Address + "/");
+        foreach (var id in ids)
+        {
+            await page.FillAsync("#case-id", id);
+            await page.ClickAsync("#find-form button");
+            var summary = page.Locator("#case-summary strong");
+            await Assertions.Expect(summary).ToHaveTextAsync(id);
+            (await page.Locator("#case-error").IsHiddenAsync()).ShouldBeTrue(id);
+        }
+
+        // The address names the case shown, and opening it again from the address shows the same case.
+        await page.GotoAsync(host.Address + "/#case=" + Uri.EscapeDataString("INC/2026/0001"));
+        await Assertions.Expect(page.Locator("#case-summary strong")).ToHaveTextAsync("INC/2026/0001");
+    }
+
+    [Fact]
     public async Task Page_FindSampleCase_ShowsItsExplanationTimelineAndLists()
     {
         using var folder = new TempFolder();
