@@ -8,8 +8,8 @@ namespace SlaPolicy.Engine.Compilation;
 /// The run-time budget of one rule evaluation. Every way an expression can repeat work costs steps: the compiler
 /// injects <see cref="Step{T}"/> into the body of every lambda; the query methods expressions bind to
 /// (<see cref="Metered.MeteredEnumerable"/>) charge a step for every element they walk; and a call of a walking instance
-/// method (<c>Contains</c>, <c>IndexOf</c>, <c>Split</c>, ...) is charged by the size of its receiver
-/// (<see cref="Charge{T}(T)"/>). There are no other loops (no statements, no recursion, no delegate calls, no generators
+/// method (<c>Contains</c>, <c>IndexOf</c>, <c>Split</c>, ...) on a large receiver is charged by its size
+/// (<see cref="Charge(string)"/>). There are no other loops (no statements, no recursion, no delegate calls, no generators
 /// such as <c>Enumerable.Range</c>), so a rule that exceeds its steps, its memory or its stack stops with
 /// <see cref="RuleBudgetExceededException"/>: the rule yields an error result, and the case, the run and the host go on.
 /// </summary>
@@ -73,40 +73,64 @@ public static class RuleBudget
         return value;
     }
 
+    // A walking call on a small receiver is not charged: it costs at most SmallReceiver elements (or 64 times as many
+    // characters) of work, and every call an expression makes more than once runs inside a lambda, which costs a step.
+    private const int SmallReceiver = 64;
+
     /// <summary>Charges one step per 64 characters a string method may walk; returns <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static string Charge(string value)
     {
-        Steps(1 + ((value?.Length ?? 0) >> 6));
-        return value!;
+        if (value is { Length: > SmallReceiver * 64 })
+        {
+            Steps(value.Length >> 6);
+        }
+
+        return value;
     }
 
     /// <summary>Charges one step per element an array method (<c>Contains</c>, <c>IndexOf</c>) may walk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static System.Collections.Immutable.ImmutableArray<T> Charge<T>(System.Collections.Immutable.ImmutableArray<T> value)
     {
-        Steps(1 + (value.IsDefault ? 0 : value.Length));
+        if (!value.IsDefault && value.Length > SmallReceiver)
+        {
+            Steps(value.Length);
+        }
+
         return value;
     }
 
     /// <summary>Charges one step per element an array method may walk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T[] Charge<T>(T[] value)
     {
-        Steps(1 + (value?.Length ?? 0));
-        return value!;
+        if (value is { Length: > SmallReceiver })
+        {
+            Steps(value.Length);
+        }
+
+        return value;
     }
 
     /// <summary>Charges one step per element a list method may walk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static List<T> Charge<T>(List<T> value)
     {
-        Steps(1 + (value?.Count ?? 0));
-        return value!;
-    }
+        if (value is { Count: > SmallReceiver })
+        {
+            Steps(value.Count);
+        }
 
-    /// <summary>Charges one step for a call on any other value.</summary>
-    public static T Charge<T>(T value)
-    {
-        Steps(1);
         return value;
     }
+
+    /// <summary>
+    /// Any other receiver: a value whose method does a bounded amount of work (numbers, dates), or a sequence whose
+    /// query method is metered element by element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Charge<T>(T value) => value;
 
     private static void Steps(int count)
     {
