@@ -195,7 +195,7 @@ internal static class ExpressionSandbox
     {
         if (text.Length > MaxLength)
         {
-            return (null, new Violation(MaxLength, DiagnosticCatalog.ExpressionLimit, $"expression is {text.Length:N0} characters long; the limit is {MaxLength:N0}"));
+            return (null, new Violation(0, DiagnosticCatalog.ExpressionLimit, $"expression is {text.Length:N0} characters long; the limit is {MaxLength:N0}"));
         }
 
         if (TooDeep(text) is { } deep)
@@ -528,7 +528,9 @@ internal static class ExpressionSandbox
                 var definition = method.ReducedFrom ?? method;
                 if (!IsAllowedMember(definition))
                 {
-                    return new Violation(position, DiagnosticCatalog.ForbiddenApi, $"`{Display(definition.ContainingType)}.{MemberDisplay(definition)}` is not allowed in an expression");
+                    return new Violation(position, DiagnosticCatalog.ForbiddenApi, definition.MethodKind == MethodKind.Constructor
+                        ? $"`new {Display(definition.ContainingType)}(...)` is not allowed in an expression"
+                        : $"`{Display(definition.ContainingType)}.{definition.Name}` is not allowed in an expression");
                 }
 
                 foreach (var argument in method.TypeArguments)
@@ -683,8 +685,6 @@ internal static class ExpressionSandbox
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
         return ns + type.MetadataName;
     }
-
-    private static string MemberDisplay(IMethodSymbol method) => method.MethodKind == MethodKind.Constructor ? "new" : method.Name;
 
     private static string Display(ITypeSymbol? type) => type?.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) ?? "?";
 
