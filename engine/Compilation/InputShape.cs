@@ -26,8 +26,15 @@ public sealed class InputParameter
     internal InputShape Shape { get; }
 
     /// <summary>Infers the parameter's type from one or more sample values (all the values it will be bound to, ideally).</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a C# identifier (letters, digits, <c>_</c>).</exception>
     public static InputParameter Infer(string name, params JToken?[] samples)
     {
+        // The name becomes a local of the generated code: only a plain identifier ever does.
+        if (!InputShape.IsIdentifier(name) || name.StartsWith("__", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"input name `{name}` is not an identifier (letters, digits and `_`)", nameof(name));
+        }
+
         InputShape? shape = null;
         foreach (var sample in samples)
         {
@@ -163,7 +170,7 @@ internal sealed class InputShape
 
     private InputShape With(bool nullable) => new() { Kind = Kind, Nullable = nullable, Properties = Properties, Element = Element };
 
-    private static bool IsIdentifier(string name) =>
+    internal static bool IsIdentifier(string name) =>
         name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
 
     public static string Escape(string name) => Keywords.Contains(name) ? "@" + name : name;

@@ -184,4 +184,16 @@ public class SandboxContainmentTests
 
         workflow.Run(new RuleInputs(Case(), Clock(0), policy.Targets[0], policy)).EscalationLevel.ShouldBe(3);
     }
+
+    [Theory]
+    [InlineData("input1 = null; System.IO.File.Delete(\"x\"); object y")]
+    [InlineData("a b")]
+    [InlineData("__in")]
+    [InlineData("")]
+    public void Infer_InputNameThatIsNotAnIdentifier_IsRefused(string name)
+    {
+        // A workflow input's name becomes a local of the generated code, so only a plain identifier may.
+        Should.Throw<ArgumentException>(() => InputParameter.Infer(name, Newtonsoft.Json.Linq.JToken.Parse("{}")))
+            .Message.ShouldStartWith($"input name `{name}` is not an identifier");
+    }
 }
