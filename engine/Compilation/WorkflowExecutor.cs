@@ -322,6 +322,7 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         if (action is not null && exception is null)
         {
             (output, actionException) = RunAction(node, action, success, in inputs, depth);
+            actionException = actionException is null ? null : Limit(actionException);
         }
 
         string? errorMessage = null;

@@ -28,6 +28,14 @@ public sealed record DiagnosticDescriptor(string Code, DiagnosticSeverity Severi
 /// </summary>
 public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceLocation Location, string Message, string? Help = null)
 {
+    /// <summary>Longest message kept: a message quotes what a file says, and a file may say anything at any length.</summary>
+    public const int MaxMessageLength = 1000;
+
+    /// <summary>The message, cut to <see cref="MaxMessageLength"/> characters (saying how long it was).</summary>
+    public string Message { get; init; } = Message.Length <= MaxMessageLength
+        ? Message
+        : string.Concat(Message.AsSpan(0, MaxMessageLength), $"… ({Message.Length:N0} characters)");
+
     public string Code => Descriptor.Code;
 
     public DiagnosticSeverity Severity => Descriptor.Severity;

@@ -196,4 +196,19 @@ public class SandboxContainmentTests
         Should.Throw<ArgumentException>(() => InputParameter.Infer(name, Newtonsoft.Json.Linq.JToken.Parse("{}")))
             .Message.ShouldStartWith($"input name `{name}` is not an identifier");
     }
+
+    [Fact]
+    public void Read_RuleWithAMillionCharacterKey_KeepsAShortDiagnostic()
+    {
+        var key = new string('k', 1_000_000);
+        var text = "{ \"WorkflowName\": \"w\", \"Rules\": [ { \"RuleName\": \"r\", \"Expression\": \"true\", \"" + key + "\": 1 } ] }";
+        var diagnostics = new DiagnosticBag();
+
+        WorkflowJson.Parse(text, "rules.json", diagnostics);
+
+        var diagnostic = diagnostics.Items.ShouldHaveSingleItem();
+        diagnostic.Code.ShouldBe("SLA1002");
+        diagnostic.Message.Length.ShouldBeLessThan(1_100);
+        diagnostic.Message.ShouldEndWith("… (1,000,019 characters)");
+    }
 }
