@@ -122,6 +122,11 @@ public sealed class RunCommand : ICliCommand
             output.WriteLine($"note: {note}");
         }
 
+        if (record.UnknownStatusNames is { } unknown)
+        {
+            output.WriteLine($"warning: {record.UnknownStatuses} events have a status that does not pause or mean anything: {unknown}");
+        }
+
         if (record.Error is null)
         {
             WriteCredits(store, record, output);

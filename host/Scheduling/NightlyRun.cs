@@ -273,7 +273,12 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                 }
 
                 var counts = Evaluate(runId, partition, partitions, asOf, evaluator, tracker, cancellationToken);
-                if (!store.FinishPartition(runId, partition, owner, new PartitionCompletion(PartitionState.Done, time.GetUtcNow(), counts.Cases, counts.Written, counts.Changed, counts.Rejected, null)))
+                var completion = new PartitionCompletion(PartitionState.Done, time.GetUtcNow(), counts.Cases, counts.Written, counts.Changed, counts.Rejected, null)
+                {
+                    UnknownStatuses = counts.Statuses.Unknown.Values.Sum(),
+                    UnknownStatusNames = counts.Statuses.Unknown.Count == 0 ? string.Empty : StatusCensus.Describe(counts.Statuses.Unknown, counts.Statuses.SuggestionFor),
+                };
+                if (!store.FinishPartition(runId, partition, owner, completion))
                 {
                     logger.LogWarning("run {RunId} partition {Partition}/{Partitions} was taken over while {Owner} ran it; its result is the other owner's", runId, partition, partitions, owner);
                     return new PartitionResult(null, attempts, false);
@@ -343,7 +348,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         return true;
     }
 
-    private readonly record struct Counts(long Cases, long Written, long Changed, long Rejected);
+    private readonly record struct Counts(long Cases, long Written, long Changed, long Rejected, StatusCensus Statuses);
 
     /// <summary>Streams the partition's cases in id order, evaluates them in batches and writes their decisions.</summary>
     private Counts Evaluate(long runId, int partition, int partitions, DateTimeOffset asOf, ICaseEvaluator evaluator, ProgressTracker? tracker, CancellationToken cancellationToken)
@@ -360,6 +365,9 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             : store.ReadCasesOfCustomers(CustomerPartition.Select(store.ReadCustomers(), partition, partitions), cancellationToken);
 
         using var sink = store.OpenDecisionSink(runId);
+
+        // Statuses that nothing gives a meaning do not pause a clock: the run counts them, so a typo is seen every night.
+        var census = StatusCensus.For(evaluator);
 
         // One batch is written (one transaction, on one writer thread at a time) while the next is evaluated.
         Task? writing = null;
@@ -385,6 +393,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             foreach (var ticket in source)
             {
                 cases++;
+                census.Observe(ticket, string.Empty, 0);
                 batch.Add(ticket);
                 if (batch.Count >= batchSize)
                 {
@@ -400,7 +409,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
 
             writing?.GetAwaiter().GetResult();
             writing = null;
-            return new Counts(cases, written, changed, rejected);
+            return new Counts(cases, written, changed, rejected, census);
         }
         catch
         {

@@ -50,7 +50,8 @@ internal static class RunPartitionRows
         using var command = Command(connection, StoreRows.FinishPartitionSql,
             ("@state", completion.State.ToString().ToLowerInvariant()), ("@finished", StoreText.Utc(completion.FinishedAt)),
             ("@cases", completion.CasesRead), ("@written", completion.DecisionsWritten), ("@changed", completion.DecisionsChanged),
-            ("@rejected", completion.Rejected), ("@error", completion.Error), ("@run", runId), ("@p", partition), ("@owner", owner));
+            ("@rejected", completion.Rejected), ("@error", completion.Error), ("@unknown", completion.UnknownStatuses),
+            ("@unknownNames", completion.UnknownStatusNames), ("@run", runId), ("@p", partition), ("@owner", owner));
         return command.ExecuteNonQuery() == 1;
     }
 

@@ -205,5 +205,11 @@ internal static class SqliteMigrations
             ALTER TABLE subscriptions DROP COLUMN monthly_fee;
             ALTER TABLE subscriptions RENAME COLUMN monthly_fee_text TO monthly_fee;
             """),
+
+        // Each partition counts the events whose status nothing gives a meaning (StatusCensus); a run sums them.
+        (9, "partitions count unknown statuses", """
+            ALTER TABLE run_partitions ADD COLUMN unknown_statuses INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE run_partitions ADD COLUMN unknown_status_names TEXT NOT NULL DEFAULT '';
+            """),
     ];
 }

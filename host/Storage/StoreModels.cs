@@ -64,6 +64,15 @@ public sealed record RunRecord(
     /// last good versions after a rejected edit, or the files that compiled with those that did not named; null otherwise.
     /// </summary>
     public string? PolicyNote { get; init; }
+
+    /// <summary>
+    /// Events of the run's cases whose status no policy's <c>pauseOn</c> and no known status names (statuses compare
+    /// exactly, case-sensitive): a typo such as <c>Waiting_On_Customer</c> does not pause a clock.
+    /// </summary>
+    public long UnknownStatuses { get; init; }
+
+    /// <summary>Those statuses with their counts, per partition (<c>`Waiting_On_Customer` (3 events, did you mean ...)</c>); null when none.</summary>
+    public string? UnknownStatusNames { get; init; }
 }
 
 /// <summary>State of one partition of a run: <c>pending</c> until a host claims it, <c>running</c>, then <c>done</c> or <c>failed</c>.</summary>
@@ -104,7 +113,14 @@ public sealed record PartitionCompletion(
     long DecisionsWritten,
     long DecisionsChanged,
     long Rejected,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Events of the partition's cases with an unknown status; see <see cref="RunRecord.UnknownStatuses"/>.</summary>
+    public long UnknownStatuses { get; init; }
+
+    /// <summary>Those statuses and their counts, in words; empty when none.</summary>
+    public string UnknownStatusNames { get; init; } = string.Empty;
+}
 
 /// <summary>The counts a finished run records.</summary>
 public sealed record RunCompletion(

@@ -20,7 +20,9 @@ internal static class StoreRows
 
     /// <summary>The run's columns, then its number of partitions and of partitions done (read from <c>run_partitions</c>).</summary>
     public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed, "
-        + "(SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id), (SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id AND p.state = 'done'), policy_note";
+        + "(SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id), (SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id AND p.state = 'done'), policy_note, "
+        + "(SELECT COALESCE(SUM(p.unknown_statuses), 0) FROM run_partitions p WHERE p.run_id = runs.id), "
+        + "(SELECT string_agg(p.unknown_status_names, '; ' ORDER BY p.partition_no) FROM run_partitions p WHERE p.run_id = runs.id AND p.unknown_status_names <> '')";
 
     public const string PartitionColumns = "run_id, partition_no, partitions, state, owner, attempts, started_at, finished_at, cases_read, decisions_written, decisions_changed, rejected, error";
 
@@ -72,7 +74,7 @@ internal static class StoreRows
     /// <summary>Records how a partition finished; only the owner of its current claim may (parameters <c>@run</c>, <c>@p</c>, <c>@owner</c>, ...).</summary>
     public const string FinishPartitionSql = """
         UPDATE run_partitions SET state = @state, finished_at = @finished, cases_read = @cases, decisions_written = @written,
-            decisions_changed = @changed, rejected = @rejected, error = @error
+            decisions_changed = @changed, rejected = @rejected, error = @error, unknown_statuses = @unknown, unknown_status_names = @unknownNames
         WHERE run_id = @run AND partition_no = @p AND owner = @owner AND state = 'running'
         """;
 
@@ -358,6 +360,8 @@ internal static class StoreRows
         Partitions = (int)reader.GetInt64(15),
         PartitionsDone = (int)reader.GetInt64(16),
         PolicyNote = reader.IsDBNull(17) ? null : reader.GetString(17),
+        UnknownStatuses = reader.GetInt64(18),
+        UnknownStatusNames = reader.IsDBNull(19) ? null : reader.GetString(19),
     };
 
     /// <summary>Reads a row of <see cref="DecisionColumns"/>; absent keys are stored as the empty string and read back as null.</summary>

@@ -201,6 +201,12 @@ internal static class PostgresMigrations
         (8, "monthly fees as exact decimal text", """
             ALTER TABLE subscriptions ALTER COLUMN monthly_fee TYPE TEXT COLLATE "C" USING monthly_fee::text;
             """),
+
+        // Each partition counts the events whose status nothing gives a meaning (StatusCensus); a run sums them.
+        (9, "partitions count unknown statuses", """
+            ALTER TABLE run_partitions ADD COLUMN unknown_statuses BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE run_partitions ADD COLUMN unknown_status_names TEXT NOT NULL DEFAULT '';
+            """),
     ];
 
     /// <summary>

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Quartz;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Host.Scheduling;
+using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Host.Storage;
+using SlaPolicy.Tests.Storage;
 using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
@@ -178,5 +180,32 @@ public class NightlyRunTests
     private sealed class InlineProgress(Action<RunProgress> report) : IProgress<RunProgress>
     {
         public void Report(RunProgress value) => report(value);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [PostgresData]
+    public void Run_CasesWithStatusesNothingNames_CountsThemOnTheRun(StoreKind kind)
+    {
+        using var test = new TestStore(kind);
+        var typo = Cases.Open("C-1", "2026-11-20T16:30:00+01:00", tags: []) with
+        {
+            Events = [new StatusEvent(DateTimeOffset.Parse("2026-11-20T17:00:00+01:00"), "Waiting_On_Customer"), new StatusEvent(DateTimeOffset.Parse("2026-11-20T18:00:00+01:00"), "Waiting_On_Customer")],
+        };
+        var known = Cases.Open("C-2", "2026-11-20T16:30:00+01:00", tags: []);
+        var odd = Cases.Open("C-3", "2026-11-20T16:30:00+01:00", tags: []) with { Events = [new StatusEvent(DateTimeOffset.Parse("2026-11-20T17:00:00+01:00"), "parked-by-bob")] };
+        test.Store.Migrate();
+        test.Store.Ingest(new RecordBatch([typo, known, odd], [], [], [], [], AsOf));
+        var run = new NightlyRun(test.Store, SamplePolicyEvaluator.Provider, TimeProvider.System, new HostSettings(), NullLogger<NightlyRun>.Instance);
+
+        var record = run.Run(AsOf, RunTrigger.Cli);
+
+        // Statuses compare exactly: the typo does not pause the clock, and the run says so every night it is stored.
+        record.State.ShouldBe(RunState.Succeeded);
+        record.UnknownStatuses.ShouldBe(3);
+        record.UnknownStatusNames.ShouldNotBeNull();
+        record.UnknownStatusNames.ShouldContain("`Waiting_On_Customer` (2 events, did you mean `waiting_on_customer`?)");
+        record.UnknownStatusNames.ShouldContain("`parked-by-bob` (1 event)");
+        test.Store.GetRuns(10).ShouldHaveSingleItem().UnknownStatuses.ShouldBe(3);
     }
 }

@@ -57,7 +57,7 @@ public class StoreTests
 
         test.Store.Migrate();
 
-        test.Store.SchemaVersion().ShouldBe(8);
+        test.Store.SchemaVersion().ShouldBe(kind == StoreKind.Sqlite ? SqliteMigrations.All[^1].Version : PostgresMigrations.All[^1].Version);
         var fees = test.Store.ReadSubscriptions().ToDictionary(s => s.Service, s => s.MonthlyFee);
         fees["email"].ShouldBe(1200.5m);
         fees["crm"].ShouldBe(100_000_000_000_000_000_000m);
