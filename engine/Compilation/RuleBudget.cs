@@ -34,17 +34,25 @@ public static class RuleBudget
     private static Counters? t_counters;
 
     /// <summary>Starts the budget of one rule evaluation on this thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Begin(int maxSteps, long maxAllocatedBytes)
     {
-        var c = t_counters ??= new Counters();
-        c.MaxSteps = maxSteps;
+        var c = t_counters ?? NewCounters(maxSteps, maxAllocatedBytes);
         c.Remaining = maxSteps;
         c.UntilCheck = CheckInterval;
-        c.MaxBytes = maxAllocatedBytes;
 
         // Read lazily at the first check: most evaluations never get there.
         c.AllocatedAtStart = -1;
+        if (c.MaxSteps != maxSteps || c.MaxBytes != maxAllocatedBytes)
+        {
+            c.MaxSteps = maxSteps;
+            c.MaxBytes = maxAllocatedBytes;
+        }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Counters NewCounters(int maxSteps, long maxAllocatedBytes) =>
+        t_counters = new Counters { MaxSteps = maxSteps, MaxBytes = maxAllocatedBytes };
 
     // Outside an evaluation (never in practice: generated code runs only under Begin) the default budget applies.
     private static Counters Current => t_counters ?? StartDefault();
