@@ -124,7 +124,7 @@ internal static class ExpressionSandbox
         ["System.ValueType"] = "Equals ToString",
         ["System.Enum"] = "Equals ToString HasFlag CompareTo",
         ["System.String"] = "Length Chars Empty Contains StartsWith EndsWith IndexOf LastIndexOf IndexOfAny Substring ToUpper ToLower ToUpperInvariant ToLowerInvariant "
-            + "Trim TrimStart TrimEnd Split ToCharArray IsNullOrEmpty IsNullOrWhiteSpace Compare CompareOrdinal Concat op_Addition " + Comparisons,
+            + "Trim TrimStart TrimEnd Split ToCharArray IsNullOrEmpty IsNullOrWhiteSpace Compare CompareOrdinal op_Addition " + Comparisons,
         ["System.Char"] = "IsDigit IsLetter IsLetterOrDigit IsUpper IsLower IsWhiteSpace IsPunctuation ToUpperInvariant ToLowerInvariant ToUpper ToLower " + Numbers,
         ["System.Boolean"] = "Parse TryParse ToString TrueString FalseString " + Comparisons,
         ["System.Byte"] = Numbers,

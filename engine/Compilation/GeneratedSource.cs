@@ -150,10 +150,33 @@ internal sealed class GeneratedSource
 
     /// <summary>
     /// Wraps the body of every expression lambda in <c>RuleBudget.Step(...)</c>, and the receiver of every call of a
-    /// walking method in <c>RuleBudget.Charge(...)</c>, which returns it unchanged (same type, same binding).
+    /// walking method and every operand of <c>+</c> and of an interpolation in <c>RuleBudget.Charge(...)</c>, which
+    /// returns it unchanged (same type, same binding).
     /// </summary>
     private sealed class BudgetInjector : CSharpSyntaxRewriter
     {
+        public override SyntaxNode? VisitBinaryExpression(BinaryExpressionSyntax node)
+        {
+            var visited = (BinaryExpressionSyntax)base.VisitBinaryExpression(node)!;
+
+            // `a + b` may join strings: each operand is charged by its length before they are joined, so parameters built
+            // from each other (`p2 = p1 + p1 + ...`) cannot grow past the budget. Links of a chain are not charged twice.
+            return visited.IsKind(SyntaxKind.AddExpression)
+                ? visited.WithLeft(ChargeOperand(visited.Left)).WithRight(ChargeOperand(visited.Right))
+                : visited;
+        }
+
+        public override SyntaxNode? VisitInterpolation(InterpolationSyntax node)
+        {
+            var visited = (InterpolationSyntax)base.VisitInterpolation(node)!;
+            return visited.WithExpression(ChargeOperand(visited.Expression));
+        }
+
+        private static ExpressionSyntax ChargeOperand(ExpressionSyntax operand) =>
+            operand is LiteralExpressionSyntax || operand.IsKind(SyntaxKind.AddExpression)
+                ? operand
+                : InvocationExpression(ChargeMethod, ArgumentList(SingletonSeparatedList(Argument(operand)))).WithAdditionalAnnotations(Injected);
+
         public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
         {
             var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;

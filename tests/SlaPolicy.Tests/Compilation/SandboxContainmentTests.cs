@@ -211,4 +211,33 @@ public class SandboxContainmentTests
         diagnostic.Message.Length.ShouldBeLessThan(1_100);
         diagnostic.Message.ShouldEndWith("… (1,000,019 characters)");
     }
+
+    [Fact]
+    public void Run_ParametersThatJoinEachOtherIntoGigabytes_StopAtTheBudgetBeforeJoining()
+    {
+        // Thirty copies of a 4,000-character customer, thirty of those, thirty of those: 108 million characters.
+        string Copies(string name) => string.Join(" + ", Enumerable.Repeat(name, 30));
+        var rule = Rule("grows", "p3.Length > 0", "escalate:3") with
+        {
+            LocalParams =
+            [
+                new LocalParam("p1", Copies("ticket.Customer"), At(41, 30)),
+                new LocalParam("p2", Copies("p1"), At(42, 30)),
+                new LocalParam("p3", Copies("p2") + " + $\"{p2}{p2}\"", At(43, 30)),
+            ],
+        };
+        var (workflow, policy) = CompileWithBudget(RuleBudget.DefaultMaxSteps, rule);
+        var inputs = new RuleInputs(CaseWith(events: 0, customer: new string('c', 4_000)), Clock(0), policy.Targets[0], policy);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var result = workflow.Execute(inputs).Single(r => r.RuleName == "grows");
+
+        result.ExceptionMessage.ShouldBe("error while computing parameter `p3` of rule `grows`: the rule exceeded its budget of 1,000,000 steps in one evaluation");
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(64L * 1024 * 1024);
+
+        // Interpolation is charged the same way.
+        var (interpolated, p) = CompileWithBudget(1_000, Rule("grows", "$\"{ticket.Customer}{ticket.Customer}\".Length > 0", "escalate:3"));
+        interpolated.Execute(new RuleInputs(CaseWith(events: 0, customer: new string('c', 40_000)), Clock(0), p.Targets[0], p)).Single(r => r.RuleName == "grows")
+            .ExceptionMessage.ShouldBe("error while executing rule `grows`: the rule exceeded its budget of 1,000 steps in one evaluation");
+    }
 }
