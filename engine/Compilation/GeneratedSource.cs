@@ -34,7 +34,7 @@ internal sealed class GeneratedSource
     private static readonly HashSet<string> WalkingMethods = new(StringComparer.Ordinal)
     {
         "Contains", "IndexOf", "LastIndexOf", "IndexOfAny", "StartsWith", "EndsWith", "Substring", "Split", "ToCharArray", "Trim",
-        "TrimStart", "TrimEnd", "ToUpperInvariant", "ToLowerInvariant", "ToUpper", "ToLower", "Equals", "CompareTo",
+        "TrimStart", "TrimEnd", "ToUpperInvariant", "ToLowerInvariant", "ToUpper", "ToLower", "Equals", "CompareTo", "Compare", "CompareOrdinal",
     };
 
     private readonly SourcePlan _plan;
@@ -161,9 +161,16 @@ internal sealed class GeneratedSource
 
             // `a + b` may join strings: each operand is charged by its length before they are joined, so parameters built
             // from each other (`p2 = p1 + p1 + ...`) cannot grow past the budget. Links of a chain are not charged twice.
-            return visited.IsKind(SyntaxKind.AddExpression)
-                ? visited.WithLeft(ChargeOperand(visited.Left)).WithRight(ChargeOperand(visited.Right))
-                : visited;
+            // `a == b` walks two strings of equal length: both are charged too, unless one is a literal, whose length
+            // bounds the walk.
+            return visited.Kind() switch
+            {
+                SyntaxKind.AddExpression =>
+                    visited.WithLeft(ChargeOperand(visited.Left)).WithRight(ChargeOperand(visited.Right)),
+                SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression when visited.Left is not LiteralExpressionSyntax && visited.Right is not LiteralExpressionSyntax =>
+                    visited.WithLeft(ChargeOperand(visited.Left)).WithRight(ChargeOperand(visited.Right)),
+                _ => visited,
+            };
         }
 
         public override SyntaxNode? VisitInterpolation(InterpolationSyntax node)
@@ -181,11 +188,17 @@ internal sealed class GeneratedSource
         {
             var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
 
-            // `string.Equals(a, b)` and `char.ToUpper(c)` name a type, not a value: nothing to charge.
             if (visited.Expression is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } access
-                || !WalkingMethods.Contains(access.Name.Identifier.ValueText) || access.Expression is PredefinedTypeSyntax)
+                || !WalkingMethods.Contains(access.Name.Identifier.ValueText))
             {
                 return visited;
+            }
+
+            // `string.Equals(a, b)` and `string.Compare(a, b)` name a type, not a value: their arguments are what they walk.
+            if (access.Expression is PredefinedTypeSyntax)
+            {
+                return visited.WithArgumentList(visited.ArgumentList.WithArguments(
+                    SeparatedList(visited.ArgumentList.Arguments.Select(a => a.WithExpression(ChargeOperand(a.Expression))), visited.ArgumentList.Arguments.GetSeparators())));
             }
 
             var charged = InvocationExpression(ChargeMethod, ArgumentList(SingletonSeparatedList(Argument(access.Expression)))).WithAdditionalAnnotations(Injected);

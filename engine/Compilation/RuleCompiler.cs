@@ -29,7 +29,7 @@ namespace SlaPolicy.Engine.Compilation;
 /// </remarks>
 public static class RuleCompiler
 {
-    private const string FormatVersion = "slapolicy-rules 2";
+    private const string FormatVersion = "slapolicy-rules 3";
     private static readonly ConcurrentDictionary<string, LoadedRules> MemoryCache = new(StringComparer.Ordinal);
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
@@ -285,6 +285,7 @@ public static class RuleCompiler
         }
 
         // Stage: shape. Each expression is parsed alone as exactly one expression; only the parsed node goes on.
+        var budgeted = new HashSet<int>();
         var expressions = new ExpressionSyntax?[plan.Slots.Count];
         foreach (var slot in plan.Slots)
         {
@@ -302,6 +303,11 @@ public static class RuleCompiler
             else
             {
                 expressions[slot.Id] = GeneratedSource.Prepare(expression!);
+                if (expressions[slot.Id]!.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax))
+                {
+                    // A call of its own, or a budget step or charge the compiler put in: evaluations start a budget.
+                    budgeted.Add(slot.Id);
+                }
             }
         }
 
@@ -310,7 +316,7 @@ public static class RuleCompiler
         using var budget = new CancellationTokenSource(options.CompileBudget);
         try
         {
-            return CompileChecked(plan, hash, source, stored, broken, BreakSlot, budget.Token);
+            return CompileChecked(plan, hash, source, stored, broken, BreakSlot, budget.Token) with { BudgetedSlots = budgeted };
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {
@@ -501,6 +507,7 @@ public static class RuleCompiler
             }
 
             var broken = new HashSet<string>(StringComparer.Ordinal);
+            var budgeted = new HashSet<int>();
             var stored = new List<StoredDiagnostic>();
             foreach (var line in lines.Skip(1))
             {
@@ -508,6 +515,10 @@ public static class RuleCompiler
                 if (parts[0] == "B" && parts.Length == 2)
                 {
                     broken.Add(parts[1]);
+                }
+                else if (parts[0] == "S" && parts.Length == 2)
+                {
+                    budgeted.Add(int.Parse(parts[1], CultureInfo.InvariantCulture));
                 }
                 else if (parts[0] == "D" && parts.Length == 7)
                 {
@@ -518,7 +529,7 @@ public static class RuleCompiler
 
             var bytes = File.ReadAllBytes(dll);
             var (context, assembly) = LoadAssembly(bytes, hash);
-            return new LoadedRules(hash, bytes, context, assembly, broken, stored, FromDisk: true);
+            return new LoadedRules(hash, bytes, context, assembly, broken, stored, FromDisk: true) { BudgetedSlots = budgeted };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or BadImageFormatException)
         {
@@ -538,6 +549,11 @@ public static class RuleCompiler
             foreach (var key in loaded.Broken.Order(StringComparer.Ordinal))
             {
                 text.Append("B\t").Append(key).Append('\n');
+            }
+
+            foreach (var slot in loaded.BudgetedSlots.Order())
+            {
+                text.Append("S\t").Append(slot.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
 
             foreach (var d in loaded.Diagnostics)
@@ -638,38 +654,16 @@ public static class RuleCompiler
         }
 
         var children = plan.Children.Where(c => c.Rule.Enabled).Select(c => BuildNode<TIn>(c, type, loaded, errors)).ToArray();
-        // Only a call can take a budget step (lambdas are arguments of calls): a predicate without one (the generated
-        // targets and escalations) skips starting the budget.
-        var budgeted = plan.Predicate is { } p && (p.Scope.Any(s => MayCall(s.Slot.Text.Rewritten)) || MayCall(plan.PredicateSlot!.Text.Rewritten));
+        // Only a call takes budget steps (the compiler's own steps and charges are calls): a predicate without one, such
+        // as a generated escalation, skips starting the budget.
+        var budgeted = plan.Predicate is { } p && (p.Scope.Any(s => loaded.BudgetedSlots.Contains(s.Slot.Id)) || loaded.BudgetedSlots.Contains(plan.PredicateSlot!.Id));
         return new RuleNode<TIn>(plan.Rule, nested, children, predicate, traced, predicateError, plan.ScopeNames, plan.PredicateSlot?.Text.Rewritten,
             onSuccess, onSuccessError, onFailure, onFailureError, budgeted);
     }
 
-    /// <summary>
-    /// False only when <paramref name="text"/> certainly calls nothing: no `(` follows a name, a `>` of type arguments,
-    /// or a closing bracket. Parentheses that only group (`(a || b) &amp;&amp; c`) do not count.
-    /// </summary>
-    internal static bool MayCall(string text)
-    {
-        for (var i = text.IndexOf('(', StringComparison.Ordinal); i >= 0; i = text.IndexOf('(', i + 1))
-        {
-            var j = i - 1;
-            while (j >= 0 && char.IsWhiteSpace(text[j]))
-            {
-                j--;
-            }
-
-            if (j >= 0 && (char.IsLetterOrDigit(text[j]) || text[j] is '_' or '>' or ')' or ']' or '@'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private sealed record StoredDiagnostic(string Method, int Slot, int Offset, string Code, string Message, string? Help);
 
+    /// <summary>The compiled rules, and the slots whose expression can take budget steps (a call, or something the compiler charges).</summary>
     private sealed record LoadedRules(
         string Hash,
         byte[]? Bytes,
@@ -677,5 +671,8 @@ public static class RuleCompiler
         Assembly? Assembly,
         HashSet<string> Broken,
         List<StoredDiagnostic> Diagnostics,
-        bool FromDisk);
+        bool FromDisk)
+    {
+        public HashSet<int> BudgetedSlots { get; init; } = [];
+    }
 }

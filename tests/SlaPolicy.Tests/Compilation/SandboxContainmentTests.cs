@@ -240,4 +240,21 @@ public class SandboxContainmentTests
         interpolated.Execute(new RuleInputs(CaseWith(events: 0, customer: new string('c', 40_000)), Clock(0), p.Targets[0], p)).Single(r => r.RuleName == "grows")
             .ExceptionMessage.ShouldBe("error while executing rule `grows`: the rule exceeded its budget of 1,000 steps in one evaluation");
     }
+
+    [Fact]
+    public void Run_EachRuleStartsItsOwnBudget_NoRuleInheritsWhatAnotherSpent()
+    {
+        // The first rule spends 900 of 1,000 steps; the second compares two 10,000-character strings (312 steps).
+        var (workflow, policy) = CompileWithBudget(
+            1_000,
+            Rule("spends", "ticket.Events.Count(e => e.Status != \"\") > 0", "escalate:2"),
+            Rule("compares", "ticket.Customer != ticket.Region", "escalate:3", line: 41));
+        var ticket = CaseWith(events: 450, customer: new string('c', 10_000)) with { Region = new string('r', 10_000) };
+
+        var results = workflow.Execute(new RuleInputs(ticket, Clock(0), policy.Targets[0], policy));
+
+        results.Single(r => r.RuleName == "spends").HasError.ShouldBeFalse();
+        results.Single(r => r.RuleName == "compares").HasError.ShouldBeFalse();
+        workflow.Run(new RuleInputs(ticket, Clock(0), policy.Targets[0], policy)).EscalationLevel.ShouldBe(3);
+    }
 }
