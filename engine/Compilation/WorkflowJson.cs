@@ -343,8 +343,20 @@ public static class WorkflowJson
             context.Diagnostics.Add(DiagnosticCatalog.BadOperator, context.At(obj["Operator"]!), $"operator `{op}` of rule `{name}` is not known");
         }
 
-        var nested = op is not null || !rules.IsEmpty;
-        if (!nested && expression is null)
+        // As RulesEngine validates a rule: an `Operator` combines nested `Rules` (at least one); without an `Operator` a
+        // rule is its `Expression`, and nested `Rules` would be dropped in silence, so they are refused.
+        if (op is not null && rules.IsEmpty)
+        {
+            context.Diagnostics.Add(DiagnosticCatalog.MissingRuleBody, context.At(obj), $"rule `{name}` has `Operator` `{op}` but no nested `Rules` to combine");
+        }
+        else if (op is null && !rules.IsEmpty)
+        {
+            context.Diagnostics.Add(DiagnosticCatalog.NestedRulesWithoutOperator, context.At(obj),
+                expression is null
+                    ? $"rule `{name}` has nested `Rules` but no `Operator` to combine them"
+                    : $"rule `{name}` has an `Expression` and nested `Rules` but no `Operator`: the nested rules would never run");
+        }
+        else if (op is null && expression is null)
         {
             context.Diagnostics.Add(DiagnosticCatalog.MissingRuleBody, context.At(obj), $"rule `{name}` has neither `Expression` nor nested `Rules`");
         }

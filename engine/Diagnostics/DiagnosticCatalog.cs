@@ -56,4 +56,5 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnsupportedAction = Error("SLA5006", "unsupported action", "actions are `OutputExpression` (context `Expression`) and `EvaluateRule` (context `workflowName`, `ruleName`)");
     public static readonly DiagnosticDescriptor MissingRuleBody = Error("SLA5007", "rule has neither an expression nor nested rules", "give the rule an `Expression`, or an `Operator` with nested `Rules`");
     public static readonly DiagnosticDescriptor BadOperator = Error("SLA5008", "unknown operator", "use `And`, `AndAlso`, `Or` or `OrElse`");
+    public static readonly DiagnosticDescriptor NestedRulesWithoutOperator = Error("SLA5009", "nested rules without an operator", "give the rule an `Operator` (`And` or `Or`) to combine its `Rules`, or remove them");
 }

@@ -116,4 +116,24 @@ public class IifRewriteTests
     {
         ExpressionText.Rewrite(written).Rewritten.ShouldBe(compiled);
     }
+
+    [Theory]
+    // An Expression with nested Rules and no Operator: read as an And of the children, the Expression was dropped.
+    [InlineData("{\"RuleName\": \"r\", \"Expression\": \"false\", \"Rules\": [{\"RuleName\": \"c\", \"Expression\": \"true\"}]}", "SLA5009",
+        "rule `r` has an `Expression` and nested `Rules` but no `Operator`: the nested rules would never run")]
+    [InlineData("{\"RuleName\": \"r\", \"Rules\": [{\"RuleName\": \"c\", \"Expression\": \"true\"}]}", "SLA5009",
+        "rule `r` has nested `Rules` but no `Operator` to combine them")]
+    // An And of nothing evaluated to false with no diagnostic.
+    [InlineData("{\"RuleName\": \"r\", \"Operator\": \"And\", \"Rules\": []}", "SLA5007", "rule `r` has `Operator` `And` but no nested `Rules` to combine")]
+    [InlineData("{\"RuleName\": \"r\", \"Operator\": \"Or\"}", "SLA5007", "rule `r` has `Operator` `Or` but no nested `Rules` to combine")]
+    public void Parse_RuleShapeRulesEngineRefuses_IsRefused(string rule, string code, string message)
+    {
+        var diagnostics = new DiagnosticBag();
+
+        WorkflowJson.Parse("{\"WorkflowName\": \"w\", \"Rules\": [" + rule + "]}", "w.json", diagnostics);
+
+        var diagnostic = diagnostics.Items.ShouldHaveSingleItem();
+        diagnostic.Code.ShouldBe(code);
+        diagnostic.Message.ShouldBe(message);
+    }
 }
