@@ -82,6 +82,17 @@ public class SandboxTests
         { "ticket.Events.Sum(a => ticket.Events.Sum(b => b.At.Minute)) > 0", "SLA4008", "b => b.At" },
         { "ticket.Events.Average(e => ticket.Events.Min(f => f.At.Minute)) > 2", "SLA4008", "f => f.At" },
         { "ticket.Tags.Select(t => new()).Count() > 0", "SLA4004", "t => new()" },
+        // More of the core library that binds but is not on the list: unsafe access, pools, spans, threads, the process.
+        { "System.Runtime.CompilerServices.Unsafe.As<string>(ticket) != null", "SLA4003", "As<string>" },
+        { "System.Buffers.ArrayPool<byte>.Shared.Rent(10).Length > 0", "SLA4003", "Rent(" },
+        { "ticket.Customer.AsSpan().Length > 0", "SLA4003", "Length >" },
+        { "System.Threading.Thread.Yield()", "SLA4003", "Yield" },
+        { "System.Threading.Tasks.Task.Run(() => 1).Result == 1", "SLA4003", "Result ==" },
+        { "System.Threading.Monitor.IsEntered(ticket)", "SLA4003", "IsEntered" },
+        { "AppContext.TryGetSwitch(\"x\", out var on) && on", "SLA4003", "TryGetSwitch" },
+        { "Type.GetType(\"System.IO.File\") != null", "SLA4003", "Type.GetType" },
+        { "Environment.ProcessorCount > 1", "SLA4003", "ProcessorCount" },
+        { "ticket.Events.ToList().ConvertAll(e => e.Status).Count > 0", "SLA4003", "ConvertAll" },
     };
 
     [Theory]
