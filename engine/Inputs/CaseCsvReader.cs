@@ -96,7 +96,7 @@ public static class CaseCsvReader
         string? Get(string column)
         {
             var position = positions[Columns.IndexOf(column)];
-            if (position < 0 || position >= fields.Count || fields[position].Length == 0)
+            if (position < 0 || position >= fields.Count || string.IsNullOrWhiteSpace(fields[position]))
             {
                 return null;
             }

@@ -113,7 +113,10 @@ internal ref struct RecordReader
         }
     }
 
-    /// <summary>Reads a required string value; <paramref name="pooled"/> shares repeated values.</summary>
+    /// <summary>
+    /// Reads a required string value; <paramref name="pooled"/> shares repeated values. Empty or only white space is
+    /// refused: a required text names something (a case, a customer, a status), and an empty name could never be asked for.
+    /// </summary>
     public string ReadString(string field, bool pooled)
     {
         _context.CurrentField = field;
@@ -123,7 +126,10 @@ internal ref struct RecordReader
             throw new RecordRejectedException(field, $"required field `{field}` is null");
         }
 
-        return StringValue(field, pooled);
+        var value = StringValue(field, pooled);
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new RecordRejectedException(field, $"required field `{field}` is empty")
+            : value;
     }
 
     /// <summary>Reads a string value or null.</summary>

@@ -176,6 +176,22 @@ public class HostileInputTests
     }
 
     [Theory]
+    [InlineData(Kind.Cases, "\"id\":\"C-1\"", "\"id\":\"\"", "id")]
+    [InlineData(Kind.Cases, "\"customer\":\"acme\"", "\"customer\":\"   \"", "customer")]
+    [InlineData(Kind.Cases, "\"status\":\"in_progress\"", "\"status\":\"\"", "events[0].status")]
+    [InlineData(Kind.Outages, "\"service\":\"email\"", "\"service\":\"\"", "service")]
+    [InlineData(Kind.Subscriptions, "\"region\":\"eu-west\"", "\"region\":\"\\t\"", "region")]
+    [InlineData(Kind.Measurements, "\"metric\":\"latencyMs\"", "\"metric\":\"\"", "metric")]
+    public void RequiredText_EmptyOrBlank_Rejected(Kind kind, string from, string to, string field)
+    {
+        // An empty case id was stored and could never be asked for; an empty customer or status means nothing.
+        var rejected = MiddleRejected(kind, Good(kind).Replace(from, to, StringComparison.Ordinal));
+
+        rejected.Field.ShouldBe(field);
+        rejected.Reason.ShouldBe($"required field `{field}` is empty");
+    }
+
+    [Theory]
     [InlineData(Kind.Cases, "\"status\":\"in_progress\"", "\"status\":\"in_progress\",\"status\":\"waiting_on_customer\"", "events[0].status")]
     [InlineData(Kind.Cases, "\"status\":\"in_progress\"", "\"status\":\"in_progress\",\"at\":\"2026-11-10T09:20:00+01:00\"", "events[0].at")]
     [InlineData(Kind.Cases, "\"service\":\"email\"", "\"service\":\"email\",\"note\":1,\"note\":2", "note")]
