@@ -53,6 +53,7 @@ public static class CaseCsvReader
         if (header.Positions is null)
         {
             header.Positions = new int[Columns.Length];
+            header.Count = fields.Count;
             for (var c = 0; c < Columns.Length; c++)
             {
                 header.Positions[c] = fields.FindIndex(f => string.Equals(f.Trim(), Columns[c], StringComparison.Ordinal));
@@ -92,6 +93,11 @@ public static class CaseCsvReader
         }
 
         var positions = header.Positions;
+        if (fields.Count > header.Count)
+        {
+            // A field too many is a comma inside an unquoted value, or a row of another file: its columns cannot be trusted.
+            throw new RecordRejectedException(null, $"malformed CSV: the row has {fields.Count.ToString(CultureInfo.InvariantCulture)} fields and the header {header.Count.ToString(CultureInfo.InvariantCulture)}");
+        }
 
         string? Get(string column)
         {
@@ -175,6 +181,9 @@ public static class CaseCsvReader
         public string? Problem { get; set; }
 
         public bool Duplicate { get; set; }
+
+        /// <summary>How many columns the header names.</summary>
+        public int Count { get; set; }
     }
 
     /// <summary>Splits one CSV line into fields: commas separate, double quotes quote, <c>""</c> inside quotes is one quote.</summary>
@@ -223,6 +232,12 @@ public static class CaseCsvReader
             else if (c == '"' && atFieldStart)
             {
                 quoted = true;
+            }
+            else if (c == '"')
+            {
+                // RFC 4180: a quote only opens a field, or is doubled inside a quoted one. A stray one is most often the
+                // rest of a quoted field that went over a line break, which one record a line does not allow.
+                throw new RecordRejectedException(null, $"malformed CSV at column {(i + 1).ToString(CultureInfo.InvariantCulture)}: a quote inside a field that does not start with one");
             }
             else
             {

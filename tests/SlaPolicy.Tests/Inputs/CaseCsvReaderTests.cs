@@ -105,4 +105,20 @@ public class CaseCsvReaderTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    // The second line of a quoted field that went over a line break: one record a line does not allow it.
+    [InlineData("x\",acme,gold,eu-west,email,1,2026-11-20T16:30:00+01:00,,,", "malformed CSV at column 2: a quote inside a field that does not start with one")]
+    [InlineData("C-9,acme,gold,eu-west,email,1,2026-11-20T16:30:00+01:00,,,vip,extra", "malformed CSV: the row has 11 fields and the header 10")]
+    [InlineData("C-9,acme \"the\" corp,gold,eu-west,email,1,2026-11-20T16:30:00+01:00,,,", "malformed CSV at column 10: a quote inside a field that does not start with one")]
+    public void Read_MalformedRow_RejectedTheOthersRead(string row, string reason)
+    {
+        var good = "C-1,acme,gold,eu-west,email,1,2026-11-20T16:30:00+01:00,,,";
+
+        var results = Read(Header + "\n" + good + "\n" + row + "\n" + good.Replace("C-1", "C-2", StringComparison.Ordinal) + "\n");
+
+        results.Select(r => r.IsAccepted).ShouldBe([true, false, true]);
+        results[1].Rejected.ShouldNotBeNull().Reason.ShouldBe(reason);
+        results[1].Rejected!.LineNumber.ShouldBe(3);
+    }
 }
