@@ -20,7 +20,7 @@ internal static class CalendarReader
         }
         catch (JsonReaderException e)
         {
-            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), e.Message.Split(" Path '")[0].TrimEnd('.'));
+            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), PolicyReader.Describe(e));
             return null;
         }
 

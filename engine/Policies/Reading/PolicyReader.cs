@@ -100,7 +100,7 @@ internal static class PolicyReader
         return document;
     }
 
-    private static string Describe(JsonReaderException e)
+    internal static string Describe(JsonReaderException e)
     {
         // Newtonsoft appends "Path '…', line n, position m." which the location already says.
         var message = e.Message;

@@ -257,4 +257,22 @@ public class SandboxContainmentTests
         results.Single(r => r.RuleName == "compares").HasError.ShouldBeFalse();
         workflow.Run(new RuleInputs(ticket, Clock(0), policy.Targets[0], policy)).EscalationLevel.ShouldBe(3);
     }
+
+    [Fact]
+    public void Check_PolicyAndCalendarNestedTwoHundredThousandDeep_ReportedNotCrashed()
+    {
+        using var folder = new TempFolder();
+        var policies = SamplePolicyCopy.Create(folder);
+        var policy = Path.Join(policies, "tiers", "deep.json");
+        var calendar = Path.Join(policies, "calendars", "deep.json");
+        File.WriteAllText(policy, "{\"id\":\"deep\",\"x\":" + new string('[', 200_000) + new string(']', 200_000) + "}");
+        File.WriteAllText(calendar, "{\"id\":\"c\"," + string.Concat(Enumerable.Repeat("\"a\":{", 100_000)) + new string('}', 100_001));
+        var output = new StringWriter();
+
+        CheckCommand.Run(policies, output).ShouldBe(1);
+
+        var text = output.ToString();
+        text.ShouldContain($"{policy}:1:82: error SLA1001: the reader's MaxDepth of 64 has been exceeded");
+        text.ShouldContain($"{calendar}:1:331: error SLA1001: the reader's MaxDepth of 64 has been exceeded");
+    }
 }
