@@ -54,7 +54,7 @@ internal sealed class GeneratedSource
 
     /// <summary>
     /// Annotates every token of <paramref name="parsed"/> with its offset, so that diagnostics map back to the text,
-    /// and injects a budget step into the body of every lambda.
+    /// and injects the budget's steps and charges (see <see cref="BudgetInjector"/>).
     /// </summary>
     public static ExpressionSyntax Prepare(ExpressionSyntax parsed)
     {
