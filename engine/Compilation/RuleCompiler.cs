@@ -45,7 +45,6 @@ public static class RuleCompiler
             plan.AddWorkflow(workflow, workflow.Rules);
         }
 
-        plan.Finish();
         var loaded = Load(plan, options, diagnostics);
         var executors = BuildExecutors<RuleInputs>(plan, loaded, options, InputSignature.Policy.RootNames, PolicyRoot);
         Mark("bound");
@@ -69,7 +68,6 @@ public static class RuleCompiler
             plan.AddWorkflow(workflow, rules);
         }
 
-        plan.Finish();
         var loaded = Load(plan, options, diagnostics);
         var names = parameters.Select(p => p.Name).ToImmutableArray();
         var executors = BuildExecutors<object?[]>(plan, loaded, options, names, (string name, in object?[] inputs) =>

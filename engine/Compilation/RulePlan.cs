@@ -203,10 +203,6 @@ internal sealed class SourcePlan
         }
     }
 
-    public void Finish()
-    {
-    }
-
     private RulePlan PlanRule(WorkflowPlan workflow, RuleDefinition rule, List<(string Name, ExpressionSlot Slot)> inherited)
     {
         var plan = new RulePlan(rule);

@@ -50,9 +50,9 @@ internal static class PolicyBuilder
     public static RuleCompilerOptions Options(string? cacheDirectory = null) =>
         new() { CacheDirectory = cacheDirectory ?? Path.Combine(Path.GetTempPath(), "slapolicy-tests-" + Guid.NewGuid().ToString("N")) };
 
-    public static CompiledWorkflow CompileOne(Policy policy, DiagnosticBag? diagnostics = null)
+    public static CompiledWorkflow CompileOne(Policy policy, DiagnosticBag? diagnostics = null, RuleCompilerOptions? options = null)
     {
-        var set = RuleCompiler.Compile(new PolicySet([policy], ImmutableDictionary<string, CalendarDefinition>.Empty), diagnostics ?? new DiagnosticBag(), new RuleCompilerOptions { UseDiskCache = false });
+        var set = RuleCompiler.Compile(new PolicySet([policy], ImmutableDictionary<string, CalendarDefinition>.Empty), diagnostics ?? new DiagnosticBag(), options ?? new RuleCompilerOptions { UseDiskCache = false });
         return set.Get(policy);
     }
 }

@@ -1,10 +1,8 @@
-using System.Collections.Immutable;
 using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Diagnostics;
 using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Engine.Policies;
 using SlaPolicy.Host.Cli;
-using SlaPolicy.Tests.Policies;
 using SlaPolicy.Tests.Support;
 using static SlaPolicy.Tests.Compilation.PolicyBuilder;
 
@@ -115,10 +113,9 @@ public class SandboxContainmentTests
     {
         var policy = Policy(rules: [.. rules]);
         var diagnostics = new DiagnosticBag();
-        var set = RuleCompiler.Compile(new PolicySet([policy], ImmutableDictionary<string, CalendarDefinition>.Empty), diagnostics,
-            new RuleCompilerOptions { UseDiskCache = false, UseMemoryCache = false, MaxSteps = maxSteps });
+        var workflow = CompileOne(policy, diagnostics, new RuleCompilerOptions { UseDiskCache = false, UseMemoryCache = false, MaxSteps = maxSteps });
         diagnostics.Items.ShouldBeEmpty(string.Join("\n", diagnostics.Items));
-        return (set.Get(policy), policy);
+        return (workflow, policy);
     }
 
     [Theory]

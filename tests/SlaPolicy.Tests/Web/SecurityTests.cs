@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
-using SlaPolicy.Tests.Policies;
 using SlaPolicy.Tests.Scheduling;
 using SlaPolicy.Tests.Storage;
 using SlaPolicy.Tests.Support;
