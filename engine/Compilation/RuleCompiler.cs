@@ -645,7 +645,7 @@ public static class RuleCompiler
         error = null;
         var onFailure = Bind<RuleFunc<TIn, object?>>(plan.OnFailureOutput);
         var onFailureError = error;
-        var nested = plan.Rule.Operator is not null || !plan.Rule.Rules.IsDefaultOrEmpty;
+        var nested = plan.Rule.IsNested;
         if (!nested && plan.Rule.Expression is null)
         {
             predicateError = $"{plan.Rule.Location}: rule `{plan.Rule.RuleName}` has no expression";

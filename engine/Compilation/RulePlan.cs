@@ -213,7 +213,7 @@ internal sealed class SourcePlan
         }
 
         plan.ScopeNames = [.. scope.Select(s => s.Name)];
-        if (rule.Operator is not null || !rule.Rules.IsDefaultOrEmpty)
+        if (rule.IsNested)
         {
             foreach (var child in rule.Rules.IsDefault ? [] : rule.Rules)
             {

@@ -121,7 +121,11 @@ public sealed record RuleDefinition(
     RuleAction? OnFailure,
     SourceLocation Location,
     SourceLocation ExpressionLocation,
-    string DefinedBy);
+    string DefinedBy)
+{
+    /// <summary>True when the rule combines nested rules (it has an <see cref="Operator"/> or nested <see cref="Rules"/>) rather than being its <see cref="Expression"/>.</summary>
+    public bool IsNested => Operator is not null || !Rules.IsDefaultOrEmpty;
+}
 
 /// <summary>
 /// One version of one agreement, resolved through its <c>extends</c> chain.
