@@ -47,9 +47,9 @@ public sealed class CompiledPolicySet
 /// <summary>The compiled workflow of one policy version. Thread-safe.</summary>
 public sealed class CompiledWorkflow
 {
-    private readonly WorkflowExecutor<RuleInputs> _executor;
+    private readonly IWorkflowRunner<RuleInputs> _executor;
 
-    internal CompiledWorkflow(Policy policy, WorkflowExecutor<RuleInputs> executor)
+    internal CompiledWorkflow(Policy policy, IWorkflowRunner<RuleInputs> executor)
     {
         Policy = policy;
         _executor = executor;
@@ -60,6 +60,12 @@ public sealed class CompiledWorkflow
 
     /// <summary>The generated workflow (targets, escalations, credit tiers, then the policy's own rules).</summary>
     public Workflow Workflow => _executor.Workflow;
+
+    /// <summary>The generated workflow as Microsoft RulesEngine's own model (what <c>compile --show</c> prints).</summary>
+    public RulesEngine.Models.Workflow Model => RulesEngineModel.ToModel(Workflow);
+
+    /// <summary>Which executor runs the rules.</summary>
+    public RuleExecutor Executor => _executor is WorkflowExecutor<RuleInputs> ? RuleExecutor.Compiled : RuleExecutor.RulesEngine;
 
     /// <summary>
     /// Runs every enabled rule on one input and returns the outcome, without allocating. Of the generated
@@ -78,8 +84,9 @@ public sealed class CompiledWorkflowSet
 {
     private readonly Type[] _inputTypes;
 
-    internal CompiledWorkflowSet(ImmutableArray<CompiledParameterWorkflow> workflows, ImmutableArray<InputParameter> parameters, Type[] inputTypes, string contentHash, bool fromDiskCache)
+    internal CompiledWorkflowSet(ImmutableArray<CompiledParameterWorkflow> workflows, ImmutableArray<InputParameter> parameters, Type[] inputTypes, string contentHash, bool fromDiskCache, RuleExecutor executor = RuleExecutor.Compiled)
     {
+        Executor = executor;
         Workflows = workflows;
         Parameters = parameters;
         _inputTypes = inputTypes;
@@ -89,6 +96,9 @@ public sealed class CompiledWorkflowSet
 
     /// <summary>The compiled workflows, in the order given.</summary>
     public ImmutableArray<CompiledParameterWorkflow> Workflows { get; }
+
+    /// <summary>Which executor runs the rules.</summary>
+    public RuleExecutor Executor { get; }
 
     /// <summary>The inputs expressions read, in binding order.</summary>
     public ImmutableArray<InputParameter> Parameters { get; }
@@ -106,7 +116,8 @@ public sealed class CompiledWorkflowSet
 
     /// <summary>
     /// Converts JSON values to instances of the generated input types, in parameter order (do this once per
-    /// input; <see cref="CompiledParameterWorkflow.Run"/> then works on the bound values).
+    /// input; <see cref="CompiledParameterWorkflow.Run"/> then works on the bound values). Under the <c>rulesengine</c>
+    /// executor objects become <see cref="System.Dynamic.ExpandoObject"/>s, as RulesEngine's users read JSON.
     /// </summary>
     public object?[] Bind(params JToken?[] values)
     {
@@ -114,7 +125,9 @@ public sealed class CompiledWorkflowSet
         for (var i = 0; i < bound.Length && i < values.Length; i++)
         {
             var value = values[i];
-            bound[i] = value is null || value.Type == JTokenType.Null || i >= _inputTypes.Length ? null : value.ToObject(_inputTypes[i]);
+            bound[i] = value is null || value.Type == JTokenType.Null ? null
+                : Executor == RuleExecutor.RulesEngine ? RulesEngineInputs.FromJson(value)
+                : i >= _inputTypes.Length ? null : value.ToObject(_inputTypes[i]);
         }
 
         return bound;
@@ -124,14 +137,17 @@ public sealed class CompiledWorkflowSet
 /// <summary>One compiled RulesEngine workflow. Thread-safe.</summary>
 public sealed class CompiledParameterWorkflow
 {
-    private readonly WorkflowExecutor<object?[]> _executor;
+    private readonly IWorkflowRunner<object?[]> _executor;
 
-    internal CompiledParameterWorkflow(WorkflowExecutor<object?[]> executor) => _executor = executor;
+    internal CompiledParameterWorkflow(IWorkflowRunner<object?[]> executor) => _executor = executor;
 
     /// <summary>The workflow as read (injected workflows not expanded).</summary>
     public Workflow Workflow => _executor.Workflow;
 
-    /// <summary>Runs every enabled rule on bound inputs (see <see cref="CompiledWorkflowSet.Bind"/>) without allocating.</summary>
+    /// <summary>
+    /// Runs every enabled rule on bound inputs (see <see cref="CompiledWorkflowSet.Bind"/>); under the compiled executor
+    /// without allocating. Under the <c>rulesengine</c> executor any objects may be passed, as to RulesEngine itself.
+    /// </summary>
     public WorkflowOutcome Run(object?[] inputs) => _executor.Run(in inputs, null);
 
     /// <summary>Runs every enabled rule and its actions and returns the full result tree.</summary>

@@ -193,14 +193,9 @@ internal static class ExpressionSandbox
     /// </summary>
     public static (ExpressionSyntax? Expression, Violation? Violation) Parse(string text)
     {
-        if (text.Length > MaxLength)
+        if (CheckText(text) is { } limit)
         {
-            return (null, new Violation(0, DiagnosticCatalog.ExpressionLimit, $"expression is {text.Length:N0} characters long; the limit is {MaxLength:N0}"));
-        }
-
-        if (TooDeep(text) is { } deep)
-        {
-            return (null, new Violation(deep, DiagnosticCatalog.ExpressionLimit, $"brackets are nested more than {MaxNesting} deep"));
+            return (null, limit);
         }
 
         var expression = SyntaxFactory.ParseExpression(text, 0, ParseOptions, consumeFullText: true);
@@ -258,6 +253,55 @@ internal static class ExpressionSandbox
         }
 
         return (expression, null);
+    }
+
+    /// <summary>
+    /// The checks made on an expression's text before any parser reads it: its length and the nesting of its brackets,
+    /// so that no text can exhaust a parser's stack (this one's, or Dynamic LINQ's under the <c>rulesengine</c> executor).
+    /// </summary>
+    internal static Violation? CheckText(string text) =>
+        text.Length > MaxLength
+            ? new Violation(0, DiagnosticCatalog.ExpressionLimit, $"expression is {text.Length:N0} characters long; the limit is {MaxLength:N0}")
+            : TooDeep(text) is { } deep
+                ? new Violation(deep, DiagnosticCatalog.ExpressionLimit, $"brackets are nested more than {MaxNesting} deep")
+                : null;
+
+    /// <summary>
+    /// True when a value of <paramref name="type"/> may be held by an expression: a type of <see cref="ValueTypes"/>
+    /// (generic arguments and array elements too). The same list for both executors.
+    /// </summary>
+    internal static bool IsValueType(Type type)
+    {
+        if (type.IsArray)
+        {
+            return IsValueType(type.GetElementType()!);
+        }
+
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        return ValueTypes.Contains(definition.FullName ?? string.Empty) && (!type.IsGenericType || type.GetGenericArguments().All(IsValueType));
+    }
+
+    /// <summary>True when every public property and field of <paramref name="type"/> may be read: one of the inputs' record types.</summary>
+    internal static bool IsDataType(Type type) => DataTypes.Contains((type.IsGenericType ? type.GetGenericTypeDefinition() : type).FullName ?? string.Empty);
+
+    /// <summary>True when <paramref name="definition"/> (a generic type definition) is on <see cref="ValueTypes"/>.</summary>
+    internal static bool IsValueTypeDefinition(Type definition) => ValueTypes.Contains(definition.FullName ?? string.Empty);
+
+    /// <summary>
+    /// True when an expression may call or read <paramref name="member"/> of <paramref name="type"/>: a member of
+    /// <see cref="AllowedMembers"/>, or (not a method) any property or field of a data type. System.Linq's query
+    /// operators are allowed as their metered copies are.
+    /// </summary>
+    internal static bool IsAllowedMember(Type type, string member, bool isMethod)
+    {
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        var name = definition.FullName ?? string.Empty;
+        if (name is "System.Linq.Enumerable" or "System.Linq.Queryable")
+        {
+            name = "SlaPolicy.Engine.Compilation.Metered.MeteredEnumerable";
+        }
+
+        return (!isMethod && DataTypes.Contains(name)) || (AllowedMembers.TryGetValue(name, out var members) && members.Contains(member));
     }
 
     /// <summary>

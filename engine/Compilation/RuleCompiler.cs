@@ -37,8 +37,13 @@ public static class RuleCompiler
     public static CompiledPolicySet Compile(PolicySet set, DiagnosticBag diagnostics, RuleCompilerOptions? options = null)
     {
         options ??= new RuleCompilerOptions();
-        var plan = new SourcePlan(InputSignature.Policy);
         var policies = set.Policies.IsDefault ? [] : set.Policies;
+        if (options.Executor == RuleExecutor.RulesEngine)
+        {
+            return CompileForRulesEngine(policies, diagnostics, options);
+        }
+
+        var plan = new SourcePlan(InputSignature.Policy);
         foreach (var policy in policies)
         {
             var workflow = WorkflowGenerator.Generate(policy);
@@ -68,13 +73,23 @@ public static class RuleCompiler
             plan.AddWorkflow(workflow, rules);
         }
 
-        var loaded = Load(plan, options, diagnostics);
         var names = parameters.Select(p => p.Name).ToImmutableArray();
-        var executors = BuildExecutors<object?[]>(plan, loaded, options, names, (string name, in object?[] inputs) =>
+        if (options.Executor == RuleExecutor.RulesEngine)
         {
-            var index = names.IndexOf(name);
-            return index >= 0 && index < inputs.Length ? (true, inputs[index]) : (false, null);
-        });
+            var engine = new RulesEngineWorkflows([.. resolved.Select(r => (r.w, r.Rules))], options.RulesEngine);
+            var runners = resolved.Select(r => (IWorkflowRunner<object?[]>)new RulesEngineExecutor<object?[]>(r.w, r.Rules, engine,
+                (in object?[] inputs) =>
+                {
+                    // As RulesEngine's ExecuteAllRulesAsync(name, params object[]) names them: the value's own type.
+                    var values = inputs;
+                    return [.. names.Select((name, i) => new RulesEngine.Models.RuleParameter(name, i < values.Length ? values[i] : null))];
+                },
+                names, ParameterRoot(names)));
+            return new CompiledWorkflowSet([.. runners.Select(r => new CompiledParameterWorkflow(r))], parameters, [], RulesEngineHash(resolved.Select(r => r.w with { Rules = r.Rules, WorkflowsToInject = [] })), false, RuleExecutor.RulesEngine);
+        }
+
+        var loaded = Load(plan, options, diagnostics);
+        var executors = BuildExecutors(plan, loaded, options, names, ParameterRoot(names));
         var types = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedInputsNamespace + ".__InputTypes")?.GetField("All")?.GetValue(null) as Type[];
         return new CompiledWorkflowSet(executors.Select(e => new CompiledParameterWorkflow(e)).ToImmutableArray(), parameters, types ?? [], loaded.Hash, loaded.FromDisk);
     }
@@ -95,6 +110,62 @@ public static class RuleCompiler
         message = message.Trim().TrimEnd('.');
         return message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : message;
     }
+
+    /// <summary>
+    /// The policies' workflows run by Microsoft RulesEngine. Nothing is compiled by Roslyn: each expression is checked by
+    /// <see cref="DynamicLinqSandbox"/> now, for the fixed types of the policy inputs, so refusals are reported with
+    /// their file:line:col like the compiled executor's; RulesEngine compiles each workflow when it first runs.
+    /// </summary>
+    private static CompiledPolicySet CompileForRulesEngine(ImmutableArray<Policy> policies, DiagnosticBag diagnostics, RuleCompilerOptions options)
+    {
+        var workflows = policies.Select(WorkflowGenerator.Generate).ToImmutableArray();
+        var engine = new RulesEngineWorkflows([.. workflows.Select(w => (w, w.Rules))], options.RulesEngine);
+        engine.For(PolicyParameters(default), diagnostics);
+        var compiled = policies.Select((p, i) => new CompiledWorkflow(p, new RulesEngineExecutor<RuleInputs>(workflows[i], workflows[i].Rules, engine, PolicyParameters, InputSignature.Policy.RootNames, PolicyRoot)));
+        return new CompiledPolicySet([.. compiled], RulesEngineHash(workflows), fromDiskCache: false);
+    }
+
+    /// <summary>
+    /// The policy inputs as RulesEngine parameters (views where a record holds an array, see <see cref="RulesEngineViews"/>),
+    /// always with the same types: a null input keeps the type of its view.
+    /// </summary>
+    private static RulesEngine.Models.RuleParameter[] PolicyParameters(in RuleInputs inputs) =>
+    [
+        Parameter("ticket", typeof(Inputs.CaseRecord), RulesEngineViews.View(inputs.Ticket)),
+        Parameter("clock", typeof(Clocks.ClockResult), RulesEngineViews.View(inputs.Clock)),
+        Parameter("target", typeof(TargetTerm), RulesEngineViews.ViewOfLongLived(inputs.Target)),
+        Parameter("policy", typeof(Policy), RulesEngineViews.ViewOfLongLived(inputs.Policy)),
+        Parameter("period", typeof(AvailabilityPeriod), RulesEngineViews.View(inputs.Period)),
+    ];
+
+    private static RulesEngine.Models.RuleParameter Parameter(string name, Type type, object? value) =>
+        value is null ? TypedNull(name, RulesEngineViews.ViewType(type)) : new RulesEngine.Models.RuleParameter(name, value);
+
+    private static readonly ConcurrentDictionary<(string, Type), Func<RulesEngine.Models.RuleParameter>> Nulls = new();
+
+    /// <summary>A null parameter of a given type (RulesEngine's public constructor would type it <c>object</c>).</summary>
+    private static RulesEngine.Models.RuleParameter TypedNull(string name, Type type) => Nulls.GetOrAdd((name, type), static key =>
+    {
+        var create = typeof(RulesEngine.Models.RuleParameter).GetMethod(nameof(RulesEngine.Models.RuleParameter.Create), 1, [typeof(string), Type.MakeGenericMethodParameter(0)])!.MakeGenericMethod(key.Item2);
+        return () => (RulesEngine.Models.RuleParameter)create.Invoke(null, [key.Item1, null])!;
+    })();
+
+    private static string RulesEngineHash(IEnumerable<Workflow> workflows)
+    {
+        var text = new StringBuilder("rulesengine\n");
+        foreach (var workflow in workflows)
+        {
+            text.Append(WorkflowJson.Serialize(workflow)).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static RootResolver<object?[]> ParameterRoot(ImmutableArray<string> names) => (string name, in object?[] inputs) =>
+    {
+        var index = names.IndexOf(name);
+        return index >= 0 && index < inputs.Length ? (true, inputs[index]) : (false, null);
+    };
 
     private static (bool Found, object? Value) PolicyRoot(string name, in RuleInputs inputs) => name switch
     {

@@ -26,6 +26,15 @@ public sealed record RuleCompilerOptions
     /// <summary>Bytes one evaluation of one rule may allocate (default 256 MB).</summary>
     public long MaxAllocatedBytes { get; init; } = RuleBudget.DefaultMaxAllocatedBytes;
 
+    /// <summary>
+    /// Who runs the workflows (<c>Rules:Executor</c>): <see cref="RuleExecutor.Compiled"/> (default: the sandboxed
+    /// Roslyn compiler) or <see cref="RuleExecutor.RulesEngine"/> (Microsoft RulesEngine, Dynamic LINQ dialect).
+    /// </summary>
+    public RuleExecutor Executor { get; init; } = RuleExecutor.Compiled;
+
+    /// <summary>RulesEngine's settings, for <see cref="RuleExecutor.RulesEngine"/>.</summary>
+    public RulesEngineSettings RulesEngine { get; init; } = new();
+
     /// <summary><c>$XDG_CACHE_HOME/slapolicy</c>, else <c>~/.cache/slapolicy</c>.</summary>
     public static string DefaultCacheDirectory
     {

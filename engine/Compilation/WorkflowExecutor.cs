@@ -71,54 +71,10 @@ internal sealed class RuleNode<TIn>(
     public decimal CreditPercent { get; } = ParseEvent(rule.SuccessEvent, "credit:", out var credit) ? credit : 0m;
 
     /// <summary>Member paths rooted at an input or parameter that the expression reads; parsed on first use (trace only).</summary>
-    public string[] ReadPaths(ImmutableArray<string> roots)
-    {
-        if (_readPaths is not null || expressionText is null)
-        {
-            return _readPaths ?? [];
-        }
+    public string[] ReadPaths(ImmutableArray<string> roots) =>
+        _readPaths ??= expressionText is null ? [] : RuleTrace.ReadPaths(expressionText, roots, ScopeNames);
 
-        var names = new HashSet<string>(roots, StringComparer.Ordinal);
-        names.UnionWith(ScopeNames);
-        var paths = new List<string>();
-        var expression = SyntaxFactory.ParseExpression(expressionText);
-        foreach (var identifier in expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
-        {
-            if (!names.Contains(identifier.Identifier.ValueText) || identifier.Parent is MemberAccessExpressionSyntax { Name: var name } && name == identifier)
-            {
-                continue;
-            }
-
-            ExpressionSyntax current = identifier;
-            while (current.Parent is MemberAccessExpressionSyntax access && access.Expression == current && access.IsKind(SyntaxKind.SimpleMemberAccessExpression))
-            {
-                current = access;
-            }
-
-            if (current is MemberAccessExpressionSyntax call && current.Parent is InvocationExpressionSyntax invocation && invocation.Expression == current)
-            {
-                current = call.Expression;
-            }
-
-            var path = new StringBuilder();
-            foreach (var c in current.ToString())
-            {
-                if (!char.IsWhiteSpace(c))
-                {
-                    path.Append(c);
-                }
-            }
-
-            if (!paths.Contains(path.ToString()))
-            {
-                paths.Add(path.ToString());
-            }
-        }
-
-        return _readPaths = [.. paths];
-    }
-
-    private static bool ParseEvent(string? successEvent, string prefix, out decimal value)
+    internal static bool ParseEvent(string? successEvent, string prefix, out decimal value)
     {
         value = 0;
         return successEvent is not null && successEvent.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
@@ -130,14 +86,13 @@ internal sealed class RuleNode<TIn>(
 /// Runs one compiled workflow. <see cref="Run"/> is the allocation-free hot path; <see cref="Execute"/> builds the
 /// full result tree. Every enabled rule is evaluated (nested rules too: no short-circuit, so errors always show).
 /// </summary>
-internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] rules, ImmutableArray<string> rootNames, RootResolver<TIn> roots, IReadOnlyDictionary<string, WorkflowExecutor<TIn>> registry, RuleLimits limits)
+internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] rules, ImmutableArray<string> rootNames, RootResolver<TIn> roots, IReadOnlyDictionary<string, WorkflowExecutor<TIn>> registry, RuleLimits limits) : IWorkflowRunner<TIn>
 {
     /// <summary>Longest exception or error message text a rule result keeps.</summary>
-    internal const int MaxMessageLength = 1000;
+    internal const int MaxMessageLength = RuleTrace.MaxMessageLength;
 
     private const int MaxActionDepth = 8;
     private static readonly object NotComputed = new();
-    private static readonly ConcurrentDictionary<(Type, string), MemberInfo?> Members = new();
 
     public Workflow Workflow { get; } = workflow;
 
@@ -385,78 +340,14 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         return (null, $"action `{action.Name}` is not supported");
     }
 
-
-    /// <summary>An exception in plain words: a budget says which; others keep their type for the analyst.</summary>
-    private static string Describe(Exception ex) => ex is RuleBudgetExceededException or InsufficientExecutionStackException
-        ? (ex is InsufficientExecutionStackException ? "the rule exceeded its stack budget" : ex.Message)
-        : $"{ex.GetType().Name}: {ex.Message}";
-
     /// <summary>Cuts a message to <see cref="MaxMessageLength"/> characters, saying how long it was.</summary>
-    internal static string Limit(string message) =>
-        message.Length <= MaxMessageLength ? message : string.Concat(message.AsSpan(0, MaxMessageLength), $"… ({message.Length:N0} characters)");
+    internal static string Limit(string message) => RuleTrace.Limit(message);
 
-    private string FillPlaceholders(string message, in TIn inputs)
-    {
-        if (!message.Contains("$(", StringComparison.Ordinal))
-        {
-            return message;
-        }
+    private static string Describe(Exception ex) => RuleTrace.Describe(ex);
 
-        var sb = new StringBuilder();
-        var i = 0;
-        while (i < message.Length)
-        {
-            var start = message.IndexOf("$(", i, StringComparison.Ordinal);
-            var end = start < 0 ? -1 : message.IndexOf(')', start);
-            if (start < 0 || end < 0)
-            {
-                sb.Append(message, i, message.Length - i);
-                break;
-            }
+    private string FillPlaceholders(string message, in TIn inputs) => RuleTrace.FillPlaceholders(message, in inputs, roots);
 
-            sb.Append(message, i, start - i);
-            var value = ResolvePath(message[(start + 2)..end].Trim(), in inputs);
-            sb.Append(value is string s ? s : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null");
-            i = end + 1;
-        }
+    private object? ResolvePath(string path, in TIn inputs) => RuleTrace.ResolvePath(path, in inputs, roots);
 
-        return sb.ToString();
-    }
-
-    private object? ResolvePath(string path, in TIn inputs)
-    {
-        var dot = path.IndexOf('.', StringComparison.Ordinal);
-        var rootName = dot < 0 ? path : path[..dot];
-        var (found, root) = roots(rootName, in inputs);
-        return found ? Resolve(path, root) : null;
-    }
-
-    /// <summary>Walks the members after the first segment of <paramref name="path"/> from <paramref name="root"/> by reflection (trace only).</summary>
-    private static object? Resolve(string path, object? root)
-    {
-        var segments = path.Split('.');
-        var value = root;
-        for (var i = 1; i < segments.Length && value is not null; i++)
-        {
-            // Only members an expression could read: no placeholder reaches a getter the sandbox refuses.
-            var member = Members.GetOrAdd((value.GetType(), segments[i]), static key => !ExpressionSandbox.IsReadableMember(key.Item1, key.Item2) ? null
-                : (MemberInfo?)key.Item1.GetProperty(key.Item2, BindingFlags.Public | BindingFlags.Instance)
-                ?? key.Item1.GetField(key.Item2, BindingFlags.Public | BindingFlags.Instance));
-            try
-            {
-                value = member switch
-                {
-                    PropertyInfo p => p.GetValue(value),
-                    FieldInfo f => f.GetValue(value),
-                    _ => null,
-                };
-            }
-            catch (TargetInvocationException ex)
-            {
-                return $"<{ex.InnerException?.GetType().Name ?? "error"}>";
-            }
-        }
-
-        return value;
-    }
+    private static object? Resolve(string path, object? root) => RuleTrace.Resolve(path, root);
 }

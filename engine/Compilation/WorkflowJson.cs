@@ -21,150 +21,10 @@ public static class WorkflowJson
     ];
 
     /// <summary>
-    /// Writes one workflow as indented RulesEngine JSON. Rule provenance goes into each rule's
-    /// <c>Properties</c> (<c>DefinedBy</c>, <c>Source</c>), a field RulesEngine itself carries and ignores.
+    /// Writes one workflow as indented RulesEngine JSON, through RulesEngine's own model (<see cref="RulesEngineModel"/>).
+    /// Rule provenance goes into each rule's <c>Properties</c> (<c>DefinedBy</c>, <c>Source</c>).
     /// </summary>
-    public static string Serialize(Workflow workflow)
-    {
-        using var text = new StringWriter();
-        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.Indented, Indentation = 2 })
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("WorkflowName");
-            writer.WriteValue(workflow.WorkflowName);
-            if (!workflow.WorkflowsToInject.IsDefaultOrEmpty)
-            {
-                writer.WritePropertyName("WorkflowsToInject");
-                writer.WriteStartArray();
-                foreach (var name in workflow.WorkflowsToInject)
-                {
-                    writer.WriteValue(name);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            WriteParams(writer, "GlobalParams", workflow.GlobalParams);
-            writer.WritePropertyName("Rules");
-            WriteRules(writer, workflow.Rules);
-            writer.WriteEndObject();
-        }
-
-        return text.ToString();
-    }
-
-    private static void WriteRules(JsonTextWriter writer, ImmutableArray<RuleDefinition> rules)
-    {
-        writer.WriteStartArray();
-        foreach (var rule in rules.IsDefault ? [] : rules)
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("RuleName");
-            writer.WriteValue(rule.RuleName);
-            WriteOptional(writer, "SuccessEvent", rule.SuccessEvent);
-            WriteOptional(writer, "ErrorMessage", rule.ErrorMessage);
-            if (!rule.Enabled)
-            {
-                writer.WritePropertyName("Enabled");
-                writer.WriteValue(false);
-            }
-
-            if (rule.Expression is not null)
-            {
-                writer.WritePropertyName("RuleExpressionType");
-                writer.WriteValue("LambdaExpression");
-                writer.WritePropertyName("Expression");
-                writer.WriteValue(rule.Expression);
-            }
-
-            WriteParams(writer, "LocalParams", rule.LocalParams);
-            if (rule.Operator is not null)
-            {
-                writer.WritePropertyName("Operator");
-                writer.WriteValue(rule.Operator);
-            }
-
-            if (!rule.Rules.IsDefaultOrEmpty)
-            {
-                writer.WritePropertyName("Rules");
-                WriteRules(writer, rule.Rules);
-            }
-
-            if (rule.OnSuccess is not null || rule.OnFailure is not null)
-            {
-                writer.WritePropertyName("Actions");
-                writer.WriteStartObject();
-                WriteAction(writer, "OnSuccess", rule.OnSuccess);
-                WriteAction(writer, "OnFailure", rule.OnFailure);
-                writer.WriteEndObject();
-            }
-
-            writer.WritePropertyName("Properties");
-            writer.WriteStartObject();
-            writer.WritePropertyName("DefinedBy");
-            writer.WriteValue(rule.DefinedBy);
-            writer.WritePropertyName("Source");
-            writer.WriteValue(rule.Location.ToString());
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void WriteParams(JsonTextWriter writer, string name, ImmutableArray<LocalParam> parameters)
-    {
-        if (parameters.IsDefaultOrEmpty)
-        {
-            return;
-        }
-
-        writer.WritePropertyName(name);
-        writer.WriteStartArray();
-        foreach (var p in parameters)
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("Name");
-            writer.WriteValue(p.Name);
-            writer.WritePropertyName("Expression");
-            writer.WriteValue(p.Expression);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void WriteAction(JsonTextWriter writer, string name, RuleAction? action)
-    {
-        if (action is null)
-        {
-            return;
-        }
-
-        writer.WritePropertyName(name);
-        writer.WriteStartObject();
-        writer.WritePropertyName("Name");
-        writer.WriteValue(action.Name);
-        writer.WritePropertyName("Context");
-        writer.WriteStartObject();
-        foreach (var (key, value) in action.Context.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            writer.WritePropertyName(key);
-            writer.WriteValue(value);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    private static void WriteOptional(JsonTextWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WritePropertyName(name);
-            writer.WriteValue(value);
-        }
-    }
+    public static string Serialize(Workflow workflow) => RulesEngineModel.Serialize(RulesEngineModel.ToModel(workflow));
 
     /// <summary>
     /// Reads a RulesEngine workflow file: an array of workflows or a single workflow object. Every problem is
@@ -232,6 +92,7 @@ public static class WorkflowJson
     private static Workflow? ReadWorkflow(JObject obj, ReadContext context)
     {
         CheckProperties(obj, WorkflowProperties, context);
+        CheckExpressionType(obj, context);
         var name = context.String(obj, "WorkflowName", required: true);
         var globals = ReadParams(obj, "GlobalParams", context);
         var inject = ReadStrings(obj, "WorkflowsToInject", context);
@@ -289,6 +150,24 @@ public static class WorkflowJson
         return rules.ToImmutable();
     }
 
+    /// <summary>
+    /// <c>RuleExpressionType</c>, as RulesEngine reads it: the name <c>LambdaExpression</c> or its number <c>0</c> (what
+    /// RulesEngine writes for a workflow); it is the only type there is.
+    /// </summary>
+    private static void CheckExpressionType(JObject obj, ReadContext context)
+    {
+        if (!obj.TryGetValue("RuleExpressionType", out var token) || token.Type == JTokenType.Null
+            || token.Type == JTokenType.Integer && token.Value<long>() == 0
+            || token.Type == JTokenType.String && string.Equals((string?)token, "LambdaExpression", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        context.Diagnostics.Add(DiagnosticCatalog.BadValue, context.At(token), $"`RuleExpressionType` `{Shorten(token.ToString(Newtonsoft.Json.Formatting.None))}` is not supported", "the only expression type is `LambdaExpression` (or 0)");
+    }
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
     private static RuleDefinition? ReadRule(JObject obj, ReadContext context)
     {
         CheckProperties(obj, RuleProperties, context);
@@ -297,11 +176,7 @@ public static class WorkflowJson
         var successEvent = context.String(obj, "SuccessEvent", required: false);
         var errorMessage = context.String(obj, "ErrorMessage", required: false);
         var op = context.String(obj, "Operator", required: false);
-        var type = context.String(obj, "RuleExpressionType", required: false);
-        if (type is not null && type != "LambdaExpression")
-        {
-            context.Diagnostics.Add(DiagnosticCatalog.BadValue, context.At(obj["RuleExpressionType"]!), $"`RuleExpressionType` `{type}` is not supported", "the only expression type is `LambdaExpression`");
-        }
+        CheckExpressionType(obj, context);
 
         var enabled = true;
         if (obj.TryGetValue("Enabled", out var enabledToken) && enabledToken.Type != JTokenType.Null)

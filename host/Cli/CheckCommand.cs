@@ -19,16 +19,18 @@ public sealed class CheckCommand : ICliCommand
             Description = "the policy directory (calendars/ and agreement files)",
             DefaultValueFactory = _ => "policies",
         };
+        var executor = ExecutorOption.Create();
         var command = new Command("check", "validate the policy files and report every problem with file, line and column");
         command.Options.Add(policies);
-        command.SetAction(parseResult => Run(parseResult.GetValue(policies)!, Console.Out));
+        command.Options.Add(executor);
+        command.SetAction(parseResult => Run(parseResult.GetValue(policies)!, Console.Out, ExecutorOption.Options(parseResult.GetValue(executor))));
         return command;
     }
 
     /// <summary>Checks <paramref name="directory"/>, writing diagnostics and a summary to <paramref name="output"/>.</summary>
-    internal static int Run(string directory, TextWriter output)
+    internal static int Run(string directory, TextWriter output, RuleCompilerOptions? options = null)
     {
-        var result = PolicyPipeline.LoadAndCompile(directory);
+        var result = PolicyPipeline.LoadAndCompile(directory, options);
         foreach (var diagnostic in result.Diagnostics)
         {
             output.WriteLine(diagnostic.ToString());

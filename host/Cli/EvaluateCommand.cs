@@ -33,10 +33,11 @@ public sealed class EvaluateCommand : ICliCommand
         var noExplain = new Option<bool>("--no-explain") { Description = "leave explanations out (faster)" };
         var outages = new Option<FileInfo?>("--outages") { Description = "outages as JSON Lines; with --subscriptions, adds availability and credit lines per subscription and month" };
         var subscriptions = new Option<FileInfo?>("--subscriptions") { Description = "subscriptions as JSON Lines; with --outages, adds availability and credit lines per subscription and month" };
+        var executor = ExecutorOption.Create();
 
         var command = new Command("evaluate", "evaluate cases against the policies as of a time and print one decision per case and target")
         {
-            policies, cases, asOf, output, format, quarantine, noExplain, outages, subscriptions,
+            policies, cases, asOf, output, format, quarantine, noExplain, outages, subscriptions, executor,
         };
         command.SetAction(parse => Run(
             parse.GetValue(policies)!,
@@ -47,7 +48,8 @@ public sealed class EvaluateCommand : ICliCommand
             parse.GetValue(quarantine),
             !parse.GetValue(noExplain),
             parse.GetValue(outages),
-            parse.GetValue(subscriptions)));
+            parse.GetValue(subscriptions),
+            ExecutorOption.Options(parse.GetValue(executor))));
         return command;
     }
 
@@ -60,7 +62,8 @@ public sealed class EvaluateCommand : ICliCommand
         FileInfo? quarantineFile,
         bool explain,
         FileInfo? outagesFile = null,
-        FileInfo? subscriptionsFile = null)
+        FileInfo? subscriptionsFile = null,
+        RuleCompilerOptions? options = null)
     {
         if (!InstantText.TryParseInstant(asOfText, out var asOf))
         {
@@ -88,7 +91,7 @@ public sealed class EvaluateCommand : ICliCommand
 
         var availability = subscriptionsFile is not null;
 
-        var compilation = PolicyPipeline.LoadAndCompile(policyDir);
+        var compilation = PolicyPipeline.LoadAndCompile(policyDir, options);
         if (compilation.HasErrors)
         {
             foreach (var diagnostic in compilation.Diagnostics)

@@ -27,7 +27,7 @@ public static class CoreServices
         });
         services.AddSingleton<IRecordParser, EngineRecordParser>();
         services.AddSingleton<IEvaluatorProvider>(sp => new PolicyFolderEvaluatorProvider(
-            settings.PoliciesPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PolicyFolderEvaluatorProvider>>()));
+            settings.PoliciesPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PolicyFolderEvaluatorProvider>>(), settings.Rules));
         services.AddSingleton(sp => new IngestionService(
             sp.GetRequiredService<IStore>(), sp.GetRequiredService<IRecordParser>(), sp.GetRequiredService<TimeProvider>(), settings.IngestBatchSize,
             () => StatusCensus.For(sp.GetService<IEvaluatorProvider>()?.Current)));

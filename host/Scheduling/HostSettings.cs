@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SlaPolicy.Engine.Compilation;
 
 namespace SlaPolicy.Host.Scheduling;
 
@@ -95,6 +96,13 @@ public sealed record HostSettings
     /// <summary><c>Cluster:Threads</c>: partitions (Quartz jobs) one host runs at once; each partition evaluates on <see cref="RunParallelism"/> threads.</summary>
     public int ClusterThreads { get; init; } = 1;
 
+    /// <summary>
+    /// <c>Rules:Executor</c> (<c>compiled</c>, the default, or <c>rulesengine</c>), <c>Rules:CustomTypes</c> (assembly-qualified
+    /// type names, comma-separated or as an array, whose members <c>rulesengine</c> expressions may use) and
+    /// <c>Rules:IsExpressionCaseSensitive</c>: who runs the policies' rules. See docs/RULES.md "Executors".
+    /// </summary>
+    public RuleCompilerOptions Rules { get; init; } = new();
+
     /// <summary>Reads the settings, using the defaults above for missing keys.</summary>
     public static HostSettings From(IConfiguration configuration)
     {
@@ -124,8 +132,40 @@ public sealed record HostSettings
             ClusterInstanceId = configuration["Cluster:InstanceId"] is { Length: > 0 } instance ? instance : d.ClusterInstanceId,
             ClusterCheckinIntervalSeconds = configuration.GetValue("Cluster:CheckinIntervalSeconds", d.ClusterCheckinIntervalSeconds),
             ClusterThreads = Math.Max(1, configuration.GetValue("Cluster:Threads", d.ClusterThreads)),
+            Rules = RuleOptions(configuration),
         };
     }
+
+    /// <summary>The <c>Rules:</c> section as compiler options; a bad value stops the host with what to write instead.</summary>
+    internal static RuleCompilerOptions RuleOptions(IConfiguration configuration)
+    {
+        var executor = ParseExecutor(configuration["Rules:Executor"], "Rules:Executor");
+        var names = configuration.GetSection("Rules:CustomTypes").GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (names.Count == 0 && configuration["Rules:CustomTypes"] is { Length: > 0 } list)
+        {
+            names = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        var types = names.Select(name => Type.GetType(name, throwOnError: false)
+            ?? throw new InvalidOperationException($"Rules:CustomTypes names `{name}`, which is not a type this host can load; give its assembly-qualified name, e.g. `MyCompany.SlaHelpers, MyCompany.SlaHelpers`"));
+        return new RuleCompilerOptions
+        {
+            Executor = executor,
+            RulesEngine = new RulesEngineSettings
+            {
+                CustomTypes = [.. types],
+                IsExpressionCaseSensitive = configuration.GetValue("Rules:IsExpressionCaseSensitive", false),
+            },
+        };
+    }
+
+    /// <summary><c>compiled</c> or <c>rulesengine</c> (case ignored); empty means <c>compiled</c>.</summary>
+    internal static RuleExecutor ParseExecutor(string? value, string what) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "compiled" => RuleExecutor.Compiled,
+        "rulesengine" => RuleExecutor.RulesEngine,
+        _ => throw new InvalidOperationException($"{what} is `{value}`; use compiled or rulesengine"),
+    };
 
     private static ExplainMode ParseExplain(string? value, ExplainMode fallback) => value?.Trim().ToLowerInvariant() switch
     {

@@ -24,12 +24,14 @@ public sealed class PolicyFolderEvaluatorProvider : IEvaluatorProvider
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _configured;
+    private readonly RuleCompilerOptions? _options;
     private State _state;
 
-    /// <summary>Loads <paramref name="directory"/> now (relative paths against the current directory).</summary>
-    public PolicyFolderEvaluatorProvider(string directory, TimeProvider time, ILogger<PolicyFolderEvaluatorProvider> logger)
+    /// <summary>Loads <paramref name="directory"/> now (relative paths against the current directory), compiled with <paramref name="options"/>.</summary>
+    public PolicyFolderEvaluatorProvider(string directory, TimeProvider time, ILogger<PolicyFolderEvaluatorProvider> logger, RuleCompilerOptions? options = null)
     {
         _configured = directory;
+        _options = options;
         Directory = Path.GetFullPath(directory);
         _time = time;
         _logger = logger;
@@ -62,7 +64,7 @@ public sealed class PolicyFolderEvaluatorProvider : IEvaluatorProvider
             try
             {
                 // The path as configured, so that decisions and diagnostics name `policies/tiers/gold.json`, not a full path.
-                compilation = PolicyPipeline.LoadAndCompile(_configured);
+                compilation = PolicyPipeline.LoadAndCompile(_configured, _options);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

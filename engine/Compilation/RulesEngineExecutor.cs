@@ -1,0 +1,469 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq.Expressions;
+using Newtonsoft.Json.Linq;
+using RulesEngine.ExpressionBuilders;
+using ReSettings = RulesEngine.Models.ReSettings;
+using RuleParameter = RulesEngine.Models.RuleParameter;
+using RuleResultTree = RulesEngine.Models.RuleResultTree;
+using NestedRuleExecutionMode = RulesEngine.Models.NestedRuleExecutionMode;
+using SlaPolicy.Engine.Diagnostics;
+using SlaPolicy.Engine.Policies;
+using Model = RulesEngine.Models;
+
+namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>Runs one workflow: the compiled executor (<see cref="WorkflowExecutor{TIn}"/>) or Microsoft RulesEngine.</summary>
+internal interface IWorkflowRunner<TIn>
+{
+    Workflow Workflow { get; }
+
+    WorkflowOutcome Run(in TIn inputs, string? targetId);
+
+    IReadOnlyList<RuleResult> Execute(in TIn inputs, string? targetId);
+}
+
+/// <summary>Turns one input into RulesEngine's named parameters, in a fixed order and with fixed types.</summary>
+internal delegate RuleParameter[] RuleParameterBuilder<TIn>(in TIn inputs);
+
+/// <summary>
+/// The workflows of one compilation as Microsoft RulesEngine runs them (<c>Rules:Executor</c> = <c>rulesengine</c>).
+/// Each expression is checked by <see cref="DynamicLinqSandbox"/> for the parameter types it will be compiled with,
+/// before RulesEngine sees it; a top-level rule with a refused expression anywhere in it is given to RulesEngine as
+/// <c>false</c> and reported as an error rule. Injected workflows are expanded here (own rules first, each workflow
+/// once), so a cycle of injections cannot recurse.
+/// </summary>
+internal sealed class RulesEngineWorkflows
+{
+    private readonly ImmutableArray<(Workflow Workflow, ImmutableArray<RuleDefinition> Rules)> _workflows;
+    private readonly RulesEngineSettings _settings;
+    private readonly ConcurrentDictionary<string, Prepared> _prepared = new(StringComparer.Ordinal);
+
+    public RulesEngineWorkflows(ImmutableArray<(Workflow Workflow, ImmutableArray<RuleDefinition> Rules)> workflows, RulesEngineSettings settings)
+    {
+        _workflows = workflows;
+        _settings = settings;
+    }
+
+    /// <summary>The engine and refusals for one signature of parameter types; checked and built on first use.</summary>
+    internal sealed record Prepared(global::RulesEngine.RulesEngine Engine, IReadOnlyDictionary<(string Workflow, string Rule), string> Refused);
+
+    public Prepared For(RuleParameter[] parameters, DiagnosticBag? diagnostics = null)
+    {
+        var signature = string.Join("|", parameters.Select(p => p.Name + ":" + p.Type.AssemblyQualifiedName));
+        if (_prepared.TryGetValue(signature, out var prepared) && diagnostics is null)
+        {
+            return prepared;
+        }
+
+        var found = diagnostics is null ? null : new DiagnosticBag();
+        prepared = Prepare(parameters, found);
+        // A rule inherited by several policy versions is checked in each: it is reported once.
+        foreach (var diagnostic in (found?.Items ?? []).DistinctBy(d => d.ToString()))
+        {
+            diagnostics!.Add(diagnostic);
+        }
+
+        return _prepared.GetOrAdd(signature, prepared);
+    }
+
+    private Prepared Prepare(RuleParameter[] parameters, DiagnosticBag? diagnostics)
+    {
+        var settings = _settings.ToReSettings();
+        if (settings.AutoRegisterInputType)
+        {
+            // As RulesEngine does when it compiles: the inputs' types (and their generic arguments and elements) become
+            // Dynamic LINQ custom types, so that the check parses exactly what RulesEngine will.
+            var collected = new HashSet<Type>(settings.CustomTypes);
+            foreach (var p in parameters)
+            {
+                Collect(p.Type, collected);
+            }
+
+            settings.CustomTypes = [.. collected];
+        }
+
+        var parser = new RuleExpressionParser(settings);
+        var customTypes = _settings.CustomTypes.ToHashSet();
+        var refused = new Dictionary<(string, string), string>();
+        var models = new List<Model.Workflow>();
+        foreach (var (workflow, rules) in _workflows)
+        {
+            var scope = parameters.Select(p => p.ParameterExpression).ToList();
+            string? globalRefusal = null;
+            foreach (var g in workflow.GlobalParams.IsDefault ? [] : workflow.GlobalParams)
+            {
+                var (parsed, violation) = DynamicLinqSandbox.Check(g.Expression, [.. scope], null, parser, customTypes);
+                if (violation is { } v)
+                {
+                    globalRefusal ??= Report(diagnostics, v, g.ExpressionLocation, $"global parameter `{g.Name}`");
+                    break;
+                }
+
+                scope.Add(Expression.Parameter(parsed!.Type, g.Name));
+            }
+
+            var model = RulesEngineModel.ToModel(workflow with { WorkflowsToInject = [], Rules = rules });
+            var modelRules = model.Rules.ToList();
+            for (var i = 0; i < rules.Length; i++)
+            {
+                if (!rules[i].Enabled)
+                {
+                    continue;
+                }
+
+                var refusal = globalRefusal ?? CheckRule(rules[i], scope, parser, customTypes, diagnostics);
+                if (refusal is not null)
+                {
+                    refused.TryAdd((workflow.WorkflowName, rules[i].RuleName), refusal);
+                    modelRules[i] = new Model.Rule { RuleName = rules[i].RuleName, Expression = "false", Enabled = true, SuccessEvent = rules[i].SuccessEvent };
+                }
+            }
+
+            model.Rules = modelRules;
+            models.Add(model);
+        }
+
+        return new Prepared(new global::RulesEngine.RulesEngine([.. models], settings), refused);
+    }
+
+    private static void Collect(Type type, HashSet<Type> collected)
+    {
+        if (!collected.Add(type))
+        {
+            return;
+        }
+
+        foreach (var argument in type.IsGenericType ? type.GetGenericArguments() : [])
+        {
+            Collect(argument, collected);
+        }
+
+        if (type.GetElementType() is { } element)
+        {
+            Collect(element, collected);
+        }
+
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            Collect(underlying, collected);
+        }
+    }
+
+    /// <summary>The first refusal in <paramref name="rule"/> (its parameters, expression, actions, nested rules), or null.</summary>
+    private static string? CheckRule(RuleDefinition rule, List<ParameterExpression> outer, RuleExpressionParser parser, HashSet<Type> customTypes, DiagnosticBag? diagnostics)
+    {
+        var scope = new List<ParameterExpression>(outer);
+        foreach (var p in rule.LocalParams.IsDefault ? [] : rule.LocalParams)
+        {
+            var (parsed, violation) = DynamicLinqSandbox.Check(p.Expression, [.. scope], null, parser, customTypes);
+            if (violation is { } v)
+            {
+                return Report(diagnostics, v, p.ExpressionLocation, $"parameter `{p.Name}` of rule `{rule.RuleName}`");
+            }
+
+            scope.Add(Expression.Parameter(parsed!.Type, p.Name));
+        }
+
+        if (rule.Expression is { } text && !rule.IsNested)
+        {
+            var (_, violation) = DynamicLinqSandbox.Check(text, [.. scope], typeof(bool), parser, customTypes);
+            if (violation is { } v)
+            {
+                return Report(diagnostics, v, rule.ExpressionLocation.IsKnown ? rule.ExpressionLocation : rule.Location, $"rule `{rule.RuleName}`");
+            }
+        }
+
+        foreach (var action in new[] { rule.OnSuccess, rule.OnFailure })
+        {
+            foreach (var (key, expression) in ActionExpressions(action))
+            {
+                var (_, violation) = DynamicLinqSandbox.Check(expression, [.. scope], null, parser, customTypes);
+                if (violation is { } v)
+                {
+                    var at = action!.ContextLocations.TryGetValue(key, out var location) ? location : rule.Location;
+                    return Report(diagnostics, v, at, $"action `{action.Name}` of rule `{rule.RuleName}`");
+                }
+            }
+        }
+
+        foreach (var child in rule.Rules.IsDefault ? [] : rule.Rules)
+        {
+            if (child.Enabled && CheckRule(child, scope, parser, customTypes, diagnostics) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The expressions an action evaluates: <c>OutputExpression</c>'s, and those of <c>EvaluateRule</c>'s <c>additionalInputs</c>.</summary>
+    private static IEnumerable<(string Key, string Expression)> ActionExpressions(RuleAction? action)
+    {
+        if (action is null)
+        {
+            yield break;
+        }
+
+        foreach (var (key, value) in action.Context)
+        {
+            if (string.Equals(key, "Expression", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return (key, value);
+            }
+            else if (string.Equals(key, "additionalInputs", StringComparison.OrdinalIgnoreCase))
+            {
+                JToken? parsed = null;
+                try
+                {
+                    parsed = JToken.Parse(value);
+                }
+                catch (Newtonsoft.Json.JsonException)
+                {
+                    // RulesEngine cannot read it either: the action fails when it runs.
+                }
+
+                foreach (var item in parsed as JArray ?? [])
+                {
+                    if (item is JObject obj && obj.GetValue("Expression", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } expression)
+                    {
+                        yield return (key, (string)expression!);
+                    }
+                }
+            }
+        }
+    }
+
+    private static string Report(DiagnosticBag? diagnostics, ExpressionSandbox.Violation violation, SourceLocation location, string what)
+    {
+        var message = $"{what}: {violation.Message}";
+        diagnostics?.Add(new Diagnostic(violation.Descriptor, location, message, null));
+        return $"{location}: {violation.Descriptor.Code} {message}";
+    }
+}
+
+/// <summary>
+/// One workflow run by Microsoft RulesEngine. Results come back in RulesEngine's shape and are mapped to
+/// <see cref="RuleResult"/>: the same outcome, events, error messages (placeholders filled as by the compiled executor),
+/// exceptions, action outputs and provenance.
+/// </summary>
+internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
+{
+    private readonly RulesEngineWorkflows _engine;
+    private readonly ImmutableArray<RuleDefinition> _rules;
+    private readonly RuleParameterBuilder<TIn> _parameters;
+    private readonly ImmutableArray<string> _rootNames;
+    private readonly RootResolver<TIn> _roots;
+    private readonly ConcurrentDictionary<RuleDefinition, string[]> _paths = new(ReferenceEqualityComparer.Instance);
+
+    public RulesEngineExecutor(Workflow workflow, ImmutableArray<RuleDefinition> rules, RulesEngineWorkflows engine, RuleParameterBuilder<TIn> parameters, ImmutableArray<string> rootNames, RootResolver<TIn> roots)
+    {
+        Workflow = workflow;
+        _rules = rules;
+        _engine = engine;
+        _parameters = parameters;
+        _rootNames = rootNames;
+        _roots = roots;
+    }
+
+    public Workflow Workflow { get; }
+
+    public WorkflowOutcome Run(in TIn inputs, string? targetId)
+    {
+        var (results, refused) = Evaluate(in inputs);
+        var hasErrors = false;
+        var level = 0;
+        var targetMet = false;
+        var credit = 0m;
+        ulong mask = 0;
+        var k = 0;
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var rule = _rules[i];
+            if (!rule.Enabled)
+            {
+                continue;
+            }
+
+            var result = k < results.Count ? results[k++] : null;
+            var target = TargetOf(rule);
+            if (target is not null && !string.Equals(target, targetId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (result is null || refused.ContainsKey((Workflow.WorkflowName, rule.RuleName)) || HasException(result))
+            {
+                hasErrors = true;
+            }
+
+            if (result is not { IsSuccess: true } || refused.ContainsKey((Workflow.WorkflowName, rule.RuleName)))
+            {
+                continue;
+            }
+
+            if (i < 64)
+            {
+                mask |= 1UL << i;
+            }
+
+            targetMet |= target is not null;
+            level = Math.Max(level, RuleNode<TIn>.ParseEvent(rule.SuccessEvent, "escalate:", out var l) ? (int)l : 0);
+            credit = Math.Max(credit, RuleNode<TIn>.ParseEvent(rule.SuccessEvent, "credit:", out var c) ? c : 0m);
+        }
+
+        return new WorkflowOutcome(level, targetMet, hasErrors, mask, credit);
+    }
+
+    public IReadOnlyList<RuleResult> Execute(in TIn inputs, string? targetId)
+    {
+        var (results, refused) = Evaluate(in inputs);
+        var mapped = new List<RuleResult>(results.Count);
+        var k = 0;
+        foreach (var rule in _rules)
+        {
+            if (!rule.Enabled)
+            {
+                continue;
+            }
+
+            var result = k < results.Count ? results[k++] : null;
+            var target = TargetOf(rule);
+            if (target is not null && !string.Equals(target, targetId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            mapped.Add(refused.TryGetValue((Workflow.WorkflowName, rule.RuleName), out var refusal) || result is null
+                ? Failed(rule, refusal ?? "RulesEngine returned no result for the rule")
+                : Map(rule, result, in inputs));
+        }
+
+        return mapped;
+    }
+
+    private (List<RuleResultTree> Results, IReadOnlyDictionary<(string Workflow, string Rule), string> Refused) Evaluate(in TIn inputs)
+    {
+        var parameters = _parameters(in inputs);
+        var prepared = _engine.For(parameters);
+        var pending = prepared.Engine.ExecuteAllRulesAsync(Workflow.WorkflowName, parameters);
+        return (pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult(), prepared.Refused);
+    }
+
+    private static string? TargetOf(RuleDefinition rule) =>
+        rule.RuleName.StartsWith(WorkflowGenerator.TargetRulePrefix, StringComparison.Ordinal) ? rule.RuleName[WorkflowGenerator.TargetRulePrefix.Length..] : null;
+
+    private static bool HasException(RuleResultTree result) =>
+        !string.IsNullOrEmpty(result.ExceptionMessage) || (result.ChildResults ?? []).Any(HasException);
+
+    private static RuleResult Failed(RuleDefinition rule, string exception) =>
+        new(rule.RuleName, false, null, null, RuleTrace.Limit(exception), [], [], null, null, rule.Location, rule.DefinedBy);
+
+    private RuleResult Map(RuleDefinition rule, RuleResultTree result, in TIn inputs)
+    {
+        var children = ImmutableArray<RuleResult>.Empty;
+        if (rule.IsNested && result.ChildResults is { } childResults)
+        {
+            var enabled = (rule.Rules.IsDefault ? [] : rule.Rules).Where(r => r.Enabled).ToList();
+            var builder = ImmutableArray.CreateBuilder<RuleResult>();
+            var j = 0;
+            foreach (var child in childResults)
+            {
+                var definition = j < enabled.Count && enabled[j].RuleName == child.Rule?.RuleName ? enabled[j] : enabled.FirstOrDefault(r => r.RuleName == child.Rule?.RuleName);
+                j++;
+                if (definition is not null)
+                {
+                    builder.Add(Map(definition, child, in inputs));
+                }
+            }
+
+            children = builder.ToImmutable();
+        }
+
+        var reads = ImmutableArray.CreateBuilder<RuleInputRead>();
+        if (!rule.IsNested && rule.Expression is { } text)
+        {
+            var paths = _paths.GetOrAdd(rule, r => RuleTrace.ReadPaths(text, _rootNames, [.. r.LocalParams.Select(p => p.Name)]));
+            foreach (var path in paths)
+            {
+                var root = path.Split('.')[0];
+                var value = result.Inputs is { } values && values.TryGetValue(root, out var local) && !_rootNames.Contains(root)
+                    ? RuleTrace.Resolve(path, local)
+                    : RuleTrace.ResolvePath(path, in inputs, _roots);
+                reads.Add(new RuleInputRead(path, value));
+            }
+        }
+
+        var exception = string.IsNullOrEmpty(result.ExceptionMessage) ? null : RuleTrace.Limit(result.ExceptionMessage);
+        var success = result.IsSuccess;
+        string? errorMessage = null;
+        if (!success && rule.ErrorMessage is not null)
+        {
+            errorMessage = RuleTrace.Limit(RuleTrace.FillPlaceholders(rule.ErrorMessage, in inputs, _roots));
+        }
+
+        var actionException = result.ActionResult?.Exception is { } ex ? RuleTrace.Limit(RuleTrace.Describe(ex)) : null;
+        return new RuleResult(rule.RuleName, success, success ? rule.SuccessEvent : null, errorMessage, exception, reads.ToImmutable(), children,
+            result.ActionResult?.Output, actionException, rule.Location, rule.DefinedBy);
+    }
+}
+
+/// <summary>
+/// Settings of the <c>rulesengine</c> executor, RulesEngine's own <see cref="ReSettings"/> as SlaPolicy fixes or
+/// exposes them. Fixed: error messages are filled in by SlaPolicy (<c>EnableFormattedErrorMessage</c> off), exceptions
+/// become error results (<c>EnableExceptionAsErrorMessage</c> on) and every nested rule is evaluated
+/// (<c>NestedRuleExecutionMode.All</c>), as under the compiled executor.
+/// </summary>
+public sealed record RulesEngineSettings
+{
+    /// <summary>Types whose static and instance members expressions may use (<c>Rules:CustomTypes</c>, RulesEngine's <c>CustomTypes</c>).</summary>
+    public ImmutableArray<Type> CustomTypes { get; init; } = [];
+
+    /// <summary>Member and parameter names are matched exactly (RulesEngine's default: ignoring case).</summary>
+    public bool IsExpressionCaseSensitive { get; init; }
+
+    /// <summary>RulesEngine's <c>EnableScopedParams</c> (default true): <c>LocalParams</c> and <c>GlobalParams</c> are in scope.</summary>
+    public bool EnableScopedParams { get; init; } = true;
+
+    internal ReSettings ToReSettings() => new()
+    {
+        CustomTypes = [.. CustomTypes],
+        IsExpressionCaseSensitive = IsExpressionCaseSensitive,
+        EnableScopedParams = EnableScopedParams,
+        EnableFormattedErrorMessage = false,
+        EnableExceptionAsErrorMessage = true,
+        IgnoreException = false,
+        NestedRuleExecutionMode = NestedRuleExecutionMode.All,
+        AutoExecuteActions = true,
+    };
+}
+
+/// <summary>Which executor runs the compiled workflows (<c>Rules:Executor</c>).</summary>
+public enum RuleExecutor
+{
+    /// <summary>The sandboxed Roslyn-compiled executor (default): allocation-free outcomes, metered at run time.</summary>
+    Compiled,
+
+    /// <summary>Microsoft RulesEngine itself, for workflows written in its Dynamic LINQ dialect.</summary>
+    RulesEngine,
+}
+
+/// <summary>JSON values as RulesEngine's users pass them: objects as <see cref="System.Dynamic.ExpandoObject"/>, arrays as lists.</summary>
+internal static class RulesEngineInputs
+{
+    private static readonly Newtonsoft.Json.JsonSerializer Serializer = Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
+    {
+        Converters = [new Newtonsoft.Json.Converters.ExpandoObjectConverter()],
+        DateParseHandling = Newtonsoft.Json.DateParseHandling.None,
+        MaxDepth = 64,
+    });
+
+    public static object? FromJson(JToken value) => value.Type switch
+    {
+        JTokenType.Object => value.ToObject<System.Dynamic.ExpandoObject>(Serializer),
+        JTokenType.Array => value.ToObject<List<object?>>(Serializer),
+        JTokenType.Null or JTokenType.Undefined => null,
+        _ => ((JValue)value).Value,
+    };
+}
