@@ -119,7 +119,7 @@ public static class RuleCompiler
     private static CompiledPolicySet CompileForRulesEngine(ImmutableArray<Policy> policies, DiagnosticBag diagnostics, RuleCompilerOptions options)
     {
         var workflows = policies.Select(WorkflowGenerator.Generate).ToImmutableArray();
-        var engine = new RulesEngineWorkflows([.. workflows.Select(w => (w, w.Rules))], options.RulesEngine);
+        var engine = new RulesEngineWorkflows([.. workflows.Select(w => (w, w.Rules))], options.RulesEngine.FailClosed);
         engine.For(PolicyParameters(default), diagnostics);
         var compiled = policies.Select((p, i) => new CompiledWorkflow(p, new RulesEngineExecutor<RuleInputs>(workflows[i], workflows[i].Rules, engine, PolicyParameters, InputSignature.Policy.RootNames, PolicyRoot)));
         return new CompiledPolicySet([.. compiled], RulesEngineHash(workflows), fromDiskCache: false);

@@ -410,15 +410,19 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
 }
 
 /// <summary>
-/// Settings of the <c>rulesengine</c> executor, RulesEngine's own <see cref="ReSettings"/> as SlaPolicy fixes or
-/// exposes them. Fixed: error messages are filled in by SlaPolicy (<c>EnableFormattedErrorMessage</c> off), exceptions
-/// become error results (<c>EnableExceptionAsErrorMessage</c> on) and every nested rule is evaluated
-/// (<c>NestedRuleExecutionMode.All</c>), as under the compiled executor.
+/// Settings of the <c>rulesengine</c> executor: RulesEngine's own <see cref="ReSettings"/>, passed through. One is
+/// fixed: error messages are filled in by SlaPolicy (<c>EnableFormattedErrorMessage</c> off), the same way for both
+/// executors. Policies are always evaluated with <c>EnableExceptionAsErrorMessage</c> on and <c>IgnoreException</c> off:
+/// a rule that throws is an error result (fail closed), never a crashed night.
 /// </summary>
 public sealed record RulesEngineSettings
 {
     /// <summary>Types whose static and instance members expressions may use (<c>Rules:CustomTypes</c>, RulesEngine's <c>CustomTypes</c>).</summary>
     public ImmutableArray<Type> CustomTypes { get; init; } = [];
+
+    /// <summary>Actions beyond <c>OutputExpression</c> and <c>EvaluateRule</c>, by name (RulesEngine's <c>CustomActions</c>).</summary>
+    public IReadOnlyDictionary<string, Func<global::RulesEngine.Actions.ActionBase>> CustomActions { get; init; } =
+        new Dictionary<string, Func<global::RulesEngine.Actions.ActionBase>>(StringComparer.Ordinal);
 
     /// <summary>Member and parameter names are matched exactly (RulesEngine's default: ignoring case).</summary>
     public bool IsExpressionCaseSensitive { get; init; }
@@ -426,16 +430,40 @@ public sealed record RulesEngineSettings
     /// <summary>RulesEngine's <c>EnableScopedParams</c> (default true): <c>LocalParams</c> and <c>GlobalParams</c> are in scope.</summary>
     public bool EnableScopedParams { get; init; } = true;
 
+    /// <summary>RulesEngine's <c>EnableExceptionAsErrorMessage</c> (default true): a rule that throws gives an error result instead of throwing.</summary>
+    public bool EnableExceptionAsErrorMessage { get; init; } = true;
+
+    /// <summary>RulesEngine's <c>IgnoreException</c>: a rule that throws fails without an exception message.</summary>
+    public bool IgnoreException { get; init; }
+
+    /// <summary>RulesEngine's <c>NestedRuleExecutionMode</c>: <c>All</c> (default) evaluates every nested rule, <c>Performance</c> stops at the first that decides.</summary>
+    public NestedRuleExecutionMode NestedRuleExecutionMode { get; init; } = NestedRuleExecutionMode.All;
+
+    /// <summary>RulesEngine's <c>AutoExecuteActions</c> (default true).</summary>
+    public bool AutoExecuteActions { get; init; } = true;
+
+    /// <summary>RulesEngine's <c>AutoRegisterInputType</c> (default true): the inputs' types are Dynamic LINQ custom types.</summary>
+    public bool AutoRegisterInputType { get; init; } = true;
+
+    /// <summary>RulesEngine's <c>UseFastExpressionCompiler</c>.</summary>
+    public bool UseFastExpressionCompiler { get; init; }
+
+    /// <summary>These settings, failing closed: what policies are evaluated with.</summary>
+    internal RulesEngineSettings FailClosed => this with { EnableExceptionAsErrorMessage = true, IgnoreException = false };
+
     internal ReSettings ToReSettings() => new()
     {
         CustomTypes = [.. CustomTypes],
+        CustomActions = CustomActions.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
         IsExpressionCaseSensitive = IsExpressionCaseSensitive,
         EnableScopedParams = EnableScopedParams,
         EnableFormattedErrorMessage = false,
-        EnableExceptionAsErrorMessage = true,
-        IgnoreException = false,
-        NestedRuleExecutionMode = NestedRuleExecutionMode.All,
-        AutoExecuteActions = true,
+        EnableExceptionAsErrorMessage = EnableExceptionAsErrorMessage,
+        IgnoreException = IgnoreException,
+        NestedRuleExecutionMode = NestedRuleExecutionMode,
+        AutoExecuteActions = AutoExecuteActions,
+        AutoRegisterInputType = AutoRegisterInputType,
+        UseFastExpressionCompiler = UseFastExpressionCompiler,
     };
 }
 
