@@ -232,6 +232,17 @@ internal static class DynamicLinqSandbox
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
             CheckMethod(node.Method);
+            var parameters = node.Method.GetParameters();
+            for (var i = 0; i < parameters.Length && i < node.Arguments.Count; i++)
+            {
+                // As for the compiled executor: a format is a small literal, never an input.
+                if (parameters[i].Name == "format" && parameters[i].ParameterType == typeof(string)
+                    && !(node.Arguments[i] is ConstantExpression { Value: string format } && ExpressionSandbox.IsSmallFormat(format)))
+                {
+                    Refuse(DiagnosticCatalog.ForbiddenConstruct, "a format must be a string literal of at most 32 characters with no number of more than two digits");
+                }
+            }
+
             return base.VisitMethodCall(node);
         }
 

@@ -448,7 +448,8 @@ internal static class ExpressionSandbox
         return name is not null && NumericAggregates.Contains(name) ? 20 : 2;
     }
 
-    private static bool IsSmallFormat(string format)
+    /// <summary>A format of at most 32 characters with no number of more than two digits (<c>D999999999</c> would allocate gigabytes).</summary>
+    internal static bool IsSmallFormat(string format)
     {
         if (format.Length > 32)
         {
