@@ -717,7 +717,8 @@ internal static class ExpressionSandbox
     /// <summary>True when <paramref name="type"/>.<paramref name="member"/> may be read by a rule's message placeholders at run time.</summary>
     public static bool IsReadableMember(Type type, string member)
     {
-        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        // An array's members are System.Array's, as the compiler binds them (`Codes.Length`).
+        var definition = type.IsArray ? typeof(Array) : type.IsGenericType ? type.GetGenericTypeDefinition() : type;
         var name = definition.FullName ?? string.Empty;
         return definition.Namespace == GeneratedInputsNamespace || DataTypes.Contains(name)
             || (AllowedMembers.TryGetValue(name, out var members) && members.Contains(member));

@@ -63,6 +63,10 @@ internal static class RuleTrace
         return [.. paths];
     }
 
+    /// <summary>The read paths of <paramref name="text"/>, each ready to read its value fast (see <see cref="ReadPath"/>).</summary>
+    public static ReadPath[] ReadPlan(string text, ImmutableArray<string> roots, ImmutableArray<string> scopeNames) =>
+        [.. ReadPaths(text, roots, scopeNames).Select(p => new ReadPath(p, scopeNames.IsDefault ? -1 : scopeNames.IndexOf(p.Split('.')[0])))];
+
     /// <summary>An exception in plain words: a budget says which; others keep their type for the analyst.</summary>
     public static string Describe(Exception ex) => ex is RuleBudgetExceededException or InsufficientExecutionStackException
         ? (ex is InsufficientExecutionStackException ? "the rule exceeded its stack budget" : ex.Message)
@@ -137,5 +141,128 @@ internal static class RuleTrace
         }
 
         return value;
+    }
+}
+
+/// <summary>
+/// One member path an expression reads (<c>ticket.Customer</c>), with a reader compiled for the runtime type of its
+/// root the first time it is read: the trace reads values without reflection and without allocating, but for the
+/// boxing of a value type. Only members <see cref="ExpressionSandbox.IsReadableMember"/> allows are read; any other
+/// gives null, as <see cref="RuleTrace.Resolve"/> does.
+/// </summary>
+internal sealed class ReadPath
+{
+    private static readonly MethodInfo Reflective = typeof(RuleTrace).GetMethod(nameof(RuleTrace.Resolve))!;
+    // One reference, swapped whole: a reader is never paired with another type's delegate by a concurrent reader.
+    private Reader? _reader;
+
+    public ReadPath(string name, int scopeIndex)
+    {
+        Name = name;
+        var segments = name.Split('.');
+        Root = segments[0];
+        Members = segments[1..];
+        ScopeIndex = scopeIndex;
+    }
+
+    /// <summary>The path as written, e.g. <c>ticket.Customer</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Its first segment: an input or a parameter.</summary>
+    public string Root { get; }
+
+    /// <summary>The members after the root.</summary>
+    public string[] Members { get; }
+
+    /// <summary>Index of <see cref="Root"/> among the rule's parameters in scope; -1 for an input.</summary>
+    public int ScopeIndex { get; }
+
+    /// <summary>The value the path reads from <paramref name="root"/> (the value of <see cref="Root"/>).</summary>
+    public object? Read(object? root)
+    {
+        if (root is null || Members.Length == 0)
+        {
+            return root;
+        }
+
+        var type = root.GetType();
+        var r = _reader;
+        if (r is null || r.Type != type)
+        {
+            r = new Reader(type, Compile(type));
+            _reader = r;
+        }
+
+        try
+        {
+            return r.Read(root);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return $"<{ex.GetType().Name}>";
+        }
+    }
+
+    private sealed record Reader(Type Type, Func<object, object?> Read);
+
+    /// <summary>
+    /// (object root) => ((T)root).A?.B…, boxed; where a member's static type does not say where the path goes (object,
+    /// an interface) the rest is read by reflection.
+    /// </summary>
+    private Func<object, object?> Compile(Type type)
+    {
+        var parameter = System.Linq.Expressions.Expression.Parameter(typeof(object), "root");
+        System.Linq.Expressions.Expression current = System.Linq.Expressions.Expression.Convert(parameter, type);
+        var exit = System.Linq.Expressions.Expression.Label(typeof(object), "exit");
+        var steps = new List<System.Linq.Expressions.Expression>();
+        var variables = new List<System.Linq.Expressions.ParameterExpression>();
+        for (var i = 0; i < Members.Length; i++)
+        {
+            var owner = current.Type;
+            var member = !ExpressionSandbox.IsReadableMember(owner, Members[i]) ? null
+                : (MemberInfo?)owner.GetProperty(Members[i], BindingFlags.Public | BindingFlags.Instance) ?? owner.GetField(Members[i], BindingFlags.Public | BindingFlags.Instance);
+            if (member is PropertyInfo { GetMethod: null } || member is PropertyInfo p && p.GetIndexParameters().Length > 0)
+            {
+                member = null;
+            }
+
+            if (member is null)
+            {
+                if (owner.IsSealed || owner.IsValueType)
+                {
+                    // The member is not there, or not one an expression may read.
+                    steps.Add(System.Linq.Expressions.Expression.Return(exit, System.Linq.Expressions.Expression.Constant(null, typeof(object))));
+                    current = System.Linq.Expressions.Expression.Constant(null, typeof(object));
+                    break;
+                }
+
+                // The runtime type may have it: the rest of the path by reflection.
+                var rest = Root + "." + string.Join('.', Members[i..]);
+                current = System.Linq.Expressions.Expression.Call(Reflective, System.Linq.Expressions.Expression.Constant(rest), System.Linq.Expressions.Expression.Convert(current, typeof(object)));
+                break;
+            }
+
+            var local = System.Linq.Expressions.Expression.Variable(current.Type, "v" + i);
+            variables.Add(local);
+            steps.Add(System.Linq.Expressions.Expression.Assign(local, current));
+            if (!local.Type.IsValueType)
+            {
+                steps.Add(System.Linq.Expressions.Expression.IfThen(
+                    System.Linq.Expressions.Expression.ReferenceEqual(local, System.Linq.Expressions.Expression.Constant(null, local.Type)),
+                    System.Linq.Expressions.Expression.Return(exit, System.Linq.Expressions.Expression.Constant(null, typeof(object)))));
+            }
+            else if (Nullable.GetUnderlyingType(local.Type) is not null && i < Members.Length - 1)
+            {
+                steps.Add(System.Linq.Expressions.Expression.IfThen(
+                    System.Linq.Expressions.Expression.Not(System.Linq.Expressions.Expression.Property(local, "HasValue")),
+                    System.Linq.Expressions.Expression.Return(exit, System.Linq.Expressions.Expression.Constant(null, typeof(object)))));
+            }
+
+            current = System.Linq.Expressions.Expression.MakeMemberAccess(local, member);
+        }
+
+        steps.Add(System.Linq.Expressions.Expression.Label(exit, System.Linq.Expressions.Expression.Convert(current, typeof(object))));
+        var body = System.Linq.Expressions.Expression.Block(typeof(object), variables, steps);
+        return System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(body, parameter).Compile();
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -9,6 +10,24 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Engine.Compilation;
+
+/// <summary>Helpers of the trace.</summary>
+internal static class RuleInputReads
+{
+    /// <summary>True when one of <paramref name="reads"/> is named <paramref name="name"/>.</summary>
+    public static bool ContainsName(this ReadOnlySpan<RuleInputRead> reads, string name)
+    {
+        foreach (var read in reads)
+        {
+            if (read.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
 
 /// <summary>The run-time budget of each rule evaluation.</summary>
 internal readonly record struct RuleLimits(int MaxSteps, long MaxAllocatedBytes);
@@ -35,7 +54,7 @@ internal sealed class RuleNode<TIn>(
     /// <summary>True when the predicate can take budget steps, so each evaluation starts a budget.</summary>
     public bool Budgeted { get; } = budgeted;
 
-    private string[]? _readPaths;
+    private ReadPath[]? _readPaths;
 
     public RuleDefinition Rule { get; } = rule;
 
@@ -71,8 +90,8 @@ internal sealed class RuleNode<TIn>(
     public decimal CreditPercent { get; } = ParseEvent(rule.SuccessEvent, "credit:", out var credit) ? credit : 0m;
 
     /// <summary>Member paths rooted at an input or parameter that the expression reads; parsed on first use (trace only).</summary>
-    public string[] ReadPaths(ImmutableArray<string> roots) =>
-        _readPaths ??= expressionText is null ? [] : RuleTrace.ReadPaths(expressionText, roots, ScopeNames);
+    public ReadPath[] ReadPlan(ImmutableArray<string> roots) =>
+        _readPaths ??= expressionText is null ? [] : RuleTrace.ReadPlan(expressionText, roots, ScopeNames);
 
     internal static bool ParseEvent(string? successEvent, string prefix, out decimal value)
     {
@@ -219,7 +238,9 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         bool success;
         string? exception = null;
         var children = ImmutableArray<RuleResult>.Empty;
-        var reads = ImmutableArray.CreateBuilder<RuleInputRead>();
+        // One array of the most reads there can be, cut only if parameters were read by path too: no builder per rule.
+        var reads = new RuleInputRead[node.IsNested || node.Predicate is null ? 0 : node.ReadPlan(rootNames).Length + (node.Traced is null ? 0 : node.ScopeNames.Length)];
+        var readCount = 0;
         if (node.IsNested)
         {
             var builder = ImmutableArray.CreateBuilder<RuleResult>(node.Children.Length);
@@ -229,7 +250,12 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
             }
 
             children = builder.MoveToImmutable();
-            success = children.Length > 0 && (node.IsAnd ? children.All(c => c.IsSuccess) : children.Any(c => c.IsSuccess));
+            success = children.Length > 0 && node.IsAnd;
+            foreach (var child in children)
+            {
+                success = node.IsAnd ? success && child.IsSuccess : success || child.IsSuccess;
+            }
+
         }
         else if (node.Predicate is null)
         {
@@ -238,7 +264,13 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         }
         else
         {
-            var parameters = node.Traced is null ? null : Enumerable.Repeat(NotComputed, node.ScopeNames.Length).ToArray();
+            object?[]? parameters = null;
+            if (node.Traced is not null)
+            {
+                parameters = new object?[node.ScopeNames.Length];
+                Array.Fill(parameters, NotComputed);
+            }
+
             try
             {
                 RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
@@ -253,19 +285,19 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
                     : $"error while executing rule `{node.Rule.RuleName}`: {Describe(ex)}");
             }
 
-            foreach (var path in node.ReadPaths(rootNames))
+            foreach (var path in node.ReadPlan(rootNames))
             {
-                var index = node.ScopeNames.IndexOf(path.Split('.')[0]);
-                reads.Add(new RuleInputRead(path, index >= 0 && parameters is not null ? Resolve(path, parameters[index]) : ResolvePath(path, in inputs)));
+                var root = path.ScopeIndex >= 0 && parameters is not null ? parameters[path.ScopeIndex] : RootValue(path.Root, in inputs);
+                reads[readCount++] = new RuleInputRead(path.Name, path.Read(root));
             }
 
             if (parameters is not null)
             {
                 for (var i = 0; i < parameters.Length; i++)
                 {
-                    if (!ReferenceEquals(parameters[i], NotComputed) && !reads.Any(r => r.Name == node.ScopeNames[i]))
+                    if (!ReferenceEquals(parameters[i], NotComputed) && !reads.AsSpan(0, readCount).ContainsName(node.ScopeNames[i]))
                     {
-                        reads.Add(new RuleInputRead(node.ScopeNames[i], parameters[i]));
+                        reads[readCount++] = new RuleInputRead(node.ScopeNames[i], parameters[i]);
                     }
                 }
             }
@@ -287,7 +319,7 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
         }
 
         return new RuleResult(node.Rule.RuleName, success, success ? node.Rule.SuccessEvent : null, errorMessage, exception,
-            reads.ToImmutable(), children, output, actionException, node.Rule.Location, node.Rule.DefinedBy);
+            ImmutableCollectionsMarshal.AsImmutableArray(readCount == reads.Length ? reads : reads[..readCount]), children, output, actionException, node.Rule.Location, node.Rule.DefinedBy);
     }
 
     private (object? Output, string? Exception) RunAction(RuleNode<TIn> node, RuleAction action, bool success, in TIn inputs, int depth)
@@ -347,7 +379,5 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
 
     private string FillPlaceholders(string message, in TIn inputs) => RuleTrace.FillPlaceholders(message, in inputs, roots);
 
-    private object? ResolvePath(string path, in TIn inputs) => RuleTrace.ResolvePath(path, in inputs, roots);
-
-    private static object? Resolve(string path, object? root) => RuleTrace.Resolve(path, root);
+    private object? RootValue(string name, in TIn inputs) => roots(name, in inputs) is (true, var value) ? value : null;
 }

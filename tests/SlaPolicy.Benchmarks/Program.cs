@@ -8,6 +8,8 @@ using SlaPolicy.Benchmarks;
 //   compile-cached --cache DIR    load the same rules from DIR, print timings
 //   compile-measure               run both above as child processes and print their wall-clock times
 //   throughput                    sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet)
+//   side-by-side [ROUNDS]         sla-workflow.json under Microsoft RulesEngine and SlaPolicy's three paths, interleaved,
+//                                 with ratios to RulesEngine (default 5 rounds)
 //   evaluate [N]                  decisions/s of the case evaluator on one thread over N generated cases (default
 //                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses
 //   nightly [N] [--phases] [--keep]  the nightly run end to end on N generated cases (default 100,000): generate,
@@ -103,6 +105,10 @@ switch (mode)
                 $"sla-workflow.json Execute (full trace): {traceCount / traceWatch.Elapsed.TotalSeconds:N0} inputs/s, {(GC.GetAllocatedBytesForCurrentThread() - traceBefore) / traceCount:F0} bytes/input ({traced} results)"));
             return 0;
         }
+
+    case "side-by-side":
+        SideBySideWorkload.Measure(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+        return 0;
 
     case "evaluate":
         {

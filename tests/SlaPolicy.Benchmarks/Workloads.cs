@@ -55,14 +55,12 @@ public static class Workloads
     }
 
     /// <summary>Compiles sla-workflow.json for its input shape and binds <paramref name="count"/> varied inputs.</summary>
-    public static (CompiledParameterWorkflow Workflow, object?[][] Inputs) SlaWorkflow(int count)
+    /// <summary>Inputs of sla-workflow.json: every tier, region and severity, response and resolution times spread out.</summary>
+    public static JObject[] SlaInputs(int count)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "sla-workflow.json");
-        var diagnostics = new DiagnosticBag();
-        var workflows = WorkflowJson.Parse(File.ReadAllText(path), path, diagnostics);
         string[] tiers = ["Gold", "Silver", "Bronze"];
         string[] regions = ["EU", "US", "APAC"];
-        var json = Enumerable.Range(0, count).Select(i => new JObject
+        return [.. Enumerable.Range(0, count).Select(i => new JObject
         {
             ["Tier"] = tiers[i % 3],
             ["Region"] = regions[i / 3 % 3],
@@ -70,7 +68,15 @@ public static class Workloads
             ["ResponseMinutes"] = i * 7 % 90,
             ["ResolutionMinutes"] = i * 37 % 5000,
             ["UptimePct"] = 99.0 + i % 100 / 100.0,
-        }).ToArray();
+        })];
+    }
+
+    public static (CompiledParameterWorkflow Workflow, object?[][] Inputs) SlaWorkflow(int count)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "sla-workflow.json");
+        var diagnostics = new DiagnosticBag();
+        var workflows = WorkflowJson.Parse(File.ReadAllText(path), path, diagnostics);
+        var json = SlaInputs(count);
         var set = RuleCompiler.Compile(workflows, [InputParameter.Infer("input1", json)], diagnostics, new RuleCompilerOptions { UseDiskCache = false });
         if (diagnostics.HasErrors)
         {
