@@ -40,6 +40,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
     /// <inheritdoc />
     public IReadOnlyList<string> PolicyVersions { get; }
 
+    /// <summary>Who runs the rules of this evaluator's policies (<c>Rules:Executor</c>).</summary>
+    public RuleExecutor Executor => _plans.Values.Select(p => p.Workflow.Executor).FirstOrDefault();
+
     /// <summary>
     /// The policy set this evaluator was built from: what figures computed alongside its decisions (availability,
     /// credits) must use, so that one run is judged by one policy set.

@@ -98,7 +98,7 @@ public sealed record HostSettings
 
     /// <summary>
     /// <c>Rules:Executor</c> (<c>compiled</c>, the default, or <c>rulesengine</c>), <c>Rules:CustomTypes</c> (assembly-qualified
-    /// type names, comma-separated or as an array, whose members <c>rulesengine</c> expressions may use) and
+    /// type names, as an array or separated by `;`, whose members <c>rulesengine</c> expressions may use) and
     /// <c>Rules:IsExpressionCaseSensitive</c>: who runs the policies' rules. See docs/RULES.md "Executors".
     /// </summary>
     public RuleCompilerOptions Rules { get; init; } = new();
@@ -143,7 +143,7 @@ public sealed record HostSettings
         var names = configuration.GetSection("Rules:CustomTypes").GetChildren().Select(c => c.Value).OfType<string>().ToList();
         if (names.Count == 0 && configuration["Rules:CustomTypes"] is { Length: > 0 } list)
         {
-            names = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+            names = [.. list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 
         var types = names.Select(name => Type.GetType(name, throwOnError: false)

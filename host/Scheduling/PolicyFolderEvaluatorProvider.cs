@@ -80,7 +80,8 @@ public sealed class PolicyFolderEvaluatorProvider : IEvaluatorProvider
                 var evaluator = compilation.CreateEvaluator();
                 var message = $"{evaluator.PolicyVersions.Count} policy versions in force, loaded {now:yyyy-MM-dd HH:mm:ss}Z";
                 next = new State(evaluator, new PolicyStatus(true, Directory, now, evaluator.PolicyVersions, diagnostics, message) { CheckedAt = now }, previous.Loads + 1);
-                _logger.LogInformation("policies loaded from {Directory} in {Ms} ms: {Versions}", Directory, stopwatch.ElapsedMilliseconds, string.Join(", ", evaluator.PolicyVersions));
+                _logger.LogInformation("policies loaded from {Directory} in {Ms} ms ({Executor} executor): {Versions}", Directory, stopwatch.ElapsedMilliseconds,
+                    evaluator.Executor == RuleExecutor.RulesEngine ? "rulesengine" : "compiled", string.Join(", ", evaluator.PolicyVersions));
             }
             else if (!previous.Status.Ready && compilation?.CreateEvaluatorOfCompiledFiles() is { } partial)
             {

@@ -8,6 +8,9 @@ using SlaPolicy.Benchmarks;
 //   compile-cached --cache DIR    load the same rules from DIR, print timings
 //   compile-measure               run both above as child processes and print their wall-clock times
 //   throughput                    sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet)
+//   first-result WHO              in this fresh process: load sla-workflow.json and evaluate one input with WHO
+//                                 (rulesengine-package, compiled, rulesengine), no compile cache; prints the time
+//   first-result-measure [N]      runs first-result for the three, N times each, interleaved; medians of whole processes
 //   side-by-side [ROUNDS]         sla-workflow.json under Microsoft RulesEngine and SlaPolicy's three paths, interleaved,
 //                                 with ratios to RulesEngine (default 5 rounds)
 //   evaluate [N]                  decisions/s of the case evaluator on one thread over N generated cases (default
@@ -103,6 +106,45 @@ switch (mode)
             var traceCount = 20.0 * inputs.Length;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sla-workflow.json Execute (full trace): {traceCount / traceWatch.Elapsed.TotalSeconds:N0} inputs/s, {(GC.GetAllocatedBytesForCurrentThread() - traceBefore) / traceCount:F0} bytes/input ({traced} results)"));
+            return 0;
+        }
+
+    case "first-result":
+        {
+            var who = args.Length > 1 ? args[1] : "compiled";
+            var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+            var watch = Stopwatch.StartNew();
+            var successes = SideBySideWorkload.FirstResult(who);
+            Console.WriteLine(FormattableString.Invariant($"{who}: first result in {watch.Elapsed.TotalMilliseconds:F0} ms after {sinceStart.TotalMilliseconds:F0} ms of process start ({successes} rules succeeded)"));
+            return 0;
+        }
+
+    case "first-result-measure":
+        {
+            var n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+            var who = new[] { "rulesengine-package", "compiled", "rulesengine" };
+            var times = who.ToDictionary(w => w, _ => new List<double>());
+            for (var i = 0; i < n; i++)
+            {
+                foreach (var w in who)
+                {
+                    var watch = Stopwatch.StartNew();
+                    using var process = Process.Start(Workloads.SelfStartInfo("first-result", w))!;
+                    process.StandardOutput.ReadToEnd();
+                    process.WaitForExit();
+                    times[w].Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            var baseline = times["rulesengine-package"].Order().ElementAt(n / 2);
+            Console.WriteLine(FormattableString.Invariant($"first result of sla-workflow.json in a fresh process, no compile cache, median of {n}, load {load}:"));
+            foreach (var w in who)
+            {
+                var median = times[w].Order().ElementAt(n / 2);
+                Console.WriteLine(FormattableString.Invariant($"  {w,-20} {median,7:F0} ms  {median / baseline,5:F2}x RulesEngine's"));
+            }
+
             return 0;
         }
 

@@ -51,6 +51,27 @@ public sealed class SideBySideWorkload
         _rulesEngineBound = [.. json.Select(j => rulesEngine.Bind(j))];
     }
 
+    /// <summary>Loads sla-workflow.json and evaluates one input with <paramref name="who"/>; returns how many rules succeeded.</summary>
+    public static int FirstResult(string who)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "sla-workflow.json");
+        var text = File.ReadAllText(path);
+        var input = Workloads.SlaInputs(1)[0];
+        if (who == "rulesengine-package")
+        {
+            var models = System.Text.Json.JsonSerializer.Deserialize<RulesEngine.Models.Workflow[]>(text)!;
+            var engine = new RulesEngine.RulesEngine(models, new RulesEngine.Models.ReSettings());
+            var expando = Newtonsoft.Json.JsonConvert.DeserializeObject<ExpandoObject>(input.ToString(), new Newtonsoft.Json.Converters.ExpandoObjectConverter())!;
+            return engine.ExecuteAllRulesAsync("SlaPolicy", expando).AsTask().GetAwaiter().GetResult().Count(r => r.IsSuccess);
+        }
+
+        var diagnostics = new DiagnosticBag();
+        var workflows = WorkflowJson.Parse(text, path, diagnostics);
+        var executor = who == "rulesengine" ? RuleExecutor.RulesEngine : RuleExecutor.Compiled;
+        var set = RuleCompiler.Compile(workflows, [InputParameter.Infer("input1", input)], diagnostics, new RuleCompilerOptions { UseDiskCache = false, Executor = executor });
+        return set.Get("SlaPolicy").Execute(set.Bind(input)).Count(r => r.IsSuccess);
+    }
+
     private static System.Collections.Immutable.ImmutableArray<InputParameter> ImmutableParameters(JObject[] json) => [InputParameter.Infer("input1", json)];
 
     public long RulesEnginePackage()
