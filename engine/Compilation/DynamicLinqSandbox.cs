@@ -269,6 +269,13 @@ internal static class DynamicLinqSandbox
 
         protected override Expression VisitNew(NewExpression node)
         {
+            // Dynamic LINQ's `String(x)` on text parses as `new string((ReadOnlySpan<char>)x)`: a copy of x.
+            if (IsTextCopy(node) is { } copied)
+            {
+                Visit(copied);
+                return node;
+            }
+
             var type = node.Type;
             if (node.Constructor is not null && !IsAnonymous(type) && !customTypes.Contains(type) && !ExpressionSandbox.IsAllowedMember(type, ".ctor", isMethod: true))
             {
@@ -298,10 +305,37 @@ internal static class DynamicLinqSandbox
             return base.VisitIndex(node);
         }
 
+        /// <summary>The text <c>new string(…)</c> copies, when it copies one string (or char array) and nothing else.</summary>
+        private static Expression? IsTextCopy(NewExpression node)
+        {
+            if (node.Type != typeof(string) || node.Arguments.Count != 1)
+            {
+                return null;
+            }
+
+            var argument = node.Arguments[0];
+            if (argument.Type == typeof(char[]))
+            {
+                return argument;
+            }
+
+            return argument is UnaryExpression { NodeType: ExpressionType.Convert, Operand: { } operand } && argument.Type == typeof(ReadOnlySpan<char>) && operand.Type == typeof(string)
+                ? operand
+                : null;
+        }
+
+        /// <summary>
+        /// <c>string.Concat</c> of two to four strings or values: what Dynamic LINQ makes of <c>a + " " + b</c>, linear in
+        /// its operands as <c>+</c> is.
+        /// </summary>
+        private static bool IsConcatOfValues(MethodInfo method) =>
+            method.DeclaringType == typeof(string) && method.Name == nameof(string.Concat) && method.GetParameters() is { Length: >= 2 and <= 4 } ps
+            && ps.All(p => p.ParameterType == typeof(string) || p.ParameterType == typeof(object));
+
         private void CheckMethod(MethodInfo method)
         {
             var owner = method.DeclaringType!;
-            if (customTypes.Contains(owner) || IsAnonymous(owner))
+            if (customTypes.Contains(owner) || IsAnonymous(owner) || IsConcatOfValues(method))
             {
                 return;
             }

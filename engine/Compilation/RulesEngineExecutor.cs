@@ -29,9 +29,11 @@ internal delegate RuleParameter[] RuleParameterBuilder<TIn>(in TIn inputs);
 /// <summary>
 /// The workflows of one compilation as Microsoft RulesEngine runs them (<c>Rules:Executor</c> = <c>rulesengine</c>).
 /// Each expression is checked by <see cref="DynamicLinqSandbox"/> for the parameter types it will be compiled with,
-/// before RulesEngine sees it; a top-level rule with a refused expression anywhere in it is given to RulesEngine as
-/// <c>false</c> and reported as an error rule. Injected workflows are expanded here (own rules first, each workflow
-/// once), so a cycle of injections cannot recurse.
+/// before RulesEngine sees it. A rule whose own expression or parameters are refused is given to RulesEngine as
+/// <c>false</c> (nested rules keep their structure, so every child still has a result), and the top-level rule holding
+/// it is reported as an error rule that does not succeed; a refused action is left out and reported as the action's
+/// exception. Injected workflows are expanded here (own rules first, each workflow once), so a cycle of injections
+/// cannot recurse.
 /// </summary>
 internal sealed class RulesEngineWorkflows
 {
@@ -45,8 +47,22 @@ internal sealed class RulesEngineWorkflows
         _settings = settings;
     }
 
-    /// <summary>The engine and refusals for one signature of parameter types; checked and built on first use.</summary>
-    internal sealed record Prepared(global::RulesEngine.RulesEngine Engine, IReadOnlyDictionary<(string Workflow, string Rule), string> Refused);
+    /// <summary>
+    /// The engine and refusals for one signature of parameter types; checked and built on first use. <c>Refused</c>:
+    /// top-level rules with a refused expression (their own or a nested rule's); <c>RefusedRules</c>: each rule whose
+    /// own expression or parameters were refused (given to RulesEngine as <c>false</c>, its nested rules kept);
+    /// <c>RefusedActions</c>: rules whose action was refused (the rule runs, the action does not). <c>Invalid</c>: why
+    /// RulesEngine rejects the workflows as written (its validation), thrown by every evaluation.
+    /// </summary>
+    internal sealed record Prepared(
+        global::RulesEngine.RulesEngine Engine,
+        IReadOnlyDictionary<(string Workflow, string Rule), string> Refused,
+        IReadOnlyDictionary<(string Workflow, RuleDefinition Rule), string> RefusedRules,
+        IReadOnlyDictionary<(string Workflow, RuleDefinition Rule), string> RefusedActions,
+        Exception? Invalid = null);
+
+    /// <summary>RulesEngine's <c>EnableExceptionAsErrorMessage</c>: when off, a rule that cannot be compiled throws.</summary>
+    public bool ThrowsOnRuleErrors => !_settings.EnableExceptionAsErrorMessage;
 
     public Prepared For(RuleParameter[] parameters, DiagnosticBag? diagnostics = null)
     {
@@ -67,6 +83,13 @@ internal sealed class RulesEngineWorkflows
         return _prepared.GetOrAdd(signature, prepared);
     }
 
+    private sealed record Refusals(
+        Dictionary<(string, RuleDefinition), string> Rules,
+        Dictionary<(string, RuleDefinition), string> Actions,
+        RuleExpressionParser Parser,
+        HashSet<Type> CustomTypes,
+        DiagnosticBag? Diagnostics);
+
     private Prepared Prepare(RuleParameter[] parameters, DiagnosticBag? diagnostics)
     {
         var settings = _settings.ToReSettings();
@@ -83,17 +106,17 @@ internal sealed class RulesEngineWorkflows
             settings.CustomTypes = [.. collected];
         }
 
-        var parser = new RuleExpressionParser(settings);
-        var customTypes = _settings.CustomTypes.ToHashSet();
+        var refusals = new Refusals(new(), new(), new RuleExpressionParser(settings), _settings.CustomTypes.ToHashSet(), diagnostics);
         var refused = new Dictionary<(string, string), string>();
         var models = new List<Model.Workflow>();
+        var originals = new List<Model.Workflow>();
         foreach (var (workflow, rules) in _workflows)
         {
             var scope = parameters.Select(p => p.ParameterExpression).ToList();
             string? globalRefusal = null;
             foreach (var g in workflow.GlobalParams.IsDefault ? [] : workflow.GlobalParams)
             {
-                var (parsed, violation) = DynamicLinqSandbox.Check(g.Expression, [.. scope], null, parser, customTypes);
+                var (parsed, violation) = DynamicLinqSandbox.Check(g.Expression, [.. scope], null, refusals.Parser, refusals.CustomTypes);
                 if (violation is { } v)
                 {
                     globalRefusal ??= Report(diagnostics, v, g.ExpressionLocation, $"global parameter `{g.Name}`");
@@ -103,7 +126,9 @@ internal sealed class RulesEngineWorkflows
                 scope.Add(Expression.Parameter(parsed!.Type, g.Name));
             }
 
-            var model = RulesEngineModel.ToModel(workflow with { WorkflowsToInject = [], Rules = rules });
+            var written = workflow with { WorkflowsToInject = [], Rules = rules };
+            originals.Add(RulesEngineModel.ToModel(written));
+            var model = RulesEngineModel.ToModel(written);
             var modelRules = model.Rules.ToList();
             for (var i = 0; i < rules.Length; i++)
             {
@@ -112,11 +137,18 @@ internal sealed class RulesEngineWorkflows
                     continue;
                 }
 
-                var refusal = globalRefusal ?? CheckRule(rules[i], scope, parser, customTypes, diagnostics);
-                if (refusal is not null)
+                if (globalRefusal is not null)
                 {
-                    refused.TryAdd((workflow.WorkflowName, rules[i].RuleName), refusal);
-                    modelRules[i] = new Model.Rule { RuleName = rules[i].RuleName, Expression = "false", Enabled = true, SuccessEvent = rules[i].SuccessEvent };
+                    refused.TryAdd((workflow.WorkflowName, rules[i].RuleName), globalRefusal);
+                    modelRules[i] = Refused(rules[i]);
+                    continue;
+                }
+
+                string? first = null;
+                modelRules[i] = CheckRule(workflow.WorkflowName, rules[i], modelRules[i], scope, refusals, ref first);
+                if (first is not null)
+                {
+                    refused.TryAdd((workflow.WorkflowName, rules[i].RuleName), first);
                 }
             }
 
@@ -124,8 +156,24 @@ internal sealed class RulesEngineWorkflows
             models.Add(model);
         }
 
-        return new Prepared(new global::RulesEngine.RulesEngine([.. models], settings), refused);
+        // RulesEngine validates the workflows as written (duplicate parameter names, rules without a body, …) before it
+        // compiles anything: what it rejects is rejected here too, whatever the check above replaced.
+        Exception? invalid = null;
+        try
+        {
+            _ = new global::RulesEngine.RulesEngine([.. originals], settings);
+        }
+        catch (global::RulesEngine.Exceptions.RuleValidationException ex)
+        {
+            invalid = ex;
+        }
+
+        return new Prepared(new global::RulesEngine.RulesEngine([.. models], settings), refused, refusals.Rules, refusals.Actions, invalid);
     }
+
+    /// <summary>A rule RulesEngine evaluates to false: what a refused rule is given to it as.</summary>
+    private static Model.Rule Refused(RuleDefinition rule) =>
+        new() { RuleName = rule.RuleName, Expression = "false", Enabled = true, SuccessEvent = rule.SuccessEvent };
 
     private static void Collect(Type type, HashSet<Type> collected)
     {
@@ -150,52 +198,81 @@ internal sealed class RulesEngineWorkflows
         }
     }
 
-    /// <summary>The first refusal in <paramref name="rule"/> (its parameters, expression, actions, nested rules), or null.</summary>
-    private static string? CheckRule(RuleDefinition rule, List<ParameterExpression> outer, RuleExpressionParser parser, HashSet<Type> customTypes, DiagnosticBag? diagnostics)
+    /// <summary>
+    /// Checks <paramref name="rule"/> (its parameters, expression, actions, nested rules) and returns the rule to give
+    /// RulesEngine: <paramref name="model"/>, with each rule whose own parameters or expression are refused replaced by
+    /// <c>false</c> and each refused action left out. <paramref name="first"/> receives the first expression refusal.
+    /// </summary>
+    private static Model.Rule CheckRule(string workflow, RuleDefinition rule, Model.Rule model, List<ParameterExpression> outer, Refusals refusals, ref string? first)
     {
         var scope = new List<ParameterExpression>(outer);
+        string? refusal = null;
         foreach (var p in rule.LocalParams.IsDefault ? [] : rule.LocalParams)
         {
-            var (parsed, violation) = DynamicLinqSandbox.Check(p.Expression, [.. scope], null, parser, customTypes);
+            var (parsed, violation) = DynamicLinqSandbox.Check(p.Expression, [.. scope], null, refusals.Parser, refusals.CustomTypes);
             if (violation is { } v)
             {
-                return Report(diagnostics, v, p.ExpressionLocation, $"parameter `{p.Name}` of rule `{rule.RuleName}`");
+                refusal = Report(refusals.Diagnostics, v, p.ExpressionLocation, $"parameter `{p.Name}` of rule `{rule.RuleName}`");
+                break;
             }
 
             scope.Add(Expression.Parameter(parsed!.Type, p.Name));
         }
 
-        if (rule.Expression is { } text && !rule.IsNested)
+        if (refusal is null && rule.Expression is { } text && !rule.IsNested)
         {
-            var (_, violation) = DynamicLinqSandbox.Check(text, [.. scope], typeof(bool), parser, customTypes);
+            var (_, violation) = DynamicLinqSandbox.Check(text, [.. scope], typeof(bool), refusals.Parser, refusals.CustomTypes);
             if (violation is { } v)
             {
-                return Report(diagnostics, v, rule.ExpressionLocation.IsKnown ? rule.ExpressionLocation : rule.Location, $"rule `{rule.RuleName}`");
+                refusal = Report(refusals.Diagnostics, v, rule.ExpressionLocation.IsKnown ? rule.ExpressionLocation : rule.Location, $"rule `{rule.RuleName}`");
             }
         }
 
-        foreach (var action in new[] { rule.OnSuccess, rule.OnFailure })
+        if (refusal is not null)
+        {
+            refusals.Rules.TryAdd((workflow, rule), refusal);
+            first ??= refusal;
+            return Refused(rule);
+        }
+
+        foreach (var (action, success) in new[] { (rule.OnSuccess, true), (rule.OnFailure, false) })
         {
             foreach (var (key, expression) in ActionExpressions(action))
             {
-                var (_, violation) = DynamicLinqSandbox.Check(expression, [.. scope], null, parser, customTypes);
+                var (_, violation) = DynamicLinqSandbox.Check(expression, [.. scope], null, refusals.Parser, refusals.CustomTypes);
                 if (violation is { } v)
                 {
                     var at = action!.ContextLocations.TryGetValue(key, out var location) ? location : rule.Location;
-                    return Report(diagnostics, v, at, $"action `{action.Name}` of rule `{rule.RuleName}`");
+                    refusals.Actions.TryAdd((workflow, rule), Report(refusals.Diagnostics, v, at, $"action `{action.Name}` of rule `{rule.RuleName}`"));
+                    if (success)
+                    {
+                        model.Actions!.OnSuccess = null;
+                    }
+                    else
+                    {
+                        model.Actions!.OnFailure = null;
+                    }
+
+                    break;
                 }
             }
         }
 
-        foreach (var child in rule.Rules.IsDefault ? [] : rule.Rules)
+        if (model.Rules is not null && !rule.Rules.IsDefault)
         {
-            if (child.Enabled && CheckRule(child, scope, parser, customTypes, diagnostics) is { } refusal)
+            var children = model.Rules.ToList();
+            for (var j = 0; j < rule.Rules.Length && j < children.Count; j++)
             {
-                return refusal;
+                if (rule.Rules[j].Enabled)
+                {
+                    children[j] = CheckRule(workflow, rule.Rules[j], children[j], scope, refusals, ref first);
+                }
             }
+
+            model.Rules = children;
         }
 
-        return null;
+        return model;
     }
 
     /// <summary>The expressions an action evaluates: <c>OutputExpression</c>'s, and those of <c>EvaluateRule</c>'s <c>additionalInputs</c>.</summary>
@@ -271,7 +348,8 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
 
     public WorkflowOutcome Run(in TIn inputs, string? targetId)
     {
-        var (results, refused) = Evaluate(in inputs);
+        var (results, prepared) = Evaluate(in inputs);
+        var refused = prepared.Refused;
         var hasErrors = false;
         var level = 0;
         var targetMet = false;
@@ -318,7 +396,7 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
 
     public IReadOnlyList<RuleResult> Execute(in TIn inputs, string? targetId)
     {
-        var (results, refused) = Evaluate(in inputs);
+        var (results, prepared) = Evaluate(in inputs);
         var mapped = new List<RuleResult>(results.Count);
         var k = 0;
         foreach (var rule in _rules)
@@ -335,20 +413,34 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
                 continue;
             }
 
-            mapped.Add(refused.TryGetValue((Workflow.WorkflowName, rule.RuleName), out var refusal) || result is null
+            var refusal = prepared.Refused.GetValueOrDefault((Workflow.WorkflowName, rule.RuleName));
+            mapped.Add(result is null
                 ? Failed(rule, refusal ?? "RulesEngine returned no result for the rule")
-                : Map(rule, result, in inputs));
+                : Map(rule, result, prepared, refusal, in inputs));
         }
 
         return mapped;
     }
 
-    private (List<RuleResultTree> Results, IReadOnlyDictionary<(string Workflow, string Rule), string> Refused) Evaluate(in TIn inputs)
+    private (List<RuleResultTree> Results, RulesEngineWorkflows.Prepared Prepared) Evaluate(in TIn inputs)
     {
         var parameters = _parameters(in inputs);
         var prepared = _engine.For(parameters);
+        if (prepared.Invalid is { } invalid)
+        {
+            // RulesEngine rejects these workflows as written: so does this executor, on every call.
+            throw invalid;
+        }
+
+        if (_engine.ThrowsOnRuleErrors && prepared.Refused.FirstOrDefault(r => r.Key.Workflow == Workflow.WorkflowName) is { Value: { } refusal })
+        {
+            // RulesEngine throws for a rule it cannot compile when EnableExceptionAsErrorMessage is off; a refused rule
+            // is never compiled, so it throws in its place.
+            throw new global::RulesEngine.Exceptions.RuleException(refusal);
+        }
+
         var pending = prepared.Engine.ExecuteAllRulesAsync(Workflow.WorkflowName, parameters);
-        return (pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult(), prepared.Refused);
+        return (pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult(), prepared);
     }
 
     private static string? TargetOf(RuleDefinition rule) =>
@@ -357,10 +449,18 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
     private static bool HasException(RuleResultTree result) =>
         !string.IsNullOrEmpty(result.ExceptionMessage) || (result.ChildResults ?? []).Any(HasException);
 
+    /// <summary>A refused action is reported only where it would have run: on success for OnSuccess, on failure for OnFailure.</summary>
+    private static bool ActionApplies(RuleDefinition rule, bool success) => (success ? rule.OnSuccess : rule.OnFailure) is not null;
+
     private static RuleResult Failed(RuleDefinition rule, string exception) =>
         new(rule.RuleName, false, null, null, RuleTrace.Limit(exception), [], [], null, null, rule.Location, rule.DefinedBy);
 
-    private RuleResult Map(RuleDefinition rule, RuleResultTree result, in TIn inputs)
+    /// <summary>
+    /// <paramref name="result"/> as a <see cref="RuleResult"/>. A rule with a refused expression (<paramref name="refusal"/>,
+    /// its own or a nested rule's) fails with that refusal as its exception; its nested rules are mapped as RulesEngine
+    /// returned them, each refused one failing with its own refusal. A refused action is reported as the action's exception.
+    /// </summary>
+    private RuleResult Map(RuleDefinition rule, RuleResultTree result, RulesEngineWorkflows.Prepared prepared, string? refusal, in TIn inputs)
     {
         var children = ImmutableArray<RuleResult>.Empty;
         if (rule.IsNested && result.ChildResults is { } childResults)
@@ -374,7 +474,7 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
                 j++;
                 if (definition is not null)
                 {
-                    builder.Add(Map(definition, child, in inputs));
+                    builder.Add(Map(definition, child, prepared, prepared.RefusedRules.GetValueOrDefault((Workflow.WorkflowName, definition)), in inputs));
                 }
             }
 
@@ -395,15 +495,17 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
             }
         }
 
-        var exception = string.IsNullOrEmpty(result.ExceptionMessage) ? null : RuleTrace.Limit(result.ExceptionMessage);
-        var success = result.IsSuccess;
+        var exception = refusal is not null ? RuleTrace.Limit(refusal) : string.IsNullOrEmpty(result.ExceptionMessage) ? null : RuleTrace.Limit(result.ExceptionMessage);
+        var success = result.IsSuccess && refusal is null;
         string? errorMessage = null;
         if (!success && rule.ErrorMessage is not null)
         {
             errorMessage = RuleTrace.Limit(RuleTrace.FillPlaceholders(rule.ErrorMessage, in inputs, _roots));
         }
 
-        var actionException = result.ActionResult?.Exception is { } ex ? RuleTrace.Limit(RuleTrace.Describe(ex)) : null;
+        var actionException = result.ActionResult?.Exception is { } ex ? RuleTrace.Limit(RuleTrace.Describe(ex))
+            : prepared.RefusedActions.TryGetValue((Workflow.WorkflowName, rule), out var refusedAction) && ActionApplies(rule, success) ? RuleTrace.Limit(refusedAction)
+            : null;
         return new RuleResult(rule.RuleName, success, success ? rule.SuccessEvent : null, errorMessage, exception, reads.ToImmutable(), children,
             result.ActionResult?.Output, actionException, rule.Location, rule.DefinedBy);
     }
