@@ -138,8 +138,13 @@ public sealed class CompiledWorkflowSet
 public sealed class CompiledParameterWorkflow
 {
     private readonly IWorkflowRunner<object?[]> _executor;
+    private readonly bool _throwOnRuleErrors;
 
-    internal CompiledParameterWorkflow(IWorkflowRunner<object?[]> executor) => _executor = executor;
+    internal CompiledParameterWorkflow(IWorkflowRunner<object?[]> executor, bool throwOnRuleErrors = false)
+    {
+        _executor = executor;
+        _throwOnRuleErrors = throwOnRuleErrors;
+    }
 
     /// <summary>The workflow as read (injected workflows not expanded).</summary>
     public Workflow Workflow => _executor.Workflow;
@@ -148,8 +153,44 @@ public sealed class CompiledParameterWorkflow
     /// Runs every enabled rule on bound inputs (see <see cref="CompiledWorkflowSet.Bind"/>); under the compiled executor
     /// without allocating. Under the <c>rulesengine</c> executor any objects may be passed, as to RulesEngine itself.
     /// </summary>
-    public WorkflowOutcome Run(object?[] inputs) => _executor.Run(in inputs, null);
+    /// <exception cref="RulesEngine.Exceptions.RuleException">
+    /// With RulesEngine's <c>EnableExceptionAsErrorMessage</c> off (<see cref="RulesEngineSettings"/>): a rule could not
+    /// be compiled or threw, as RulesEngine throws. By default such a rule is an error result instead.
+    /// </exception>
+    public WorkflowOutcome Run(object?[] inputs)
+    {
+        var outcome = _executor.Run(in inputs, null);
+        if (outcome.HasErrors && _throwOnRuleErrors && _executor is WorkflowExecutor<object?[]>)
+        {
+            ThrowFirstError(_executor.Execute(in inputs, null));
+        }
+
+        return outcome;
+    }
 
     /// <summary>Runs every enabled rule and its actions and returns the full result tree.</summary>
-    public IReadOnlyList<RuleResult> Execute(object?[] inputs) => _executor.Execute(in inputs, null);
+    /// <exception cref="RulesEngine.Exceptions.RuleException">As for <see cref="Run"/>.</exception>
+    public IReadOnlyList<RuleResult> Execute(object?[] inputs)
+    {
+        var results = _executor.Execute(in inputs, null);
+        if (_throwOnRuleErrors && _executor is WorkflowExecutor<object?[]>)
+        {
+            ThrowFirstError(results);
+        }
+
+        return results;
+    }
+
+    private static void ThrowFirstError(IEnumerable<RuleResult> results)
+    {
+        foreach (var result in results)
+        {
+            if (result.ExceptionMessage is { } message)
+            {
+                throw new RulesEngine.Exceptions.RuleException(message);
+            }
+
+            ThrowFirstError(result.ChildResults);
+        }
+    }
 }

@@ -281,6 +281,14 @@ internal static class ExpressionSandbox
         return ValueTypes.Contains(definition.FullName ?? string.Empty) && (!type.IsGenericType || type.GetGenericArguments().All(IsValueType));
     }
 
+    private static readonly FrozenSet<string> TypeNames = ValueTypes.Concat(AllowedMembers.Keys)
+        .Select(n => n[(n.LastIndexOf('.') + 1)..].Split('`')[0])
+        .Concat(["string", "object", "bool", "int", "long", "double", "decimal", "char", "byte", "short", "float", "Enumerable", "Math", "Convert"])
+        .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when <paramref name="name"/> (any case) is the simple name of a type an expression may use (<c>Math</c>, <c>TimeSpan</c>).</summary>
+    internal static bool IsTypeName(string name) => TypeNames.Contains(name);
+
     /// <summary>True when every public property and field of <paramref name="type"/> may be read: one of the inputs' record types.</summary>
     internal static bool IsDataType(Type type) => DataTypes.Contains((type.IsGenericType ? type.GetGenericTypeDefinition() : type).FullName ?? string.Empty);
 

@@ -28,7 +28,8 @@ internal sealed class ExpressionText
     public int ToOriginal(int rewrittenOffset) => _map[Math.Clamp(rewrittenOffset, 0, _map.Length - 1)];
 
     /// <summary>
-    /// Rewrites Dynamic LINQ's <c>iif(test, a, b)</c> to <c>((test) ? (a) : (b))</c> and its keywords <c>AND</c>, <c>OR</c>, <c>NOT</c> (and <c>AndAlso</c>, <c>OrElse</c>), in any
+    /// Rewrites Dynamic LINQ's <c>=</c> and <c>&lt;&gt;</c> comparisons (outside braces) to <c>==</c> and <c>!=</c>, its
+    /// <c>iif(test, a, b)</c> to <c>((test) ? (a) : (b))</c> and its keywords <c>AND</c>, <c>OR</c>, <c>NOT</c> (and <c>AndAlso</c>, <c>OrElse</c>), in any
     /// case, outside string and character literals and not after a member-access dot, to <c>&amp;&amp;</c>,
     /// <c>||</c>, <c>!</c>. C#'s pattern combinators <c>and</c>, <c>or</c>, <c>not</c> are therefore not available.
     /// </summary>
@@ -45,6 +46,7 @@ internal sealed class ExpressionText
     {
         var i = from;
         var lastSignificant = '\0';
+        var braces = 0;
 
         void Copy(int start, int end)
         {
@@ -118,6 +120,25 @@ internal sealed class ExpressionText
                 }
 
                 lastSignificant = 'a';
+                continue;
+            }
+
+            // Dynamic LINQ's comparisons `=` and `<>`: an expression never assigns (the sandbox refuses it), so a lone
+            // `=` can only mean equality. Inside braces (`new { A = 1 }`) `=` names a member and is left alone.
+            braces += c == '{' ? 1 : c == '}' ? -1 : 0;
+            if (braces == 0 && c == '=' && (i == from || "=!<>+-*/%&|^?".IndexOf(text[i - 1]) < 0) && (i + 1 >= to || (text[i + 1] != '=' && text[i + 1] != '>')))
+            {
+                Emit("==", i);
+                i++;
+                lastSignificant = '=';
+                continue;
+            }
+
+            if (braces == 0 && c == '<' && i + 1 < to && text[i + 1] == '>')
+            {
+                Emit("!=", i);
+                i += 2;
+                lastSignificant = '=';
                 continue;
             }
 

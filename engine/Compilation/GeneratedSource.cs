@@ -56,11 +56,58 @@ internal sealed class GeneratedSource
     /// Annotates every token of <paramref name="parsed"/> with its offset, so that diagnostics map back to the text,
     /// and injects the budget's steps and charges (see <see cref="BudgetInjector"/>).
     /// </summary>
-    public static ExpressionSyntax Prepare(ExpressionSyntax parsed)
+    public static ExpressionSyntax Prepare(ExpressionSyntax parsed, IReadOnlySet<string>? names = null)
     {
         var annotated = parsed.ReplaceTokens(parsed.DescendantTokens(), (original, _) =>
             original.WithAdditionalAnnotations(new SyntaxAnnotation(OffsetKind, original.SpanStart.ToString(CultureInfo.InvariantCulture))));
-        return (ExpressionSyntax)new BudgetInjector().Visit(annotated);
+        var dialect = (ExpressionSyntax)new DialectRewriter(names ?? new HashSet<string>(), LambdaNames(annotated)).Visit(annotated);
+        return (ExpressionSyntax)new BudgetInjector().Visit(dialect);
+    }
+
+    /// <summary>
+    /// RulesEngine's Dynamic LINQ forms that C# can say directly: <c>new (x as Name, y as Other)</c>, its anonymous
+    /// object (which C# would read as a target-typed <c>new</c> of nothing), becomes <c>new { Name = x, Other = y }</c>.
+    /// The written tokens keep their offsets, so a diagnostic still points at what the analyst wrote.
+    /// </summary>
+    private static HashSet<string> LambdaNames(ExpressionSyntax expression) =>
+        [.. expression.DescendantNodes().OfType<ParameterSyntax>().Select(p => p.Identifier.ValueText)];
+
+    private sealed class DialectRewriter(IReadOnlySet<string> names, HashSet<string> lambdaNames) : CSharpSyntaxRewriter
+    {
+        /// <summary>
+        /// A name of an input or parameter written in another case (<c>INPUT1</c>, <c>Ticket</c>) reads that input or
+        /// parameter, as under RulesEngine, whose names ignore case by default. A name that is some input's exactly,
+        /// a lambda's parameter, a member after a dot, or a type the sandbox allows is left as written.
+        /// </summary>
+        public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
+        {
+            var text = node.Identifier.ValueText;
+            if (names.Contains(text) || lambdaNames.Contains(text) || node.Parent is MemberAccessExpressionSyntax { Name: var name } && name == node
+                || node.Parent is NameEqualsSyntax or NameColonSyntax || ExpressionSandbox.IsTypeName(text))
+            {
+                return base.VisitIdentifierName(node);
+            }
+
+            var matches = names.Where(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+            return matches.Count == 1
+                ? node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, matches[0], node.Identifier.TrailingTrivia).WithAdditionalAnnotations(node.Identifier.GetAnnotations(OffsetKind)))
+                : base.VisitIdentifierName(node);
+        }
+
+        public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node)
+        {
+            var visited = (ImplicitObjectCreationExpressionSyntax)base.VisitImplicitObjectCreationExpression(node)!;
+            var arguments = visited.ArgumentList.Arguments;
+            if (visited.Initializer is not null || arguments.Count == 0
+                || !arguments.All(a => a.NameColon is null && a.RefKindKeyword == default && a.Expression is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression, Right: IdentifierNameSyntax }))
+            {
+                return visited;
+            }
+
+            var members = arguments.Select(a => (BinaryExpressionSyntax)a.Expression)
+                .Select(b => AnonymousObjectMemberDeclarator(NameEquals(((IdentifierNameSyntax)b.Right).WithoutTrivia()), b.Left.WithoutTrivia()));
+            return AnonymousObjectCreationExpression(SeparatedList(members)).WithTriviaFrom(visited);
+        }
     }
 
     /// <summary>The compilation unit with every method but those in <paramref name="excluded"/>, and its insertions by index.</summary>

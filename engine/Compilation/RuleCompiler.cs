@@ -29,7 +29,7 @@ namespace SlaPolicy.Engine.Compilation;
 /// </remarks>
 public static class RuleCompiler
 {
-    private const string FormatVersion = "slapolicy-rules 3";
+    private const string FormatVersion = "slapolicy-rules 4";
     private static readonly ConcurrentDictionary<string, LoadedRules> MemoryCache = new(StringComparer.Ordinal);
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
@@ -38,6 +38,7 @@ public static class RuleCompiler
     {
         options ??= new RuleCompilerOptions();
         var policies = set.Policies.IsDefault ? [] : set.Policies;
+        ReportUnknownActions(policies.SelectMany(p => p.Rules.IsDefault ? [] : p.Rules), options, diagnostics);
         if (options.Executor == RuleExecutor.RulesEngine)
         {
             return CompileForRulesEngine(policies, diagnostics, options);
@@ -64,6 +65,12 @@ public static class RuleCompiler
     public static CompiledWorkflowSet Compile(ImmutableArray<Workflow> workflows, ImmutableArray<InputParameter> parameters, DiagnosticBag diagnostics, RuleCompilerOptions? options = null)
     {
         options ??= new RuleCompilerOptions();
+        if (!options.RulesEngine.EnableScopedParams && options.Executor == RuleExecutor.Compiled)
+        {
+            // RulesEngine's EnableScopedParams=false: parameters are not in scope; an expression that reads one fails.
+            workflows = [.. workflows.Select(WithoutParams)];
+        }
+
         var byName = workflows.GroupBy(w => w.WorkflowName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var resolved = workflows.Select(w => (w, Rules: ResolveRules(w, byName, diagnostics))).ToList();
         var signature = InputSignature.ForParameters(parameters, resolved.SelectMany(r => AllTexts(r.w, r.Rules)));
@@ -74,6 +81,7 @@ public static class RuleCompiler
         }
 
         var names = parameters.Select(p => p.Name).ToImmutableArray();
+        ReportUnknownActions(workflows.SelectMany(w => w.Rules.IsDefault ? [] : w.Rules), options, diagnostics);
         if (options.Executor == RuleExecutor.RulesEngine)
         {
             var engine = new RulesEngineWorkflows([.. resolved.Select(r => (r.w, r.Rules))], options.RulesEngine);
@@ -91,7 +99,7 @@ public static class RuleCompiler
         var loaded = Load(plan, options, diagnostics);
         var executors = BuildExecutors(plan, loaded, options, names, ParameterRoot(names));
         var types = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedInputsNamespace + ".__InputTypes")?.GetField("All")?.GetValue(null) as Type[];
-        return new CompiledWorkflowSet(executors.Select(e => new CompiledParameterWorkflow(e)).ToImmutableArray(), parameters, types ?? [], loaded.Hash, loaded.FromDisk);
+        return new CompiledWorkflowSet(executors.Select(e => new CompiledParameterWorkflow(e, !options.RulesEngine.EnableExceptionAsErrorMessage)).ToImmutableArray(), parameters, types ?? [], loaded.Hash, loaded.FromDisk);
     }
 
     /// <summary>Forgets assemblies compiled in this process, so that they can be unloaded once unused.</summary>
@@ -109,6 +117,52 @@ public static class RuleCompiler
     {
         message = message.Trim().TrimEnd('.');
         return message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : message;
+    }
+
+    private static Workflow WithoutParams(Workflow workflow)
+    {
+        static RuleDefinition Strip(RuleDefinition rule) =>
+            rule with { LocalParams = [], Rules = rule.Rules.IsDefault ? rule.Rules : [.. rule.Rules.Select(Strip)] };
+
+        return workflow with { GlobalParams = [], Rules = workflow.Rules.IsDefault ? workflow.Rules : [.. workflow.Rules.Select(Strip)] };
+    }
+
+    /// <summary>
+    /// SLA5006 for each action that is neither <c>OutputExpression</c> nor <c>EvaluateRule</c> nor, under the
+    /// <c>rulesengine</c> executor, a custom action registered in its settings. Such an action fails when it runs.
+    /// </summary>
+    private static void ReportUnknownActions(IEnumerable<RuleDefinition> rules, RuleCompilerOptions options, DiagnosticBag diagnostics)
+    {
+        var reported = new HashSet<(string, SourceLocation)>();
+        void Visit(RuleDefinition rule)
+        {
+            foreach (var action in new[] { rule.OnSuccess, rule.OnFailure })
+            {
+                if (action is null || action.Name == RuleActions.OutputExpression || action.Name == RuleActions.EvaluateRule
+                    || options.Executor == RuleExecutor.RulesEngine && options.RulesEngine.CustomActions.ContainsKey(action.Name))
+                {
+                    continue;
+                }
+
+                var at = action.Location.IsKnown ? action.Location : rule.Location;
+                if (reported.Add((action.Name, at)))
+                {
+                    diagnostics.Add(DiagnosticCatalog.UnsupportedAction, at, options.Executor == RuleExecutor.RulesEngine
+                        ? $"action `{action.Name}` of rule `{rule.RuleName}` is not registered (`RulesEngineSettings.CustomActions`)"
+                        : $"action `{action.Name}` of rule `{rule.RuleName}` is not supported by the compiled executor");
+                }
+            }
+
+            foreach (var child in rule.Rules.IsDefault ? [] : rule.Rules)
+            {
+                Visit(child);
+            }
+        }
+
+        foreach (var rule in rules)
+        {
+            Visit(rule);
+        }
     }
 
     /// <summary>
@@ -250,7 +304,8 @@ public static class RuleCompiler
     private static LoadedRules Load(SourcePlan plan, RuleCompilerOptions options, DiagnosticBag diagnostics)
     {
         Mark("planned");
-        var source = plan.Text;
+        // What the compiler makes of the text depends on whether names ignore case: part of the key.
+        var source = options.RulesEngine.IsExpressionCaseSensitive ? plan.Text + "\n#names-case-sensitive" : plan.Text;
         var hash = Hash(source);
         Mark("hashed");
         LoadedRules? loaded = null;
@@ -371,7 +426,15 @@ public static class RuleCompiler
             }
             else
             {
-                expressions[slot.Id] = GeneratedSource.Prepare(expression!);
+                // Names of inputs and parameters ignore case as in RulesEngine, unless its IsExpressionCaseSensitive says not.
+                HashSet<string>? inScope = null;
+                if (!options.RulesEngine.IsExpressionCaseSensitive)
+                {
+                    inScope = new HashSet<string>(plan.Signature.RootNames, StringComparer.Ordinal);
+                    inScope.UnionWith(slotMethods[slot.Id].SelectMany(m => m.Scope.Select(p => p.Name)));
+                }
+
+                expressions[slot.Id] = GeneratedSource.Prepare(expression!, inScope);
                 if (expressions[slot.Id]!.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax))
                 {
                     // A call of its own, or a budget step or charge the compiler put in: evaluations start a budget.

@@ -88,7 +88,14 @@ internal sealed class RulesEngineWorkflows
         Dictionary<(string, RuleDefinition), string> Actions,
         RuleExpressionParser Parser,
         HashSet<Type> CustomTypes,
-        DiagnosticBag? Diagnostics);
+        DiagnosticBag? Diagnostics)
+    {
+        /// <summary>
+        /// Per (workflow, rule): the parameters <c>EvaluateRule</c> actions call it with beyond the inputs
+        /// (<c>additionalInputs</c>), typed as their expressions give them.
+        /// </summary>
+        public Dictionary<(string, string), List<ParameterExpression>> Additional { get; } = [];
+    }
 
     private Prepared Prepare(RuleParameter[] parameters, DiagnosticBag? diagnostics)
     {
@@ -126,6 +133,7 @@ internal sealed class RulesEngineWorkflows
                 scope.Add(Expression.Parameter(parsed!.Type, g.Name));
             }
 
+            CollectAdditionalInputs(workflow.WorkflowName, rules, scope, refusals);
             var written = workflow with { WorkflowsToInject = [], Rules = rules };
             originals.Add(RulesEngineModel.ToModel(written));
             var model = RulesEngineModel.ToModel(written);
@@ -222,6 +230,13 @@ internal sealed class RulesEngineWorkflows
         if (refusal is null && rule.Expression is { } text && !rule.IsNested)
         {
             var (_, violation) = DynamicLinqSandbox.Check(text, [.. scope], typeof(bool), refusals.Parser, refusals.CustomTypes);
+            if (violation is { Descriptor.Code: "SLA4001" or "SLA4002" } && refusals.Additional.TryGetValue((workflow, rule.RuleName), out var additional))
+            {
+                // A rule written for the inputs an EvaluateRule action adds: checked with them in scope. Evaluated
+                // without them, RulesEngine cannot parse it and reports the rule as an error itself.
+                violation = DynamicLinqSandbox.Check(text, [.. scope, .. additional], typeof(bool), refusals.Parser, refusals.CustomTypes).Violation;
+            }
+
             if (violation is { } v)
             {
                 refusal = Report(refusals.Diagnostics, v, rule.ExpressionLocation.IsKnown ? rule.ExpressionLocation : rule.Location, $"rule `{rule.RuleName}`");
@@ -273,6 +288,64 @@ internal sealed class RulesEngineWorkflows
         }
 
         return model;
+    }
+
+    /// <summary>
+    /// Records, for each rule an <c>EvaluateRule</c> action of <paramref name="rules"/> names with <c>additionalInputs</c>,
+    /// those inputs as parameters, typed by their expressions in <paramref name="scope"/>. An input whose expression is
+    /// refused adds nothing: its action is refused where it is written.
+    /// </summary>
+    private static void CollectAdditionalInputs(string workflow, IEnumerable<RuleDefinition> rules, List<ParameterExpression> scope, Refusals refusals)
+    {
+        foreach (var rule in rules)
+        {
+            foreach (var action in new[] { rule.OnSuccess, rule.OnFailure })
+            {
+                if (action is null || action.Name != RuleActions.EvaluateRule)
+                {
+                    continue;
+                }
+
+                string? Get(string key) => action.Context.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+                JToken? inputs = null;
+                try
+                {
+                    inputs = Get("additionalInputs") is { } text ? JToken.Parse(text) : null;
+                }
+                catch (Newtonsoft.Json.JsonException)
+                {
+                    // RulesEngine cannot read it either: the action fails when it runs.
+                }
+
+                if (Get("ruleName") is not { } target || inputs is not JArray { Count: > 0 } list)
+                {
+                    continue;
+                }
+
+                var added = new List<ParameterExpression>();
+                foreach (var item in list.OfType<JObject>())
+                {
+                    if (item.GetValue("Name", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } name
+                        && item.GetValue("Expression", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } expression
+                        && DynamicLinqSandbox.Check((string)expression!, [.. scope], null, refusals.Parser, refusals.CustomTypes).Expression is { } parsed)
+                    {
+                        added.Add(Expression.Parameter(parsed.Type, (string)name!));
+                    }
+                }
+
+                var key = (Get("workflowName") ?? workflow, target);
+                if (!refusals.Additional.TryGetValue(key, out var known))
+                {
+                    refusals.Additional[key] = added;
+                }
+                else
+                {
+                    known.AddRange(added.Where(a => !known.Any(k => k.Name == a.Name)));
+                }
+            }
+
+            CollectAdditionalInputs(workflow, rule.Rules.IsDefault ? [] : rule.Rules, scope, refusals);
+        }
     }
 
     /// <summary>The expressions an action evaluates: <c>OutputExpression</c>'s, and those of <c>EvaluateRule</c>'s <c>additionalInputs</c>.</summary>

@@ -280,12 +280,9 @@ public static class WorkflowJson
             return null;
         }
 
-        if (name != RuleActions.OutputExpression && name != RuleActions.EvaluateRule)
-        {
-            context.Diagnostics.Add(DiagnosticCatalog.UnsupportedAction, context.At(obj), $"action `{name}` is not supported");
-        }
-
-        return new RuleAction(name, values.ToImmutable()) { ContextLocations = locations.ToImmutable() };
+        // Whether the action exists depends on the executor (custom actions are registered with the rulesengine one):
+        // the compiler reports an unknown one (SLA5006).
+        return new RuleAction(name, values.ToImmutable()) { ContextLocations = locations.ToImmutable(), Location = context.At(obj) };
     }
 
     private static ImmutableArray<LocalParam> ReadParams(JObject owner, string property, ReadContext context)
@@ -315,6 +312,13 @@ public static class WorkflowJson
             var expression = context.String(obj, "Expression", required: true, out var location);
             if (name is not null && expression is not null)
             {
+                if (result.Any(p => p.Name == name))
+                {
+                    // RulesEngine refuses the workflow; a second value under one name would hide the first.
+                    context.Diagnostics.Add(DiagnosticCatalog.DuplicateParamName, context.At(obj), $"`{property}` names `{name}` twice");
+                    continue;
+                }
+
                 result.Add(new LocalParam(name, expression, location));
             }
         }
@@ -340,10 +344,22 @@ public static class WorkflowJson
 
     private static void CheckProperties(JObject obj, string[] known, ReadContext context)
     {
-        foreach (var p in obj.Properties())
+        foreach (var p in obj.Properties().ToList())
         {
             if (Array.IndexOf(known, p.Name) >= 0)
             {
+                continue;
+            }
+
+            // `localParams` for `LocalParams`: RulesEngine's users load files with Newtonsoft, which ignores case. Read
+            // as the known name (unless that one is written too), with a warning.
+            var sameIgnoringCase = known.FirstOrDefault(k => string.Equals(k, p.Name, StringComparison.OrdinalIgnoreCase));
+            if (sameIgnoringCase is not null && obj.Property(sameIgnoringCase, StringComparison.Ordinal) is null)
+            {
+                context.Diagnostics.Add(DiagnosticCatalog.PropertyCase, context.At(p), $"`{p.Name}` is read as `{sameIgnoringCase}`", $"write `{sameIgnoringCase}`");
+                var value = p.Value;
+                p.Value = JValue.CreateNull();
+                p.Replace(new JProperty(sameIgnoringCase, value));
                 continue;
             }
 

@@ -16,6 +16,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor WrongType = Error("SLA1003", "value of the wrong type", "see the property's type in policies/policy.schema.json");
     public static readonly DiagnosticDescriptor MissingProperty = Error("SLA1004", "required property missing", "add the property");
     public static readonly DiagnosticDescriptor UnreadableFile = Error("SLA1005", "file cannot be read", "check that the file exists and is readable");
+    public static readonly DiagnosticDescriptor PropertyCase = new("SLA1006", DiagnosticSeverity.Warning, "property name written in another case", "write the name as shown; it is read ignoring case, as Newtonsoft-based RulesEngine loaders do");
 
     // SLA2xxx: values, calendars, layering
     public static readonly DiagnosticDescriptor BadDuration = Error("SLA2001", "bad duration", "write a whole number followed by `m`, `h` or `d`, e.g. `15m`, `4h`, `2d`");
@@ -53,8 +54,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingWorkflow = Error("SLA5003", "unknown workflow", "name a workflow defined in the files");
     public static readonly DiagnosticDescriptor EmptyWorkflow = Error("SLA5004", "workflow has no rules", "add at least one rule or name workflows in `WorkflowsToInject`");
     public static readonly DiagnosticDescriptor DuplicateWorkflowName = Error("SLA5005", "duplicate workflow name", "give each workflow its own `WorkflowName`");
-    public static readonly DiagnosticDescriptor UnsupportedAction = Error("SLA5006", "unsupported action", "actions are `OutputExpression` (context `Expression`) and `EvaluateRule` (context `workflowName`, `ruleName`)");
+    public static readonly DiagnosticDescriptor UnsupportedAction = Error("SLA5006", "unsupported action", "actions are `OutputExpression` (context `Expression`) and `EvaluateRule` (context `workflowName`, `ruleName`); under the rulesengine executor also the custom actions registered in `RulesEngineSettings.CustomActions`");
     public static readonly DiagnosticDescriptor MissingRuleBody = Error("SLA5007", "rule has neither an expression nor nested rules", "give the rule an `Expression`, or an `Operator` with nested `Rules`");
     public static readonly DiagnosticDescriptor BadOperator = Error("SLA5008", "unknown operator", "use `And`, `AndAlso`, `Or` or `OrElse`");
+    public static readonly DiagnosticDescriptor DuplicateParamName = Error("SLA5010", "duplicate parameter name", "give each of a workflow's `GlobalParams`, and each of a rule's `LocalParams`, its own `Name`");
     public static readonly DiagnosticDescriptor NestedRulesWithoutOperator = Error("SLA5009", "nested rules without an operator", "give the rule an `Operator` (`And` or `Or`) to combine its `Rules`, or remove them");
 }

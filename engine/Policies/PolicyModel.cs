@@ -100,6 +100,9 @@ public sealed record RuleAction(string Name, ImmutableDictionary<string, string>
     /// Missing keys mean unknown.
     /// </summary>
     public ImmutableDictionary<string, SourceLocation> ContextLocations { get; init; } = ImmutableDictionary<string, SourceLocation>.Empty;
+
+    /// <summary>Where the action object is written; unknown when not read from a file.</summary>
+    public SourceLocation Location { get; init; } = SourceLocation.None;
 }
 
 /// <summary>

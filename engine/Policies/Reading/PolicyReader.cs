@@ -573,6 +573,12 @@ internal static class PolicyReader
                 var paramExpression = reader?.String("Expression", required: true);
                 if (reader is not null && paramName is not null && paramExpression is not null)
                 {
+                    if (localParams.Any(p => p.Name == paramName))
+                    {
+                        bag.Add(DiagnosticCatalog.DuplicateParamName, source.Start(parameter), $"`{path}.LocalParams` names `{paramName}` twice");
+                        continue;
+                    }
+
                     localParams.Add(new LocalParam(paramName, paramExpression, source.StringContentStart(reader.Get("Expression")!)));
                 }
             }
@@ -634,7 +640,7 @@ internal static class PolicyReader
             }
         }
 
-        return actionName is null ? null : new RuleAction(actionName, context.ToImmutable());
+        return actionName is null ? null : new RuleAction(actionName, context.ToImmutable()) { Location = actions.LocationOf(name) };
     }
 
     /// <summary>A string property that must be one of a few words.</summary>

@@ -44,7 +44,9 @@ public class SandboxTests
         { "nameof(System.IO.File) == \"File\"", "SLA4004", "nameof" },
         { "string.Concat(__arglist(1)) != null", "SLA4004", "__arglist" },
         { "((Func<int, bool>)([System.Obsolete] x => x > 0))(1)", "SLA4004", "[System.Obsolete]" },
-        { "(policy = null) == null", "SLA4004", "policy = null" },
+        // A lone `=` is Dynamic LINQ's comparison (rewritten to `==`); every other assignment is refused.
+        { "(policy ??= null) == null", "SLA4004", "policy ??= null" },
+        { "new[] { 1 }.Select(x => x += 1).Any()", "SLA4004", "x += 1" },
         { "true); } public static void X() { System.IO.File.Delete(\"x\"); } static bool Y() { return (true", "SLA4006", "); }" },
         { "true // ignore the rest", "SLA4006", "//" },
         { "true /* hidden */ && false", "SLA4006", "/*" },

@@ -271,7 +271,9 @@ internal static class PeerRunner
         {
             var compiled = new DiagnosticBag();
             var set = RuleCompiler.Compile(workflows.ToImmutable(), parameters, compiled, options);
-            if (compiled.Items.Where(d => d.Severity == DiagnosticSeverity.Error && d.Code.StartsWith("SLA5", StringComparison.Ordinal)).ToList() is { Count: > 0 } invalid)
+            // What RulesEngine validates when it is built. An unknown action (SLA5006) is not among them: RulesEngine
+            // meets it only when the action runs, and so does SlaPolicy (the action fails, the rule's outcome stands).
+            if (compiled.Items.Where(d => d.Severity == DiagnosticSeverity.Error && d.Code.StartsWith("SLA5", StringComparison.Ordinal) && d.Code != "SLA5006").ToList() is { Count: > 0 } invalid)
             {
                 return new PeerOutcome("validation: " + string.Join("; ", invalid.Select(d => $"{d.Code} {d.Message}")), [], null);
             }

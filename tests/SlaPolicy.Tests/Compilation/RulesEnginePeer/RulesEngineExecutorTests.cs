@@ -54,13 +54,18 @@ public class RulesEngineExecutorTests
         result.ExceptionMessage.ShouldNotBeNull().ShouldContain("SLA4003");
     }
 
-    [Fact]
-    public void Execute_WorkflowRulesEngineRejects_Throws()
+    [Theory]
+    [InlineData("""[{ "WorkflowName": "w", "Rules": [{ "RuleName": "r", "Expression": "dup == 1", "LocalParams": [{ "Name": "dup", "Expression": "1" }, { "Name": "dup", "Expression": "2" }] }] }]""")]
+    [InlineData("""[{ "WorkflowName": "w", "GlobalParams": [{ "Name": "dup", "Expression": "1" }, { "Name": "dup", "Expression": "2" }], "Rules": [{ "RuleName": "r", "Expression": "dup == 1" }] }]""")]
+    public void Parse_DuplicateParameterName_IsRefusedAsRulesEngineRefusesIt(string json)
     {
-        Should.Throw<RulesEngine.Exceptions.RuleValidationException>(() => Run("""
-            [{ "RuleName": "r", "Expression": "dup == 1",
-               "LocalParams": [{ "Name": "dup", "Expression": "1" }, { "Name": "dup", "Expression": "2" }] }]
-            """, JObject.Parse("{}")));
+        // RulesEngine's validation rejects the workflow; before, SlaPolicy compiled it and the rule failed to compile.
+        var diagnostics = new SlaPolicy.Engine.Diagnostics.DiagnosticBag();
+        WorkflowJson.Parse(json, "w.json", diagnostics);
+
+        var error = diagnostics.Items.ShouldHaveSingleItem();
+        error.Code.ShouldBe("SLA5010");
+        error.Message.ShouldContain("`dup` twice");
     }
 
     [Fact]
