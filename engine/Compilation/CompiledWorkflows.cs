@@ -185,7 +185,8 @@ public sealed class CompiledParameterWorkflow
     {
         foreach (var result in results)
         {
-            if (result.ExceptionMessage is { } message)
+            // As RulesEngine with EnableExceptionAsErrorMessage off: a rule's error and an action's exception propagate.
+            if ((result.ExceptionMessage ?? result.ActionException) is { } message)
             {
                 throw new RulesEngine.Exceptions.RuleException(message);
             }

@@ -54,45 +54,108 @@ internal sealed class GeneratedSource
 
     /// <summary>
     /// Annotates every token of <paramref name="parsed"/> with its offset, so that diagnostics map back to the text,
-    /// and injects the budget's steps and charges (see <see cref="BudgetInjector"/>).
+    /// rewrites the Dynamic LINQ forms C# can say (see <see cref="DialectRewriter"/>) and injects the budget's steps
+    /// and charges (see <see cref="BudgetInjector"/>).
     /// </summary>
-    public static ExpressionSyntax Prepare(ExpressionSyntax parsed, IReadOnlySet<string>? names = null)
+    /// <param name="parsed">The expression as parsed.</param>
+    /// <param name="names">Inputs and parameters in scope; null leaves names as written.</param>
+    /// <param name="ignoreCase">Names of inputs and parameters ignore case, as in RulesEngine by default.</param>
+    /// <param name="implicitInput">The one input of a workflow that has exactly one: Dynamic LINQ's implicit <c>it</c>.</param>
+    public static ExpressionSyntax Prepare(ExpressionSyntax parsed, IReadOnlySet<string>? names = null, bool ignoreCase = false, string? implicitInput = null)
     {
         var annotated = parsed.ReplaceTokens(parsed.DescendantTokens(), (original, _) =>
             original.WithAdditionalAnnotations(new SyntaxAnnotation(OffsetKind, original.SpanStart.ToString(CultureInfo.InvariantCulture))));
-        var dialect = (ExpressionSyntax)new DialectRewriter(names ?? new HashSet<string>(), LambdaNames(annotated)).Visit(annotated);
+        var dialect = names is null ? annotated : (ExpressionSyntax)new DialectRewriter(names, LambdaNames(annotated), ignoreCase, implicitInput).Visit(annotated);
         return (ExpressionSyntax)new BudgetInjector().Visit(dialect);
     }
 
-    /// <summary>
-    /// RulesEngine's Dynamic LINQ forms that C# can say directly: <c>new (x as Name, y as Other)</c>, its anonymous
-    /// object (which C# would read as a target-typed <c>new</c> of nothing), becomes <c>new { Name = x, Other = y }</c>.
-    /// The written tokens keep their offsets, so a diagnostic still points at what the analyst wrote.
-    /// </summary>
+    /// <summary>Names the expression binds itself: lambda parameters and pattern variables (<c>is var x</c>).</summary>
     private static HashSet<string> LambdaNames(ExpressionSyntax expression) =>
-        [.. expression.DescendantNodes().OfType<ParameterSyntax>().Select(p => p.Identifier.ValueText)];
+    [
+        .. expression.DescendantNodes().OfType<ParameterSyntax>().Select(p => p.Identifier.ValueText),
+        .. expression.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Select(d => d.Identifier.ValueText),
+    ];
 
-    private sealed class DialectRewriter(IReadOnlySet<string> names, HashSet<string> lambdaNames) : CSharpSyntaxRewriter
+    /// <summary>
+    /// RulesEngine's Dynamic LINQ forms that C# can say directly. The written tokens keep their offsets, so a
+    /// diagnostic still points at what the analyst wrote.
+    /// <list type="bullet">
+    /// <item><c>new (x as Name, y as Other)</c>, its anonymous object (which C# would read as a target-typed
+    /// <c>new</c> of nothing), becomes <c>new { Name = x, Other = y }</c>.</item>
+    /// <item>A name of an input or parameter written in another case (<c>INPUT1</c>) reads that input or parameter.</item>
+    /// <item>Implicit <c>it</c>: in a workflow with a single input, a bare name that is nothing else (<c>SimpleProp</c>)
+    /// reads that member of the input; the argument of a query operator that is not a lambda
+    /// (<c>list.FirstOrDefault(country == "india")</c>) is a predicate on the element (<c>it => it.country == "india"</c>).</item>
+    /// </list>
+    /// A name that is an input's or parameter's exactly, a lambda's parameter, a member after a dot, or a type the
+    /// sandbox allows is never rewritten.
+    /// </summary>
+    private sealed class DialectRewriter(IReadOnlySet<string> names, HashSet<string> lambdaNames, bool ignoreCase, string? implicitInput) : CSharpSyntaxRewriter
     {
-        /// <summary>
-        /// A name of an input or parameter written in another case (<c>INPUT1</c>, <c>Ticket</c>) reads that input or
-        /// parameter, as under RulesEngine, whose names ignore case by default. A name that is some input's exactly,
-        /// a lambda's parameter, a member after a dot, or a type the sandbox allows is left as written.
-        /// </summary>
+        private static readonly HashSet<string> QueryOperators = new(StringComparer.Ordinal)
+        {
+            "Any", "All", "Count", "LongCount", "Where", "First", "FirstOrDefault", "Last", "LastOrDefault", "Single", "SingleOrDefault",
+            "SkipWhile", "TakeWhile", "Select", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "Sum", "Min", "Max", "Average",
+        };
+
+        private const string Element = "it";
+        private int _elementScopes;
+
         public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
         {
             var text = node.Identifier.ValueText;
             if (names.Contains(text) || lambdaNames.Contains(text) || node.Parent is MemberAccessExpressionSyntax { Name: var name } && name == node
-                || node.Parent is NameEqualsSyntax or NameColonSyntax || ExpressionSandbox.IsTypeName(text))
+                || node.Parent is NameEqualsSyntax or NameColonSyntax || ExpressionSandbox.IsTypeName(text)
+                || (_elementScopes > 0 && text == Element))
             {
                 return base.VisitIdentifierName(node);
             }
 
-            var matches = names.Where(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
-            return matches.Count == 1
-                ? node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, matches[0], node.Identifier.TrailingTrivia).WithAdditionalAnnotations(node.Identifier.GetAnnotations(OffsetKind)))
-                : base.VisitIdentifierName(node);
+            var matches = ignoreCase ? names.Where(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)).Take(2).ToList() : [];
+            if (matches.Count == 1)
+            {
+                return node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, matches[0], node.Identifier.TrailingTrivia).WithAdditionalAnnotations(node.Identifier.GetAnnotations(OffsetKind)));
+            }
+
+            // A name called, or in a type's place (`x as Name`, `x is Name`, a cast, a type argument), is not a member.
+            if (node.Parent is InvocationExpressionSyntax { Expression: var callee } && callee == node
+                || node.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression or (int)SyntaxKind.IsExpression, Right: var type } && type == node
+                || node.Parent is CastExpressionSyntax or TypeArgumentListSyntax or QualifiedNameSyntax or TypeOfExpressionSyntax or ObjectCreationExpressionSyntax or DeclarationPatternSyntax or TypePatternSyntax)
+            {
+                return base.VisitIdentifierName(node);
+            }
+
+            // Implicit `it`: the element inside a query operator's predicate, else the single input.
+            var owner = _elementScopes > 0 ? Element : text == Element ? null : implicitInput;
+            return owner is null
+                ? text == Element && implicitInput is not null ? node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, implicitInput, node.Identifier.TrailingTrivia).WithAdditionalAnnotations(node.Identifier.GetAnnotations(OffsetKind))) : base.VisitIdentifierName(node)
+                : MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(owner), node.WithoutTrivia()).WithTriviaFrom(node);
         }
+
+        public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+        {
+            if (node.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var op } access || !QueryOperators.Contains(op)
+                || node.ArgumentList.Arguments.Count != 1 || node.ArgumentList.Arguments[0].Expression is LambdaExpressionSyntax
+                || !HasFreeName(node.ArgumentList.Arguments[0].Expression))
+            {
+                return base.VisitInvocationExpression(node);
+            }
+
+            var receiver = (ExpressionSyntax)Visit(access.Expression)!;
+            _elementScopes++;
+            var body = (ExpressionSyntax)Visit(node.ArgumentList.Arguments[0].Expression)!;
+            _elementScopes--;
+            var lambda = SimpleLambdaExpression(Parameter(Identifier(Element)), body.WithoutTrivia());
+            return node.WithExpression(access.WithExpression(receiver))
+                .WithArgumentList(node.ArgumentList.WithArguments(SingletonSeparatedList(node.ArgumentList.Arguments[0].WithExpression(lambda))));
+        }
+
+        /// <summary>True when <paramref name="argument"/> reads a bare name that is no input, parameter, lambda parameter or type.</summary>
+        private bool HasFreeName(ExpressionSyntax argument) => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n =>
+            !names.Contains(n.Identifier.ValueText) && !lambdaNames.Contains(n.Identifier.ValueText) && !ExpressionSandbox.IsTypeName(n.Identifier.ValueText)
+            && !(n.Parent is MemberAccessExpressionSyntax { Name: var name } && name == n) && n.Parent is not (NameEqualsSyntax or NameColonSyntax)
+            && !(n.Parent is InvocationExpressionSyntax { Expression: var callee } && callee == n)
+            && !(ignoreCase && names.Any(k => string.Equals(k, n.Identifier.ValueText, StringComparison.OrdinalIgnoreCase))));
 
         public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node)
         {

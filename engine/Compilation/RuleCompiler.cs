@@ -128,8 +128,8 @@ public static class RuleCompiler
     }
 
     /// <summary>
-    /// SLA5006 for each action that is neither <c>OutputExpression</c> nor <c>EvaluateRule</c> nor, under the
-    /// <c>rulesengine</c> executor, a custom action registered in its settings. Such an action fails when it runs.
+    /// SLA5006 for each action that is neither <c>OutputExpression</c> nor <c>EvaluateRule</c> nor a custom action
+    /// registered in the settings (both executors run those). Such an action fails when it runs.
     /// </summary>
     private static void ReportUnknownActions(IEnumerable<RuleDefinition> rules, RuleCompilerOptions options, DiagnosticBag diagnostics)
     {
@@ -139,7 +139,7 @@ public static class RuleCompiler
             foreach (var action in new[] { rule.OnSuccess, rule.OnFailure })
             {
                 if (action is null || action.Name == RuleActions.OutputExpression || action.Name == RuleActions.EvaluateRule
-                    || options.Executor == RuleExecutor.RulesEngine && options.RulesEngine.CustomActions.ContainsKey(action.Name))
+                    || options.RulesEngine.CustomActions.ContainsKey(action.Name))
                 {
                     continue;
                 }
@@ -147,9 +147,7 @@ public static class RuleCompiler
                 var at = action.Location.IsKnown ? action.Location : rule.Location;
                 if (reported.Add((action.Name, at)))
                 {
-                    diagnostics.Add(DiagnosticCatalog.UnsupportedAction, at, options.Executor == RuleExecutor.RulesEngine
-                        ? $"action `{action.Name}` of rule `{rule.RuleName}` is not registered (`RulesEngineSettings.CustomActions`)"
-                        : $"action `{action.Name}` of rule `{rule.RuleName}` is not supported by the compiled executor");
+                    diagnostics.Add(DiagnosticCatalog.UnsupportedAction, at, $"action `{action.Name}` of rule `{rule.RuleName}` is not registered (`RulesEngineSettings.CustomActions`)");
                 }
             }
 
@@ -426,15 +424,12 @@ public static class RuleCompiler
             }
             else
             {
-                // Names of inputs and parameters ignore case as in RulesEngine, unless its IsExpressionCaseSensitive says not.
-                HashSet<string>? inScope = null;
-                if (!options.RulesEngine.IsExpressionCaseSensitive)
-                {
-                    inScope = new HashSet<string>(plan.Signature.RootNames, StringComparer.Ordinal);
-                    inScope.UnionWith(slotMethods[slot.Id].SelectMany(m => m.Scope.Select(p => p.Name)));
-                }
-
-                expressions[slot.Id] = GeneratedSource.Prepare(expression!, inScope);
+                // Names of inputs and parameters ignore case as in RulesEngine, unless its IsExpressionCaseSensitive says not;
+                // a workflow with one input reads Dynamic LINQ's implicit `it` as that input.
+                var inScope = new HashSet<string>(plan.Signature.RootNames, StringComparer.Ordinal);
+                inScope.UnionWith(slotMethods[slot.Id].SelectMany(m => m.Scope.Select(p => p.Name)));
+                var single = plan.Signature.Parameters.Length == 1 ? plan.Signature.RootNames[0] : null;
+                expressions[slot.Id] = GeneratedSource.Prepare(expression!, inScope, !options.RulesEngine.IsExpressionCaseSensitive, single);
                 if (expressions[slot.Id]!.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax))
                 {
                     // A call of its own, or a budget step or charge the compiler put in: evaluations start a budget.
@@ -742,7 +737,8 @@ public static class RuleCompiler
         {
             var type = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedNamespace + "." + workflow.ClassName);
             var nodes = workflow.RulePlans.Where(r => r.Rule.Enabled).Select(r => BuildNode<TIn>(r, type, loaded, errors)).ToArray();
-            var executor = new WorkflowExecutor<TIn>(workflow.Workflow, nodes, rootNames, roots, registry, new RuleLimits(options.MaxSteps, options.MaxAllocatedBytes));
+            var executor = new WorkflowExecutor<TIn>(workflow.Workflow, nodes, rootNames, roots, registry, new RuleLimits(options.MaxSteps, options.MaxAllocatedBytes),
+                options.RulesEngine.CustomActions.Count == 0 ? null : options.RulesEngine.CustomActions);
             registry.TryAdd(workflow.Workflow.WorkflowName, executor);
             executors.Add(executor);
         }

@@ -105,7 +105,14 @@ internal sealed class RuleNode<TIn>(
 /// Runs one compiled workflow. <see cref="Run"/> is the allocation-free hot path; <see cref="Execute"/> builds the
 /// full result tree. Every enabled rule is evaluated (nested rules too: no short-circuit, so errors always show).
 /// </summary>
-internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] rules, ImmutableArray<string> rootNames, RootResolver<TIn> roots, IReadOnlyDictionary<string, WorkflowExecutor<TIn>> registry, RuleLimits limits) : IWorkflowRunner<TIn>
+internal sealed class WorkflowExecutor<TIn>(
+    Workflow workflow,
+    RuleNode<TIn>[] rules,
+    ImmutableArray<string> rootNames,
+    RootResolver<TIn> roots,
+    IReadOnlyDictionary<string, WorkflowExecutor<TIn>> registry,
+    RuleLimits limits,
+    IReadOnlyDictionary<string, Func<global::RulesEngine.Actions.ActionBase>>? customActions = null) : IWorkflowRunner<TIn>
 {
     /// <summary>Longest exception or error message text a rule result keeps.</summary>
     internal const int MaxMessageLength = RuleTrace.MaxMessageLength;
@@ -369,7 +376,42 @@ internal sealed class WorkflowExecutor<TIn>(Workflow workflow, RuleNode<TIn>[] r
                 : (result.ActionOutput, result.ActionException ?? result.ExceptionMessage);
         }
 
+        if (customActions is not null && customActions.TryGetValue(action.Name, out var create))
+        {
+            return RunCustomAction(create, node, action, success, in inputs);
+        }
+
         return (null, $"action `{action.Name}` is not supported");
+    }
+
+    /// <summary>
+    /// A custom action registered in code (RulesEngine's <c>CustomActions</c>), run as RulesEngine runs it: with its
+    /// context, the rule's result and the inputs as rule parameters. Its exception is the action's, never the rule's.
+    /// </summary>
+    private (object? Output, string? Exception) RunCustomAction(Func<global::RulesEngine.Actions.ActionBase> create, RuleNode<TIn> node, RuleAction action, bool success, in TIn inputs)
+    {
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        var parameters = new List<global::RulesEngine.Models.RuleParameter>();
+        foreach (var name in rootNames)
+        {
+            if (roots(name, in inputs) is (true, var value))
+            {
+                values[name] = value!;
+                parameters.Add(new global::RulesEngine.Models.RuleParameter(name, value));
+            }
+        }
+
+        var parent = new global::RulesEngine.Models.RuleResultTree { Rule = RulesEngineModel.ToModel(node.Rule), IsSuccess = success, Inputs = values };
+        var context = new global::RulesEngine.Actions.ActionContext(action.Context.ToDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal), parent);
+        try
+        {
+            var pending = create().Run(context, [.. parameters]);
+            return (pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult(), null);
+        }
+        catch (Exception ex)
+        {
+            return (null, $"Exception while executing {action.Name}: {ex.Message}");
+        }
     }
 
     /// <summary>Cuts a message to <see cref="MaxMessageLength"/> characters, saying how long it was.</summary>
