@@ -286,6 +286,17 @@ internal static class ExpressionSandbox
         .Concat(["string", "object", "bool", "int", "long", "double", "decimal", "char", "byte", "short", "float", "Enumerable", "Math", "Convert"])
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The custom types registered for the compilation being checked (<c>RulesEngineSettings.CustomTypes</c>), by
+    /// <see cref="CustomTypeKey"/>: every member of theirs is reachable, as under RulesEngine. Set around one compilation.
+    /// </summary>
+    internal static readonly AsyncLocal<FrozenSet<string>?> CustomTypeNames = new();
+
+    /// <summary>The key of a type in <see cref="CustomTypeNames"/>: namespace and name, as Roslyn's metadata names give them.</summary>
+    internal static string CustomTypeKey(Type type) => (type.Namespace is { Length: > 0 } ns ? ns + "." : string.Empty) + type.Name;
+
+    private static bool IsCustom(INamedTypeSymbol type) => CustomTypeNames.Value is { } custom && custom.Contains(MetadataName(type.OriginalDefinition));
+
     /// <summary>True when <paramref name="name"/> (any case) is the simple name of a type an expression may use (<c>Math</c>, <c>TimeSpan</c>).</summary>
     internal static bool IsTypeName(string name) => TypeNames.Contains(name);
 
@@ -646,6 +657,11 @@ internal static class ExpressionSandbox
                     return false;
                 }
 
+                if (IsCustom(named))
+                {
+                    return named.TypeArguments.All(IsAllowedType);
+                }
+
                 if (named.IsStatic)
                 {
                     // A static class, named only to call its listed members (Math, Convert, Enumerable).
@@ -685,6 +701,11 @@ internal static class ExpressionSandbox
         if (container is null)
         {
             return false;
+        }
+
+        if (IsCustom(container))
+        {
+            return true;
         }
 
         if (container.IsAnonymousType || IsGenerated(container))

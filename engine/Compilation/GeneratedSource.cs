@@ -42,10 +42,13 @@ internal sealed class GeneratedSource
     private readonly ImmutableArray<StatementSyntax> _prologue;
     private readonly MemberDeclarationSyntax _inputs;
 
-    public GeneratedSource(SourcePlan plan, ExpressionSyntax?[] expressions)
+    private readonly ImmutableArray<Type> _customTypes;
+
+    public GeneratedSource(SourcePlan plan, ExpressionSyntax?[] expressions, ImmutableArray<Type> customTypes = default)
     {
         _plan = plan;
         _expressions = expressions;
+        _customTypes = customTypes.IsDefault ? [] : customTypes;
 
         // The prologue and the input classes are the compiler's own text, with validated identifiers only.
         _prologue = [.. plan.Signature.Prologue.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => ParseStatement(line))];
@@ -187,7 +190,8 @@ internal sealed class GeneratedSource
         }
 
         var rules = NamespaceDeclaration(ParseName(ExpressionSandbox.GeneratedNamespace))
-            .WithUsings(List(new[] { "System", "System.Collections.Generic", typeof(Metered.MeteredEnumerable).Namespace! }.Select(n => UsingDirective(ParseName(n)))))
+            .WithUsings(List(new[] { "System", "System.Collections.Generic", typeof(Metered.MeteredEnumerable).Namespace! }.Select(n => UsingDirective(ParseName(n)))
+                .Concat(_customTypes.Select(t => UsingDirective(NameEquals(IdentifierName(t.Name)), ParseName("global::" + t.FullName!.Replace('+', '.')))))))
             .WithMembers(List(classes));
         return (CompilationUnit().WithMembers(List(new[] { _inputs, rules })), insertions);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Reflection;
@@ -304,6 +305,11 @@ public static class RuleCompiler
         Mark("planned");
         // What the compiler makes of the text depends on whether names ignore case: part of the key.
         var source = options.RulesEngine.IsExpressionCaseSensitive ? plan.Text + "\n#names-case-sensitive" : plan.Text;
+        foreach (var type in options.RulesEngine.CustomTypes)
+        {
+            source += $"\n#custom {type.AssemblyQualifiedName} {type.Assembly.ManifestModule.ModuleVersionId}";
+        }
+
         var hash = Hash(source);
         Mark("hashed");
         LoadedRules? loaded = null;
@@ -428,6 +434,7 @@ public static class RuleCompiler
                 // a workflow with one input reads Dynamic LINQ's implicit `it` as that input.
                 var inScope = new HashSet<string>(plan.Signature.RootNames, StringComparer.Ordinal);
                 inScope.UnionWith(slotMethods[slot.Id].SelectMany(m => m.Scope.Select(p => p.Name)));
+                inScope.UnionWith(options.RulesEngine.CustomTypes.Select(t => t.Name));
                 var single = plan.Signature.Parameters.Length == 1 ? plan.Signature.RootNames[0] : null;
                 expressions[slot.Id] = GeneratedSource.Prepare(expression!, inScope, !options.RulesEngine.IsExpressionCaseSensitive, single);
                 if (expressions[slot.Id]!.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax))
@@ -439,11 +446,18 @@ public static class RuleCompiler
         }
 
         Mark("shape checked");
-        var source = new GeneratedSource(plan, expressions);
+        // Registered custom types (RulesEngineSettings.CustomTypes): named by their simple names, their assemblies
+        // referenced, every member reachable, as under RulesEngine. Registering a type is the operator's decision.
+        var custom = options.RulesEngine.CustomTypes.Where(t => !t.IsGenericTypeDefinition && !string.IsNullOrEmpty(t.Assembly.Location)).ToList();
+        var source = new GeneratedSource(plan, expressions, [.. custom]);
+        var references = References.Value.AddRange(custom.Select(t => t.Assembly.Location).Distinct(StringComparer.Ordinal)
+            .Where(l => !References.Value.OfType<PortableExecutableReference>().Any(r => r.FilePath == l)).Select(l => MetadataReference.CreateFromFile(l)));
         using var budget = new CancellationTokenSource(options.CompileBudget);
+        var previous = ExpressionSandbox.CustomTypeNames.Value;
+        ExpressionSandbox.CustomTypeNames.Value = custom.Count == 0 ? null : custom.Select(ExpressionSandbox.CustomTypeKey).ToFrozenSet(StringComparer.Ordinal);
         try
         {
-            return CompileChecked(plan, hash, source, stored, broken, BreakSlot, budget.Token) with { BudgetedSlots = budgeted };
+            return CompileChecked(plan, hash, source, references, stored, broken, BreakSlot, budget.Token) with { BudgetedSlots = budgeted };
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {
@@ -464,13 +478,17 @@ public static class RuleCompiler
 
             return new LoadedRules(hash, null, null, null, broken, stored, FromDisk: false);
         }
+        finally
+        {
+            ExpressionSandbox.CustomTypeNames.Value = previous;
+        }
     }
 
-    private static LoadedRules CompileChecked(SourcePlan plan, string hash, GeneratedSource source, List<StoredDiagnostic> stored, HashSet<string> broken,
+    private static LoadedRules CompileChecked(SourcePlan plan, string hash, GeneratedSource source, ImmutableArray<MetadataReference> references, List<StoredDiagnostic> stored, HashSet<string> broken,
         Action<int, string, int, string, string?> breakSlot, CancellationToken cancellation)
     {
         var (root, insertions) = source.Build(broken);
-        var compilation = CreateCompilation(root, hash);
+        var compilation = CreateCompilation(root, hash, references);
         var tree = compilation.SyntaxTrees[0];
         root = (CompilationUnitSyntax)tree.GetRoot(cancellation);
         var insertionNodes = root.GetAnnotatedNodes(GeneratedSource.InsertionKind).ToList();
@@ -541,7 +559,7 @@ public static class RuleCompiler
         if (!result.Success || broken.Count > brokenBefore)
         {
             stream = new MemoryStream();
-            result = CreateCompilation(source.Build(broken).Root, hash).Emit(stream, cancellationToken: cancellation);
+            result = CreateCompilation(source.Build(broken).Root, hash, references).Emit(stream, cancellationToken: cancellation);
         }
 
         if (!result.Success)
@@ -575,11 +593,11 @@ public static class RuleCompiler
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
-    private static CSharpCompilation CreateCompilation(CompilationUnitSyntax root, string hash) =>
+    private static CSharpCompilation CreateCompilation(CompilationUnitSyntax root, string hash, ImmutableArray<MetadataReference> references) =>
         CSharpCompilation.Create(
             "SlaPolicyRules_" + hash[..16],
             [CSharpSyntaxTree.Create(root, ExpressionSandbox.ParseOptions)],
-            References.Value,
+            references,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 optimizationLevel: OptimizationLevel.Release,

@@ -98,7 +98,7 @@ public sealed record HostSettings
 
     /// <summary>
     /// <c>Rules:Executor</c> (<c>compiled</c>, the default, or <c>rulesengine</c>), <c>Rules:CustomTypes</c> (assembly-qualified
-    /// type names, as an array or separated by `;`, whose members <c>rulesengine</c> expressions may use) and
+    /// type names, as an array or separated by `;`, whose members expressions may use, under both executors) and
     /// <c>Rules:IsExpressionCaseSensitive</c>: who runs the policies' rules. See docs/RULES.md "Executors".
     /// </summary>
     public RuleCompilerOptions Rules { get; init; } = new();
