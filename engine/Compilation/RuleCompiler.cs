@@ -203,12 +203,59 @@ public static class RuleCompiler
         return () => (RulesEngine.Models.RuleParameter)create.Invoke(null, [key.Item1, null])!;
     })();
 
+    /// <summary>
+    /// The content hash of workflows run by RulesEngine: every field RulesEngine reads, length-prefixed (no serializer
+    /// on the way to the first result).
+    /// </summary>
     private static string RulesEngineHash(IEnumerable<Workflow> workflows)
     {
         var text = new StringBuilder("rulesengine\n");
+        void Add(string? value) => text.Append(value?.Length ?? -1).Append(':').Append(value).Append('\n');
+        void AddParams(ImmutableArray<LocalParam> parameters)
+        {
+            Add((parameters.IsDefault ? 0 : parameters.Length).ToString(CultureInfo.InvariantCulture));
+            foreach (var p in parameters.IsDefault ? [] : parameters)
+            {
+                Add(p.Name);
+                Add(p.Expression);
+            }
+        }
+
+        void AddRule(RuleDefinition rule)
+        {
+            Add(rule.RuleName);
+            Add(rule.Expression);
+            Add(rule.SuccessEvent);
+            Add(rule.ErrorMessage);
+            Add(rule.Enabled ? "1" : "0");
+            Add(rule.Operator);
+            AddParams(rule.LocalParams);
+            foreach (var action in new[] { rule.OnSuccess, rule.OnFailure })
+            {
+                Add(action?.Name);
+                foreach (var (key, value) in (action?.Context ?? ImmutableDictionary<string, string>.Empty).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    Add(key);
+                    Add(value);
+                }
+            }
+
+            Add((rule.Rules.IsDefault ? 0 : rule.Rules.Length).ToString(CultureInfo.InvariantCulture));
+            foreach (var child in rule.Rules.IsDefault ? [] : rule.Rules)
+            {
+                AddRule(child);
+            }
+        }
+
         foreach (var workflow in workflows)
         {
-            text.Append(WorkflowJson.Serialize(workflow)).Append('\n');
+            Add(workflow.WorkflowName);
+            AddParams(workflow.GlobalParams);
+            Add((workflow.Rules.IsDefault ? 0 : workflow.Rules.Length).ToString(CultureInfo.InvariantCulture));
+            foreach (var rule in workflow.Rules.IsDefault ? [] : workflow.Rules)
+            {
+                AddRule(rule);
+            }
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
@@ -388,7 +435,7 @@ public static class RuleCompiler
     private static readonly bool Timings = Environment.GetEnvironmentVariable("SLAPOLICY_COMPILE_TIMINGS") == "1";
     private static readonly System.Diagnostics.Stopwatch TimingWatch = System.Diagnostics.Stopwatch.StartNew();
 
-    private static void Mark(string stage)
+    internal static void Mark(string stage)
     {
         if (Timings)
         {

@@ -63,6 +63,117 @@ internal static class RuleTrace
         return [.. paths];
     }
 
+    /// <summary>
+    /// The same paths as <see cref="ReadPaths"/>, found by scanning the text instead of parsing it with Roslyn, so that
+    /// the <c>rulesengine</c> executor's first trace does not load the C# compiler: a root name not after a dot, then
+    /// <c>.Member</c> links, up to a method call (whose receiver is the path); text in string literals is skipped.
+    /// </summary>
+    public static string[] ScanPaths(string text, ImmutableArray<string> roots, ImmutableArray<string> scopeNames)
+    {
+        var names = new HashSet<string>(roots, StringComparer.Ordinal);
+        names.UnionWith(scopeNames.IsDefault ? [] : scopeNames);
+        var paths = new List<string>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c is '"' or '\'')
+            {
+                for (i++; i < text.Length && text[i] != c; i++)
+                {
+                    if (text[i] == '\\')
+                    {
+                        i++;
+                    }
+                }
+
+                i++;
+                continue;
+            }
+
+            if (!(char.IsLetter(c) || c == '_'))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            i = WordEnd(text, i);
+            var afterDot = PreviousSignificant(text, start) == '.';
+            if (afterDot || !names.Contains(text[start..i]))
+            {
+                continue;
+            }
+
+            var path = new StringBuilder(text, start, i - start, 32);
+            while (true)
+            {
+                var dot = SkipSpaces(text, i);
+                if (dot >= text.Length || text[dot] != '.')
+                {
+                    break;
+                }
+
+                var member = SkipSpaces(text, dot + 1);
+                if (member >= text.Length || !(char.IsLetter(text[member]) || text[member] == '_'))
+                {
+                    break;
+                }
+
+                var end = WordEnd(text, member);
+                var next = SkipSpaces(text, end);
+                if (next < text.Length && text[next] == '(')
+                {
+                    // A method call: the path is its receiver.
+                    break;
+                }
+
+                path.Append('.').Append(text, member, end - member);
+                i = end;
+            }
+
+            if (!paths.Contains(path.ToString()))
+            {
+                paths.Add(path.ToString());
+            }
+        }
+
+        return [.. paths];
+
+        static int WordEnd(string text, int i)
+        {
+            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_'))
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        static int SkipSpaces(string text, int i)
+        {
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        static char PreviousSignificant(string text, int i)
+        {
+            for (i--; i >= 0; i--)
+            {
+                if (!char.IsWhiteSpace(text[i]))
+                {
+                    return text[i];
+                }
+            }
+
+            return '\0';
+        }
+    }
+
     /// <summary>The read paths of <paramref name="text"/>, each ready to read its value fast (see <see cref="ReadPath"/>).</summary>
     public static ReadPath[] ReadPlan(string text, ImmutableArray<string> roots, ImmutableArray<string> scopeNames) =>
         [.. ReadPaths(text, roots, scopeNames).Select(p => new ReadPath(p, scopeNames.IsDefault ? -1 : scopeNames.IndexOf(p.Split('.')[0])))];

@@ -66,6 +66,32 @@ internal sealed class RulesEngineWorkflows
 
     public Prepared For(RuleParameter[] parameters, DiagnosticBag? diagnostics = null)
     {
+        // The common case: the same parameter names and types as the last evaluation, compared without allocating.
+        if (diagnostics is null && _last is { } last && last.Names.Length == parameters.Length)
+        {
+            var same = true;
+            for (var i = 0; i < parameters.Length && same; i++)
+            {
+                same = ReferenceEquals(last.Types[i], parameters[i].Type) && string.Equals(last.Names[i], parameters[i].Name, StringComparison.Ordinal);
+            }
+
+            if (same)
+            {
+                return last.Prepared;
+            }
+        }
+
+        var result = ForSignature(parameters, diagnostics);
+        _last = new LastSignature([.. parameters.Select(p => p.Name)], [.. parameters.Select(p => p.Type)], result);
+        return result;
+    }
+
+    private sealed record LastSignature(string[] Names, Type[] Types, Prepared Prepared);
+
+    private LastSignature? _last;
+
+    private Prepared ForSignature(RuleParameter[] parameters, DiagnosticBag? diagnostics)
+    {
         var signature = string.Join("|", parameters.Select(p => p.Name + ":" + p.Type.AssemblyQualifiedName));
         if (_prepared.TryGetValue(signature, out var prepared) && diagnostics is null)
         {
@@ -113,6 +139,7 @@ internal sealed class RulesEngineWorkflows
             settings.CustomTypes = [.. collected];
         }
 
+        RuleCompiler.Mark("rulesengine: prepare");
         var refusals = new Refusals(new(), new(), new RuleExpressionParser(settings), _settings.CustomTypes.ToHashSet(), diagnostics);
         var refused = new Dictionary<(string, string), string>();
         var models = new List<Model.Workflow>();
@@ -164,6 +191,8 @@ internal sealed class RulesEngineWorkflows
             models.Add(model);
         }
 
+        RuleCompiler.Mark("rulesengine: checked");
+
         // RulesEngine validates the workflows as written (duplicate parameter names, rules without a body, …) before it
         // compiles anything: what it rejects is rejected here too, whatever the check above replaced.
         Exception? invalid = null;
@@ -176,6 +205,7 @@ internal sealed class RulesEngineWorkflows
             invalid = ex;
         }
 
+        RuleCompiler.Mark("rulesengine: validated");
         return new Prepared(new global::RulesEngine.RulesEngine([.. models], settings), refused, refusals.Rules, refusals.Actions, invalid);
     }
 
@@ -557,7 +587,7 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
         var reads = ImmutableArray.CreateBuilder<RuleInputRead>();
         if (!rule.IsNested && rule.Expression is { } text)
         {
-            var paths = _paths.GetOrAdd(rule, r => RuleTrace.ReadPaths(text, _rootNames, [.. r.LocalParams.Select(p => p.Name)]));
+            var paths = _paths.GetOrAdd(rule, r => RuleTrace.ScanPaths(text, _rootNames, [.. r.LocalParams.Select(p => p.Name)]));
             foreach (var path in paths)
             {
                 var root = path.Split('.')[0];

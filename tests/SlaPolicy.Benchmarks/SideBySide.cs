@@ -65,11 +65,27 @@ public sealed class SideBySideWorkload
             return engine.ExecuteAllRulesAsync("SlaPolicy", expando).AsTask().GetAwaiter().GetResult().Count(r => r.IsSuccess);
         }
 
+        var stages = Environment.GetEnvironmentVariable("SLAPOLICY_FIRST_RESULT_STAGES") == "1";
+        var watch = Stopwatch.StartNew();
+        void Stage(string name)
+        {
+            if (stages)
+            {
+                Console.Error.WriteLine(FormattableString.Invariant($"  {name}: {watch.Elapsed.TotalMilliseconds:F0} ms"));
+            }
+        }
+
         var diagnostics = new DiagnosticBag();
         var workflows = WorkflowJson.Parse(text, path, diagnostics);
+        Stage("read");
         var executor = who == "rulesengine" ? RuleExecutor.RulesEngine : RuleExecutor.Compiled;
         var set = RuleCompiler.Compile(workflows, [InputParameter.Infer("input1", input)], diagnostics, new RuleCompilerOptions { UseDiskCache = false, Executor = executor });
-        return set.Get("SlaPolicy").Execute(set.Bind(input)).Count(r => r.IsSuccess);
+        Stage("compiled");
+        var bound = set.Bind(input);
+        Stage("bound");
+        var successes = set.Get("SlaPolicy").Execute(bound).Count(r => r.IsSuccess);
+        Stage("first result");
+        return successes;
     }
 
     private static System.Collections.Immutable.ImmutableArray<InputParameter> ImmutableParameters(JObject[] json) => [InputParameter.Infer("input1", json)];

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using SlaPolicy.Engine.Compilation;
 using static SlaPolicy.Tests.Compilation.PolicyBuilder;
 
@@ -41,4 +42,25 @@ public class ReadPathTests
         path.Read(new[] { 1, 2 }).ShouldBe(2);
         path.Read("abcd").ShouldBe(4);
     }
+
+    [Theory]
+    [InlineData("ticket.Tags.Where(t => t.StartsWith(\"v\")).Select(t => t.ToUpperInvariant()).Contains(\"VIP\")")]
+    [InlineData("Math.Max(clock.ElapsedMinutes, 1) / 60 > 2 || clock.Elapsed > TimeSpan.FromHours(2)")]
+    [InlineData("ticket.OpenedAt.DayOfWeek == DayOfWeek.Friday && ticket.OpenedAt.ToUniversalTime().Hour >= 15")]
+    [InlineData("ticket . Severity <= 2 && ticket.Tags.Contains(\"ticket.Id\") && policy.Id == \"x\"")]
+    [InlineData("period != null && (period.Service == \"email\" || period.Service == \"chat\") && period.AvailabilityPercent < 99.5")]
+    [InlineData("clock.IsStopped && clock.Elapsed <= TimeSpan.FromMinutes(15) && target.Id != ticket.Customer.ToString()")]
+    [InlineData("input1.Severity == 1 && input1.ResponseMinutes <= 15 && myParam > input1.Nested.Value")]
+    public void ScanPaths_FindsWhatTheParserFinds(string expression)
+    {
+        ImmutableArray<string> roots = ["ticket", "clock", "target", "policy", "period", "input1"];
+        ImmutableArray<string> scope = ["myParam"];
+
+        RuleTrace.ScanPaths(expression, roots, scope).ShouldBe(RuleTrace.ReadPaths(expression, roots, scope));
+    }
+
+    [Fact]
+    public void ScanPaths_DynamicLinqText_FindsItsPaths() =>
+        RuleTrace.ScanPaths("input1.Severity = 1 AND np(input1.Tier) <> \"x\" and input1.Tags.Any(t => t == \"input1.No\")", ["input1"], [])
+            .ShouldBe(["input1.Severity", "input1.Tier", "input1.Tags"]);
 }
