@@ -43,7 +43,8 @@ public sealed class CheckCommand : ICliCommand
             var versions = result.Set.Policies.Length;
             var ids = result.Set.Policies.Select(p => p.Id).Distinct(StringComparer.Ordinal).Count();
             var rules = result.Compiled!.Workflows.Sum(w => w.Workflow.Rules.Length);
-            output.WriteLine($"{directory}: {ids} policies ({versions} versions), {result.Set.Calendars.Count} calendars, {Plural(rules, "rule")} compiled, {Plural(warnings, "warning")}, no errors");
+            var how = result.Compiled.Workflows.FirstOrDefault()?.Executor == RuleExecutor.RulesEngine ? "checked for the rulesengine executor" : "compiled";
+            output.WriteLine($"{directory}: {ids} policies ({versions} versions), {result.Set.Calendars.Count} calendars, {Plural(rules, "rule")} {how}, {Plural(warnings, "warning")}, no errors");
             return 0;
         }
 
