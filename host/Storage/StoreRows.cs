@@ -16,7 +16,8 @@ internal static class StoreRows
     /// <summary>percentUsed from which a running decision counts as at risk.</summary>
     public const double AtRiskPercent = 75;
 
-    public const string CaseColumns = "id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events";
+    /// <summary>The columns of a case, as its description names them (<see cref="RecordTables.Cases"/>).</summary>
+    public static string CaseColumns => RecordTables.Cases.Columns;
 
     /// <summary>The run's columns, then its number of partitions and of partitions done (read from <c>run_partitions</c>).</summary>
     public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed, "
@@ -47,6 +48,14 @@ internal static class StoreRows
 
     /// <summary>A decision's key as the stale-decision statements compare it: case, target and version joined by U+001F (absent parts empty).</summary>
     public static string StaleKey(Decision decision) => $"{decision.CaseId}\u001f{decision.Target ?? string.Empty}\u001f{decision.PolicyVersion ?? string.Empty}";
+
+    /// <summary>Records how run <c>@id</c> finished.</summary>
+    public const string FinishRunSql = """
+        UPDATE runs SET finished_at = @finished, status = @status, cases_read = @cases, decisions_written = @written,
+            decisions_changed = @changed, rejected = @rejected, duration_ms = @duration, policy_versions = @versions, error = @error,
+            credits_written = @creditsWritten, credits_changed = @creditsChanged
+        WHERE id = @id
+        """;
 
     /// <summary>Records the credits step of run <c>@id</c>: <c>@written</c>, <c>@changed</c>, and <c>@error</c> when it failed (else the error is kept).</summary>
     public const string RecordRunCreditsSql =
@@ -142,44 +151,18 @@ internal static class StoreRows
     public const string QuarantineColumns = "id, source, line, field, reason, raw, received_at";
 
     /// <summary>Every subscription, in key order.</summary>
-    public const string SubscriptionsSql = "SELECT customer, tier, region, service, monthly_fee, currency FROM subscriptions ORDER BY customer, service, region";
+    public static readonly string SubscriptionsSql = $"SELECT {RecordTables.Subscriptions.Columns} FROM subscriptions ORDER BY customer, service, region";
 
     /// <summary>
     /// Outages overlapping [@from, @to). Start and end are fixed-width UTC text (<see cref="StoreText.Utc"/>), so text
     /// comparison is time comparison.
     /// </summary>
-    public const string OutagesSql =
-        "SELECT service, region, start_at, end_at, kind, outage_id FROM outages WHERE start_at < @to AND end_at > @from ORDER BY service, region, start_at, kind";
+    public static readonly string OutagesSql =
+        $"SELECT {RecordTables.Outages.Columns} FROM outages WHERE start_at < @to AND end_at > @from ORDER BY service, region, start_at, kind";
 
     /// <summary>Measurements taken in [@from, @to); <c>at</c> is fixed-width UTC text.</summary>
-    public const string MeasurementsSql =
-        "SELECT service, region, at, metric, value FROM measurements WHERE at >= @from AND at < @to ORDER BY service, region, metric, at";
-
-    /// <summary>Reads a row of <see cref="SubscriptionsSql"/>; a fee is decimal text and comes back exactly as written.</summary>
-    public static SubscriptionRecord ReadSubscription(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.IsDBNull(4) ? null : StoreText.ParseFee(reader.GetString(4), reader.GetString(0), reader.GetString(3), reader.GetString(2)),
-        reader.IsDBNull(5) ? null : reader.GetString(5));
-
-    /// <summary>Reads a row of <see cref="OutagesSql"/>.</summary>
-    public static OutageRecord ReadOutage(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        StoreText.ParseInstant(reader.GetString(2)),
-        StoreText.ParseInstant(reader.GetString(3)),
-        reader.GetString(4),
-        reader.IsDBNull(5) ? null : reader.GetString(5));
-
-    /// <summary>Reads a row of <see cref="MeasurementsSql"/>.</summary>
-    public static MeasurementRecord ReadMeasurement(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        StoreText.ParseInstant(reader.GetString(2)),
-        reader.GetString(3),
-        reader.GetDouble(4));
+    public static readonly string MeasurementsSql =
+        $"SELECT {RecordTables.Measurements.Columns} FROM measurements WHERE at >= @from AND at < @to ORDER BY service, region, metric, at";
 
     /// <summary>A command of <paramref name="sql"/> on <paramref name="connection"/> with <paramref name="parameters"/>; the caller disposes it.</summary>
     public static DbCommand Command(DbConnection connection, string sql, IEnumerable<(string Name, object Value)> parameters)
@@ -324,20 +307,6 @@ internal static class StoreRows
 
     /// <summary>A case's escalation history by level; parameter <c>@id</c>.</summary>
     public const string EscalationsSql = "SELECT case_id, level, first_reached_at, run_id FROM escalation_history WHERE case_id = @id ORDER BY level";
-
-    /// <summary>Reads a row of <see cref="CaseColumns"/>.</summary>
-    public static CaseRecord ReadCase(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetString(4),
-        reader.GetInt32(5),
-        StoreText.ParseInstant(reader.GetString(6)),
-        reader.IsDBNull(7) ? null : StoreText.ParseInstant(reader.GetString(7)),
-        reader.IsDBNull(8) ? null : StoreText.ParseInstant(reader.GetString(8)),
-        StoreText.ParseTags(reader.GetString(9)),
-        StoreText.ParseEvents(reader.GetString(10)));
 
     /// <summary>Reads a row of <see cref="RunColumns"/>.</summary>
     public static RunRecord ReadRun(DbDataReader reader) => new(
