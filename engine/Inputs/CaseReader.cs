@@ -23,7 +23,7 @@ public static class CaseReader
 
     /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
     public static IEnumerable<InputResult<CaseRecord>> Read(Stream stream, string source, InputLimits? limits = null) =>
-        JsonLines.Read(stream, source, limits, InputDescriptions.CaseDescription.Parse);
+        InputDescriptions.Cases.Read(stream, source, limits);
 
     /// <summary>
     /// Reads a cases file: CSV when its name ends in <c>.csv</c> (see <see cref="CaseCsvReader"/>), JSON Lines otherwise.

@@ -161,9 +161,8 @@ public static class HtmlReportRenderer
         (sb, a) =>
         {
             sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.Service)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}</td>");
-            sb.Append($"<td class=\"num\">{Objective(a.Objective)}</td><td class=\"num\">{Esc(Minutes(a.Downtime))}</td>{MetCell(a.Met)}");
-            sb.Append($"<td class=\"num credit\">{Esc(Money(a.CreditAmount, a.Currency))}<br><span class=\"small\">{Objective(a.CreditPercent)}</span></td>");
-            sb.Append($"<td>{Steps(a.Credit.Explanation)}</td>");
+            sb.Append($"<td class=\"num\">{Objective(a.Objective)}</td><td class=\"num\">{Esc(Minutes(a.Downtime))}</td>");
+            Verdict(sb, a.Met, $"{Esc(Money(a.CreditAmount, a.Currency))}<br><span class=\"small\">{Objective(a.CreditPercent)}</span>", a.Credit.Explanation);
         });
 
     /// <summary>The outages the availability figures counted, one column per field of an outage (<see cref="InputDescriptions.Outages"/>).</summary>
@@ -204,8 +203,8 @@ public static class HtmlReportRenderer
         (sb, a) =>
         {
             sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>");
-            sb.Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>{MetCell(a.Met)}");
-            sb.Append($"<td class=\"num credit\">{Esc(Money(a.CreditAmount, a.Currency))}</td><td>{Steps(a.Credit.Explanation)}</td>");
+            sb.Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>");
+            Verdict(sb, a.Met, Esc(Money(a.CreditAmount, a.Currency)), a.Credit.Explanation);
         });
 
     private static void ComplianceTable(StringBuilder sb, ServiceLevelReport report)
@@ -262,6 +261,10 @@ public static class HtmlReportRenderer
     /// <summary>Header cells; a name starting with <c>#</c> heads a column of numbers (right-aligned).</summary>
     private static string Head(params string[] names) =>
         string.Concat(names.Select(n => n.StartsWith('#') ? $"<th class=\"num\">{Esc(n[1..])}</th>" : $"<th>{Esc(n)}</th>"));
+
+    /// <summary>The cells that end a judged row: met or missed, the credit (HTML) and why.</summary>
+    private static void Verdict(StringBuilder sb, bool met, string credit, IEnumerable<ExplanationStep> why) =>
+        sb.Append(MetCell(met)).Append($"<td class=\"num credit\">{credit}</td><td>{Steps(why)}</td>");
 
     private static string MetCell(bool met) => met ? "<td class=\"met-cell\">✓ met</td>" : "<td class=\"missed-cell\">✗ missed</td>";
 

@@ -27,6 +27,27 @@ public abstract class RelationalStore
     /// <summary>The condition "the case's customer is one of <paramref name="customers"/>", on parameter <c>@customers</c>, and its value.</summary>
     internal abstract (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers);
 
+    /// <summary>The table of applied migrations, the same in both stores.</summary>
+    private protected const string MigrationsTableSql =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+    /// <summary>Applies one migration inside <paramref name="transaction"/> and records it as applied.</summary>
+    private protected static void Apply(DbConnection connection, DbTransaction transaction, int version, string name, string sql)
+    {
+        using (var migration = StoreRows.Command(connection, sql, []))
+        {
+            migration.Transaction = transaction;
+            migration.ExecuteNonQuery();
+        }
+
+        using var record = StoreRows.Command(
+            connection,
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
+            [("@version", version), ("@name", name), ("@at", StoreText.Utc(DateTimeOffset.UtcNow))]);
+        record.Transaction = transaction;
+        record.ExecuteNonQuery();
+    }
+
     /// <inheritdoc cref="IStore.SchemaVersion"/>
     public int SchemaVersion() => (int)Count("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", []);
 

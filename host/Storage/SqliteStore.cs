@@ -51,7 +51,7 @@ public sealed class SqliteStore : RelationalStore, IStore
     {
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
-        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+        Execute(connection, MigrationsTableSql);
         var applied = CurrentVersion(connection);
         foreach (var (version, name, sql) in SqliteMigrations.All)
         {
@@ -67,12 +67,7 @@ public sealed class SqliteStore : RelationalStore, IStore
                 continue;
             }
 
-            Execute(connection, sql, transaction);
-            using var record = Command(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)", transaction);
-            record.Parameters.AddWithValue("@version", version);
-            record.Parameters.AddWithValue("@name", name);
-            record.Parameters.AddWithValue("@at", StoreText.Utc(DateTimeOffset.UtcNow));
-            record.ExecuteNonQuery();
+            Apply(connection, transaction, version, name, sql);
             transaction.Commit();
         }
     }

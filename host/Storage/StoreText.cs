@@ -26,31 +26,18 @@ internal static class StoreText
     /// <summary>The evaluation date a decision is keyed by: the UTC calendar date of its asOf.</summary>
     public static DateOnly EvaluationDate(DateTimeOffset asOf) => DateOnly.FromDateTime(asOf.UtcDateTime);
 
-    public static string Status(DecisionStatus status) => status switch
-    {
-        DecisionStatus.Met => "met",
-        DecisionStatus.Breached => "breached",
-        DecisionStatus.Running => "running",
-        DecisionStatus.Paused => "paused",
-        DecisionStatus.NoPolicy => "no-policy",
-        DecisionStatus.Error => "error",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
+    private static readonly EnumText<DecisionStatus> Statuses = new(
+        ignoreCase: true,
+        (DecisionStatus.Met, "met"), (DecisionStatus.Breached, "breached"), (DecisionStatus.Running, "running"),
+        (DecisionStatus.Paused, "paused"), (DecisionStatus.NoPolicy, "no-policy"), (DecisionStatus.Error, "error"));
 
-    public static bool TryParseStatus(string text, out DecisionStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<DecisionStatus>())
-        {
-            if (string.Equals(Status(candidate), text, StringComparison.OrdinalIgnoreCase))
-            {
-                status = candidate;
-                return true;
-            }
-        }
+    private static readonly EnumText<RunTrigger> Triggers = new(
+        ignoreCase: false,
+        (RunTrigger.Schedule, "schedule"), (RunTrigger.CatchUp, "catch-up"), (RunTrigger.Api, "api"), (RunTrigger.Cli, "cli"));
 
-        status = default;
-        return false;
-    }
+    public static string Status(DecisionStatus status) => Statuses.Text(status);
+
+    public static bool TryParseStatus(string text, out DecisionStatus status) => Statuses.TryParse(text, out status);
 
     public static string Explanation(ImmutableArray<ExplanationStep> steps) => JsonSerializer.Serialize(steps.IsDefault ? [] : steps, Json);
 
@@ -60,22 +47,10 @@ internal static class StoreText
 
     public static IReadOnlyList<string> ParseStrings(string json) => JsonSerializer.Deserialize<string[]>(json, Json) ?? [];
 
-    public static string Trigger(RunTrigger trigger) => trigger switch
-    {
-        RunTrigger.Schedule => "schedule",
-        RunTrigger.CatchUp => "catch-up",
-        RunTrigger.Api => "api",
-        RunTrigger.Cli => "cli",
-        _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger, null),
-    };
+    public static string Trigger(RunTrigger trigger) => Triggers.Text(trigger);
 
-    public static RunTrigger ParseTrigger(string text) => text switch
-    {
-        "schedule" => RunTrigger.Schedule,
-        "catch-up" => RunTrigger.CatchUp,
-        "api" => RunTrigger.Api,
-        _ => RunTrigger.Cli,
-    };
+    /// <summary>The trigger stored as <paramref name="text"/>; <see cref="RunTrigger.Cli"/> for any other text.</summary>
+    public static RunTrigger ParseTrigger(string text) => Triggers.TryParse(text, out var trigger) ? trigger : RunTrigger.Cli;
 
     public static string State(RunState state) => state.ToString().ToLowerInvariant();
 

@@ -13,27 +13,23 @@ namespace SlaPolicy.Engine.Inputs;
 internal sealed class TextField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, string?> get, Setter<TBuilder, string?> set,
     bool required = true, bool pooled = true, bool key = false, bool writeNull = false)
-    : Field<TRecord, TBuilder>(name, FieldType.Text, required, column, StoreType.Text, key)
+    : Field<TRecord, TBuilder, string?>(name, FieldType.Text, required, column, StoreType.Text, key, get, set)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder) =>
-        set(ref builder, Required ? json.ReadString(Name, pooled) : json.ReadOptionalString(Name, pooled));
+        Set(ref builder, Required ? json.ReadString(Name, pooled) : json.ReadOptionalString(Name, pooled));
 
     public override void ReadText(string? text, LineParseContext context, ref TBuilder builder)
     {
         var value = Required ? RequiredText(text) : text;
-        set(ref builder, pooled && value is not null ? context.Strings.Get(Encoding.UTF8.GetBytes(value)) : value);
+        Set(ref builder, pooled && value is not null ? context.Strings.Get(Encoding.UTF8.GetBytes(value)) : value);
     }
 
     public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
-        set(ref builder, row.IsNull(ordinal) ? null : row.GetString(ordinal));
-
-    public override object? StoredValue(TRecord record) => get(record);
-
-    public override Array StoredColumn(IReadOnlyList<TRecord> records) => records.Select(get).ToArray();
+        Set(ref builder, row.IsNull(ordinal) ? null : row.GetString(ordinal));
 
     public override void Write(Utf8JsonWriter writer, TRecord record)
     {
-        if (get(record) is { } value)
+        if (Get(record) is { } value)
         {
             writer.WriteString(Name, value);
         }
@@ -43,7 +39,19 @@ internal sealed class TextField<TRecord, TBuilder>(
         }
     }
 
-    public override string? Text(TRecord record) => get(record);
+    /// <summary>Writes a present value; an absent one as <c>null</c> when <paramref name="writeNull"/>, else not at all.</summary>
+    internal static void WriteOrNull<T>(Utf8JsonWriter writer, string name, T? value, bool writeNull, Action<Utf8JsonWriter, string, T> write)
+        where T : struct
+    {
+        if (value is { } present)
+        {
+            write(writer, name, present);
+        }
+        else if (writeNull)
+        {
+            writer.WriteNull(name);
+        }
+    }
 }
 
 /// <summary>
@@ -53,59 +61,46 @@ internal sealed class TextField<TRecord, TBuilder>(
 internal sealed class TimestampField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, DateTimeOffset?> get, Setter<TBuilder, DateTimeOffset?> set,
     bool required = true, bool utc = false, bool key = false, bool writeNull = false)
-    : Field<TRecord, TBuilder>(name, FieldType.Timestamp, required, column, StoreType.Text, key)
+    : Field<TRecord, TBuilder, DateTimeOffset?>(name, FieldType.Timestamp, required, column, StoreType.Text, key, get, set)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder) =>
-        set(ref builder, Required ? json.ReadTimestamp(Name) : json.ReadOptionalTimestamp(Name));
+        Set(ref builder, Required ? json.ReadTimestamp(Name) : json.ReadOptionalTimestamp(Name));
 
     public override void ReadText(string? text, LineParseContext context, ref TBuilder builder)
     {
         if ((Required ? RequiredText(text) : text) is not { } value)
         {
-            set(ref builder, null);
+            Set(ref builder, null);
             return;
         }
 
-        set(ref builder, Timestamps.TryParse(Encoding.UTF8.GetBytes(value), Name, out var at, out var reason)
+        Set(ref builder, Timestamps.TryParse(Encoding.UTF8.GetBytes(value), Name, out var at, out var reason)
             ? at
             : throw new RecordRejectedException(Name, reason!));
     }
 
     public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
-        set(ref builder, row.IsNull(ordinal) ? null : StoredForms.ParseInstant(row.GetString(ordinal)));
+        Set(ref builder, row.IsNull(ordinal) ? null : StoredForms.ParseInstant(row.GetString(ordinal)));
 
-    public override object? StoredValue(TRecord record) => Stored(get(record));
+    public override void Write(Utf8JsonWriter writer, TRecord record) =>
+        TextField<TRecord, TBuilder>.WriteOrNull(writer, Name, Get(record), writeNull, static (w, n, v) => w.WriteString(n, v));
 
-    public override Array StoredColumn(IReadOnlyList<TRecord> records) => records.Select(r => Stored(get(r))).ToArray();
+    public override string? Text(TRecord record) => Get(record) is { } value ? Timestamps.Format(value) : null;
 
-    public override void Write(Utf8JsonWriter writer, TRecord record)
-    {
-        if (get(record) is { } value)
-        {
-            writer.WriteString(Name, value);
-        }
-        else if (writeNull)
-        {
-            writer.WriteNull(Name);
-        }
-    }
-
-    public override string? Text(TRecord record) => get(record) is { } value ? Timestamps.Format(value) : null;
-
-    private string? Stored(DateTimeOffset? value) =>
+    protected override object? Stored(DateTimeOffset? value) =>
         value is { } v ? (utc ? StoredForms.Utc(v) : StoredForms.Instant(v)) : null;
 }
 
 /// <summary>A required whole number; <paramref name="check"/> rejects a value outside the field's range.</summary>
 internal sealed class WholeNumberField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, int> get, Setter<TBuilder, int> set, Action<int> check)
-    : Field<TRecord, TBuilder>(name, FieldType.WholeNumber, true, column, StoreType.Integer, false)
+    : Field<TRecord, TBuilder, int>(name, FieldType.WholeNumber, true, column, StoreType.Integer, false, get, set)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder)
     {
         var value = json.ReadInt32(Name);
         check(value);
-        set(ref builder, value);
+        Set(ref builder, value);
     }
 
     public override void ReadText(string? text, LineParseContext context, ref TBuilder builder)
@@ -117,81 +112,75 @@ internal sealed class WholeNumberField<TRecord, TBuilder>(
         }
 
         check(number);
-        set(ref builder, number);
+        Set(ref builder, number);
     }
 
-    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) => set(ref builder, row.GetInt32(ordinal));
+    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) => Set(ref builder, row.GetInt32(ordinal));
 
-    public override object? StoredValue(TRecord record) => get(record);
-
-    public override Array StoredColumn(IReadOnlyList<TRecord> records) => records.Select(get).ToArray();
-
-    public override void Write(Utf8JsonWriter writer, TRecord record) => writer.WriteNumber(Name, get(record));
-
-    public override string? Text(TRecord record) => get(record).ToString(CultureInfo.InvariantCulture);
+    public override void Write(Utf8JsonWriter writer, TRecord record) => writer.WriteNumber(Name, Get(record));
 }
 
-/// <summary>A required finite number whose magnitude is at most <paramref name="maxMagnitude"/>.</summary>
+/// <summary>A required finite number whose magnitude is at most <paramref name="maxMagnitude"/>; not in CSV.</summary>
 internal sealed class NumberField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, double> get, Setter<TBuilder, double> set, double maxMagnitude)
-    : Field<TRecord, TBuilder>(name, FieldType.Number, true, column, StoreType.Real, false)
+    : Field<TRecord, TBuilder, double>(name, FieldType.Number, true, column, StoreType.Real, false, get, set, inText: false)
 {
-    public override bool InText => false;
+    public override void Read(ref RecordReader json, ref TBuilder builder) => Set(ref builder, json.ReadDouble(Name, maxMagnitude));
 
-    public override void Read(ref RecordReader json, ref TBuilder builder) => set(ref builder, json.ReadDouble(Name, maxMagnitude));
+    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) => Set(ref builder, row.GetDouble(ordinal));
 
-    public override void ReadText(string? text, LineParseContext context, ref TBuilder builder) => throw new NotSupportedException();
-
-    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) => set(ref builder, row.GetDouble(ordinal));
-
-    public override object? StoredValue(TRecord record) => get(record);
-
-    public override Array StoredColumn(IReadOnlyList<TRecord> records) => records.Select(get).ToArray();
-
-    public override void Write(Utf8JsonWriter writer, TRecord record) => writer.WriteNumber(Name, get(record));
-
-    public override string? Text(TRecord record) => get(record).ToString(CultureInfo.InvariantCulture);
+    public override void Write(Utf8JsonWriter writer, TRecord record) => writer.WriteNumber(Name, Get(record));
 }
 
 /// <summary>
-/// An optional decimal in [0, <paramref name="max"/>], exact as written, stored as its invariant text.
+/// An optional decimal in [0, <paramref name="max"/>], exact as written, stored as its invariant text; not in CSV.
 /// <paramref name="unreadable"/> says which record a stored value that is no decimal belongs to.
 /// </summary>
 internal sealed class DecimalField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, decimal?> get, Setter<TBuilder, decimal?> set, decimal max, Func<TBuilder, string, string> unreadable)
-    : Field<TRecord, TBuilder>(name, FieldType.Decimal, false, column, StoreType.Text, false)
+    : Field<TRecord, TBuilder, decimal?>(name, FieldType.Decimal, false, column, StoreType.Text, false, get, set, inText: false)
 {
-    public override bool InText => false;
-
-    public override void Read(ref RecordReader json, ref TBuilder builder) => set(ref builder, json.ReadOptionalDecimal(Name, max));
-
-    public override void ReadText(string? text, LineParseContext context, ref TBuilder builder) => throw new NotSupportedException();
+    public override void Read(ref RecordReader json, ref TBuilder builder) => Set(ref builder, json.ReadOptionalDecimal(Name, max));
 
     public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder)
     {
-        if (row.IsNull(ordinal))
+        var text = row.IsNull(ordinal) ? null : row.GetString(ordinal);
+        decimal? value = null;
+        if (text is not null)
         {
-            set(ref builder, null);
-            return;
+            value = StoredForms.TryParseDecimal(text, out var parsed) ? parsed : throw new InvalidDataException(unreadable(builder, text));
         }
 
-        var text = row.GetString(ordinal);
-        set(ref builder, StoredForms.TryParseDecimal(text, out var value) ? value : throw new InvalidDataException(unreadable(builder, text)));
+        Set(ref builder, value);
     }
 
-    public override object? StoredValue(TRecord record) => StoredForms.Decimal(get(record));
+    public override void Write(Utf8JsonWriter writer, TRecord record) =>
+        TextField<TRecord, TBuilder>.WriteOrNull(writer, Name, Get(record), false, static (w, n, v) => w.WriteNumber(n, v));
 
-    public override Array StoredColumn(IReadOnlyList<TRecord> records) => records.Select(r => StoredForms.Decimal(get(r))).ToArray();
+    protected override object? Stored(decimal? value) => StoredForms.Decimal(value);
+}
+
+/// <summary>An optional list (absent or null: empty), written as a JSON array and stored as one.</summary>
+internal abstract class ListField<TRecord, TBuilder, TItem>(
+    string name, FieldType type, string column, Func<TRecord, ImmutableArray<TItem>> get, Setter<TBuilder, ImmutableArray<TItem>> set, bool inText)
+    : Field<TRecord, TBuilder, ImmutableArray<TItem>>(name, type, false, column, StoreType.Text, false, get, set, inText)
+{
+    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) => Set(ref builder, StoredForms.ParseList<TItem>(row.GetString(ordinal)));
 
     public override void Write(Utf8JsonWriter writer, TRecord record)
     {
-        if (get(record) is { } value)
+        writer.WriteStartArray(Name);
+        foreach (var item in Get(record))
         {
-            writer.WriteNumber(Name, value);
+            WriteItem(writer, item);
         }
+
+        writer.WriteEndArray();
     }
 
-    public override string? Text(TRecord record) => StoredForms.Decimal(get(record));
+    protected abstract void WriteItem(Utf8JsonWriter writer, TItem item);
+
+    protected override object? Stored(ImmutableArray<TItem> value) => StoredForms.List(value);
 }
 
 /// <summary>
@@ -200,13 +189,13 @@ internal sealed class DecimalField<TRecord, TBuilder>(
 /// </summary>
 internal sealed class TextListField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, ImmutableArray<string>> get, Setter<TBuilder, ImmutableArray<string>> set)
-    : Field<TRecord, TBuilder>(name, FieldType.TextList, false, column, StoreType.Text, false)
+    : ListField<TRecord, TBuilder, string>(name, FieldType.TextList, column, get, set, inText: true)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder)
     {
         if (!json.BeginArray(Name))
         {
-            set(ref builder, []);
+            Set(ref builder, []);
             return;
         }
 
@@ -222,31 +211,15 @@ internal sealed class TextListField<TRecord, TBuilder>(
             scratch.Add(json.ElementString(Name, pooled: true));
         }
 
-        set(ref builder, scratch.Count == 0 ? [] : [.. scratch]);
+        Set(ref builder, scratch.Count == 0 ? [] : [.. scratch]);
     }
 
     public override void ReadText(string? text, LineParseContext context, ref TBuilder builder) =>
-        set(ref builder, text is null ? [] : [.. text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]);
+        Set(ref builder, text is null ? [] : [.. text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]);
 
-    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
-        set(ref builder, StoredForms.ParseTexts(row.GetString(ordinal)));
+    protected override void WriteItem(Utf8JsonWriter writer, string item) => writer.WriteStringValue(item);
 
-    public override object? StoredValue(TRecord record) => StoredForms.Texts(get(record));
-
-    public override Array StoredColumn(IReadOnlyList<TRecord> records) => records.Select(r => StoredForms.Texts(get(r))).ToArray();
-
-    public override void Write(Utf8JsonWriter writer, TRecord record)
-    {
-        writer.WriteStartArray(Name);
-        foreach (var value in get(record))
-        {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
-    }
-
-    public override string? Text(TRecord record) => string.Join(";", get(record));
+    public override string? Text(TRecord record) => string.Join(";", Get(record));
 }
 
 /// <summary>
@@ -255,7 +228,7 @@ internal sealed class TextListField<TRecord, TBuilder>(
 /// </summary>
 internal sealed class StatusEventsField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, ImmutableArray<StatusEvent>> get, Setter<TBuilder, ImmutableArray<StatusEvent>> set)
-    : Field<TRecord, TBuilder>(name, FieldType.StatusEvents, false, column, StoreType.Text, false)
+    : ListField<TRecord, TBuilder, StatusEvent>(name, FieldType.StatusEvents, column, get, set, inText: false)
 {
     private static readonly string[] KnownInEvents = ["at", "status"];
 
@@ -263,34 +236,17 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
     private readonly string[] _atFields = [.. Enumerable.Range(0, 64).Select(i => $"{name}[{i}].at")];
     private readonly string[] _statusFields = [.. Enumerable.Range(0, 64).Select(i => $"{name}[{i}].status")];
 
-    public override bool InText => false;
+    public override void Read(ref RecordReader json, ref TBuilder builder) => Set(ref builder, ReadEvents(ref json));
 
-    public override void Read(ref RecordReader json, ref TBuilder builder) => set(ref builder, ReadEvents(ref json));
-
-    public override void ReadText(string? text, LineParseContext context, ref TBuilder builder) => throw new NotSupportedException();
-
-    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
-        set(ref builder, StoredForms.ParseEvents(row.GetString(ordinal)));
-
-    public override object? StoredValue(TRecord record) => StoredForms.Events(get(record));
-
-    public override Array StoredColumn(IReadOnlyList<TRecord> records) => records.Select(r => StoredForms.Events(get(r))).ToArray();
-
-    public override void Write(Utf8JsonWriter writer, TRecord record)
+    protected override void WriteItem(Utf8JsonWriter writer, StatusEvent item)
     {
-        writer.WriteStartArray(Name);
-        foreach (var e in get(record))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("at", e.At);
-            writer.WriteString("status", e.Status);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        writer.WriteStartObject();
+        writer.WriteString("at", item.At);
+        writer.WriteString("status", item.Status);
+        writer.WriteEndObject();
     }
 
-    public override string? Text(TRecord record) => string.Join(", ", get(record).Select(e => $"{Timestamps.Format(e.At)} {e.Status}"));
+    public override string? Text(TRecord record) => string.Join(", ", Get(record).Select(e => $"{Timestamps.Format(e.At)} {e.Status}"));
 
     private string AtField(int index) => index < _atFields.Length ? _atFields[index] : $"{Name}[{index}].at";
 

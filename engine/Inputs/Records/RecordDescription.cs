@@ -61,45 +61,42 @@ public abstract class StoredRow
 /// limits, the store column it is kept in (and whether that column is part of the store's key), and how it is shown.
 /// The readers, the writer, the stores' rows and the reports are all driven by these descriptions.
 /// </summary>
-public abstract class RecordField<TRecord>
+public abstract class RecordField<TRecord>(string name, FieldType type, bool required, string column, StoreType storeType, bool key)
 {
-    private protected RecordField(string name, FieldType type, bool required, string column, StoreType storeType, bool key)
-    {
-        Name = name;
-        Type = type;
-        Required = required;
-        Column = column;
-        StoreType = storeType;
-        Key = key;
-    }
-
     /// <summary>The field's name in JSON Lines (and the column's name in CSV).</summary>
-    public string Name { get; }
+    public string Name { get; } = name;
 
-    public FieldType Type { get; }
+    public FieldType Type { get; } = type;
 
     /// <summary>True when a record without the field is rejected.</summary>
-    public bool Required { get; }
+    public bool Required { get; } = required;
 
     /// <summary>The store column the field is kept in.</summary>
-    public string Column { get; }
+    public string Column { get; } = column;
 
-    public StoreType StoreType { get; }
+    public StoreType StoreType { get; } = storeType;
 
     /// <summary>True when the column is part of the store's key: a later record with the same key replaces the earlier one.</summary>
-    public bool Key { get; }
+    public bool Key { get; } = key;
 
-    /// <summary>The field's value in the form the store keeps (text, long or double), or null.</summary>
+    /// <summary>The field's value in the form the store keeps (text, int or double), or null.</summary>
     public abstract object? StoredValue(TRecord record);
 
-    /// <summary>The stored values of <paramref name="records"/>, as one typed array (for bulk statements).</summary>
-    public abstract Array StoredColumn(IReadOnlyList<TRecord> records);
+    /// <summary>The stored values of <paramref name="records"/> as one array of the column's type (for bulk statements).</summary>
+    public Array StoredColumn(IReadOnlyList<TRecord> records) => StoreType switch
+    {
+        StoreType.Integer => records.Select(r => (int)StoredValue(r)!).ToArray(),
+        StoreType.Real => records.Select(r => (double)StoredValue(r)!).ToArray(),
+        _ => records.Select(r => (string?)StoredValue(r)).ToArray(),
+    };
 
     /// <summary>Writes the field as a JSON property, in the format the readers accept (nothing when an optional field is absent).</summary>
     public abstract void Write(Utf8JsonWriter writer, TRecord record);
 
     /// <summary>The field's value as shown to a person, or null when absent.</summary>
-    public abstract string? Text(TRecord record);
+    public virtual string? Text(TRecord record) => StoredValue(record) is IFormattable value
+        ? value.ToString(null, System.Globalization.CultureInfo.InvariantCulture)
+        : (string?)StoredValue(record);
 }
 
 /// <summary>
@@ -127,6 +124,12 @@ public abstract class RecordDescription<TRecord>
     /// <summary>Reads a record back from a stored row whose columns are <see cref="Columns"/>, from <paramref name="first"/> on.</summary>
     public abstract TRecord FromStored(StoredRow row, int first = 0);
 
+    /// <summary>Reads every line of <paramref name="stream"/> (JSON Lines); <paramref name="source"/> names it in rejections.</summary>
+    public IEnumerable<InputResult<TRecord>> Read(Stream stream, string source, InputLimits? limits = null) => JsonLines.Read(stream, source, limits, Parse);
+
+    /// <summary>Reads a JSON Lines file; it stays open until the enumeration ends or is disposed.</summary>
+    public IEnumerable<InputResult<TRecord>> ReadFile(string path, InputLimits? limits = null) => InputFiles.Read(path, stream => Read(stream, path, limits));
+
     /// <summary>Writes <paramref name="record"/> as one JSON object, every field described.</summary>
     public void Write(Utf8JsonWriter writer, TRecord record)
     {
@@ -153,24 +156,42 @@ internal delegate void Setter<TBuilder, in TValue>(ref TBuilder builder, TValue 
 /// <summary>Makes the record from its values once every field is read; throws <see cref="RecordRejectedException"/> for a record that is inconsistent.</summary>
 internal delegate TRecord Builder<TBuilder, out TRecord>(ref TBuilder builder);
 
-/// <summary>A field that reads into <typeparamref name="TBuilder"/>, the mutable values of a record being read.</summary>
-internal abstract class Field<TRecord, TBuilder>(string name, FieldType type, bool required, string column, StoreType storeType, bool key)
+/// <summary>A field as the description's reader asks it: read from JSON, from CSV text, from a stored row.</summary>
+internal abstract class Field<TRecord, TBuilder>(string name, FieldType type, bool required, string column, StoreType storeType, bool key, bool inText)
     : RecordField<TRecord>(name, type, required, column, storeType, key)
 {
     public byte[] Utf8Name { get; } = Encoding.UTF8.GetBytes(name);
 
     /// <summary>False for fields CSV cannot hold.</summary>
-    public virtual bool InText => true;
+    public bool InText => inText;
 
     public abstract void Read(ref RecordReader json, ref TBuilder builder);
 
-    public abstract void ReadText(string? text, LineParseContext context, ref TBuilder builder);
+    public virtual void ReadText(string? text, LineParseContext context, ref TBuilder builder) => throw new NotSupportedException();
 
     public abstract void ReadStored(StoredRow row, int ordinal, ref TBuilder builder);
 
     /// <summary>Rejects a missing required value given as text.</summary>
     protected string RequiredText(string? text) =>
         text ?? throw new RecordRejectedException(Name, $"required field `{Name}` is missing");
+}
+
+/// <summary>
+/// A field whose value in a record is <paramref name="get"/>, read into <typeparamref name="TBuilder"/> (the mutable
+/// values of a record being read) through <paramref name="set"/>.
+/// </summary>
+internal abstract class Field<TRecord, TBuilder, TValue>(
+    string name, FieldType type, bool required, string column, StoreType storeType, bool key, Func<TRecord, TValue> get, Setter<TBuilder, TValue> set, bool inText = true)
+    : Field<TRecord, TBuilder>(name, type, required, column, storeType, key, inText)
+{
+    public override object? StoredValue(TRecord record) => Stored(get(record));
+
+    protected TValue Get(TRecord record) => get(record);
+
+    protected void Set(ref TBuilder builder, TValue value) => set(ref builder, value);
+
+    /// <summary>The value as the store keeps it; the value itself unless the field says otherwise.</summary>
+    protected virtual object? Stored(TValue value) => value;
 }
 
 /// <summary>The description of <typeparamref name="TRecord"/>, read through the value holder <typeparamref name="TBuilder"/>.</summary>

@@ -36,11 +36,9 @@ public static class StoredForms
     public static bool TryParseDecimal(string text, out decimal value) =>
         decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
-    public static string Texts(ImmutableArray<string> values) => JsonSerializer.Serialize(values.IsDefault ? [] : values, Json);
+    /// <summary>A list as stored: a JSON array (an absent list is empty).</summary>
+    public static string List<T>(ImmutableArray<T> values) => JsonSerializer.Serialize(values.IsDefault ? [] : values, Json);
 
-    public static ImmutableArray<string> ParseTexts(string json) => JsonSerializer.Deserialize<ImmutableArray<string>>(json, Json);
-
-    public static string Events(ImmutableArray<StatusEvent> events) => JsonSerializer.Serialize(events.IsDefault ? [] : events, Json);
-
-    public static ImmutableArray<StatusEvent> ParseEvents(string json) => JsonSerializer.Deserialize<ImmutableArray<StatusEvent>>(json, Json);
+    /// <summary>Reads a stored list back.</summary>
+    public static ImmutableArray<T> ParseList<T>(string json) => JsonSerializer.Deserialize<ImmutableArray<T>>(json, Json);
 }

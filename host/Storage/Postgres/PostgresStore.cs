@@ -58,7 +58,7 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         Execute(connection, $"SELECT pg_advisory_xact_lock({MigrationLock})", transaction);
-        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)", transaction);
+        Execute(connection, MigrationsTableSql, transaction);
         var applied = CurrentVersion(connection, transaction);
 
         // PostgreSQL's DDL is transactional: the pending migrations apply together or not at all.
@@ -69,12 +69,7 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
                 continue;
             }
 
-            Execute(connection, sql, transaction);
-            using var record = Command(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)", transaction);
-            record.Parameters.AddWithValue("@version", version);
-            record.Parameters.AddWithValue("@name", name);
-            record.Parameters.AddWithValue("@at", StoreText.Utc(DateTimeOffset.UtcNow));
-            record.ExecuteNonQuery();
+            Apply(connection, transaction, version, name, sql);
         }
 
         transaction.Commit();

@@ -1,9 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Policies;
-using SlaPolicy.Tests.Support;
 using Spectre.Console;
 
 namespace SlaPolicy.Tests.Cli;

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>

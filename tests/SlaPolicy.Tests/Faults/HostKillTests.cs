@@ -1,7 +1,3 @@
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>A host killed with SIGKILL in the middle of a nightly run, then started again on the same store.</summary>

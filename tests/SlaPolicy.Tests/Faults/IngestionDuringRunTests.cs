@@ -1,7 +1,3 @@
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>Cases posted while a nightly run is going: accepted at once, none lost, decided by the next run.</summary>

@@ -1,6 +1,3 @@
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>What the fault tests ask of the runs a host lists after a fault.</summary>

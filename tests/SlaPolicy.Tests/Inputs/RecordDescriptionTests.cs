@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Inputs.Generation;
-using SlaPolicy.Tests.Policies;
 using static SlaPolicy.Tests.Inputs.InputTestData;
 
 namespace SlaPolicy.Tests.Inputs;

@@ -1,19 +1,13 @@
-using System.Text.Json;
-
 namespace SlaPolicy.Tests.Reports;
 
 /// <summary>The outages a report counted, listed with the fields of their input (their <c>resource</c> among them).</summary>
-public sealed class OutageListingTests : IDisposable
+public sealed class OutageListingTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("slapolicy-outage-listing-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Report_Samples_ListsTheCountedOutagesWithTheirResource()
     {
-        var html = Path.Join(_dir, "report.html");
-        var json = Path.Join(_dir, "report.jsonl");
+        using var folder = new TempFolder();
+        var (html, json) = (folder.File("report.html"), folder.File("report.jsonl"));
 
         SampleReport.Run("--html", html, "--json", json).Exit.ShouldBe(0);
 

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Reports;
 using Spectre.Console;
 
 namespace SlaPolicy.Tests.Reports;

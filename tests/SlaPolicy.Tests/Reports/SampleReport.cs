@@ -1,9 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Reports;
-using SlaPolicy.Tests.Policies;
 using Spectre.Console;
 
 namespace SlaPolicy.Tests.Reports;

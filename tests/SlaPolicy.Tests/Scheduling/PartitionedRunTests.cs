@@ -1,12 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Evaluation;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 

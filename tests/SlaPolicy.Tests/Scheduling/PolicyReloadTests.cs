@@ -1,8 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 

@@ -1,6 +1,3 @@
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Storage;
-
 namespace SlaPolicy.Tests.Storage;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Host.Storage.Postgres;
 
 namespace SlaPolicy.Tests.Storage;
 
@@ -18,13 +14,10 @@ public class RecordTableTests
 
     private static List<OutageRecord> StoredOutages(IStore store) => [.. store.ReadOutages(Start.AddDays(-1), Start.AddDays(1))];
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_OutageWithResource_StoredAndReadBack(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        test.Store.Migrate();
+        using var test = TestStore.Migrated(kind);
 
         test.Store.Ingest(Outages(
             new OutageRecord("email", "eu-west", Start, Start.AddHours(1), "unplanned", "O-1", "mx-03"),
@@ -36,13 +29,10 @@ public class RecordTableTests
         stored[1].Start.Offset.ShouldBe(TimeSpan.Zero);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_OutageSentAgain_ItsResourceReplacedLikeItsEnd(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        test.Store.Migrate();
+        using var test = TestStore.Migrated(kind);
         test.Store.Ingest(Outages(new OutageRecord("email", "eu-west", Start, Start.AddHours(1), "unplanned", "O-1", "mx-03")));
 
         // In one batch as across batches: the later record under the key wins, its absent resource included.
@@ -55,13 +45,10 @@ public class RecordTableTests
         stored.Resource.ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_EveryKind_ReadsBackEveryDescribedField(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        test.Store.Migrate();
+        using var test = TestStore.Migrated(kind);
         var ticket = new CaseRecord("C-1", "acme", "gold", "eu-west", "email", 3, Start, Start.AddMinutes(9), null, ["vip", "regulated"], [new StatusEvent(Start.AddMinutes(1), "in_progress")]);
         var subscription = new SubscriptionRecord("acme", "gold", "eu-west", "email", 1200.50m, "EUR");
         var measurement = new MeasurementRecord("email", "eu-west", Start, "latencyMs", 41.5);
@@ -73,36 +60,14 @@ public class RecordTableTests
         test.Store.ReadMeasurements(Start.AddDays(-1), Start.AddDays(1)).ToList().ShouldHaveSingleItem().ShouldBe(measurement with { At = Start.ToUniversalTime() });
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Migrate_OutagesStoredBeforeTheResourceColumn_ComeOverWithNone(StoreKind kind)
     {
         using var test = new TestStore(kind);
-        using (DbConnection connection = kind == StoreKind.Sqlite
-            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)test.Store).Path}")
-            : new Npgsql.NpgsqlConnection(test.ConnectionString))
-        {
-            connection.Open();
-            void Execute(string sql)
-            {
-                using var command = connection.CreateCommand();
-                command.CommandText = sql;
-                command.ExecuteNonQuery();
-            }
-
-            Execute("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var (version, name, sql) in (kind == StoreKind.Sqlite ? SqliteMigrations.All : PostgresMigrations.All).Where(m => m.Version <= 9))
-            {
-                Execute(sql);
-                Execute($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name.Replace("'", "''", StringComparison.Ordinal)}', '2026-01-01T00:00:00.0000000Z')");
-            }
-
-            Execute("""
-                INSERT INTO outages (outage_id, service, region, start_at, end_at, kind, received_at)
-                VALUES ('O-1', 'email', 'eu-west', '2026-11-20T09:00:00.0000000Z', '2026-11-20T10:00:00.0000000Z', 'unplanned', '2026-11-21T00:00:00.0000000Z')
-                """);
-        }
+        test.MigrateTo(9, """
+            INSERT INTO outages (outage_id, service, region, start_at, end_at, kind, received_at)
+            VALUES ('O-1', 'email', 'eu-west', '2026-11-20T09:00:00.0000000Z', '2026-11-20T10:00:00.0000000Z', 'unplanned', '2026-11-21T00:00:00.0000000Z')
+            """);
 
         test.Store.Migrate();
 

@@ -1,7 +1,3 @@
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Storage;
-
 namespace SlaPolicy.Tests.Storage;
 
 /// <summary>

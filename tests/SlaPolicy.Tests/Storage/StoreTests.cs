@@ -1,9 +1,3 @@
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Host.Storage.Postgres;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Storage;
 
 /// <summary>
@@ -26,34 +20,14 @@ public class StoreTests
     public void Migrate_FeesStoredAsFloatingPointBefore_ComeOverAsTheirDecimalValue(StoreKind kind)
     {
         using var test = new TestStore(kind);
-        using (System.Data.Common.DbConnection connection = kind == StoreKind.Sqlite
-            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)test.Store).Path}")
-            : new Npgsql.NpgsqlConnection(test.ConnectionString))
-        {
-            connection.Open();
-            void Execute(string sql)
-            {
-                using var command = connection.CreateCommand();
-                command.CommandText = sql;
-                command.ExecuteNonQuery();
-            }
 
-            // The schema as version 6 left it, with fees stored as floating point.
-            Execute("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            var migrations = kind == StoreKind.Sqlite ? SqliteMigrations.All : PostgresMigrations.All;
-            foreach (var (version, name, sql) in migrations.Where(m => m.Version <= 6))
-            {
-                Execute(sql);
-                Execute($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name.Replace("'", "''", StringComparison.Ordinal)}', '2026-01-01T00:00:00.0000000Z')");
-            }
-
-            Execute("""
-                INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at) VALUES
-                ('acme', 'gold', 'eu-west', 'email', 1200.5, 'EUR', '2026-01-01T00:00:00.0000000Z'),
-                ('acme', 'gold', 'eu-west', 'crm', 1e20, 'EUR', '2026-01-01T00:00:00.0000000Z'),
-                ('acme', 'gold', 'eu-west', 'network', NULL, NULL, '2026-01-01T00:00:00.0000000Z')
-                """);
-        }
+        // The schema as version 6 left it, with fees stored as floating point.
+        test.MigrateTo(6, """
+            INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at) VALUES
+            ('acme', 'gold', 'eu-west', 'email', 1200.5, 'EUR', '2026-01-01T00:00:00.0000000Z'),
+            ('acme', 'gold', 'eu-west', 'crm', 1e20, 'EUR', '2026-01-01T00:00:00.0000000Z'),
+            ('acme', 'gold', 'eu-west', 'network', NULL, NULL, '2026-01-01T00:00:00.0000000Z')
+            """);
 
         test.Store.Migrate();
 

@@ -3,10 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
 using SlaPolicy.Host.Web;
-using SlaPolicy.Tests.Storage;
 
 namespace SlaPolicy.Tests.Support;
 

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Web;
 

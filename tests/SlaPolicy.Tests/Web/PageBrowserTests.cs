@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using SlaPolicy.Tests.Policies;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Web;
 
