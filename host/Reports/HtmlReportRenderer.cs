@@ -197,15 +197,16 @@ public static class HtmlReportRenderer
             sb.Append($"<td class=\"num credit\">{Esc(Money(p.CreditAmount, p.Currency))}</td><td>{(p.Credit is null ? string.Empty : Steps(p.Credit.Explanation))}</td>");
         });
 
-    private static void AttainmentTable(StringBuilder sb, ServiceLevelReport report) => Table(
-        sb, report.Attainment, "No case stopped its clock in this period.",
-        Head("Customer", "Policy", "Severity", "#Met / stopped", "#Attainment", "#At least", "Met", "#Credit", "Why"),
-        (sb, a) =>
+    private static void AttainmentTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        var head = Head("Customer", "Policy", "Severity", "#Met / stopped", "#Attainment", "#At least", "Met", "#Credit", "Why");
+        Table(sb, report.Attainment, "No case stopped its clock in this period.", head, (sb, a) =>
         {
-            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>");
-            sb.Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>");
+            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>")
+                .Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>");
             Verdict(sb, a.Met, Esc(Money(a.CreditAmount, a.Currency)), a.Credit.Explanation);
         });
+    }
 
     private static void ComplianceTable(StringBuilder sb, ServiceLevelReport report)
     {

@@ -41,17 +41,17 @@ public static partial class InputDescriptions
     internal static readonly RecordDescription<CaseRecord, CaseValues> CaseDescription = new(
         "cases",
         BuildCase,
-        new TextField<CaseRecord, CaseValues>("id", "id", r => r.Id, (ref CaseValues v, string? x) => v.Id = x, pooled: false, key: true),
-        new TextField<CaseRecord, CaseValues>("customer", "customer", r => r.Customer, (ref CaseValues v, string? x) => v.Customer = x),
-        new TextField<CaseRecord, CaseValues>("tier", "tier", r => r.Tier, (ref CaseValues v, string? x) => v.Tier = x),
-        new TextField<CaseRecord, CaseValues>("region", "region", r => r.Region, (ref CaseValues v, string? x) => v.Region = x),
-        new TextField<CaseRecord, CaseValues>("service", "service", r => r.Service, (ref CaseValues v, string? x) => v.Service = x),
-        new WholeNumberField<CaseRecord, CaseValues>("severity", "severity", r => r.Severity, (ref CaseValues v, int x) => v.Severity = x, CaseReader.CheckSeverity),
-        new TimestampField<CaseRecord, CaseValues>("openedAt", "opened_at", r => r.OpenedAt, (ref CaseValues v, DateTimeOffset? x) => v.OpenedAt = x),
-        new TimestampField<CaseRecord, CaseValues>("firstResponseAt", "first_response_at", r => r.FirstResponseAt, (ref CaseValues v, DateTimeOffset? x) => v.FirstResponseAt = x, required: false, writeNull: true),
-        new TimestampField<CaseRecord, CaseValues>("resolvedAt", "resolved_at", r => r.ResolvedAt, (ref CaseValues v, DateTimeOffset? x) => v.ResolvedAt = x, required: false, writeNull: true),
-        new TextListField<CaseRecord, CaseValues>("tags", "tags", r => r.Tags, (ref CaseValues v, ImmutableArray<string> x) => v.Tags = x),
-        new StatusEventsField<CaseRecord, CaseValues>("events", "events", r => r.Events, (ref CaseValues v, ImmutableArray<StatusEvent> x) => v.Events = x));
+        new TextField<CaseRecord, CaseValues>("id", "id", r => r.Id, (ref CaseValues v) => ref v.Id, pooled: false, key: true),
+        new TextField<CaseRecord, CaseValues>("customer", "customer", r => r.Customer, (ref CaseValues v) => ref v.Customer),
+        new TextField<CaseRecord, CaseValues>("tier", "tier", r => r.Tier, (ref CaseValues v) => ref v.Tier),
+        new TextField<CaseRecord, CaseValues>("region", "region", r => r.Region, (ref CaseValues v) => ref v.Region),
+        new TextField<CaseRecord, CaseValues>("service", "service", r => r.Service, (ref CaseValues v) => ref v.Service),
+        new WholeNumberField<CaseRecord, CaseValues>("severity", "severity", r => r.Severity, (ref CaseValues v) => ref v.Severity, CaseReader.CheckSeverity),
+        new TimestampField<CaseRecord, CaseValues>("openedAt", "opened_at", r => r.OpenedAt, (ref CaseValues v) => ref v.OpenedAt),
+        new TimestampField<CaseRecord, CaseValues>("firstResponseAt", "first_response_at", r => r.FirstResponseAt, (ref CaseValues v) => ref v.FirstResponseAt, required: false, writeNull: true),
+        new TimestampField<CaseRecord, CaseValues>("resolvedAt", "resolved_at", r => r.ResolvedAt, (ref CaseValues v) => ref v.ResolvedAt, required: false, writeNull: true),
+        new TextListField<CaseRecord, CaseValues>("tags", "tags", r => r.Tags, (ref CaseValues v) => ref v.Tags),
+        new StatusEventsField<CaseRecord, CaseValues>("events", "events", r => r.Events, (ref CaseValues v) => ref v.Events));
 
     private static CaseRecord BuildCase(ref CaseValues v)
     {

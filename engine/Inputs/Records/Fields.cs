@@ -11,9 +11,9 @@ namespace SlaPolicy.Engine.Inputs;
 /// <paramref name="writeNull"/>, else left out.
 /// </summary>
 internal sealed class TextField<TRecord, TBuilder>(
-    string name, string column, Func<TRecord, string?> get, Setter<TBuilder, string?> set,
+    string name, string column, Func<TRecord, string?> get, Slot<TBuilder, string?> slot,
     bool required = true, bool pooled = true, bool key = false, bool writeNull = false)
-    : Field<TRecord, TBuilder, string?>(name, FieldType.Text, required, column, StoreType.Text, key, get, set)
+    : Field<TRecord, TBuilder, string?>(name, FieldType.Text, required, column, StoreType.Text, key, get, slot)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder) =>
         Set(ref builder, Required ? json.ReadString(Name, pooled) : json.ReadOptionalString(Name, pooled));
@@ -59,9 +59,9 @@ internal sealed class TextField<TRecord, TBuilder>(
 /// for range queries), else as round-trip text keeping the offset written.
 /// </summary>
 internal sealed class TimestampField<TRecord, TBuilder>(
-    string name, string column, Func<TRecord, DateTimeOffset?> get, Setter<TBuilder, DateTimeOffset?> set,
+    string name, string column, Func<TRecord, DateTimeOffset?> get, Slot<TBuilder, DateTimeOffset?> slot,
     bool required = true, bool utc = false, bool key = false, bool writeNull = false)
-    : Field<TRecord, TBuilder, DateTimeOffset?>(name, FieldType.Timestamp, required, column, StoreType.Text, key, get, set)
+    : Field<TRecord, TBuilder, DateTimeOffset?>(name, FieldType.Timestamp, required, column, StoreType.Text, key, get, slot)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder) =>
         Set(ref builder, Required ? json.ReadTimestamp(Name) : json.ReadOptionalTimestamp(Name));
@@ -93,8 +93,8 @@ internal sealed class TimestampField<TRecord, TBuilder>(
 
 /// <summary>A required whole number; <paramref name="check"/> rejects a value outside the field's range.</summary>
 internal sealed class WholeNumberField<TRecord, TBuilder>(
-    string name, string column, Func<TRecord, int> get, Setter<TBuilder, int> set, Action<int> check)
-    : Field<TRecord, TBuilder, int>(name, FieldType.WholeNumber, true, column, StoreType.Integer, false, get, set)
+    string name, string column, Func<TRecord, int> get, Slot<TBuilder, int> slot, Action<int> check)
+    : Field<TRecord, TBuilder, int>(name, FieldType.WholeNumber, true, column, StoreType.Integer, false, get, slot)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder)
     {
@@ -122,8 +122,8 @@ internal sealed class WholeNumberField<TRecord, TBuilder>(
 
 /// <summary>A required finite number whose magnitude is at most <paramref name="maxMagnitude"/>; not in CSV.</summary>
 internal sealed class NumberField<TRecord, TBuilder>(
-    string name, string column, Func<TRecord, double> get, Setter<TBuilder, double> set, double maxMagnitude)
-    : Field<TRecord, TBuilder, double>(name, FieldType.Number, true, column, StoreType.Real, false, get, set, inText: false)
+    string name, string column, Func<TRecord, double> get, Slot<TBuilder, double> slot, double maxMagnitude)
+    : Field<TRecord, TBuilder, double>(name, FieldType.Number, true, column, StoreType.Real, false, get, slot, inText: false)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder) => Set(ref builder, json.ReadDouble(Name, maxMagnitude));
 
@@ -137,8 +137,8 @@ internal sealed class NumberField<TRecord, TBuilder>(
 /// <paramref name="unreadable"/> says which record a stored value that is no decimal belongs to.
 /// </summary>
 internal sealed class DecimalField<TRecord, TBuilder>(
-    string name, string column, Func<TRecord, decimal?> get, Setter<TBuilder, decimal?> set, decimal max, Func<TBuilder, string, string> unreadable)
-    : Field<TRecord, TBuilder, decimal?>(name, FieldType.Decimal, false, column, StoreType.Text, false, get, set, inText: false)
+    string name, string column, Func<TRecord, decimal?> get, Slot<TBuilder, decimal?> slot, decimal max, Func<TBuilder, string, string> unreadable)
+    : Field<TRecord, TBuilder, decimal?>(name, FieldType.Decimal, false, column, StoreType.Text, false, get, slot, inText: false)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder) => Set(ref builder, json.ReadOptionalDecimal(Name, max));
 
@@ -162,8 +162,8 @@ internal sealed class DecimalField<TRecord, TBuilder>(
 
 /// <summary>An optional list (absent or null: empty), written as a JSON array and stored as one.</summary>
 internal abstract class ListField<TRecord, TBuilder, TItem>(
-    string name, FieldType type, string column, Func<TRecord, ImmutableArray<TItem>> get, Setter<TBuilder, ImmutableArray<TItem>> set, bool inText)
-    : Field<TRecord, TBuilder, ImmutableArray<TItem>>(name, type, false, column, StoreType.Text, false, get, set, inText)
+    string name, FieldType type, string column, Func<TRecord, ImmutableArray<TItem>> get, Slot<TBuilder, ImmutableArray<TItem>> slot, bool inText)
+    : Field<TRecord, TBuilder, ImmutableArray<TItem>>(name, type, false, column, StoreType.Text, false, get, slot, inText)
 {
     public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) => Set(ref builder, StoredForms.ParseList<TItem>(row.GetString(ordinal)));
 
@@ -188,8 +188,8 @@ internal abstract class ListField<TRecord, TBuilder, TItem>(
 /// the values are separated by <c>;</c>. Stored as a JSON array.
 /// </summary>
 internal sealed class TextListField<TRecord, TBuilder>(
-    string name, string column, Func<TRecord, ImmutableArray<string>> get, Setter<TBuilder, ImmutableArray<string>> set)
-    : ListField<TRecord, TBuilder, string>(name, FieldType.TextList, column, get, set, inText: true)
+    string name, string column, Func<TRecord, ImmutableArray<string>> get, Slot<TBuilder, ImmutableArray<string>> slot)
+    : ListField<TRecord, TBuilder, string>(name, FieldType.TextList, column, get, slot, inText: true)
 {
     public override void Read(ref RecordReader json, ref TBuilder builder)
     {
@@ -227,8 +227,8 @@ internal sealed class TextListField<TRecord, TBuilder>(
 /// sorted by time on read (stable for equal times). Not in CSV. Stored as a JSON array.
 /// </summary>
 internal sealed class StatusEventsField<TRecord, TBuilder>(
-    string name, string column, Func<TRecord, ImmutableArray<StatusEvent>> get, Setter<TBuilder, ImmutableArray<StatusEvent>> set)
-    : ListField<TRecord, TBuilder, StatusEvent>(name, FieldType.StatusEvents, column, get, set, inText: false)
+    string name, string column, Func<TRecord, ImmutableArray<StatusEvent>> get, Slot<TBuilder, ImmutableArray<StatusEvent>> slot)
+    : ListField<TRecord, TBuilder, StatusEvent>(name, FieldType.StatusEvents, column, get, slot, inText: false)
 {
     private static readonly string[] KnownInEvents = ["at", "status"];
 

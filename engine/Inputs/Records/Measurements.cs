@@ -22,9 +22,9 @@ public static partial class InputDescriptions
     internal static readonly RecordDescription<MeasurementRecord, MeasurementValues> MeasurementDescription = new(
         "measurements",
         (ref MeasurementValues v) => new MeasurementRecord(v.Service!, v.Region!, v.At.GetValueOrDefault(), v.Metric!, v.Value),
-        new TextField<MeasurementRecord, MeasurementValues>("service", "service", r => r.Service, (ref MeasurementValues v, string? x) => v.Service = x, key: true),
-        new TextField<MeasurementRecord, MeasurementValues>("region", "region", r => r.Region, (ref MeasurementValues v, string? x) => v.Region = x, key: true),
-        new TimestampField<MeasurementRecord, MeasurementValues>("at", "at", r => r.At, (ref MeasurementValues v, DateTimeOffset? x) => v.At = x, utc: true, key: true),
-        new TextField<MeasurementRecord, MeasurementValues>("metric", "metric", r => r.Metric, (ref MeasurementValues v, string? x) => v.Metric = x, key: true),
-        new NumberField<MeasurementRecord, MeasurementValues>("value", "value", r => r.Value, (ref MeasurementValues v, double x) => v.Value = x, InputRanges.MaxMeasurementMagnitude));
+        new TextField<MeasurementRecord, MeasurementValues>("service", "service", r => r.Service, (ref MeasurementValues v) => ref v.Service, key: true),
+        new TextField<MeasurementRecord, MeasurementValues>("region", "region", r => r.Region, (ref MeasurementValues v) => ref v.Region, key: true),
+        new TimestampField<MeasurementRecord, MeasurementValues>("at", "at", r => r.At, (ref MeasurementValues v) => ref v.At, utc: true, key: true),
+        new TextField<MeasurementRecord, MeasurementValues>("metric", "metric", r => r.Metric, (ref MeasurementValues v) => ref v.Metric, key: true),
+        new NumberField<MeasurementRecord, MeasurementValues>("value", "value", r => r.Value, (ref MeasurementValues v) => ref v.Value, InputRanges.MaxMeasurementMagnitude));
 }

@@ -25,13 +25,13 @@ public static partial class InputDescriptions
     internal static readonly RecordDescription<OutageRecord, OutageValues> OutageDescription = new(
         "outages",
         BuildOutage,
-        new TextField<OutageRecord, OutageValues>("service", "service", r => r.Service, (ref OutageValues v, string? x) => v.Service = x, key: true),
-        new TextField<OutageRecord, OutageValues>("region", "region", r => r.Region, (ref OutageValues v, string? x) => v.Region = x, key: true),
-        new TimestampField<OutageRecord, OutageValues>("start", "start_at", r => r.Start, (ref OutageValues v, DateTimeOffset? x) => v.Start = x, utc: true, key: true),
-        new TimestampField<OutageRecord, OutageValues>("end", "end_at", r => r.End, (ref OutageValues v, DateTimeOffset? x) => v.End = x, utc: true),
-        new TextField<OutageRecord, OutageValues>("kind", "kind", r => r.Kind, (ref OutageValues v, string? x) => v.Kind = x, key: true),
-        new TextField<OutageRecord, OutageValues>("id", "outage_id", r => r.Id, (ref OutageValues v, string? x) => v.Id = x, required: false, pooled: false),
-        new TextField<OutageRecord, OutageValues>("resource", "resource", r => r.Resource, (ref OutageValues v, string? x) => v.Resource = x, required: false));
+        new TextField<OutageRecord, OutageValues>("service", "service", r => r.Service, (ref OutageValues v) => ref v.Service, key: true),
+        new TextField<OutageRecord, OutageValues>("region", "region", r => r.Region, (ref OutageValues v) => ref v.Region, key: true),
+        new TimestampField<OutageRecord, OutageValues>("start", "start_at", r => r.Start, (ref OutageValues v) => ref v.Start, utc: true, key: true),
+        new TimestampField<OutageRecord, OutageValues>("end", "end_at", r => r.End, (ref OutageValues v) => ref v.End, utc: true),
+        new TextField<OutageRecord, OutageValues>("kind", "kind", r => r.Kind, (ref OutageValues v) => ref v.Kind, key: true),
+        new TextField<OutageRecord, OutageValues>("id", "outage_id", r => r.Id, (ref OutageValues v) => ref v.Id, required: false, pooled: false),
+        new TextField<OutageRecord, OutageValues>("resource", "resource", r => r.Resource, (ref OutageValues v) => ref v.Resource, required: false));
 
     private static OutageRecord BuildOutage(ref OutageValues v)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -150,8 +151,8 @@ public abstract class RecordDescription<TRecord>
     internal abstract TRecord ParseText(Func<int, string?> text, LineParseContext context);
 }
 
-/// <summary>Sets one value of a record being read.</summary>
-internal delegate void Setter<TBuilder, in TValue>(ref TBuilder builder, TValue value);
+/// <summary>Where one value of a record being read is kept in <typeparamref name="TBuilder"/>: <c>(ref v) => ref v.Service</c>.</summary>
+internal delegate ref TValue Slot<TBuilder, TValue>(ref TBuilder builder);
 
 /// <summary>Makes the record from its values once every field is read; throws <see cref="RecordRejectedException"/> for a record that is inconsistent.</summary>
 internal delegate TRecord Builder<TBuilder, out TRecord>(ref TBuilder builder);
@@ -178,17 +179,32 @@ internal abstract class Field<TRecord, TBuilder>(string name, FieldType type, bo
 
 /// <summary>
 /// A field whose value in a record is <paramref name="get"/>, read into <typeparamref name="TBuilder"/> (the mutable
-/// values of a record being read) through <paramref name="set"/>.
+/// values of a record being read) at <paramref name="slot"/>.
 /// </summary>
 internal abstract class Field<TRecord, TBuilder, TValue>(
-    string name, FieldType type, bool required, string column, StoreType storeType, bool key, Func<TRecord, TValue> get, Setter<TBuilder, TValue> set, bool inText = true)
+    string name, FieldType type, bool required, string column, StoreType storeType, bool key, Func<TRecord, TValue> get, Slot<TBuilder, TValue> slot, bool inText = true)
     : Field<TRecord, TBuilder>(name, type, required, column, storeType, key, inText)
 {
+    // The slot's place in the value holder, found once: a value read is stored there directly, with no call per field.
+    private readonly nint _offset = OffsetOf(slot);
+
     public override object? StoredValue(TRecord record) => Stored(get(record));
 
     protected TValue Get(TRecord record) => get(record);
 
-    protected void Set(ref TBuilder builder, TValue value) => set(ref builder, value);
+    protected void Set(ref TBuilder builder, TValue value) =>
+        Unsafe.As<byte, TValue>(ref Unsafe.AddByteOffset(ref Unsafe.As<TBuilder, byte>(ref builder), _offset)) = value;
+
+    private static nint OffsetOf(Slot<TBuilder, TValue> slot)
+    {
+        var probe = default(TBuilder);
+
+        // The compiler cannot follow a ref through the slot to a field of a struct the caller owns; no value is assigned here.
+#pragma warning disable CS8601
+        ref var field = ref slot(ref probe);
+#pragma warning restore CS8601
+        return Unsafe.ByteOffset(ref Unsafe.As<TBuilder, byte>(ref probe), ref Unsafe.As<TValue, byte>(ref field));
+    }
 
     /// <summary>The value as the store keeps it; the value itself unless the field says otherwise.</summary>
     protected virtual object? Stored(TValue value) => value;

@@ -21,12 +21,12 @@ public static partial class InputDescriptions
     internal static readonly RecordDescription<SubscriptionRecord, SubscriptionValues> SubscriptionDescription = new(
         "subscriptions",
         (ref SubscriptionValues v) => new SubscriptionRecord(v.Customer!, v.Tier!, v.Region!, v.Service!, v.MonthlyFee, v.Currency),
-        new TextField<SubscriptionRecord, SubscriptionValues>("customer", "customer", r => r.Customer, (ref SubscriptionValues v, string? x) => v.Customer = x, key: true),
-        new TextField<SubscriptionRecord, SubscriptionValues>("tier", "tier", r => r.Tier, (ref SubscriptionValues v, string? x) => v.Tier = x),
-        new TextField<SubscriptionRecord, SubscriptionValues>("region", "region", r => r.Region, (ref SubscriptionValues v, string? x) => v.Region = x, key: true),
-        new TextField<SubscriptionRecord, SubscriptionValues>("service", "service", r => r.Service, (ref SubscriptionValues v, string? x) => v.Service = x, key: true),
+        new TextField<SubscriptionRecord, SubscriptionValues>("customer", "customer", r => r.Customer, (ref SubscriptionValues v) => ref v.Customer, key: true),
+        new TextField<SubscriptionRecord, SubscriptionValues>("tier", "tier", r => r.Tier, (ref SubscriptionValues v) => ref v.Tier),
+        new TextField<SubscriptionRecord, SubscriptionValues>("region", "region", r => r.Region, (ref SubscriptionValues v) => ref v.Region, key: true),
+        new TextField<SubscriptionRecord, SubscriptionValues>("service", "service", r => r.Service, (ref SubscriptionValues v) => ref v.Service, key: true),
         new DecimalField<SubscriptionRecord, SubscriptionValues>(
-            "monthlyFee", "monthly_fee", r => r.MonthlyFee, (ref SubscriptionValues v, decimal? x) => v.MonthlyFee = x, InputRanges.MaxMonthlyFee,
+            "monthlyFee", "monthly_fee", r => r.MonthlyFee, (ref SubscriptionValues v) => ref v.MonthlyFee, InputRanges.MaxMonthlyFee,
             (v, text) => $"the monthly fee `{text}` of `{v.Customer}`'s subscription to `{v.Service}` in `{v.Region}` is not a decimal number the store can read"),
-        new TextField<SubscriptionRecord, SubscriptionValues>("currency", "currency", r => r.Currency, (ref SubscriptionValues v, string? x) => v.Currency = x, required: false));
+        new TextField<SubscriptionRecord, SubscriptionValues>("currency", "currency", r => r.Currency, (ref SubscriptionValues v) => ref v.Currency, required: false));
 }

@@ -71,7 +71,8 @@ internal sealed class ObjectReader
     public void Missing(string name) =>
         Bag.Add(DiagnosticCatalog.MissingProperty, Location, $"missing required property `{Path(name)}`");
 
-    public string? String(string name, bool required = false)
+    /// <summary>The value of <paramref name="name"/>; null when it is absent or null, reported as missing when <paramref name="required"/>.</summary>
+    private JToken? Present(string name, bool required)
     {
         var token = Get(name);
         if (token is null || token.Type == JTokenType.Null)
@@ -81,6 +82,16 @@ internal sealed class ObjectReader
                 Missing(name);
             }
 
+            return null;
+        }
+
+        return token;
+    }
+
+    public string? String(string name, bool required = false)
+    {
+        if (Present(name, required) is not { } token)
+        {
             return null;
         }
 
@@ -140,14 +151,8 @@ internal sealed class ObjectReader
     /// </summary>
     public decimal? NumberOrPercentage(string name, bool required = false)
     {
-        var token = Get(name);
-        if (token is null || token.Type == JTokenType.Null)
+        if (Present(name, required) is not { } token)
         {
-            if (required)
-            {
-                Missing(name);
-            }
-
             return null;
         }
 
@@ -257,15 +262,8 @@ internal sealed class ObjectReader
     /// </summary>
     private ImmutableArray<T>? Items<T>(string name, string what, Func<JToken, (bool Ok, T? Value)> read)
     {
-        var token = Get(name);
-        if (token is null || token.Type == JTokenType.Null)
+        if (Array(name, what) is not { } array)
         {
-            return null;
-        }
-
-        if (token is not JArray array)
-        {
-            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be {what}");
             return null;
         }
 
@@ -300,7 +298,10 @@ internal sealed class ObjectReader
         }
     }
 
-    public JArray? Array(string name)
+    public JArray? Array(string name) => Array(name, "an array");
+
+    /// <summary>An array property; reports a wrong type as not being <paramref name="what"/>.</summary>
+    private JArray? Array(string name, string what)
     {
         var token = Get(name);
         if (token is null || token.Type == JTokenType.Null)
@@ -310,7 +311,7 @@ internal sealed class ObjectReader
 
         if (token is not JArray array)
         {
-            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be an array");
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be {what}");
             return null;
         }
 

@@ -118,14 +118,10 @@ public class PartitionedRunTests
         store.GetPartitions(runId)[2].Attempts.ShouldBe(2);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void TryCompleteRun_APartitionNotDone_LeavesTheRunRunning(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var runId = store.StartRun(AsOf, AsOf, RunTrigger.Api);
         store.CreatePartitions(runId, 2);
         store.ClaimPartition(runId, 0, "a", AsOf, false).ShouldBe(1);

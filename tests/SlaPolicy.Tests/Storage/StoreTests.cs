@@ -38,14 +38,10 @@ public class StoreTests
         fees["network"].ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_MonthlyFees_ComeBackExactlyAsWritten(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         decimal[] fees = [987654321098.7654m, 1000000000000m, 1234567890123456.78m, 0.01m, 1200.00m, 0m, 79228162514264337593543950335m];
         var subscriptions = fees.Select((fee, i) => new SubscriptionRecord("acme", "gold", "eu-west", $"s{i}", fee, "EUR")).ToList();
         subscriptions.Add(new SubscriptionRecord("acme", "gold", "eu-west", "none", null, null));
@@ -62,14 +58,10 @@ public class StoreTests
         read["none"].ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Write_CaseDecidedAgainOnTheSameDateWithOtherTargets_RemovesTheTargetsItNoLongerHas(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00"), Cases.Open("C-2", "2026-11-20T16:30:00+01:00")));
         var resolution = DecisionOf("C-1", 50, 0, AsOf);
         var response = resolution with { Target = "sev1-response" };
@@ -104,14 +96,10 @@ public class StoreTests
         }
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Migrate_Twice_KeepsSchemaVersionAndData(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
 
         store.Migrate();
@@ -121,14 +109,10 @@ public class StoreTests
         store.CountCases().ShouldBe(1);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_SameCaseIdTwice_LaterRecordReplacesEarlier(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00", resolvedAt: "2026-11-20T18:00:00+01:00")));
@@ -143,14 +127,10 @@ public class StoreTests
         stored.Tags.ShouldBe(["vip"]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_RejectedRecords_AreQuarantinedWithLineFieldAndReason(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         store.Ingest(new RecordBatch([], [], [], [], [new RejectedRecord("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}")], AsOf));
 
@@ -158,14 +138,10 @@ public class StoreTests
         entry.Record.ShouldBe(new RejectedRecord("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}"));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_SameRejectedLinesTwice_QuarantinedOnce(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         // A quarantined line longer than an index entry may hold must still be kept, once.
         var longRaw = "{\"id\":\"" + new string('x', 4000) + "\"}";
         RejectedRecord[] rejected =
@@ -180,14 +156,10 @@ public class StoreTests
         store.GetQuarantine().Select(q => q.Record.LineNumber).Order().ShouldBe([7L, 8L]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_SameDecisionsTwice_NoDuplicateAndNoChange(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         Decision[] decisions = [DecisionOf("C-1", 50, 0, AsOf), DecisionOf("C-2", 80, 2, AsOf)];
 
         DecisionWriteResult first, second;
@@ -210,14 +182,10 @@ public class StoreTests
         stored.ShouldAllBe(d => d.RunId == 1);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_LaterRunSameDay_UpdatesTheRowInsteadOfAddingOne(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         using var sink = store.OpenDecisionSink(1);
         sink.Write([DecisionOf("C-1", 50, 0, AsOf)]);
 
@@ -228,14 +196,10 @@ public class StoreTests
         store.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().Decision.PercentUsed.ShouldBe(60);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_OnlyTheExplanationDiffers_CountsAsChangedAndStoresTheNewOne(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var before = DecisionOf("C-1", 50, 0, AsOf);
 
         // Same values, one more explanation step: what `why` shows has changed, so the row must be rewritten.
@@ -257,14 +221,10 @@ public class StoreTests
         stored.Decision.Explanation.ShouldBe(after.Explanation);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_LargeBatchWithARepeatedKey_LaterWinsAndEveryRowCounts(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         // 100 decisions: more than one multi-row statement's worth, with C-005 again at position 70 (a later
         // evaluation the same day), so the repeat lands in a different statement than the first.
@@ -283,14 +243,10 @@ public class StoreTests
         stored.Single(d => d.Decision.CaseId == "C-005").Decision.PercentUsed.ShouldBe(90);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_Escalations_RecordedOnlyWhenALevelIsFirstReached(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
 
         using (var sink = store.OpenDecisionSink(1))
@@ -307,14 +263,10 @@ public class StoreTests
         trace.Decisions.ShouldHaveSingleItem().EvaluationDate.ShouldBe(new DateOnly(2026, 11, 24));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void QueryDecisions_AtRisk_IsRunningWithAtLeast75PercentUsed(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         using (var sink = store.OpenDecisionSink(1))
         {
             sink.Write([DecisionOf("C-1", 74.9, 0, AsOf), DecisionOf("C-2", 75, 2, AsOf), DecisionOf("C-3", 99, 2, AsOf) with { Status = DecisionStatus.Paused }]);
@@ -347,14 +299,10 @@ public class StoreTests
         second.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().Decision.Explanation.Single().Text.ShouldBe("counted");
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_SameCaseIdTwiceInOneBatch_LaterRecordWinsAndBothCount(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         var written = store.Ingest(CasesBatch(
             Cases.Open("C-1", "2026-11-20T16:30:00+01:00"),
@@ -367,14 +315,10 @@ public class StoreTests
         store.GetCase("C-1")!.ResolvedAt.ShouldBe(DateTimeOffset.Parse("2026-11-20T18:00:00+01:00"));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadCases_MixedCaseIds_InByteOrder(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-a", "2026-11-20T16:30:00Z"), Cases.Open("C-B", "2026-11-20T16:30:00Z"), Cases.Open("C-10", "2026-11-20T16:30:00Z")));
 
         // Byte order, whatever the database locale: '1' (0x31) < 'B' (0x42) < 'a' (0x61).
@@ -382,14 +326,10 @@ public class StoreTests
         store.ReadCases().Select(c => c.Id).ShouldBe(["C-10", "C-B", "C-a"]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_SameKeyTwiceInOneBatch_LaterWinsAndBothCountAsChanged(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         using var sink = store.OpenDecisionSink(1);
 
         // Same key (case, target, UTC date, version): the first is inserted, the second updates it.
@@ -399,14 +339,10 @@ public class StoreTests
         store.QueryDecisions(new DecisionQuery(Customer: "acme")).Select(d => (d.Decision.CaseId, d.Decision.PercentUsed)).ShouldBe([("C-1", 60.0), ("C-2", 10.0)]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_NoPolicyDecision_StoredWithoutTargetOrVersionAndNotDuplicated(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var noPolicy = new Decision("C-7", null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, AsOf, null, 0, null, "acme", "email", []);
         using (var sink = store.OpenDecisionSink(1))
         {
@@ -420,14 +356,10 @@ public class StoreTests
         stored.EvaluationDate.ShouldBe(new DateOnly(2026, 11, 22));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Runs_StartedAndFinished_ListedNewestFirstWithCounts(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var first = store.StartRun(AsOf, AsOf, RunTrigger.Schedule);
         store.FinishRun(first, new RunCompletion(RunState.Failed, AsOf.AddMinutes(1), 5, 0, 0, 1, 60_000, [], "database went away"));
         var second = store.StartRun(AsOf, AsOf.AddMinutes(5), RunTrigger.Api);
@@ -440,14 +372,10 @@ public class StoreTests
         store.GetLastSucceededRun().ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_OtherRecordKinds_UpsertedByTheirKeys(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var start = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
         var batch = new RecordBatch(
             [],

@@ -112,10 +112,14 @@ internal sealed class TestStore : IDisposable
     public StoreProbe Probe() => _kind == StoreKind.Sqlite ? StoreProbe.Sqlite(_folder!.File("db/slapolicy.db")) : StoreProbe.Postgres(_connectionString!);
 
     /// <summary>A new store of <paramref name="kind"/>, migrated.</summary>
-    public static TestStore Migrated(StoreKind kind)
+    public static TestStore Migrated(StoreKind kind) => Migrated(kind, out _);
+
+    /// <summary>A new store of <paramref name="kind"/>, migrated; <paramref name="store"/> is its <see cref="Store"/>.</summary>
+    public static TestStore Migrated(StoreKind kind, out IStore store)
     {
         var test = new TestStore(kind);
         test.Store.Migrate();
+        store = test.Store;
         return test;
     }
 
