@@ -13,6 +13,15 @@ public class RunAndWhyCommandTests
         [new("Store:Path", folder.File("slapolicy.db"))],
         s => s.AddSingleton<IEvaluatorProvider>(SamplePolicyEvaluator.Provider));
 
+    /// <summary>The services of a store in <paramref name="folder"/> on which <c>run --ingest samples</c> has succeeded once.</summary>
+    private static ServiceProvider SamplesRun(TempFolder folder, out IStore store)
+    {
+        var services = Services(folder);
+        store = services.GetRequiredService<IStore>();
+        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
+        return services;
+    }
+
     [Fact]
     public void Run_IngestSamples_SummaryWithRejectionsAndWhereToLookNext()
     {
@@ -49,9 +58,7 @@ public class RunAndWhyCommandTests
     public void Run_IngestSamplesTwice_SecondRunChangesAndDuplicatesNothing()
     {
         using var folder = new TempFolder();
-        using var services = Services(folder);
-        var store = services.GetRequiredService<IStore>();
-        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
+        using var services = SamplesRun(folder, out var store);
         var cases = store.CountCases();
         var decisions = store.QueryDecisions(new DecisionQuery(Limit: 100_000)).Count;
         var quarantined = store.GetQuarantine(1000).Count;
@@ -83,9 +90,7 @@ public class RunAndWhyCommandTests
     public void Why_SampleCaseC1001_ShowsBreachPauseLevelThreeAndPolicyFile()
     {
         using var folder = new TempFolder();
-        using var services = Services(folder);
-        var store = services.GetRequiredService<IStore>();
-        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
+        using var services = SamplesRun(folder, out var store);
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
