@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Engine.Availability;
@@ -19,6 +20,7 @@ namespace SlaPolicy.Engine.Availability;
 /// <param name="Downtime">Union of the counted outages inside the window.</param>
 /// <param name="Outages">The merged downtime intervals, ordered.</param>
 /// <param name="Credit">The credit with its explanation.</param>
+/// <param name="CountedOutages">The outages counted in <see cref="Downtime"/> (those overlapping the window), as recorded, ordered by start.</param>
 /// <param name="Customer">The customer.</param>
 /// <param name="Service">The service.</param>
 /// <param name="Region">The region.</param>
@@ -44,7 +46,8 @@ public sealed record AvailabilityResult(
     DateTimeOffset WindowEnd,
     TimeSpan Downtime,
     ImmutableArray<TimeInterval> Outages,
-    CreditAssessment Credit);
+    CreditAssessment Credit,
+    ImmutableArray<OutageRecord> CountedOutages = default);
 
 /// <summary>
 /// A performance objective for one subscription in one month. <see cref="MeasuredValue"/> and <see cref="Met"/>

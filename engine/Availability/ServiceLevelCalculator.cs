@@ -160,8 +160,8 @@ public static class ServiceLevelCalculator
 
         var counted = outages.Where(o => Names.Equals(o.Service, subscription.Service) && Names.Equals(o.Region, subscription.Region)
                                          && !term.Exclude.Contains(o.Kind, Names))
-            .Select(o => new TimeInterval(o.Start, o.End));
-        var merged = Downtime.Union(counted, window.Start, window.End);
+            .ToList();
+        var merged = Downtime.Union(counted.Select(o => new TimeInterval(o.Start, o.End)), window.Start, window.End);
         var down = Downtime.Total(merged);
         var windowTicks = (window.End - window.Start).Ticks;
         var percent = (windowTicks - down.Ticks) * 100m / windowTicks;
@@ -173,7 +173,8 @@ public static class ServiceLevelCalculator
         return new AvailabilityResult(
             subscription.Customer, subscription.Service, subscription.Region, month.ToString(), percent, term.ObjectivePercent, met,
             credit.CreditPercent, credit.CreditAmount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
-            window.Start, window.End, down, [.. merged], credit);
+            window.Start, window.End, down, [.. merged], credit,
+            [.. counted.Where(o => o.End > window.Start && o.Start < window.End && o.End > o.Start).OrderBy(o => o.Start)]);
     }
 
     /// <summary>The performance objectives of <paramref name="policy"/> that apply to the subscription's service, judged over the month's window.</summary>

@@ -14,12 +14,13 @@ namespace SlaPolicy.Engine.Inputs;
 public static class CaseCsvReader
 {
     /// <summary>The header's column names, in the order the generator writes them.</summary>
-    public static readonly ImmutableArray<string> Columns =
-        ["id", "customer", "tier", "region", "service", "severity", "openedAt", "firstResponseAt", "resolvedAt", "tags"];
+    public static readonly ImmutableArray<string> Columns = [.. Description.TextFields.Select(f => f.Name)];
+
+    private static RecordDescription<CaseRecord, CaseValues> Description => InputDescriptions.CaseDescription;
 
     private static readonly string[] KnownColumns = [.. Columns];
 
-    private static readonly string[] RequiredColumns = ["id", "customer", "tier", "region", "service", "severity", "openedAt"];
+    private static readonly string[] RequiredColumns = [.. Description.TextFields.Where(f => f.Required).Select(f => f.Name)];
 
     /// <summary>Reads every line of <paramref name="stream"/>; <paramref name="source"/> names it in rejections.</summary>
     public static IEnumerable<InputResult<CaseRecord>> Read(Stream stream, string source, InputLimits? limits = null)
@@ -121,56 +122,7 @@ public static class CaseCsvReader
             return value;
         }
 
-        string Required(string column) =>
-            Get(column) ?? throw new RecordRejectedException(column, $"required field `{column}` is missing");
-
-        DateTimeOffset? Timestamp(string column)
-        {
-            var text = Get(column);
-            if (text is null)
-            {
-                return null;
-            }
-
-            return Timestamps.TryParse(Encoding.UTF8.GetBytes(text), column, out var value, out var reason)
-                ? value
-                : throw new RecordRejectedException(column, reason!);
-        }
-
-        var id = Required("id");
-        var customer = Required("customer");
-        var tier = Required("tier");
-        var region = Required("region");
-        var service = Required("service");
-        var severityText = Required("severity");
-        if (!int.TryParse(severityText, NumberStyles.None, CultureInfo.InvariantCulture, out var severity))
-        {
-            throw new RecordRejectedException("severity", $"`severity` must be a whole number, not `{severityText}`");
-        }
-
-        CaseReader.CheckSeverity(severity);
-        _ = Required("openedAt");
-        var openedAt = Timestamp("openedAt")!.Value;
-        var firstResponseAt = Timestamp("firstResponseAt");
-        var resolvedAt = Timestamp("resolvedAt");
-        CaseReader.CheckNotBeforeOpening("firstResponseAt", firstResponseAt, openedAt);
-        CaseReader.CheckNotBeforeOpening("resolvedAt", resolvedAt, openedAt);
-        var tagsText = Get("tags");
-        ImmutableArray<string> tags = tagsText is null
-            ? []
-            : [.. tagsText.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-        return new CaseRecord(
-            id,
-            context.Strings.Get(Encoding.UTF8.GetBytes(customer)),
-            context.Strings.Get(Encoding.UTF8.GetBytes(tier)),
-            context.Strings.Get(Encoding.UTF8.GetBytes(region)),
-            context.Strings.Get(Encoding.UTF8.GetBytes(service)),
-            severity,
-            openedAt,
-            firstResponseAt,
-            resolvedAt,
-            tags,
-            []);
+        return Description.ParseText(i => Get(Description.Fields[i].Name), context);
     }
 
     /// <summary>The header's column positions (-1 where a column is absent), set by the first non-blank line.</summary>

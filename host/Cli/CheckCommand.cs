@@ -14,11 +14,7 @@ public sealed class CheckCommand : ICliCommand
 {
     public Command Create()
     {
-        var policies = new Option<string>("--policies")
-        {
-            Description = "the policy directory (calendars/ and agreement files)",
-            DefaultValueFactory = _ => "policies",
-        };
+        var policies = CommonOptions.Policies();
         var executor = ExecutorOption.Create();
         var command = new Command("check", "validate the policy files and report every problem with file, line and column");
         command.Options.Add(policies);

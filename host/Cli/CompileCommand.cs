@@ -18,11 +18,7 @@ public sealed class CompileCommand : ICliCommand
 {
     public Command Create()
     {
-        var policies = new Option<string>("--policies")
-        {
-            Description = "the policy directory (calendars/ and agreement files)",
-            DefaultValueFactory = _ => "policies",
-        };
+        var policies = CommonOptions.Policies();
         var matrix = new Option<bool>("--matrix") { Description = "print the scope matrix: the policy governing each combination named in the files" };
         var asOf = new Option<string?>("--as-of") { Description = "the date (YYYY-MM-DD) whose policy versions are shown; default today" };
         var show = new Option<string?>("--show") { Description = "print the generated workflow of a policy (`id` or `id@version`) or of a scope (`customer/tier/region/service`)" };

@@ -11,3 +11,15 @@ public interface ICliCommand
     /// <summary>Builds the command with its options and action.</summary>
     Command Create();
 }
+
+/// <summary>Options more than one command takes.</summary>
+internal static class CommonOptions
+{
+    /// <summary><c>--policies DIR</c>, the policy directory, <c>policies</c> by default.</summary>
+    public static Option<string> Policies() => new("--policies")
+    {
+        Description = "the policy directory (calendars/ and agreement files)",
+        DefaultValueFactory = _ => "policies",
+    };
+}
+

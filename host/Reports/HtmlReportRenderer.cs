@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SlaPolicy.Engine.Availability;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
 using static SlaPolicy.Host.Reports.ReportFormat;
 using static SlaPolicy.Host.Reports.SvgCharts;
 
@@ -40,6 +41,7 @@ public static class HtmlReportRenderer
         sb.Append("<section><h2>Availability</h2>");
         sb.Append(AvailabilityChart(report));
         AvailabilityTable(sb, report);
+        OutagesTable(sb, report);
         sb.Append("</section>");
         if (report.Performance.Length > 0)
         {
@@ -153,96 +155,117 @@ public static class HtmlReportRenderer
             t => t.ToString("0", CultureInfo.InvariantCulture), [new("missed", "breached (case, target) pairs")]);
     }
 
-    private static void AvailabilityTable(StringBuilder sb, ServiceLevelReport report)
-    {
-        if (report.Availability.Length == 0)
+    private static void AvailabilityTable(StringBuilder sb, ServiceLevelReport report) => Table(
+        sb, report.Availability, "No subscription has an availability objective in this period.",
+        Head("Customer", "Service", "Region", "#Availability", "#Objective", "#Downtime", "Met", "#Credit", "Why"),
+        (sb, a) =>
         {
-            sb.Append("<p class=\"empty\">No subscription has an availability objective in this period.</p>");
+            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.Service)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}</td>");
+            sb.Append($"<td class=\"num\">{Objective(a.Objective)}</td><td class=\"num\">{Esc(Minutes(a.Downtime))}</td>");
+            Verdict(sb, a.Met, $"{Esc(Money(a.CreditAmount, a.Currency))}<br><span class=\"small\">{Objective(a.CreditPercent)}</span>", a.Credit.Explanation);
+        });
+
+    /// <summary>The outages the availability figures counted, one column per field of an outage (<see cref="InputDescriptions.Outages"/>).</summary>
+    private static void OutagesTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        var outages = report.Availability.SelectMany(a => a.CountedOutages.IsDefault ? [] : a.CountedOutages).Distinct()
+            .OrderBy(o => o.Service, StringComparer.Ordinal).ThenBy(o => o.Region, StringComparer.Ordinal).ThenBy(o => o.Start).ToList();
+        if (outages.Count == 0)
+        {
             return;
         }
 
-        sb.Append("<table><thead><tr><th>Customer</th><th>Service</th><th>Region</th><th class=\"num\">Availability</th><th class=\"num\">Objective</th><th class=\"num\">Downtime</th><th>Met</th><th class=\"num\">Credit</th><th>Why</th></tr></thead><tbody>");
-        foreach (var a in report.Availability)
+        var fields = InputDescriptions.Outages.Fields;
+        sb.Append("<h3>Outages counted</h3>");
+        Table(sb, outages, null, Head([.. fields.Select(f => f.Name)]), (sb, o) =>
         {
-            sb.Append($"<tr><td>{Esc(a.Customer)}</td><td>{Esc(a.Service)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}</td>");
-            sb.Append($"<td class=\"num\">{Objective(a.Objective)}</td><td class=\"num\">{Esc(Minutes(a.Downtime))}</td>{MetCell(a.Met)}");
-            sb.Append($"<td class=\"num credit\">{Esc(Money(a.CreditAmount, a.Currency))}<br><span class=\"small\">{Objective(a.CreditPercent)}</span></td>");
-            sb.Append($"<td>{Steps(a.Credit.Explanation)}</td></tr>");
-        }
-
-        sb.Append("</tbody></table>");
+            foreach (var field in fields)
+            {
+                sb.Append($"<td>{Esc(field.Text(o) ?? string.Empty)}</td>");
+            }
+        }, id: "outages");
     }
 
-    private static void PerformanceTable(StringBuilder sb, ServiceLevelReport report)
-    {
-        sb.Append("<table><thead><tr><th>Customer</th><th>Service</th><th>Region</th><th>Objective</th><th class=\"num\">Measured</th><th class=\"num\">Samples</th><th>Met</th><th class=\"num\">Credit</th><th>Why</th></tr></thead><tbody>");
-        foreach (var p in report.Performance)
+    private static void PerformanceTable(StringBuilder sb, ServiceLevelReport report) => Table(
+        sb, report.Performance, null,
+        Head("Customer", "Service", "Region", "Objective", "#Measured", "#Samples", "Met", "#Credit", "Why"),
+        (sb, p) =>
         {
-            sb.Append($"<tr><td>{Esc(p.Customer)}</td><td>{Esc(p.Service)}</td><td>{Esc(p.Region)}</td><td>{Esc(p.Metric)} {Esc(PerformanceObjective(p))}</td>");
+            sb.Append($"<td>{Esc(p.Customer)}</td><td>{Esc(p.Service)}</td><td>{Esc(p.Region)}</td><td>{Esc(p.Metric)} {Esc(PerformanceObjective(p))}</td>");
             sb.Append($"<td class=\"num\">{(p.MeasuredValue is { } v ? Number(v) : "no data")}</td><td class=\"num\">{p.SampleCount}</td>");
             sb.Append(p.Met is { } met ? MetCell(met) : "<td class=\"unknown\">no data</td>");
-            sb.Append($"<td class=\"num credit\">{Esc(Money(p.CreditAmount, p.Currency))}</td><td>{(p.Credit is null ? string.Empty : Steps(p.Credit.Explanation))}</td></tr>");
-        }
-
-        sb.Append("</tbody></table>");
-    }
+            sb.Append($"<td class=\"num credit\">{Esc(Money(p.CreditAmount, p.Currency))}</td><td>{(p.Credit is null ? string.Empty : Steps(p.Credit.Explanation))}</td>");
+        });
 
     private static void AttainmentTable(StringBuilder sb, ServiceLevelReport report)
     {
-        if (report.Attainment.Length == 0)
+        var head = Head("Customer", "Policy", "Severity", "#Met / stopped", "#Attainment", "#At least", "Met", "#Credit", "Why");
+        Table(sb, report.Attainment, "No case stopped its clock in this period.", head, (sb, a) =>
         {
-            sb.Append("<p class=\"empty\">No case stopped its clock in this period.</p>");
-            return;
-        }
-
-        sb.Append("<table><thead><tr><th>Customer</th><th>Policy</th><th>Severity</th><th class=\"num\">Met / stopped</th><th class=\"num\">Attainment</th><th class=\"num\">At least</th><th>Met</th><th class=\"num\">Credit</th><th>Why</th></tr></thead><tbody>");
-        foreach (var a in report.Attainment)
-        {
-            sb.Append($"<tr><td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>");
-            sb.Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>{MetCell(a.Met)}");
-            sb.Append($"<td class=\"num credit\">{Esc(Money(a.CreditAmount, a.Currency))}</td><td>{Steps(a.Credit.Explanation)}</td></tr>");
-        }
-
-        sb.Append("</tbody></table>");
+            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>")
+                .Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>");
+            Verdict(sb, a.Met, Esc(Money(a.CreditAmount, a.Currency)), a.Credit.Explanation);
+        });
     }
 
     private static void ComplianceTable(StringBuilder sb, ServiceLevelReport report)
     {
-        if (report.Compliance.Length == 0)
+        Table(
+            sb, report.Compliance, "No customer has a subscription or a case in this period.",
+            Head("Customer", "Severity", "#Met", "#Breached", "#Within target", "#Overdue, open"),
+            (sb, c) =>
+            {
+                sb.Append($"<td>{Esc(c.Customer)}</td><td>{(c.Severity is { } sev ? $"sev {sev}" : "<span class=\"small\">no case stopped</span>")}</td>");
+                sb.Append($"<td class=\"num\">{c.Met}</td><td class=\"num{(c.Breached > 0 ? " missed-cell" : string.Empty)}\">{c.Breached}</td>");
+                sb.Append($"<td class=\"num\">{(c.WithinTargetPercent is { } p ? Percent(p) : "—")}</td><td class=\"num{(c.OverdueOpen > 0 ? " unknown" : string.Empty)}\">{c.OverdueOpen}</td>");
+            },
+            id: "compliance");
+        if (report.Compliance.Length > 0)
         {
-            sb.Append("<p class=\"empty\">No customer has a subscription or a case in this period.</p>");
-            return;
+            sb.Append("<p class=\"small\">Met and breached count (case, target) pairs whose clock stopped in the month; overdue, open counts breached targets still running at the report's time.</p>");
         }
-
-        sb.Append("<table id=\"compliance\"><thead><tr><th>Customer</th><th>Severity</th><th class=\"num\">Met</th><th class=\"num\">Breached</th><th class=\"num\">Within target</th><th class=\"num\">Overdue, open</th></tr></thead><tbody>");
-        foreach (var c in report.Compliance)
-        {
-            sb.Append($"<tr><td>{Esc(c.Customer)}</td><td>{(c.Severity is { } sev ? $"sev {sev}" : "<span class=\"small\">no case stopped</span>")}</td>");
-            sb.Append($"<td class=\"num\">{c.Met}</td><td class=\"num{(c.Breached > 0 ? " missed-cell" : string.Empty)}\">{c.Breached}</td>");
-            sb.Append($"<td class=\"num\">{(c.WithinTargetPercent is { } p ? Percent(p) : "—")}</td><td class=\"num{(c.OverdueOpen > 0 ? " unknown" : string.Empty)}\">{c.OverdueOpen}</td></tr>");
-        }
-
-        sb.Append("</tbody></table><p class=\"small\">Met and breached count (case, target) pairs whose clock stopped in the month; overdue, open counts breached targets still running at the report's time.</p>");
     }
 
-    private static void CreditsTable(StringBuilder sb, ServiceLevelReport report)
-    {
-        if (report.CreditTotals.Length == 0)
+    private static void CreditsTable(StringBuilder sb, ServiceLevelReport report) => Table(
+        sb, report.CreditTotals, "No credits in this period.",
+        Head("Customer", "Policy", "#Availability", "#Performance", "#Attainment", "#Before cap", "#Payable", "Why"),
+        (sb, t) =>
         {
-            sb.Append("<p class=\"empty\">No credits in this period.</p>");
+            sb.Append($"<td>{Esc(t.Customer)}</td><td>{Esc(t.PolicyId)}</td><td class=\"num\">{Esc(Money(t.AvailabilityCredits, t.Currency))}</td>");
+            sb.Append($"<td class=\"num\">{Esc(Money(t.PerformanceCredits, t.Currency))}</td><td class=\"num\">{Esc(Money(t.AttainmentCredits, t.Currency))}</td>");
+            sb.Append($"<td class=\"num\">{Esc(Money(t.Uncapped, t.Currency))}</td><td class=\"num credit payable\">{Esc(Money(t.Payable, t.Currency))}</td><td>{Steps(t.Explanation)}</td>");
+        });
+
+    /// <summary>
+    /// A table of <paramref name="rows"/>, one <c>tr</c> each, its cells written by <paramref name="cells"/>; when there are
+    /// none, <paramref name="empty"/> in their place (no table), or an empty table when it is null.
+    /// </summary>
+    private static void Table<T>(StringBuilder sb, IReadOnlyCollection<T> rows, string? empty, string head, Action<StringBuilder, T> cells, string? id = null)
+    {
+        if (rows.Count == 0 && empty is not null)
+        {
+            sb.Append($"<p class=\"empty\">{empty}</p>");
             return;
         }
 
-        sb.Append("<table><thead><tr><th>Customer</th><th>Policy</th><th class=\"num\">Availability</th><th class=\"num\">Performance</th><th class=\"num\">Attainment</th><th class=\"num\">Before cap</th><th class=\"num\">Payable</th><th>Why</th></tr></thead><tbody>");
-        foreach (var t in report.CreditTotals)
+        sb.Append(id is null ? "<table>" : $"<table id=\"{id}\">").Append($"<thead><tr>{head}</tr></thead><tbody>");
+        foreach (var row in rows)
         {
-            sb.Append($"<tr><td>{Esc(t.Customer)}</td><td>{Esc(t.PolicyId)}</td><td class=\"num\">{Esc(Money(t.AvailabilityCredits, t.Currency))}</td>");
-            sb.Append($"<td class=\"num\">{Esc(Money(t.PerformanceCredits, t.Currency))}</td><td class=\"num\">{Esc(Money(t.AttainmentCredits, t.Currency))}</td>");
-            sb.Append($"<td class=\"num\">{Esc(Money(t.Uncapped, t.Currency))}</td><td class=\"num credit payable\">{Esc(Money(t.Payable, t.Currency))}</td><td>{Steps(t.Explanation)}</td></tr>");
+            sb.Append("<tr>");
+            cells(sb, row);
+            sb.Append("</tr>");
         }
 
         sb.Append("</tbody></table>");
     }
+
+    /// <summary>Header cells; a name starting with <c>#</c> heads a column of numbers (right-aligned).</summary>
+    private static string Head(params string[] names) =>
+        string.Concat(names.Select(n => n.StartsWith('#') ? $"<th class=\"num\">{Esc(n[1..])}</th>" : $"<th>{Esc(n)}</th>"));
+
+    /// <summary>The cells that end a judged row: met or missed, the credit (HTML) and why.</summary>
+    private static void Verdict(StringBuilder sb, bool met, string credit, IEnumerable<ExplanationStep> why) =>
+        sb.Append(MetCell(met)).Append($"<td class=\"num credit\">{credit}</td><td>{Steps(why)}</td>");
 
     private static string MetCell(bool met) => met ? "<td class=\"met-cell\">✓ met</td>" : "<td class=\"missed-cell\">✗ missed</td>";
 

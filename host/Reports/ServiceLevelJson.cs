@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using SlaPolicy.Engine.Availability;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
 
 namespace SlaPolicy.Host.Reports;
 
@@ -11,7 +12,7 @@ namespace SlaPolicy.Host.Reports;
 /// attainment result and customer credit total, told apart by <c>kind</c>. The availability lines carry the stable
 /// output fields (<c>customer</c>, <c>service</c>, <c>region</c>, <c>period</c>,
 /// <c>availabilityPercent</c>, <c>objective</c>, <c>met</c>, <c>creditPercent</c>, <c>creditAmount</c>,
-/// <c>currency</c>) followed by the policy, the window, the downtime and the credit's explanation. Used by
+/// <c>currency</c>) followed by the policy, the window, the downtime, the outages counted and the credit's explanation. Used by
 /// <c>report --json</c> and by <c>evaluate --subscriptions</c>, so the two cannot drift apart.
 /// </summary>
 /// <remarks>
@@ -71,27 +72,23 @@ public static class ServiceLevelJson
         return lines;
     }
 
-    /// <summary>One availability result as a JSON object, stable fields first.</summary>
+    /// <summary>
+    /// One availability result as a JSON object, stable fields first; <c>outages</c> lists the outages counted, each with
+    /// the fields of its input (<see cref="InputDescriptions.Outages"/>).
+    /// </summary>
     public static void WriteAvailability(Utf8JsonWriter writer, AvailabilityResult a, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(a);
         writer.WriteStartObject();
-        writer.WriteString("customer", a.Customer);
-        writer.WriteString("service", a.Service);
-        writer.WriteString("region", a.Region);
-        writer.WriteString("period", a.Period);
+        Subject(writer, a.Customer, a.Service, a.Region, a.Period, null);
         writer.WriteNumber("availabilityPercent", Percent(a.AvailabilityPercent));
         writer.WriteNumber("objective", a.Objective);
         writer.WriteBoolean("met", a.Met);
-        writer.WriteNumber("creditPercent", a.CreditPercent);
-        writer.WriteNumber("creditAmount", a.CreditAmount);
-        writer.WriteString("currency", a.Currency);
+        Credit(writer, a.CreditPercent, a.CreditAmount, a.Currency);
         writer.WriteString("kind", "availability");
         writer.WriteString("tier", a.Tier);
-        writer.WriteString("policy", a.PolicyId);
-        writer.WriteString("policyVersion", a.PolicyVersion);
-        writer.WriteString("asOf", Instant(asOf));
+        Policy(writer, a.PolicyId, a.PolicyVersion, asOf);
         writer.WriteString("windowStart", Instant(a.WindowStart));
         writer.WriteString("windowEnd", Instant(a.WindowEnd));
         writer.WriteNumber("downtimeMinutes", Math.Round((decimal)a.Downtime.Ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero));
@@ -105,10 +102,14 @@ public static class ServiceLevelJson
         }
 
         writer.WriteEndArray();
-        Fee(writer, a.Credit.Fee);
-        writer.WritePropertyName("explanation");
-        DecisionJson.WriteExplanation(writer, a.Credit.Explanation);
-        writer.WriteEndObject();
+        writer.WriteStartArray("outages");
+        foreach (var outage in a.CountedOutages.IsDefault ? [] : a.CountedOutages)
+        {
+            InputDescriptions.Outages.Write(writer, outage);
+        }
+
+        writer.WriteEndArray();
+        Explained(writer, a.Credit);
     }
 
     /// <summary>One performance result as a JSON object; <c>measured</c> and <c>met</c> are null when no sample fell in the window.</summary>
@@ -117,25 +118,13 @@ public static class ServiceLevelJson
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(p);
         writer.WriteStartObject();
-        writer.WriteString("customer", p.Customer);
-        writer.WriteString("service", p.Service);
-        writer.WriteString("region", p.Region);
-        writer.WriteString("period", p.Period);
-        writer.WriteString("kind", "performance");
+        Subject(writer, p.Customer, p.Service, p.Region, p.Period, "performance");
         writer.WriteString("objectiveId", p.Objective);
         writer.WriteString("metric", p.Metric);
         writer.WriteString("statistic", p.Statistic);
         writer.WriteString("direction", p.Direction == Engine.Policies.ObjectiveDirection.AtMost ? "atMost" : "atLeast");
         writer.WriteNumber("objective", p.Threshold);
-        if (p.MeasuredValue is { } v)
-        {
-            writer.WriteNumber("measured", Percent(v));
-        }
-        else
-        {
-            writer.WriteNull("measured");
-        }
-
+        NumberOrNull(writer, "measured", p.MeasuredValue is { } v ? Percent(v) : null);
         writer.WriteNumber("samples", p.SampleCount);
         if (p.Met is { } met)
         {
@@ -146,20 +135,16 @@ public static class ServiceLevelJson
             writer.WriteNull("met");
         }
 
-        writer.WriteNumber("creditPercent", p.CreditPercent);
-        writer.WriteNumber("creditAmount", p.CreditAmount);
-        writer.WriteString("currency", p.Currency);
-        writer.WriteString("policy", p.PolicyId);
-        writer.WriteString("policyVersion", p.PolicyVersion);
-        writer.WriteString("asOf", Instant(asOf));
+        Credit(writer, p.CreditPercent, p.CreditAmount, p.Currency);
+        Policy(writer, p.PolicyId, p.PolicyVersion, asOf);
         if (p.Credit is not null)
         {
-            Fee(writer, p.Credit.Fee);
-            writer.WritePropertyName("explanation");
-            DecisionJson.WriteExplanation(writer, p.Credit.Explanation);
+            Explained(writer, p.Credit);
         }
-
-        writer.WriteEndObject();
+        else
+        {
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>One attainment result as a JSON object.</summary>
@@ -168,9 +153,7 @@ public static class ServiceLevelJson
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(a);
         writer.WriteStartObject();
-        writer.WriteString("customer", a.Customer);
-        writer.WriteString("period", a.Period);
-        writer.WriteString("kind", "attainment");
+        Subject(writer, a.Customer, null, null, a.Period, "attainment");
         writer.WriteStartArray("severity");
         foreach (var s in a.Severities.IsDefault ? [] : a.Severities)
         {
@@ -183,16 +166,9 @@ public static class ServiceLevelJson
         writer.WriteNumber("attainmentPercent", Percent(a.AttainmentPercent));
         writer.WriteNumber("objective", a.AtLeastPercent);
         writer.WriteBoolean("met", a.Met);
-        writer.WriteNumber("creditPercent", a.CreditPercent);
-        writer.WriteNumber("creditAmount", a.CreditAmount);
-        writer.WriteString("currency", a.Currency);
-        writer.WriteString("policy", a.PolicyId);
-        writer.WriteString("policyVersion", a.PolicyVersion);
-        writer.WriteString("asOf", Instant(asOf));
-        Fee(writer, a.Credit.Fee);
-        writer.WritePropertyName("explanation");
-        DecisionJson.WriteExplanation(writer, a.Credit.Explanation);
-        writer.WriteEndObject();
+        Credit(writer, a.CreditPercent, a.CreditAmount, a.Currency);
+        Policy(writer, a.PolicyId, a.PolicyVersion, asOf);
+        Explained(writer, a.Credit);
     }
 
     /// <summary>One customer's credit total under one policy and currency, before and after <c>customerCreditCap</c>.</summary>
@@ -201,26 +177,15 @@ public static class ServiceLevelJson
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(t);
         writer.WriteStartObject();
-        writer.WriteString("customer", t.Customer);
-        writer.WriteString("period", t.Period);
-        writer.WriteString("kind", "customerCredit");
+        Subject(writer, t.Customer, null, null, t.Period, "customerCredit");
         writer.WriteString("policy", t.PolicyId);
         writer.WriteString("currency", t.Currency);
         writer.WriteNumber("availabilityCredits", t.AvailabilityCredits);
         writer.WriteNumber("performanceCredits", t.PerformanceCredits);
         writer.WriteNumber("attainmentCredits", t.AttainmentCredits);
         writer.WriteNumber("uncapped", t.Uncapped);
-        if (t.CapPercent is { } cap)
-        {
-            writer.WriteNumber("capPercent", cap);
-            writer.WriteNumber("capAmount", t.CapAmount ?? 0m);
-        }
-        else
-        {
-            writer.WriteNull("capPercent");
-            writer.WriteNull("capAmount");
-        }
-
+        NumberOrNull(writer, "capPercent", t.CapPercent);
+        NumberOrNull(writer, "capAmount", t.CapPercent is null ? null : t.CapAmount ?? 0m);
         writer.WriteNumber("feeBase", t.FeeBase);
         writer.WriteNumber("creditAmount", t.Payable);
         writer.WriteBoolean("capApplied", t.CapApplied);
@@ -230,16 +195,61 @@ public static class ServiceLevelJson
         writer.WriteEndObject();
     }
 
-    private static void Fee(Utf8JsonWriter writer, Fee fee)
+    /// <summary>Who and when a line is about; service and region only for a subscription's results, <c>kind</c> when given here.</summary>
+    private static void Subject(Utf8JsonWriter writer, string customer, string? service, string? region, string period, string? kind)
     {
-        if (fee.Amount is { } amount)
+        writer.WriteString("customer", customer);
+        if (service is not null)
         {
-            writer.WriteNumber("monthlyFee", amount);
+            writer.WriteString("service", service);
+            writer.WriteString("region", region);
+        }
+
+        writer.WriteString("period", period);
+        if (kind is not null)
+        {
+            writer.WriteString("kind", kind);
+        }
+    }
+
+    private static void Credit(Utf8JsonWriter writer, decimal percent, decimal amount, string currency)
+    {
+        writer.WriteNumber("creditPercent", percent);
+        writer.WriteNumber("creditAmount", amount);
+        writer.WriteString("currency", currency);
+    }
+
+    private static void Policy(Utf8JsonWriter writer, string id, string version, DateTimeOffset asOf)
+    {
+        writer.WriteString("policy", id);
+        writer.WriteString("policyVersion", version);
+        writer.WriteString("asOf", Instant(asOf));
+    }
+
+    /// <summary>The credit's fee and explanation, and the end of the object.</summary>
+    private static void Explained(Utf8JsonWriter writer, CreditAssessment credit)
+    {
+        Fee(writer, credit.Fee);
+        writer.WritePropertyName("explanation");
+        DecisionJson.WriteExplanation(writer, credit.Explanation);
+        writer.WriteEndObject();
+    }
+
+    private static void NumberOrNull(Utf8JsonWriter writer, string name, decimal? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
         }
         else
         {
-            writer.WriteNull("monthlyFee");
+            writer.WriteNull(name);
         }
+    }
+
+    private static void Fee(Utf8JsonWriter writer, Fee fee)
+    {
+        NumberOrNull(writer, "monthlyFee", fee.Amount);
 
         writer.WriteString("feeSource", fee.Source switch
         {

@@ -5,18 +5,149 @@ using SlaPolicy.Engine.Inputs;
 namespace SlaPolicy.Host.Storage;
 
 /// <summary>
-/// What <see cref="SqliteStore"/> and <see cref="Postgres.PostgresStore"/> do with the same SQL over a connection of
-/// either: run partitions, the credits step's reads and writes, and the run's credit counts. The SQL itself lives in
-/// <see cref="StoreRows"/>, <see cref="RunPartitionRows"/> and <see cref="StoreCredits"/>; what differs between the
-/// two databases (migrations, bulk writes, ingestion) stays in each store.
+/// Everything <see cref="SqliteStore"/> and <see cref="Postgres.PostgresStore"/> share: the same SQL over a connection of
+/// either for runs, decisions, case traces, the quarantine, run partitions and the credits step, and the ingestion of
+/// input records into the tables their descriptions make (<see cref="RecordTables"/>). The SQL itself lives in
+/// <see cref="StoreRows"/>, <see cref="RunPartitionRows"/> and <see cref="StoreCredits"/>. Each store keeps only its
+/// dialect: migrations, how a batch of rows is sent (<see cref="Upsert"/>, <see cref="Quarantine"/>), the filter of a
+/// list of customers, and the decision sink.
 /// </summary>
 public abstract class RelationalStore
 {
     /// <summary>Opens a connection to the store's database (pooled); the caller disposes it.</summary>
     internal abstract DbConnection Open();
 
+    /// <summary>Upserts <paramref name="records"/> into <paramref name="table"/> inside <paramref name="transaction"/>; returns how many rows were inserted or changed.</summary>
+    internal abstract int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt)
+        where TRecord : class;
+
+    /// <summary>Inserts rejected records into the quarantine, one row per rejected line (a line sent again is kept once).</summary>
+    internal abstract void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt);
+
+    /// <summary>The condition "the case's customer is one of <paramref name="customers"/>", on parameter <c>@customers</c>, and its value.</summary>
+    internal abstract (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers);
+
+    /// <summary>The table of applied migrations, the same in both stores.</summary>
+    private protected const string MigrationsTableSql =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+    /// <summary>Applies one migration inside <paramref name="transaction"/> and records it as applied.</summary>
+    private protected static void Apply(DbConnection connection, DbTransaction transaction, int version, string name, string sql)
+    {
+        using (var migration = StoreRows.Command(connection, sql, []))
+        {
+            migration.Transaction = transaction;
+            migration.ExecuteNonQuery();
+        }
+
+        using var record = StoreRows.Command(
+            connection,
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
+            [("@version", version), ("@name", name), ("@at", StoreText.Utc(DateTimeOffset.UtcNow))]);
+        record.Transaction = transaction;
+        record.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc cref="IStore.SchemaVersion"/>
+    public int SchemaVersion() => (int)Count("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", []);
+
+    /// <inheritdoc cref="IStore.Ingest"/>
+    public int Ingest(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var receivedAt = StoreText.Utc(batch.ReceivedAt);
+        var written = Upsert(connection, transaction, RecordTables.Cases, batch.Cases, receivedAt)
+            + Upsert(connection, transaction, RecordTables.Outages, batch.Outages, receivedAt)
+            + Upsert(connection, transaction, RecordTables.Subscriptions, batch.Subscriptions, receivedAt)
+            + Upsert(connection, transaction, RecordTables.Measurements, batch.Measurements, receivedAt);
+        if (batch.Rejected.Count > 0)
+        {
+            Quarantine(connection, transaction, batch.Rejected, receivedAt);
+        }
+
+        transaction.Commit();
+        return written;
+    }
+
+    /// <inheritdoc cref="IStore.ReadCasesOfCustomers"/>
+    public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default)
+    {
+        var (condition, value) = CustomersAmong(customers);
+        return StoreRows.Stream(
+            Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE {condition} ORDER BY id", [("@customers", value)], RecordTables.Cases.Reader(), cancellationToken);
+    }
+
+    /// <inheritdoc cref="IStore.StartRun"/>
+    public long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger)
+    {
+        using var connection = Open();
+        using var command = StoreRows.Command(
+            connection,
+            "INSERT INTO runs (as_of, started_at, status, run_trigger) VALUES (@asOf, @started, @status, @trigger) RETURNING id",
+            [("@asOf", StoreText.Utc(asOf)), ("@started", StoreText.Utc(startedAt)), ("@status", StoreText.State(RunState.Running)), ("@trigger", StoreText.Trigger(trigger))]);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc cref="IStore.FinishRun"/>
+    public void FinishRun(long runId, RunCompletion completion)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        Execute(
+            StoreRows.FinishRunSql,
+            ("@finished", StoreText.Utc(completion.FinishedAt)),
+            ("@status", StoreText.State(completion.State)),
+            ("@cases", completion.CasesRead),
+            ("@written", completion.DecisionsWritten),
+            ("@changed", completion.DecisionsChanged),
+            ("@rejected", completion.Rejected),
+            ("@duration", completion.DurationMs),
+            ("@versions", StoreText.Strings(completion.PolicyVersions)),
+            ("@error", (object?)completion.Error ?? DBNull.Value),
+            ("@creditsWritten", completion.CreditsWritten),
+            ("@creditsChanged", completion.CreditsChanged),
+            ("@id", runId));
+    }
+
+    /// <inheritdoc cref="IStore.GetRuns"/>
+    public IReadOnlyList<RunRecord> GetRuns(int limit = 50, int offset = 0) =>
+        Query($"SELECT {StoreRows.RunColumns} FROM runs ORDER BY id DESC LIMIT @limit OFFSET @offset", [("@limit", limit), ("@offset", offset)], StoreRows.ReadRun);
+
     /// <inheritdoc cref="IStore.GetRun"/>
-    public abstract RunRecord? GetRun(long runId);
+    public RunRecord? GetRun(long runId) =>
+        Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = @id", [("@id", runId)], StoreRows.ReadRun).FirstOrDefault();
+
+    /// <inheritdoc cref="IStore.GetLastSucceededRun"/>
+    public RunRecord? GetLastSucceededRun() =>
+        Query(
+            $"SELECT {StoreRows.RunColumns} FROM runs WHERE status = @status ORDER BY started_at DESC, id DESC LIMIT 1",
+            [("@status", StoreText.State(RunState.Succeeded))],
+            StoreRows.ReadRun).FirstOrDefault();
+
+    /// <inheritdoc cref="IStore.QueryDecisions"/>
+    public IReadOnlyList<StoredDecision> QueryDecisions(DecisionQuery query)
+    {
+        var (sql, parameters) = StoreRows.DecisionQuery(query);
+        return Query(sql, parameters, StoreRows.ReadDecision);
+    }
+
+    /// <inheritdoc cref="IStore.GetCaseTrace"/>
+    public CaseTrace? GetCaseTrace(string caseId)
+    {
+        if (GetCase(caseId) is not { } ticket)
+        {
+            return null;
+        }
+
+        var decisions = Query(StoreRows.CaseTraceDecisionsSql, [("@id", caseId)], StoreRows.ReadDecision);
+        var escalations = Query(StoreRows.EscalationsSql, [("@id", caseId)], StoreRows.ReadEscalation);
+        return new CaseTrace(ticket, decisions, escalations);
+    }
+
+    /// <inheritdoc cref="IStore.GetQuarantine"/>
+    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100, int offset = 0) =>
+        Query($"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit OFFSET @offset", [("@limit", limit), ("@offset", offset)], StoreRows.ReadQuarantine);
 
     /// <inheritdoc cref="IStore.CountCases"/>
     public long CountCases() => Count("SELECT COUNT(*) FROM cases", []);
@@ -43,11 +174,11 @@ public abstract class RelationalStore
 
     /// <inheritdoc cref="IStore.ReadCases"/>
     public IEnumerable<CaseRecord> ReadCases(CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases ORDER BY id", [], StoreRows.ReadCase, cancellationToken);
+        StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases ORDER BY id", [], RecordTables.Cases.Reader(), cancellationToken);
 
     /// <inheritdoc cref="IStore.GetCase"/>
     public CaseRecord? GetCase(string id) =>
-        StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE id = @id", [("@id", id)], StoreRows.ReadCase, CancellationToken.None).FirstOrDefault();
+        StoreRows.Stream(Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE id = @id", [("@id", id)], RecordTables.Cases.Reader(), CancellationToken.None).FirstOrDefault();
 
     /// <inheritdoc cref="IStore.RecordRunCredits"/>
     public void RecordRunCredits(long runId, long written, long changed, string? error) =>
@@ -101,15 +232,15 @@ public abstract class RelationalStore
 
     /// <inheritdoc cref="IStore.ReadSubscriptions"/>
     public IReadOnlyList<SubscriptionRecord> ReadSubscriptions() =>
-        [.. StoreRows.Stream(Open(), StoreRows.SubscriptionsSql, [], StoreRows.ReadSubscription, CancellationToken.None)];
+        [.. StoreRows.Stream(Open(), StoreRows.SubscriptionsSql, [], RecordTables.Subscriptions.Reader(), CancellationToken.None)];
 
     /// <inheritdoc cref="IStore.ReadOutages"/>
     public IEnumerable<OutageRecord> ReadOutages(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.OutagesSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadOutage, cancellationToken);
+        StoreRows.Stream(Open(), StoreRows.OutagesSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], RecordTables.Outages.Reader(), cancellationToken);
 
     /// <inheritdoc cref="IStore.ReadMeasurements"/>
     public IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], StoreRows.ReadMeasurement, cancellationToken);
+        StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], RecordTables.Measurements.Reader(), cancellationToken);
 
     /// <inheritdoc cref="IStore.ReadAttainmentDecisions"/>
     public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
@@ -131,6 +262,9 @@ public abstract class RelationalStore
         var (sql, parameters) = StoreCredits.Query(query);
         return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
     }
+
+    private List<T> Query<T>(string sql, IEnumerable<(string Name, object Value)> parameters, Func<DbDataReader, T> read) =>
+        [.. StoreRows.Stream(Open(), sql, parameters, read, CancellationToken.None)];
 
     private long Count(string sql, IEnumerable<(string Name, object Value)> parameters)
     {

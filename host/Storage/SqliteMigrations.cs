@@ -211,5 +211,10 @@ internal static class SqliteMigrations
             ALTER TABLE run_partitions ADD COLUMN unknown_statuses INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE run_partitions ADD COLUMN unknown_status_names TEXT NOT NULL DEFAULT '';
             """),
+
+        // What an outage affected (an instance, a zone, a project), when its producer says; outages stored before have none.
+        (10, "outages name the resource they affected", """
+            ALTER TABLE outages ADD COLUMN resource TEXT NULL;
+            """),
     ];
 }

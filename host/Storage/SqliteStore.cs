@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -50,7 +51,7 @@ public sealed class SqliteStore : RelationalStore, IStore
     {
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
-        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+        Execute(connection, MigrationsTableSql);
         var applied = CurrentVersion(connection);
         foreach (var (version, name, sql) in SqliteMigrations.All)
         {
@@ -66,294 +67,69 @@ public sealed class SqliteStore : RelationalStore, IStore
                 continue;
             }
 
-            Execute(connection, sql, transaction);
-            using var record = Command(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)", transaction);
-            record.Parameters.AddWithValue("@version", version);
-            record.Parameters.AddWithValue("@name", name);
-            record.Parameters.AddWithValue("@at", StoreText.Utc(DateTimeOffset.UtcNow));
-            record.ExecuteNonQuery();
+            Apply(connection, transaction, version, name, sql);
             transaction.Commit();
         }
     }
 
-    public int SchemaVersion()
+    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt)
     {
-        using var connection = Open();
-        return CurrentVersion(connection);
-    }
+        if (records.Count == 0)
+        {
+            return 0;
+        }
 
-    public int Ingest(RecordBatch batch)
-    {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        var receivedAt = StoreText.Utc(batch.ReceivedAt);
+        // One prepared statement, executed record by record: a later duplicate in the batch replaces the earlier.
+        var fields = table.Description.Fields;
+        var names = fields.Select((_, i) => $"@p{i}").Append("@received").ToArray();
+        using var command = Command(
+            (SqliteConnection)connection, $"INSERT INTO {table.Name} ({table.InsertColumns}) VALUES ({string.Join(", ", names)}) {table.ConflictClause}", (SqliteTransaction)transaction);
+        var p = Parameters(command, names);
+        p[^1].Value = receivedAt;
+        command.Prepare();
         var written = 0;
-        if (batch.Cases.Count > 0)
+        foreach (var record in records)
         {
-            using var command = Command(connection, """
-                INSERT INTO cases (id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events, received_at)
-                VALUES (@id, @customer, @tier, @region, @service, @severity, @opened, @response, @resolved, @tags, @events, @received)
-                ON CONFLICT (id) DO UPDATE SET customer = excluded.customer, tier = excluded.tier, region = excluded.region,
-                    service = excluded.service, severity = excluded.severity, opened_at = excluded.opened_at,
-                    first_response_at = excluded.first_response_at, resolved_at = excluded.resolved_at, tags = excluded.tags,
-                    events = excluded.events, received_at = excluded.received_at
-                """, transaction);
-            var p = Parameters(command, "@id", "@customer", "@tier", "@region", "@service", "@severity", "@opened", "@response", "@resolved", "@tags", "@events", "@received");
-            command.Prepare();
-            foreach (var c in batch.Cases)
+            for (var i = 0; i < fields.Length; i++)
             {
-                p[0].Value = c.Id;
-                p[1].Value = c.Customer;
-                p[2].Value = c.Tier;
-                p[3].Value = c.Region;
-                p[4].Value = c.Service;
-                p[5].Value = c.Severity;
-                p[6].Value = StoreText.Instant(c.OpenedAt);
-                p[7].Value = c.FirstResponseAt is { } response ? StoreText.Instant(response) : DBNull.Value;
-                p[8].Value = c.ResolvedAt is { } resolved ? StoreText.Instant(resolved) : DBNull.Value;
-                p[9].Value = StoreText.Tags(c.Tags);
-                p[10].Value = StoreText.Events(c.Events);
-                p[11].Value = receivedAt;
-                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
+                p[i].Value = fields[i].StoredValue(record) ?? DBNull.Value;
             }
+
+            written += command.ExecuteNonQuery() > 0 ? 1 : 0;
         }
 
-        if (batch.Outages.Count > 0)
-        {
-            using var command = Command(connection, """
-                INSERT INTO outages (outage_id, service, region, start_at, end_at, kind, received_at)
-                VALUES (@oid, @service, @region, @start, @end, @kind, @received)
-                ON CONFLICT (service, region, start_at, kind) DO UPDATE SET outage_id = excluded.outage_id, end_at = excluded.end_at, received_at = excluded.received_at
-                """, transaction);
-            var p = Parameters(command, "@oid", "@service", "@region", "@start", "@end", "@kind", "@received");
-            command.Prepare();
-            foreach (var o in batch.Outages)
-            {
-                p[0].Value = (object?)o.Id ?? DBNull.Value;
-                p[1].Value = o.Service;
-                p[2].Value = o.Region;
-                p[3].Value = StoreText.Utc(o.Start);
-                p[4].Value = StoreText.Utc(o.End);
-                p[5].Value = o.Kind;
-                p[6].Value = receivedAt;
-                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
-            }
-        }
-
-        if (batch.Subscriptions.Count > 0)
-        {
-            using var command = Command(connection, """
-                INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at)
-                VALUES (@customer, @tier, @region, @service, @fee, @currency, @received)
-                ON CONFLICT (customer, region, service) DO UPDATE SET tier = excluded.tier, monthly_fee = excluded.monthly_fee, currency = excluded.currency, received_at = excluded.received_at
-                """, transaction);
-            var p = Parameters(command, "@customer", "@tier", "@region", "@service", "@fee", "@currency", "@received");
-            command.Prepare();
-            foreach (var s in batch.Subscriptions)
-            {
-                p[0].Value = s.Customer;
-                p[1].Value = s.Tier;
-                p[2].Value = s.Region;
-                p[3].Value = s.Service;
-                p[4].Value = (object?)StoreText.Fee(s.MonthlyFee) ?? DBNull.Value;
-                p[5].Value = (object?)s.Currency ?? DBNull.Value;
-                p[6].Value = receivedAt;
-                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
-            }
-        }
-
-        if (batch.Measurements.Count > 0)
-        {
-            using var command = Command(connection, """
-                INSERT INTO measurements (service, region, at, metric, value, received_at)
-                VALUES (@service, @region, @at, @metric, @value, @received)
-                ON CONFLICT (service, region, at, metric) DO UPDATE SET value = excluded.value, received_at = excluded.received_at
-                """, transaction);
-            var p = Parameters(command, "@service", "@region", "@at", "@metric", "@value", "@received");
-            command.Prepare();
-            foreach (var m in batch.Measurements)
-            {
-                p[0].Value = m.Service;
-                p[1].Value = m.Region;
-                p[2].Value = StoreText.Utc(m.At);
-                p[3].Value = m.Metric;
-                p[4].Value = m.Value;
-                p[5].Value = receivedAt;
-                written += command.ExecuteNonQuery() > 0 ? 1 : 0;
-            }
-        }
-
-        if (batch.Rejected.Count > 0)
-        {
-            using var command = Command(connection, """
-                INSERT INTO quarantine (source, line, field, reason, raw, received_at)
-                VALUES (@source, @line, @field, @reason, @raw, @received)
-                ON CONFLICT (source, line, raw) DO NOTHING
-                """, transaction);
-            var p = Parameters(command, "@source", "@line", "@field", "@reason", "@raw", "@received");
-            command.Prepare();
-            foreach (var r in batch.Rejected)
-            {
-                p[0].Value = r.Source;
-                p[1].Value = r.LineNumber;
-                p[2].Value = (object?)r.Field ?? DBNull.Value;
-                p[3].Value = r.Reason;
-                p[4].Value = r.RawText;
-                p[5].Value = receivedAt;
-                command.ExecuteNonQuery();
-            }
-        }
-
-        transaction.Commit();
         return written;
     }
 
-    public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default) =>
-        // One JSON array parameter rather than an IN list: no limit on the number of customers, one prepared statement.
-        StoreRows.Stream(
-            Open(),
-            $"SELECT {StoreRows.CaseColumns} FROM cases WHERE customer IN (SELECT value FROM json_each(@customers)) ORDER BY id",
-            [("@customers", StoreText.Strings([.. customers]))],
-            StoreRows.ReadCase,
-            cancellationToken);
-
-    public long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger)
+    internal override void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt)
     {
-        using var connection = Open();
-        using var command = Command(connection, """
-            INSERT INTO runs (as_of, started_at, status, run_trigger) VALUES (@asOf, @started, @status, @trigger);
-            SELECT last_insert_rowid();
-            """);
-        command.Parameters.AddWithValue("@asOf", StoreText.Utc(asOf));
-        command.Parameters.AddWithValue("@started", StoreText.Utc(startedAt));
-        command.Parameters.AddWithValue("@status", StoreText.State(RunState.Running));
-        command.Parameters.AddWithValue("@trigger", StoreText.Trigger(trigger));
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    public void FinishRun(long runId, RunCompletion completion)
-    {
-        using var connection = Open();
-        using var command = Command(connection, """
-            UPDATE runs SET finished_at = @finished, status = @status, cases_read = @cases, decisions_written = @written,
-                decisions_changed = @changed, rejected = @rejected, duration_ms = @duration, policy_versions = @versions, error = @error,
-                credits_written = @creditsWritten, credits_changed = @creditsChanged
-            WHERE id = @id
-            """);
-        command.Parameters.AddWithValue("@finished", StoreText.Utc(completion.FinishedAt));
-        command.Parameters.AddWithValue("@status", StoreText.State(completion.State));
-        command.Parameters.AddWithValue("@cases", completion.CasesRead);
-        command.Parameters.AddWithValue("@written", completion.DecisionsWritten);
-        command.Parameters.AddWithValue("@changed", completion.DecisionsChanged);
-        command.Parameters.AddWithValue("@rejected", completion.Rejected);
-        command.Parameters.AddWithValue("@duration", completion.DurationMs);
-        command.Parameters.AddWithValue("@versions", StoreText.Strings(completion.PolicyVersions));
-        command.Parameters.AddWithValue("@error", (object?)completion.Error ?? DBNull.Value);
-        command.Parameters.AddWithValue("@creditsWritten", completion.CreditsWritten);
-        command.Parameters.AddWithValue("@creditsChanged", completion.CreditsChanged);
-        command.Parameters.AddWithValue("@id", runId);
-        command.ExecuteNonQuery();
-    }
-
-    private const string RunColumns = StoreRows.RunColumns;
-
-    public IReadOnlyList<RunRecord> GetRuns(int limit = 50, int offset = 0) =>
-        QueryRuns($"SELECT {RunColumns} FROM runs ORDER BY id DESC LIMIT @limit OFFSET @offset", ("@limit", limit), ("@offset", offset));
-
-    public override RunRecord? GetRun(long runId) =>
-        QueryRuns($"SELECT {RunColumns} FROM runs WHERE id = @id", ("@id", runId)).FirstOrDefault();
-
-    public RunRecord? GetLastSucceededRun() =>
-        QueryRuns($"SELECT {RunColumns} FROM runs WHERE status = @status ORDER BY started_at DESC, id DESC LIMIT 1", ("@status", StoreText.State(RunState.Succeeded))).FirstOrDefault();
-
-    private List<RunRecord> QueryRuns(string sql, params (string Name, object Value)[] parameters)
-    {
-        using var connection = Open();
-        using var command = Command(connection, sql);
-        foreach (var (name, value) in parameters)
+        using var command = Command((SqliteConnection)connection, """
+            INSERT INTO quarantine (source, line, field, reason, raw, received_at)
+            VALUES (@source, @line, @field, @reason, @raw, @received)
+            ON CONFLICT (source, line, raw) DO NOTHING
+            """, (SqliteTransaction)transaction);
+        var p = Parameters(command, "@source", "@line", "@field", "@reason", "@raw", "@received");
+        command.Prepare();
+        foreach (var r in rejected)
         {
-            command.Parameters.AddWithValue(name, value);
+            p[0].Value = r.Source;
+            p[1].Value = r.LineNumber;
+            p[2].Value = (object?)r.Field ?? DBNull.Value;
+            p[3].Value = r.Reason;
+            p[4].Value = r.RawText;
+            p[5].Value = receivedAt;
+            command.ExecuteNonQuery();
         }
-
-        using var reader = command.ExecuteReader();
-        var runs = new List<RunRecord>();
-        while (reader.Read())
-        {
-            runs.Add(StoreRows.ReadRun(reader));
-        }
-
-        return runs;
     }
+
+    // One JSON array parameter rather than an IN list: no limit on the number of customers, one prepared statement.
+    internal override (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers) =>
+        ("customer IN (SELECT value FROM json_each(@customers))", StoreText.Strings([.. customers]));
 
     public IDecisionSink OpenDecisionSink(long runId) => new SqliteDecisionSink(Open(), runId);
 
-    public IReadOnlyList<StoredDecision> QueryDecisions(DecisionQuery query)
-    {
-        var (sql, parameters) = StoreRows.DecisionQuery(query);
-        return QueryStoredDecisions(sql, parameters);
-    }
-
     /// <summary>percentUsed from which a running decision counts as at risk.</summary>
     public const double AtRiskPercent = StoreRows.AtRiskPercent;
-
-    public CaseTrace? GetCaseTrace(string caseId)
-    {
-        var ticket = GetCase(caseId);
-        if (ticket is null)
-        {
-            return null;
-        }
-
-        var decisions = QueryStoredDecisions(
-            StoreRows.CaseTraceDecisionsSql,
-            [("@id", caseId)]);
-        using var connection = Open();
-        using var command = Command(connection, StoreRows.EscalationsSql);
-        command.Parameters.AddWithValue("@id", caseId);
-        using var reader = command.ExecuteReader();
-        var escalations = new List<EscalationRecord>();
-        while (reader.Read())
-        {
-            escalations.Add(StoreRows.ReadEscalation(reader));
-        }
-
-        return new CaseTrace(ticket, decisions, escalations);
-    }
-
-    private List<StoredDecision> QueryStoredDecisions(string sql, List<(string Name, object Value)> parameters)
-    {
-        using var connection = Open();
-        using var command = Command(connection, sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        using var reader = command.ExecuteReader();
-        var decisions = new List<StoredDecision>();
-        while (reader.Read())
-        {
-            decisions.Add(StoreRows.ReadDecision(reader));
-        }
-
-        return decisions;
-    }
-
-    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100, int offset = 0)
-    {
-        using var connection = Open();
-        using var command = Command(connection, $"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit OFFSET @offset");
-        command.Parameters.AddWithValue("@limit", limit);
-        command.Parameters.AddWithValue("@offset", offset);
-        using var reader = command.ExecuteReader();
-        var entries = new List<QuarantineEntry>();
-        while (reader.Read())
-        {
-            entries.Add(StoreRows.ReadQuarantine(reader));
-        }
-
-        return entries;
-    }
 
     private static int CurrentVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
     {

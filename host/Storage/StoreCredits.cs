@@ -35,23 +35,15 @@ internal static class StoreCredits
             OR service_credits.credit_percent <> excluded.credit_percent OR (service_credits.credit_percent IS NULL) <> (excluded.credit_percent IS NULL)
         """;
 
-    public static string Kind(ServiceCreditKind kind) => kind switch
-    {
-        ServiceCreditKind.Availability => "availability",
-        ServiceCreditKind.Performance => "performance",
-        ServiceCreditKind.Attainment => "attainment",
-        ServiceCreditKind.CustomerTotal => "customer-total",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+    private static readonly EnumText<ServiceCreditKind> Kinds = new(
+        ignoreCase: false,
+        (ServiceCreditKind.Availability, "availability"), (ServiceCreditKind.Performance, "performance"),
+        (ServiceCreditKind.Attainment, "attainment"), (ServiceCreditKind.CustomerTotal, "customer-total"));
 
-    public static ServiceCreditKind ParseKind(string text) => text switch
-    {
-        "availability" => ServiceCreditKind.Availability,
-        "performance" => ServiceCreditKind.Performance,
-        "attainment" => ServiceCreditKind.Attainment,
-        "customer-total" => ServiceCreditKind.CustomerTotal,
-        _ => throw new InvalidDataException($"unknown service credit kind `{text}` in the store"),
-    };
+    public static string Kind(ServiceCreditKind kind) => Kinds.Text(kind);
+
+    public static ServiceCreditKind ParseKind(string text) =>
+        Kinds.TryParse(text, out var kind) ? kind : throw new InvalidDataException($"unknown service credit kind `{text}` in the store");
 
     /// <summary>Upserts <paramref name="credits"/> and removes the other rows of <paramref name="periods"/>, in one transaction.</summary>
     public static CreditWriteResult Write(
@@ -147,17 +139,8 @@ internal static class StoreCredits
     {
         var sql = new StringBuilder($"{select} FROM service_credits WHERE 1 = 1");
         var parameters = new List<(string Name, object Value)>();
-        if (!string.IsNullOrWhiteSpace(query.Period))
-        {
-            sql.Append(" AND period = @period");
-            parameters.Add(("@period", query.Period));
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Customer))
-        {
-            sql.Append(" AND customer = @customer");
-            parameters.Add(("@customer", query.Customer));
-        }
+        StoreRows.Equal(sql, parameters, "period", query.Period);
+        StoreRows.Equal(sql, parameters, "customer", query.Customer);
 
         if (query.OwedOnly)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
@@ -16,7 +17,8 @@ internal static class StoreRows
     /// <summary>percentUsed from which a running decision counts as at risk.</summary>
     public const double AtRiskPercent = 75;
 
-    public const string CaseColumns = "id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events";
+    /// <summary>The columns of a case, as its description names them (<see cref="RecordTables.Cases"/>).</summary>
+    public static string CaseColumns => RecordTables.Cases.Columns;
 
     /// <summary>The run's columns, then its number of partitions and of partitions done (read from <c>run_partitions</c>).</summary>
     public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed, "
@@ -47,6 +49,14 @@ internal static class StoreRows
 
     /// <summary>A decision's key as the stale-decision statements compare it: case, target and version joined by U+001F (absent parts empty).</summary>
     public static string StaleKey(Decision decision) => $"{decision.CaseId}\u001f{decision.Target ?? string.Empty}\u001f{decision.PolicyVersion ?? string.Empty}";
+
+    /// <summary>Records how run <c>@id</c> finished.</summary>
+    public const string FinishRunSql = """
+        UPDATE runs SET finished_at = @finished, status = @status, cases_read = @cases, decisions_written = @written,
+            decisions_changed = @changed, rejected = @rejected, duration_ms = @duration, policy_versions = @versions, error = @error,
+            credits_written = @creditsWritten, credits_changed = @creditsChanged
+        WHERE id = @id
+        """;
 
     /// <summary>Records the credits step of run <c>@id</c>: <c>@written</c>, <c>@changed</c>, and <c>@error</c> when it failed (else the error is kept).</summary>
     public const string RecordRunCreditsSql =
@@ -142,44 +152,18 @@ internal static class StoreRows
     public const string QuarantineColumns = "id, source, line, field, reason, raw, received_at";
 
     /// <summary>Every subscription, in key order.</summary>
-    public const string SubscriptionsSql = "SELECT customer, tier, region, service, monthly_fee, currency FROM subscriptions ORDER BY customer, service, region";
+    public static readonly string SubscriptionsSql = $"SELECT {RecordTables.Subscriptions.Columns} FROM subscriptions ORDER BY customer, service, region";
 
     /// <summary>
     /// Outages overlapping [@from, @to). Start and end are fixed-width UTC text (<see cref="StoreText.Utc"/>), so text
     /// comparison is time comparison.
     /// </summary>
-    public const string OutagesSql =
-        "SELECT service, region, start_at, end_at, kind, outage_id FROM outages WHERE start_at < @to AND end_at > @from ORDER BY service, region, start_at, kind";
+    public static readonly string OutagesSql =
+        $"SELECT {RecordTables.Outages.Columns} FROM outages WHERE start_at < @to AND end_at > @from ORDER BY service, region, start_at, kind";
 
     /// <summary>Measurements taken in [@from, @to); <c>at</c> is fixed-width UTC text.</summary>
-    public const string MeasurementsSql =
-        "SELECT service, region, at, metric, value FROM measurements WHERE at >= @from AND at < @to ORDER BY service, region, metric, at";
-
-    /// <summary>Reads a row of <see cref="SubscriptionsSql"/>; a fee is decimal text and comes back exactly as written.</summary>
-    public static SubscriptionRecord ReadSubscription(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.IsDBNull(4) ? null : StoreText.ParseFee(reader.GetString(4), reader.GetString(0), reader.GetString(3), reader.GetString(2)),
-        reader.IsDBNull(5) ? null : reader.GetString(5));
-
-    /// <summary>Reads a row of <see cref="OutagesSql"/>.</summary>
-    public static OutageRecord ReadOutage(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        StoreText.ParseInstant(reader.GetString(2)),
-        StoreText.ParseInstant(reader.GetString(3)),
-        reader.GetString(4),
-        reader.IsDBNull(5) ? null : reader.GetString(5));
-
-    /// <summary>Reads a row of <see cref="MeasurementsSql"/>.</summary>
-    public static MeasurementRecord ReadMeasurement(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        StoreText.ParseInstant(reader.GetString(2)),
-        reader.GetString(3),
-        reader.GetDouble(4));
+    public static readonly string MeasurementsSql =
+        $"SELECT {RecordTables.Measurements.Columns} FROM measurements WHERE at >= @from AND at < @to ORDER BY service, region, metric, at";
 
     /// <summary>A command of <paramref name="sql"/> on <paramref name="connection"/> with <paramref name="parameters"/>; the caller disposes it.</summary>
     public static DbCommand Command(DbConnection connection, string sql, IEnumerable<(string Name, object Value)> parameters)
@@ -223,7 +207,7 @@ internal static class StoreRows
     /// explanation is not read: attainment does not use it.
     /// </summary>
     public const string AttainmentDecisionsSql = """
-        SELECT case_id, target, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level,
+        SELECT case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level,
             as_of, policy_file, policy_line, rule_name, customer, service, stopped_at, severity
         FROM decisions
         WHERE evaluation_date = @date AND as_of = @asOf AND stopped_at >= @from AND stopped_at < @to AND status IN ('met', 'breached')
@@ -289,32 +273,40 @@ internal static class StoreRows
         return reader => ReadAttainmentDecision(reader, Text);
     }
 
-    private static Decision ReadAttainmentDecision(DbDataReader reader, Func<DbDataReader, int, string?> text)
+    private static Decision ReadAttainmentDecision(DbDataReader reader, Func<DbDataReader, int, string?> text) =>
+        ReadDecisionColumns(reader, text, [], reader.IsDBNull(17) ? null : StoreText.ParseInstant(reader.GetString(17)), reader.IsDBNull(18) ? null : reader.GetInt32(18));
+
+    /// <summary>
+    /// The decision of a row whose first 17 columns are those of <see cref="DecisionColumns"/>: absent keys are stored as
+    /// the empty string and read back as null; <paramref name="text"/> reads the other texts.
+    /// </summary>
+    private static Decision ReadDecisionColumns(
+        DbDataReader reader, Func<DbDataReader, int, string?> text, ImmutableArray<ExplanationStep> explanation, DateTimeOffset? stoppedAt = null, int? severity = null)
     {
-        StoreText.TryParseStatus(reader.GetString(4), out var status);
+        StoreText.TryParseStatus(reader.GetString(5), out var status);
         var target = text(reader, 1)!;
-        var version = text(reader, 2)!;
+        var version = text(reader, 3)!;
         return new Decision(
             CaseId: reader.GetString(0),
             Target: target.Length == 0 ? null : target,
-            Policy: text(reader, 3),
+            Policy: text(reader, 4),
             PolicyVersion: version.Length == 0 ? null : version,
             Status: status,
-            DueAt: reader.IsDBNull(5) ? null : StoreText.ParseInstant(reader.GetString(5)),
-            ElapsedMinutes: reader.GetDouble(6),
-            PausedMinutes: reader.GetDouble(7),
-            PercentUsed: reader.GetDouble(8),
-            EscalationLevel: reader.GetInt32(9),
-            AsOf: StoreText.ParseInstant(reader.GetString(10)),
-            PolicyFile: text(reader, 11),
-            PolicyLine: reader.GetInt32(12),
-            RuleName: text(reader, 13),
-            Customer: text(reader, 14),
-            Service: text(reader, 15),
-            Explanation: [])
+            DueAt: reader.IsDBNull(6) ? null : StoreText.ParseInstant(reader.GetString(6)),
+            ElapsedMinutes: reader.GetDouble(7),
+            PausedMinutes: reader.GetDouble(8),
+            PercentUsed: reader.GetDouble(9),
+            EscalationLevel: reader.GetInt32(10),
+            AsOf: StoreText.ParseInstant(reader.GetString(11)),
+            PolicyFile: text(reader, 12),
+            PolicyLine: reader.GetInt32(13),
+            RuleName: text(reader, 14),
+            Customer: text(reader, 15),
+            Service: text(reader, 16),
+            Explanation: explanation)
         {
-            StoppedAt = reader.IsDBNull(16) ? null : StoreText.ParseInstant(reader.GetString(16)),
-            Severity = reader.IsDBNull(17) ? null : reader.GetInt32(17),
+            StoppedAt = stoppedAt,
+            Severity = severity,
         };
     }
 
@@ -324,20 +316,6 @@ internal static class StoreRows
 
     /// <summary>A case's escalation history by level; parameter <c>@id</c>.</summary>
     public const string EscalationsSql = "SELECT case_id, level, first_reached_at, run_id FROM escalation_history WHERE case_id = @id ORDER BY level";
-
-    /// <summary>Reads a row of <see cref="CaseColumns"/>.</summary>
-    public static CaseRecord ReadCase(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetString(4),
-        reader.GetInt32(5),
-        StoreText.ParseInstant(reader.GetString(6)),
-        reader.IsDBNull(7) ? null : StoreText.ParseInstant(reader.GetString(7)),
-        reader.IsDBNull(8) ? null : StoreText.ParseInstant(reader.GetString(8)),
-        StoreText.ParseTags(reader.GetString(9)),
-        StoreText.ParseEvents(reader.GetString(10)));
 
     /// <summary>Reads a row of <see cref="RunColumns"/>.</summary>
     public static RunRecord ReadRun(DbDataReader reader) => new(
@@ -365,31 +343,10 @@ internal static class StoreRows
     };
 
     /// <summary>Reads a row of <see cref="DecisionColumns"/>; absent keys are stored as the empty string and read back as null.</summary>
-    public static StoredDecision ReadDecision(DbDataReader reader)
-    {
-        StoreText.TryParseStatus(reader.GetString(5), out var status);
-        var target = reader.GetString(1);
-        var version = reader.GetString(3);
-        var decision = new Decision(
-            CaseId: reader.GetString(0),
-            Target: target.Length == 0 ? null : target,
-            Policy: reader.IsDBNull(4) ? null : reader.GetString(4),
-            PolicyVersion: version.Length == 0 ? null : version,
-            Status: status,
-            DueAt: reader.IsDBNull(6) ? null : StoreText.ParseInstant(reader.GetString(6)),
-            ElapsedMinutes: reader.GetDouble(7),
-            PausedMinutes: reader.GetDouble(8),
-            PercentUsed: reader.GetDouble(9),
-            EscalationLevel: reader.GetInt32(10),
-            AsOf: StoreText.ParseInstant(reader.GetString(11)),
-            PolicyFile: reader.IsDBNull(12) ? null : reader.GetString(12),
-            PolicyLine: reader.GetInt32(13),
-            RuleName: reader.IsDBNull(14) ? null : reader.GetString(14),
-            Customer: reader.IsDBNull(15) ? null : reader.GetString(15),
-            Service: reader.IsDBNull(16) ? null : reader.GetString(16),
-            Explanation: StoreText.ParseExplanation(reader.GetString(17)));
-        return new StoredDecision(decision, StoreText.ParseDate(reader.GetString(2)), reader.GetInt64(18));
-    }
+    public static StoredDecision ReadDecision(DbDataReader reader) => new(
+        ReadDecisionColumns(reader, static (r, i) => r.IsDBNull(i) ? null : r.GetString(i), StoreText.ParseExplanation(reader.GetString(17))),
+        StoreText.ParseDate(reader.GetString(2)),
+        reader.GetInt64(18));
 
     /// <summary>Reads a row of <c>case_id, level, first_reached_at, run_id</c>.</summary>
     public static EscalationRecord ReadEscalation(DbDataReader reader) =>
@@ -426,6 +383,16 @@ internal static class StoreRows
     internal static (string Sql, List<(string Name, object Value)> Parameters) Text((StringBuilder Sql, List<(string Name, object Value)> Parameters) filter) =>
         (filter.Sql.ToString(), filter.Parameters);
 
+    /// <summary>Adds "<paramref name="column"/> is <paramref name="value"/>" to a filter, when a value is given.</summary>
+    internal static void Equal(StringBuilder sql, List<(string Name, object Value)> parameters, string column, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            sql.Append($" AND {column} = @{column}");
+            parameters.Add(($"@{column}", value));
+        }
+    }
+
     private static (StringBuilder Sql, List<(string Name, object Value)> Parameters) DecisionFilter(DecisionQuery query, string select)
     {
         var sql = new StringBuilder($"{select} FROM decisions WHERE 1 = 1");
@@ -445,17 +412,8 @@ internal static class StoreRows
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(query.Customer))
-        {
-            sql.Append(" AND customer = @customer");
-            parameters.Add(("@customer", query.Customer));
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Service))
-        {
-            sql.Append(" AND service = @service");
-            parameters.Add(("@service", query.Service));
-        }
+        Equal(sql, parameters, "customer", query.Customer);
+        Equal(sql, parameters, "service", query.Service);
 
         if (query.From is { } from)
         {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
 
@@ -10,32 +9,15 @@ namespace SlaPolicy.Host.Storage;
 /// <summary>How values are written as text in the store (shared by every SQL implementation).</summary>
 internal static class StoreText
 {
-    private const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static JsonSerializerOptions Json => StoredForms.Json;
 
     /// <summary>UTC, fixed width: text order is time order.</summary>
-    public static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString(UtcFormat, CultureInfo.InvariantCulture);
+    public static string Utc(DateTimeOffset value) => StoredForms.Utc(value);
 
     /// <summary>Round-trip text keeping the original offset.</summary>
-    public static string Instant(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
+    public static string Instant(DateTimeOffset value) => StoredForms.Instant(value);
 
-    public static DateTimeOffset ParseInstant(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    /// <summary>A monthly fee as stored: the decimal's invariant text, exact (scale kept: <c>1200.00</c> stays <c>1200.00</c>).</summary>
-    public static string? Fee(decimal? fee) => fee?.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// Reads a stored fee: decimal text as <see cref="Fee"/> writes it, or a number as an older schema's REAL or double
-    /// printed it (<c>1200.0</c>, <c>1.0e+20</c>). A value beyond any decimal names its subscription.
-    /// </summary>
-    public static decimal ParseFee(string text, string customer, string service, string region) =>
-        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var fee)
-            ? fee
-            : throw new InvalidDataException($"the monthly fee `{text}` of `{customer}`'s subscription to `{service}` in `{region}` is not a decimal number the store can read");
+    public static DateTimeOffset ParseInstant(string text) => StoredForms.ParseInstant(text);
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -44,39 +26,18 @@ internal static class StoreText
     /// <summary>The evaluation date a decision is keyed by: the UTC calendar date of its asOf.</summary>
     public static DateOnly EvaluationDate(DateTimeOffset asOf) => DateOnly.FromDateTime(asOf.UtcDateTime);
 
-    public static string Status(DecisionStatus status) => status switch
-    {
-        DecisionStatus.Met => "met",
-        DecisionStatus.Breached => "breached",
-        DecisionStatus.Running => "running",
-        DecisionStatus.Paused => "paused",
-        DecisionStatus.NoPolicy => "no-policy",
-        DecisionStatus.Error => "error",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
+    private static readonly EnumText<DecisionStatus> Statuses = new(
+        ignoreCase: true,
+        (DecisionStatus.Met, "met"), (DecisionStatus.Breached, "breached"), (DecisionStatus.Running, "running"),
+        (DecisionStatus.Paused, "paused"), (DecisionStatus.NoPolicy, "no-policy"), (DecisionStatus.Error, "error"));
 
-    public static bool TryParseStatus(string text, out DecisionStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<DecisionStatus>())
-        {
-            if (string.Equals(Status(candidate), text, StringComparison.OrdinalIgnoreCase))
-            {
-                status = candidate;
-                return true;
-            }
-        }
+    private static readonly EnumText<RunTrigger> Triggers = new(
+        ignoreCase: false,
+        (RunTrigger.Schedule, "schedule"), (RunTrigger.CatchUp, "catch-up"), (RunTrigger.Api, "api"), (RunTrigger.Cli, "cli"));
 
-        status = default;
-        return false;
-    }
+    public static string Status(DecisionStatus status) => Statuses.Text(status);
 
-    public static string Tags(ImmutableArray<string> tags) => JsonSerializer.Serialize(tags.IsDefault ? [] : tags, Json);
-
-    public static ImmutableArray<string> ParseTags(string json) => JsonSerializer.Deserialize<ImmutableArray<string>>(json, Json);
-
-    public static string Events(ImmutableArray<StatusEvent> events) => JsonSerializer.Serialize(events.IsDefault ? [] : events, Json);
-
-    public static ImmutableArray<StatusEvent> ParseEvents(string json) => JsonSerializer.Deserialize<ImmutableArray<StatusEvent>>(json, Json);
+    public static bool TryParseStatus(string text, out DecisionStatus status) => Statuses.TryParse(text, out status);
 
     public static string Explanation(ImmutableArray<ExplanationStep> steps) => JsonSerializer.Serialize(steps.IsDefault ? [] : steps, Json);
 
@@ -86,22 +47,10 @@ internal static class StoreText
 
     public static IReadOnlyList<string> ParseStrings(string json) => JsonSerializer.Deserialize<string[]>(json, Json) ?? [];
 
-    public static string Trigger(RunTrigger trigger) => trigger switch
-    {
-        RunTrigger.Schedule => "schedule",
-        RunTrigger.CatchUp => "catch-up",
-        RunTrigger.Api => "api",
-        RunTrigger.Cli => "cli",
-        _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger, null),
-    };
+    public static string Trigger(RunTrigger trigger) => Triggers.Text(trigger);
 
-    public static RunTrigger ParseTrigger(string text) => text switch
-    {
-        "schedule" => RunTrigger.Schedule,
-        "catch-up" => RunTrigger.CatchUp,
-        "api" => RunTrigger.Api,
-        _ => RunTrigger.Cli,
-    };
+    /// <summary>The trigger stored as <paramref name="text"/>; <see cref="RunTrigger.Cli"/> for any other text.</summary>
+    public static RunTrigger ParseTrigger(string text) => Triggers.TryParse(text, out var trigger) ? trigger : RunTrigger.Cli;
 
     public static string State(RunState state) => state.ToString().ToLowerInvariant();
 

@@ -163,12 +163,19 @@ public static class NightlyWorkload
         }
 
         Console.WriteLine(Invariant($"phases, {cases:N0} cases, {decisions:N0} decisions, wall / CPU seconds (CPU: all threads of the process):"));
-        Console.WriteLine(Invariant($"  read cases from the store (events JSON too)      {read}"));
-        Console.WriteLine(Invariant($"  evaluate, no explanations, one thread            {evaluate}"));
-        Console.WriteLine(Invariant($"  evaluate with explanations, one thread           {explain}"));
-        Console.WriteLine(Invariant($"  explanation JSON + row hash, one thread ({bytes / (double)Math.Max(1, decisions):F0} bytes each)   {serialize}"));
-        Console.WriteLine(Invariant($"  write decisions + escalations, new rows (JSON too) {write}"));
-        Console.WriteLine(Invariant($"  write the same decisions again (repeat night)   {rewrite}"));
+        (string Stage, Meter Meter)[] stages =
+        [
+            ("read cases from the store (events JSON too)", read),
+            ("evaluate, no explanations, one thread", evaluate),
+            ("evaluate with explanations, one thread", explain),
+            (Invariant($"explanation JSON + row hash, one thread ({bytes / (double)Math.Max(1, decisions):F0} bytes each)"), serialize),
+            ("write decisions + escalations, new rows (JSON too)", write),
+            ("write the same decisions again (repeat night)", rewrite),
+        ];
+        foreach (var (stage, meter) in stages)
+        {
+            Console.WriteLine(Invariant($"  {stage,-50} {meter}"));
+        }
     }
 
     private static void Report(string phase, Meter meter, string detail)

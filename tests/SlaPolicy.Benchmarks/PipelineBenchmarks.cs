@@ -50,6 +50,79 @@ public class CaseReaderBenchmarks
 }
 
 /// <summary>
+/// Reading the other inputs' JSON Lines, per record, held in memory: <see cref="OutageReader"/>,
+/// <see cref="MeasurementReader"/> and <see cref="SubscriptionReader"/> over 10,000 records each.
+/// </summary>
+[MemoryDiagnoser]
+public class InputReaderBenchmarks
+{
+    private const int Records = 10_000;
+    private byte[] _outages = [];
+    private byte[] _measurements = [];
+    private byte[] _subscriptions = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        _outages = Lines(w =>
+        {
+            for (var i = 0; i < Records; i++)
+            {
+                var at = start.AddMinutes(i * 7);
+                w.Write(new OutageRecord("email", "eu-west", at, at.AddMinutes(5 + (i % 40)), i % 3 == 0 ? "maintenance" : "unplanned", $"O-{i}"));
+            }
+        });
+        _measurements = Lines(w =>
+        {
+            foreach (var m in MeasurementGenerator.Generate(7, new NodaTime.YearMonth(2026, 11), NodaTime.Duration.FromMinutes(5)).Take(Records))
+            {
+                w.Write(m);
+            }
+        });
+        _subscriptions = Lines(w =>
+        {
+            for (var i = 0; i < Records; i++)
+            {
+                w.Write(new SubscriptionRecord($"customer-{i % 500}", "gold", "eu-west", $"service-{i}", 1200.00m + i, "EUR"));
+            }
+        });
+    }
+
+    [Benchmark(OperationsPerInvoke = Records)]
+    public int ReadOutages() => Count(OutageReader.Read(new MemoryStream(_outages, writable: false), "outages.jsonl"));
+
+    [Benchmark(OperationsPerInvoke = Records)]
+    public int ReadMeasurements() => Count(MeasurementReader.Read(new MemoryStream(_measurements, writable: false), "measurements.jsonl"));
+
+    [Benchmark(OperationsPerInvoke = Records)]
+    public int ReadSubscriptions() => Count(SubscriptionReader.Read(new MemoryStream(_subscriptions, writable: false), "subscriptions.jsonl"));
+
+    private static byte[] Lines(Action<JsonLinesWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new JsonLinesWriter(stream))
+        {
+            write(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static int Count<T>(IEnumerable<InputResult<T>> results)
+        where T : class
+    {
+        var good = 0;
+        foreach (var result in results)
+        {
+            good += result.IsAccepted ? 1 : 0;
+        }
+
+        return good == Records ? good : throw new InvalidOperationException($"{good} of {Records} records read");
+    }
+}
+
+/// <summary>
 /// One clock computation (<see cref="SlaClock.Compute"/>) per case over 10,000 generated cases, on the sample
 /// policies' shapes: a 24x7 target, and a business-hours target on the first calendar of the sample policies (by id) with pauses on
 /// waiting statuses (the cases' status events kept).

@@ -28,97 +28,23 @@ public sealed class JsonLinesWriter : IDisposable
     public long Count { get; private set; }
 
     /// <summary>Writes one case; absent response and resolution are written as <c>null</c>.</summary>
-    public void Write(CaseRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var w = _writer;
-        w.WriteStartObject();
-        w.WriteString("id", record.Id);
-        w.WriteString("customer", record.Customer);
-        w.WriteString("tier", record.Tier);
-        w.WriteString("region", record.Region);
-        w.WriteString("service", record.Service);
-        w.WriteNumber("severity", record.Severity);
-        w.WriteString("openedAt", record.OpenedAt);
-        WriteTimestampOrNull("firstResponseAt", record.FirstResponseAt);
-        WriteTimestampOrNull("resolvedAt", record.ResolvedAt);
-        w.WriteStartArray("tags");
-        foreach (var tag in record.Tags)
-        {
-            w.WriteStringValue(tag);
-        }
+    public void Write(CaseRecord record) => Write(InputDescriptions.Cases, record);
 
-        w.WriteEndArray();
-        w.WriteStartArray("events");
-        foreach (var e in record.Events)
-        {
-            w.WriteStartObject();
-            w.WriteString("at", e.At);
-            w.WriteString("status", e.Status);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-        EndLine();
-    }
-
-    /// <summary>Writes one outage; <c>id</c> only when it has one.</summary>
-    public void Write(OutageRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var w = _writer;
-        w.WriteStartObject();
-        if (record.Id is not null)
-        {
-            w.WriteString("id", record.Id);
-        }
-
-        w.WriteString("service", record.Service);
-        w.WriteString("region", record.Region);
-        w.WriteString("start", record.Start);
-        w.WriteString("end", record.End);
-        w.WriteString("kind", record.Kind);
-        w.WriteEndObject();
-        EndLine();
-    }
+    /// <summary>Writes one outage; <c>id</c> and <c>resource</c> only when it has them.</summary>
+    public void Write(OutageRecord record) => Write(InputDescriptions.Outages, record);
 
     /// <summary>Writes one subscription; fee and currency only when known.</summary>
-    public void Write(SubscriptionRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var w = _writer;
-        w.WriteStartObject();
-        w.WriteString("customer", record.Customer);
-        w.WriteString("tier", record.Tier);
-        w.WriteString("region", record.Region);
-        w.WriteString("service", record.Service);
-        if (record.MonthlyFee is { } fee)
-        {
-            w.WriteNumber("monthlyFee", fee);
-        }
-
-        if (record.Currency is not null)
-        {
-            w.WriteString("currency", record.Currency);
-        }
-
-        w.WriteEndObject();
-        EndLine();
-    }
+    public void Write(SubscriptionRecord record) => Write(InputDescriptions.Subscriptions, record);
 
     /// <summary>Writes one measurement.</summary>
-    public void Write(MeasurementRecord record)
+    public void Write(MeasurementRecord record) => Write(InputDescriptions.Measurements, record);
+
+    /// <summary>Writes one record of any input, as its description says (<see cref="InputDescriptions"/>).</summary>
+    public void Write<TRecord>(RecordDescription<TRecord> description, TRecord record)
+        where TRecord : class
     {
-        ArgumentNullException.ThrowIfNull(record);
-        var w = _writer;
-        w.WriteStartObject();
-        w.WriteString("service", record.Service);
-        w.WriteString("region", record.Region);
-        w.WriteString("at", record.At);
-        w.WriteString("metric", record.Metric);
-        w.WriteNumber("value", record.Value);
-        w.WriteEndObject();
+        ArgumentNullException.ThrowIfNull(description);
+        description.Write(_writer, record);
         EndLine();
     }
 
@@ -137,18 +63,6 @@ public sealed class JsonLinesWriter : IDisposable
         if (_ownsStream)
         {
             _stream.Dispose();
-        }
-    }
-
-    private void WriteTimestampOrNull(string name, DateTimeOffset? value)
-    {
-        if (value is { } v)
-        {
-            _writer.WriteString(name, v);
-        }
-        else
-        {
-            _writer.WriteNull(name);
         }
     }
 

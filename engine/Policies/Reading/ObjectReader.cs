@@ -13,13 +13,7 @@ internal sealed class ObjectReader
     private readonly JObject _object;
     private readonly string _path;
 
-    private ObjectReader(JObject obj, JsonSource source, DiagnosticBag bag, string path)
-    {
-        _object = obj;
-        Source = source;
-        Bag = bag;
-        _path = path;
-    }
+    private ObjectReader(JObject obj, JsonSource source, DiagnosticBag bag, string path) => (_object, Source, Bag, _path) = (obj, source, bag, path);
 
     public JsonSource Source { get; }
 
@@ -77,7 +71,8 @@ internal sealed class ObjectReader
     public void Missing(string name) =>
         Bag.Add(DiagnosticCatalog.MissingProperty, Location, $"missing required property `{Path(name)}`");
 
-    public string? String(string name, bool required = false)
+    /// <summary>The value of <paramref name="name"/>; null when it is absent or null, reported as missing when <paramref name="required"/>.</summary>
+    private JToken? Present(string name, bool required)
     {
         var token = Get(name);
         if (token is null || token.Type == JTokenType.Null)
@@ -87,6 +82,16 @@ internal sealed class ObjectReader
                 Missing(name);
             }
 
+            return null;
+        }
+
+        return token;
+    }
+
+    public string? String(string name, bool required = false)
+    {
+        if (Present(name, required) is not { } token)
+        {
             return null;
         }
 
@@ -146,14 +151,8 @@ internal sealed class ObjectReader
     /// </summary>
     public decimal? NumberOrPercentage(string name, bool required = false)
     {
-        var token = Get(name);
-        if (token is null || token.Type == JTokenType.Null)
+        if (Present(name, required) is not { } token)
         {
-            if (required)
-            {
-                Missing(name);
-            }
-
             return null;
         }
 
@@ -228,69 +227,55 @@ internal sealed class ObjectReader
     }
 
     /// <summary>An array of strings; null when absent or wrong (reported).</summary>
-    public ImmutableArray<string>? Strings(string name)
+    public ImmutableArray<string>? Strings(string name) => Items<string>(name, "an array of strings", item =>
     {
-        var token = Get(name);
-        if (token is null || token.Type == JTokenType.Null)
+        if (item.Type != JTokenType.String || ((string)item!).Length == 0)
         {
-            return null;
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(item), $"`{Path(name)}` must hold non-empty strings");
+            return (false, null);
         }
 
-        if (token is not JArray array)
-        {
-            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be an array of strings");
-            return null;
-        }
-
-        var builder = ImmutableArray.CreateBuilder<string>();
-        var ok = true;
-        foreach (var item in array)
-        {
-            if (item.Type != JTokenType.String || ((string)item!).Length == 0)
-            {
-                Bag.Add(DiagnosticCatalog.WrongType, Source.Start(item), $"`{Path(name)}` must hold non-empty strings");
-                ok = false;
-                continue;
-            }
-
-            builder.Add((string)item!);
-        }
-
-        return ok ? builder.ToImmutable() : null;
-    }
+        return (true, (string)item!);
+    });
 
     /// <summary>An array of whole numbers of at least 1 (severities).</summary>
-    public ImmutableArray<int>? Severities(string name)
+    public ImmutableArray<int>? Severities(string name) => Items<int>(name, "an array of severities, e.g. `[1, 2]`", item =>
     {
-        var token = Get(name);
-        if (token is null || token.Type == JTokenType.Null)
+        if (item is not JValue { Value: long severity } || severity > int.MaxValue)
+        {
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(item), $"`{Path(name)}` must hold whole numbers");
+            return (false, 0);
+        }
+
+        if (severity < 1)
+        {
+            Bag.Add(DiagnosticCatalog.BadValue, Source.Start(item), $"severity `{item}` must be 1 or more");
+            return (false, 0);
+        }
+
+        return (true, (int)severity);
+    });
+
+    /// <summary>
+    /// An array whose every item <paramref name="read"/> accepts (it reports the ones it does not); null when absent, not an
+    /// array (reported as not being <paramref name="what"/>) or holding a bad item.
+    /// </summary>
+    private ImmutableArray<T>? Items<T>(string name, string what, Func<JToken, (bool Ok, T? Value)> read)
+    {
+        if (Array(name, what) is not { } array)
         {
             return null;
         }
 
-        if (token is not JArray array)
-        {
-            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be an array of severities, e.g. `[1, 2]`");
-            return null;
-        }
-
-        var builder = ImmutableArray.CreateBuilder<int>();
+        var builder = ImmutableArray.CreateBuilder<T>();
         var ok = true;
         foreach (var item in array)
         {
-            if (item is not JValue { Value: long severity } || severity > int.MaxValue)
+            var (good, value) = read(item);
+            ok &= good;
+            if (good)
             {
-                Bag.Add(DiagnosticCatalog.WrongType, Source.Start(item), $"`{Path(name)}` must hold whole numbers");
-                ok = false;
-            }
-            else if (severity < 1)
-            {
-                Bag.Add(DiagnosticCatalog.BadValue, Source.Start(item), $"severity `{item}` must be 1 or more");
-                ok = false;
-            }
-            else
-            {
-                builder.Add((int)severity);
+                builder.Add(value!);
             }
         }
 
@@ -298,7 +283,25 @@ internal sealed class ObjectReader
     }
 
     /// <summary>An array property; reports a wrong type.</summary>
-    public JArray? Array(string name)
+    /// <summary>
+    /// The objects of the array <paramref name="name"/>, each opened with the properties <paramref name="allowed"/> and named
+    /// <paramref name="path"/> in diagnostics; an item that is no object is reported and left out. None when the array is absent.
+    /// </summary>
+    public IEnumerable<ObjectReader> Objects(string name, string path, IReadOnlyList<string> allowed)
+    {
+        foreach (var item in Array(name) ?? [])
+        {
+            if (Open(item, Source, Bag, path, allowed) is { } reader)
+            {
+                yield return reader;
+            }
+        }
+    }
+
+    public JArray? Array(string name) => Array(name, "an array");
+
+    /// <summary>An array property; reports a wrong type as not being <paramref name="what"/>.</summary>
+    private JArray? Array(string name, string what)
     {
         var token = Get(name);
         if (token is null || token.Type == JTokenType.Null)
@@ -308,7 +311,7 @@ internal sealed class ObjectReader
 
         if (token is not JArray array)
         {
-            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be an array");
+            Bag.Add(DiagnosticCatalog.WrongType, Source.Start(token), $"`{Path(name)}` must be {what}");
             return null;
         }
 

@@ -155,20 +155,9 @@ internal static class PolicyReader
 
     private static void ReadTargets(ObjectReader reader, PolicyDocument document, string definedBy)
     {
-        if (reader.Array("targets") is not { } targets)
-        {
-            return;
-        }
-
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in targets)
+        foreach (var target in reader.Objects("targets", "targets[]", TargetProperties))
         {
-            var target = ObjectReader.Open(item, reader.Source, reader.Bag, "targets[]", TargetProperties);
-            if (target is null)
-            {
-                continue;
-            }
-
             var id = target.String("id", required: true);
             target.String("description");
             var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution));
@@ -192,20 +181,9 @@ internal static class PolicyReader
 
     private static void ReadEscalations(ObjectReader reader, PolicyDocument document, string definedBy)
     {
-        if (reader.Array("escalations") is not { } escalations)
-        {
-            return;
-        }
-
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in escalations)
+        foreach (var step in reader.Objects("escalations", "escalations[]", EscalationProperties))
         {
-            var step = ObjectReader.Open(item, reader.Source, reader.Bag, "escalations[]", EscalationProperties);
-            if (step is null)
-            {
-                continue;
-            }
-
             var id = step.String("id");
             var at = step.Percentage("at", required: true, allowOver100: true);
             var action = Word(step, "action", required: true, "notify", "escalate");
@@ -244,19 +222,8 @@ internal static class PolicyReader
 
     private static void ReadAttainment(ObjectReader reader, PolicyDocument document, string definedBy)
     {
-        if (reader.Array("attainment") is not { } attainment)
+        foreach (var term in reader.Objects("attainment", "attainment[]", AttainmentProperties))
         {
-            return;
-        }
-
-        foreach (var item in attainment)
-        {
-            var term = ObjectReader.Open(item, reader.Source, reader.Bag, "attainment[]", AttainmentProperties);
-            if (term is null)
-            {
-                continue;
-            }
-
             var severities = term.Severities("severity");
             var atLeast = term.Percentage("atLeast", required: true);
             var credit = term.Percentage("credit", required: true);
@@ -294,22 +261,13 @@ internal static class PolicyReader
         }
 
         var credits = ImmutableArray.CreateBuilder<CreditTier>();
-        if (availability.Array("credits") is { } tiers)
+        foreach (var tier in availability.Objects("credits", "availability.credits[]", CreditProperties))
         {
-            foreach (var item in tiers)
+            var below = tier.Percentage("below", required: true);
+            var credit = tier.Percentage("credit", required: true);
+            if (below is not null && credit is not null)
             {
-                var tier = ObjectReader.Open(item, availability.Source, availability.Bag, "availability.credits[]", CreditProperties);
-                if (tier is null)
-                {
-                    continue;
-                }
-
-                var below = tier.Percentage("below", required: true);
-                var credit = tier.Percentage("credit", required: true);
-                if (below is not null && credit is not null)
-                {
-                    credits.Add(new CreditTier(below.Value, credit.Value, tier.Location));
-                }
+                credits.Add(new CreditTier(below.Value, credit.Value, tier.Location));
             }
         }
 
@@ -333,20 +291,9 @@ internal static class PolicyReader
 
     private static void ReadPerformance(ObjectReader reader, PolicyDocument document, string definedBy)
     {
-        if (reader.Array("performance") is not { } performance)
-        {
-            return;
-        }
-
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in performance)
+        foreach (var term in reader.Objects("performance", "performance[]", PerformanceProperties))
         {
-            var term = ObjectReader.Open(item, reader.Source, reader.Bag, "performance[]", PerformanceProperties);
-            if (term is null)
-            {
-                continue;
-            }
-
             var id = term.String("id");
             if (id is { Length: 0 })
             {

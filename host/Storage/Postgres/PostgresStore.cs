@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
-using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
 
 namespace SlaPolicy.Host.Storage.Postgres;
@@ -58,7 +58,7 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         Execute(connection, $"SELECT pg_advisory_xact_lock({MigrationLock})", transaction);
-        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)", transaction);
+        Execute(connection, MigrationsTableSql, transaction);
         var applied = CurrentVersion(connection, transaction);
 
         // PostgreSQL's DDL is transactional: the pending migrations apply together or not at all.
@@ -69,12 +69,7 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
                 continue;
             }
 
-            Execute(connection, sql, transaction);
-            using var record = Command(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)", transaction);
-            record.Parameters.AddWithValue("@version", version);
-            record.Parameters.AddWithValue("@name", name);
-            record.Parameters.AddWithValue("@at", StoreText.Utc(DateTimeOffset.UtcNow));
-            record.ExecuteNonQuery();
+            Apply(connection, transaction, version, name, sql);
         }
 
         transaction.Commit();
@@ -111,107 +106,50 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
 
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    public int SchemaVersion()
+    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt)
     {
-        using var connection = Open();
-        return CurrentVersion(connection);
-    }
-
-    public int Ingest(RecordBatch batch)
-    {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        var receivedAt = StoreText.Utc(batch.ReceivedAt);
+        var fields = table.Description.Fields;
+        var names = fields.Select((_, i) => $"@p{i}").ToArray();
+        var sql = $"INSERT INTO {table.Name} ({table.InsertColumns}) SELECT r.*, @received FROM unnest({string.Join(", ", names)}) AS r {table.ConflictClause}";
         var written = 0;
 
         // One statement per chunk; a chunk never holds the same key twice, because one INSERT ... ON CONFLICT
         // cannot update a row twice. A later duplicate goes to the next statement and replaces the earlier,
         // exactly as the record-by-record SQLite upsert does.
-        foreach (var chunk in UniqueChunks(batch.Cases, c => c.Id))
+        foreach (var chunk in UniqueChunks(records, table.Key))
         {
-            using var command = Command(connection, """
-                INSERT INTO cases (id, customer, tier, region, service, severity, opened_at, first_response_at, resolved_at, tags, events, received_at)
-                SELECT c.*, @received FROM unnest(@id, @customer, @tier, @region, @service, @severity, @opened, @response, @resolved, @tags, @events) AS c
-                ON CONFLICT (id) DO UPDATE SET customer = excluded.customer, tier = excluded.tier, region = excluded.region,
-                    service = excluded.service, severity = excluded.severity, opened_at = excluded.opened_at,
-                    first_response_at = excluded.first_response_at, resolved_at = excluded.resolved_at, tags = excluded.tags,
-                    events = excluded.events, received_at = excluded.received_at
-                """, transaction);
+            using var command = Command((NpgsqlConnection)connection, sql, (NpgsqlTransaction)transaction);
             Scalar(command, "@received", NpgsqlDbType.Text, receivedAt);
-            Array(command, "@id", NpgsqlDbType.Text, chunk.Select(c => c.Id).ToArray());
-            Array(command, "@customer", NpgsqlDbType.Text, chunk.Select(c => c.Customer).ToArray());
-            Array(command, "@tier", NpgsqlDbType.Text, chunk.Select(c => c.Tier).ToArray());
-            Array(command, "@region", NpgsqlDbType.Text, chunk.Select(c => c.Region).ToArray());
-            Array(command, "@service", NpgsqlDbType.Text, chunk.Select(c => c.Service).ToArray());
-            Array(command, "@severity", NpgsqlDbType.Integer, chunk.Select(c => c.Severity).ToArray());
-            Array(command, "@opened", NpgsqlDbType.Text, chunk.Select(c => StoreText.Instant(c.OpenedAt)).ToArray());
-            Array(command, "@response", NpgsqlDbType.Text, chunk.Select(c => c.FirstResponseAt is { } r ? StoreText.Instant(r) : null).ToArray());
-            Array(command, "@resolved", NpgsqlDbType.Text, chunk.Select(c => c.ResolvedAt is { } r ? StoreText.Instant(r) : null).ToArray());
-            Array(command, "@tags", NpgsqlDbType.Text, chunk.Select(c => StoreText.Tags(c.Tags)).ToArray());
-            Array(command, "@events", NpgsqlDbType.Text, chunk.Select(c => StoreText.Events(c.Events)).ToArray());
+            for (var i = 0; i < fields.Length; i++)
+            {
+                Array(command, names[i], ElementType(fields[i].StoreType), fields[i].StoredColumn(chunk));
+            }
+
             written += command.ExecuteNonQuery();
         }
 
-        foreach (var chunk in UniqueChunks(batch.Outages, o => (o.Service, o.Region, StoreText.Utc(o.Start), o.Kind)))
-        {
-            using var command = Command(connection, """
-                INSERT INTO outages (outage_id, service, region, start_at, end_at, kind, received_at)
-                SELECT o.*, @received FROM unnest(@oid, @service, @region, @start, @end, @kind) AS o
-                ON CONFLICT (service, region, start_at, kind) DO UPDATE SET outage_id = excluded.outage_id, end_at = excluded.end_at, received_at = excluded.received_at
-                """, transaction);
-            Scalar(command, "@received", NpgsqlDbType.Text, receivedAt);
-            Array(command, "@oid", NpgsqlDbType.Text, chunk.Select(o => o.Id).ToArray());
-            Array(command, "@service", NpgsqlDbType.Text, chunk.Select(o => o.Service).ToArray());
-            Array(command, "@region", NpgsqlDbType.Text, chunk.Select(o => o.Region).ToArray());
-            Array(command, "@start", NpgsqlDbType.Text, chunk.Select(o => StoreText.Utc(o.Start)).ToArray());
-            Array(command, "@end", NpgsqlDbType.Text, chunk.Select(o => StoreText.Utc(o.End)).ToArray());
-            Array(command, "@kind", NpgsqlDbType.Text, chunk.Select(o => o.Kind).ToArray());
-            written += command.ExecuteNonQuery();
-        }
+        return written;
+    }
 
-        foreach (var chunk in UniqueChunks(batch.Subscriptions, s => (s.Customer, s.Region, s.Service)))
-        {
-            using var command = Command(connection, """
-                INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at)
-                SELECT s.*, @received FROM unnest(@customer, @tier, @region, @service, @fee, @currency) AS s
-                ON CONFLICT (customer, region, service) DO UPDATE SET tier = excluded.tier, monthly_fee = excluded.monthly_fee, currency = excluded.currency, received_at = excluded.received_at
-                """, transaction);
-            Scalar(command, "@received", NpgsqlDbType.Text, receivedAt);
-            Array(command, "@customer", NpgsqlDbType.Text, chunk.Select(s => s.Customer).ToArray());
-            Array(command, "@tier", NpgsqlDbType.Text, chunk.Select(s => s.Tier).ToArray());
-            Array(command, "@region", NpgsqlDbType.Text, chunk.Select(s => s.Region).ToArray());
-            Array(command, "@service", NpgsqlDbType.Text, chunk.Select(s => s.Service).ToArray());
-            Array(command, "@fee", NpgsqlDbType.Text, chunk.Select(s => StoreText.Fee(s.MonthlyFee)).ToArray());
-            Array(command, "@currency", NpgsqlDbType.Text, chunk.Select(s => s.Currency).ToArray());
-            written += command.ExecuteNonQuery();
-        }
+    private static NpgsqlDbType ElementType(StoreType type) => type switch
+    {
+        StoreType.Integer => NpgsqlDbType.Integer,
+        StoreType.Real => NpgsqlDbType.Double,
+        _ => NpgsqlDbType.Text,
+    };
 
-        foreach (var chunk in UniqueChunks(batch.Measurements, m => (m.Service, m.Region, StoreText.Utc(m.At), m.Metric)))
-        {
-            using var command = Command(connection, """
-                INSERT INTO measurements (service, region, at, metric, value, received_at)
-                SELECT m.*, @received FROM unnest(@service, @region, @at, @metric, @value) AS m
-                ON CONFLICT (service, region, at, metric) DO UPDATE SET value = excluded.value, received_at = excluded.received_at
-                """, transaction);
-            Scalar(command, "@received", NpgsqlDbType.Text, receivedAt);
-            Array(command, "@service", NpgsqlDbType.Text, chunk.Select(m => m.Service).ToArray());
-            Array(command, "@region", NpgsqlDbType.Text, chunk.Select(m => m.Region).ToArray());
-            Array(command, "@at", NpgsqlDbType.Text, chunk.Select(m => StoreText.Utc(m.At)).ToArray());
-            Array(command, "@metric", NpgsqlDbType.Text, chunk.Select(m => m.Metric).ToArray());
-            Array(command, "@value", NpgsqlDbType.Double, chunk.Select(m => m.Value).ToArray());
-            written += command.ExecuteNonQuery();
-        }
-
-        foreach (var chunk in batch.Rejected.Chunk(MaxRowsPerStatement))
+    internal override void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt)
+    {
+        foreach (var chunk in rejected.Chunk(MaxRowsPerStatement))
         {
             // ORDER BY the ordinality: ids are given in file order, as the row-by-row insert gives them.
-            using var command = Command(connection, """
+            using var command = Command((NpgsqlConnection)connection, """
                 INSERT INTO quarantine (source, line, field, reason, raw, received_at)
                 SELECT r.source, r.line, r.field, r.reason, r.raw, @received
                 FROM unnest(@source, @line, @field, @reason, @raw) WITH ORDINALITY AS r (source, line, field, reason, raw, n)
                 ORDER BY r.n
                 ON CONFLICT (source, line, md5(raw)) DO NOTHING
-                """, transaction);
+                """, (NpgsqlTransaction)transaction);
             Scalar(command, "@received", NpgsqlDbType.Text, receivedAt);
             Array(command, "@source", NpgsqlDbType.Text, chunk.Select(r => r.Source).ToArray());
             Array(command, "@line", NpgsqlDbType.Bigint, chunk.Select(r => r.LineNumber).ToArray());
@@ -220,49 +158,10 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
             Array(command, "@raw", NpgsqlDbType.Text, chunk.Select(r => r.RawText).ToArray());
             command.ExecuteNonQuery();
         }
-
-        transaction.Commit();
-        return written;
     }
 
-    public IEnumerable<CaseRecord> ReadCasesOfCustomers(IReadOnlyCollection<string> customers, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(
-            Open(), $"SELECT {StoreRows.CaseColumns} FROM cases WHERE customer = ANY(@customers) ORDER BY id", [("@customers", customers.ToArray())], StoreRows.ReadCase, cancellationToken);
-
-    public long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger)
-    {
-        using var connection = Open();
-        using var command = Command(connection, "INSERT INTO runs (as_of, started_at, status, run_trigger) VALUES (@asOf, @started, @status, @trigger) RETURNING id");
-        command.Parameters.AddWithValue("@asOf", StoreText.Utc(asOf));
-        command.Parameters.AddWithValue("@started", StoreText.Utc(startedAt));
-        command.Parameters.AddWithValue("@status", StoreText.State(RunState.Running));
-        command.Parameters.AddWithValue("@trigger", StoreText.Trigger(trigger));
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    public void FinishRun(long runId, RunCompletion completion)
-    {
-        using var connection = Open();
-        using var command = Command(connection, """
-            UPDATE runs SET finished_at = @finished, status = @status, cases_read = @cases, decisions_written = @written,
-                decisions_changed = @changed, rejected = @rejected, duration_ms = @duration, policy_versions = @versions, error = @error,
-                credits_written = @creditsWritten, credits_changed = @creditsChanged
-            WHERE id = @id
-            """);
-        command.Parameters.AddWithValue("@finished", StoreText.Utc(completion.FinishedAt));
-        command.Parameters.AddWithValue("@status", StoreText.State(completion.State));
-        command.Parameters.AddWithValue("@cases", completion.CasesRead);
-        command.Parameters.AddWithValue("@written", completion.DecisionsWritten);
-        command.Parameters.AddWithValue("@changed", completion.DecisionsChanged);
-        command.Parameters.AddWithValue("@rejected", completion.Rejected);
-        command.Parameters.AddWithValue("@duration", completion.DurationMs);
-        command.Parameters.AddWithValue("@versions", StoreText.Strings(completion.PolicyVersions));
-        Scalar(command, "@error", NpgsqlDbType.Text, (object?)completion.Error ?? DBNull.Value);
-        command.Parameters.AddWithValue("@creditsWritten", completion.CreditsWritten);
-        command.Parameters.AddWithValue("@creditsChanged", completion.CreditsChanged);
-        command.Parameters.AddWithValue("@id", runId);
-        command.ExecuteNonQuery();
-    }
+    internal override (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers) =>
+        ("customer = ANY(@customers)", customers.ToArray());
 
     /// <summary>
     /// Drops the idle pooled connections, so that after the server dropped them (a restart, a terminated backend) the
@@ -270,60 +169,10 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
     /// </summary>
     public void ClearPool() => _dataSource.Clear();
 
-    public IReadOnlyList<RunRecord> GetRuns(int limit = 50, int offset = 0) =>
-        Query($"SELECT {StoreRows.RunColumns} FROM runs ORDER BY id DESC LIMIT @limit OFFSET @offset", [("@limit", limit), ("@offset", offset)], StoreRows.ReadRun);
-
-    public override RunRecord? GetRun(long runId) =>
-        Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = @id", [("@id", runId)], StoreRows.ReadRun).FirstOrDefault();
-
-    public RunRecord? GetLastSucceededRun() =>
-        Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE status = @status ORDER BY started_at DESC, id DESC LIMIT 1", [("@status", StoreText.State(RunState.Succeeded))], StoreRows.ReadRun).FirstOrDefault();
-
     public IDecisionSink OpenDecisionSink(long runId) => new PostgresDecisionSink(Open(), runId);
-
-    public IReadOnlyList<StoredDecision> QueryDecisions(DecisionQuery query)
-    {
-        var (sql, parameters) = StoreRows.DecisionQuery(query);
-        return Query(sql, parameters, StoreRows.ReadDecision);
-    }
-
-    public CaseTrace? GetCaseTrace(string caseId)
-    {
-        var ticket = GetCase(caseId);
-        if (ticket is null)
-        {
-            return null;
-        }
-
-        var decisions = Query(StoreRows.CaseTraceDecisionsSql, [("@id", caseId)], StoreRows.ReadDecision);
-        var escalations = Query(StoreRows.EscalationsSql, [("@id", caseId)], StoreRows.ReadEscalation);
-        return new CaseTrace(ticket, decisions, escalations);
-    }
-
-    public IReadOnlyList<QuarantineEntry> GetQuarantine(int limit = 100, int offset = 0) =>
-        Query($"SELECT {StoreRows.QuarantineColumns} FROM quarantine ORDER BY id DESC LIMIT @limit OFFSET @offset", [("@limit", limit), ("@offset", offset)], StoreRows.ReadQuarantine);
 
     /// <summary>Releases the pooled connections.</summary>
     public void Dispose() => _dataSource.Dispose();
-
-    private List<T> Query<T>(string sql, List<(string Name, object Value)> parameters, Func<NpgsqlDataReader, T> read)
-    {
-        using var connection = Open();
-        using var command = Command(connection, sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
 
     private static int CurrentVersion(NpgsqlConnection connection, NpgsqlTransaction? transaction = null)
     {

@@ -1,5 +1,3 @@
-using SlaPolicy.Engine.Availability;
-using SlaPolicy.Engine.Inputs;
 using static SlaPolicy.Tests.Availability.PolicyBuilder;
 
 namespace SlaPolicy.Tests.Availability;

@@ -1,6 +1,3 @@
-using SlaPolicy.Engine.Availability;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Policies;
 using static SlaPolicy.Tests.Availability.PolicyBuilder;
 
 namespace SlaPolicy.Tests.Availability;

@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Policies;
-
 namespace SlaPolicy.Tests.Availability;
 
 /// <summary>Policies, subscriptions and decisions built in code, shaped like the sample acme-gold policy.</summary>

@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using SlaPolicy.Engine.Calendars;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Policies;
-
 namespace SlaPolicy.Tests.Calendars;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Tests.Policies;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Cli;
 
 public class CheckCommandTests

@@ -1,5 +1,3 @@
-using SlaPolicy.Host.Cli;
-
 namespace SlaPolicy.Tests.Cli;
 
 public class CliAppTests

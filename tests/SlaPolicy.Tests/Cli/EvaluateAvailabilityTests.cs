@@ -1,9 +1,3 @@
-using System.Text.Json;
-using SlaPolicy.Engine.Availability;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Tests.Policies;
-
 namespace SlaPolicy.Tests.Cli;
 
 /// <summary><c>slapolicy evaluate --outages --subscriptions</c>: availability and credit lines after the case decisions.</summary>

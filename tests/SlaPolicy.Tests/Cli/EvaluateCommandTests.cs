@@ -1,7 +1,3 @@
-using System.Text.Json;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Tests.Policies;
-
 namespace SlaPolicy.Tests.Cli;
 
 public sealed class EvaluateCommandTests : IDisposable

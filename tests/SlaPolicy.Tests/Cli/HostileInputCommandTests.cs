@@ -1,10 +1,4 @@
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Policies;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Cli;
 

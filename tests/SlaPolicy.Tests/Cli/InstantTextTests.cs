@@ -1,5 +1,3 @@
-using SlaPolicy.Host.Cli;
-
 namespace SlaPolicy.Tests.Cli;
 
 /// <summary>The one reading of times that the commands' <c>--as-of</c> and the API's <c>asOf</c>, <c>from</c> and <c>to</c> share.</summary>

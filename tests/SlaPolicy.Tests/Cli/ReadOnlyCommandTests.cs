@@ -1,8 +1,5 @@
 using System.CommandLine;
 using Npgsql;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Cli;
 

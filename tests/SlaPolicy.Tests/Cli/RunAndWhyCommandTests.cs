@@ -1,9 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Policies;
-using SlaPolicy.Tests.Support;
 using Spectre.Console;
 
 namespace SlaPolicy.Tests.Cli;
@@ -17,6 +12,15 @@ public class RunAndWhyCommandTests
     private static ServiceProvider Services(TempFolder folder) => CoreServices.BuildCommandServices(
         [new("Store:Path", folder.File("slapolicy.db"))],
         s => s.AddSingleton<IEvaluatorProvider>(SamplePolicyEvaluator.Provider));
+
+    /// <summary>The services of a store in <paramref name="folder"/> on which <c>run --ingest samples</c> has succeeded once.</summary>
+    private static ServiceProvider SamplesRun(TempFolder folder, out IStore store)
+    {
+        var services = Services(folder);
+        store = services.GetRequiredService<IStore>();
+        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
+        return services;
+    }
 
     [Fact]
     public void Run_IngestSamples_SummaryWithRejectionsAndWhereToLookNext()
@@ -54,9 +58,7 @@ public class RunAndWhyCommandTests
     public void Run_IngestSamplesTwice_SecondRunChangesAndDuplicatesNothing()
     {
         using var folder = new TempFolder();
-        using var services = Services(folder);
-        var store = services.GetRequiredService<IStore>();
-        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
+        using var services = SamplesRun(folder, out var store);
         var cases = store.CountCases();
         var decisions = store.QueryDecisions(new DecisionQuery(Limit: 100_000)).Count;
         var quarantined = store.GetQuarantine(1000).Count;
@@ -88,9 +90,7 @@ public class RunAndWhyCommandTests
     public void Why_SampleCaseC1001_ShowsBreachPauseLevelThreeAndPolicyFile()
     {
         using var folder = new TempFolder();
-        using var services = Services(folder);
-        var store = services.GetRequiredService<IStore>();
-        RunCommand.Execute(services, AsOf, new StringWriter(), redirected: true, Samples).ShouldBe(0);
+        using var services = SamplesRun(folder, out var store);
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

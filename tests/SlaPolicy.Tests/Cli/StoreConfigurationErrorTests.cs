@@ -1,6 +1,4 @@
 using System.CommandLine;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Cli;
 

@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using SlaPolicy.Engine.Calendars;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Policies;
 using SlaPolicy.Tests.Calendars;
 
 namespace SlaPolicy.Tests.Clocks;

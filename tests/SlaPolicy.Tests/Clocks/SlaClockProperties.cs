@@ -1,12 +1,6 @@
-using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using SlaPolicy.Engine.Calendars;
-using SlaPolicy.Engine.Clocks;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Tests.Clocks;
 

@@ -1,5 +1,3 @@
-using SlaPolicy.Engine.Clocks;
-using SlaPolicy.Engine.Policies;
 using static SlaPolicy.Tests.Clocks.ClockCases;
 
 namespace SlaPolicy.Tests.Clocks;

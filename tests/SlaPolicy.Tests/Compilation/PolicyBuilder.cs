@@ -1,9 +1,4 @@
-using System.Collections.Immutable;
-using SlaPolicy.Engine.Clocks;
 using SlaPolicy.Engine.Compilation;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Tests.Compilation;
 

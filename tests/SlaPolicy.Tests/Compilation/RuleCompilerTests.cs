@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using SlaPolicy.Engine.Compilation;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Policies;
 using static SlaPolicy.Tests.Compilation.PolicyBuilder;
 
 namespace SlaPolicy.Tests.Compilation;

@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using Newtonsoft.Json.Linq;
 using SlaPolicy.Engine.Compilation;
-using SlaPolicy.Engine.Diagnostics;
 
 namespace SlaPolicy.Tests.Compilation;
 

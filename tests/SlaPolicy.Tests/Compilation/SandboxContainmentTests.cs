@@ -1,9 +1,4 @@
 using SlaPolicy.Engine.Compilation;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Policies;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Tests.Support;
 using static SlaPolicy.Tests.Compilation.PolicyBuilder;
 
 namespace SlaPolicy.Tests.Compilation;

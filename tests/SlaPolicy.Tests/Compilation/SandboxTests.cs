@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
-using System.Text;
 using Newtonsoft.Json;
 using SlaPolicy.Engine.Compilation;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Policies;
 using static SlaPolicy.Tests.Compilation.PolicyBuilder;
 
 namespace SlaPolicy.Tests.Compilation;

@@ -1,5 +1,4 @@
 using SlaPolicy.Engine.Compilation;
-using SlaPolicy.Engine.Diagnostics;
 using static SlaPolicy.Tests.Compilation.PolicyBuilder;
 
 namespace SlaPolicy.Tests.Compilation;

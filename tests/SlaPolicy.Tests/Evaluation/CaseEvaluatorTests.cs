@@ -1,7 +1,4 @@
 using SlaPolicy.Engine.Compilation;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Evaluation;
-using SlaPolicy.Engine.Inputs;
 
 namespace SlaPolicy.Tests.Evaluation;
 

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>
@@ -16,15 +9,11 @@ public class ClusterKillTests
 {
     private const int Partitions = 4;
 
-    [Theory]
-    [PostgresData]
+    [Theory, PostgresData]
     public async Task KillClusteredHost_MidPartition_OtherHostTakesItOverAndTheRunCompletesOnce(StoreKind kind)
     {
-        using var store = new TestStore(kind);
-        using var data = new TempFolder();
-        store.Store.Migrate();
-        CaseData.Ingest(store.Store, CaseData.LongRunCases);
-        var probe = store.Probe();
+        using var night = new LongRunStore(kind);
+        var (store, data, probe) = night;
         var records = store.Open();
 
         await using var a = await HostProcess.StartAsync(data.Path, Settings(store, "host-a"));

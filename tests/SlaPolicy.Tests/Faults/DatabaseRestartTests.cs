@@ -1,6 +1,3 @@
-using SlaPolicy.Host.Storage.Postgres;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>The PostgreSQL server restarted (crashed: immediate stop) in the middle of a nightly run.</summary>

@@ -1,24 +1,14 @@
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>A host killed with SIGKILL in the middle of a nightly run, then started again on the same store.</summary>
 public class HostKillTests
 {
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public async Task KillHost_MidRun_RestartedHostLeavesNoRunRunningAndDecidesEveryCaseOnce(StoreKind kind)
     {
-        using var store = new TestStore(kind);
-        using var data = new TempFolder();
-        store.Store.Migrate();
-        CaseData.Ingest(store.Store, CaseData.LongRunCases);
-        var probe = store.Probe();
-        var settings = store.HostSettings();
-        settings["Run:BatchSize"] = "500";
+        using var night = new LongRunStore(kind);
+        var (store, data, probe) = night;
+        var settings = night.Settings();
 
         RunRecord interrupted;
         await using (var first = await HostProcess.StartAsync(data.Path, settings))

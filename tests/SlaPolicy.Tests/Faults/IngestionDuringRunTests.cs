@@ -1,7 +1,3 @@
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>Cases posted while a nightly run is going: accepted at once, none lost, decided by the next run.</summary>
@@ -14,13 +10,9 @@ public class IngestionDuringRunTests
     [PostgresData]
     public async Task PostCases_WhileARunIsGoing_AcceptedNothingLostAndDecidedByTheNextRun(StoreKind kind)
     {
-        using var store = new TestStore(kind);
-        using var data = new TempFolder();
-        store.Store.Migrate();
-        CaseData.Ingest(store.Store, CaseData.LongRunCases);
-        var probe = store.Probe();
-        var settings = store.HostSettings();
-        settings["Run:BatchSize"] = "500";
+        using var night = new LongRunStore(kind);
+        var (store, data, probe) = night;
+        var settings = night.Settings();
         await using var host = await HostProcess.StartAsync(data.Path, settings);
         var batch = CaseData.WriteJsonLines(data.File("new-cases.jsonl"), NewCases, seed: 11, idPrefix: "N-");
 

@@ -1,6 +1,3 @@
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Faults;
 
 /// <summary>What the fault tests ask of the runs a host lists after a fault.</summary>
@@ -48,3 +45,41 @@ internal static class Runs
     public static string Describe(IEnumerable<RunRecord> runs) =>
         string.Join('\n', runs.Select(r => $"run {r.Id}: {r.State} as of {r.AsOf:O}, {r.CasesRead} cases, {r.DecisionsWritten} decisions, error {r.Error ?? "none"}"));
 }
+
+/// <summary>
+/// What every fault test starts from: a migrated store of <see cref="CaseData.LongRunCases"/> cases, a folder for the
+/// hosts' files, and a probe counting the store's rows from outside any host.
+/// </summary>
+internal sealed class LongRunStore : IDisposable
+{
+    public LongRunStore(StoreKind kind)
+    {
+        Store = new TestStore(kind);
+        Store.Store.Migrate();
+        CaseData.Ingest(Store.Store, CaseData.LongRunCases);
+        Probe = Store.Probe();
+    }
+
+    public TestStore Store { get; }
+
+    public TempFolder Data { get; } = new();
+
+    public StoreProbe Probe { get; }
+
+    /// <summary>The settings of a host on the store, running in batches of 500 cases.</summary>
+    public Dictionary<string, string?> Settings()
+    {
+        var settings = Store.HostSettings();
+        settings["Run:BatchSize"] = "500";
+        return settings;
+    }
+
+    public void Deconstruct(out TestStore store, out TempFolder data, out StoreProbe probe) => (store, data, probe) = (Store, Data, Probe);
+
+    public void Dispose()
+    {
+        Data.Dispose();
+        Store.Dispose();
+    }
+}
+

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using SlaPolicy.Tests.Scheduling;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Ingestion;
 

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 using Xunit.Sdk;
 
 namespace SlaPolicy.Tests.Ingestion;

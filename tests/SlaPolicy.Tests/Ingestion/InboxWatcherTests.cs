@@ -1,7 +1,4 @@
 using SlaPolicy.Host.Ingestion;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SlaPolicy.Tests.Ingestion;

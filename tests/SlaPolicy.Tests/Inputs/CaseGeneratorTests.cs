@@ -1,6 +1,3 @@
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Inputs.Generation;
-using SlaPolicy.Host.Cli;
 using static SlaPolicy.Tests.Inputs.InputTestData;
 
 namespace SlaPolicy.Tests.Inputs;

@@ -1,5 +1,3 @@
-using System.Text;
-using SlaPolicy.Engine.Inputs;
 using static SlaPolicy.Tests.Inputs.InputTestData;
 
 namespace SlaPolicy.Tests.Inputs;

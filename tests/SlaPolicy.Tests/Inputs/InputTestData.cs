@@ -1,6 +1,3 @@
-using System.Text;
-using SlaPolicy.Engine.Inputs;
-
 namespace SlaPolicy.Tests.Inputs;
 
 /// <summary>Helpers for reading inputs from text and from the repository's samples.</summary>

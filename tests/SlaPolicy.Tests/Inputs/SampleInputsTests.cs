@@ -1,4 +1,3 @@
-using SlaPolicy.Engine.Inputs;
 using static SlaPolicy.Tests.Inputs.InputTestData;
 
 namespace SlaPolicy.Tests.Inputs;

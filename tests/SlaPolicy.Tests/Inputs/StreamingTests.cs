@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using SlaPolicy.Engine.Inputs;
 
 namespace SlaPolicy.Tests.Inputs;
 

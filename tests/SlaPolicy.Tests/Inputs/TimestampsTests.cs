@@ -1,6 +1,3 @@
-using System.Text;
-using SlaPolicy.Engine.Inputs;
-
 namespace SlaPolicy.Tests.Inputs;
 
 public class TimestampsTests

@@ -1,5 +1,4 @@
 using System.Reflection;
-using SlaPolicy.Engine.Diagnostics;
 
 namespace SlaPolicy.Tests.Policies;
 

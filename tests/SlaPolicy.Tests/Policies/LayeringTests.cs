@@ -1,6 +1,3 @@
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Policies;
-
 namespace SlaPolicy.Tests.Policies;
 
 public class LayeringTests

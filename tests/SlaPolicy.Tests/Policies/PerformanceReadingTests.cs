@@ -1,5 +1,3 @@
-using SlaPolicy.Engine.Policies;
-
 namespace SlaPolicy.Tests.Policies;
 
 /// <summary>Reading `performance` and `customerCreditCap` into the model, and layering them through `extends`.</summary>

@@ -1,5 +1,4 @@
 using SlaPolicy.Engine.Compilation.Scopes;
-using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Tests.Policies;
 

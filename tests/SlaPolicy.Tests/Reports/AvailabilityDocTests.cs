@@ -1,20 +1,13 @@
-using System.Globalization;
-using System.Text.Json;
-using SlaPolicy.Tests.Policies;
-
 namespace SlaPolicy.Tests.Reports;
 
 /// <summary>docs/AVAILABILITY.md "What the samples show" against an actual report of the samples.</summary>
-public sealed class AvailabilityDocTests : IDisposable
+public sealed class AvailabilityDocTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("slapolicy-availability-doc-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void WhatTheSamplesShow_EveryCreditAndMeasuredFigure_IsTheReportsOwn()
     {
-        var json = Path.Join(_dir, "report.jsonl");
+        using var folder = new TempFolder();
+        var json = folder.File("report.jsonl");
         SampleReport.Run("--json", json).Exit.ShouldBe(0);
         var doc = File.ReadAllText(Path.Join(PolicyTestFiles.RepoRoot, "docs", "AVAILABILITY.md"));
         var section = doc[doc.IndexOf("## What the samples show", StringComparison.Ordinal)..];

@@ -1,26 +1,11 @@
 using System.CommandLine;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Reports;
 using Spectre.Console;
 
 namespace SlaPolicy.Tests.Reports;
 
 public class ReportCommandTests
 {
-    private static (int Exit, string Output) Run(IReportDataSource source, params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 200;
-        var root = new RootCommand { new ReportCommand(source, console, TimeProvider.System).Create() };
-        var exit = root.Parse(["report", .. args]).Invoke();
-        return (exit, writer.ToString());
-    }
+    private static (int Exit, string Output) Run(IReportDataSource source, params string[] args) => SampleReport.Invoke(source, args);
 
     [Fact]
     public void Report_SampleMonth_PrintsTablesAndWritesHtml()

@@ -1,9 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Reports;
-using SlaPolicy.Tests.Policies;
 using Spectre.Console;
 
 namespace SlaPolicy.Tests.Reports;
@@ -54,16 +50,19 @@ internal static class SampleReport
         return (process.ExitCode, stdout + stderr.Result);
     }
 
-    public static (int Exit, string Output) RunWith(IReportDataSource source, params string[] extra)
+    /// <summary>Runs <c>report</c> with <paramref name="args"/> in process on <paramref name="source"/>; the console's output (200 columns, no colours).</summary>
+    public static (int Exit, string Output) Invoke(IReportDataSource source, params string[] args)
     {
         var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
-        });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer) });
         console.Profile.Width = 200;
+        var root = new RootCommand { new ReportCommand(source, console, TimeProvider.System).Create() };
+        var exit = root.Parse(["report", .. args]).Invoke();
+        return (exit, writer.ToString());
+    }
+
+    public static (int Exit, string Output) RunWith(IReportDataSource source, params string[] extra)
+    {
         // Options given in extra replace the defaults below (an option may be given only once).
         var options = new Dictionary<string, string>
         {
@@ -80,9 +79,6 @@ internal static class SampleReport
             options[extra[i]] = extra[i + 1];
         }
 
-        string[] args = ["report", .. options.SelectMany(o => new[] { o.Key, o.Value })];
-        var root = new RootCommand { new ReportCommand(source, console, TimeProvider.System).Create() };
-        var exit = root.Parse(args).Invoke();
-        return (exit, writer.ToString());
+        return Invoke(source, [.. options.SelectMany(o => new[] { o.Key, o.Value })]);
     }
 }

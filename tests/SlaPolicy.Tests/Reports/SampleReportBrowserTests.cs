@@ -1,6 +1,4 @@
-using SlaPolicy.Tests.Support;
 using Microsoft.Playwright;
-using SlaPolicy.Tests.Policies;
 
 namespace SlaPolicy.Tests.Reports;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using SlaPolicy.Engine.Availability;
-using SlaPolicy.Host.Cli;
-
 namespace SlaPolicy.Tests.Reports;
 
 /// <summary><c>slapolicy report</c> end to end on the repository's policies and samples (see <see cref="SampleReport"/>).</summary>

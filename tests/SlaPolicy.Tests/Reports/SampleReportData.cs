@@ -1,10 +1,3 @@
-using System.Collections.Immutable;
-using SlaPolicy.Engine.Availability;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Policies;
-using SlaPolicy.Host.Reports;
 using static SlaPolicy.Tests.Availability.PolicyBuilder;
 
 namespace SlaPolicy.Tests.Reports;

@@ -1,8 +1,4 @@
-using System.Net;
-using SlaPolicy.Host.Storage;
 using SlaPolicy.Host.Web;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Xunit;
-using SlaPolicy.Host.Scheduling;
 
 namespace SlaPolicy.Tests.Scheduling;
 

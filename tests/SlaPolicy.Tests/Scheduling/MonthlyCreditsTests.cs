@@ -1,10 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SlaPolicy.Engine.Availability;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Policies;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 

@@ -1,11 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Quartz;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 

@@ -1,12 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Evaluation;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 
@@ -34,6 +27,14 @@ public class PartitionedRunTests
             new HostSettings { RunBatchSize = 7, RunParallelism = 1, RunPartitions = partitions, RunRetrySeconds = retrySeconds }, NullLogger<NightlyRun>.Instance);
 
     /// <summary>Every stored decision, by key, with what a reader sees (the run id aside).</summary>
+    /// <summary>A migrated store of <paramref name="kind"/> holding the cases of <see cref="Seed"/>.</summary>
+    private static TestStore Seeded(StoreKind kind)
+    {
+        var test = TestStore.Migrated(kind);
+        Seed(test.Store);
+        return test;
+    }
+
     internal static string[] Snapshot(IStore store) =>
         [.. store.QueryDecisions(new DecisionQuery(Limit: 10_000))
             .Select(s => s.Decision)
@@ -45,12 +46,8 @@ public class PartitionedRunTests
     [PostgresData]
     public void Run_FourPartitions_SameDecisionsAsOnePartitionEachPartitionOnce(StoreKind kind)
     {
-        using var single = new TestStore(kind);
-        single.Store.Migrate();
-        Seed(single.Store);
-        using var split = new TestStore(kind);
-        split.Store.Migrate();
-        Seed(split.Store);
+        using var single = Seeded(kind);
+        using var split = Seeded(kind);
 
         var one = Run(single.Store, 1).Run(AsOf, RunTrigger.Cli);
         var four = Run(split.Store, 4).Run(AsOf, RunTrigger.Cli);
@@ -75,14 +72,10 @@ public class PartitionedRunTests
         partitions.ShouldAllBe(p => p.CasesRead > 0);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void RunPartition_LeftRunningByADeadOwner_TakenOverAndCompletedWithoutDuplicates(StoreKind kind)
     {
-        using var reference = new TestStore(kind);
-        reference.Store.Migrate();
-        Seed(reference.Store);
+        using var reference = Seeded(kind);
         Run(reference.Store, 1).Run(AsOf, RunTrigger.Cli);
         using var test = new TestStore(kind);
         var store = test.Store;
@@ -125,14 +118,10 @@ public class PartitionedRunTests
         store.GetPartitions(runId)[2].Attempts.ShouldBe(2);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void TryCompleteRun_APartitionNotDone_LeavesTheRunRunning(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var runId = store.StartRun(AsOf, AsOf, RunTrigger.Api);
         store.CreatePartitions(runId, 2);
         store.ClaimPartition(runId, 0, "a", AsOf, false).ShouldBe(1);

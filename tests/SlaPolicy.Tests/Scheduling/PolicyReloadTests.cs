@@ -1,8 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 
@@ -93,10 +89,7 @@ public class PolicyReloadTests
     {
         using var folder = new TempFolder();
         var policies = CopySamplePolicies(folder);
-        await using var host = await RunningHost.StartAsync(
-            folder,
-            new Dictionary<string, string?> { ["Policies:Path"] = policies, ["Policies:ReloadDelaySeconds"] = "0.2" },
-            configuredPolicies: true);
+        await using var host = await RunningHost.StartReloadingAsync(folder, policies);
         (await host.Client.SendAsync(host.Post("/api/cases", Cases.Json("C-1", "2026-11-20T15:30:00Z")))).EnsureSuccessStatusCode();
 
         async Task<JsonElement> Policies() => JsonDocument.Parse(await host.Client.GetStringAsync("/api/policies")).RootElement;

@@ -1,10 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Cli;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Scheduling;
 

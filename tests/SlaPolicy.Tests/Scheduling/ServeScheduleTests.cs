@@ -1,7 +1,3 @@
-using System.Globalization;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Scheduling;
 
 /// <summary>The real host with the real Quartz scheduler and a real SQLite file.</summary>

@@ -1,6 +1,3 @@
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Storage;
-
 namespace SlaPolicy.Tests.Storage;
 
 /// <summary>
@@ -27,14 +24,10 @@ public class AttainmentDecisionStoreTests
         sink.Write(decisions);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadAttainmentDecisions_Window_StartInclusiveEndExclusiveMetOrBreachedOfTheRunOnly(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         Store(store, 1,
             Stopped("C-start", DecisionStatus.Met, "2026-11-01T00:00:00Z", AsOf),
             Stopped("C-offset", DecisionStatus.Breached, "2026-11-10T09:30:00+05:30", AsOf, severity: null),
@@ -71,14 +64,10 @@ public class AttainmentDecisionStoreTests
         read[1].Severity.ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadAttainmentDecisions_StopOrSeverityChangedSameNight_CountsAsChangeAndIsRead(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var first = Stopped("C-1", DecisionStatus.Met, "2026-11-10T10:00:00Z", AsOf);
         Store(store, 1, first);
 
@@ -96,14 +85,10 @@ public class AttainmentDecisionStoreTests
         read.Severity.ShouldBe(1);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void CountUnjudgedDecisions_ErrorAndNoPolicyOfTheRunOnly(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var noPolicy = new Decision("C-3", null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, AsOf, null, 0, null, "zeta", "email", []);
         Store(store, 1,
             Stopped("C-1", DecisionStatus.Error, null, AsOf),

@@ -1,7 +1,4 @@
 using Npgsql;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Host.Storage.Postgres;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Storage;
 

@@ -1,7 +1,3 @@
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Storage;
-
 namespace SlaPolicy.Tests.Storage;
 
 /// <summary>
@@ -25,14 +21,10 @@ public class ServiceCreditStoreTests
         "availability at least 99.9%", amount > 0 ? "below 99.9: 10%" : null, measured, amount == 0, amount > 0 ? 10 : 0, amount,
         [new ExplanationStep("objective", $"availability at least 99.9%; measured {measured}%")]);
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadOutages_Window_ReturnsThoseOverlappingItInUtc(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(Batch(outages:
         [
             Outage("2026-10-31T20:00:00Z", "2026-10-31T23:00:00Z", "before"),
@@ -54,14 +46,10 @@ public class ServiceCreditStoreTests
         read[1].Kind.ShouldBe("unplanned");
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadMeasurements_Window_StartInclusiveEndExclusive(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         MeasurementRecord Sample(string at, double value) => new("network", "apac-in", DateTimeOffset.Parse(at), "latencyMs", value);
         store.Ingest(Batch(measurements:
         [
@@ -82,14 +70,10 @@ public class ServiceCreditStoreTests
         read.Last().At.ShouldBe(DateTimeOffset.Parse("2026-11-22T01:59:59Z"));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadSubscriptions_FeeAndCurrencyRoundTripIncludingAbsent(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(Batch(subscriptions:
         [
             new SubscriptionRecord("initech", "bronze", "apac-in", "email", null, null),
@@ -107,14 +91,10 @@ public class ServiceCreditStoreTests
         ]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void WriteServiceCredits_SameCreditsTwice_NothingChangedNothingDuplicated(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var credits = new[] { Availability(99.555335968379446640316205534m, 120.00m), Availability(99.972m, 0m, region: "us-east") };
 
         var first = store.WriteServiceCredits(["2026-11"], credits, runId: 1, Received);
@@ -138,14 +118,10 @@ public class ServiceCreditStoreTests
         stored[1].Credit.Tier.ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void WriteServiceCredits_ValueChangedAndRowGone_UpdatedWithRunAndStaleRowRemoved(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var october = Availability(99.99m, 0m, period: "2026-10");
         store.WriteServiceCredits(["2026-10"], [october], runId: 1, Received.AddMonths(-1));
         store.WriteServiceCredits(["2026-11"], [Availability(99.6m, 120m), Availability(99.972m, 0m, region: "us-east")], runId: 1, Received);
@@ -163,14 +139,10 @@ public class ServiceCreditStoreTests
         store.QueryServiceCredits(new ServiceCreditQuery("2026-10")).ShouldHaveSingleItem().RunId.ShouldBe(1);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void QueryServiceCredits_CustomerAndOwed_FilterAndNewestMonthFirst(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var globex = Availability(99.2m, 80m) with { Customer = "globex", Currency = "USD" };
         var total = new ServiceCredit("2026-11", "acme", ServiceCreditKind.CustomerTotal, "total", string.Empty, string.Empty, "acme-gold", string.Empty, "EUR",
             "no customer cap", null, null, null, null, 1020.00m, [new ExplanationStep("total", "credits before the customer cap: EUR 1020.00")]);
@@ -189,14 +161,10 @@ public class ServiceCreditStoreTests
         owedByAcme[0].Credit.Amount.ShouldBe(1020.00m);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void WriteServiceCredits_CreditOfAMonthNotNamed_RefusedAndNothingWritten(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         Should.Throw<ArgumentException>(() => store.WriteServiceCredits(["2026-12"], [Availability(99.6m, 120m)], runId: 1, Received))
             .Message.ShouldContain("`2026-11`");

@@ -1,7 +1,4 @@
 using Microsoft.Data.Sqlite;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Storage;
 

@@ -1,9 +1,3 @@
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Host.Storage.Postgres;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Storage;
 
 /// <summary>
@@ -26,34 +20,14 @@ public class StoreTests
     public void Migrate_FeesStoredAsFloatingPointBefore_ComeOverAsTheirDecimalValue(StoreKind kind)
     {
         using var test = new TestStore(kind);
-        using (System.Data.Common.DbConnection connection = kind == StoreKind.Sqlite
-            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)test.Store).Path}")
-            : new Npgsql.NpgsqlConnection(test.ConnectionString))
-        {
-            connection.Open();
-            void Execute(string sql)
-            {
-                using var command = connection.CreateCommand();
-                command.CommandText = sql;
-                command.ExecuteNonQuery();
-            }
 
-            // The schema as version 6 left it, with fees stored as floating point.
-            Execute("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            var migrations = kind == StoreKind.Sqlite ? SqliteMigrations.All : PostgresMigrations.All;
-            foreach (var (version, name, sql) in migrations.Where(m => m.Version <= 6))
-            {
-                Execute(sql);
-                Execute($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name.Replace("'", "''", StringComparison.Ordinal)}', '2026-01-01T00:00:00.0000000Z')");
-            }
-
-            Execute("""
-                INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at) VALUES
-                ('acme', 'gold', 'eu-west', 'email', 1200.5, 'EUR', '2026-01-01T00:00:00.0000000Z'),
-                ('acme', 'gold', 'eu-west', 'crm', 1e20, 'EUR', '2026-01-01T00:00:00.0000000Z'),
-                ('acme', 'gold', 'eu-west', 'network', NULL, NULL, '2026-01-01T00:00:00.0000000Z')
-                """);
-        }
+        // The schema as version 6 left it, with fees stored as floating point.
+        test.MigrateTo(6, """
+            INSERT INTO subscriptions (customer, tier, region, service, monthly_fee, currency, received_at) VALUES
+            ('acme', 'gold', 'eu-west', 'email', 1200.5, 'EUR', '2026-01-01T00:00:00.0000000Z'),
+            ('acme', 'gold', 'eu-west', 'crm', 1e20, 'EUR', '2026-01-01T00:00:00.0000000Z'),
+            ('acme', 'gold', 'eu-west', 'network', NULL, NULL, '2026-01-01T00:00:00.0000000Z')
+            """);
 
         test.Store.Migrate();
 
@@ -64,14 +38,10 @@ public class StoreTests
         fees["network"].ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_MonthlyFees_ComeBackExactlyAsWritten(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         decimal[] fees = [987654321098.7654m, 1000000000000m, 1234567890123456.78m, 0.01m, 1200.00m, 0m, 79228162514264337593543950335m];
         var subscriptions = fees.Select((fee, i) => new SubscriptionRecord("acme", "gold", "eu-west", $"s{i}", fee, "EUR")).ToList();
         subscriptions.Add(new SubscriptionRecord("acme", "gold", "eu-west", "none", null, null));
@@ -88,14 +58,10 @@ public class StoreTests
         read["none"].ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Write_CaseDecidedAgainOnTheSameDateWithOtherTargets_RemovesTheTargetsItNoLongerHas(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00"), Cases.Open("C-2", "2026-11-20T16:30:00+01:00")));
         var resolution = DecisionOf("C-1", 50, 0, AsOf);
         var response = resolution with { Target = "sev1-response" };
@@ -130,14 +96,10 @@ public class StoreTests
         }
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Migrate_Twice_KeepsSchemaVersionAndData(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
 
         store.Migrate();
@@ -147,14 +109,10 @@ public class StoreTests
         store.CountCases().ShouldBe(1);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_SameCaseIdTwice_LaterRecordReplacesEarlier(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00", resolvedAt: "2026-11-20T18:00:00+01:00")));
@@ -169,14 +127,10 @@ public class StoreTests
         stored.Tags.ShouldBe(["vip"]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_RejectedRecords_AreQuarantinedWithLineFieldAndReason(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         store.Ingest(new RecordBatch([], [], [], [], [new RejectedRecord("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}")], AsOf));
 
@@ -184,14 +138,10 @@ public class StoreTests
         entry.Record.ShouldBe(new RejectedRecord("cases.jsonl", 7, "openedAt", "no offset", "{\"id\":\"C-9\"}"));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_SameRejectedLinesTwice_QuarantinedOnce(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         // A quarantined line longer than an index entry may hold must still be kept, once.
         var longRaw = "{\"id\":\"" + new string('x', 4000) + "\"}";
         RejectedRecord[] rejected =
@@ -206,14 +156,10 @@ public class StoreTests
         store.GetQuarantine().Select(q => q.Record.LineNumber).Order().ShouldBe([7L, 8L]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_SameDecisionsTwice_NoDuplicateAndNoChange(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         Decision[] decisions = [DecisionOf("C-1", 50, 0, AsOf), DecisionOf("C-2", 80, 2, AsOf)];
 
         DecisionWriteResult first, second;
@@ -236,14 +182,10 @@ public class StoreTests
         stored.ShouldAllBe(d => d.RunId == 1);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_LaterRunSameDay_UpdatesTheRowInsteadOfAddingOne(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         using var sink = store.OpenDecisionSink(1);
         sink.Write([DecisionOf("C-1", 50, 0, AsOf)]);
 
@@ -254,14 +196,10 @@ public class StoreTests
         store.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().Decision.PercentUsed.ShouldBe(60);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_OnlyTheExplanationDiffers_CountsAsChangedAndStoresTheNewOne(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var before = DecisionOf("C-1", 50, 0, AsOf);
 
         // Same values, one more explanation step: what `why` shows has changed, so the row must be rewritten.
@@ -283,14 +221,10 @@ public class StoreTests
         stored.Decision.Explanation.ShouldBe(after.Explanation);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_LargeBatchWithARepeatedKey_LaterWinsAndEveryRowCounts(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         // 100 decisions: more than one multi-row statement's worth, with C-005 again at position 70 (a later
         // evaluation the same day), so the repeat lands in a different statement than the first.
@@ -309,14 +243,10 @@ public class StoreTests
         stored.Single(d => d.Decision.CaseId == "C-005").Decision.PercentUsed.ShouldBe(90);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_Escalations_RecordedOnlyWhenALevelIsFirstReached(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
 
         using (var sink = store.OpenDecisionSink(1))
@@ -333,14 +263,10 @@ public class StoreTests
         trace.Decisions.ShouldHaveSingleItem().EvaluationDate.ShouldBe(new DateOnly(2026, 11, 24));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void QueryDecisions_AtRisk_IsRunningWithAtLeast75PercentUsed(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         using (var sink = store.OpenDecisionSink(1))
         {
             sink.Write([DecisionOf("C-1", 74.9, 0, AsOf), DecisionOf("C-2", 75, 2, AsOf), DecisionOf("C-3", 99, 2, AsOf) with { Status = DecisionStatus.Paused }]);
@@ -373,14 +299,10 @@ public class StoreTests
         second.QueryDecisions(new DecisionQuery()).ShouldHaveSingleItem().Decision.Explanation.Single().Text.ShouldBe("counted");
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_SameCaseIdTwiceInOneBatch_LaterRecordWinsAndBothCount(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
 
         var written = store.Ingest(CasesBatch(
             Cases.Open("C-1", "2026-11-20T16:30:00+01:00"),
@@ -393,14 +315,10 @@ public class StoreTests
         store.GetCase("C-1")!.ResolvedAt.ShouldBe(DateTimeOffset.Parse("2026-11-20T18:00:00+01:00"));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadCases_MixedCaseIds_InByteOrder(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         store.Ingest(CasesBatch(Cases.Open("C-a", "2026-11-20T16:30:00Z"), Cases.Open("C-B", "2026-11-20T16:30:00Z"), Cases.Open("C-10", "2026-11-20T16:30:00Z")));
 
         // Byte order, whatever the database locale: '1' (0x31) < 'B' (0x42) < 'a' (0x61).
@@ -408,14 +326,10 @@ public class StoreTests
         store.ReadCases().Select(c => c.Id).ShouldBe(["C-10", "C-B", "C-a"]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_SameKeyTwiceInOneBatch_LaterWinsAndBothCountAsChanged(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         using var sink = store.OpenDecisionSink(1);
 
         // Same key (case, target, UTC date, version): the first is inserted, the second updates it.
@@ -425,14 +339,10 @@ public class StoreTests
         store.QueryDecisions(new DecisionQuery(Customer: "acme")).Select(d => (d.Decision.CaseId, d.Decision.PercentUsed)).ShouldBe([("C-1", 60.0), ("C-2", 10.0)]);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void DecisionSink_NoPolicyDecision_StoredWithoutTargetOrVersionAndNotDuplicated(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var noPolicy = new Decision("C-7", null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, AsOf, null, 0, null, "acme", "email", []);
         using (var sink = store.OpenDecisionSink(1))
         {
@@ -446,14 +356,10 @@ public class StoreTests
         stored.EvaluationDate.ShouldBe(new DateOnly(2026, 11, 22));
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Runs_StartedAndFinished_ListedNewestFirstWithCounts(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var first = store.StartRun(AsOf, AsOf, RunTrigger.Schedule);
         store.FinishRun(first, new RunCompletion(RunState.Failed, AsOf.AddMinutes(1), 5, 0, 0, 1, 60_000, [], "database went away"));
         var second = store.StartRun(AsOf, AsOf.AddMinutes(5), RunTrigger.Api);
@@ -466,14 +372,10 @@ public class StoreTests
         store.GetLastSucceededRun().ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Ingest_OtherRecordKinds_UpsertedByTheirKeys(StoreKind kind)
     {
-        using var test = new TestStore(kind);
-        var store = test.Store;
-        store.Migrate();
+        using var test = TestStore.Migrated(kind, out var store);
         var start = DateTimeOffset.Parse("2026-11-20T10:00:00Z");
         var batch = new RecordBatch(
             [],

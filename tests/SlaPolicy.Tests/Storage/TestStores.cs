@@ -1,7 +1,4 @@
 using Npgsql;
-using SlaPolicy.Host.Storage;
-using SlaPolicy.Host.Storage.Postgres;
-using SlaPolicy.Tests.Support;
 using Xunit.Sdk;
 
 namespace SlaPolicy.Tests.Storage;
@@ -113,6 +110,45 @@ internal sealed class TestStore : IDisposable
 
     /// <summary>A probe counting this store's rows from outside any host.</summary>
     public StoreProbe Probe() => _kind == StoreKind.Sqlite ? StoreProbe.Sqlite(_folder!.File("db/slapolicy.db")) : StoreProbe.Postgres(_connectionString!);
+
+    /// <summary>A new store of <paramref name="kind"/>, migrated.</summary>
+    public static TestStore Migrated(StoreKind kind) => Migrated(kind, out _);
+
+    /// <summary>A new store of <paramref name="kind"/>, migrated; <paramref name="store"/> is its <see cref="Store"/>.</summary>
+    public static TestStore Migrated(StoreKind kind, out IStore store)
+    {
+        var test = new TestStore(kind);
+        test.Store.Migrate();
+        store = test.Store;
+        return test;
+    }
+
+    /// <summary>
+    /// Applies the migrations up to <paramref name="version"/> only, as a store released then left them, then runs each
+    /// of <paramref name="statements"/> on it (rows written by that release).
+    /// </summary>
+    public void MigrateTo(int version, params string[] statements)
+    {
+        using System.Data.Common.DbConnection connection = _kind == StoreKind.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)Store).Path}")
+            : new NpgsqlConnection(_connectionString);
+        connection.Open();
+        void Execute(string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        Execute("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        foreach (var (applied, name, sql) in (_kind == StoreKind.Sqlite ? SqliteMigrations.All : PostgresMigrations.All).Where(m => m.Version <= version))
+        {
+            Execute(sql);
+            Execute($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({applied}, '{name.Replace("'", "''", StringComparison.Ordinal)}', '2026-01-01T00:00:00.0000000Z')");
+        }
+
+        Array.ForEach(statements, Execute);
+    }
 
     /// <summary>The store under test (not migrated).</summary>
     public IStore Store { get; }

@@ -1,9 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Engine.Inputs.Generation;
-using SlaPolicy.Host.Storage;
 using SlaPolicy.Host.Web;
 
 namespace SlaPolicy.Tests.Support;

@@ -1,5 +1,3 @@
-using SlaPolicy.Engine.Inputs;
-
 namespace SlaPolicy.Tests.Support;
 
 /// <summary>

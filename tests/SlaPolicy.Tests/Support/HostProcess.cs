@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Reflection;
-using System.Text;
-using SlaPolicy.Tests.Policies;
 
 namespace SlaPolicy.Tests.Support;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Storage;
 using SlaPolicy.Host.Web;
-using SlaPolicy.Tests.Policies;
 
 namespace SlaPolicy.Tests.Support;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SlaPolicy.Host.Storage;
-
 namespace SlaPolicy.Tests.Support;
 
 /// <summary>

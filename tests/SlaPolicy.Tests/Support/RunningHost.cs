@@ -3,10 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Host.Storage;
 using SlaPolicy.Host.Web;
-using SlaPolicy.Tests.Storage;
 
 namespace SlaPolicy.Tests.Support;
 
@@ -39,6 +36,21 @@ internal sealed class RunningHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     public IStore Store => App.Services.GetRequiredService<IStore>();
+
+    /// <summary>A host whose reads need the token (<c>Api:ProtectReads</c>), holding one case and one run of it.</summary>
+    public static async Task<RunningHost> StartProtectedWithARunAsync(TempFolder folder)
+    {
+        var host = await StartAsync(folder, new Dictionary<string, string?> { ["Api:ProtectReads"] = "true" });
+        (await host.Client.SendAsync(host.Post("/api/cases", Cases.Json("C-1", "2026-11-20T16:30:00+01:00")))).EnsureSuccessStatusCode();
+        (await host.Client.SendAsync(host.Post("/api/runs", string.Empty))).EnsureSuccessStatusCode();
+        return host;
+    }
+
+    /// <summary>A host on the policy folder <paramref name="policies"/>, reloading it 0.2 s after a change.</summary>
+    public static Task<RunningHost> StartReloadingAsync(TempFolder folder, string policies) => StartAsync(
+        folder,
+        new Dictionary<string, string?> { ["Policies:Path"] = policies, ["Policies:ReloadDelaySeconds"] = "0.2" },
+        configuredPolicies: true);
 
     public static async Task<RunningHost> StartAsync(
         TempFolder folder, IDictionary<string, string?>? settings = null, IEvaluatorProvider? evaluators = null, bool configuredPolicies = false, StoreKind store = StoreKind.Sqlite)

@@ -1,5 +1,3 @@
-using SlaPolicy.Tests.Policies;
-
 namespace SlaPolicy.Tests.Support;
 
 /// <summary>A copy of the sample policies in a test's folder, to break or edit without touching the repository's.</summary>

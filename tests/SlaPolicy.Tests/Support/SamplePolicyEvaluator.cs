@@ -1,9 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Engine.Evaluation;
-using SlaPolicy.Engine.Inputs;
-using SlaPolicy.Host.Scheduling;
-using SlaPolicy.Tests.Policies;
 
 namespace SlaPolicy.Tests.Support;
 

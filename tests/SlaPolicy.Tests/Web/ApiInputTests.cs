@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Web;
 
 /// <summary>What the ingestion endpoints say about hostile input, and case ids of every shape reachable by the API.</summary>

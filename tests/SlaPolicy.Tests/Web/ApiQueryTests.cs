@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Web;
 
@@ -28,9 +25,7 @@ public class ApiQueryTests
     public async Task Health_ProtectReadsWithoutTheToken_SaysOnlyThatTheHostIsUp()
     {
         using var folder = new TempFolder();
-        await using var host = await RunningHost.StartAsync(folder, new Dictionary<string, string?> { ["Api:ProtectReads"] = "true" });
-        (await host.Client.SendAsync(host.Post("/api/cases", Cases.Json("C-1", "2026-11-20T16:30:00+01:00")))).EnsureSuccessStatusCode();
-        (await host.Client.SendAsync(host.Post("/api/runs", string.Empty))).EnsureSuccessStatusCode();
+        await using var host = await RunningHost.StartProtectedWithARunAsync(folder);
 
         var open = await host.Client.SendAsync(Get("/health"));
         var withToken = await host.Client.SendAsync(Get("/health", withToken: true));

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using SlaPolicy.Tests.Support;
-
 namespace SlaPolicy.Tests.Web;
 
 [Collection(SlaPolicy.Tests.Scheduling.HostCollection.Name)]

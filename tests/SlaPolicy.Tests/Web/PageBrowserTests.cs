@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using SlaPolicy.Tests.Policies;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Web;
 
@@ -134,10 +132,7 @@ public class PageBrowserTests
     {
         using var folder = new TempFolder();
         var policies = SamplePolicyCopy.Create(folder);
-        await using var host = await RunningHost.StartAsync(
-            folder,
-            new Dictionary<string, string?> { ["Policies:Path"] = policies, ["Policies:ReloadDelaySeconds"] = "0.2" },
-            configuredPolicies: true);
+        await using var host = await RunningHost.StartReloadingAsync(folder, policies);
 
         // The custom rule of gold.json opens a comment that a later text would close.
         SamplePolicyCopy.Replace(policies, Path.Join("tiers", "gold.json"),

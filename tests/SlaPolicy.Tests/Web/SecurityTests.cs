@@ -1,11 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using SlaPolicy.Tests.Scheduling;
-using SlaPolicy.Tests.Storage;
-using SlaPolicy.Tests.Support;
 
 namespace SlaPolicy.Tests.Web;
 
@@ -85,9 +81,7 @@ public partial class SecurityTests
     public async Task EveryGetRoute_ProtectReads_Is401WithoutTheTokenAndAnsweredWithIt()
     {
         using var folder = new TempFolder();
-        await using var host = await RunningHost.StartAsync(folder, new Dictionary<string, string?> { ["Api:ProtectReads"] = "true" });
-        (await host.Client.SendAsync(host.Post("/api/cases", Cases.Json("C-1", "2026-11-20T16:30:00+01:00")))).EnsureSuccessStatusCode();
-        (await host.Client.SendAsync(host.Post("/api/runs", string.Empty))).EnsureSuccessStatusCode();
+        await using var host = await RunningHost.StartProtectedWithARunAsync(folder);
         var gets = Routes(host).Where(r => r.Method == "GET").Select(r => r.Path).ToList();
         // `/api/why` takes the case in its query (`?case=`): asked without one, it would answer 400 rather than the case.
         var data = gets.Except(PageFiles).Where(p => p != "/health").Select(p => p == "/api/why" ? "/api/why?case=C-1" : p).ToList();
@@ -165,10 +159,7 @@ public partial class SecurityTests
         var policies = SamplePolicyCopy.Create(folder);
 
         var marker = folder.File("marker");
-        await using var host = await RunningHost.StartAsync(
-            folder,
-            new Dictionary<string, string?> { ["Policies:Path"] = policies, ["Policies:ReloadDelaySeconds"] = "0.2" },
-            configuredPolicies: true);
+        await using var host = await RunningHost.StartReloadingAsync(folder, policies);
         (await host.Client.SendAsync(host.Post("/api/cases", Cases.Json("C-1", "2026-11-20T15:30:00Z")))).EnsureSuccessStatusCode();
         async Task<JsonElement> Status() => JsonDocument.Parse(await host.Client.GetStringAsync("/api/policies")).RootElement;
         (await Status()).GetProperty("lastLoadFailed").GetBoolean().ShouldBeFalse();

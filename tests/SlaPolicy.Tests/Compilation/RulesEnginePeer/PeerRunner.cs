@@ -229,7 +229,7 @@ internal static class PeerRunner
         {
             return JToken.FromObject(value);
         }
-        catch (JsonException)
+        catch (Newtonsoft.Json.JsonException)
         {
             return new JValue(value.ToString());
         }

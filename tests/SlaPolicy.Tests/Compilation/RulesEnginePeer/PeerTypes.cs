@@ -1,5 +1,6 @@
 using System.Dynamic;
 using Newtonsoft.Json;
+using JsonSerializer = Newtonsoft.Json.JsonSerializer;
 using Newtonsoft.Json.Converters;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Actions;

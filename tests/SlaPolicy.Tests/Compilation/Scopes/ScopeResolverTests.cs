@@ -1,8 +1,4 @@
-using System.Collections.Immutable;
 using SlaPolicy.Engine.Compilation.Scopes;
-using SlaPolicy.Engine.Diagnostics;
-using SlaPolicy.Engine.Policies;
-using SlaPolicy.Tests.Policies;
 
 namespace SlaPolicy.Tests.Compilation.Scopes;
 

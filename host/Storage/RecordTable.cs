@@ -1,0 +1,82 @@
+using System.Data.Common;
+using SlaPolicy.Engine.Inputs;
+
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>
+/// The store table of one kind of input record, made from its description (<see cref="InputDescriptions"/>): the
+/// columns, the key a later record replaces an earlier one by, the upsert's conflict clause, and the mapping of a row
+/// back to a record. One for both stores; each store's dialect only says how a batch of rows is sent.
+/// </summary>
+internal sealed class RecordTable<TRecord>
+    where TRecord : class
+{
+    public RecordTable(RecordDescription<TRecord> description)
+    {
+        Description = description;
+        var fields = description.Fields;
+        var keys = fields.Where(f => f.Key).Select(f => f.Column);
+        var updates = fields.Where(f => !f.Key).Select(f => $"{f.Column} = excluded.{f.Column}").Append("received_at = excluded.received_at");
+        InsertColumns = $"{description.Columns}, received_at";
+        ConflictClause = $"ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", updates)}";
+    }
+
+    public RecordDescription<TRecord> Description { get; }
+
+    public string Name => Description.Table;
+
+    /// <summary>The description's columns: what a SELECT reads for <see cref="Reader"/>.</summary>
+    public string Columns => Description.Columns;
+
+    /// <summary>The columns an insert writes: the description's, then <c>received_at</c>.</summary>
+    public string InsertColumns { get; }
+
+    /// <summary>A later record under the key of a stored one replaces every other column of it.</summary>
+    public string ConflictClause { get; }
+
+    /// <summary>The record's key as the store compares it: its key columns' stored values, joined by U+001F.</summary>
+    public string Key(TRecord record) =>
+        string.Join('\u001f', Description.Fields.Where(f => f.Key).Select(f => f.StoredValue(record)));
+
+    /// <summary>
+    /// A reader of rows whose columns are <see cref="Columns"/> (from <paramref name="first"/> on), for one query at a
+    /// time: it keeps one wrapper of the data reader for every row.
+    /// </summary>
+    public Func<DbDataReader, TRecord> Reader(int first = 0)
+    {
+        var row = new DataReaderRow();
+        return reader =>
+        {
+            row.Reader = reader;
+            return Description.FromStored(row, first);
+        };
+    }
+
+    /// <summary>The columns of a data reader, as a description reads them.</summary>
+    private sealed class DataReaderRow : StoredRow
+    {
+        public DbDataReader Reader { get; set; } = null!;
+
+        public override bool IsNull(int ordinal) => Reader.IsDBNull(ordinal);
+
+        public override string GetString(int ordinal) => Reader.GetString(ordinal);
+
+        public override int GetInt32(int ordinal) => Reader.GetInt32(ordinal);
+
+        public override long GetInt64(int ordinal) => Reader.GetInt64(ordinal);
+
+        public override double GetDouble(int ordinal) => Reader.GetDouble(ordinal);
+    }
+}
+
+/// <summary>The tables of the four kinds of input records.</summary>
+internal static class RecordTables
+{
+    public static readonly RecordTable<CaseRecord> Cases = new(InputDescriptions.Cases);
+
+    public static readonly RecordTable<OutageRecord> Outages = new(InputDescriptions.Outages);
+
+    public static readonly RecordTable<SubscriptionRecord> Subscriptions = new(InputDescriptions.Subscriptions);
+
+    public static readonly RecordTable<MeasurementRecord> Measurements = new(InputDescriptions.Measurements);
+}
