@@ -428,26 +428,22 @@ internal sealed class RulesEngineWorkflows
 /// <see cref="RuleResult"/>: the same outcome, events, error messages (placeholders filled as by the compiled executor),
 /// exceptions, action outputs and provenance.
 /// </summary>
-internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
+internal sealed class RulesEngineExecutor<TIn>(
+    Workflow workflow,
+    ImmutableArray<RuleDefinition> rules,
+    RulesEngineWorkflows engine,
+    RuleParameterBuilder<TIn> parameters,
+    ImmutableArray<string> rootNames,
+    RootResolver<TIn> roots) : IWorkflowRunner<TIn>
 {
-    private readonly RulesEngineWorkflows _engine;
-    private readonly ImmutableArray<RuleDefinition> _rules;
-    private readonly RuleParameterBuilder<TIn> _parameters;
-    private readonly ImmutableArray<string> _rootNames;
-    private readonly RootResolver<TIn> _roots;
+    private readonly RulesEngineWorkflows _engine = engine;
+    private readonly ImmutableArray<RuleDefinition> _rules = rules;
+    private readonly RuleParameterBuilder<TIn> _parameters = parameters;
+    private readonly ImmutableArray<string> _rootNames = rootNames;
+    private readonly RootResolver<TIn> _roots = roots;
     private readonly ConcurrentDictionary<RuleDefinition, string[]> _paths = new(ReferenceEqualityComparer.Instance);
 
-    public RulesEngineExecutor(Workflow workflow, ImmutableArray<RuleDefinition> rules, RulesEngineWorkflows engine, RuleParameterBuilder<TIn> parameters, ImmutableArray<string> rootNames, RootResolver<TIn> roots)
-    {
-        Workflow = workflow;
-        _rules = rules;
-        _engine = engine;
-        _parameters = parameters;
-        _rootNames = rootNames;
-        _roots = roots;
-    }
-
-    public Workflow Workflow { get; }
+    public Workflow Workflow { get; } = workflow;
 
     public WorkflowOutcome Run(in TIn inputs, string? targetId)
     {
@@ -458,28 +454,11 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
         var targetMet = false;
         var credit = 0m;
         ulong mask = 0;
-        var k = 0;
-        for (var i = 0; i < _rules.Length; i++)
+        foreach (var (i, rule, result, target) in Judged(results, targetId))
         {
-            var rule = _rules[i];
-            if (!rule.Enabled)
-            {
-                continue;
-            }
-
-            var result = k < results.Count ? results[k++] : null;
-            var target = TargetOf(rule);
-            if (target is not null && !string.Equals(target, targetId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (result is null || refused.ContainsKey((Workflow.WorkflowName, rule.RuleName)) || HasException(result))
-            {
-                hasErrors = true;
-            }
-
-            if (result is not { IsSuccess: true } || refused.ContainsKey((Workflow.WorkflowName, rule.RuleName)))
+            var isRefused = refused.ContainsKey((Workflow.WorkflowName, rule.RuleName));
+            hasErrors |= result is null || isRefused || HasException(result);
+            if (result is not { IsSuccess: true } || isRefused)
             {
                 continue;
             }
@@ -501,21 +480,8 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
     {
         var (results, prepared) = Evaluate(in inputs);
         var mapped = new List<RuleResult>(results.Count);
-        var k = 0;
-        foreach (var rule in _rules)
+        foreach (var (_, rule, result, _) in Judged(results, targetId))
         {
-            if (!rule.Enabled)
-            {
-                continue;
-            }
-
-            var result = k < results.Count ? results[k++] : null;
-            var target = TargetOf(rule);
-            if (target is not null && !string.Equals(target, targetId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             var refusal = prepared.Refused.GetValueOrDefault((Workflow.WorkflowName, rule.RuleName));
             mapped.Add(result is null
                 ? Failed(rule, refusal ?? "RulesEngine returned no result for the rule")
@@ -544,6 +510,30 @@ internal sealed class RulesEngineExecutor<TIn> : IWorkflowRunner<TIn>
 
         var pending = prepared.Engine.ExecuteAllRulesAsync(Workflow.WorkflowName, parameters);
         return (pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult(), prepared);
+    }
+
+    /// <summary>
+    /// The enabled top-level rules with RulesEngine's result for each (it returns one per enabled rule, in order) and
+    /// their index among all rules; a <c>target:&lt;id&gt;</c> rule only for <paramref name="targetId"/>.
+    /// </summary>
+    private IEnumerable<(int Index, RuleDefinition Rule, RuleResultTree? Result, string? Target)> Judged(List<RuleResultTree> results, string? targetId)
+    {
+        var k = 0;
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var rule = _rules[i];
+            if (!rule.Enabled)
+            {
+                continue;
+            }
+
+            var result = k < results.Count ? results[k++] : null;
+            var target = TargetOf(rule);
+            if (target is null || string.Equals(target, targetId, StringComparison.Ordinal))
+            {
+                yield return (i, rule, result, target);
+            }
+        }
     }
 
     private static string? TargetOf(RuleDefinition rule) =>
