@@ -1,12 +1,6 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using System.Globalization;
-using System.Reflection;
-using System.Text;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
+using System.Runtime.InteropServices;
 using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Engine.Compilation;
