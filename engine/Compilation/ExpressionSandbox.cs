@@ -281,10 +281,12 @@ internal static class ExpressionSandbox
         return ValueTypes.Contains(definition.FullName ?? string.Empty) && (!type.IsGenericType || type.GetGenericArguments().All(IsValueType));
     }
 
+    // The system types an expression may name (the engine's own records are reached through the inputs, never by name).
     private static readonly FrozenSet<string> TypeNames = ValueTypes.Concat(AllowedMembers.Keys)
+        .Where(n => n.StartsWith("System.", StringComparison.Ordinal))
         .Select(n => n[(n.LastIndexOf('.') + 1)..].Split('`')[0])
-        .Concat(["string", "object", "bool", "int", "long", "double", "decimal", "char", "byte", "short", "float", "Enumerable", "Math", "Convert"])
-        .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        .Concat(["Enumerable"])
+        .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>
     /// The custom types registered for the compilation being checked (<c>RulesEngineSettings.CustomTypes</c>), by
@@ -297,7 +299,7 @@ internal static class ExpressionSandbox
 
     private static bool IsCustom(INamedTypeSymbol type) => CustomTypeNames.Value is { } custom && custom.Contains(MetadataName(type.OriginalDefinition));
 
-    /// <summary>True when <paramref name="name"/> (any case) is the simple name of a type an expression may use (<c>Math</c>, <c>TimeSpan</c>).</summary>
+    /// <summary>True when <paramref name="name"/> is the simple name of a system type an expression may use (<c>Math</c>, <c>TimeSpan</c>).</summary>
     internal static bool IsTypeName(string name) => TypeNames.Contains(name);
 
     /// <summary>True when every public property and field of <paramref name="type"/> may be read: one of the inputs' record types.</summary>
