@@ -110,16 +110,27 @@ public static class WorkflowJson
         return new Workflow(name, rules, globals, inject, context.At(obj));
     }
 
-    private static ImmutableArray<RuleDefinition> ReadRules(JObject owner, string property, ReadContext context, string ownerKind, string ownerName)
+    /// <summary>The array <paramref name="property"/> of <paramref name="owner"/>: empty when absent or null, and SLA1003 when not an array.</summary>
+    private static JArray? ArrayOf(JObject owner, string property, ReadContext context, string mustBe)
     {
         if (!owner.TryGetValue(property, out var token) || token.Type == JTokenType.Null)
         {
             return [];
         }
 
-        if (token is not JArray array)
+        if (token is JArray array)
         {
-            context.Diagnostics.Add(DiagnosticCatalog.WrongType, context.At(token), $"`{property}` of {ownerKind} `{ownerName}` must be an array");
+            return array;
+        }
+
+        context.Diagnostics.Add(DiagnosticCatalog.WrongType, context.At(token), $"`{property}` {mustBe}");
+        return null;
+    }
+
+    private static ImmutableArray<RuleDefinition> ReadRules(JObject owner, string property, ReadContext context, string ownerKind, string ownerName)
+    {
+        if (ArrayOf(owner, property, context, $"of {ownerKind} `{ownerName}` must be an array") is not { } array)
+        {
             return [];
         }
 
@@ -287,14 +298,8 @@ public static class WorkflowJson
 
     private static ImmutableArray<LocalParam> ReadParams(JObject owner, string property, ReadContext context)
     {
-        if (!owner.TryGetValue(property, out var token) || token.Type == JTokenType.Null)
+        if (ArrayOf(owner, property, context, "must be an array of { Name, Expression }") is not { } array)
         {
-            return [];
-        }
-
-        if (token is not JArray array)
-        {
-            context.Diagnostics.Add(DiagnosticCatalog.WrongType, context.At(token), $"`{property}` must be an array of {{ Name, Expression }}");
             return [];
         }
 
