@@ -192,20 +192,17 @@ internal static class PeerRunner
         return isArray ? System.Text.Json.JsonSerializer.Deserialize<ReWorkflow[]>(json)! : [System.Text.Json.JsonSerializer.Deserialize<ReWorkflow>(json)!];
     }
 
-    private static ReSettings ToReSettings(JObject s) => new()
+    /// <summary>
+    /// The case's settings as the RulesEngine package gets them: the same values SlaPolicy's executor gets, with
+    /// RulesEngine's own formatting of error messages and its parallel compilation where the case asks for it.
+    /// </summary>
+    private static ReSettings ToReSettings(JObject s)
     {
-        CustomTypes = s["CustomTypes"] is JArray types ? [.. types.Select(t => PeerTypes.TypeOf((string)t!))] : null,
-        CustomActions = s["CustomActions"] is JArray actions ? actions.ToDictionary(a => (string)a!, a => PeerTypes.ActionOf((string)a!)) : null,
-        IsExpressionCaseSensitive = (bool?)s["IsExpressionCaseSensitive"] ?? false,
-        EnableScopedParams = (bool?)s["EnableScopedParams"] ?? true,
-        EnableExceptionAsErrorMessage = (bool?)s["EnableExceptionAsErrorMessage"] ?? true,
-        IgnoreException = (bool?)s["IgnoreException"] ?? false,
-        NestedRuleExecutionMode = Mode(s),
-        AutoExecuteActions = (bool?)s["AutoExecuteActions"] ?? true,
-        AutoRegisterInputType = (bool?)s["AutoRegisterInputType"] ?? true,
-        UseFastExpressionCompiler = (bool?)s["UseFastExpressionCompiler"] ?? false,
-        EnableParallelRuleCompilation = (bool?)s["EnableParallelRuleCompilation"] ?? false,
-    };
+        var settings = ToSettings(s).ToReSettings();
+        settings.EnableFormattedErrorMessage = true;
+        settings.EnableParallelRuleCompilation = (bool?)s["EnableParallelRuleCompilation"] ?? false;
+        return settings;
+    }
 
     private static NestedRuleExecutionMode Mode(JObject s) =>
         (string?)s["NestedRuleExecutionMode"] == "Performance" ? NestedRuleExecutionMode.Performance : NestedRuleExecutionMode.All;

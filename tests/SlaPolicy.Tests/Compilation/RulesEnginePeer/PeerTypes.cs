@@ -1,7 +1,7 @@
 using System.Dynamic;
 using Newtonsoft.Json;
 using JsonSerializer = Newtonsoft.Json.JsonSerializer;
-using Newtonsoft.Json.Converters;
+using SlaPolicy.Engine.Compilation;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Actions;
 using RulesEngine.Models;
@@ -17,12 +17,6 @@ namespace SlaPolicy.Tests.Compilation.RulesEnginePeer;
 /// </summary>
 internal static class PeerTypes
 {
-    private static readonly JsonSerializer Expando = JsonSerializer.Create(new JsonSerializerSettings
-    {
-        Converters = [new ExpandoObjectConverter()],
-        DateParseHandling = DateParseHandling.None,
-    });
-
     private static readonly Dictionary<string, Type> Types = new(StringComparer.Ordinal)
     {
         ["RuleTestClass"] = typeof(RuleTestClass),
@@ -73,7 +67,7 @@ internal static class PeerTypes
         switch (type)
         {
             case null:
-                return Untyped(value);
+                return value is null ? null : RulesEngineInputs.FromJson(value);
             case "TestInstanceUtils":
                 return new TestInstanceUtils();
             case "JsonElementHolder":
@@ -96,14 +90,6 @@ internal static class PeerTypes
                 return value is null || value.Type == JTokenType.Null ? null : value.ToObject(TypeOf(type));
         }
     }
-
-    private static object? Untyped(JToken? value) => value?.Type switch
-    {
-        null or JTokenType.Null or JTokenType.Undefined => null,
-        JTokenType.Object => value.ToObject<ExpandoObject>(Expando),
-        JTokenType.Array => value.ToObject<List<object?>>(Expando),
-        _ => ((JValue)value).Value,
-    };
 }
 
 public class RuleTestClass
