@@ -336,34 +336,22 @@ internal sealed class RulesEngineWorkflows
                     continue;
                 }
 
-                string? Get(string key) => action.Context.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
-                JToken? inputs = null;
-                try
-                {
-                    inputs = Get("additionalInputs") is { } text ? JToken.Parse(text) : null;
-                }
-                catch (Newtonsoft.Json.JsonException)
-                {
-                    // RulesEngine cannot read it either: the action fails when it runs.
-                }
-
-                if (Get("ruleName") is not { } target || inputs is not JArray { Count: > 0 } list)
+                var inputs = AdditionalInputs(action);
+                if (action.ContextValue("ruleName") is not { } target || inputs.Count == 0)
                 {
                     continue;
                 }
 
                 var added = new List<ParameterExpression>();
-                foreach (var item in list.OfType<JObject>())
+                foreach (var (name, expression) in inputs)
                 {
-                    if (item.GetValue("Name", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } name
-                        && item.GetValue("Expression", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } expression
-                        && DynamicLinqSandbox.Check((string)expression!, [.. scope], null, refusals.Parser, refusals.CustomTypes).Expression is { } parsed)
+                    if (name is not null && DynamicLinqSandbox.Check(expression, [.. scope], null, refusals.Parser, refusals.CustomTypes).Expression is { } parsed)
                     {
-                        added.Add(Expression.Parameter(parsed.Type, (string)name!));
+                        added.Add(Expression.Parameter(parsed.Type, name));
                     }
                 }
 
-                var key = (Get("workflowName") ?? workflow, target);
+                var key = (action.ContextValue("workflowName") ?? workflow, target);
                 if (!refusals.Additional.TryGetValue(key, out var known))
                 {
                     refusals.Additional[key] = added;
@@ -394,25 +382,41 @@ internal sealed class RulesEngineWorkflows
             }
             else if (string.Equals(key, "additionalInputs", StringComparison.OrdinalIgnoreCase))
             {
-                JToken? parsed = null;
-                try
+                foreach (var (_, expression) in AdditionalInputs(action))
                 {
-                    parsed = JToken.Parse(value);
-                }
-                catch (Newtonsoft.Json.JsonException)
-                {
-                    // RulesEngine cannot read it either: the action fails when it runs.
-                }
-
-                foreach (var item in parsed as JArray ?? [])
-                {
-                    if (item is JObject obj && obj.GetValue("Expression", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } expression)
-                    {
-                        yield return (key, (string)expression!);
-                    }
+                    yield return (key, expression);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The <c>additionalInputs</c> of an action (JSON <c>[{ "Name", "Expression" }]</c>): each expression, with its name
+    /// when it has one. Text that is not such JSON gives none: RulesEngine cannot read it either, and the action fails
+    /// when it runs.
+    /// </summary>
+    private static List<(string? Name, string Expression)> AdditionalInputs(RuleAction action)
+    {
+        var inputs = new List<(string? Name, string Expression)>();
+        JToken? parsed = null;
+        try
+        {
+            parsed = action.ContextValue("additionalInputs") is { } text ? JToken.Parse(text) : null;
+        }
+        catch (Newtonsoft.Json.JsonException)
+        {
+            return inputs;
+        }
+
+        foreach (var item in (parsed as JArray ?? []).OfType<JObject>())
+        {
+            if (item.GetValue("Expression", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } expression)
+            {
+                inputs.Add((item.GetValue("Name", StringComparison.OrdinalIgnoreCase) is { Type: JTokenType.String } name ? (string)name! : null, (string)expression!));
+            }
+        }
+
+        return inputs;
     }
 
     private static string Report(DiagnosticBag? diagnostics, ExpressionSandbox.Violation violation, SourceLocation location, string what)

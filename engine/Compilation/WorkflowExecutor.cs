@@ -351,14 +351,13 @@ internal sealed class WorkflowExecutor<TIn>(
                 return (null, $"`EvaluateRule` chains deeper than {MaxActionDepth} rules");
             }
 
-            string? Get(string key) => action.Context.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
-            if (Get("additionalInputs") is { } extra && extra != "[]")
+            if (action.ContextValue("additionalInputs") is { } extra && extra != "[]")
             {
                 return (null, "`additionalInputs` of `EvaluateRule` are not supported");
             }
 
-            var workflowName = Get("workflowName") ?? Workflow.WorkflowName;
-            var ruleName = Get("ruleName");
+            var workflowName = action.ContextValue("workflowName") ?? Workflow.WorkflowName;
+            var ruleName = action.ContextValue("ruleName");
             if (ruleName is null || !registry.TryGetValue(workflowName, out var target))
             {
                 return (null, $"rule `{ruleName}` of workflow `{workflowName}` is not defined");

@@ -103,6 +103,9 @@ public sealed record RuleAction(string Name, ImmutableDictionary<string, string>
 
     /// <summary>Where the action object is written; unknown when not read from a file.</summary>
     public SourceLocation Location { get; init; } = SourceLocation.None;
+
+    /// <summary>The context value under <paramref name="key"/>, matched ignoring case as RulesEngine's action context does; null when absent.</summary>
+    public string? ContextValue(string key) => Context.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
 }
 
 /// <summary>
