@@ -315,7 +315,8 @@ internal static class ExpressionSandbox
     /// </summary>
     internal static bool IsAllowedMember(Type type, string member, bool isMethod)
     {
-        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        // An array's members are System.Array's, as the compiler binds them (`Codes.Length`).
+        var definition = type.IsArray ? typeof(Array) : type.IsGenericType ? type.GetGenericTypeDefinition() : type;
         var name = definition.FullName ?? string.Empty;
         if (name is "System.Linq.Enumerable" or "System.Linq.Queryable")
         {
@@ -746,14 +747,8 @@ internal static class ExpressionSandbox
     }
 
     /// <summary>True when <paramref name="type"/>.<paramref name="member"/> may be read by a rule's message placeholders at run time.</summary>
-    public static bool IsReadableMember(Type type, string member)
-    {
-        // An array's members are System.Array's, as the compiler binds them (`Codes.Length`).
-        var definition = type.IsArray ? typeof(Array) : type.IsGenericType ? type.GetGenericTypeDefinition() : type;
-        var name = definition.FullName ?? string.Empty;
-        return definition.Namespace == GeneratedInputsNamespace || DataTypes.Contains(name)
-            || (AllowedMembers.TryGetValue(name, out var members) && members.Contains(member));
-    }
+    public static bool IsReadableMember(Type type, string member) =>
+        type.Namespace == GeneratedInputsNamespace || IsAllowedMember(type, member, isMethod: false);
 
     private static bool IsGenerated(INamedTypeSymbol type) => type.ContainingNamespace?.ToDisplayString() == GeneratedInputsNamespace;
 
