@@ -107,25 +107,14 @@ internal sealed class GeneratedSource
         public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
         {
             var text = node.Identifier.ValueText;
-            if (names.Contains(text) || lambdaNames.Contains(text) || node.Parent is MemberAccessExpressionSyntax { Name: var name } && name == node
-                || node.Parent is NameEqualsSyntax or NameColonSyntax || ExpressionSandbox.IsTypeName(text)
-                || (_elementScopes > 0 && text == Element))
+            if (IsKnown(text) || IsNotAMember(node) || (_elementScopes > 0 && text == Element))
             {
                 return base.VisitIdentifierName(node);
             }
 
-            var matches = ignoreCase ? names.Where(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)).Take(2).ToList() : [];
-            if (matches.Count == 1)
+            if (InAnotherCase(text) is { } input)
             {
-                return node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, matches[0], node.Identifier.TrailingTrivia).WithAdditionalAnnotations(node.Identifier.GetAnnotations(OffsetKind)));
-            }
-
-            // A name called, or in a type's place (`x as Name`, `x is Name`, a cast, a type argument), is not a member.
-            if (node.Parent is InvocationExpressionSyntax { Expression: var callee } && callee == node
-                || node.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression or (int)SyntaxKind.IsExpression, Right: var type } && type == node
-                || node.Parent is CastExpressionSyntax or TypeArgumentListSyntax or QualifiedNameSyntax or TypeOfExpressionSyntax or ObjectCreationExpressionSyntax or DeclarationPatternSyntax or TypePatternSyntax)
-            {
-                return base.VisitIdentifierName(node);
+                return node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, input, node.Identifier.TrailingTrivia).WithAdditionalAnnotations(node.Identifier.GetAnnotations(OffsetKind)));
             }
 
             // Implicit `it`: the element inside a query operator's predicate, else the single input.
@@ -134,6 +123,28 @@ internal sealed class GeneratedSource
                 ? text == Element && implicitInput is not null ? node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, implicitInput, node.Identifier.TrailingTrivia).WithAdditionalAnnotations(node.Identifier.GetAnnotations(OffsetKind))) : base.VisitIdentifierName(node)
                 : MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(owner), node.WithoutTrivia()).WithTriviaFrom(node);
         }
+
+        /// <summary>An input or parameter (exactly), a name the expression binds itself, or a system type.</summary>
+        private bool IsKnown(string text) => names.Contains(text) || lambdaNames.Contains(text) || ExpressionSandbox.IsTypeName(text);
+
+        /// <summary>The one input or parameter <paramref name="text"/> names in another case, when names ignore case.</summary>
+        private string? InAnotherCase(string text)
+        {
+            var matches = ignoreCase ? names.Where(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)).Take(2).ToList() : [];
+            return matches.Count == 1 ? matches[0] : null;
+        }
+
+        /// <summary>
+        /// A name that cannot stand for a member of an input: the member after a dot, a member declarator's or argument's
+        /// name, a called name, or a name in a type's place (`x as Name`, `x is Name`, a cast, a type argument).
+        /// </summary>
+        private static bool IsNotAMember(IdentifierNameSyntax node) =>
+            node.Parent is MemberAccessExpressionSyntax { Name: var name } && name == node
+            || node.Parent is NameEqualsSyntax or NameColonSyntax
+            || node.Parent is InvocationExpressionSyntax { Expression: var callee } && callee == node
+            || node.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression or (int)SyntaxKind.IsExpression, Right: var type } && type == node
+            || node.Parent is CastExpressionSyntax or TypeArgumentListSyntax or QualifiedNameSyntax or TypeOfExpressionSyntax or ObjectCreationExpressionSyntax
+                or DeclarationPatternSyntax or TypePatternSyntax;
 
         public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
         {
@@ -154,11 +165,8 @@ internal sealed class GeneratedSource
         }
 
         /// <summary>True when <paramref name="argument"/> reads a bare name that is no input, parameter, lambda parameter or type.</summary>
-        private bool HasFreeName(ExpressionSyntax argument) => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n =>
-            !names.Contains(n.Identifier.ValueText) && !lambdaNames.Contains(n.Identifier.ValueText) && !ExpressionSandbox.IsTypeName(n.Identifier.ValueText)
-            && !(n.Parent is MemberAccessExpressionSyntax { Name: var name } && name == n) && n.Parent is not (NameEqualsSyntax or NameColonSyntax)
-            && !(n.Parent is InvocationExpressionSyntax { Expression: var callee } && callee == n)
-            && !(ignoreCase && names.Any(k => string.Equals(k, n.Identifier.ValueText, StringComparison.OrdinalIgnoreCase))));
+        private bool HasFreeName(ExpressionSyntax argument) => argument.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+            .Any(n => !IsKnown(n.Identifier.ValueText) && !IsNotAMember(n) && InAnotherCase(n.Identifier.ValueText) is null);
 
         public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node)
         {
