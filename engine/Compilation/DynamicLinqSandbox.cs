@@ -115,11 +115,27 @@ internal static class DynamicLinqSandbox
         return null;
     }
 
+    /// <summary>Per root type, the types reachable from it: walked once, as every expression of a rule set has the same inputs.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type[]> Reachable = new();
+
     /// <summary>The parameters' types and every type reachable through their public properties and fields.</summary>
     private static HashSet<Type> DataTypes(IEnumerable<Type> roots, IReadOnlySet<Type> customTypes)
     {
         var seen = new HashSet<Type>();
-        var pending = new Stack<Type>(roots);
+        foreach (var root in roots)
+        {
+            seen.UnionWith(Reachable.GetOrAdd(root, ReachableFrom));
+        }
+
+        // Types that act on the world are never data, whatever an input holds.
+        seen.RemoveWhere(t => !customTypes.Contains(t) && IsDangerous(t));
+        return seen;
+    }
+
+    private static Type[] ReachableFrom(Type root)
+    {
+        var seen = new HashSet<Type>();
+        var pending = new Stack<Type>([root]);
         while (pending.Count > 0)
         {
             var type = pending.Pop();
@@ -153,9 +169,7 @@ internal static class DynamicLinqSandbox
             }
         }
 
-        // Types that act on the world are never data, whatever an input holds.
-        seen.RemoveWhere(t => !customTypes.Contains(t) && IsDangerous(t));
-        return seen;
+        return [.. seen];
     }
 
     private static bool IsInputShaped(Type type) => type.Namespace?.StartsWith("SlaPolicy.Engine", StringComparison.Ordinal) == true;
