@@ -82,13 +82,7 @@ internal static class DynamicLinqSandbox
             var c = text[i];
             if (c is '"' or '\'')
             {
-                for (i++; i < text.Length && text[i] != c; i++)
-                {
-                    if (text[i] == '\\')
-                    {
-                        i++;
-                    }
-                }
+                i = ExpressionSandbox.ClosingQuote(text, i);
 
                 prefix = 0;
                 continue;

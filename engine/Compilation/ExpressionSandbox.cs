@@ -352,6 +352,24 @@ internal static class ExpressionSandbox
         return null;
     }
 
+    /// <summary>
+    /// The offset of the quote that closes the plain string or character literal opened at <paramref name="open"/>
+    /// (backslash escapes skipped), or the text's length when none does.
+    /// </summary>
+    internal static int ClosingQuote(string text, int open)
+    {
+        var i = open + 1;
+        for (; i < text.Length && text[i] != text[open]; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+            }
+        }
+
+        return Math.Min(i, text.Length);
+    }
+
     /// <summary>The offset where bracket nesting first exceeds <see cref="MaxNesting"/>, outside plain string and character literals.</summary>
     private static int? TooDeep(string text)
     {
@@ -363,13 +381,7 @@ internal static class ExpressionSandbox
             {
                 // A plain literal: its brackets are text. Interpolated and verbatim literals are scanned as code, which
                 // only ever counts more brackets than there are.
-                for (i++; i < text.Length && text[i] != c; i++)
-                {
-                    if (text[i] == '\\')
-                    {
-                        i++;
-                    }
-                }
+                i = ClosingQuote(text, i);
 
                 continue;
             }

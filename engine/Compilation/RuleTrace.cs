@@ -79,13 +79,7 @@ internal static class RuleTrace
             var c = text[i];
             if (c is '"' or '\'')
             {
-                for (i++; i < text.Length && text[i] != c; i++)
-                {
-                    if (text[i] == '\\')
-                    {
-                        i++;
-                    }
-                }
+                i = ExpressionSandbox.ClosingQuote(text, i);
 
                 i++;
                 continue;
