@@ -13,12 +13,17 @@ namespace SlaPolicy.Tests.Support;
 /// <remarks>
 /// Defaults, each replaced by a key of the same name in the settings given: the SQLite store
 /// <c>&lt;data folder&gt;/slapolicy.db</c> (shared by every host started on the same data folder), the sample
-/// policies of the repository, the token <see cref="Token"/>, an inbox in the host's own folder, and no catch-up run
-/// at start (<c>Schedule:CatchUp=false</c>), so that a restarted host does only what the test asks.
+/// policies of the repository, the token <see cref="Token"/>, an inbox in the host's own folder, no catch-up run
+/// at start (<c>Schedule:CatchUp=false</c>) and a schedule that never fires while tests run (<see cref="NeverCron"/>;
+/// the default 02:00 would start a night in the middle of a test run at that hour), so that a host does only what the
+/// test asks.
 /// Environment variables <c>SLAPOLICY_*</c> of the test process itself are not passed on.
 /// </remarks>
 internal sealed class HostProcess : IAsyncDisposable
 {
+    /// <summary>A Quartz cron that fires only on 1 January 2099: a schedule that stays out of the tests' way.</summary>
+    public const string NeverCron = "0 0 0 1 1 ? 2099";
+
     public const string Token = "fault-test-token";
 
     private static int _started;
@@ -113,6 +118,7 @@ internal sealed class HostProcess : IAsyncDisposable
             ["Api:Token"] = Token,
             ["Ingestion:Inbox"] = Path.Combine(folder, "inbox"),
             ["Schedule:CatchUp"] = "false",
+            ["Schedule:Cron"] = NeverCron,
             ["Logging:LogLevel:Default"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

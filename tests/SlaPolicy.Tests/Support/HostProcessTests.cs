@@ -7,6 +7,17 @@ public class HostProcessTests
     private static readonly string AsOf = "2026-11-22T02:00:00Z";
 
     [Fact]
+    public async Task Start_Defaults_TheScheduleStaysOutOfTheTestsWay()
+    {
+        // With the default 02:00, a test running at that hour met a nightly run it had not started (409 on its own run).
+        using var data = new TempFolder();
+        await using var host = await HostProcess.StartAsync(data.Path);
+
+        (await RunningHost.WaitUntil(() => host.Log.Contains("nightly run scheduled", StringComparison.Ordinal), TimeSpan.FromSeconds(30))).ShouldBeTrue(host.Log);
+        host.Log.ShouldContain("next at 2099-01-01");
+    }
+
+    [Fact]
     public async Task Kill_AfterARun_NewProcessOnTheSameStoreSeesTheRunAndTheDecisions()
     {
         using var data = new TempFolder();

@@ -62,6 +62,9 @@ internal sealed class RunningHost : IAsyncDisposable
             ["Api:Token"] = Token,
             ["Ingestion:Inbox"] = folder.File("inbox"),
             ["Ingestion:PollSeconds"] = "0.2",
+            // The default 02:00 would start a night in the middle of a test run at that hour; tests that need the
+            // schedule name it.
+            ["Schedule:Cron"] = HostProcess.NeverCron,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (database is not null)
