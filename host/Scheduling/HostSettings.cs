@@ -25,7 +25,10 @@ public sealed record HostSettings
     /// <summary><c>Policies:ReloadDelaySeconds</c>: after an edit in the policy folder, how long it must stay quiet before it is reloaded.</summary>
     public double PolicyReloadDelaySeconds { get; init; } = 1;
 
-    /// <summary><c>Schedule:Cron</c>: Quartz cron (seconds first). Default: every night at 02:00.</summary>
+    /// <summary>
+    /// <c>Schedule:Cron</c>: when the nightly run fires, in the syntax Hangfire reads (<see cref="NightlyCron"/>): five
+    /// fields, minute first, or six with seconds first. Default: every night at 02:00.
+    /// </summary>
     public string Cron { get; init; } = "0 0 2 * * ?";
 
     /// <summary><c>Schedule:TimeZone</c>: IANA id in which <see cref="Cron"/> is read.</summary>
@@ -33,6 +36,21 @@ public sealed record HostSettings
 
     /// <summary><c>Schedule:CatchUp</c>: run once at start when the last scheduled night was missed.</summary>
     public bool CatchUp { get; init; } = true;
+
+    /// <summary><c>Schedule:PollSeconds</c>: how often the scheduler looks for due recurring jobs and queued jobs (long polling makes a cluster's pick-up immediate).</summary>
+    public double SchedulePollSeconds { get; init; } = 15;
+
+    /// <summary><c>Schedule:StoragePath</c>: the embedded scheduler's SQLite file; default <c>NAME.hangfire.db</c> beside <see cref="StorePath"/>.</summary>
+    public string? ScheduleStoragePath { get; init; }
+
+    /// <summary>
+    /// <c>Schedule:MaxRunHours</c>: a run still recorded as running makes the next night skip for this long after its
+    /// start; after that it is taken for abandoned (recorded failed) and the night runs.
+    /// </summary>
+    public double ScheduleMaxRunHours { get; init; } = 20;
+
+    /// <summary><c>Dashboard:Enabled</c>: serve Hangfire's dashboard at <c>/hangfire</c>.</summary>
+    public bool DashboardEnabled { get; init; } = true;
 
     /// <summary><c>Api:Token</c>: bearer token for writes; when empty, writes are refused (401) rather than open.</summary>
     public string? ApiToken { get; init; }
@@ -79,21 +97,28 @@ public sealed record HostSettings
     public double RunRetrySeconds { get; init; } = 120;
 
     /// <summary>
-    /// <c>Cluster:Enabled</c>: <c>serve</c> joins a cluster of hosts on one PostgreSQL database (Quartz's clustered job
-    /// store): the nightly run fires once in the cluster and its partitions are shared. Requires <c>Store:Provider=postgres</c>.
+    /// <c>Cluster:Enabled</c>: <c>serve</c> is one of several hosts on one PostgreSQL database (Hangfire's PostgreSQL
+    /// storage): the nightly run fires once in the cluster, its partitions are shared, and a run asked for over the API
+    /// is handed to the cluster (202). Requires <c>Store:Provider=postgres</c>.
     /// </summary>
     public bool ClusterEnabled { get; init; }
 
-    /// <summary><c>Cluster:InstanceId</c>: this host's id in the cluster, unique per host; <c>AUTO</c> (default) derives one from the machine name and time.</summary>
+    /// <summary><c>Cluster:InstanceId</c>: this host's id in the cluster (the owner recorded on the partitions it runs), unique per host; <c>AUTO</c> (default) is <c>machine:pid</c>.</summary>
     public string ClusterInstanceId { get; init; } = "AUTO";
 
     /// <summary>
-    /// <c>Cluster:CheckinIntervalSeconds</c>: how often a host records that it is alive; a host silent for about this
-    /// long plus the same again is taken for dead and its partitions are run by another.
+    /// <c>Cluster:CheckinIntervalSeconds</c>: how often a host records that it is alive (Hangfire's server heartbeat); the
+    /// dashboard lists a host silent for four times this long as gone.
     /// </summary>
     public double ClusterCheckinIntervalSeconds { get; init; } = 7.5;
 
-    /// <summary><c>Cluster:Threads</c>: partitions (Quartz jobs) one host runs at once; each partition evaluates on <see cref="RunParallelism"/> threads.</summary>
+    /// <summary>
+    /// <c>Cluster:InvisibilityTimeoutSeconds</c>: on PostgreSQL, how long a job whose host stopped renewing it (died)
+    /// stays invisible before another host takes it; a live host renews its jobs however long they run.
+    /// </summary>
+    public double ClusterInvisibilityTimeoutSeconds { get; init; } = 60;
+
+    /// <summary><c>Cluster:Threads</c>: partitions (Hangfire jobs) one host runs at once; each partition evaluates on <see cref="RunParallelism"/> threads.</summary>
     public int ClusterThreads { get; init; } = 1;
 
     /// <summary>
@@ -117,6 +142,10 @@ public sealed record HostSettings
             Cron = configuration["Schedule:Cron"] is { Length: > 0 } cron ? cron : d.Cron,
             TimeZone = configuration["Schedule:TimeZone"] is { Length: > 0 } zone ? zone : d.TimeZone,
             CatchUp = configuration.GetValue("Schedule:CatchUp", d.CatchUp),
+            SchedulePollSeconds = configuration.GetValue("Schedule:PollSeconds", d.SchedulePollSeconds),
+            ScheduleStoragePath = configuration["Schedule:StoragePath"] is { Length: > 0 } hangfire ? hangfire : null,
+            ScheduleMaxRunHours = configuration.GetValue("Schedule:MaxRunHours", d.ScheduleMaxRunHours),
+            DashboardEnabled = configuration.GetValue("Dashboard:Enabled", d.DashboardEnabled),
             ApiToken = configuration["Api:Token"] is { Length: > 0 } token ? token : null,
             ProtectReads = configuration.GetValue("Api:ProtectReads", d.ProtectReads),
             MaxBodyBytes = configuration.GetValue("Api:MaxBodyBytes", d.MaxBodyBytes),
@@ -131,6 +160,7 @@ public sealed record HostSettings
             ClusterEnabled = configuration.GetValue("Cluster:Enabled", d.ClusterEnabled),
             ClusterInstanceId = configuration["Cluster:InstanceId"] is { Length: > 0 } instance ? instance : d.ClusterInstanceId,
             ClusterCheckinIntervalSeconds = configuration.GetValue("Cluster:CheckinIntervalSeconds", d.ClusterCheckinIntervalSeconds),
+            ClusterInvisibilityTimeoutSeconds = configuration.GetValue("Cluster:InvisibilityTimeoutSeconds", d.ClusterInvisibilityTimeoutSeconds),
             ClusterThreads = Math.Max(1, configuration.GetValue("Cluster:Threads", d.ClusterThreads)),
             Rules = RuleOptions(configuration),
         };

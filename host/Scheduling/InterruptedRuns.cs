@@ -6,7 +6,7 @@ namespace SlaPolicy.Host.Scheduling;
 /// <summary>
 /// On a host outside a cluster, finishes at start the runs a killed or crashed process of this machine left
 /// <c>running</c> (<see cref="NightlyRun.ResumeInterrupted"/>), in the background so that the host answers meanwhile.
-/// In a cluster Quartz does this instead: it fires the dead host's partition jobs again on a live host.
+/// In a cluster the scheduler does this instead: it hands the dead host's partition jobs to a live host.
 /// </summary>
 public sealed class InterruptedRuns(NightlyRun run, ILogger<InterruptedRuns> logger) : BackgroundService
 {

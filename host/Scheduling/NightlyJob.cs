@@ -1,59 +1,81 @@
+using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Logging;
-using Quartz;
 using SlaPolicy.Host.Storage;
 
 namespace SlaPolicy.Host.Scheduling;
 
 /// <summary>
-/// The Quartz job of <c>serve</c>: one nightly run. Never two at once (<see cref="DisallowConcurrentExecutionAttribute"/>;
-/// in a cluster, never two at once in the whole cluster). A scheduled fire evaluates as of its scheduled fire time, so a
-/// night is judged at 02:00 even when the scheduler starts it a little later; a catch-up run evaluates as of now.
+/// The Hangfire job of <c>serve</c> that starts a nightly run: the recurring job <see cref="RecurringId"/> (the
+/// configured cron) and the catch-up of a missed night enqueue it. It records the run and hands its partitions to the
+/// scheduler (<see cref="ScheduledRuns"/>), then returns; the partitions run as <see cref="PartitionJob"/>s on whichever
+/// hosts have a free worker.
 /// </summary>
 /// <remarks>
-/// On one host the job runs every partition itself (<see cref="NightlyRun.Run"/>). In a cluster it only records the run
-/// and hands its partitions to the cluster (<see cref="ClusterRuns"/>), then returns; a catch-up fire first checks again
-/// that the night is still missed, so hosts starting together catch a night up once.
+/// A night is one fire of the cron. A scheduled fire evaluates as of its scheduled time, so a night is judged at 02:00
+/// even when the scheduler starts it a little later; a fire more than <see cref="Lateness"/> late (the host was down or
+/// busy) is a catch-up, judged as of now. Under one distributed lock, a fire is skipped when a run is still in progress
+/// (it does not queue behind it) and when the night it belongs to has already run (a catch-up and the scheduler's own
+/// late fire, or two hosts starting together, run a missed night once).
 /// </remarks>
-[DisallowConcurrentExecution]
-public sealed class NightlyJob(NightlyRun run, IServiceProvider services, IStore store, HostSettings settings, TimeProvider time, ILogger<NightlyJob> logger) : IJob
+public sealed class NightlyJob(ScheduledRuns runs, NightlyRun run, IStore store, HostSettings settings, SchedulerStorage storage, TimeProvider time, ILogger<NightlyJob> logger)
 {
-    public static readonly JobKey Key = new("nightly-run", "slapolicy");
+    /// <summary>The recurring job's id in Hangfire (and on the dashboard).</summary>
+    public const string RecurringId = "nightly-run";
 
-    /// <summary>Job data key naming the <see cref="RunTrigger"/> of a fire started by hand (catch-up).</summary>
-    public const string TriggerKey = "trigger";
+    /// <summary>How late a scheduled fire may start and still be judged as of its scheduled time.</summary>
+    public static readonly TimeSpan Lateness = TimeSpan.FromMinutes(10);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    /// <summary>What a fire became: a run, or why there was none.</summary>
+    public sealed record Outcome(long? RunId, string Reason);
+
+    /// <summary>
+    /// Starts the night. <paramref name="trigger"/> is <c>schedule</c> (the recurring job) or <c>catch-up</c>; the
+    /// scheduled time comes from the job's <c>Time</c> parameter, set by Hangfire's recurring scheduler.
+    /// </summary>
+    [AutomaticRetry(Attempts = 3, DelaysInSeconds = [10, 60, 300])]
+    [JobDisplayName("nightly run ({0})")]
+    public Outcome Fire(string trigger, PerformContext? context)
     {
-        var trigger = context.MergedJobDataMap.TryGetValue(TriggerKey, out var value) && value is string text && text == "catch-up"
-            ? RunTrigger.CatchUp
-            : RunTrigger.Schedule;
-        DateTimeOffset? asOf = trigger == RunTrigger.Schedule ? context.ScheduledFireTimeUtc : null;
-        if (!settings.ClusterEnabled)
+        var now = time.GetUtcNow();
+        var scheduledAt = context?.GetJobParameter<long?>("Time") is { } unix ? DateTimeOffset.FromUnixTimeSeconds(unix) : now;
+        return Fire(trigger == "catch-up" ? RunTrigger.CatchUp : RunTrigger.Schedule, scheduledAt, now);
+    }
+
+    /// <summary>See <see cref="Fire(string, PerformContext?)"/>; <paramref name="scheduledAt"/> is when the fire was due.</summary>
+    internal Outcome Fire(RunTrigger trigger, DateTimeOffset scheduledAt, DateTimeOffset now)
+    {
+        var cron = NightlyCron.Parse(settings.Cron, settings.TimeZone);
+        var night = cron.Latest(scheduledAt, TimeSpan.FromDays(2)) ?? scheduledAt;
+        var late = now - night > Lateness;
+        if (late && !settings.CatchUp)
         {
-            await Task.Run(() => run.Run(asOf, trigger, null, cancellationToken), cancellationToken);
-            return;
+            return Skip($"the night of {night:O} fired {now - night:g} late and Schedule:CatchUp is off");
         }
 
-        var cluster = (ClusterRuns)services.GetService(typeof(ClusterRuns))!;
-        if (context.Recovering && store.GetRuns(1).FirstOrDefault() is { State: RunState.Running } unfinished)
-        {
-            // The host that fired this died while handing out partitions: hand out the rest of that run.
-            logger.LogInformation("run {RunId}: handing out its partitions again after the host that started it died", unfinished.Id);
-            await cluster.ScheduleAsync(unfinished.Id, Math.Max(1, unfinished.Partitions), unfinished.AsOf, cancellationToken);
-            return;
-        }
+        var (asOf, kind) = trigger == RunTrigger.Schedule && !late ? (night, RunTrigger.Schedule) : (now, RunTrigger.CatchUp);
 
-        if (trigger == RunTrigger.CatchUp)
+        // One host at a time decides; the lock is held only while the run is recorded, never while it runs.
+        using (storage.Storage.GetConnection().AcquireDistributedLock("slapolicy:nightly-start", TimeSpan.FromMinutes(1)))
         {
-            var cron = new CronExpression(settings.Cron, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone));
-            var latest = store.GetRuns(20).FirstOrDefault(r => r.State != RunState.Failed);
-            if (MissedNight.Find(cron, latest, time.GetUtcNow()) is null)
+            if (run.InProgress(now) is { } running)
             {
-                logger.LogInformation("catch-up not needed: run {RunId} started {Started:O}, after the missed night", latest?.Id, latest?.StartedAt);
-                return;
+                return Skip($"run {running.Id} (started {running.StartedAt:O}) is still in progress");
             }
+
+            if (store.GetRuns(20).FirstOrDefault(r => r.State != RunState.Failed && r.StartedAt >= night) is { } done)
+            {
+                return Skip($"the night of {night:O} already ran (run {done.Id}, started {done.StartedAt:O})");
+            }
+
+            var started = runs.Start(asOf, kind);
+            return new Outcome(started.Id, started.State == RunState.Failed ? started.Error ?? "failed" : "started");
         }
 
-        await cluster.StartAsync(asOf ?? time.GetUtcNow(), trigger, cancellationToken);
+        Outcome Skip(string reason)
+        {
+            logger.LogInformation("nightly run ({Trigger}) skipped: {Reason}", trigger, reason);
+            return new Outcome(null, reason);
+        }
     }
 }

@@ -26,8 +26,8 @@ public readonly record struct PartitionResult(PartitionState? State, int Attempt
 /// <see cref="HostSettings.RunParallelism"/> threads), its decisions and escalation history written from one writer (one
 /// transaction per batch, in case order, overlapping the next batch's evaluation), and recorded as done. The last
 /// partition done completes the run, and the host that completes it computes and stores the month's service credits
-/// (<see cref="MonthlyCredits"/>). <see cref="Run"/> runs every partition in this process; a cluster runs them as
-/// Quartz jobs on several hosts (<see cref="PartitionJob"/>), each calling <see cref="RunPartition"/>.
+/// (<see cref="MonthlyCredits"/>). <see cref="Run"/> runs every partition in this process; <c>serve</c> runs them as
+/// Hangfire jobs on whichever hosts share the scheduler's storage (<see cref="PartitionJob"/>), each calling <see cref="RunPartition"/>.
 /// Thread-safe; runs started by <see cref="Run"/> in one process never overlap (a second caller waits, or is refused by <see cref="TryRun"/>).
 /// </summary>
 /// <remarks>
@@ -43,6 +43,10 @@ public readonly record struct PartitionResult(PartitionState? State, int Attempt
 public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, TimeProvider time, HostSettings settings, ILogger<NightlyRun> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // The partitions this process is evaluating now: a second claim of one of them from this process (a scheduler job
+    // handed out again while its first execution still runs here) finds it busy instead of evaluating it twice.
+    private readonly HashSet<(long Run, int Partition)> _inProgress = [];
     private readonly MonthlyCredits _credits = new(store, logger);
 
     /// <summary>The owner this process records on the partitions it runs outside a cluster: <c>machine:pid</c>.</summary>
@@ -84,7 +88,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     /// Finishes the runs left <c>running</c> by a process of this machine that no longer exists (killed, crashed, or the
     /// machine restarted): each such run's partitions that are not done are taken over and run as of the run's own asOf,
     /// and the run completes as it would have. A run with a partition held by a live process, or by another machine
-    /// (a cluster's hosts, which Quartz recovers), is left alone. Waits for a run in progress in this process first.
+    /// (a cluster's hosts, whose jobs the scheduler hands to another host), is left alone. Waits for a run in progress in this process first.
     /// Returns the runs resumed, as recorded afterwards.
     /// </summary>
     public IReadOnlyList<RunRecord> ResumeInterrupted(CancellationToken cancellationToken = default)
@@ -157,6 +161,27 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     }
 
     /// <summary>
+    /// The run in progress at <paramref name="now"/>: the latest run recorded running that started less than
+    /// <see cref="HostSettings.ScheduleMaxRunHours"/> ago. One recorded running for longer is taken for abandoned (its
+    /// hosts died and nothing took it over) and recorded failed, so that it does not hold back every night after it.
+    /// </summary>
+    public RunRecord? InProgress(DateTimeOffset now)
+    {
+        foreach (var running in store.GetRuns(20).Where(r => r.State == RunState.Running))
+        {
+            if (now - running.StartedAt < TimeSpan.FromHours(settings.ScheduleMaxRunHours))
+            {
+                return running;
+            }
+
+            logger.LogWarning("run {RunId} (started {Started:O}) is still recorded running after {Hours} h: recorded failed as abandoned", running.Id, running.StartedAt, settings.ScheduleMaxRunHours);
+            store.FailRun(running.Id, now, [], $"abandoned: still running {settings.ScheduleMaxRunHours} h after it started (Schedule:MaxRunHours)");
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Records the start of a run as of <paramref name="asOf"/> and its <see cref="HostSettings.RunPartitions"/> pending
     /// partitions; returns the run's id. The partitions are then run by <see cref="RunPartition"/>, here or elsewhere.
     /// </summary>
@@ -196,11 +221,12 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     /// Claims partition <paramref name="partition"/> of <paramref name="partitions"/> of run <paramref name="runId"/> for
     /// <paramref name="owner"/>, evaluates its cases as of <paramref name="asOf"/> with the policies in force now, records it
     /// done (or failed, which fails the run) and completes the run when it was the last. With <paramref name="takeOver"/>, a
-    /// partition left running by another owner (found dead) is claimed too. Returns without doing anything when the
-    /// partition is already done or failed, or held by another owner.
+    /// partition left running by another owner (found dead) is claimed too; with <paramref name="job"/> (the scheduler job
+    /// running it), so is one whose claim was made by that same job on a host that died. Returns without doing anything
+    /// when the partition is already done or failed, held by another owner, or being evaluated in this process.
     /// </summary>
-    public PartitionResult RunPartition(long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver = false, CancellationToken cancellationToken = default) =>
-        RunPartitionCore(runId, partition, partitions, asOf, owner, takeOver, evaluators.Current, null, cancellationToken);
+    public PartitionResult RunPartition(long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver = false, string? job = null, CancellationToken cancellationToken = default) =>
+        RunPartitionCore(runId, partition, partitions, asOf, owner, takeOver, evaluators.Current, null, cancellationToken, job);
 
     private RunRecord RunCore(DateTimeOffset asOf, RunTrigger trigger, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
@@ -247,7 +273,32 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     }
 
     private PartitionResult RunPartitionCore(
-        long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver, ICaseEvaluator evaluator, ProgressTracker? tracker, CancellationToken cancellationToken)
+        long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver, ICaseEvaluator evaluator, ProgressTracker? tracker, CancellationToken cancellationToken, string? job = null)
+    {
+        lock (_inProgress)
+        {
+            if (!_inProgress.Add((runId, partition)))
+            {
+                logger.LogInformation("run {RunId} partition {Partition}/{Partitions}: already being evaluated in this process", runId, partition, partitions);
+                return new PartitionResult(null, 0, false);
+            }
+        }
+
+        try
+        {
+            return RunPartitionClaimed(runId, partition, partitions, asOf, owner, takeOver, evaluator, tracker, cancellationToken, job);
+        }
+        finally
+        {
+            lock (_inProgress)
+            {
+                _inProgress.Remove((runId, partition));
+            }
+        }
+    }
+
+    private PartitionResult RunPartitionClaimed(
+        long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver, ICaseEvaluator evaluator, ProgressTracker? tracker, CancellationToken cancellationToken, string? job)
     {
         var versions = evaluator.PolicyVersions;
         var clock = Stopwatch.StartNew();
@@ -256,7 +307,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         {
             try
             {
-                if (store.ClaimPartition(runId, partition, owner, time.GetUtcNow(), takeOver) is not { } attempt)
+                if (store.ClaimPartition(runId, partition, owner, time.GetUtcNow(), takeOver, job) is not { } attempt)
                 {
                     // Done, failed or held by a live owner. Completing again is harmless and heals a run whose last
                     // partition was recorded done by a host that died before it could complete the run.

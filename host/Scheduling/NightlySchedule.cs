@@ -1,134 +1,122 @@
+using Hangfire;
+using Hangfire.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Quartz;
 using SlaPolicy.Host.Storage;
 
 namespace SlaPolicy.Host.Scheduling;
 
 /// <summary>
-/// Schedules <see cref="NightlyJob"/> on the host's Quartz scheduler with the configured cron and time zone, and
-/// runs a missed night once at start. The store's run history is what tells a missed night (see <see cref="MissedNight"/>):
-/// the in-memory job store forgets fire times across restarts, and in a cluster the catch-up is checked again inside the
-/// job, so that it runs once across the cluster.
+/// The scheduler of <c>serve</c>: Hangfire, on the storage beside the store (<see cref="SchedulerStorage"/>). At start
+/// it registers the recurring job <see cref="NightlyJob.RecurringId"/> (the configured cron in the configured zone) and
+/// runs a missed night once. The store's run history is what tells a missed night (see <see cref="MissedNight"/>); a
+/// catch-up that finds its night already run (by another host, or by the scheduler's own late fire) does nothing.
 /// </summary>
 /// <remarks>
-/// With <c>Cluster:Enabled</c>, Quartz keeps its jobs and triggers in the store's PostgreSQL database (tables <c>qrtz_*</c>,
-/// created by <see cref="IStore.Migrate"/>) with clustering on: the cron trigger fires on one host of the cluster, and
-/// the partition jobs of a run go to whichever hosts have a free thread (see docs/SCALE-OUT.md).
+/// Two Hangfire servers run in each host: one with <see cref="HostSettings.ClusterThreads"/> workers for the partition
+/// jobs (queue <see cref="ScheduledRuns.PartitionQueue"/>), one with two workers for the short jobs (queue
+/// <c>default</c>: the nightly start), so that a long partition never holds the start of anything else back. Every host on
+/// the same storage takes jobs from the same queues (see docs/SCALE-OUT.md).
 /// </remarks>
-public sealed class NightlySchedule(ISchedulerFactory schedulers, IStore store, HostSettings settings, TimeProvider time, ILogger<NightlySchedule> logger)
+public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJobClient jobs, SchedulerStorage storage, IStore store, HostSettings settings, TimeProvider time, ILogger<NightlySchedule> logger)
     : IHostedService
 {
-    public static readonly TriggerKey CronTriggerKey = new("nightly-cron", "slapolicy");
-
-    /// <summary>The scheduler name every host of a cluster shares (Quartz's <c>sched_name</c>).</summary>
-    public const string ClusterSchedulerName = "slapolicy";
-
     /// <summary>
-    /// Registers Quartz, the jobs and this service with the host: the in-memory job store on one host, the clustered
-    /// PostgreSQL job store with <c>Cluster:Enabled</c>. Throws <see cref="InvalidOperationException"/> naming the keys when
-    /// clustering is asked for without a PostgreSQL store.
+    /// Registers the scheduler, its jobs and this service with the host. Throws <see cref="InvalidOperationException"/>
+    /// naming the keys when clustering is asked for without a PostgreSQL store, or the cron or zone cannot be read.
     /// </summary>
     public static void AddTo(IHostApplicationBuilder builder)
     {
         var settings = HostSettings.From(builder.Configuration);
-
-        // The store is created and migrated before Quartz starts: in a cluster, Quartz's tables come from its migrations.
-        builder.Services.AddHostedService<StoreMigration>();
-        if (settings.ClusterEnabled)
+        // A cron or zone that cannot be read stops the host here, naming the setting.
+        _ = NightlyCron.Parse(settings.Cron, settings.TimeZone);
+        if (settings.ClusterEnabled && (!SchedulerStorage.IsPostgres(settings.StoreProvider) || string.IsNullOrWhiteSpace(settings.StoreConnectionString)))
         {
-            var provider = (settings.StoreProvider ?? string.Empty).Trim().ToLowerInvariant();
-            if (provider is not ("postgres" or "postgresql") || string.IsNullOrWhiteSpace(settings.StoreConnectionString))
-            {
-                throw new InvalidOperationException(
-                    $"Cluster:Enabled is true but Store:Provider is `{settings.StoreProvider}`{(string.IsNullOrWhiteSpace(settings.StoreConnectionString) ? " and Store:ConnectionString is empty" : string.Empty)}; "
-                    + "clustered hosts share one PostgreSQL database: set Store:Provider=postgres and Store:ConnectionString, or set Cluster:Enabled=false");
-            }
-
-            builder.AddQuartz(q =>
-            {
-                q.ConfigureScheduler(o =>
-                {
-                    o.InstanceName = ClusterSchedulerName;
-                    if (string.Equals(settings.ClusterInstanceId, "AUTO", StringComparison.OrdinalIgnoreCase))
-                    {
-                        o.GenerateInstanceId = true;
-                    }
-                    else
-                    {
-                        o.InstanceId = settings.ClusterInstanceId;
-                    }
-                });
-                q.UseDefaultThreadPool(settings.ClusterThreads);
-                q.UsePersistentStore(s =>
-                {
-                    s.UsePostgres(Npgsql.NpgsqlFactory.Instance, settings.StoreConnectionString!);
-                    s.UseSystemTextJsonSerializer();
-                    s.UseClustering(c =>
-                    {
-                        // A host silent for one interval past its expected check-in is taken for dead.
-                        c.CheckinInterval = TimeSpan.FromSeconds(Math.Max(0.2, settings.ClusterCheckinIntervalSeconds));
-                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(Math.Max(0.2, settings.ClusterCheckinIntervalSeconds));
-                    });
-
-                    // A partition interrupted by a shutdown is handed back to the cluster rather than dropped.
-                    s.ConfigureStore(o => o.RecoverFiringsCancelledByShutdown = true);
-                });
-            });
-            builder.Services.AddSingleton<ClusterRuns>();
-        }
-        else
-        {
-            builder.AddQuartz(_ => { });
-            builder.Services.AddHostedService<InterruptedRuns>();
+            throw new InvalidOperationException(
+                $"Cluster:Enabled is true but Store:Provider is `{settings.StoreProvider}`{(string.IsNullOrWhiteSpace(settings.StoreConnectionString) ? " and Store:ConnectionString is empty" : string.Empty)}; "
+                + "clustered hosts share one PostgreSQL database: set Store:Provider=postgres and Store:ConnectionString, or set Cluster:Enabled=false");
         }
 
-        builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
-        builder.Services.AddTransient<NightlyJob>();
-        builder.Services.AddTransient<PartitionJob>();
-        builder.Services.AddHostedService<NightlySchedule>();
+        var services = builder.Services;
+
+        // The store is created and migrated before the scheduler starts.
+        services.AddHostedService<StoreMigration>();
+
+        // Hangfire's services, on this host's own storage and container (not its process-wide defaults, so that two
+        // hosts in one process, as in the tests, keep to their own).
+        services.AddSingleton(sp => SchedulerStorage.Open(settings, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<SchedulerStorage>().Storage);
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(SchedulerLog.Provider));
+        var heartbeat = TimeSpan.FromSeconds(Math.Max(0.5, settings.ClusterCheckinIntervalSeconds));
+        var poll = TimeSpan.FromSeconds(Math.Max(0.2, settings.SchedulePollSeconds));
+        void Common(BackgroundJobServerOptions o, string role)
+        {
+            o.ServerName = $"{PartitionJob.OwnerOf(settings)}/{role}";
+            o.SchedulePollingInterval = poll;
+            o.HeartbeatInterval = heartbeat;
+            o.ServerCheckInterval = heartbeat;
+            o.ServerTimeout = 4 * heartbeat;
+
+            // A partition stopped by a shutdown goes back to the queue at once and is taken over at the next start.
+            o.ShutdownTimeout = TimeSpan.FromSeconds(15);
+        }
+
+        services.AddHangfireServer(o =>
+        {
+            Common(o, "partitions");
+            o.WorkerCount = settings.ClusterThreads;
+            o.Queues = [ScheduledRuns.PartitionQueue];
+        });
+        services.AddHangfireServer(o =>
+        {
+            Common(o, "jobs");
+            o.WorkerCount = 2;
+            o.Queues = ["default"];
+        });
+
+        services.AddSingleton<ScheduledRuns>();
+        services.AddTransient<NightlyJob>();
+        services.AddTransient<PartitionJob>();
+        if (!settings.ClusterEnabled)
+        {
+            services.AddHostedService<InterruptedRuns>();
+        }
+
+        services.AddHostedService<NightlySchedule>();
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
-        var cron = new CronExpression(settings.Cron, zone);
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var job = JobBuilder.Create<NightlyJob>().WithIdentity(NightlyJob.Key).StoreDurably(true).RequestRecovery(settings.ClusterEnabled).Build();
+        var cron = NightlyCron.Parse(settings.Cron, settings.TimeZone);
 
-        // FireAndProceed: a fire missed while this process was busy or paused runs once, as soon as possible.
-        var trigger = TriggerBuilder.Create(time)
-            .WithIdentity(CronTriggerKey)
-            .ForJob(NightlyJob.Key)
-            .WithCronSchedule(settings.Cron, b => b.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-            .Build();
-
-        // In a cluster the trigger is shared: a host joining leaves it as it is (its next fire time included) unless
-        // its schedule changed; replacing it on every start would move that fire time.
-        if (await scheduler.GetTrigger(CronTriggerKey, cancellationToken) is ICronTrigger existing
-            && existing.CronExpressionString == settings.Cron && existing.TimeZone.Id == zone.Id)
-        {
-            logger.LogInformation("nightly run already scheduled in the cluster: `{Cron}` in {Zone}", settings.Cron, settings.TimeZone);
-        }
-        else
-        {
-            await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);
-        }
-
-        logger.LogInformation("nightly run scheduled: `{Cron}` in {Zone}; next at {Next:O}", settings.Cron, settings.TimeZone, cron.GetNextValidTimeAfter(time.GetUtcNow()));
+        // Relaxed: a fire missed while every host was down runs once when one comes back (NightlyJob judges whether
+        // it is late); Ignorable: with Schedule:CatchUp off, a missed fire is dropped.
+        recurring.AddOrUpdate<NightlyJob>(
+            NightlyJob.RecurringId,
+            job => job.Fire("schedule", null),
+            settings.Cron,
+            new RecurringJobOptions { TimeZone = cron.Zone, MisfireHandling = settings.CatchUp ? MisfireHandlingMode.Relaxed : MisfireHandlingMode.Ignorable });
+        logger.LogInformation("nightly run scheduled on {Storage}: `{Cron}` in {Zone}; next at {Next:O}", storage.Description, settings.Cron, settings.TimeZone, cron.Next(time.GetUtcNow()));
 
         if (settings.CatchUp && MissedNight.Find(cron, store.GetLastSucceededRun(), time.GetUtcNow()) is { } missed)
         {
             logger.LogInformation("the run scheduled for {Missed:O} was missed while the host was down; running it once now", missed);
-            await scheduler.TriggerJob(NightlyJob.Key, new JobDataMap { [NightlyJob.TriggerKey] = "catch-up" }, cancellationToken);
+            jobs.Enqueue<NightlyJob>(job => job.Fire("catch-up", null));
         }
+
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Creates and migrates the store when the host starts, before the scheduler (which may keep its tables there) starts.</summary>
+/// <summary>Creates and migrates the store when the host starts, before the scheduler starts.</summary>
 internal sealed class StoreMigration(IStore store) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -149,14 +137,14 @@ public static class MissedNight
     /// at or before <paramref name="now"/> (that night was missed); otherwise null. With no run in the store there is
     /// nothing to catch up: a fresh store waits for its first scheduled night (or <c>slapolicy run</c>).
     /// </summary>
-    public static DateTimeOffset? Find(CronExpression cron, RunRecord? lastSucceeded, DateTimeOffset now)
+    public static DateTimeOffset? Find(NightlyCron cron, RunRecord? lastSucceeded, DateTimeOffset now)
     {
         if (lastSucceeded is null)
         {
             return null;
         }
 
-        var next = cron.GetNextValidTimeAfter(lastSucceeded.StartedAt);
+        var next = cron.Next(lastSucceeded.StartedAt);
         return next is { } fire && fire <= now ? fire : null;
     }
 }

@@ -55,7 +55,11 @@ public interface IStore
     /// one this owner already holds, or, with <paramref name="takeOver"/>, one left running by another owner. Returns the
     /// attempt number, or null when the partition is done, failed or held by another owner (nothing to do).
     /// </summary>
-    int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver);
+    /// <remarks>
+    /// <paramref name="job"/> is the scheduler job running the partition, recorded with the claim: the same job handed to
+    /// another host (its first host died) takes the partition over.
+    /// </remarks>
+    int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver, string? job = null);
 
     /// <summary>Records how a partition finished; false when <paramref name="owner"/> no longer holds it (nothing recorded).</summary>
     bool FinishPartition(long runId, int partition, string owner, PartitionCompletion completion);

@@ -202,10 +202,10 @@ public abstract class RelationalStore
     }
 
     /// <inheritdoc cref="IStore.ClaimPartition"/>
-    public int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver)
+    public int? ClaimPartition(long runId, int partition, string owner, DateTimeOffset at, bool takeOver, string? job = null)
     {
         using var connection = Open();
-        return RunPartitionRows.Claim(connection, runId, partition, owner, at, takeOver);
+        return RunPartitionRows.Claim(connection, runId, partition, owner, at, takeOver, job);
     }
 
     /// <inheritdoc cref="IStore.FinishPartition"/>

@@ -37,10 +37,10 @@ internal static class RunPartitionRows
         transaction.Commit();
     }
 
-    public static int? Claim(DbConnection connection, long runId, int partition, string owner, DateTimeOffset at, bool takeOver)
+    public static int? Claim(DbConnection connection, long runId, int partition, string owner, DateTimeOffset at, bool takeOver, string? job)
     {
         using var command = Command(connection, StoreRows.ClaimPartitionSql,
-            ("@owner", owner), ("@at", StoreText.Utc(at)), ("@run", runId), ("@p", partition), ("@takeOver", takeOver ? 1 : 0));
+            ("@owner", owner), ("@job", job), ("@at", StoreText.Utc(at)), ("@run", runId), ("@p", partition), ("@takeOver", takeOver ? 1 : 0));
         var attempts = command.ExecuteScalar();
         return attempts is null or DBNull ? null : Convert.ToInt32(attempts, CultureInfo.InvariantCulture);
     }

@@ -216,5 +216,10 @@ internal static class SqliteMigrations
         (10, "outages name the resource they affected", """
             ALTER TABLE outages ADD COLUMN resource TEXT NULL;
             """),
+
+        // The scheduler job running a partition (NightlyRun.RunPartition): the same job handed to another host takes it over.
+        (11, "partitions record the scheduler job that runs them", """
+            ALTER TABLE run_partitions ADD COLUMN job_id TEXT NULL;
+            """),
     ];
 }

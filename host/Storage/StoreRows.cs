@@ -70,14 +70,16 @@ internal static class StoreRows
         "INSERT INTO run_partitions (run_id, partition_no, partitions, state) VALUES (@run, @p, @n, 'pending') ON CONFLICT (run_id, partition_no) DO NOTHING";
 
     /// <summary>
-    /// Claims a partition for <c>@owner</c>: a pending one, one this owner already holds (a retry, or the same instance
-    /// restarted), or, when <c>@takeOver</c> is 1, one left running by another owner (Quartz found that owner dead).
-    /// A done or failed partition is never claimed. Returns the attempt number, or no row.
+    /// Claims a partition for <c>@owner</c>, recording the scheduler job <c>@job</c> that runs it (NULL outside the
+    /// scheduler): a pending one, one this owner already holds (a retry, or the same instance restarted), one whose
+    /// recorded job is <c>@job</c> (the scheduler gave that job to this host because the host running it died), or, when
+    /// <c>@takeOver</c> is 1, one left running by another owner (found gone). A done or failed partition is never
+    /// claimed. Returns the attempt number, or no row.
     /// </summary>
     public const string ClaimPartitionSql = """
-        UPDATE run_partitions SET state = 'running', owner = @owner, attempts = attempts + 1, started_at = @at, finished_at = NULL, error = NULL
+        UPDATE run_partitions SET state = 'running', owner = @owner, job_id = @job, attempts = attempts + 1, started_at = @at, finished_at = NULL, error = NULL
         WHERE run_id = @run AND partition_no = @p
-            AND (state = 'pending' OR (state = 'running' AND (owner = @owner OR @takeOver = 1)))
+            AND (state = 'pending' OR (state = 'running' AND (owner = @owner OR @takeOver = 1 OR (job_id IS NOT NULL AND job_id = @job))))
         RETURNING attempts
         """;
 

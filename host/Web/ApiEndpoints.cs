@@ -152,8 +152,8 @@ internal static class ApiEndpoints
                 // In a cluster the run is handed to every host (202: it goes on after this response); the run and its
                 // partitions are at GET /api/runs/{id}. A run still recorded as running does not block a new one: it may
                 // be a run whose hosts all died, and two runs over the same inputs write each decision once.
-                var cluster = context.RequestServices.GetRequiredService<ClusterRuns>();
-                var started = await cluster.StartAsync(at ?? DateTimeOffset.UtcNow, RunTrigger.Api, context.RequestAborted);
+                var scheduled = context.RequestServices.GetRequiredService<ScheduledRuns>();
+                var started = await Task.Run(() => scheduled.Start(at ?? DateTimeOffset.UtcNow, RunTrigger.Api), context.RequestAborted);
                 return Results.Accepted($"/api/runs/{started.Id}", started);
             }
 
@@ -218,23 +218,7 @@ internal static class ApiEndpoints
 
     private static DecisionView View(StoredDecision d) => new(d.Decision, d.EvaluationDate, d.RunId);
 
-    private static bool Authorized(HttpContext context, HostSettings settings)
-    {
-        if (settings.ApiToken is null)
-        {
-            return false;
-        }
-
-        var header = context.Request.Headers.Authorization.ToString();
-        const string prefix = "Bearer ";
-        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        // Constant-time comparison: the time taken does not tell how much of a guessed token was right.
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()), Encoding.UTF8.GetBytes(settings.ApiToken));
-    }
+    private static bool Authorized(HttpContext context, HostSettings settings) => ApiToken.InHeader(context, settings);
 
     private static IResult Unauthorized(HostSettings settings) => Results.Json(
         new { error = settings.ApiToken is null ? "writes are disabled: set `Api:Token` in the configuration" : "a bearer token is required: `Authorization: Bearer <Api:Token>`" },

@@ -3,14 +3,15 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SlaPolicy.Host.Ingestion;
 using SlaPolicy.Host.Scheduling;
 
 namespace SlaPolicy.Host.Web;
 
 /// <summary>
-/// Builds the <c>serve</c> host: Kestrel with the HTTP API and the support leads' page, the Quartz nightly schedule
-/// and the inbox watcher, over the shared core services. Listens on http://127.0.0.1:5080 unless
+/// Builds the <c>serve</c> host: Kestrel with the HTTP API and the support leads' page, the Hangfire scheduler (the
+/// nightly run, its partitions, and its dashboard at <c>/hangfire</c>) and the inbox watcher, over the shared core services. Listens on http://127.0.0.1:5080 unless
 /// the <c>urls</c> argument says otherwise (<c>http://127.0.0.1:0</c> picks a free port).
 /// </summary>
 public static class SlaPolicyWebHost
@@ -42,6 +43,9 @@ public static class SlaPolicyWebHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
+
+        // Hangfire tells every poll and heartbeat at Information; what an operator needs from it is a warning or worse.
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.WebHost.UseUrls(urls ?? builder.Configuration["Urls"] ?? DefaultUrls);
 
         // Bodies are limited per endpoint by Api:MaxBodyBytes (413), so Kestrel's own 30 MB default is lifted.
@@ -52,10 +56,20 @@ public static class SlaPolicyWebHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
         builder.Services.AddHostedService<PolicyFolderWatcher>();
         NightlySchedule.AddTo(builder);
+        if (HostSettings.From(builder.Configuration).DashboardEnabled)
+        {
+            SchedulerDashboard.AddTo(builder.Services);
+        }
+
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         CaseIdRoute.Use(app);
+        if (app.Services.GetRequiredService<HostSettings>().DashboardEnabled)
+        {
+            SchedulerDashboard.Map(app);
+        }
+
         ApiEndpoints.Map(app);
         PageEndpoints.Map(app);
         return app;

@@ -158,7 +158,8 @@ internal static class PostgresMigrations
             ALTER TABLE runs ADD COLUMN credits_changed BIGINT NOT NULL DEFAULT 0;
             """),
 
-        (4, "run partitions and the clustered scheduler's tables", """
+        // Version 4 also created the tables of the scheduler the host had then; a database created since does without them.
+        (4, "run partitions", """
             CREATE TABLE run_partitions (
                 run_id BIGINT NOT NULL,
                 partition_no INTEGER NOT NULL,
@@ -176,7 +177,7 @@ internal static class PostgresMigrations
                 PRIMARY KEY (run_id, partition_no)
             );
             CREATE INDEX ix_cases_customer ON cases (customer);
-            """ + QuartzTables),
+            """),
 
         // A repeat night compares one number per decision instead of every column (StoreRows.DecisionUpsertClause).
         (5, "decisions carry a hash of their stored values", """
@@ -212,235 +213,15 @@ internal static class PostgresMigrations
         (10, "outages name the resource they affected", """
             ALTER TABLE outages ADD COLUMN resource TEXT COLLATE "C" NULL;
             """),
+
+        // The scheduler job running a partition (NightlyRun.RunPartition): the same job handed to another host takes it over.
+        // The scheduler is Hangfire now, with its own schema (SchedulerStorage.PostgresSchema): the tables of the
+        // scheduler before it, which version 4 created, go.
+        (11, "partitions record the scheduler job that runs them", """
+            ALTER TABLE run_partitions ADD COLUMN job_id TEXT COLLATE "C" NULL;
+            DROP TABLE IF EXISTS qrtz_blob_triggers, qrtz_cron_triggers, qrtz_simple_triggers, qrtz_simprop_triggers, qrtz_fired_triggers,
+                qrtz_triggers, qrtz_job_details, qrtz_calendars, qrtz_execution_history, qrtz_job_status, qrtz_locks, qrtz_misfire_history,
+                qrtz_paused_job_grps, qrtz_paused_trigger_grps, qrtz_scheduler_state CASCADE;
+            """),
     ];
-
-    /// <summary>
-    /// The schema of Quartz.NET 4.7's ADO.NET job store on PostgreSQL (tables <c>qrtz_*</c>): what Quartz itself creates
-    /// for this version (its <c>tables_postgres.sql</c> with every 4.x migration, up to 4.7's <c>fixed_delay</c>), including
-    /// the tables of its optional execution history. Quartz checks this schema when a clustered host starts and names
-    /// any missing column; a Quartz upgrade that adds columns comes with a new migration here.
-    /// </summary>
-    internal const string QuartzTables = """
-
-        CREATE TABLE qrtz_job_details (
-            sched_name TEXT NOT NULL,
-            job_name TEXT NOT NULL,
-            job_group TEXT NOT NULL,
-            description TEXT,
-            job_class_name TEXT NOT NULL,
-            is_durable BOOL NOT NULL,
-            is_nonconcurrent BOOL NOT NULL,
-            is_update_data BOOL NOT NULL,
-            requests_recovery BOOL NOT NULL,
-            job_data BYTEA,
-            PRIMARY KEY (sched_name, job_name, job_group)
-        );
-        CREATE TABLE qrtz_triggers (
-            sched_name TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            job_name TEXT NOT NULL,
-            job_group TEXT NOT NULL,
-            description TEXT,
-            next_fire_time BIGINT,
-            prev_fire_time BIGINT,
-            priority INTEGER,
-            trigger_state TEXT NOT NULL,
-            trigger_type TEXT NOT NULL,
-            start_time BIGINT NOT NULL,
-            end_time BIGINT,
-            calendar_name TEXT,
-            misfire_instr SMALLINT,
-            misfire_orig_fire_time BIGINT,
-            execution_group VARCHAR(200),
-            preferred_node VARCHAR(200),
-            preferred_node_auto BOOL NOT NULL DEFAULT FALSE,
-            retry_policy VARCHAR(250),
-            retry_attempt INTEGER,
-            continues_trigger_name TEXT,
-            continues_trigger_group TEXT,
-            continuation_condition INTEGER,
-            overlap_policy INTEGER,
-            pause_reason VARCHAR(250),
-            paused_by VARCHAR(200),
-            paused_at BIGINT,
-            misfire_threshold BIGINT,
-            fixed_delay BOOL,
-            job_data BYTEA,
-            PRIMARY KEY (sched_name, trigger_name, trigger_group),
-            FOREIGN KEY (sched_name, job_name, job_group) REFERENCES qrtz_job_details (sched_name, job_name, job_group)
-        );
-        CREATE TABLE qrtz_blob_triggers (
-            sched_name TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            blob_data BYTEA,
-            PRIMARY KEY (sched_name, trigger_name, trigger_group),
-            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
-        );
-        CREATE TABLE qrtz_calendars (
-            sched_name TEXT NOT NULL,
-            calendar_name TEXT NOT NULL,
-            calendar BYTEA NOT NULL,
-            PRIMARY KEY (sched_name, calendar_name)
-        );
-        CREATE TABLE qrtz_cron_triggers (
-            sched_name TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            cron_expression TEXT NOT NULL,
-            time_zone_id TEXT,
-            PRIMARY KEY (sched_name, trigger_name, trigger_group),
-            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
-        );
-        CREATE TABLE qrtz_execution_history (
-            sched_name TEXT NOT NULL,
-            entry_id TEXT NOT NULL,
-            instance_name TEXT NOT NULL,
-            job_name TEXT NOT NULL,
-            job_group TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            fired_time BIGINT NOT NULL,
-            run_time BIGINT NOT NULL,
-            succeeded BOOL NOT NULL,
-            error_message TEXT,
-            retry_attempt INTEGER NOT NULL DEFAULT 0,
-            retry_scheduled BOOL NOT NULL DEFAULT FALSE,
-            execution_log TEXT,
-            result INTEGER,
-            summary TEXT,
-            metrics TEXT,
-            manual BOOL,
-            fire_instance_id TEXT,
-            job_input TEXT,
-            job_input_too_large BOOL,
-            PRIMARY KEY (sched_name, entry_id)
-        );
-        CREATE TABLE qrtz_fired_triggers (
-            sched_name TEXT NOT NULL,
-            entry_id TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            instance_name TEXT NOT NULL,
-            fired_time BIGINT NOT NULL,
-            sched_time BIGINT NOT NULL,
-            priority INTEGER NOT NULL,
-            state TEXT NOT NULL,
-            job_name TEXT,
-            job_group TEXT,
-            is_nonconcurrent BOOL NOT NULL,
-            requests_recovery BOOL,
-            execution_group VARCHAR(200),
-            progress INTEGER,
-            progress_message VARCHAR(250),
-            interrupt_requested_time BIGINT,
-            PRIMARY KEY (sched_name, entry_id)
-        );
-        CREATE TABLE qrtz_job_status (
-            sched_name TEXT NOT NULL,
-            job_group TEXT NOT NULL,
-            job_name TEXT NOT NULL,
-            first_fired_time BIGINT NOT NULL,
-            last_fired_time BIGINT NOT NULL,
-            last_result INTEGER NOT NULL,
-            last_run_time BIGINT NOT NULL,
-            last_instance_name TEXT NOT NULL,
-            last_entry_id TEXT,
-            last_summary TEXT,
-            last_success_time BIGINT,
-            last_failure_time BIGINT,
-            last_failure_message TEXT,
-            consecutive_failures INTEGER NOT NULL DEFAULT 0,
-            run_count BIGINT NOT NULL DEFAULT 0,
-            failure_count BIGINT NOT NULL DEFAULT 0,
-            PRIMARY KEY (sched_name, job_group, job_name)
-        );
-        CREATE TABLE qrtz_locks (
-            sched_name TEXT NOT NULL,
-            lock_name TEXT NOT NULL,
-            PRIMARY KEY (sched_name, lock_name)
-        );
-        CREATE TABLE qrtz_misfire_history (
-            sched_name TEXT NOT NULL,
-            entry_id TEXT NOT NULL,
-            instance_name TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            job_name TEXT,
-            job_group TEXT,
-            misfire_time BIGINT NOT NULL,
-            sched_time BIGINT,
-            reason INTEGER,
-            PRIMARY KEY (sched_name, entry_id)
-        );
-        CREATE TABLE qrtz_paused_job_grps (
-            sched_name TEXT NOT NULL,
-            job_group TEXT NOT NULL,
-            pause_reason VARCHAR(250),
-            paused_by VARCHAR(200),
-            paused_at BIGINT,
-            PRIMARY KEY (sched_name, job_group)
-        );
-        CREATE TABLE qrtz_paused_trigger_grps (
-            sched_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            pause_reason VARCHAR(250),
-            paused_by VARCHAR(200),
-            paused_at BIGINT,
-            PRIMARY KEY (sched_name, trigger_group)
-        );
-        CREATE TABLE qrtz_scheduler_state (
-            sched_name TEXT NOT NULL,
-            instance_name TEXT NOT NULL,
-            last_checkin_time BIGINT NOT NULL,
-            checkin_interval BIGINT NOT NULL,
-            quartz_version VARCHAR(20),
-            PRIMARY KEY (sched_name, instance_name)
-        );
-        CREATE TABLE qrtz_simple_triggers (
-            sched_name TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            repeat_count BIGINT NOT NULL,
-            repeat_interval BIGINT NOT NULL,
-            times_triggered BIGINT NOT NULL,
-            PRIMARY KEY (sched_name, trigger_name, trigger_group),
-            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
-        );
-        CREATE TABLE qrtz_simprop_triggers (
-            sched_name TEXT NOT NULL,
-            trigger_name TEXT NOT NULL,
-            trigger_group TEXT NOT NULL,
-            str_prop_1 TEXT,
-            str_prop_2 TEXT,
-            str_prop_3 TEXT,
-            int_prop_1 INTEGER,
-            int_prop_2 INTEGER,
-            long_prop_1 BIGINT,
-            long_prop_2 BIGINT,
-            dec_prop_1 NUMERIC,
-            dec_prop_2 NUMERIC,
-            bool_prop_1 BOOL,
-            bool_prop_2 BOOL,
-            time_zone_id TEXT,
-            PRIMARY KEY (sched_name, trigger_name, trigger_group),
-            FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE
-        );
-        CREATE INDEX idx_qrtz_eh_fire_inst ON qrtz_execution_history (sched_name, fire_instance_id);
-        CREATE INDEX idx_qrtz_eh_fired_time ON qrtz_execution_history (sched_name, fired_time);
-        CREATE INDEX idx_qrtz_eh_inst ON qrtz_execution_history (sched_name, instance_name);
-        CREATE INDEX idx_qrtz_eh_job_time ON qrtz_execution_history (sched_name, job_group, job_name, fired_time);
-        CREATE INDEX idx_qrtz_eh_trig_time ON qrtz_execution_history (sched_name, trigger_group, trigger_name, fired_time);
-        CREATE INDEX idx_qrtz_ft_inst_job_req_rcvry ON qrtz_fired_triggers (sched_name, instance_name, requests_recovery);
-        CREATE INDEX idx_qrtz_ft_j_g ON qrtz_fired_triggers (sched_name, job_name, job_group);
-        CREATE INDEX idx_qrtz_ft_t_g ON qrtz_fired_triggers (sched_name, trigger_name, trigger_group);
-        CREATE INDEX idx_qrtz_j_g_n ON qrtz_job_details (sched_name, job_group, job_name);
-        CREATE INDEX idx_qrtz_mh_inst ON qrtz_misfire_history (sched_name, instance_name);
-        CREATE INDEX idx_qrtz_mh_misfire_time ON qrtz_misfire_history (sched_name, misfire_time);
-        CREATE INDEX idx_qrtz_t_c ON qrtz_triggers (sched_name, calendar_name);
-        CREATE INDEX idx_qrtz_t_g_n ON qrtz_triggers (sched_name, trigger_group, trigger_name);
-        CREATE INDEX idx_qrtz_t_j ON qrtz_triggers (sched_name, job_name, job_group);
-        CREATE INDEX idx_qrtz_t_nft_st ON qrtz_triggers (sched_name, trigger_state, next_fire_time, priority DESC, misfire_instr);
-        """;
 }

@@ -6,6 +6,15 @@ const tokenInput = $('#token');
 tokenInput.value = sessionStorage.getItem('slapolicy-token') || '';
 tokenInput.addEventListener('change', () => { sessionStorage.setItem('slapolicy-token', tokenInput.value); refresh(); });
 
+// The scheduler's dashboard is a page of its own: with a token typed in, it is shown to the dashboard as a session
+// cookie first (actions on the dashboard need it; without one it is read-only, and only on this machine).
+$('#scheduler-link').addEventListener('click', async (event) => {
+  if (!tokenInput.value) return;
+  event.preventDefault();
+  await fetch('/api/dashboard-session', { method: 'POST', headers: { Authorization: `Bearer ${tokenInput.value}` } }).catch(() => {});
+  window.location.href = '/hangfire';
+});
+
 async function api(path) {
   const headers = tokenInput.value ? { Authorization: `Bearer ${tokenInput.value}` } : {};
   const response = await fetch(path, { headers });

@@ -2,7 +2,7 @@ namespace SlaPolicy.Tests.Faults;
 
 /// <summary>
 /// Two clustered hosts (separate processes) share a night on one PostgreSQL database; the host running a partition is
-/// killed with SIGKILL. The other host's Quartz finds it dead and fires that partition again: the run completes once,
+/// killed with SIGKILL. The scheduler hands that partition's job to the other host once the dead one stops renewing it: the run completes once,
 /// every case decided, no decision stored twice.
 /// </summary>
 public class ClusterKillTests
@@ -71,6 +71,7 @@ public class ClusterKillTests
         settings["Cluster:InstanceId"] = instanceId;
         settings["Cluster:CheckinIntervalSeconds"] = "1";
         settings["Cluster:Threads"] = "1";
+        settings["Cluster:InvisibilityTimeoutSeconds"] = "5";
         settings["Run:Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture);
         settings["Run:BatchSize"] = "500";
         return settings;

@@ -2,7 +2,7 @@ using SlaPolicy.Host.Web;
 
 namespace SlaPolicy.Tests.Scheduling;
 
-/// <summary>Two real <c>serve</c> hosts with Quartz's clustered job store on one PostgreSQL database.</summary>
+/// <summary>Two real <c>serve</c> hosts sharing Hangfire's PostgreSQL storage in one database.</summary>
 [Collection(HostCollection.Name)]
 public class ClusterTests
 {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Quartz;
 
 namespace SlaPolicy.Tests.Scheduling;
 
@@ -133,7 +132,7 @@ public class NightlyRunTests
     [Fact]
     public void MissedNight_LastRunBeforeAScheduledFire_ReturnsThatFire()
     {
-        var cron = new CronExpression("0 0 2 * * ?", TimeZoneInfo.Utc);
+        var cron = NightlyCron.Parse("0 0 2 * * ?", "UTC");
         var last = RunAt("2026-11-20T03:00:00Z");
 
         // After a run at 03:00 on the 20th the next fire is 02:00 on the 21st, which is before "now".
@@ -143,7 +142,7 @@ public class NightlyRunTests
     [Fact]
     public void MissedNight_NextFireStillAhead_ReturnsNull()
     {
-        var cron = new CronExpression("0 0 2 * * ?", TimeZoneInfo.Utc);
+        var cron = NightlyCron.Parse("0 0 2 * * ?", "UTC");
 
         MissedNight.Find(cron, RunAt("2026-11-20T03:00:00Z"), DateTimeOffset.Parse("2026-11-21T01:59:59Z")).ShouldBeNull();
     }
@@ -151,7 +150,7 @@ public class NightlyRunTests
     [Fact]
     public void MissedNight_NoRunEver_ReturnsNull()
     {
-        var cron = new CronExpression("0 0 2 * * ?", TimeZoneInfo.Utc);
+        var cron = NightlyCron.Parse("0 0 2 * * ?", "UTC");
 
         MissedNight.Find(cron, null, DateTimeOffset.Parse("2026-11-22T10:00:00Z")).ShouldBeNull();
     }
@@ -159,7 +158,7 @@ public class NightlyRunTests
     [Fact]
     public void MissedNight_CronInBerlin_FiresAtLocalTwoOClock()
     {
-        var cron = new CronExpression("0 0 2 * * ?", TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        var cron = NightlyCron.Parse("0 0 2 * * ?", "Europe/Berlin");
 
         // 02:00 in Berlin in November (UTC+1) is 01:00Z.
         MissedNight.Find(cron, RunAt("2026-11-20T03:00:00Z"), DateTimeOffset.Parse("2026-11-22T10:00:00Z")).ShouldBe(DateTimeOffset.Parse("2026-11-21T01:00:00Z"));

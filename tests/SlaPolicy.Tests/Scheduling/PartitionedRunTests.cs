@@ -101,7 +101,7 @@ public class PartitionedRunTests
         run.RunPartition(runId, 2, 4, AsOf, "host-a").State.ShouldBeNull();
         store.GetRun(runId)!.State.ShouldBe(RunState.Running);
 
-        // Quartz found the owner dead (a recovering fire): taken over, finished, and the run completed by this call.
+        // The owner was found gone: taken over, finished, and the run completed by this call.
         var takeOver = run.RunPartition(runId, 2, 4, AsOf, "host-a", takeOver: true);
 
         takeOver.ShouldBe(new PartitionResult(PartitionState.Done, 2, true));

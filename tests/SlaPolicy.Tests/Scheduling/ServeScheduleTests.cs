@@ -1,6 +1,6 @@
 namespace SlaPolicy.Tests.Scheduling;
 
-/// <summary>The real host with the real Quartz scheduler and a real SQLite file.</summary>
+/// <summary>The real host with the real Hangfire scheduler and real SQLite files.</summary>
 [Collection(HostCollection.Name)]
 public class ServeScheduleTests
 {

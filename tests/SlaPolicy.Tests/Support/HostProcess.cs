@@ -21,8 +21,8 @@ namespace SlaPolicy.Tests.Support;
 /// </remarks>
 internal sealed class HostProcess : IAsyncDisposable
 {
-    /// <summary>A Quartz cron that fires only on 1 January 2099: a schedule that stays out of the tests' way.</summary>
-    public const string NeverCron = "0 0 0 1 1 ? 2099";
+    /// <summary>A cron that never fires (the 31st of February): a schedule that stays out of the tests' way.</summary>
+    public const string NeverCron = "0 0 0 31 2 ?";
 
     public const string Token = "fault-test-token";
 
@@ -119,6 +119,7 @@ internal sealed class HostProcess : IAsyncDisposable
             ["Ingestion:Inbox"] = Path.Combine(folder, "inbox"),
             ["Schedule:CatchUp"] = "false",
             ["Schedule:Cron"] = NeverCron,
+            ["Schedule:PollSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -168,7 +169,7 @@ internal sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// SIGTERM: the host stops gracefully (requests end, Quartz waits for a running job, the store is closed).
+    /// SIGTERM: the host stops gracefully (requests end, a running job is stopped and handed back to the scheduler's queue, the store is closed).
     /// Waits at most <paramref name="timeout"/> (60 s by default), then kills it; returns whether it stopped by itself.
     /// </summary>
     public async Task<bool> StopAsync(TimeSpan? timeout = null)

@@ -65,6 +65,7 @@ internal sealed class RunningHost : IAsyncDisposable
             // The default 02:00 would start a night in the middle of a test run at that hour; tests that need the
             // schedule name it.
             ["Schedule:Cron"] = HostProcess.NeverCron,
+            ["Schedule:PollSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (database is not null)
