@@ -102,7 +102,8 @@ public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJ
             job => job.Fire("schedule", null),
             settings.Cron,
             new RecurringJobOptions { TimeZone = cron.Zone, MisfireHandling = settings.CatchUp ? MisfireHandlingMode.Relaxed : MisfireHandlingMode.Ignorable });
-        logger.LogInformation("nightly run scheduled on {Storage}: `{Cron}` in {Zone}; next at {Next:O}", storage.Description, settings.Cron, settings.TimeZone, cron.Next(time.GetUtcNow()));
+        var next = cron.Next(time.GetUtcNow()) is { } at ? at.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "never (the cron names no date to come)";
+        logger.LogInformation("nightly run scheduled on {Storage}: `{Cron}` in {Zone}; next at {Next}", storage.Description, settings.Cron, settings.TimeZone, next);
 
         if (settings.CatchUp && MissedNight.Find(cron, store.GetLastSucceededRun(), time.GetUtcNow()) is { } missed)
         {

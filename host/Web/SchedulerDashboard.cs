@@ -19,20 +19,33 @@ internal static class SchedulerDashboard
 {
     public const string Path = "/hangfire";
 
+    /// <summary>Registers antiforgery, which the dashboard then requires on every POST (a forged one gets 403).</summary>
     public static void AddTo(IServiceCollection services) => services.AddAntiforgery();
 
     public static void Map(WebApplication app)
     {
         var settings = app.Services.GetRequiredService<HostSettings>();
-        app.UseAntiforgery();
-        app.UseHangfireDashboard(Path, new DashboardOptions
+        var options = new DashboardOptions
         {
             DashboardTitle = "SlaPolicy scheduler",
             AppPath = "/",
             Authorization = [new Access(settings)],
             IsReadOnlyFunc = context => !ApiToken.InHeaderOrCookie(((AspNetCoreDashboardContext)context).HttpContext, settings),
             DisplayStorageConnectionString = false,
-        }, app.Services.GetRequiredService<JobStorage>());
+        };
+
+        // As UseHangfireDashboard does, but the scheduler's storage is opened at the dashboard's first request rather
+        // than when the host is built, so that a bad store configuration is reported as such first (StoreSetup.TryOpen).
+        ((IApplicationBuilder)app).Map(new PathString(Path), dashboard => dashboard.Use(next =>
+        {
+            var services = dashboard.ApplicationServices;
+            var middleware = new Lazy<AspNetCoreDashboardMiddleware>(() =>
+            {
+                _ = services.GetRequiredService<IGlobalConfiguration>();
+                return new AspNetCoreDashboardMiddleware(next, services.GetRequiredService<JobStorage>(), options, services.GetRequiredService<Hangfire.Dashboard.RouteCollection>());
+            });
+            return context => middleware.Value.Invoke(context);
+        }));
 
         // Sets the dashboard's session cookie for a request with the bearer token: HttpOnly (scripts cannot read it),
         // SameSite=Strict (another site cannot send it), for the dashboard's path only.

@@ -4,13 +4,13 @@ namespace SlaPolicy.Tests.Scheduling;
 [Collection(HostCollection.Name)]
 public class ServeScheduleTests
 {
-    [Fact]
-    public async Task Serve_CronAFewSecondsAhead_TheRunHappens()
+    [Theory, PostgresData]
+    public async Task Serve_CronAFewSecondsAhead_TheRunHappens(StoreKind kind)
     {
         using var folder = new TempFolder();
-        var fire = DateTimeOffset.UtcNow.AddSeconds(4);
+        var fire = DateTimeOffset.UtcNow.AddSeconds(6);
         var cron = string.Create(CultureInfo.InvariantCulture, $"{fire.Second} {fire.Minute} {fire.Hour} * * ?");
-        await using var host = await RunningHost.StartAsync(folder, new Dictionary<string, string?> { ["Schedule:Cron"] = cron, ["Schedule:TimeZone"] = "UTC" });
+        await using var host = await RunningHost.StartAsync(folder, new Dictionary<string, string?> { ["Schedule:Cron"] = cron, ["Schedule:TimeZone"] = "UTC" }, store: kind);
         host.Store.Ingest(new RecordBatch([Cases.Open("C-1", "2026-11-20T16:30:00+01:00")], [], [], [], [], DateTimeOffset.UtcNow));
 
         var ran = await RunningHost.WaitUntil(() => host.Store.GetRuns().Any(r => r.State == RunState.Succeeded), TimeSpan.FromSeconds(60));
@@ -22,6 +22,46 @@ public class ServeScheduleTests
 
         // A scheduled fire is judged as of its scheduled time (whole seconds), not whenever it started.
         run.AsOf.ShouldBe(new DateTimeOffset(fire.Year, fire.Month, fire.Day, fire.Hour, fire.Minute, fire.Second, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Serve_RestartedBeforeTheFire_TheScheduleIsKeptAndTheRunHappensOnce()
+    {
+        using var folder = new TempFolder();
+        var fire = DateTimeOffset.UtcNow.AddSeconds(10);
+        var cron = string.Create(CultureInfo.InvariantCulture, $"{fire.Second} {fire.Minute} {fire.Hour} * * ?");
+        var settings = new Dictionary<string, string?> { ["Schedule:Cron"] = cron, ["Schedule:TimeZone"] = "UTC" };
+        await using (var first = await RunningHost.StartAsync(folder, settings))
+        {
+            first.Store.Ingest(new RecordBatch([Cases.Open("C-1", "2026-11-20T16:30:00+01:00")], [], [], [], [], DateTimeOffset.UtcNow));
+        }
+
+        // The recurring job is in the scheduler's file beside the store; the host started again finds it there.
+        using (var storage = SchedulerStorage.Open(new HostSettings { StorePath = folder.File("slapolicy.db") }))
+        {
+            using var connection = storage.Storage.GetConnection();
+            Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ShouldContain(j => j.Id == NightlyJob.RecurringId && j.Cron == cron);
+        }
+
+        await using var second = await RunningHost.StartAsync(folder, settings);
+        var ran = await RunningHost.WaitUntil(() => second.Store.GetRuns().Any(r => r.State == RunState.Succeeded), TimeSpan.FromSeconds(60));
+
+        ran.ShouldBeTrue();
+        await Task.Delay(2000);
+        var run = second.Store.GetRuns().ShouldHaveSingleItem();
+        run.Trigger.ShouldBe(RunTrigger.Schedule);
+        run.AsOf.ShouldBe(new DateTimeOffset(fire.Year, fire.Month, fire.Day, fire.Hour, fire.Minute, fire.Second, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Serve_SecondHostOnTheSameFiles_RefusedAtStart()
+    {
+        using var folder = new TempFolder();
+        await using var first = await RunningHost.StartAsync(folder);
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => RunningHost.StartAsync(folder));
+
+        error.Message.ShouldContain("in use by another host");
     }
 
     [Fact]
