@@ -162,10 +162,7 @@ internal static class ExpressionSandbox
 
         // Queries over the inputs' own collections, through the metered copies of System.Linq's operators: each element
         // walked costs a budget step. No generators, no Aggregate, nothing that builds a hash set or dictionary.
-        ["SlaPolicy.Engine.Compilation.Metered.MeteredEnumerable"] = "Any All Count LongCount Where Select SelectMany Sum Min Max Average MinBy MaxBy First FirstOrDefault "
-            + "Last LastOrDefault Single SingleOrDefault Contains Distinct DistinctBy OrderBy OrderByDescending ThenBy ThenByDescending "
-            + "Order OrderDescending Take Skip TakeWhile SkipWhile TakeLast SkipLast ToArray ToList ElementAt ElementAtOrDefault Concat "
-            + "Reverse DefaultIfEmpty GroupBy Except Intersect Union SequenceEqual Append Prepend Zip",
+        ["SlaPolicy.Engine.Compilation.Metered.MeteredEnumerable"] = Metered.MeteredEnumerable.Operators,
         ["System.Linq.IGrouping`2"] = "Key",
         ["System.Collections.Immutable.ImmutableArray`1"] = "Length IsEmpty IsDefault IsDefaultOrEmpty Item Contains IndexOf " + Comparisons,
         ["System.Collections.Generic.List`1"] = "Count Item Contains IndexOf",

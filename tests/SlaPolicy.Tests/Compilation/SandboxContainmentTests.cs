@@ -22,44 +22,54 @@ public class SandboxContainmentTests
         return gold;
     }
 
-    [Fact]
-    public void Check_CommentOpenedByOneRuleAndClosedByTheNext_IsRefusedAndNothingRuns()
+    /// <summary>
+    /// In a copy of the sample policies, puts the rules <paramref name="rulesWriting"/> makes to write a marker file
+    /// (given its path) in tiers/gold.json and runs <c>check</c>: it must fail and the marker must not exist. Returns
+    /// the path of gold.json and what <c>check</c> wrote.
+    /// </summary>
+    private static (string Gold, string Output) CheckRefusesAndNothingRuns(Func<string, string[]> rulesWriting)
     {
         using var folder = new TempFolder();
         var policies = SamplePolicyCopy.Create(folder);
         var marker = folder.File("marker");
-
-        // Spliced as text, the first rule's `/*` swallowed the generated code up to the second rule's `*/`, and the
-        // second declared a module initializer that ran while `check` compiled.
-        var payload = $"*/ }} [System.Runtime.CompilerServices.ModuleInitializer] public static void M() {{ System.IO.File.WriteAllText(\\\"{marker}\\\", \\\"x\\\"); }} static bool N() {{ return true";
-        var gold = WithGoldRules(policies,
-            "{ \"RuleName\": \"opens\", \"Expression\": \"true\\n/*\", \"SuccessEvent\": \"escalate:3\" }",
-            $"{{ \"RuleName\": \"closes\", \"Expression\": \"{payload}\", \"SuccessEvent\": \"escalate:3\" }}");
+        var gold = WithGoldRules(policies, rulesWriting(marker));
         var output = new StringWriter();
 
         CheckCommand.Run(policies, output).ShouldBe(1);
 
-        var text = output.ToString();
+        File.Exists(marker).ShouldBeFalse();
+        return (gold, output.ToString());
+    }
+
+    [Fact]
+    public void Check_CommentOpenedByOneRuleAndClosedByTheNext_IsRefusedAndNothingRuns()
+    {
+        // Spliced as text, the first rule's `/*` swallowed the generated code up to the second rule's `*/`, and the
+        // second declared a module initializer that ran while `check` compiled.
+        var (gold, text) = CheckRefusesAndNothingRuns(marker =>
+        {
+            var payload = $"*/ }} [System.Runtime.CompilerServices.ModuleInitializer] public static void M() {{ System.IO.File.WriteAllText(\\\"{marker}\\\", \\\"x\\\"); }} static bool N() {{ return true";
+            return
+            [
+                "{ \"RuleName\": \"opens\", \"Expression\": \"true\\n/*\", \"SuccessEvent\": \"escalate:3\" }",
+                $"{{ \"RuleName\": \"closes\", \"Expression\": \"{payload}\", \"SuccessEvent\": \"escalate:3\" }}",
+            ];
+        });
+
         text.ShouldContain($"{gold}:39:49: error SLA4006: comments are not allowed inside an expression");
         text.ShouldMatch($@"{System.Text.RegularExpressions.Regex.Escape(gold)}:40:\d+: error SLA400[16]: ");
-        File.Exists(marker).ShouldBeFalse();
     }
 
     [Fact]
     public void Check_LocalParamEndingInAnOpenCommentBeforeARawString_IsRefusedAndNothingRuns()
     {
-        using var folder = new TempFolder();
-        var policies = SamplePolicyCopy.Create(folder);
-        var marker = folder.File("marker");
-        var raw = $"\\\"\\\"\\\"*/ System.IO.File.WriteAllText(\\\"{marker}\\\", \\\"x\\\"); /*\\\"\\\"\\\" == \\\"\\\"";
-        var gold = WithGoldRules(policies,
-            $"{{ \"RuleName\": \"split\", \"LocalParams\": [ {{ \"Name\": \"p\", \"Expression\": \"1\\n/*\" }} ], \"Expression\": \"{raw}\", \"SuccessEvent\": \"escalate:3\" }}");
-        var output = new StringWriter();
+        var (gold, text) = CheckRefusesAndNothingRuns(marker =>
+        {
+            var raw = $"\\\"\\\"\\\"*/ System.IO.File.WriteAllText(\\\"{marker}\\\", \\\"x\\\"); /*\\\"\\\"\\\" == \\\"\\\"";
+            return [$"{{ \"RuleName\": \"split\", \"LocalParams\": [ {{ \"Name\": \"p\", \"Expression\": \"1\\n/*\" }} ], \"Expression\": \"{raw}\", \"SuccessEvent\": \"escalate:3\" }}"];
+        });
 
-        CheckCommand.Run(policies, output).ShouldBe(1);
-
-        output.ToString().ShouldContain($"{gold}:39:78: error SLA4006: comments are not allowed inside an expression");
-        File.Exists(marker).ShouldBeFalse();
+        text.ShouldContain($"{gold}:39:78: error SLA4006: comments are not allowed inside an expression");
     }
 
     [Fact]

@@ -33,6 +33,20 @@ public class BadInputTests
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
+    /// <summary>
+    /// Sends a batch each of outages, subscriptions and measurements, each a good line (the one to be stored) followed by
+    /// the given bad lines, so the bad ones are lines 2 and on of their batch.
+    /// </summary>
+    private static async Task SendOtherKinds(RunningHost host, TempFolder folder, Channel channel, string[] outages, string[] subscriptions, string[] measurements)
+    {
+        await Delivery.Send(host, folder, channel, "outages", [
+            """{"service":"email","region":"eu-west","start":"2026-11-03T02:00:00Z","end":"2026-11-03T02:45:00Z","kind":"unplanned"}""", .. outages]);
+        await Delivery.Send(host, folder, channel, "subscriptions", [
+            """{"customer":"acme","tier":"gold","region":"eu-west","service":"email","monthlyFee":1234567.89,"currency":"EUR"}""", .. subscriptions]);
+        await Delivery.Send(host, folder, channel, "measurements", [
+            """{"service":"email","region":"eu-west","at":"2026-11-03T02:00:00Z","metric":"latencyMs","value":41.5}""", .. measurements]);
+    }
+
     [Theory]
     [SqliteChannels]
     [PostgresChannels]
@@ -153,21 +167,10 @@ public class BadInputTests
             CaseLine("B-6", events: """[{"at":"2026-11-20T17:00:00+01:00","status":"\ud800"}]"""),
             CaseLine("INC/2026/0007"),
         ]);
-        await Delivery.Send(host, folder, channel, "outages", [
-            """{"service":"email","region":"eu-west","start":"2026-11-03T02:00:00Z","end":"2026-11-03T02:45:00Z","kind":"unplanned"}""",
-            """{"service":"email","region":"eu-west","start":"2026-11-04T02:00:00Z","end":"9999-12-31T23:59:59Z","kind":"unplanned"}""",
-            """{"service":"email","region":"eu-west","start":"2026-11-05T02:00:00Z","end":"2026-11-05T03:00:00Z","kind":"\udc00"}""",
-        ]);
-        await Delivery.Send(host, folder, channel, "subscriptions", [
-            """{"customer":"acme","tier":"gold","region":"eu-west","service":"email","monthlyFee":1234567.89,"currency":"EUR"}""",
-            """{"customer":"acme","tier":"gold","region":"us-east","service":"email","monthlyFee":1e20}""",
-            """{"customer":"acme","tier":"gold","region":"apac-in","service":"email","monthlyFee":79228162514264337593543950335}""",
-        ]);
-        await Delivery.Send(host, folder, channel, "measurements", [
-            """{"service":"email","region":"eu-west","at":"2026-11-03T02:00:00Z","metric":"latencyMs","value":41.5}""",
-            """{"service":"email","region":"eu-west","at":"2026-11-03T08:00:00Z","metric":"latencyMs","value":7.8e27}""",
-            """{"service":"email","region":"eu-west","at":"2026-11-03T09:00:00Z","metric":"latencyMs","value":1,"value":2}""",
-        ]);
+        await SendOtherKinds(host, folder, channel,
+            outages: ["""{"service":"email","region":"eu-west","start":"2026-11-04T02:00:00Z","end":"9999-12-31T23:59:59Z","kind":"unplanned"}""", """{"service":"email","region":"eu-west","start":"2026-11-05T02:00:00Z","end":"2026-11-05T03:00:00Z","kind":"\udc00"}"""],
+            subscriptions: ["""{"customer":"acme","tier":"gold","region":"us-east","service":"email","monthlyFee":1e20}""", """{"customer":"acme","tier":"gold","region":"apac-in","service":"email","monthlyFee":79228162514264337593543950335}"""],
+            measurements: ["""{"service":"email","region":"eu-west","at":"2026-11-03T08:00:00Z","metric":"latencyMs","value":7.8e27}""", """{"service":"email","region":"eu-west","at":"2026-11-03T09:00:00Z","metric":"latencyMs","value":1,"value":2}"""]);
 
         host.Store.ReadCases().Select(c => c.Id).ShouldBe(["G-1", "INC/2026/0007"]);
         host.CountRows("outages").ShouldBe(1);
@@ -189,21 +192,10 @@ public class BadInputTests
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartAsync(folder, store: store);
 
-        await Delivery.Send(host, folder, channel, "outages", [
-            """{"service":"email","region":"eu-west","start":"2026-11-03T02:00:00Z","end":"2026-11-03T02:45:00Z","kind":"unplanned"}""",
-            """{"service":"email","region":"eu-west","start":"2026-11-04T02:00:00Z","end":"2026-11-04T01:59:00Z","kind":"unplanned"}""",
-            """{"service":"email","region":"eu-west","start":"2026-11-05T02:00:00","end":"2026-11-05T03:00:00Z","kind":"unplanned"}""",
-        ]);
-        await Delivery.Send(host, folder, channel, "subscriptions", [
-            """{"customer":"acme","tier":"gold","region":"eu-west","service":"email","monthlyFee":1200.00,"currency":"EUR"}""",
-            """{"customer":"acme","tier":"gold","region":"us-east","service":"email","monthlyFee":"1200"}""",
-            """{"customer":"acme","tier":"gold","region":"apac-in","service":"email","monthlyFee":-1}""",
-        ]);
-        await Delivery.Send(host, folder, channel, "measurements", [
-            """{"service":"email","region":"eu-west","at":"2026-11-03T02:00:00Z","metric":"latencyMs","value":41.5}""",
-            """{"service":"email","region":"eu-west","at":"2026-11-03T08:00:00Z","metric":"latencyMs","value":1e999}""",
-            """{"service":"email","region":"eu-west","at":"2026-11-03T08:00:00Z","value":40}""",
-        ]);
+        await SendOtherKinds(host, folder, channel,
+            outages: ["""{"service":"email","region":"eu-west","start":"2026-11-04T02:00:00Z","end":"2026-11-04T01:59:00Z","kind":"unplanned"}""", """{"service":"email","region":"eu-west","start":"2026-11-05T02:00:00","end":"2026-11-05T03:00:00Z","kind":"unplanned"}"""],
+            subscriptions: ["""{"customer":"acme","tier":"gold","region":"us-east","service":"email","monthlyFee":"1200"}""", """{"customer":"acme","tier":"gold","region":"apac-in","service":"email","monthlyFee":-1}"""],
+            measurements: ["""{"service":"email","region":"eu-west","at":"2026-11-03T08:00:00Z","metric":"latencyMs","value":1e999}""", """{"service":"email","region":"eu-west","at":"2026-11-03T08:00:00Z","value":40}"""]);
 
         host.CountRows("outages").ShouldBe(1);
         host.CountRows("subscriptions").ShouldBe(1);

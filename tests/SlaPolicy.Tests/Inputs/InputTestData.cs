@@ -18,4 +18,21 @@ internal static class InputTestData
     /// <summary>A valid case line with the given id; <paramref name="extra"/> is appended inside the object.</summary>
     public static string CaseLine(string id, string extra = "") =>
         $$"""{"id":"{{id}}","customer":"acme","tier":"gold","region":"eu-west","service":"email","severity":2,"openedAt":"2026-11-10T09:00:00+01:00"{{extra}}}""";
+
+    /// <summary>
+    /// Checks the fields of C-1001, the worked example of the README, which the CSV reader's first test row repeats:
+    /// acme's gold email case in eu-west, severity 1, opened 2026-11-20 16:30 +01:00, first answered at 16:41, not resolved.
+    /// </summary>
+    public static void ShouldBeTheWorkedExample(this CaseRecord record) =>
+        record.ShouldBe(record with
+        {
+            Customer = "acme",
+            Tier = "gold",
+            Region = "eu-west",
+            Service = "email",
+            Severity = 1,
+            OpenedAt = new DateTimeOffset(2026, 11, 20, 16, 30, 0, TimeSpan.FromHours(1)),
+            FirstResponseAt = new DateTimeOffset(2026, 11, 20, 16, 41, 0, TimeSpan.FromHours(1)),
+            ResolvedAt = null,
+        });
 }

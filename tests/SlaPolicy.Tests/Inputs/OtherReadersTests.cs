@@ -51,18 +51,6 @@ public class OtherReadersTests
         subscriptions[2].MonthlyFee.ShouldBeNull();
     }
 
-    [Theory]
-    [InlineData("1200.00", "-1", "monthlyFee", "`monthlyFee` must not be negative")]
-    [InlineData("1200.00", "\"1200\"", "monthlyFee", "`monthlyFee` must be a number, not a string")]
-    [InlineData("\"tier\":\"gold\",", "", "tier", "required field `tier` is missing")]
-    public void ReadSubscription_BadRecord_RejectedWithField(string from, string to, string field, string reason)
-    {
-        var rejected = SubscriptionReader.Read(Utf8(Subscription.Replace(from, to)), "s").ToList().ShouldHaveSingleItem().Rejected.ShouldNotBeNull();
-
-        rejected.Field.ShouldBe(field);
-        rejected.Reason.ShouldBe(reason);
-    }
-
     [Fact]
     public void ReadMeasurement_DesignExample_ReadsEveryField()
     {
@@ -72,14 +60,19 @@ public class OtherReadersTests
     }
 
     [Theory]
-    [InlineData("41.5", "\"fast\"", "value", "`value` must be a number, not a string")]
-    [InlineData("41.5", "1e999", "value", "`value` must be a finite number, not `1e999`")]
-    [InlineData(",\"metric\":\"latencyMs\"", "", "metric", "required field `metric` is missing")]
-    public void ReadMeasurement_BadRecord_RejectedWithField(string from, string to, string field, string reason)
+    [InlineData("subscription", "1200.00", "-1", "monthlyFee", "`monthlyFee` must not be negative")]
+    [InlineData("subscription", "1200.00", "\"1200\"", "monthlyFee", "`monthlyFee` must be a number, not a string")]
+    [InlineData("subscription", "\"tier\":\"gold\",", "", "tier", "required field `tier` is missing")]
+    [InlineData("measurement", "41.5", "\"fast\"", "value", "`value` must be a number, not a string")]
+    [InlineData("measurement", "41.5", "1e999", "value", "`value` must be a finite number, not `1e999`")]
+    [InlineData("measurement", ",\"metric\":\"latencyMs\"", "", "metric", "required field `metric` is missing")]
+    public void ReadSubscriptionOrMeasurement_BadRecord_RejectedWithField(string kind, string from, string to, string field, string reason)
     {
-        var rejected = MeasurementReader.Read(Utf8(Measurement.Replace(from, to)), "m").ToList().ShouldHaveSingleItem().Rejected.ShouldNotBeNull();
+        var rejected = kind == "subscription"
+            ? SubscriptionReader.Read(Utf8(Subscription.Replace(from, to)), "s").ToList().ShouldHaveSingleItem().Rejected
+            : MeasurementReader.Read(Utf8(Measurement.Replace(from, to)), "m").ToList().ShouldHaveSingleItem().Rejected;
 
-        rejected.Field.ShouldBe(field);
+        rejected.ShouldNotBeNull().Field.ShouldBe(field);
         rejected.Reason.ShouldBe(reason);
     }
 }

@@ -46,17 +46,7 @@ public class SampleInputsTests
     {
         var c1001 = CaseReader.ReadFile(Sample("cases.jsonl")).Select(r => r.Record!).Single(c => c.Id == "C-1001");
 
-        c1001.ShouldBe(c1001 with
-        {
-            Customer = "acme",
-            Tier = "gold",
-            Region = "eu-west",
-            Service = "email",
-            Severity = 1,
-            OpenedAt = new DateTimeOffset(2026, 11, 20, 16, 30, 0, TimeSpan.FromHours(1)),
-            FirstResponseAt = new DateTimeOffset(2026, 11, 20, 16, 41, 0, TimeSpan.FromHours(1)),
-            ResolvedAt = null,
-        });
+        c1001.ShouldBeTheWorkedExample();
         c1001.Tags.ShouldBe(["vip"]);
         c1001.Events.Select(e => e.Status).ShouldBe(["waiting_on_customer", "in_progress"]);
     }

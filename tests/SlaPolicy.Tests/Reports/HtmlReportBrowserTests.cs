@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace SlaPolicy.Tests.Reports;
 
 /// <summary>
@@ -11,19 +9,10 @@ public class HtmlReportBrowserTests
     [Fact]
     public async Task Render_SampleMonth_ShowsChartsAndCredits()
     {
-        var dir = Directory.CreateTempSubdirectory("slapolicy-html-");
-        var file = Path.Combine(dir.FullName, "report.html");
-        await File.WriteAllTextAsync(file, HtmlReportRenderer.Render(SampleReportData.Report()));
+        await using var report = await ReportInChromium.WriteAndOpenAsync(file => File.WriteAllTextAsync(file, HtmlReportRenderer.Render(SampleReportData.Report())));
+        var page = report.Page;
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DebianChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
-        var requested = new List<string>();
-        page.Request += (_, r) => requested.Add(r.Url);
-        await page.GotoAsync(new Uri(file).AbsoluteUri);
-
-        (await page.Locator("h1").InnerTextAsync()).ShouldContain("Service level report 2026-11");
-        var text = await page.Locator("body").InnerTextAsync();
+        var text = await report.HeadingShouldNameMonthAsync("2026-11");
         text.ShouldContain("EUR 120.00"); // acme email: 10% of EUR 1200
         text.ShouldContain("USD 300.00"); // globex: USD 375.00 capped at 12% of USD 2500
 
@@ -35,12 +24,8 @@ public class HtmlReportBrowserTests
                      ("breaches-chart", "Breaches per week (weeks start Monday, UTC)"),
                  })
         {
-            var chart = page.Locator($"svg#{id}");
-            (await chart.Locator("text.chart-title").TextContentAsync()).ShouldBe(title);
-            var box = await chart.BoundingBoxAsync();
-            box.ShouldNotBeNull();
-            box.Width.ShouldBeGreaterThan(300);
-            box.Height.ShouldBeGreaterThan(100);
+            (await page.Locator($"svg#{id} text.chart-title").TextContentAsync()).ShouldBe(title);
+            await report.ChartShouldBeDrawnAsync(id);
         }
 
         // One bar per service (email, crm, network), each with a visible height and an objective line.
@@ -60,11 +45,9 @@ public class HtmlReportBrowserTests
         (await page.Locator("svg#credits-chart .bar-group text.label").AllTextContentsAsync()).ShouldBe(["acme", "globex"]);
 
         // Self-contained: the page itself is the only request.
-        requested.ShouldAllBe(u => u.StartsWith("file://", StringComparison.Ordinal));
+        report.ShouldHaveRequestedOnlyFiles();
 
         var png = await page.ScreenshotAsync(new() { FullPage = true });
         png.Length.ShouldBeGreaterThan(10_000);
-
-        dir.Delete(recursive: true);
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace SlaPolicy.Tests.Reports;
 
 /// <summary>
@@ -12,29 +10,21 @@ public class SampleReportBrowserTests
     [Fact]
     public async Task Render_SamplesNovember_ShowsChartsEveryCustomerAndCredits()
     {
-        var dir = Directory.CreateTempSubdirectory("slapolicy-sample-html-");
-        var file = Path.Combine(dir.FullName, "report.html");
-        var (exit, output) = SampleReport.RunExecutable("--html", file);
-        exit.ShouldBe(0, output);
+        await using var report = await ReportInChromium.WriteAndOpenAsync(file =>
+        {
+            var (exit, output) = SampleReport.RunExecutable("--html", file);
+            exit.ShouldBe(0, output);
+            return Task.CompletedTask;
+        });
+        var page = report.Page;
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DebianChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
-        var requested = new List<string>();
-        page.Request += (_, r) => requested.Add(r.Url);
-        await page.GotoAsync(new Uri(file).AbsoluteUri);
-
-        (await page.Locator("h1").InnerTextAsync()).ShouldContain("Service level report 2026-11");
-        var text = await page.Locator("body").InnerTextAsync();
+        var text = await report.HeadingShouldNameMonthAsync("2026-11");
         text.ShouldContain("99.688%"); // acme email eu-west, see SampleReport
         text.ShouldContain("EUR 120.00");
 
         foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart", "breaches-chart" })
         {
-            var box = await page.Locator($"svg#{id}").BoundingBoxAsync();
-            box.ShouldNotBeNull();
-            box.Width.ShouldBeGreaterThan(300);
-            box.Height.ShouldBeGreaterThan(100);
+            await report.ChartShouldBeDrawnAsync(id);
         }
 
         // Only acme-gold has an availability term (email): one bar each for acme's email in eu-west and us-east.
@@ -46,7 +36,7 @@ public class SampleReportBrowserTests
         customers.Distinct().ShouldBe(SampleReport.Customers());
 
         (await page.Locator("svg#breaches-chart .bar-group").CountAsync()).ShouldBe(6); // November 2026 overlaps six Monday weeks
-        requested.ShouldAllBe(u => u.StartsWith("file://", StringComparison.Ordinal));
+        report.ShouldHaveRequestedOnlyFiles();
 
         if (Environment.GetEnvironmentVariable("SLAPOLICY_SCREENSHOT_DIR") is { Length: > 0 } target)
         {
@@ -54,7 +44,5 @@ public class SampleReportBrowserTests
             await page.SetViewportSizeAsync(1100, 1400);
             await File.WriteAllBytesAsync(Path.Combine(target, "report.png"), await page.ScreenshotAsync(new() { FullPage = false }));
         }
-
-        dir.Delete(recursive: true);
     }
 }
