@@ -15,29 +15,18 @@ namespace SlaPolicy.Host.Scheduling;
 /// PostgreSQL store it is Hangfire.PostgreSql in the same database (schema <c>hangfire</c>), with a sliding invisibility
 /// timeout and long polling, so that any number of hosts share it.
 /// </summary>
-public sealed class SchedulerStorage : IDisposable
+public sealed class SchedulerStorage(JobStorage storage, string description, FileStream? fileLock, ILoggerFactory? log) : IDisposable
 {
     /// <summary>The schema Hangfire.PostgreSql keeps its tables in, in the store's database.</summary>
     public const string PostgresSchema = "hangfire";
 
-    private readonly FileStream? _lock;
-    private readonly ILoggerFactory? _log;
-
-    private SchedulerStorage(JobStorage storage, string description, FileStream? fileLock, ILoggerFactory? log)
-    {
-        Storage = storage;
-        Description = description;
-        _lock = fileLock;
-        _log = log;
-    }
-
-    public JobStorage Storage { get; }
+    public JobStorage Storage { get; } = storage;
 
     /// <summary>What the log says the scheduler runs on.</summary>
-    public string Description { get; }
+    public string Description { get; } = description;
 
     /// <summary>True when the storage is shared by several hosts (PostgreSQL).</summary>
-    public bool Shared => _lock is null;
+    public bool Shared => fileLock is null;
 
     /// <summary>
     /// Opens the scheduler's storage for <paramref name="settings"/>. Throws <see cref="InvalidOperationException"/> with
@@ -164,10 +153,10 @@ public sealed class SchedulerStorage : IDisposable
     public void Dispose()
     {
         (Storage as IDisposable)?.Dispose();
-        _lock?.Dispose();
-        if (_log is not null)
+        fileLock?.Dispose();
+        if (log is not null)
         {
-            SchedulerLog.Release(_log);
+            SchedulerLog.Release(log);
         }
     }
 }
