@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using SlaPolicy.Host.Scheduling;
 using SlaPolicy.Host.Web;
 
 namespace SlaPolicy.Host.Cli;
@@ -23,13 +25,25 @@ public sealed class ServeCommand : ICliCommand
 
     /// <summary>
     /// Serves until <paramref name="cancellationToken"/> fires; exit 1, with one line naming the setting, when the
-    /// store configuration is bad (the store is opened before anything starts listening).
+    /// store configuration is bad, or the embedded scheduler's files are in use by another host (both are opened
+    /// before anything starts listening).
     /// </summary>
     internal static async Task<int> Invoke(string? urls, IEnumerable<KeyValuePair<string, string?>>? overrides, TextWriter error, CancellationToken cancellationToken)
     {
         await using var app = SlaPolicyWebHost.Create(urls, overrides);
         if (StoreSetup.TryOpen(app.Services, error) is null)
         {
+            return 1;
+        }
+
+        // The scheduler's storage next: the embedded one refuses a second host on the same files, in one line.
+        try
+        {
+            _ = app.Services.GetRequiredService<SchedulerStorage>();
+        }
+        catch (InvalidOperationException e)
+        {
+            error.WriteLine($"error: {e.Message}");
             return 1;
         }
 

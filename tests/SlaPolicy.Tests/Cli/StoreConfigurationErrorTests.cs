@@ -88,6 +88,20 @@ public class StoreConfigurationErrorTests
         ShouldBeOneClearLine(error.ToString(), expected);
     }
 
+    [Fact]
+    public async Task Serve_SchedulerFilesInUseByAnotherHost_OneLineAndExit1()
+    {
+        using var folder = new TempFolder();
+        using var other = SchedulerStorage.Open(new HostSettings { StorePath = folder.File("slapolicy.db") });
+        var error = new StringWriter();
+        var overrides = new Dictionary<string, string?> { ["Store:Path"] = folder.File("slapolicy.db"), ["Ingestion:Inbox"] = folder.File("inbox") };
+
+        var exit = await ServeCommand.Invoke("http://127.0.0.1:0", overrides, error, CancellationToken.None);
+
+        exit.ShouldBe(1);
+        ShouldBeOneClearLine(error.ToString(), "is in use by another host");
+    }
+
     [Theory]
     [InlineData("run")]
     [InlineData("why", "C-1001")]
