@@ -20,5 +20,14 @@ public static class CliApp
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args) => CreateRoot().Parse(args).InvokeAsync();
+    /// <remarks>
+    /// On SIGTERM a command's token is cancelled and it gets <see cref="TerminationGrace"/> to finish (System.CommandLine's
+    /// default is 2 s, after which it ends the process with 143): <c>serve</c> stops its scheduler's workers within
+    /// 15 s and then exits 0.
+    /// </remarks>
+    public static Task<int> RunAsync(string[] args) =>
+        CreateRoot().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TerminationGrace });
+
+    /// <summary>How long a command may take to finish after SIGTERM before the process is ended.</summary>
+    public static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(30);
 }
