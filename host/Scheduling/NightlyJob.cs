@@ -18,7 +18,7 @@ namespace SlaPolicy.Host.Scheduling;
 /// (it does not queue behind it) and when the night it belongs to has already run (a catch-up and the scheduler's own
 /// late fire, or two hosts starting together, run a missed night once).
 /// </remarks>
-public sealed class NightlyJob(ScheduledRuns runs, NightlyRun run, IStore store, HostSettings settings, SchedulerStorage storage, TimeProvider time, ILogger<NightlyJob> logger)
+public sealed class NightlyJob(ScheduledRuns runs, NightlyRun run, IStore store, HostSettings settings, NightlyCron cron, SchedulerStorage storage, TimeProvider time, ILogger<NightlyJob> logger)
 {
     /// <summary>The recurring job's id in Hangfire (and on the dashboard).</summary>
     public const string RecurringId = "nightly-run";
@@ -45,7 +45,6 @@ public sealed class NightlyJob(ScheduledRuns runs, NightlyRun run, IStore store,
     /// <summary>See <see cref="Fire(string, PerformContext?)"/>; <paramref name="scheduledAt"/> is when the fire was due.</summary>
     internal Outcome Fire(RunTrigger trigger, DateTimeOffset scheduledAt, DateTimeOffset now)
     {
-        var cron = NightlyCron.Parse(settings.Cron, settings.TimeZone);
         var night = cron.Latest(scheduledAt, TimeSpan.FromDays(2)) ?? scheduledAt;
         var late = now - night > Lateness;
         if (late && !settings.CatchUp)
@@ -56,7 +55,8 @@ public sealed class NightlyJob(ScheduledRuns runs, NightlyRun run, IStore store,
         var (asOf, kind) = trigger == RunTrigger.Schedule && !late ? (night, RunTrigger.Schedule) : (now, RunTrigger.CatchUp);
 
         // One host at a time decides; the lock is held only while the run is recorded, never while it runs.
-        using (storage.Storage.GetConnection().AcquireDistributedLock("slapolicy:nightly-start", TimeSpan.FromMinutes(1)))
+        using var connection = storage.Storage.GetConnection();
+        using (connection.AcquireDistributedLock("slapolicy:nightly-start", TimeSpan.FromMinutes(1)))
         {
             if (run.InProgress(now) is { } running)
             {

@@ -214,6 +214,24 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         return $"no compiled policies in force from {status.Directory}: {status.Message}{diagnostics}";
     }
 
+    /// <summary>
+    /// When <paramref name="evaluator"/> has no compiled policy in force (<see cref="Refusal"/>), records a run as of
+    /// <paramref name="asOf"/> failed with the reason and returns it; otherwise null, and nothing is recorded.
+    /// </summary>
+    internal RunRecord? TryRefuse(ICaseEvaluator evaluator, DateTimeOffset asOf, RunTrigger trigger)
+    {
+        if (Refusal(evaluator, evaluators.Status) is not { } refusal)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var failedId = store.StartRun(asOf, now, trigger);
+        store.FailRun(failedId, now, [], refusal);
+        logger.LogError("run {RunId} ({Trigger}, as of {AsOf:O}) failed: {Reason}", failedId, trigger, asOf, refusal);
+        return store.GetRun(failedId)!;
+    }
+
     /// <summary>What a run records about the policies in force when they are not simply the folder as it is; null when they are.</summary>
     internal static string? PolicyNote(PolicyStatus status) => status is { Ready: true, LastLoadFailed: true } ? status.Message : null;
 
@@ -232,13 +250,9 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     {
         // One policy set for the whole run, taken once at its start.
         var evaluator = evaluators.Current;
-        if (Refusal(evaluator, evaluators.Status) is { } refusal)
+        if (TryRefuse(evaluator, asOf, trigger) is { } refused)
         {
-            var now = time.GetUtcNow();
-            var failedId = store.StartRun(asOf, now, trigger);
-            store.FailRun(failedId, now, [], refusal);
-            logger.LogError("run {RunId} ({Trigger}, as of {AsOf:O}) failed: {Reason}", failedId, trigger, asOf, refusal);
-            return store.GetRun(failedId)!;
+            return refused;
         }
 
         var partitions = settings.RunPartitions;

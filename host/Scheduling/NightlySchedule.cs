@@ -19,7 +19,7 @@ namespace SlaPolicy.Host.Scheduling;
 /// <c>default</c>: the nightly start), so that a long partition never holds the start of anything else back. Every host on
 /// the same storage takes jobs from the same queues (see docs/SCALE-OUT.md).
 /// </remarks>
-public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJobClient jobs, SchedulerStorage storage, IStore store, HostSettings settings, TimeProvider time, ILogger<NightlySchedule> logger)
+public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJobClient jobs, SchedulerStorage storage, NightlyCron cron, IStore store, HostSettings settings, TimeProvider time, ILogger<NightlySchedule> logger)
     : IHostedService
 {
     /// <summary>
@@ -30,7 +30,7 @@ public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJ
     {
         var settings = HostSettings.From(builder.Configuration);
         // A cron or zone that cannot be read stops the host here, naming the setting.
-        _ = NightlyCron.Parse(settings.Cron, settings.TimeZone);
+        var cron = NightlyCron.Parse(settings.Cron, settings.TimeZone);
         if (settings.ClusterEnabled && (!SchedulerStorage.IsPostgres(settings.StoreProvider) || string.IsNullOrWhiteSpace(settings.StoreConnectionString)))
         {
             throw new InvalidOperationException(
@@ -80,6 +80,7 @@ public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJ
             o.Queues = ["default"];
         });
 
+        services.AddSingleton(cron);
         services.AddSingleton<ScheduledRuns>();
         services.AddTransient<NightlyJob>();
         services.AddTransient<PartitionJob>();
@@ -93,8 +94,6 @@ public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJ
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var cron = NightlyCron.Parse(settings.Cron, settings.TimeZone);
-
         // Relaxed: a fire missed while every host was down runs once when one comes back (NightlyJob judges whether
         // it is late); Ignorable: with Schedule:CatchUp off, a missed fire is dropped.
         recurring.AddOrUpdate<NightlyJob>(

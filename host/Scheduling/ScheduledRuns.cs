@@ -9,7 +9,7 @@ namespace SlaPolicy.Host.Scheduling;
 /// partition, which whichever host has a free worker takes. Returns at once; the last partition done completes the run
 /// (see <see cref="NightlyRun.RunPartition"/>).
 /// </summary>
-public sealed class ScheduledRuns(IBackgroundJobClient jobs, NightlyRun run, IEvaluatorProvider evaluators, IStore store, HostSettings settings, TimeProvider time, ILogger<ScheduledRuns> logger)
+public sealed class ScheduledRuns(IBackgroundJobClient jobs, NightlyRun run, IEvaluatorProvider evaluators, IStore store, HostSettings settings, ILogger<ScheduledRuns> logger)
 {
     /// <summary>The queue of the partition jobs; the workers of <see cref="HostSettings.ClusterThreads"/> serve only it.</summary>
     public const string PartitionQueue = "partitions";
@@ -20,13 +20,9 @@ public sealed class ScheduledRuns(IBackgroundJobClient jobs, NightlyRun run, IEv
     /// </summary>
     public RunRecord Start(DateTimeOffset asOf, RunTrigger trigger)
     {
-        if (NightlyRun.Refusal(evaluators.Current, evaluators.Status) is { } refusal)
+        if (run.TryRefuse(evaluators.Current, asOf, trigger) is { } refused)
         {
-            var now = time.GetUtcNow();
-            var failedId = store.StartRun(asOf, now, trigger);
-            store.FailRun(failedId, now, [], refusal);
-            logger.LogError("run {RunId} ({Trigger}, as of {AsOf:O}) failed: {Reason}", failedId, trigger, asOf, refusal);
-            return store.GetRun(failedId)!;
+            return refused;
         }
 
         var runId = run.StartRun(asOf, trigger);

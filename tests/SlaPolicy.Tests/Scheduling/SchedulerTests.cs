@@ -174,8 +174,9 @@ public class SchedulerTests
             Store = store;
             _storage = SchedulerStorage.Open(settings);
             var run = new NightlyRun(store, SamplePolicyEvaluator.Provider, TimeProvider.System, settings, NullLogger<NightlyRun>.Instance);
-            var runs = new ScheduledRuns(new BackgroundJobClient(_storage.Storage), run, SamplePolicyEvaluator.Provider, store, settings, TimeProvider.System, NullLogger<ScheduledRuns>.Instance);
-            Job = new NightlyJob(runs, run, store, settings, _storage, TimeProvider.System, NullLogger<NightlyJob>.Instance);
+            var runs = new ScheduledRuns(new BackgroundJobClient(_storage.Storage), run, SamplePolicyEvaluator.Provider, store, settings, NullLogger<ScheduledRuns>.Instance);
+            var cron = NightlyCron.Parse(settings.Cron, settings.TimeZone);
+            Job = new NightlyJob(runs, run, store, settings, cron, _storage, TimeProvider.System, NullLogger<NightlyJob>.Instance);
         }
 
         public IStore Store { get; }
