@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Host.Notifications;
 using SlaPolicy.Host.Storage;
 
 namespace SlaPolicy.Host.Scheduling;
@@ -40,7 +41,7 @@ public readonly record struct PartitionResult(PartitionState? State, int Attempt
 /// <see cref="HostSettings.RunRetrySeconds"/>; decisions are upserted by key, so a partition run twice duplicates nothing.
 /// Running the same asOf twice over unchanged inputs rewrites nothing.
 /// </remarks>
-public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, TimeProvider time, HostSettings settings, ILogger<NightlyRun> logger)
+public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, TimeProvider time, HostSettings settings, ILogger<NightlyRun> logger, IEscalationNotifier? notifier = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -447,6 +448,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                     () =>
                     {
                         var result = sink.Write(decisions);
+                        Notify(runId, decisions, evaluator);
                         written += result.Written;
                         changed += result.Changed;
                         tracker?.Add(count, result.Written);
@@ -495,6 +497,27 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Hands the batch's escalation crossings to the notifier (<c>serve</c> only). A failure there is logged and does not
+    /// fail the partition: the decisions are written, and a crossing not stored now is found again by the next run.
+    /// </summary>
+    private void Notify(long runId, List<Decision> decisions, ICaseEvaluator evaluator)
+    {
+        if (notifier is null)
+        {
+            return;
+        }
+
+        try
+        {
+            notifier.Written(runId, decisions, evaluator);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "run {RunId}: escalation notifications of a batch could not be stored; the next run finds those crossings again", runId);
         }
     }
 

@@ -3,6 +3,7 @@ using Hangfire.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SlaPolicy.Host.Notifications;
 using SlaPolicy.Host.Storage;
 
 namespace SlaPolicy.Host.Scheduling;
@@ -19,7 +20,8 @@ namespace SlaPolicy.Host.Scheduling;
 /// <c>default</c>: the nightly start), so that a long partition never holds the start of anything else back. Every host on
 /// the same storage takes jobs from the same queues (see docs/SCALE-OUT.md).
 /// </remarks>
-public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJobClient jobs, SchedulerStorage storage, NightlyCron cron, IStore store, HostSettings settings, TimeProvider time, ILogger<NightlySchedule> logger)
+public sealed class NightlySchedule(
+    IRecurringJobManager recurring, IBackgroundJobClient jobs, SchedulerStorage storage, NightlyCron cron, EscalationNotifier notifier, IStore store, HostSettings settings, TimeProvider time, ILogger<NightlySchedule> logger)
     : IHostedService
 {
     /// <summary>
@@ -81,6 +83,14 @@ public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJ
         });
 
         services.AddSingleton(cron);
+
+        // Escalation notifications: found by the runs of this host, delivered by its scheduler's workers.
+        var notifications = NotificationSettings.From(builder.Configuration);
+        services.AddSingleton(notifications);
+        services.AddHttpClient();
+        services.AddSingleton<EscalationNotifier>();
+        services.AddSingleton<IEscalationNotifier>(sp => sp.GetRequiredService<EscalationNotifier>());
+        services.AddTransient<NotificationJob>();
         services.AddSingleton<ScheduledRuns>();
         services.AddTransient<NightlyJob>();
         services.AddTransient<PartitionJob>();
@@ -103,6 +113,13 @@ public sealed class NightlySchedule(IRecurringJobManager recurring, IBackgroundJ
             new RecurringJobOptions { TimeZone = cron.Zone, MisfireHandling = settings.CatchUp ? MisfireHandlingMode.Relaxed : MisfireHandlingMode.Ignorable });
         var next = cron.Next(time.GetUtcNow()) is { } at ? at.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "never (the cron names no date to come)";
         logger.LogInformation("nightly run scheduled on {Storage}: `{Cron}` in {Zone}; next at {Next}", storage.Description, settings.Cron, settings.TimeZone, next);
+
+        // A delivery its host did not hand to the scheduler (it died in between) is due for a while: hand it over now.
+        // One handed over twice is sent once more at worst, with the same idempotency key.
+        foreach (var lost in store.PendingNotificationsBefore(time.GetUtcNow().AddMinutes(-10)))
+        {
+            notifier.Enqueue(lost);
+        }
 
         if (settings.CatchUp && MissedNight.Find(cron, store.GetLastSucceededRun(), time.GetUtcNow()) is { } missed)
         {

@@ -159,6 +159,24 @@ public interface IStore
 
     /// <summary>How many stored service credits <paramref name="query"/> matches, whatever its limit and offset.</summary>
     long CountServiceCredits(ServiceCreditQuery query);
+
+    /// <summary>Stores the notifications not stored yet (by key) and returns those, with their ids; the others are left as they are.</summary>
+    IReadOnlyList<NotificationRecord> AddNotifications(IReadOnlyList<NewNotification> notifications);
+
+    NotificationRecord? GetNotification(long id);
+
+    /// <summary>The notifications, newest first, of one case or all, in one state or all.</summary>
+    IReadOnlyList<NotificationRecord> QueryNotifications(string? caseId, NotificationState? state, int limit, int offset);
+
+    long CountNotifications(string? caseId, NotificationState? state);
+
+    /// <summary>Pending notifications due before <paramref name="before"/>.</summary>
+    IReadOnlyList<NotificationRecord> PendingNotificationsBefore(DateTimeOffset before);
+
+    IReadOnlyList<NotificationAttempt> GetNotificationAttempts(long id);
+
+    /// <summary>Records one delivery attempt and the notification's state after it; a pending one is due again at <paramref name="next"/>.</summary>
+    void RecordNotificationAttempt(NotificationAttempt attempt, NotificationState state, DateTimeOffset? next = null);
 }
 
 /// <summary>Writes decisions of one run in batches. Not thread-safe; dispose when the run ends.</summary>

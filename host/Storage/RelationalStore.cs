@@ -263,6 +263,38 @@ public abstract class RelationalStore
         return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
     }
 
+    /// <inheritdoc cref="IStore.AddNotifications"/>
+    public IReadOnlyList<NotificationRecord> AddNotifications(IReadOnlyList<NewNotification> notifications) => With(c => NotificationRows.Add(c, notifications));
+
+    /// <inheritdoc cref="IStore.GetNotification"/>
+    public NotificationRecord? GetNotification(long id) => With(c => NotificationRows.Get(c, id));
+
+    /// <inheritdoc cref="IStore.QueryNotifications"/>
+    public IReadOnlyList<NotificationRecord> QueryNotifications(string? caseId, NotificationState? state, int limit, int offset) =>
+        With(c => NotificationRows.Query(c, caseId, state, limit, offset));
+
+    /// <inheritdoc cref="IStore.CountNotifications"/>
+    public long CountNotifications(string? caseId, NotificationState? state) => With(c => NotificationRows.Count(c, caseId, state));
+
+    /// <inheritdoc cref="IStore.PendingNotificationsBefore"/>
+    public IReadOnlyList<NotificationRecord> PendingNotificationsBefore(DateTimeOffset before) => With(c => NotificationRows.PendingBefore(c, before));
+
+    /// <inheritdoc cref="IStore.GetNotificationAttempts"/>
+    public IReadOnlyList<NotificationAttempt> GetNotificationAttempts(long id) => With(c => NotificationRows.Attempts(c, id));
+
+    /// <inheritdoc cref="IStore.RecordNotificationAttempt"/>
+    public void RecordNotificationAttempt(NotificationAttempt attempt, NotificationState state, DateTimeOffset? next = null) => With(c =>
+    {
+        NotificationRows.RecordAttempt(c, attempt, state, next);
+        return true;
+    });
+
+    private T With<T>(Func<DbConnection, T> work)
+    {
+        using var connection = Open();
+        return work(connection);
+    }
+
     private List<T> Query<T>(string sql, IEnumerable<(string Name, object Value)> parameters, Func<DbDataReader, T> read) =>
         [.. StoreRows.Stream(Open(), sql, parameters, read, CancellationToken.None)];
 

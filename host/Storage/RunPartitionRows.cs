@@ -79,7 +79,8 @@ internal static class RunPartitionRows
         return partitions;
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>A command of <paramref name="sql"/> with <paramref name="parameters"/>, a null value sent as SQL NULL; the caller disposes it.</summary>
+    internal static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;

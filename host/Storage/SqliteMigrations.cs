@@ -221,5 +221,40 @@ internal static class SqliteMigrations
         (11, "partitions record the scheduler job that runs them", """
             ALTER TABLE run_partitions ADD COLUMN job_id TEXT NULL;
             """),
+
+        // Escalation crossings delivered to webhooks (Notifications), once each, with every attempt.
+        (12, "notifications of escalation crossings and their delivery attempts", """
+            CREATE TABLE notifications (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                notification_key TEXT NOT NULL UNIQUE,
+                case_id TEXT NOT NULL,
+                target TEXT NULL,
+                step TEXT NOT NULL,
+                action TEXT NOT NULL,
+                level INTEGER NULL,
+                recipient TEXT NOT NULL,
+                run_id INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                deliver_after TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_status INTEGER NULL,
+                last_error TEXT NULL,
+                delivered_at TEXT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX ix_notifications_case ON notifications (case_id);
+            CREATE INDEX ix_notifications_state ON notifications (state, deliver_after);
+            CREATE TABLE notification_attempts (
+                notification_id INTEGER NOT NULL,
+                attempt INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                webhook TEXT NULL,
+                status INTEGER NULL,
+                error TEXT NULL,
+                duration_ms INTEGER NOT NULL,
+                PRIMARY KEY (notification_id, attempt)
+            );
+            """),
     ];
 }

@@ -25,6 +25,9 @@ public sealed record CreditView(ServiceCredit Credit, DateTimeOffset AsOf, long 
 /// <summary>The answer of <c>GET /api/cases/{id}/why</c>.</summary>
 public sealed record WhyView(CaseRecord Case, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<EscalationRecord> Escalations);
 
+/// <summary>A notification of an escalation crossing with its delivery attempts, as <c>GET /api/notifications</c> returns it.</summary>
+public sealed record NotificationView(NotificationRecord Notification, IReadOnlyList<NotificationAttempt> Attempts);
+
 /// <summary>A rejected line as the ingestion endpoints report it.</summary>
 public sealed record RejectionView(long Line, string? Field, string Reason);
 
@@ -126,6 +129,25 @@ internal static class ApiEndpoints
             ? Results.Ok(new { run, partitions = store.GetPartitions(id) })
             : Results.NotFound(new { error = $"no run `{id}`" }));
         reads.MapGet("/policies", (IEvaluatorProvider evaluators) => Results.Ok(evaluators.Status));
+        // Escalation notifications with every delivery attempt, newest first; by case (`case`) and state (`state`).
+        reads.MapGet("/notifications", (HttpContext context, IStore store) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var state = q.Checked("state", s => NotificationStates.ContainsKey(s), "one of pending, delivered, failed, no-webhook");
+            var (limit, offset) = Page(q, 100);
+            if (q.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            var caseId = q.Text("case");
+            NotificationState? wanted = state is null ? null : NotificationStates[state];
+            var page = store.QueryNotifications(caseId, wanted, limit, offset).Select(n => new NotificationView(n, store.GetNotificationAttempts(n.Id))).ToList();
+            return Paged(context, page, store.CountNotifications(caseId, wanted), limit, offset);
+        });
+        reads.MapGet("/notifications/{id:long}", (IStore store, long id) => store.GetNotification(id) is { } n
+            ? Results.Ok(new NotificationView(n, store.GetNotificationAttempts(id)))
+            : Results.NotFound(new { error = $"no notification `{id}`" }));
         reads.MapGet("/quarantine", (HttpContext context, IStore store) =>
         {
             var q = new QueryParameters(context.Request);
@@ -217,6 +239,9 @@ internal static class ApiEndpoints
             : Results.NotFound(new { error = $"case `{id}` is not in the store" });
 
     private static DecisionView View(StoredDecision d) => new(d.Decision, d.EvaluationDate, d.RunId);
+
+    private static readonly Dictionary<string, NotificationState> NotificationStates =
+        Enum.GetValues<NotificationState>().ToDictionary(NotificationRows.StateText, s => s, StringComparer.Ordinal);
 
     private static bool Authorized(HttpContext context, HostSettings settings) => ApiToken.InHeader(context, settings);
 

@@ -223,5 +223,40 @@ internal static class PostgresMigrations
                 qrtz_triggers, qrtz_job_details, qrtz_calendars, qrtz_execution_history, qrtz_job_status, qrtz_locks, qrtz_misfire_history,
                 qrtz_paused_job_grps, qrtz_paused_trigger_grps, qrtz_scheduler_state CASCADE;
             """),
+
+        // Escalation crossings delivered to webhooks (Notifications), once each, with every attempt.
+        (12, "notifications of escalation crossings and their delivery attempts", """
+            CREATE TABLE notifications (
+                id BIGSERIAL PRIMARY KEY,
+                notification_key TEXT COLLATE "C" NOT NULL UNIQUE,
+                case_id TEXT COLLATE "C" NOT NULL,
+                target TEXT COLLATE "C" NULL,
+                step TEXT COLLATE "C" NOT NULL,
+                action TEXT COLLATE "C" NOT NULL,
+                level INTEGER NULL,
+                recipient TEXT COLLATE "C" NOT NULL,
+                run_id BIGINT NOT NULL,
+                created_at TEXT COLLATE "C" NOT NULL,
+                deliver_after TEXT COLLATE "C" NOT NULL,
+                state TEXT COLLATE "C" NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_status INTEGER NULL,
+                last_error TEXT NULL,
+                delivered_at TEXT COLLATE "C" NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX ix_notifications_case ON notifications (case_id);
+            CREATE INDEX ix_notifications_state ON notifications (state, deliver_after);
+            CREATE TABLE notification_attempts (
+                notification_id BIGINT NOT NULL,
+                attempt INTEGER NOT NULL,
+                at TEXT COLLATE "C" NOT NULL,
+                webhook TEXT NULL,
+                status INTEGER NULL,
+                error TEXT NULL,
+                duration_ms BIGINT NOT NULL,
+                PRIMARY KEY (notification_id, attempt)
+            );
+            """),
     ];
 }

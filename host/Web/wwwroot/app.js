@@ -202,6 +202,12 @@ async function refresh() {
     fillTable('#runs', runs, (r) => [r.id, r.trigger, when(r.asOf), r.partitions > 1 ? `${r.state}, ${r.partitionsDone}/${r.partitions} partitions` : r.state,
       r.casesRead, r.decisionsWritten, r.decisionsChanged, r.rejected,
       `${r.creditsWritten} (${r.creditsChanged} changed)`, `${number(r.durationMs / 1000, 2)} s`, r.policyVersions.join(', ')]);
+    const notifications = await api('/api/notifications?limit=50');
+    fillTable('#notifications', notifications.map((v) => ({ caseId: v.notification.caseId, ...v })), (v) => [v.notification.caseId, v.notification.target || '-',
+      `${v.notification.step} (${v.notification.action}${v.notification.level ? ` to level ${v.notification.level}` : ''})`, v.notification.recipient,
+      v.notification.state, v.notification.attempts,
+      v.attempts.length === 0 ? (v.notification.state === 'pending' ? `due ${when(v.notification.deliverAfter)}` : '-')
+        : (v.attempts[v.attempts.length - 1].status ?? v.attempts[v.attempts.length - 1].error), when(v.notification.createdAt)]);
     // The credits list opens on the month of the latest run; the lead can pick another.
     if (!$('#credit-month').value && runs.length > 0) $('#credit-month').value = runs[0].asOf.slice(0, 7);
     await refreshCredits();

@@ -4,7 +4,7 @@ namespace SlaPolicy.Tests.Scheduling;
 [Collection(HostCollection.Name)]
 public class ServeScheduleTests
 {
-    [Theory, PostgresData]
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public async Task Serve_CronAFewSecondsAhead_TheRunHappens(StoreKind kind)
     {
         using var folder = new TempFolder();
