@@ -82,6 +82,11 @@ public partial class SecurityTests
     {
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartProtectedWithARunAsync(folder);
+
+        // Notification 1, for `/api/notifications/{id}` to answer (the host has no webhook, so its run made none).
+        var at = DateTimeOffset.UtcNow;
+        host.Store.AddNotifications([new NewNotification("C-1/sev1-response/escalate-l3/duty-manager", "C-1", "sev1-response", "escalate-l3", "escalate", 3, "duty-manager", 1, at, at, NotificationState.NoWebhook, "{}")])
+            .ShouldHaveSingleItem().Id.ShouldBe(1);
         var gets = Routes(host).Where(r => r.Method == "GET").Select(r => r.Path).ToList();
         // `/api/why` takes the case in its query (`?case=`): asked without one, it would answer 400 rather than the case.
         var data = gets.Except(PageFiles).Where(p => p != "/health").Select(p => p == "/api/why" ? "/api/why?case=C-1" : p).ToList();
