@@ -46,6 +46,9 @@ public static class SlaPolicyWebHost
 
         // Hangfire tells every poll and heartbeat at Information; what an operator needs from it is a warning or worse.
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
+
+        // A failed webhook delivery is logged once by the notification job, in one line; not again with the stack.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.WebHost.UseUrls(urls ?? builder.Configuration["Urls"] ?? DefaultUrls);
 
         // Bodies are limited per endpoint by Api:MaxBodyBytes (413), so Kestrel's own 30 MB default is lifted.
