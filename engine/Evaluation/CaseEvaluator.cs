@@ -26,7 +26,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
     // By reference: the resolver hands back the very Policy instances of the set; records compare by value otherwise.
     private readonly Dictionary<Policy, PolicyPlan> _plans = new(ReferenceEqualityComparer.Instance);
 
-    private CaseEvaluator(ScopeResolver resolver, IEnumerable<PolicyPlan> plans)
+    private readonly PolicyFingerprints _fingerprints;
+
+    private CaseEvaluator(PolicySet all, ScopeResolver resolver, IEnumerable<PolicyPlan> plans)
     {
         _resolver = resolver;
         foreach (var plan in plans)
@@ -35,6 +37,14 @@ public sealed class CaseEvaluator : ICaseEvaluator
         }
 
         PolicyVersions = [.. _plans.Keys.Select(p => $"{p.Id}@{p.Version}").Order(StringComparer.Ordinal)];
+        _fingerprints = new PolicyFingerprints(all, _plans.ContainsKey, Executor);
+    }
+
+    /// <inheritdoc />
+    public long? ScopeFingerprint(string customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return _fingerprints.For(customer);
     }
 
     /// <inheritdoc />
@@ -75,7 +85,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
             plans.Add(new PolicyPlan(policy, compiled.Get(policy), calendar));
         }
 
-        return new CaseEvaluator(new ScopeResolver(set), plans) { Set = inForce };
+        return new CaseEvaluator(set, new ScopeResolver(set), plans) { Set = inForce };
     }
 
     /// <summary>The policy that governs a case: the version in effect on the local date of its opening.</summary>

@@ -14,4 +14,12 @@ public interface ICaseEvaluator
 
     /// <summary>The policy versions this evaluator uses, as <c>id@version</c>.</summary>
     IReadOnlyList<string> PolicyVersions { get; }
+
+    /// <summary>
+    /// A fingerprint of everything that can decide a case of <paramref name="customer"/>: every policy version that may
+    /// govern one (its resolved terms, rules, calendar and source lines, and whether it is in force) and who runs the
+    /// rules. Two evaluators with the same fingerprint for a customer decide every case of that customer alike, so a
+    /// decision made under it still holds while it is unchanged. Null when unknown: every case must then be evaluated.
+    /// </summary>
+    long? ScopeFingerprint(string customer) => null;
 }

@@ -35,15 +35,15 @@ public sealed class StoreReportDataSource(IStore store, CaseEvaluator evaluator)
         var outages = store.ReadOutages(from, to, cancellationToken).ToList();
         var measurements = store.ReadMeasurements(from, to, cancellationToken).ToList();
 
-        // The decisions of asOf's evaluation date serve the previous month as well as the current one (MonthlyCredits
-        // recomputes the previous month during the first days of a month): every night evaluates every stored case, so
-        // the run as of asOf has a decision, with its stop instant, for every target whose clock stopped in the
-        // previous month too. The month's end bounds the read (exclusive); a clock cannot have stopped after asOf in a
-        // decision as of asOf, and the filter below keeps the rule "not after asOf" explicit, as the calculator does.
-        var decisions = store.ReadAttainmentDecisions(asOf, month.Start, month.End, cancellationToken)
+        // The current decisions serve the previous month as well as the current one (MonthlyCredits recomputes the
+        // previous month during the first days of a month): every case has its current decisions, with their stop
+        // instants, whether the last night evaluated it or kept what an earlier night decided (a settled case). The
+        // month's end bounds the read (exclusive); the filter below keeps the rule "not after asOf" explicit, as the
+        // calculator does.
+        var decisions = store.ReadAttainmentDecisions(month.Start, month.End, cancellationToken)
             .Where(d => d.StoppedAt is { } stopped && stopped <= asOf)
             .ToList();
-        var unjudged = store.CountUnjudgedDecisions(asOf);
+        var unjudged = store.CountUnjudgedDecisions();
 
         var warnings = unjudged == 0 ? Array.Empty<string>() : [$"{unjudged} case decision(s) are `error` or `no policy`: attainment cannot account for them"];
         var inputs = ReportInputs.Create(evaluator.Set, subscriptions, outages, measurements, decisions, []);

@@ -53,13 +53,16 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     /// <summary>The owner this process records on the partitions it runs outside a cluster: <c>machine:pid</c>.</summary>
     public static string LocalOwner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    /// <summary>Runs now, waiting for a run in progress to finish first. <paramref name="asOf"/> defaults to now.</summary>
-    public RunRecord Run(DateTimeOffset? asOf, RunTrigger trigger, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs now, waiting for a run in progress to finish first. <paramref name="asOf"/> defaults to now; with
+    /// <paramref name="full"/> every case is evaluated, otherwise only those that may have changed.
+    /// </summary>
+    public RunRecord Run(DateTimeOffset? asOf, RunTrigger trigger, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default, bool full = false)
     {
         _gate.Wait(cancellationToken);
         try
         {
-            return RunCore(asOf ?? time.GetUtcNow(), trigger, progress, cancellationToken);
+            return RunCore(asOf ?? time.GetUtcNow(), trigger, progress, cancellationToken, full);
         }
         finally
         {
@@ -68,7 +71,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     }
 
     /// <summary>Runs now unless a run is already in progress in this process (then returns null).</summary>
-    public RunRecord? TryRun(DateTimeOffset? asOf, RunTrigger trigger, CancellationToken cancellationToken = default)
+    public RunRecord? TryRun(DateTimeOffset? asOf, RunTrigger trigger, CancellationToken cancellationToken = default, bool full = false)
     {
         if (!_gate.Wait(0, cancellationToken))
         {
@@ -77,7 +80,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
 
         try
         {
-            return RunCore(asOf ?? time.GetUtcNow(), trigger, null, cancellationToken);
+            return RunCore(asOf ?? time.GetUtcNow(), trigger, null, cancellationToken, full);
         }
         finally
         {
@@ -186,9 +189,9 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     /// Records the start of a run as of <paramref name="asOf"/> and its <see cref="HostSettings.RunPartitions"/> pending
     /// partitions; returns the run's id. The partitions are then run by <see cref="RunPartition"/>, here or elsewhere.
     /// </summary>
-    public long StartRun(DateTimeOffset asOf, RunTrigger trigger)
+    public long StartRun(DateTimeOffset asOf, RunTrigger trigger, bool full = false)
     {
-        var runId = store.StartRun(asOf, time.GetUtcNow(), trigger);
+        var runId = store.StartRun(asOf, time.GetUtcNow(), trigger, full);
         if (PolicyNote(evaluators.Status) is { } note)
         {
             store.RecordRunPolicyNote(runId, note);
@@ -247,7 +250,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     public PartitionResult RunPartition(long runId, int partition, int partitions, DateTimeOffset asOf, string owner, bool takeOver = false, string? job = null, CancellationToken cancellationToken = default) =>
         RunPartitionCore(runId, partition, partitions, asOf, owner, takeOver, evaluators.Current, null, cancellationToken, job);
 
-    private RunRecord RunCore(DateTimeOffset asOf, RunTrigger trigger, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    private RunRecord RunCore(DateTimeOffset asOf, RunTrigger trigger, IProgress<RunProgress>? progress, CancellationToken cancellationToken, bool full)
     {
         // One policy set for the whole run, taken once at its start.
         var evaluator = evaluators.Current;
@@ -258,10 +261,10 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
 
         var partitions = settings.RunPartitions;
         var parallelism = settings.RunParallelism > 0 ? settings.RunParallelism : Environment.ProcessorCount;
-        var runId = StartRun(asOf, trigger);
-        logger.LogInformation("run {RunId} started ({Trigger}), as of {AsOf:O}, policies {Versions}, {Partitions} partitions, {Threads} evaluation threads",
-            runId, trigger, asOf, string.Join(", ", evaluator.PolicyVersions), partitions, parallelism);
-        var total = store.CountCases();
+        var runId = StartRun(asOf, trigger, full);
+        logger.LogInformation("run {RunId} started ({Trigger}, {Mode}), as of {AsOf:O}, policies {Versions}, {Partitions} partitions, {Threads} evaluation threads",
+            runId, trigger, full ? "every case" : "cases that may have changed", asOf, string.Join(", ", evaluator.PolicyVersions), partitions, parallelism);
+        var total = full ? store.CountCases() : Math.Min(store.CountCases(), store.CountPendingCases());
         var tracker = progress is null ? null : new ProgressTracker(progress, total);
         for (var p = 0; p < partitions; p++)
         {
@@ -280,8 +283,8 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         var record = store.GetRun(runId)!;
         if (record.State == RunState.Succeeded)
         {
-            logger.LogInformation("run {RunId} succeeded: {Cases} cases, {Written} decisions ({Changed} changed), {Rejected} rejected, {Ms} ms",
-                runId, record.CasesRead, record.DecisionsWritten, record.DecisionsChanged, record.Rejected, record.DurationMs);
+            logger.LogInformation("run {RunId} succeeded: {Cases} cases evaluated, {Kept} kept, {Written} decisions ({Changed} changed), {Rejected} rejected, {Ms} ms",
+                runId, record.CasesRead, record.CasesKept, record.DecisionsWritten, record.DecisionsChanged, record.Rejected, record.DurationMs);
         }
 
         return record;
@@ -343,6 +346,8 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                 {
                     UnknownStatuses = counts.Statuses.Unknown.Values.Sum(),
                     UnknownStatusNames = counts.Statuses.Unknown.Count == 0 ? string.Empty : StatusCensus.Describe(counts.Statuses.Unknown, counts.Statuses.SuggestionFor),
+                    CasesKept = counts.Kept,
+                    CustomersFull = counts.CustomersFull,
                 };
                 if (!store.FinishPartition(runId, partition, owner, completion))
                 {
@@ -414,7 +419,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         return true;
     }
 
-    private readonly record struct Counts(long Cases, long Written, long Changed, long Rejected, StatusCensus Statuses);
+    private readonly record struct Counts(long Cases, long Written, long Changed, long Rejected, StatusCensus Statuses, long Kept, long CustomersFull);
 
     /// <summary>Streams the partition's cases in id order, evaluates them in batches and writes their decisions.</summary>
     private Counts Evaluate(long runId, int partition, int partitions, DateTimeOffset asOf, ICaseEvaluator evaluator, ProgressTracker? tracker, CancellationToken cancellationToken)
@@ -425,10 +430,10 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         var attemptBase = tracker?.Checkpoint();
 
-        // One partition: every case, as before partitions existed; otherwise the cases of this partition's customers.
-        var source = partitions == 1
-            ? store.ReadCases(cancellationToken)
-            : store.ReadCasesOfCustomers(CustomerPartition.Select(store.ReadCustomers(), partition, partitions), cancellationToken);
+        // The partition's customers (every customer when there is one partition), each evaluated in full or only its
+        // cases that may have changed (IncrementalPlan).
+        var plan = IncrementalPlan.For(store, evaluator, settings.Explain, runId, partition, partitions, asOf);
+        var source = plan.Cases(store, cancellationToken);
 
         using var sink = store.OpenDecisionSink(runId);
 
@@ -439,15 +444,15 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         Task? writing = null;
         try
         {
-            void Submit(List<CaseRecord> batch)
+            void Submit(List<CaseToEvaluate> batch)
             {
-                var decisions = Evaluate(batch, asOf, evaluator, options, ref rejected);
+                var (decisions, outcomes) = Evaluate(batch, asOf, evaluator, plan, options, ref rejected);
                 writing?.GetAwaiter().GetResult();
                 var count = batch.Count;
                 writing = Task.Run(
                     () =>
                     {
-                        var result = sink.Write(decisions);
+                        var result = sink.Write(decisions, outcomes);
                         Notify(runId, decisions, evaluator);
                         written += result.Written;
                         changed += result.Changed;
@@ -456,16 +461,16 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                     cancellationToken);
             }
 
-            var batch = new List<CaseRecord>(batchSize);
-            foreach (var ticket in source)
+            var batch = new List<CaseToEvaluate>(batchSize);
+            foreach (var item in source)
             {
                 cases++;
-                census.Observe(ticket, string.Empty, 0);
-                batch.Add(ticket);
+                census.Observe(item.Case, string.Empty, 0);
+                batch.Add(item);
                 if (batch.Count >= batchSize)
                 {
                     Submit(batch);
-                    batch = new List<CaseRecord>(batchSize);
+                    batch = new List<CaseToEvaluate>(batchSize);
                 }
             }
 
@@ -476,7 +481,12 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
 
             writing?.GetAwaiter().GetResult();
             writing = null;
-            return new Counts(cases, written, changed, rejected, census);
+
+            // Recorded once every decision is written: the next night evaluates these customers' cases under this
+            // fingerprint only where they may have changed. A partition that fails before this point records nothing.
+            plan.RecordEvaluated(store, runId, asOf);
+            var kept = plan.Incremental ? Math.Max(0, store.CountCasesOfCustomers(plan.Customers) - cases) : 0;
+            return new Counts(cases, written, changed, rejected, census, kept, plan.FullCustomers);
         }
         catch
         {
@@ -578,13 +588,14 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     /// evaluator is immutable and thread-safe) and returns the decisions in the batch's case order, so that writes
     /// stay deterministic. A case whose evaluation throws gets an error decision and counts in <paramref name="rejected"/>.
     /// </summary>
-    private List<Decision> Evaluate(List<CaseRecord> batch, DateTimeOffset asOf, ICaseEvaluator evaluator, ParallelOptions options, ref long rejected)
+    private (List<Decision> Decisions, CaseOutcome[] Outcomes) Evaluate(List<CaseToEvaluate> batch, DateTimeOffset asOf, ICaseEvaluator evaluator, IncrementalPlan plan, ParallelOptions options, ref long rejected)
     {
         var perCase = new IReadOnlyList<Decision>[batch.Count];
+        var outcomes = new CaseOutcome[batch.Count];
         long failed = 0;
         void One(int i)
         {
-            var ticket = batch[i];
+            var ticket = batch[i].Case;
             try
             {
                 perCase[i] = Decide(evaluator, ticket, asOf);
@@ -599,6 +610,8 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                         [new ExplanationStep("error", $"evaluation failed: {ex.Message}")]) { Severity = ticket.Severity },
                 ];
             }
+
+            outcomes[i] = new CaseOutcome(ticket.Id, perCase[i].Count, CaseInputs.Hash(ticket), plan.Fingerprint(ticket.Customer), batch[i].PendingSeq, CaseSettlement.IsSettled(ticket, perCase[i], asOf));
         }
 
         if (options.MaxDegreeOfParallelism == 1 || batch.Count < 64)
@@ -629,6 +642,6 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             decisions.AddRange(list);
         }
 
-        return decisions;
+        return (decisions, outcomes);
     }
 }

@@ -16,16 +16,16 @@ public sealed class ScheduledRuns(IBackgroundJobClient jobs, NightlyRun run, IEv
 
     /// <summary>
     /// Records a run as of <paramref name="asOf"/> and enqueues its partitions; returns the run as recorded (running).
-    /// With no compiled policies in force the run is recorded failed with the reason, and nothing is enqueued.
+    /// With <paramref name="full"/> every case is evaluated. With no compiled policies in force the run is recorded failed with the reason, and nothing is enqueued.
     /// </summary>
-    public RunRecord Start(DateTimeOffset asOf, RunTrigger trigger)
+    public RunRecord Start(DateTimeOffset asOf, RunTrigger trigger, bool full = false)
     {
         if (run.TryRefuse(evaluators.Current, asOf, trigger) is { } refused)
         {
             return refused;
         }
 
-        var runId = run.StartRun(asOf, trigger);
+        var runId = run.StartRun(asOf, trigger, full);
         var partitions = settings.RunPartitions;
         for (var p = 0; p < partitions; p++)
         {

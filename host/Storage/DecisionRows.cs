@@ -18,7 +18,9 @@ namespace SlaPolicy.Host.Storage;
 /// The first 8 bytes of the SHA-256 of the stored values other than the key and the run id; two rows under one key
 /// with equal hashes are taken as equal, which is how a repeat night finds that nothing changed.
 /// </param>
-internal readonly record struct DecisionRow(Decision Decision, byte[] Explanation, long Hash)
+/// <param name="InputsHash">The hash of the case record the decision was made from (<see cref="CaseInputs.Hash"/>), when known.</param>
+/// <param name="Fingerprint">The policy fingerprint of the case's customer when it was made, when known.</param>
+internal readonly record struct DecisionRow(Decision Decision, byte[] Explanation, long Hash, long? InputsHash = null, long? Fingerprint = null)
 {
     /// <summary>The explanation JSON as a string, for stores whose driver takes text as strings.</summary>
     public string ExplanationText => Encoding.UTF8.GetString(Explanation);
@@ -36,16 +38,31 @@ internal static class DecisionRows
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    /// <summary>Prepares every decision of the batch, in order.</summary>
-    public static DecisionRow[] Prepare(IReadOnlyList<Decision> decisions)
+    /// <summary>Prepares every decision of the batch, in order, with the proof of its case's outcome (<see cref="CaseOutcome"/>).</summary>
+    public static DecisionRow[] Prepare(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
     {
+        var proofs = new (long? Inputs, long? Fingerprint)[decisions.Count];
+        var at = 0;
+        foreach (var outcome in cases)
+        {
+            for (var k = 0; k < outcome.Decisions; k++, at++)
+            {
+                proofs[at] = (outcome.InputsHash, outcome.Fingerprint);
+            }
+        }
+
+        if (at != decisions.Count)
+        {
+            throw new ArgumentException($"the outcomes account for {at} decisions of {decisions.Count}", nameof(cases));
+        }
+
         var rows = new DecisionRow[decisions.Count];
         if (decisions.Count < ParallelThreshold || Environment.ProcessorCount == 1)
         {
             var scratch = new Scratch();
             for (var i = 0; i < rows.Length; i++)
             {
-                rows[i] = Prepare(decisions[i], scratch);
+                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint);
             }
 
             return rows;
@@ -58,14 +75,14 @@ internal static class DecisionRows
             var scratch = new Scratch();
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                rows[i] = Prepare(decisions[i], scratch);
+                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint);
             }
         });
         return rows;
     }
 
     /// <summary>Prepares one decision, using <paramref name="scratch"/> (one per thread) as working space.</summary>
-    public static DecisionRow Prepare(Decision decision, Scratch scratch)
+    public static DecisionRow Prepare(Decision decision, Scratch scratch, long? inputsHash = null, long? fingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(scratch);
@@ -111,20 +128,23 @@ internal static class DecisionRows
             writer.WriteNullValue();
         }
 
-        if (decision.Severity is { } severity)
+        foreach (var value in (ReadOnlySpan<long?>)[decision.Severity, inputsHash, fingerprint])
         {
-            writer.WriteNumberValue(severity);
-        }
-        else
-        {
-            writer.WriteNullValue();
+            if (value is { } number)
+            {
+                writer.WriteNumberValue(number);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
         }
 
         writer.WriteEndArray();
         writer.Flush();
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, digest);
-        return new DecisionRow(decision, explanation, BitConverter.ToInt64(digest));
+        return new DecisionRow(decision, explanation, BitConverter.ToInt64(digest), inputsHash, fingerprint);
     }
 
     /// <summary>A buffer and a JSON writer over it, reused for every decision one thread prepares.</summary>

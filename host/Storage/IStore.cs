@@ -38,8 +38,31 @@ public interface IStore
     /// <summary>One case by id, or null.</summary>
     CaseRecord? GetCase(string id);
 
-    /// <summary>Records the start of a run; returns its id.</summary>
-    long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger);
+    /// <summary>
+    /// Streams the stored cases a run evaluates, in id order, each with the number of its pending entry (null when it is
+    /// not listed as pending): with <paramref name="pendingOnly"/> only the pending ones (new or changed since their
+    /// decisions, or still counting), otherwise every case; of the customers <paramref name="customers"/>, or of all when
+    /// null. Holds a read connection until enumeration ends.
+    /// </summary>
+    IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, bool pendingOnly, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of stored cases of <paramref name="customers"/> (of all when null).</summary>
+    long CountCasesOfCustomers(IReadOnlyCollection<string>? customers);
+
+    /// <summary>Number of cases listed as pending evaluation.</summary>
+    long CountPendingCases();
+
+    /// <summary>Per customer, the policy fingerprint and asOf its cases were last all evaluated under (by a run's partition that finished).</summary>
+    IReadOnlyDictionary<string, EvaluatedScope> ReadEvaluatedScopes();
+
+    /// <summary>Records <paramref name="scopes"/>, replacing what was recorded for their customers, in one transaction.</summary>
+    void RecordEvaluatedScopes(IReadOnlyList<EvaluatedScope> scopes);
+
+    /// <summary>
+    /// Records the start of a run; returns its id. With <paramref name="full"/>, the run evaluates every case (<c>run --full</c>);
+    /// otherwise only those that may have changed (see <see cref="Scheduling.NightlyRun"/>).
+    /// </summary>
+    long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger, bool full = false);
 
     /// <summary>Records how a run finished.</summary>
     void FinishRun(long runId, RunCompletion completion);
@@ -98,7 +121,7 @@ public interface IStore
     RunRecord? GetLastSucceededRun();
 
     /// <summary>
-    /// Opens a writer of decisions and escalation history for one run. Each <see cref="IDecisionSink.Write"/>
+    /// Opens a writer of decisions and escalation history for one run. Each <see cref="IDecisionSink.Write(IReadOnlyList{Decision}, IReadOnlyList{CaseOutcome})"/>
     /// is one transaction, with prepared commands reused across batches.
     /// </summary>
     IDecisionSink OpenDecisionSink(long runId);
@@ -135,16 +158,16 @@ public interface IStore
     IEnumerable<MeasurementRecord> ReadMeasurements(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Streams the decisions attainment counts that the run as of <paramref name="asOf"/> stored: those of its evaluation
-    /// date (<c>asOf</c>'s UTC date) and asOf, with status met or breached and a clock that stopped in
+    /// Streams the decisions attainment counts: the current decisions (those of each case's latest evaluation, kept from
+    /// an earlier night when the case was settled) with status met or breached and a clock that stopped in
     /// [<paramref name="from"/>, <paramref name="to"/>) (start inclusive, end exclusive), ordered by stop instant, case,
-    /// target and policy version. Explanations are not read (empty); instants come back in UTC. Rows stored before schema
-    /// version 6 have no stop instant until rewritten, so they are not returned. Holds a read connection until enumeration ends.
+    /// target and policy version. Explanations are not read (empty); instants come back in UTC. Holds a read connection
+    /// until enumeration ends.
     /// </summary>
-    IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+    IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
-    /// <summary>The number of decisions the run as of <paramref name="asOf"/> stored with status error or no policy (on asOf's UTC date).</summary>
-    long CountUnjudgedDecisions(DateTimeOffset asOf);
+    /// <summary>The number of current decisions with status error or no policy.</summary>
+    long CountUnjudgedDecisions();
 
     /// <summary>
     /// Upserts the service credits of the months <paramref name="periods"/> (<c>YYYY-MM</c>) in one transaction, by their
@@ -183,14 +206,21 @@ public interface IStore
 public interface IDecisionSink : IDisposable
 {
     /// <summary>
-    /// Upserts the decisions by (case, target, evaluation date, policy version) and records each case's highest
-    /// escalation level in the history when first reached, all in one transaction.
+    /// Upserts the decisions by (case, target, evaluation date, policy version) as their cases' current ones (the
+    /// rows of other dates of those cases stop being current), records each case's highest escalation level in the
+    /// history when first reached, and updates the pending list from <paramref name="cases"/> (a settled case read
+    /// under its pending entry leaves the list, an unsettled one joins it), all in one transaction.
     /// </summary>
-    DecisionWriteResult Write(IReadOnlyList<Decision> decisions);
+    /// <param name="decisions">Every decision of each case of the batch, case after case.</param>
+    /// <param name="cases">The batch's cases in the same order, each with its number of decisions and its proof.</param>
+    DecisionWriteResult Write(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases);
+
+    /// <summary>Writes decisions without outcomes: their cases join the pending list, their rows carry no proof.</summary>
+    DecisionWriteResult Write(IReadOnlyList<Decision> decisions) => Write(decisions, CaseOutcome.Unsettled(decisions));
 }
 
 /// <summary>
-/// What one <see cref="IDecisionSink.Write"/> did: decisions written (inserted or already present), of which
+/// What one <see cref="IDecisionSink.Write(IReadOnlyList{Decision}, IReadOnlyList{CaseOutcome})"/> did: decisions written (inserted or already present), of which
 /// changed (inserted or updated to different values), and escalation levels newly reached.
 /// </summary>
 public readonly record struct DecisionWriteResult(int Written, int Changed, int EscalationsReached);

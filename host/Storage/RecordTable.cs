@@ -11,15 +11,31 @@ namespace SlaPolicy.Host.Storage;
 internal sealed class RecordTable<TRecord>
     where TRecord : class
 {
-    public RecordTable(RecordDescription<TRecord> description)
+    public RecordTable(RecordDescription<TRecord> description, Func<TRecord, long>? hash = null)
     {
         Description = description;
+        Hash = hash;
         var fields = description.Fields;
         var keys = fields.Where(f => f.Key).Select(f => f.Column);
-        var updates = fields.Where(f => !f.Key).Select(f => $"{f.Column} = excluded.{f.Column}").Append("received_at = excluded.received_at");
-        InsertColumns = $"{description.Columns}, received_at";
+        var updates = fields.Where(f => !f.Key).Select(f => $"{f.Column} = excluded.{f.Column}");
+        if (hash is not null)
+        {
+            updates = updates.Append($"{HashColumn} = excluded.{HashColumn}");
+        }
+
+        updates = updates.Append("received_at = excluded.received_at");
+        InsertColumns = hash is null ? $"{description.Columns}, received_at" : $"{description.Columns}, {HashColumn}, received_at";
         ConflictClause = $"ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", updates)}";
     }
+
+    /// <summary>The column of <see cref="Hash"/>.</summary>
+    public const string HashColumn = "inputs_hash";
+
+    /// <summary>
+    /// The hash of a record's stored values, kept in <see cref="HashColumn"/> after the description's columns (cases only:
+    /// a night evaluates a case again when it changed, see <see cref="CaseInputs"/>); null for a table without one.
+    /// </summary>
+    public Func<TRecord, long>? Hash { get; }
 
     public RecordDescription<TRecord> Description { get; }
 
@@ -28,7 +44,7 @@ internal sealed class RecordTable<TRecord>
     /// <summary>The description's columns: what a SELECT reads for <see cref="Reader"/>.</summary>
     public string Columns => Description.Columns;
 
-    /// <summary>The columns an insert writes: the description's, then <c>received_at</c>.</summary>
+    /// <summary>The columns an insert writes: the description's, the hash when the table has one, then <c>received_at</c>.</summary>
     public string InsertColumns { get; }
 
     /// <summary>A later record under the key of a stored one replaces every other column of it.</summary>
@@ -72,7 +88,7 @@ internal sealed class RecordTable<TRecord>
 /// <summary>The tables of the four kinds of input records.</summary>
 internal static class RecordTables
 {
-    public static readonly RecordTable<CaseRecord> Cases = new(InputDescriptions.Cases);
+    public static readonly RecordTable<CaseRecord> Cases = new(InputDescriptions.Cases, CaseInputs.Hash);
 
     public static readonly RecordTable<OutageRecord> Outages = new(InputDescriptions.Outages);
 

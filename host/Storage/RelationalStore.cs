@@ -25,7 +25,10 @@ public abstract class RelationalStore
     internal abstract void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt);
 
     /// <summary>The condition "the case's customer is one of <paramref name="customers"/>", on parameter <c>@customers</c>, and its value.</summary>
-    internal abstract (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers);
+    internal (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers) => Among("customer", "@customers", customers);
+
+    /// <summary>The condition "<paramref name="column"/> is one of <paramref name="values"/>", on parameter <paramref name="parameter"/>, and its value.</summary>
+    internal abstract (string Condition, object Value) Among(string column, string parameter, IReadOnlyCollection<string> values);
 
     /// <summary>The table of applied migrations, the same in both stores.</summary>
     private protected const string MigrationsTableSql =
@@ -58,10 +61,16 @@ public abstract class RelationalStore
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         var receivedAt = StoreText.Utc(batch.ReceivedAt);
+        var changed = ChangedCases(connection, transaction, batch.Cases);
         var written = Upsert(connection, transaction, RecordTables.Cases, batch.Cases, receivedAt)
             + Upsert(connection, transaction, RecordTables.Outages, batch.Outages, receivedAt)
             + Upsert(connection, transaction, RecordTables.Subscriptions, batch.Subscriptions, receivedAt)
             + Upsert(connection, transaction, RecordTables.Measurements, batch.Measurements, receivedAt);
+        if (changed.Count > 0)
+        {
+            MarkPending(connection, transaction, changed);
+        }
+
         if (batch.Rejected.Count > 0)
         {
             Quarantine(connection, transaction, batch.Rejected, receivedAt);
@@ -69,6 +78,123 @@ public abstract class RelationalStore
 
         transaction.Commit();
         return written;
+    }
+
+    /// <summary>The ids of the cases of <paramref name="cases"/> that are new or differ from the stored record (by <see cref="CaseInputs.Hash"/>).</summary>
+    private List<string> ChangedCases(DbConnection connection, DbTransaction transaction, IReadOnlyList<CaseRecord> cases)
+    {
+        if (cases.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = cases.Select(c => c.Id).Distinct(StringComparer.Ordinal).ToList();
+        var (condition, value) = Among("id", "@ids", ids);
+        var stored = new Dictionary<string, long?>(StringComparer.Ordinal);
+        using (var command = StoreRows.Command(connection, $"SELECT id, {RecordTable<CaseRecord>.HashColumn} FROM cases WHERE {condition}", [("@ids", value)]))
+        {
+            command.Transaction = transaction;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                stored[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+            }
+        }
+
+        // The last record of an id in the batch is the one stored.
+        var last = new Dictionary<string, CaseRecord>(StringComparer.Ordinal);
+        foreach (var ticket in cases)
+        {
+            last[ticket.Id] = ticket;
+        }
+
+        return [.. last.Values.Where(t => !stored.TryGetValue(t.Id, out var hash) || hash != CaseInputs.Hash(t)).Select(t => t.Id)];
+    }
+
+    /// <summary>
+    /// Lists <paramref name="ids"/> as pending evaluation under a new ingest number (a case already listed gets the new
+    /// number, so that a run that read it under the old one does not take it off the list: <see cref="PendingChanges"/>).
+    /// </summary>
+    private void MarkPending(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> ids)
+    {
+        long seq;
+        using (var counter = StoreRows.Command(connection, "UPDATE store_counters SET value = value + 1 WHERE name = 'ingest' RETURNING value", []))
+        {
+            counter.Transaction = transaction;
+            seq = Convert.ToInt64(counter.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var (condition, value) = Among("id", "@ids", ids);
+        using var mark = StoreRows.Command(
+            connection,
+            $"INSERT INTO pending_cases (case_id, seq) SELECT id, @seq FROM cases WHERE {condition} ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq",
+            [("@ids", value), ("@seq", seq)]);
+        mark.Transaction = transaction;
+        mark.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc cref="IStore.ReadCasesToEvaluate"/>
+    public IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, bool pendingOnly, CancellationToken cancellationToken = default)
+    {
+        var parameters = new List<(string, object)>();
+        var where = string.Empty;
+        if (customers is not null)
+        {
+            var (condition, value) = CustomersAmong(customers);
+            where = $"WHERE {condition}";
+            parameters.Add(("@customers", value));
+        }
+
+        // Pending only: the pending list drives (a small table, in case id order), each case fetched by its key.
+        var sql = pendingOnly
+            ? $"SELECT {StoreRows.CaseColumns}, p.seq FROM pending_cases p JOIN cases ON cases.id = p.case_id {where} ORDER BY p.case_id"
+            : $"SELECT {StoreRows.CaseColumns}, p.seq FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {where} ORDER BY cases.id";
+        var read = RecordTables.Cases.Reader();
+        var seqAt = RecordTables.Cases.Description.Fields.Length;
+        return StoreRows.Stream(Open(), sql, parameters, r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt)), cancellationToken);
+    }
+
+    /// <inheritdoc cref="IStore.CountCasesOfCustomers"/>
+    public long CountCasesOfCustomers(IReadOnlyCollection<string>? customers)
+    {
+        if (customers is null)
+        {
+            return CountCases();
+        }
+
+        var (condition, value) = CustomersAmong(customers);
+        return Count($"SELECT COUNT(*) FROM cases WHERE {condition}", [("@customers", value)]);
+    }
+
+    /// <inheritdoc cref="IStore.CountPendingCases"/>
+    public long CountPendingCases() => Count("SELECT COUNT(*) FROM pending_cases", []);
+
+    /// <inheritdoc cref="IStore.ReadEvaluatedScopes"/>
+    public IReadOnlyDictionary<string, EvaluatedScope> ReadEvaluatedScopes() =>
+        Query("SELECT customer, fingerprint, as_of, run_id FROM evaluated_scopes", [], r => new EvaluatedScope(r.GetString(0), r.GetInt64(1), StoreText.ParseInstant(r.GetString(2)), r.GetInt64(3)))
+            .ToDictionary(s => s.Customer, StringComparer.Ordinal);
+
+    /// <inheritdoc cref="IStore.RecordEvaluatedScopes"/>
+    public void RecordEvaluatedScopes(IReadOnlyList<EvaluatedScope> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = StoreRows.Command(connection, """
+            INSERT INTO evaluated_scopes (customer, fingerprint, as_of, run_id) VALUES (@customer, @fingerprint, @asOf, @run)
+            ON CONFLICT (customer) DO UPDATE SET fingerprint = excluded.fingerprint, as_of = excluded.as_of, run_id = excluded.run_id
+            """, [("@customer", string.Empty), ("@fingerprint", 0L), ("@asOf", string.Empty), ("@run", 0L)]);
+        command.Transaction = transaction;
+        foreach (var scope in scopes)
+        {
+            command.Parameters[0].Value = scope.Customer;
+            command.Parameters[1].Value = scope.Fingerprint;
+            command.Parameters[2].Value = StoreText.Utc(scope.AsOf);
+            command.Parameters[3].Value = scope.RunId;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 
     /// <inheritdoc cref="IStore.ReadCasesOfCustomers"/>
@@ -80,13 +206,13 @@ public abstract class RelationalStore
     }
 
     /// <inheritdoc cref="IStore.StartRun"/>
-    public long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger)
+    public long StartRun(DateTimeOffset asOf, DateTimeOffset startedAt, RunTrigger trigger, bool full = false)
     {
         using var connection = Open();
         using var command = StoreRows.Command(
             connection,
-            "INSERT INTO runs (as_of, started_at, status, run_trigger) VALUES (@asOf, @started, @status, @trigger) RETURNING id",
-            [("@asOf", StoreText.Utc(asOf)), ("@started", StoreText.Utc(startedAt)), ("@status", StoreText.State(RunState.Running)), ("@trigger", StoreText.Trigger(trigger))]);
+            "INSERT INTO runs (as_of, started_at, status, run_trigger, full_run) VALUES (@asOf, @started, @status, @trigger, @full) RETURNING id",
+            [("@asOf", StoreText.Utc(asOf)), ("@started", StoreText.Utc(startedAt)), ("@status", StoreText.State(RunState.Running)), ("@trigger", StoreText.Trigger(trigger)), ("@full", full ? 1 : 0)]);
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -243,11 +369,11 @@ public abstract class RelationalStore
         StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], RecordTables.Measurements.Reader(), cancellationToken);
 
     /// <inheritdoc cref="IStore.ReadAttainmentDecisions"/>
-    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, StoreRows.AttainmentParameters(asOf, from, to), StoreRows.AttainmentDecisionReader(), cancellationToken);
+    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, StoreRows.AttainmentParameters(from, to), StoreRows.AttainmentDecisionReader(), cancellationToken);
 
     /// <inheritdoc cref="IStore.CountUnjudgedDecisions"/>
-    public long CountUnjudgedDecisions(DateTimeOffset asOf) => StoreRows.CountUnjudged(Open(), asOf);
+    public long CountUnjudgedDecisions() => Count(StoreRows.UnjudgedDecisionsSql, []);
 
     /// <inheritdoc cref="IStore.WriteServiceCredits"/>
     public CreditWriteResult WriteServiceCredits(IReadOnlyCollection<string> periods, IReadOnlyList<ServiceCredit> credits, long runId, DateTimeOffset asOf)

@@ -51,7 +51,7 @@ internal static class RunPartitionRows
             ("@state", completion.State.ToString().ToLowerInvariant()), ("@finished", StoreText.Utc(completion.FinishedAt)),
             ("@cases", completion.CasesRead), ("@written", completion.DecisionsWritten), ("@changed", completion.DecisionsChanged),
             ("@rejected", completion.Rejected), ("@error", completion.Error), ("@unknown", completion.UnknownStatuses),
-            ("@unknownNames", completion.UnknownStatusNames), ("@run", runId), ("@p", partition), ("@owner", owner));
+            ("@unknownNames", completion.UnknownStatusNames), ("@kept", completion.CasesKept), ("@full", completion.CustomersFull), ("@run", runId), ("@p", partition), ("@owner", owner));
         return command.ExecuteNonQuery() == 1;
     }
 

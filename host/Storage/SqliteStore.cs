@@ -81,7 +81,8 @@ public sealed class SqliteStore : RelationalStore, IStore
 
         // One prepared statement, executed record by record: a later duplicate in the batch replaces the earlier.
         var fields = table.Description.Fields;
-        var names = fields.Select((_, i) => $"@p{i}").Append("@received").ToArray();
+        var hash = table.Hash;
+        var names = fields.Select((_, i) => $"@p{i}").Concat(hash is null ? [] : ["@hash"]).Append("@received").ToArray();
         using var command = Command(
             (SqliteConnection)connection, $"INSERT INTO {table.Name} ({table.InsertColumns}) VALUES ({string.Join(", ", names)}) {table.ConflictClause}", (SqliteTransaction)transaction);
         var p = Parameters(command, names);
@@ -93,6 +94,11 @@ public sealed class SqliteStore : RelationalStore, IStore
             for (var i = 0; i < fields.Length; i++)
             {
                 p[i].Value = fields[i].StoredValue(record) ?? DBNull.Value;
+            }
+
+            if (hash is not null)
+            {
+                p[fields.Length].Value = hash(record);
             }
 
             written += command.ExecuteNonQuery() > 0 ? 1 : 0;
@@ -123,8 +129,8 @@ public sealed class SqliteStore : RelationalStore, IStore
     }
 
     // One JSON array parameter rather than an IN list: no limit on the number of customers, one prepared statement.
-    internal override (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers) =>
-        ("customer IN (SELECT value FROM json_each(@customers))", StoreText.Strings([.. customers]));
+    internal override (string Condition, object Value) Among(string column, string parameter, IReadOnlyCollection<string> values) =>
+        ($"{column} IN (SELECT value FROM json_each({parameter}))", StoreText.Strings([.. values]));
 
     public IDecisionSink OpenDecisionSink(long runId) => new SqliteDecisionSink(Open(), runId);
 
@@ -192,8 +198,8 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         const string sql = """
             INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
                 percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash,
-                stopped_at, severity)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                stopped_at, severity, is_current, inputs_hash, policy_fingerprint)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, 1, ?23, ?24)
             """ + StoreRows.DecisionUpsertClause;
         Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out _decision));
         _escalation = SqliteStore.Command(connection, """
@@ -212,11 +218,28 @@ internal sealed class SqliteDecisionSink : IDecisionSink
                 AND case_id || char(31) || target || char(31) || policy_version NOT IN (SELECT value FROM json_each(@keys))
             """);
         _s = SqliteStore.Parameters(_stale, "@date", "@cases", "@keys");
+
+        // The incremental bookkeeping (StoreRows.RetireSql, PendingChanges): rows of other dates stop being current;
+        // settled cases leave the pending list when their entry is still the one read; unsettled ones join it.
+        const string cases = "case_id IN (SELECT value FROM json_each(@cases))";
+        _retire = SqliteStore.Command(connection, StoreRows.RetireSql(cases));
+        _r = SqliteStore.Parameters(_retire, "@date", "@cases");
+        _settled = SqliteStore.Command(connection, $"DELETE FROM pending_cases WHERE {cases} AND case_id || char(31) || seq IN (SELECT value FROM json_each(@keys))");
+        _p = SqliteStore.Parameters(_settled, "@cases", "@keys");
+        _unsettled = SqliteStore.Command(connection, StoreRows.UnsettledSql("id IN (SELECT value FROM json_each(@ids))"));
+        _u = SqliteStore.Parameters(_unsettled, "@ids");
     }
 
-    public DecisionWriteResult Write(IReadOnlyList<Decision> decisions)
+    private readonly SqliteCommand _retire;
+    private readonly SqliteParameter[] _r;
+    private readonly SqliteCommand _settled;
+    private readonly SqliteParameter[] _p;
+    private readonly SqliteCommand _unsettled;
+    private readonly SqliteParameter[] _u;
+
+    public DecisionWriteResult Write(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
     {
-        var rows = DecisionRows.Prepare(decisions);
+        var rows = DecisionRows.Prepare(decisions, cases);
         var escalations = EscalationLevels.Highest(decisions);
         using var transaction = _connection.BeginTransaction();
         _escalation.Transaction = transaction;
@@ -228,10 +251,10 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         }
 
         _stale.Transaction = transaction;
-        foreach (var (date, cases, keys) in StoreRows.StaleKeys(decisions))
+        foreach (var (date, staleCases, keys) in StoreRows.StaleKeys(decisions))
         {
             _s[0].Value = date;
-            _s[1].Value = cases;
+            _s[1].Value = staleCases;
             _s[2].Value = keys;
             changed += _stale.ExecuteNonQuery();
         }
@@ -243,9 +266,37 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             reached += RecordEscalation(caseId, level, at);
         }
 
+        var pending = PendingChanges.Of(decisions, cases);
+        Run(transaction, _retire, _r, pending.Retired.Select(r => (object)r.Date), pending.Retired.Select(r => (object)StoreText.Strings(r.Cases)));
+        Run(transaction, _settled, _p, [StoreText.Strings(pending.SettledIds)], [StoreText.Strings(pending.SettledKeys)], pending.SettledIds.Count > 0);
+        Run(transaction, _unsettled, _u, [StoreText.Strings(pending.UnsettledIds)], null, pending.UnsettledIds.Count > 0);
         transaction.Commit();
         _escalation.Transaction = null;
         return new DecisionWriteResult(decisions.Count, changed, reached);
+    }
+
+    /// <summary>Runs <paramref name="command"/> once per value of <paramref name="first"/> (with the matching one of <paramref name="second"/>).</summary>
+    private static void Run(SqliteTransaction transaction, SqliteCommand command, SqliteParameter[] p, IEnumerable<object> first, IEnumerable<object>? second, bool when = true)
+    {
+        if (!when)
+        {
+            return;
+        }
+
+        command.Transaction = transaction;
+        using var seconds = second?.GetEnumerator();
+        foreach (var value in first)
+        {
+            p[0].Value = value;
+            if (seconds is not null && seconds.MoveNext())
+            {
+                p[1].Value = seconds.Current;
+            }
+
+            command.ExecuteNonQuery();
+        }
+
+        command.Transaction = null;
     }
 
     /// <summary>Upserts one row; returns 1 when it was inserted or changed, 0 when the stored row was equal.</summary>
@@ -284,6 +335,8 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             Check(raw.sqlite3_bind_int64(s, 20, row.Hash));
             Text(s, 21, d.StoppedAt is { } stopped ? StoreText.Utc(stopped) : null);
             Check(d.Severity is { } severity ? raw.sqlite3_bind_int64(s, 22, severity) : raw.sqlite3_bind_null(s, 22));
+            Check(row.InputsHash is { } inputs ? raw.sqlite3_bind_int64(s, 23, inputs) : raw.sqlite3_bind_null(s, 23));
+            Check(row.Fingerprint is { } fingerprint ? raw.sqlite3_bind_int64(s, 24, fingerprint) : raw.sqlite3_bind_null(s, 24));
             var rc = raw.sqlite3_step(s);
             if (rc != raw.SQLITE_DONE)
             {
@@ -323,6 +376,9 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _decision.Dispose();
         _escalation.Dispose();
         _stale.Dispose();
+        _retire.Dispose();
+        _settled.Dispose();
+        _unsettled.Dispose();
         _connection.Dispose();
     }
 }

@@ -73,6 +73,18 @@ public sealed record RunRecord(
 
     /// <summary>Those statuses with their counts, per partition (<c>`Waiting_On_Customer` (3 events, did you mean ...)</c>); null when none.</summary>
     public string? UnknownStatusNames { get; init; }
+
+    /// <summary>The run was asked to evaluate every case (<c>run --full</c>), not only those that may have changed.</summary>
+    public bool Full { get; init; }
+
+    /// <summary>
+    /// Stored cases the run did not evaluate because their decisions still hold: settled (every clock stopped, nothing
+    /// after the run's asOf), record unchanged and policies unchanged since. Their decisions stay current as stored.
+    /// </summary>
+    public long CasesKept { get; init; }
+
+    /// <summary>Customers whose every case the run evaluated (first night, a policy change that may govern them, <c>--full</c>, or an earlier asOf).</summary>
+    public long CustomersEvaluatedInFull { get; init; }
 }
 
 /// <summary>State of one partition of a run: <c>pending</c> until a host claims it, <c>running</c>, then <c>done</c> or <c>failed</c>.</summary>
@@ -120,6 +132,12 @@ public sealed record PartitionCompletion(
 
     /// <summary>Those statuses and their counts, in words; empty when none.</summary>
     public string UnknownStatusNames { get; init; } = string.Empty;
+
+    /// <summary>Cases of the partition's customers not evaluated: their decisions still hold (see <see cref="RunRecord.CasesKept"/>).</summary>
+    public long CasesKept { get; init; }
+
+    /// <summary>Customers of the partition whose every case was evaluated.</summary>
+    public long CustomersFull { get; init; }
 }
 
 /// <summary>The counts a finished run records.</summary>

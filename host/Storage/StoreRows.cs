@@ -24,7 +24,9 @@ internal static class StoreRows
     public const string RunColumns = "id, as_of, started_at, finished_at, status, run_trigger, cases_read, decisions_written, decisions_changed, rejected, duration_ms, policy_versions, error, credits_written, credits_changed, "
         + "(SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id), (SELECT COUNT(*) FROM run_partitions p WHERE p.run_id = runs.id AND p.state = 'done'), policy_note, "
         + "(SELECT COALESCE(SUM(p.unknown_statuses), 0) FROM run_partitions p WHERE p.run_id = runs.id), "
-        + "(SELECT string_agg(p.unknown_status_names, '; ' ORDER BY p.partition_no) FROM run_partitions p WHERE p.run_id = runs.id AND p.unknown_status_names <> '')";
+        + "(SELECT string_agg(p.unknown_status_names, '; ' ORDER BY p.partition_no) FROM run_partitions p WHERE p.run_id = runs.id AND p.unknown_status_names <> ''), "
+        + "full_run, (SELECT COALESCE(SUM(p.cases_kept), 0) FROM run_partitions p WHERE p.run_id = runs.id), "
+        + "(SELECT COALESCE(SUM(p.customers_full), 0) FROM run_partitions p WHERE p.run_id = runs.id)";
 
     public const string PartitionColumns = "run_id, partition_no, partitions, state, owner, attempts, started_at, finished_at, cases_read, decisions_written, decisions_changed, rejected, error";
 
@@ -86,7 +88,8 @@ internal static class StoreRows
     /// <summary>Records how a partition finished; only the owner of its current claim may (parameters <c>@run</c>, <c>@p</c>, <c>@owner</c>, ...).</summary>
     public const string FinishPartitionSql = """
         UPDATE run_partitions SET state = @state, finished_at = @finished, cases_read = @cases, decisions_written = @written,
-            decisions_changed = @changed, rejected = @rejected, error = @error, unknown_statuses = @unknown, unknown_status_names = @unknownNames
+            decisions_changed = @changed, rejected = @rejected, error = @error, unknown_statuses = @unknown, unknown_status_names = @unknownNames,
+            cases_kept = @kept, customers_full = @full
         WHERE run_id = @run AND partition_no = @p AND owner = @owner AND state = 'running'
         """;
 
@@ -147,9 +150,24 @@ internal static class StoreRows
             paused_minutes = excluded.paused_minutes, percent_used = excluded.percent_used, escalation_level = excluded.escalation_level,
             as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
             customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id,
-            decision_hash = excluded.decision_hash, stopped_at = excluded.stopped_at, severity = excluded.severity
-        WHERE decisions.decision_hash IS DISTINCT FROM excluded.decision_hash
+            decision_hash = excluded.decision_hash, stopped_at = excluded.stopped_at, severity = excluded.severity,
+            is_current = 1, inputs_hash = excluded.inputs_hash, policy_fingerprint = excluded.policy_fingerprint
+        WHERE decisions.decision_hash IS DISTINCT FROM excluded.decision_hash OR decisions.is_current = 0
         """;
+
+    /// <summary>
+    /// The rows of the cases of <paramref name="casesCondition"/> (on their case_id) of evaluation dates other than
+    /// <c>@date</c> stop being current: the batch wrote those cases' decisions of <c>@date</c>. Served by the key's case_id.
+    /// </summary>
+    public static string RetireSql(string casesCondition) =>
+        $"UPDATE decisions SET is_current = 0 WHERE {casesCondition} AND is_current = 1 AND evaluation_date <> @date";
+
+    /// <summary>
+    /// The cases of <paramref name="idsCondition"/> (on cases.id), still counting, join the pending list under number 0
+    /// (a later change of the record gives a new number); those already listed keep their entry.
+    /// </summary>
+    public static string UnsettledSql(string idsCondition) =>
+        $"INSERT INTO pending_cases (case_id, seq) SELECT id, 0 FROM cases WHERE {idsCondition} ON CONFLICT (case_id) DO NOTHING";
 
     public const string QuarantineColumns = "id, source, line, field, reason, raw, received_at";
 
@@ -212,41 +230,20 @@ internal static class StoreRows
         SELECT case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level,
             as_of, policy_file, policy_line, rule_name, customer, service, stopped_at, severity
         FROM decisions
-        WHERE evaluation_date = @date AND as_of = @asOf AND stopped_at >= @from AND stopped_at < @to AND status IN ('met', 'breached')
+        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @to AND status IN ('met', 'breached')
         ORDER BY stopped_at, case_id, target, policy_version
         """;
 
-    /// <summary>The decisions of the run as of <c>@asOf</c> on <c>@date</c> that judged nothing: status error or no policy.</summary>
+    /// <summary>The current decisions that judged nothing: status error or no policy.</summary>
     public const string UnjudgedDecisionsSql =
-        "SELECT COUNT(*) FROM decisions WHERE evaluation_date = @date AND as_of = @asOf AND status IN ('error', 'no-policy')";
+        "SELECT COUNT(*) FROM decisions WHERE is_current = 1 AND status IN ('error', 'no-policy')";
 
     /// <summary>The parameters of <see cref="AttainmentDecisionsSql"/>.</summary>
-    public static (string Name, object Value)[] AttainmentParameters(DateTimeOffset asOf, DateTimeOffset from, DateTimeOffset to) =>
+    public static (string Name, object Value)[] AttainmentParameters(DateTimeOffset from, DateTimeOffset to) =>
     [
-        ("@date", StoreText.Date(StoreText.EvaluationDate(asOf))),
-        ("@asOf", StoreText.Utc(asOf)),
         ("@from", StoreText.Utc(from)),
         ("@to", StoreText.Utc(to)),
     ];
-
-    /// <summary>Counts the rows of <see cref="UnjudgedDecisionsSql"/> on <paramref name="connection"/>, which it disposes.</summary>
-    public static long CountUnjudged(DbConnection connection, DateTimeOffset asOf)
-    {
-        using (connection)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = UnjudgedDecisionsSql;
-            foreach (var (name, value) in new (string, object)[] { ("@date", StoreText.Date(StoreText.EvaluationDate(asOf))), ("@asOf", StoreText.Utc(asOf)) })
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-    }
 
     /// <summary>
     /// A reader of the rows of <see cref="AttainmentDecisionsSql"/>: each the decision as stored, without its explanation; instants in
@@ -312,9 +309,9 @@ internal static class StoreRows
         };
     }
 
-    /// <summary>A case's decisions of its latest evaluation date; parameter <c>@id</c>.</summary>
+    /// <summary>A case's current decisions (those of its latest evaluation); parameter <c>@id</c>.</summary>
     public const string CaseTraceDecisionsSql =
-        $"SELECT {DecisionColumns} FROM decisions WHERE case_id = @id AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions WHERE case_id = @id) ORDER BY target, policy_version";
+        $"SELECT {DecisionColumns} FROM decisions WHERE case_id = @id AND is_current = 1 ORDER BY target, policy_version";
 
     /// <summary>A case's escalation history by level; parameter <c>@id</c>.</summary>
     public const string EscalationsSql = "SELECT case_id, level, first_reached_at, run_id FROM escalation_history WHERE case_id = @id ORDER BY level";
@@ -342,6 +339,9 @@ internal static class StoreRows
         PolicyNote = reader.IsDBNull(17) ? null : reader.GetString(17),
         UnknownStatuses = reader.GetInt64(18),
         UnknownStatusNames = reader.IsDBNull(19) ? null : reader.GetString(19),
+        Full = reader.GetInt64(20) != 0,
+        CasesKept = reader.GetInt64(21),
+        CustomersEvaluatedInFull = reader.GetInt64(22),
     };
 
     /// <summary>Reads a row of <see cref="DecisionColumns"/>; absent keys are stored as the empty string and read back as null.</summary>
@@ -431,7 +431,7 @@ internal static class StoreRows
 
         if (query.LatestOnly)
         {
-            sql.Append(" AND evaluation_date = (SELECT MAX(evaluation_date) FROM decisions)");
+            sql.Append(" AND is_current = 1");
         }
 
         return (sql, parameters);

@@ -164,6 +164,7 @@ internal static class ApiEndpoints
 
             var q = new QueryParameters(context.Request);
             var at = q.Instant("asOf");
+            var full = q.Bool("full");
             if (q.Problem is { } problem)
             {
                 return problem;
@@ -175,11 +176,11 @@ internal static class ApiEndpoints
                 // partitions are at GET /api/runs/{id}. A run still recorded as running does not block a new one: it may
                 // be a run whose hosts all died, and two runs over the same inputs write each decision once.
                 var scheduled = context.RequestServices.GetRequiredService<ScheduledRuns>();
-                var started = await Task.Run(() => scheduled.Start(at ?? DateTimeOffset.UtcNow, RunTrigger.Api), context.RequestAborted);
+                var started = await Task.Run(() => scheduled.Start(at ?? DateTimeOffset.UtcNow, RunTrigger.Api, full), context.RequestAborted);
                 return Results.Accepted($"/api/runs/{started.Id}", started);
             }
 
-            var record = await Task.Run(() => run.TryRun(at, RunTrigger.Api, context.RequestAborted));
+            var record = await Task.Run(() => run.TryRun(at, RunTrigger.Api, context.RequestAborted, full));
             return record is null ? Results.Conflict(new { error = "a run is in progress; try again when it has finished" }) : Results.Ok(record);
         });
     }

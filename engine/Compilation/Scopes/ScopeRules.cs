@@ -46,6 +46,9 @@ public static class ScopeRules
         && DimensionMatches(scope.Regions, region)
         && DimensionMatches(scope.Services, service);
 
+    /// <summary>True when the scope may cover cases of <paramref name="customer"/> (its customer dimension matches), whatever their other attributes.</summary>
+    public static bool MayCoverCustomer(PolicyScope scope, string customer) => DimensionMatches(scope.Customers, customer);
+
     /// <summary>The names of the specified dimensions, for messages: <c>tier, region</c>.</summary>
     public static string DescribeDimensions(PolicyScope scope)
     {

@@ -28,11 +28,12 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         _decision = PostgresStore.Command(connection, """
             INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
                 percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash,
-                stopped_at, severity)
-            SELECT d.c1, d.c2, d.c3, d.c4, d.c5, d.c6, d.c7, d.c8, d.c9, d.c10, d.c11, d.c12, d.c13, d.c14, d.c15, d.c16, d.c17, d.c18, @run, d.c19, d.c20, d.c21
+                stopped_at, severity, is_current, inputs_hash, policy_fingerprint)
+            SELECT d.c1, d.c2, d.c3, d.c4, d.c5, d.c6, d.c7, d.c8, d.c9, d.c10, d.c11, d.c12, d.c13, d.c14, d.c15, d.c16, d.c17, d.c18, @run, d.c19, d.c20, d.c21,
+                1, d.c22, d.c23
             FROM unnest(@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf,
-                @file, @line, @rule, @customer, @service, @explanation, @hash, @stopped, @severity)
-                AS d (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21)
+                @file, @line, @rule, @customer, @service, @explanation, @hash, @stopped, @severity, @inputs, @fingerprint)
+                AS d (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23)
             """ + StoreRows.DecisionUpsertClause);
         PostgresStore.Scalar(_decision, "@run", NpgsqlDbType.Bigint, runId);
         _d =
@@ -58,6 +59,8 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             PostgresStore.Array(_decision, "@hash", NpgsqlDbType.Bigint),
             PostgresStore.Array(_decision, "@stopped", NpgsqlDbType.Text),
             PostgresStore.Array(_decision, "@severity", NpgsqlDbType.Integer),
+            PostgresStore.Array(_decision, "@inputs", NpgsqlDbType.Bigint),
+            PostgresStore.Array(_decision, "@fingerprint", NpgsqlDbType.Bigint),
         ];
 
         // DO NOTHING keeps the first time a level was reached; repeated keys in one statement are simply skipped.
@@ -90,9 +93,26 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             PostgresStore.Array(_stale, "@cases", NpgsqlDbType.Text),
             PostgresStore.Array(_stale, "@keys", NpgsqlDbType.Text),
         ];
+
+        // The incremental bookkeeping, as in SQLite's sink (PendingChanges).
+        _retire = PostgresStore.Command(connection, StoreRows.RetireSql("case_id = ANY(@cases)"));
+        _r = [PostgresStore.Scalar(_retire, "@date", NpgsqlDbType.Text), PostgresStore.Array(_retire, "@cases", NpgsqlDbType.Text)];
+        _settled = PostgresStore.Command(connection, """
+            DELETE FROM pending_cases p USING unnest(@ids, @seqs) AS s(id, seq) WHERE p.case_id = s.id AND p.seq = s.seq
+            """);
+        _p = [PostgresStore.Array(_settled, "@ids", NpgsqlDbType.Text), PostgresStore.Array(_settled, "@seqs", NpgsqlDbType.Bigint)];
+        _unsettled = PostgresStore.Command(connection, StoreRows.UnsettledSql("id = ANY(@ids)"));
+        _u = [PostgresStore.Array(_unsettled, "@ids", NpgsqlDbType.Text)];
     }
 
-    public DecisionWriteResult Write(IReadOnlyList<Decision> decisions)
+    private readonly NpgsqlCommand _retire;
+    private readonly NpgsqlParameter[] _r;
+    private readonly NpgsqlCommand _settled;
+    private readonly NpgsqlParameter[] _p;
+    private readonly NpgsqlCommand _unsettled;
+    private readonly NpgsqlParameter[] _u;
+
+    public DecisionWriteResult Write(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
     {
         using var transaction = _connection.BeginTransaction();
         _decision.Transaction = transaction;
@@ -105,7 +125,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         }
 
         var changed = 0;
-        var rows = DecisionRows.Prepare(decisions);
+        var rows = DecisionRows.Prepare(decisions, cases);
         foreach (var rowChunk in PostgresStore.UniqueChunks(rows, r => (r.Decision.CaseId, r.Decision.Target ?? string.Empty, StoreText.EvaluationDate(r.Decision.AsOf), r.Decision.PolicyVersion ?? string.Empty)))
         {
             var chunk = rowChunk.ConvertAll(r => r.Decision);
@@ -130,6 +150,8 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             _d[18].Value = rowChunk.Select(r => r.Hash).ToArray();
             _d[19].Value = chunk.Select(d => d.StoppedAt is { } stopped ? StoreText.Utc(stopped) : null).ToArray();
             _d[20].Value = chunk.Select(d => d.Severity).ToArray();
+            _d[21].Value = rowChunk.Select(r => r.InputsHash).ToArray();
+            _d[22].Value = rowChunk.Select(r => r.Fingerprint).ToArray();
             changed += _decision.ExecuteNonQuery();
         }
 
@@ -154,14 +176,45 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             reached = _escalation.ExecuteNonQuery();
         }
 
+        var pending = PendingChanges.Of(decisions, cases);
+        foreach (var (date, retired) in pending.Retired)
+        {
+            _r[0].Value = date;
+            _r[1].Value = retired.ToArray();
+            Execute(_retire, transaction);
+        }
+
+        if (pending.SettledIds.Count > 0)
+        {
+            _p[0].Value = pending.SettledIds.ToArray();
+            _p[1].Value = pending.SettledSeqs.ToArray();
+            Execute(_settled, transaction);
+        }
+
+        if (pending.UnsettledIds.Count > 0)
+        {
+            _u[0].Value = pending.UnsettledIds.ToArray();
+            Execute(_unsettled, transaction);
+        }
+
         transaction.Commit();
         _decision.Transaction = null;
         _escalation.Transaction = null;
         return new DecisionWriteResult(decisions.Count, changed, reached);
     }
 
+    private static void Execute(NpgsqlCommand command, NpgsqlTransaction transaction)
+    {
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+        command.Transaction = null;
+    }
+
     public void Dispose()
     {
+        _retire.Dispose();
+        _settled.Dispose();
+        _unsettled.Dispose();
         _decision.Dispose();
         _escalation.Dispose();
         _stale.Dispose();

@@ -110,7 +110,8 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
     {
         var fields = table.Description.Fields;
         var names = fields.Select((_, i) => $"@p{i}").ToArray();
-        var sql = $"INSERT INTO {table.Name} ({table.InsertColumns}) SELECT r.*, @received FROM unnest({string.Join(", ", names)}) AS r {table.ConflictClause}";
+        var arrays = table.Hash is null ? names : [.. names, "@hash"];
+        var sql = $"INSERT INTO {table.Name} ({table.InsertColumns}) SELECT r.*, @received FROM unnest({string.Join(", ", arrays)}) AS r {table.ConflictClause}";
         var written = 0;
 
         // One statement per chunk; a chunk never holds the same key twice, because one INSERT ... ON CONFLICT
@@ -123,6 +124,11 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
             for (var i = 0; i < fields.Length; i++)
             {
                 Array(command, names[i], ElementType(fields[i].StoreType), fields[i].StoredColumn(chunk));
+            }
+
+            if (table.Hash is { } hash)
+            {
+                Array(command, "@hash", NpgsqlDbType.Bigint, chunk.Select(hash).ToArray());
             }
 
             written += command.ExecuteNonQuery();
@@ -160,8 +166,8 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
         }
     }
 
-    internal override (string Condition, object Value) CustomersAmong(IReadOnlyCollection<string> customers) =>
-        ("customer = ANY(@customers)", customers.ToArray());
+    internal override (string Condition, object Value) Among(string column, string parameter, IReadOnlyCollection<string> values) =>
+        ($"{column} = ANY({parameter})", values.ToArray());
 
     /// <summary>
     /// Drops the idle pooled connections, so that after the server dropped them (a restart, a terminated backend) the

@@ -66,7 +66,13 @@ public class RunAndWhyCommandTests
         var output = new StringWriter();
         RunCommand.Execute(services, AsOf, output, redirected: true, Samples).ShouldBe(0);
 
-        output.ToString().ShouldContain($"run 2 succeeded: as of 2026-11-22T02:00:00Z, {cases} cases, {decisions} decisions (0 new or changed)");
+        // The second night evaluates only the cases whose clocks still count (the same samples again change no record)
+        // and keeps the decisions of the others.
+        var second = store.GetRuns(1).Single();
+        second.CasesKept.ShouldBeGreaterThan(0);
+        (second.CasesRead + second.CasesKept).ShouldBe(cases);
+        output.ToString().ShouldContain(
+            $"run 2 succeeded: as of 2026-11-22T02:00:00Z, {second.CasesRead} cases evaluated, {second.CasesKept} kept (settled, unchanged), {second.DecisionsWritten} decisions (0 new or changed)");
         store.CountCases().ShouldBe(cases);
         store.QueryDecisions(new DecisionQuery(Limit: 100_000)).Count.ShouldBe(decisions);
         store.GetQuarantine(1000).Count.ShouldBe(quarantined);

@@ -25,9 +25,13 @@ public class AttainmentDecisionStoreTests
     }
 
     [Theory, InlineData(StoreKind.Sqlite), PostgresData]
-    public void ReadAttainmentDecisions_Window_StartInclusiveEndExclusiveMetOrBreachedOfTheRunOnly(StoreKind kind)
+    public void ReadAttainmentDecisions_Window_StartInclusiveEndExclusiveMetOrBreachedCurrentOnly(StoreKind kind)
     {
         using var test = TestStore.Migrated(kind, out var store);
+        Store(store, 0,
+            Stopped("C-kept", DecisionStatus.Met, "2026-11-15T00:00:00Z", AsOf.AddDays(-1)),
+            Stopped("C-reopened", DecisionStatus.Met, "2026-11-15T00:00:00Z", AsOf.AddDays(-1)),
+            Stopped("C-earlier-run", DecisionStatus.Met, "2026-11-15T00:00:00Z", AsOf.AddHours(-1)));
         Store(store, 1,
             Stopped("C-start", DecisionStatus.Met, "2026-11-01T00:00:00Z", AsOf),
             Stopped("C-offset", DecisionStatus.Breached, "2026-11-10T09:30:00+05:30", AsOf, severity: null),
@@ -35,18 +39,19 @@ public class AttainmentDecisionStoreTests
             Stopped("C-end", DecisionStatus.Met, "2026-12-01T00:00:00Z", AsOf),
             Stopped("C-running", DecisionStatus.Running, null, AsOf),
             Stopped("C-paused", DecisionStatus.Paused, null, AsOf),
-            Stopped("C-error", DecisionStatus.Error, null, AsOf));
-        Store(store, 0,
-            Stopped("C-yesterday", DecisionStatus.Met, "2026-11-15T00:00:00Z", AsOf.AddDays(-1)),
-            Stopped("C-earlier-run", DecisionStatus.Met, "2026-11-15T00:00:00Z", AsOf.AddHours(-1)));
+            Stopped("C-error", DecisionStatus.Error, null, AsOf),
+            Stopped("C-reopened", DecisionStatus.Running, null, AsOf),
+            Stopped("C-earlier-run", DecisionStatus.Breached, "2026-11-15T00:00:00Z", AsOf));
 
-        var read = store.ReadAttainmentDecisions(AsOf, From, To).ToList();
+        var read = store.ReadAttainmentDecisions(From, To).ToList();
 
-        // Of the run as of 22 November 02:00Z: the stop at exactly 1 November 00:00Z is in (start inclusive), the one
-        // a tick before it and the one at exactly 1 December 00:00Z are out (end exclusive); running, paused and error
-        // decisions have no stop. C-yesterday is of another evaluation date, C-earlier-run of an earlier run of the same
-        // date (asOf 01:00Z). 09:30+05:30 is 04:00Z, after the start stop: by stop instant.
-        read.Select(d => d.CaseId).ShouldBe(["C-start", "C-offset"]);
+        // The current decisions: the stop at exactly 1 November 00:00Z is in (start inclusive), the one a tick before it
+        // and the one at exactly 1 December 00:00Z are out (end exclusive); running, paused and error decisions have no
+        // stop. C-kept was decided the day before and not evaluated since (a settled case): its decision is current.
+        // C-reopened's met decision of the day before is replaced by tonight's running one, C-earlier-run's met one of
+        // an earlier run the same day by tonight's breached one. 09:30+05:30 is 04:00Z, after the start stop: by stop instant.
+        read.Select(d => d.CaseId).ShouldBe(["C-start", "C-offset", "C-earlier-run", "C-kept"]);
+        read[2].Status.ShouldBe(DecisionStatus.Breached);
         var start = read[0];
         start.Status.ShouldBe(DecisionStatus.Met);
         start.StoppedAt.ShouldBe(From);
@@ -80,25 +85,25 @@ public class AttainmentDecisionStoreTests
             sink.Write([first with { StoppedAt = DateTimeOffset.Parse("2026-11-10T11:00:00Z"), Severity = 1 }]).Changed.ShouldBe(0);
         }
 
-        var read = store.ReadAttainmentDecisions(AsOf, From, To).Single();
+        var read = store.ReadAttainmentDecisions(From, To).Single();
         read.StoppedAt.ShouldBe(DateTimeOffset.Parse("2026-11-10T11:00:00Z"));
         read.Severity.ShouldBe(1);
     }
 
     [Theory, InlineData(StoreKind.Sqlite), PostgresData]
-    public void CountUnjudgedDecisions_ErrorAndNoPolicyOfTheRunOnly(StoreKind kind)
+    public void CountUnjudgedDecisions_ErrorAndNoPolicyCurrentOnly(StoreKind kind)
     {
         using var test = TestStore.Migrated(kind, out var store);
         var noPolicy = new Decision("C-3", null, null, null, DecisionStatus.NoPolicy, null, 0, 0, 0, 0, AsOf, null, 0, null, "zeta", "email", []);
+        Store(store, 0, Stopped("C-1", DecisionStatus.Error, null, AsOf.AddDays(-1)), Stopped("C-4", DecisionStatus.Error, null, AsOf.AddHours(-1)));
         Store(store, 1,
             Stopped("C-1", DecisionStatus.Error, null, AsOf),
             Stopped("C-2", DecisionStatus.Met, "2026-11-10T10:00:00Z", AsOf),
-            noPolicy);
-        Store(store, 0, Stopped("C-1", DecisionStatus.Error, null, AsOf.AddDays(-1)), Stopped("C-4", DecisionStatus.Error, null, AsOf.AddHours(-1)));
+            noPolicy,
+            Stopped("C-4", DecisionStatus.Met, "2026-11-10T10:00:00Z", AsOf));
 
-        // The error of C-1 and the no-policy decision of C-3 as of AsOf; the met decision judged its target, and the
-        // errors of the day before and of an earlier run the same day belong to other runs.
-        store.CountUnjudgedDecisions(AsOf).ShouldBe(2);
-        store.CountUnjudgedDecisions(AsOf.AddDays(1)).ShouldBe(0);
+        // The error of C-1 and the no-policy decision of C-3 are current; C-2's met decision judged its target, and
+        // C-4's error of an earlier run is replaced by its met decision.
+        store.CountUnjudgedDecisions().ShouldBe(2);
     }
 }

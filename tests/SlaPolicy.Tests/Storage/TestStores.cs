@@ -16,15 +16,19 @@ public enum StoreKind
 /// </summary>
 public sealed class PostgresDataAttribute : DataAttribute
 {
-    public PostgresDataAttribute()
+    private readonly object[] _rest;
+
+    /// <summary>The row <c>(StoreKind.Postgres, <paramref name="rest"/>...)</c>.</summary>
+    public PostgresDataAttribute(params object[] rest)
     {
+        _rest = rest;
         if (TestPostgres.SkipReason is { } reason)
         {
             Skip = reason;
         }
     }
 
-    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [[StoreKind.Postgres]];
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [[StoreKind.Postgres, .. _rest]];
 }
 
 /// <summary>

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
+
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>A stored case a run is to evaluate, with the number of its entry in the pending list (null when it is not listed).</summary>
+public readonly record struct CaseToEvaluate(CaseRecord Case, long? PendingSeq);
+
+/// <summary>
+/// The policy fingerprint (<see cref="SlaPolicy.Engine.Evaluation.ICaseEvaluator.ScopeFingerprint"/>) and the asOf under
+/// which every case of <paramref name="Customer"/> was last evaluated, by run <paramref name="RunId"/>.
+/// </summary>
+public sealed record EvaluatedScope(string Customer, long Fingerprint, DateTimeOffset AsOf, long RunId);
+
+/// <summary>
+/// What a run learnt of one evaluated case, written with its decisions (<see cref="IDecisionSink.Write(IReadOnlyList{Decision}, IReadOnlyList{CaseOutcome})"/>):
+/// how many of the batch's decisions are its (they follow each other, in the batch's case order), the proof they hold
+/// by (the hash of the record they were made from, the policy fingerprint of its customer), the number of its pending
+/// entry as read, and whether its decisions are settled: final whatever later evaluation time, so that later nights
+/// keep them until the record or the policies change.
+/// </summary>
+public readonly record struct CaseOutcome(string CaseId, int Decisions, long? InputsHash, long? Fingerprint, long? PendingSeq, bool Settled)
+{
+    /// <summary>Outcomes for decisions written without them: every case unsettled (evaluated again by the next night), no proof.</summary>
+    public static IReadOnlyList<CaseOutcome> Unsettled(IReadOnlyList<Decision> decisions)
+    {
+        ArgumentNullException.ThrowIfNull(decisions);
+        var outcomes = new List<CaseOutcome>();
+        for (var i = 0; i < decisions.Count;)
+        {
+            var id = decisions[i].CaseId;
+            var n = 0;
+            while (i < decisions.Count && string.Equals(decisions[i].CaseId, id, StringComparison.Ordinal))
+            {
+                n++;
+                i++;
+            }
+
+            outcomes.Add(new CaseOutcome(id, n, null, null, null, Settled: false));
+        }
+
+        return outcomes;
+    }
+}
+
+/// <summary>The hash of a case record as the store keeps it: the first 8 bytes of the SHA-256 of its stored column values.</summary>
+public static class CaseInputs
+{
+    /// <summary>Equal for two records exactly when every stored value is equal (timestamps with their offsets, tags, events).</summary>
+    public static long Hash(CaseRecord ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var text = new StringBuilder(256);
+        foreach (var field in RecordTables.Cases.Description.Fields)
+        {
+            text.Append(field.StoredValue(ticket) is { } value ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : "\u0000").Append('\u001f');
+        }
+
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), digest);
+        return BitConverter.ToInt64(digest);
+    }
+}
+
+/// <summary>
+/// What one written batch changes in the incremental bookkeeping, for both stores' sinks: per evaluation date, the cases
+/// whose rows of other dates stop being current (of every date, under the empty date, for a case without decisions); the settled cases to take off the pending list (with the entry's
+/// number as read, <c>id U+001F number</c>, so that an entry a later ingestion renumbered stays); the unsettled cases
+/// not listed yet.
+/// </summary>
+internal sealed record PendingChanges(
+    IReadOnlyList<(string Date, IReadOnlyList<string> Cases)> Retired,
+    IReadOnlyList<string> SettledIds,
+    IReadOnlyList<string> SettledKeys,
+    IReadOnlyList<long> SettledSeqs,
+    IReadOnlyList<string> UnsettledIds)
+{
+    public static PendingChanges Of(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
+    {
+        var retired = decisions.GroupBy(d => StoreText.EvaluationDate(d.AsOf))
+            .Select(g => (StoreText.Date(g.Key), (IReadOnlyList<string>)[.. g.Select(d => d.CaseId).Distinct(StringComparer.Ordinal)]))
+            .ToList();
+
+        // A case now without decisions (no target applies to it any more) has no current rows: all of its dates retire.
+        var none = cases.Where(c => c.Decisions == 0).Select(c => c.CaseId).ToList();
+        if (none.Count > 0)
+        {
+            retired.Add((string.Empty, none));
+        }
+
+        List<string> settledIds = [], settledKeys = [], unsettled = [];
+        List<long> settledSeqs = [];
+        foreach (var outcome in cases)
+        {
+            if (outcome.Settled && outcome.PendingSeq is { } seq)
+            {
+                settledIds.Add(outcome.CaseId);
+                settledKeys.Add($"{outcome.CaseId}\u001f{seq.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                settledSeqs.Add(seq);
+            }
+            else if (!outcome.Settled && outcome.PendingSeq is null)
+            {
+                unsettled.Add(outcome.CaseId);
+            }
+        }
+
+        return new PendingChanges(retired, settledIds, settledKeys, settledSeqs, unsettled);
+    }
+}

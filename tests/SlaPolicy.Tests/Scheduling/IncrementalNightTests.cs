@@ -1,0 +1,212 @@
+using SlaPolicy.Host.Ingestion;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SlaPolicy.Tests.Scheduling;
+
+/// <summary>
+/// Incremental nights: a night evaluates the cases that may have changed and keeps the others' decisions, and what the
+/// store then holds (every case's current decisions and the month's credits) equals what a full re-evaluation of every
+/// case gives, night after night, through edits, reopens, new cases and policy changes, on both stores.
+/// </summary>
+public class IncrementalNightTests
+{
+    private static readonly string[] SampleFiles = ["cases.jsonl", "outages.jsonl", "subscriptions.jsonl", "measurements.jsonl"];
+
+    private static NightlyRun Run(IStore store, IEvaluatorProvider evaluators, int partitions = 1) =>
+        new(store, evaluators, TimeProvider.System,
+            new HostSettings { RunBatchSize = 50, RunParallelism = 2, RunPartitions = partitions }, NullLogger<NightlyRun>.Instance);
+
+    /// <summary>Every current decision with what a reader sees, except when and by which run it was evaluated.</summary>
+    private static string[] Current(IStore store) =>
+        [.. store.QueryDecisions(new DecisionQuery(LatestOnly: true, Limit: 100_000))
+            .Select(s => s.Decision)
+            .Select(d => string.Join('|', d.CaseId, d.Target, d.Policy, d.PolicyVersion, d.Status, d.DueAt?.UtcTicks, d.StoppedAt?.UtcTicks, d.ElapsedMinutes,
+                d.PausedMinutes, d.PercentUsed, d.EscalationLevel, d.EscalatedAt?.UtcTicks, d.PolicyFile, d.PolicyLine, d.RuleName, d.Severity, d.Customer, d.Service,
+                string.Join(';', d.Explanation.Where(e => e.Kind != "evaluated").Select(e => $"{e.Kind}:{e.Text}"))))
+            .Order(StringComparer.Ordinal)];
+
+    private static string[] Credits(IStore store) =>
+        [.. store.QueryServiceCredits(new ServiceCreditQuery(Limit: 10_000))
+            .Select(c => $"{c.Credit.Period}|{c.Credit.Customer}|{c.Credit.Service}|{c.Credit.Region}|{c.Credit.Kind}|{c.Credit.Objective}|{c.Credit.Target}|{c.Credit.Measured}|{c.Credit.Met}|{c.Credit.CreditPercent}|{c.Credit.Amount}|{c.Credit.Currency}")
+            .Order(StringComparer.Ordinal)];
+
+    private static void IngestSamples(IStore store)
+    {
+        var ingestion = new IngestionService(store, new EngineRecordParser(), TimeProvider.System);
+        foreach (var file in SampleFiles)
+        {
+            var kind = file switch
+            {
+                "cases.jsonl" => RecordKind.Cases,
+                "outages.jsonl" => RecordKind.Outages,
+                "subscriptions.jsonl" => RecordKind.Subscriptions,
+                _ => RecordKind.Measurements,
+            };
+            using var stream = File.OpenRead(Path.Join(PolicyTestFiles.RepoRoot, "samples", file));
+            ingestion.Ingest(kind, stream, file);
+        }
+    }
+
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
+    public void Samples_NightAfterNight_IncrementalEqualsFullAndKeepsTheSettled(StoreKind kind)
+    {
+        using var incremental = TestStore.Migrated(kind);
+        using var full = TestStore.Migrated(kind);
+        IngestSamples(incremental.Store);
+        IngestSamples(full.Store);
+        var nights = new[] { "2026-11-20T02:00:00Z", "2026-11-21T02:00:00Z", "2026-11-22T02:00:00Z", "2026-11-22T02:00:00Z", "2026-11-23T02:00:00Z" }
+            .Select(t => DateTimeOffset.Parse(t)).ToArray();
+        RunRecord? last = null;
+        foreach (var night in nights)
+        {
+            last = Run(incremental.Store, SamplePolicyEvaluator.Provider).Run(night, RunTrigger.Cli);
+            var reference = Run(full.Store, SamplePolicyEvaluator.Provider).Run(night, RunTrigger.Cli, full: true);
+            last.State.ShouldBe(RunState.Succeeded);
+            reference.State.ShouldBe(RunState.Succeeded);
+            reference.CasesKept.ShouldBe(0);
+            Current(incremental.Store).ShouldBe(Current(full.Store), $"current decisions as of {night:O}");
+            Credits(incremental.Store).ShouldBe(Credits(full.Store), $"service credits as of {night:O}");
+        }
+
+        // By the last night most sample cases are settled: evaluated once more only while counting.
+        last!.CasesKept.ShouldBeGreaterThan(300);
+        (last.CasesRead + last.CasesKept).ShouldBe(incremental.Store.CountCases());
+    }
+
+    [Fact]
+    public void RepeatNight_NothingChanged_EvaluatesOnlyTheCountingCasesAndChangesNothing()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite);
+        IngestSamples(test.Store);
+        var asOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
+        var first = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf, RunTrigger.Cli);
+        var again = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf, RunTrigger.Cli);
+
+        first.CasesKept.ShouldBe(0);
+        first.CustomersEvaluatedInFull.ShouldBeGreaterThan(0);
+        again.CustomersEvaluatedInFull.ShouldBe(0);
+        again.CasesRead.ShouldBe(test.Store.CountPendingCases());
+        again.CasesRead.ShouldBeLessThan(first.CasesRead / 4);
+        again.DecisionsChanged.ShouldBe(0);
+
+        // Asked for, every case is evaluated again, and still nothing changes.
+        var forced = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf, RunTrigger.Cli, full: true);
+        forced.CasesRead.ShouldBe(first.CasesRead);
+        forced.CasesKept.ShouldBe(0);
+        forced.DecisionsChanged.ShouldBe(0);
+    }
+
+    [Fact]
+    public void RunBackInTime_EvaluatesEveryCaseAsOfThatInstant()
+    {
+        using var incremental = TestStore.Migrated(StoreKind.Sqlite);
+        using var full = TestStore.Migrated(StoreKind.Sqlite);
+        IngestSamples(incremental.Store);
+        IngestSamples(full.Store);
+        Run(incremental.Store, SamplePolicyEvaluator.Provider).Run(DateTimeOffset.Parse("2026-11-23T02:00:00Z"), RunTrigger.Cli);
+
+        // A case settled by 23 November may still have been counting on the 20th: a run as of an earlier instant
+        // than the one its customer was last evaluated under keeps nothing.
+        var back = DateTimeOffset.Parse("2026-11-20T02:00:00Z");
+        var rerun = Run(incremental.Store, SamplePolicyEvaluator.Provider).Run(back, RunTrigger.Cli);
+        Run(full.Store, SamplePolicyEvaluator.Provider).Run(back, RunTrigger.Cli, full: true);
+
+        rerun.CasesKept.ShouldBe(0);
+        Current(incremental.Store).ShouldBe(Current(full.Store));
+    }
+
+    /// <summary>
+    /// Generated cases of several customers over four weeks, and nine nights; before each night some cases are edited
+    /// (resolved, a first response given, severity changed, reopened with a status event after their resolution,
+    /// events added), new ones arrive, and on two nights the policies change (acme's severity-1 resolution target
+    /// shortened, then the corporate baseline's escalation ladder moved). Both stores get the same inputs; one runs
+    /// incremental nights, the other full ones.
+    /// </summary>
+    [Theory, InlineData(StoreKind.Sqlite, 1), InlineData(StoreKind.Sqlite, 3), PostgresData(1)]
+    public void GeneratedEditsReopensAndPolicyChanges_IncrementalEqualsFull(StoreKind kind, int partitions)
+    {
+        using var folder = new TempFolder();
+        var policies = SamplePolicyCopy.Create(folder);
+        var provider = new PolicyFolderEvaluatorProvider(policies, TimeProvider.System, NullLogger<PolicyFolderEvaluatorProvider>.Instance);
+        using var incremental = TestStore.Migrated(kind);
+        using var full = TestStore.Migrated(kind);
+        var random = new Random(20261202);
+        var start = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
+        var cases = new Dictionary<string, CaseRecord>(StringComparer.Ordinal);
+        var next = 0;
+
+        CaseRecord NewCase(DateTimeOffset before)
+        {
+            var opened = start.AddMinutes(random.Next((int)(before - start).TotalMinutes)).ToOffset(TimeSpan.FromHours(random.Next(3) - 1));
+            var customer = new[] { "acme", "acme", "globex", "initech", "umbrella" }[random.Next(5)];
+            var tier = customer == "acme" ? "gold" : new[] { "gold", "silver", "bronze" }[random.Next(3)];
+            var region = new[] { "eu-west", "us-east", "apac-in" }[random.Next(3)];
+            var service = new[] { "email", "crm", "network" }[random.Next(3)];
+            DateTimeOffset? response = random.Next(4) == 0 ? null : opened.AddMinutes(random.Next(1, 240));
+            DateTimeOffset? resolved = random.Next(3) == 0 ? null : opened.AddMinutes(random.Next(30, 5_000));
+            var events = random.Next(3) == 0
+                ? new[] { new StatusEvent(opened.AddMinutes(20), "waiting_on_customer"), new StatusEvent(opened.AddMinutes(20 + random.Next(10, 900)), "in_progress") }
+                : [];
+            return new CaseRecord($"G-{next++:0000}", customer, tier, region, service, random.Next(1, 5), opened, response, resolved,
+                random.Next(6) == 0 ? ["vip"] : [], [.. events]);
+        }
+
+        CaseRecord Edit(CaseRecord c, DateTimeOffset night) => random.Next(5) switch
+        {
+            0 => c with { ResolvedAt = c.ResolvedAt is null ? night.AddMinutes(-random.Next(1, 600)) : null },
+            1 => c with { FirstResponseAt = c.FirstResponseAt ?? c.OpenedAt.AddMinutes(random.Next(1, 120)) },
+            2 => c with { Severity = random.Next(1, 5) },
+
+            // Reopened: a status event after the resolution, and no longer resolved.
+            3 when c.ResolvedAt is { } resolved => c with { ResolvedAt = null, Events = c.Events.Add(new StatusEvent(resolved.AddMinutes(random.Next(1, 300)), "in_progress")) },
+            _ => c with { Events = c.Events.Add(new StatusEvent(c.OpenedAt.AddMinutes(random.Next(1, 2_000)), "waiting_on_customer")) },
+        };
+
+        void Send(IEnumerable<CaseRecord> batch, DateTimeOffset at)
+        {
+            var records = batch.ToList();
+            foreach (var c in records)
+            {
+                cases[c.Id] = c;
+            }
+
+            incremental.Store.Ingest(new RecordBatch(records, [], [], [], [], at));
+            full.Store.Ingest(new RecordBatch(records, [], [], [], [], at));
+        }
+
+        var first = DateTimeOffset.Parse("2026-11-18T02:00:00Z");
+        Send(Enumerable.Range(0, 400).Select(_ => NewCase(first)), first);
+        long kept = 0;
+        for (var night = 0; night < 9; night++)
+        {
+            var asOf = first.AddDays(night);
+            if (night > 0)
+            {
+                var edited = cases.Values.OrderBy(_ => random.Next()).Take(25).Select(c => Edit(c, asOf)).ToList();
+                Send(edited.Concat(Enumerable.Range(0, 15).Select(_ => NewCase(asOf))), asOf);
+            }
+
+            if (night == 3)
+            {
+                SamplePolicyCopy.Replace(policies, "tiers/gold.json", "\"within\": \"4h\",", "\"within\": \"2h\",");
+                provider.Reload();
+            }
+
+            if (night == 6)
+            {
+                SamplePolicyCopy.Replace(policies, "corporate-baseline.json", "\"at\": \"75%\"", "\"at\": \"80%\"");
+                provider.Reload();
+            }
+
+            provider.Status.Ready.ShouldBeTrue(provider.Status.Message);
+            var run = Run(incremental.Store, provider, partitions).Run(asOf, RunTrigger.Cli);
+            var reference = Run(full.Store, provider, partitions).Run(asOf, RunTrigger.Cli, full: true);
+            run.State.ShouldBe(RunState.Succeeded);
+            reference.State.ShouldBe(RunState.Succeeded);
+            Current(incremental.Store).ShouldBe(Current(full.Store), $"night {night}, as of {asOf:O}");
+            kept += run.CasesKept;
+        }
+
+        kept.ShouldBeGreaterThan(0);
+    }
+}
