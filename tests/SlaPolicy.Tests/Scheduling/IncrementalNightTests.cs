@@ -97,6 +97,30 @@ public class IncrementalNightTests
     }
 
     [Fact]
+    public void PolicyEditOfOneCustomer_EvaluatesThatCustomersCasesInFullAndOnlyThose()
+    {
+        using var folder = new TempFolder();
+        var policies = SamplePolicyCopy.Create(folder);
+        var provider = new PolicyFolderEvaluatorProvider(policies, TimeProvider.System, NullLogger<PolicyFolderEvaluatorProvider>.Instance);
+        using var test = TestStore.Migrated(StoreKind.Sqlite);
+        IngestSamples(test.Store);
+        var asOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
+        var first = Run(test.Store, provider).Run(asOf, RunTrigger.Cli);
+        var acme = test.Store.CountCasesOfCustomers(["acme"]);
+
+        // Only acme's agreement names acme: the edit changes the fingerprint of acme alone.
+        SamplePolicyCopy.Replace(policies, "customers/acme-gold-2026.2.json", "\"atLeast\": \"90%\"", "\"atLeast\": \"95%\"");
+        provider.Reload();
+        var edited = Run(test.Store, provider).Run(asOf, RunTrigger.Cli);
+
+        first.CustomersEvaluatedInFull.ShouldBe(test.Store.ReadCustomers().Count);
+        edited.CustomersEvaluatedInFull.ShouldBe(1);
+        edited.CasesRead.ShouldBeGreaterThanOrEqualTo(acme);
+        edited.CasesRead.ShouldBeLessThan(first.CasesRead);
+        edited.CasesKept.ShouldBe(first.CasesRead - edited.CasesRead);
+    }
+
+    [Fact]
     public void RunBackInTime_EvaluatesEveryCaseAsOfThatInstant()
     {
         using var incremental = TestStore.Migrated(StoreKind.Sqlite);
