@@ -13,7 +13,9 @@ namespace SlaPolicy.Host.Scheduling;
 /// evaluated under (a policy that may govern them was added, removed or edited), or when they were last evaluated as of
 /// a later instant than this run's (a run back in time). Otherwise only its pending cases are: new or changed since
 /// their decisions, or not settled (<see cref="CaseSettlement"/>). Every other case keeps its current decisions, whose
-/// rows carry the proof (the record's hash and the fingerprint) they were made under.
+/// rows carry the proof (the record's hash and the fingerprint) they were made under. A pending case already evaluated
+/// as of this very instant, its record unchanged since, is not evaluated again either: the same inputs as of the same
+/// instant give the same decisions (a case whose evaluation failed is always tried again).
 /// </summary>
 internal sealed class IncrementalPlan
 {
@@ -67,23 +69,26 @@ internal sealed class IncrementalPlan
         return new IncrementalPlan(evaluator, explain, partitions == 1 ? null : [.. customers], full, pending, pending.Count == 0);
     }
 
-    /// <summary>The partition's cases to evaluate: every case of the customers in full, then the pending cases of the others.</summary>
-    public IEnumerable<CaseToEvaluate> Cases(IStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// The partition's cases to evaluate as of <paramref name="asOf"/>: every case of the customers in full, then the
+    /// pending cases of the others, except those already evaluated as of <paramref name="asOf"/> with their record as it is.
+    /// </summary>
+    public IEnumerable<CaseToEvaluate> Cases(IStore store, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
         if (Customers is null && Pending.Count == 0)
         {
-            return store.ReadCasesToEvaluate(null, pendingOnly: false, cancellationToken);
+            return store.ReadCasesToEvaluate(null, pendingAsOf: null, cancellationToken);
         }
 
         if (Customers is null && Full.Count == 0)
         {
             // Pending cases of customers no partition knew when the run started (ingested since) come along too.
-            return store.ReadCasesToEvaluate(null, pendingOnly: true, cancellationToken);
+            return store.ReadCasesToEvaluate(null, asOf, cancellationToken);
         }
 
         return Concat(
-            Full.Count == 0 ? [] : store.ReadCasesToEvaluate(Full, pendingOnly: false, cancellationToken),
-            Pending.Count == 0 ? [] : store.ReadCasesToEvaluate(Pending, pendingOnly: true, cancellationToken));
+            Full.Count == 0 ? [] : store.ReadCasesToEvaluate(Full, pendingAsOf: null, cancellationToken),
+            Pending.Count == 0 ? [] : store.ReadCasesToEvaluate(Pending, asOf, cancellationToken));
     }
 
     private static IEnumerable<CaseToEvaluate> Concat(IEnumerable<CaseToEvaluate> first, IEnumerable<CaseToEvaluate> second)

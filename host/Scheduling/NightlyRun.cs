@@ -433,7 +433,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         // The partition's customers (every customer when there is one partition), each evaluated in full or only its
         // cases that may have changed (IncrementalPlan).
         var plan = IncrementalPlan.For(store, evaluator, settings.Explain, runId, partition, partitions, asOf);
-        var source = plan.Cases(store, cancellationToken);
+        var source = plan.Cases(store, asOf, cancellationToken);
 
         using var sink = store.OpenDecisionSink(runId);
 
@@ -611,7 +611,10 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                 ];
             }
 
-            outcomes[i] = new CaseOutcome(ticket.Id, perCase[i].Count, CaseInputs.Hash(ticket), plan.Fingerprint(ticket.Customer), batch[i].PendingSeq, CaseSettlement.IsSettled(ticket, perCase[i], asOf));
+            outcomes[i] = new CaseOutcome(ticket.Id, perCase[i].Count, CaseInputs.Hash(ticket), plan.Fingerprint(ticket.Customer), batch[i].PendingSeq, CaseSettlement.IsSettled(ticket, perCase[i], asOf))
+            {
+                Failed = perCase[i].Any(d => d.Status == DecisionStatus.Error),
+            };
         }
 
         if (options.MaxDegreeOfParallelism == 1 || batch.Count < 64)

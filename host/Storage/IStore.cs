@@ -40,11 +40,11 @@ public interface IStore
 
     /// <summary>
     /// Streams the stored cases a run evaluates, in id order, each with the number of its pending entry (null when it is
-    /// not listed as pending): with <paramref name="pendingOnly"/> only the pending ones (new or changed since their
-    /// decisions, or still counting), otherwise every case; of the customers <paramref name="customers"/>, or of all when
-    /// null. Holds a read connection until enumeration ends.
+    /// not listed as pending): with <paramref name="pendingAsOf"/> only the pending ones (new or changed since their
+    /// decisions, or still counting) not already evaluated as of that instant with the record as it is, otherwise every
+    /// case; of the customers <paramref name="customers"/>, or of all when null. Holds a read connection until enumeration ends.
     /// </summary>
-    IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, bool pendingOnly, CancellationToken cancellationToken = default);
+    IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, DateTimeOffset? pendingAsOf, CancellationToken cancellationToken = default);
 
     /// <summary>Number of stored cases of <paramref name="customers"/> (of all when null).</summary>
     long CountCasesOfCustomers(IReadOnlyCollection<string>? customers);

@@ -23,6 +23,9 @@ public sealed record EvaluatedScope(string Customer, long Fingerprint, DateTimeO
 /// </summary>
 public readonly record struct CaseOutcome(string CaseId, int Decisions, long? InputsHash, long? Fingerprint, long? PendingSeq, bool Settled)
 {
+    /// <summary>The case's evaluation failed (an error decision): it stays pending and is tried again by every night.</summary>
+    public bool Failed { get; init; }
+
     /// <summary>Outcomes for decisions written without them: every case unsettled (evaluated again by the next night), no proof.</summary>
     public static IReadOnlyList<CaseOutcome> Unsettled(IReadOnlyList<Decision> decisions)
     {
@@ -64,18 +67,40 @@ public static class CaseInputs
     }
 }
 
+/// <summary>Cases listed as pending, with the numbers of their entries as read (<c>id U+001F number</c> for SQLite's statements).</summary>
+internal sealed class ListedCases
+{
+    public List<string> Ids { get; } = [];
+
+    public List<string> Keys { get; } = [];
+
+    public List<long> Seqs { get; } = [];
+
+    public int Count => Ids.Count;
+
+    public void Add(string id, long seq)
+    {
+        Ids.Add(id);
+        Keys.Add($"{id}\u001f{seq.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        Seqs.Add(seq);
+    }
+}
+
 /// <summary>
 /// What one written batch changes in the incremental bookkeeping, for both stores' sinks: per evaluation date, the cases
-/// whose rows of other dates stop being current (of every date, under the empty date, for a case without decisions); the settled cases to take off the pending list (with the entry's
-/// number as read, <c>id U+001F number</c>, so that an entry a later ingestion renumbered stays); the unsettled cases
-/// not listed yet.
+/// whose rows of other dates stop being current (of every date, under the empty date, for a case without decisions);
+/// the settled cases to take off the pending list, by the entry's number as read (an entry a later ingestion renumbered
+/// stays); the counting cases, listed with the asOf they were evaluated as of (so that the same night again skips
+/// them), those not listed yet added; and the cases whose evaluation failed, listed without one (always tried again).
 /// </summary>
 internal sealed record PendingChanges(
     IReadOnlyList<(string Date, IReadOnlyList<string> Cases)> Retired,
-    IReadOnlyList<string> SettledIds,
-    IReadOnlyList<string> SettledKeys,
-    IReadOnlyList<long> SettledSeqs,
-    IReadOnlyList<string> UnsettledIds)
+    ListedCases Settled,
+    ListedCases Counting,
+    IReadOnlyList<string> NewCounting,
+    ListedCases Failed,
+    IReadOnlyList<string> NewFailed,
+    string? AsOf)
 {
     public static PendingChanges Of(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
     {
@@ -90,22 +115,22 @@ internal sealed record PendingChanges(
             retired.Add((string.Empty, none));
         }
 
-        List<string> settledIds = [], settledKeys = [], unsettled = [];
-        List<long> settledSeqs = [];
+        ListedCases settled = new(), counting = new(), failed = new();
+        List<string> newCounting = [], newFailed = [];
         foreach (var outcome in cases)
         {
-            if (outcome.Settled && outcome.PendingSeq is { } seq)
+            var (listed, unlisted) = outcome.Settled ? (settled, null) : outcome.Failed ? (failed, newFailed) : (counting, newCounting);
+            if (outcome.PendingSeq is { } seq)
             {
-                settledIds.Add(outcome.CaseId);
-                settledKeys.Add($"{outcome.CaseId}\u001f{seq.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-                settledSeqs.Add(seq);
+                listed.Add(outcome.CaseId, seq);
             }
-            else if (!outcome.Settled && outcome.PendingSeq is null)
+            else
             {
-                unsettled.Add(outcome.CaseId);
+                unlisted?.Add(outcome.CaseId);
             }
         }
 
-        return new PendingChanges(retired, settledIds, settledKeys, settledSeqs, unsettled);
+        var asOf = decisions.Count == 0 ? null : StoreText.Utc(decisions[0].AsOf);
+        return new PendingChanges(retired, settled, counting, newCounting, failed, newFailed, asOf);
     }
 }

@@ -127,28 +127,35 @@ public abstract class RelationalStore
         var (condition, value) = Among("id", "@ids", ids);
         using var mark = StoreRows.Command(
             connection,
-            $"INSERT INTO pending_cases (case_id, seq) SELECT id, @seq FROM cases WHERE {condition} ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq",
+            $"INSERT INTO pending_cases (case_id, seq, evaluated_as_of) SELECT id, @seq, NULL FROM cases WHERE {condition} ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq, evaluated_as_of = NULL",
             [("@ids", value), ("@seq", seq)]);
         mark.Transaction = transaction;
         mark.ExecuteNonQuery();
     }
 
     /// <inheritdoc cref="IStore.ReadCasesToEvaluate"/>
-    public IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, bool pendingOnly, CancellationToken cancellationToken = default)
+    public IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, DateTimeOffset? pendingAsOf, CancellationToken cancellationToken = default)
     {
         var parameters = new List<(string, object)>();
-        var where = string.Empty;
+        var where = new List<string>();
         if (customers is not null)
         {
             var (condition, value) = CustomersAmong(customers);
-            where = $"WHERE {condition}";
+            where.Add(condition);
             parameters.Add(("@customers", value));
         }
 
+        if (pendingAsOf is { } asOf)
+        {
+            where.Add("(p.evaluated_as_of IS NULL OR p.evaluated_as_of <> @asOf)");
+            parameters.Add(("@asOf", StoreText.Utc(asOf)));
+        }
+
         // Pending only: the pending list drives (a small table, in case id order), each case fetched by its key.
-        var sql = pendingOnly
-            ? $"SELECT {StoreRows.CaseColumns}, p.seq FROM pending_cases p JOIN cases ON cases.id = p.case_id {where} ORDER BY p.case_id"
-            : $"SELECT {StoreRows.CaseColumns}, p.seq FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {where} ORDER BY cases.id";
+        var filter = where.Count == 0 ? string.Empty : $"WHERE {string.Join(" AND ", where)}";
+        var sql = pendingAsOf is not null
+            ? $"SELECT {StoreRows.CaseColumns}, p.seq FROM pending_cases p JOIN cases ON cases.id = p.case_id {filter} ORDER BY p.case_id"
+            : $"SELECT {StoreRows.CaseColumns}, p.seq FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {filter} ORDER BY cases.id";
         var read = RecordTables.Cases.Reader();
         var seqAt = RecordTables.Cases.Description.Fields.Length;
         return StoreRows.Stream(Open(), sql, parameters, r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt)), cancellationToken);

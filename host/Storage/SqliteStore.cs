@@ -224,11 +224,17 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         const string cases = "case_id IN (SELECT value FROM json_each(@cases))";
         _retire = SqliteStore.Command(connection, StoreRows.RetireSql(cases));
         _r = SqliteStore.Parameters(_retire, "@date", "@cases");
-        _settled = SqliteStore.Command(connection, $"DELETE FROM pending_cases WHERE {cases} AND case_id || char(31) || seq IN (SELECT value FROM json_each(@keys))");
+        const string entries = $"{cases} AND case_id || char(31) || seq IN (SELECT value FROM json_each(@keys))";
+        _settled = SqliteStore.Command(connection, $"DELETE FROM pending_cases WHERE {entries}");
         _p = SqliteStore.Parameters(_settled, "@cases", "@keys");
+        _evaluated = SqliteStore.Command(connection, $"UPDATE pending_cases SET evaluated_as_of = @asOf WHERE {entries}");
+        _v = SqliteStore.Parameters(_evaluated, "@cases", "@keys", "@asOf");
         _unsettled = SqliteStore.Command(connection, StoreRows.UnsettledSql("id IN (SELECT value FROM json_each(@ids))"));
-        _u = SqliteStore.Parameters(_unsettled, "@ids");
+        _u = SqliteStore.Parameters(_unsettled, "@ids", "@asOf");
     }
+
+    private readonly SqliteCommand _evaluated;
+    private readonly SqliteParameter[] _v;
 
     private readonly SqliteCommand _retire;
     private readonly SqliteParameter[] _r;
@@ -268,21 +274,47 @@ internal sealed class SqliteDecisionSink : IDecisionSink
 
         var pending = PendingChanges.Of(decisions, cases);
         Run(transaction, _retire, _r, pending.Retired.Select(r => (object)r.Date), pending.Retired.Select(r => (object)StoreText.Strings(r.Cases)));
-        Run(transaction, _settled, _p, [StoreText.Strings(pending.SettledIds)], [StoreText.Strings(pending.SettledKeys)], pending.SettledIds.Count > 0);
-        Run(transaction, _unsettled, _u, [StoreText.Strings(pending.UnsettledIds)], null, pending.UnsettledIds.Count > 0);
+        Entries(transaction, _settled, _p, pending.Settled, null);
+        Entries(transaction, _evaluated, _v, pending.Counting, pending.AsOf);
+        Entries(transaction, _evaluated, _v, pending.Failed, null);
+        Add(transaction, _unsettled, _u, pending.NewCounting, pending.AsOf);
+        Add(transaction, _unsettled, _u, pending.NewFailed, null);
         transaction.Commit();
         _escalation.Transaction = null;
         return new DecisionWriteResult(decisions.Count, changed, reached);
     }
 
-    /// <summary>Runs <paramref name="command"/> once per value of <paramref name="first"/> (with the matching one of <paramref name="second"/>).</summary>
-    private static void Run(SqliteTransaction transaction, SqliteCommand command, SqliteParameter[] p, IEnumerable<object> first, IEnumerable<object>? second, bool when = true)
+    /// <summary>Runs a statement on the pending entries <paramref name="listed"/> (<c>@cases</c>, <c>@keys</c>), with <c>@asOf</c> when it has one.</summary>
+    private static void Entries(SqliteTransaction transaction, SqliteCommand command, SqliteParameter[] p, ListedCases listed, string? asOf)
     {
-        if (!when)
+        if (listed.Count == 0)
         {
             return;
         }
 
+        if (p.Length > 2)
+        {
+            p[2].Value = (object?)asOf ?? DBNull.Value;
+        }
+
+        Run(transaction, command, p, [StoreText.Strings(listed.Ids)], [StoreText.Strings(listed.Keys)]);
+    }
+
+    /// <summary>Adds the cases <paramref name="ids"/> to the pending list, evaluated as of <paramref name="asOf"/> (none: NULL).</summary>
+    private static void Add(SqliteTransaction transaction, SqliteCommand command, SqliteParameter[] p, IReadOnlyList<string> ids, string? asOf)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        p[1].Value = (object?)asOf ?? DBNull.Value;
+        Run(transaction, command, p, [StoreText.Strings(ids)], null);
+    }
+
+    /// <summary>Runs <paramref name="command"/> once per value of <paramref name="first"/> (with the matching one of <paramref name="second"/>).</summary>
+    private static void Run(SqliteTransaction transaction, SqliteCommand command, SqliteParameter[] p, IEnumerable<object> first, IEnumerable<object>? second)
+    {
         command.Transaction = transaction;
         using var seconds = second?.GetEnumerator();
         foreach (var value in first)
@@ -378,6 +410,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _stale.Dispose();
         _retire.Dispose();
         _settled.Dispose();
+        _evaluated.Dispose();
         _unsettled.Dispose();
         _connection.Dispose();
     }

@@ -164,10 +164,11 @@ internal static class StoreRows
 
     /// <summary>
     /// The cases of <paramref name="idsCondition"/> (on cases.id), still counting, join the pending list under number 0
-    /// (a later change of the record gives a new number); those already listed keep their entry.
+    /// (a later change of the record gives a new number), evaluated as of <c>@asOf</c> (NULL after a failed evaluation);
+    /// those already listed keep their entry.
     /// </summary>
     public static string UnsettledSql(string idsCondition) =>
-        $"INSERT INTO pending_cases (case_id, seq) SELECT id, 0 FROM cases WHERE {idsCondition} ON CONFLICT (case_id) DO NOTHING";
+        $"INSERT INTO pending_cases (case_id, seq, evaluated_as_of) SELECT id, 0, @asOf FROM cases WHERE {idsCondition} ON CONFLICT (case_id) DO NOTHING";
 
     public const string QuarantineColumns = "id, source, line, field, reason, raw, received_at";
 

@@ -20,7 +20,7 @@ namespace SlaPolicy.Benchmarks;
 /// </summary>
 public static class NightlyWorkload
 {
-    public static int Run(int count, bool phases, bool keep)
+    public static int Run(int count, bool phases, bool keep, double changedPercent = 5, bool full = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "slapolicy-nightly-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
@@ -66,16 +66,56 @@ public static class NightlyWorkload
             }
 
             var run = services.GetRequiredService<NightlyRun>();
-            foreach (var night in new[] { "run", "run again" })
+            bool Night(string name, DateTimeOffset asOf, bool everyCase = false)
             {
                 watch.Restart();
-                var record = run.Run(CaseGenerator.Cutoff, RunTrigger.Cli);
-                Report(night, watch, $"{record.State}, {record.CasesRead:N0} cases, {record.DecisionsWritten:N0} decisions ({record.DecisionsChanged:N0} changed), {record.Rejected} rejected");
+                var record = run.Run(asOf, RunTrigger.Cli, full: everyCase);
+                Report(name, watch, $"{record.State}, {record.CasesRead:N0} cases evaluated, {record.CasesKept:N0} kept, {record.DecisionsWritten:N0} decisions ({record.DecisionsChanged:N0} changed), {record.Rejected} rejected");
                 if (record.State != RunState.Succeeded)
                 {
                     Console.Error.WriteLine(record.Error);
-                    return 1;
+                    return false;
                 }
+
+                return true;
+            }
+
+            if (!Night("run", CaseGenerator.Cutoff) || !Night("run again", CaseGenerator.Cutoff))
+            {
+                return 1;
+            }
+
+            // The next night: changedPercent of the cases were edited during the day (every k-th one), on top of those
+            // still counting. The edits are ingested as JSON Lines, like the first ingest.
+            var open = store.CountPendingCases();
+            var changesPath = Path.Combine(folder, "changes.jsonl");
+            var every = Math.Max(1, (int)Math.Round(100 / Math.Max(0.01, changedPercent)));
+            var next = CaseGenerator.Cutoff.AddDays(1);
+            var changed = 0;
+            using (var stream = File.Create(changesPath))
+            using (var writer = new JsonLinesWriter(stream))
+            {
+                var i = 0;
+                foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
+                {
+                    if (i++ % every == 0)
+                    {
+                        writer.Write(Edit(record, next));
+                        changed++;
+                    }
+                }
+            }
+
+            watch.Restart();
+            using (var stream = new FileStream(changesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            {
+                ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, changesPath);
+            }
+
+            Report("ingest changes", watch, Invariant($"{changed:N0} cases edited ({changed * 100.0 / count:F1} %); {open:N0} cases ({open * 100.0 / count:F1} %) still counting after the first night"));
+            if (!Night("next night", next) || !Night("next again", next) || (full && !Night("next full", next, everyCase: true)))
+            {
+                return 1;
             }
 
             Console.WriteLine(Invariant($"store: {new FileInfo(storePath).Length / 1048576.0:F0} MB; load average {LoadAverage()}"));
@@ -89,6 +129,14 @@ public static class NightlyWorkload
             }
         }
     }
+
+    /// <summary>
+    /// A day's edit of a case: an open one is resolved an hour before <paramref name="next"/>; a resolved one is reopened
+    /// (a status event after its resolution, and no resolution).
+    /// </summary>
+    private static CaseRecord Edit(CaseRecord record, DateTimeOffset next) => record.ResolvedAt is { } resolved
+        ? record with { ResolvedAt = null, Events = record.Events.Add(new StatusEvent(resolved.AddMinutes(30), "in_progress")) }
+        : record with { ResolvedAt = next.AddHours(-1) };
 
     /// <summary>
     /// The run's stages one at a time, in batches of 10,000 cases like the run, on one thread (evaluation too), so

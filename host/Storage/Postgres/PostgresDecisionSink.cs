@@ -101,9 +101,16 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             DELETE FROM pending_cases p USING unnest(@ids, @seqs) AS s(id, seq) WHERE p.case_id = s.id AND p.seq = s.seq
             """);
         _p = [PostgresStore.Array(_settled, "@ids", NpgsqlDbType.Text), PostgresStore.Array(_settled, "@seqs", NpgsqlDbType.Bigint)];
+        _evaluated = PostgresStore.Command(connection, """
+            UPDATE pending_cases p SET evaluated_as_of = @asOf FROM unnest(@ids, @seqs) AS s(id, seq) WHERE p.case_id = s.id AND p.seq = s.seq
+            """);
+        _v = [PostgresStore.Array(_evaluated, "@ids", NpgsqlDbType.Text), PostgresStore.Array(_evaluated, "@seqs", NpgsqlDbType.Bigint), PostgresStore.Scalar(_evaluated, "@asOf", NpgsqlDbType.Text)];
         _unsettled = PostgresStore.Command(connection, StoreRows.UnsettledSql("id = ANY(@ids)"));
-        _u = [PostgresStore.Array(_unsettled, "@ids", NpgsqlDbType.Text)];
+        _u = [PostgresStore.Array(_unsettled, "@ids", NpgsqlDbType.Text), PostgresStore.Scalar(_unsettled, "@asOf", NpgsqlDbType.Text)];
     }
+
+    private readonly NpgsqlCommand _evaluated;
+    private readonly NpgsqlParameter[] _v;
 
     private readonly NpgsqlCommand _retire;
     private readonly NpgsqlParameter[] _r;
@@ -184,23 +191,46 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             Execute(_retire, transaction);
         }
 
-        if (pending.SettledIds.Count > 0)
-        {
-            _p[0].Value = pending.SettledIds.ToArray();
-            _p[1].Value = pending.SettledSeqs.ToArray();
-            Execute(_settled, transaction);
-        }
-
-        if (pending.UnsettledIds.Count > 0)
-        {
-            _u[0].Value = pending.UnsettledIds.ToArray();
-            Execute(_unsettled, transaction);
-        }
+        Entries(_settled, _p, pending.Settled, null, transaction);
+        Entries(_evaluated, _v, pending.Counting, pending.AsOf, transaction);
+        Entries(_evaluated, _v, pending.Failed, null, transaction);
+        Add(pending.NewCounting, pending.AsOf, transaction);
+        Add(pending.NewFailed, null, transaction);
 
         transaction.Commit();
         _decision.Transaction = null;
         _escalation.Transaction = null;
         return new DecisionWriteResult(decisions.Count, changed, reached);
+    }
+
+    /// <summary>Runs a statement on the pending entries <paramref name="listed"/> (<c>@ids</c>, <c>@seqs</c>), with <c>@asOf</c> when it takes one.</summary>
+    private static void Entries(NpgsqlCommand command, NpgsqlParameter[] p, ListedCases listed, string? asOf, NpgsqlTransaction transaction)
+    {
+        if (listed.Count == 0)
+        {
+            return;
+        }
+
+        p[0].Value = listed.Ids.ToArray();
+        p[1].Value = listed.Seqs.ToArray();
+        if (p.Length > 2)
+        {
+            p[2].Value = (object?)asOf ?? DBNull.Value;
+        }
+
+        Execute(command, transaction);
+    }
+
+    private void Add(IReadOnlyList<string> ids, string? asOf, NpgsqlTransaction transaction)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        _u[0].Value = ids.ToArray();
+        _u[1].Value = (object?)asOf ?? DBNull.Value;
+        Execute(_unsettled, transaction);
     }
 
     private static void Execute(NpgsqlCommand command, NpgsqlTransaction transaction)
@@ -214,6 +244,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
     {
         _retire.Dispose();
         _settled.Dispose();
+        _evaluated.Dispose();
         _unsettled.Dispose();
         _decision.Dispose();
         _escalation.Dispose();

@@ -264,7 +264,7 @@ internal static class PostgresMigrations
         // proof that it still holds: the hash of the case record it was made from and the fingerprint of the policies that
         // may govern the case (ICaseEvaluator.ScopeFingerprint). pending_cases lists the cases a night must evaluate: new or
         // changed since their decisions (marked by ingestion, with the ingest batch's number from store_counters) or still
-        // counting (marked by the run); evaluated_scopes, per customer, the fingerprint and asOf its cases were last
+        // counting (marked by the run, with the asOf it last evaluated them as of: the same night again skips them); evaluated_scopes, per customer, the fingerprint and asOf its cases were last
         // evaluated under. Readers of "the latest decisions" use is_current instead of the latest evaluation date.
         (13, "decisions carry their proof; cases pending evaluation; scopes evaluated", """
             ALTER TABLE decisions ADD COLUMN is_current INTEGER NOT NULL DEFAULT 0;
@@ -277,7 +277,7 @@ internal static class PostgresMigrations
             CREATE INDEX ix_decisions_current_status ON decisions (status, percent_used) WHERE is_current = 1;
             CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at) WHERE is_current = 1;
             ALTER TABLE cases ADD COLUMN inputs_hash BIGINT NULL;
-            CREATE TABLE pending_cases (case_id TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL);
+            CREATE TABLE pending_cases (case_id TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, evaluated_as_of TEXT COLLATE "C" NULL);
             CREATE TABLE evaluated_scopes (customer TEXT COLLATE "C" NOT NULL PRIMARY KEY, fingerprint BIGINT NOT NULL, as_of TEXT COLLATE "C" NOT NULL, run_id BIGINT NOT NULL);
             CREATE TABLE store_counters (name TEXT COLLATE "C" NOT NULL PRIMARY KEY, value BIGINT NOT NULL);
             INSERT INTO store_counters (name, value) VALUES ('ingest', 0);

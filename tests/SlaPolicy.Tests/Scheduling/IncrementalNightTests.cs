@@ -74,26 +74,35 @@ public class IncrementalNightTests
     }
 
     [Fact]
-    public void RepeatNight_NothingChanged_EvaluatesOnlyTheCountingCasesAndChangesNothing()
+    public void RepeatNight_NothingChanged_EvaluatesNothingAndTheNextNightOnlyTheCountingCases()
     {
         using var test = TestStore.Migrated(StoreKind.Sqlite);
         IngestSamples(test.Store);
         var asOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
         var first = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf, RunTrigger.Cli);
+        var counting = test.Store.CountPendingCases();
         var again = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf, RunTrigger.Cli);
 
+        // The same instant again: the counting cases were evaluated as of it already, with the records as they are.
         first.CasesKept.ShouldBe(0);
         first.CustomersEvaluatedInFull.ShouldBeGreaterThan(0);
         again.CustomersEvaluatedInFull.ShouldBe(0);
-        again.CasesRead.ShouldBe(test.Store.CountPendingCases());
-        again.CasesRead.ShouldBeLessThan(first.CasesRead / 4);
+        again.CasesRead.ShouldBe(0);
+        again.CasesKept.ShouldBe(first.CasesRead);
         again.DecisionsChanged.ShouldBe(0);
 
-        // Asked for, every case is evaluated again, and still nothing changes.
-        var forced = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf, RunTrigger.Cli, full: true);
+        // An hour later the counting cases, and only those, are evaluated again.
+        var later = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf.AddHours(1), RunTrigger.Cli);
+        counting.ShouldBeGreaterThan(0);
+        later.CasesRead.ShouldBe(counting);
+        later.CasesRead.ShouldBeLessThan(first.CasesRead / 4);
+
+        // Asked for, every case is evaluated again, and what each decides is what was kept.
+        var kept = Current(test.Store);
+        var forced = Run(test.Store, SamplePolicyEvaluator.Provider).Run(asOf.AddHours(1), RunTrigger.Cli, full: true);
         forced.CasesRead.ShouldBe(first.CasesRead);
         forced.CasesKept.ShouldBe(0);
-        forced.DecisionsChanged.ShouldBe(0);
+        Current(test.Store).ShouldBe(kept);
     }
 
     [Fact]
