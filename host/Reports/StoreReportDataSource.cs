@@ -40,7 +40,9 @@ public sealed class StoreReportDataSource(IStore store, CaseEvaluator evaluator)
         // instants, whether the last night evaluated it or kept what an earlier night decided (a settled case). The
         // month's end bounds the read (exclusive); the filter below keeps the rule "not after asOf" explicit, as the
         // calculator does.
-        var decisions = store.ReadAttainmentDecisions(month.Start, month.End, cancellationToken)
+        // Those that stopped before asOf's UTC day are counted in SQL (IStore.ReadAttainmentDecisions).
+        var day = new DateTimeOffset(asOf.UtcDateTime.Date, TimeSpan.Zero);
+        var decisions = store.ReadAttainmentDecisions(month.Start, month.End, day, cancellationToken)
             .Where(d => d.StoppedAt is { } stopped && stopped <= asOf)
             .ToList();
         var unjudged = store.CountUnjudgedDecisions();

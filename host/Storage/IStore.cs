@@ -160,11 +160,19 @@ public interface IStore
     /// <summary>
     /// Streams the decisions attainment counts: the current decisions (those of each case's latest evaluation, kept from
     /// an earlier night when the case was settled) with status met or breached and a clock that stopped in
-    /// [<paramref name="from"/>, <paramref name="to"/>) (start inclusive, end exclusive), ordered by stop instant, case,
-    /// target and policy version. Explanations are not read (empty); instants come back in UTC. Holds a read connection
-    /// until enumeration ends.
+    /// [<paramref name="from"/>, <paramref name="to"/>) (start inclusive, end exclusive). Explanations are not read
+    /// (empty); instants come back in UTC. Holds a read connection until enumeration ends.
     /// </summary>
-    IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+    /// <remarks>
+    /// Those that stopped from <paramref name="exactFrom"/> on (and any without a severity) come as stored, ordered by
+    /// stop instant, case, target and policy version. The others come first, counted in SQL and handed back as one
+    /// decision per group repeated once per decision of it: the same customer, policy, version, severity and status,
+    /// stopped at <paramref name="from"/>, a breach due at the start of its UTC day, no figures, the group's first
+    /// case and target. That is everything the month's attainment, compliance and weekly breaches tell decisions apart
+    /// by, for decisions that stopped before <paramref name="exactFrom"/>, which must not be after the asOf they are
+    /// judged as of (the start of its UTC day).
+    /// </remarks>
+    IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exactFrom, CancellationToken cancellationToken = default);
 
     /// <summary>The number of current decisions with status error or no policy.</summary>
     long CountUnjudgedDecisions();

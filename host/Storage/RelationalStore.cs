@@ -376,8 +376,23 @@ public abstract class RelationalStore
         StoreRows.Stream(Open(), StoreRows.MeasurementsSql, [("@from", StoreText.Utc(from)), ("@to", StoreText.Utc(to))], RecordTables.Measurements.Reader(), cancellationToken);
 
     /// <inheritdoc cref="IStore.ReadAttainmentDecisions"/>
-    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, StoreRows.AttainmentParameters(from, to), StoreRows.AttainmentDecisionReader(), cancellationToken);
+    public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exactFrom, CancellationToken cancellationToken = default)
+    {
+        var parameters = StoreRows.AttainmentParameters(from, to, exactFrom);
+        var text = StoreRows.PooledText();
+        foreach (var group in StoreRows.Stream(Open(), StoreRows.AttainmentGroupsSql, parameters, r => StoreRows.AttainmentGroup(r, from, text), cancellationToken))
+        {
+            foreach (var decision in group)
+            {
+                yield return decision;
+            }
+        }
+
+        foreach (var decision in StoreRows.Stream(Open(), StoreRows.AttainmentDecisionsSql, parameters, StoreRows.AttainmentDecisionReader(), cancellationToken))
+        {
+            yield return decision;
+        }
+    }
 
     /// <inheritdoc cref="IStore.CountUnjudgedDecisions"/>
     public long CountUnjudgedDecisions() => Count(StoreRows.UnjudgedDecisionsSql, []);

@@ -157,10 +157,12 @@ internal static class StoreRows
 
     /// <summary>
     /// The rows of the cases of <paramref name="casesCondition"/> (on their case_id) of evaluation dates other than
-    /// <c>@date</c> stop being current: the batch wrote those cases' decisions of <c>@date</c>. Served by the key's case_id.
+    /// <c>@date</c> stop being current: the batch wrote those cases' decisions of <c>@date</c>. Served by the key's case_id:
+    /// <c>+is_current</c> keeps SQLite off the partial indexes of the current rows (every current row of the store),
+    /// which the plain term would make usable.
     /// </summary>
     public static string RetireSql(string casesCondition) =>
-        $"UPDATE decisions SET is_current = 0 WHERE {casesCondition} AND is_current = 1 AND evaluation_date <> @date";
+        $"UPDATE decisions SET is_current = 0 WHERE {casesCondition} AND +is_current = 1 AND evaluation_date <> @date";
 
     /// <summary>
     /// The cases of <paramref name="idsCondition"/> (on cases.id), still counting, join the pending list under number 0
@@ -221,10 +223,9 @@ internal static class StoreRows
     }
 
     /// <summary>
-    /// The decisions attainment counts, of the run as of <c>@asOf</c> (fixed-width UTC text) on its evaluation date
-    /// <c>@date</c>: status met or breached, clock stopped in [<c>@from</c>, <c>@to</c>). Served by
-    /// <c>ix_decisions_stopped</c> (evaluation_date, stopped_at); <c>as_of</c> keeps out rows an earlier run of the
-    /// same date left under a key the later run no longer writes (a policy version replaced during the day). The
+    /// The current decisions attainment counts read one by one: status met or breached, clock stopped in
+    /// [<c>@exact</c>, <c>@to</c>) (fixed-width UTC text), or in [<c>@from</c>, <c>@to</c>) without a severity (stored
+    /// before decisions carried one). Served by the partial index on <c>stopped_at</c> of the current rows. The
     /// explanation is not read: attainment does not use it.
     /// </summary>
     public const string AttainmentDecisionsSql = """
@@ -232,19 +233,56 @@ internal static class StoreRows
             as_of, policy_file, policy_line, rule_name, customer, service, stopped_at, severity
         FROM decisions
         WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @to AND status IN ('met', 'breached')
+            AND (stopped_at >= @exact OR severity IS NULL)
         ORDER BY stopped_at, case_id, target, policy_version
+        """;
+
+    /// <summary>
+    /// The current decisions attainment counts that stopped in [<c>@from</c>, <c>@exact</c>), counted by what the
+    /// month's figures tell them apart by: customer, policy, version, severity, status, and for a breach the UTC day
+    /// of its due time (its week). One row per group instead of one per decision: a month of a million cases is a few
+    /// hundred groups.
+    /// </summary>
+    public const string AttainmentGroupsSql = """
+        SELECT customer, policy, policy_version, severity, status,
+            CASE WHEN status = 'breached' THEN substr(COALESCE(due_at, stopped_at), 1, 10) END AS breach_day, MIN(case_id), MIN(target), COUNT(*)
+        FROM decisions
+        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @exact AND status IN ('met', 'breached') AND severity IS NOT NULL
+        GROUP BY customer, policy, policy_version, severity, status, CASE WHEN status = 'breached' THEN substr(COALESCE(due_at, stopped_at), 1, 10) END
+        ORDER BY MIN(case_id)
         """;
 
     /// <summary>The current decisions that judged nothing: status error or no policy.</summary>
     public const string UnjudgedDecisionsSql =
         "SELECT COUNT(*) FROM decisions WHERE is_current = 1 AND status IN ('error', 'no-policy')";
 
-    /// <summary>The parameters of <see cref="AttainmentDecisionsSql"/>.</summary>
-    public static (string Name, object Value)[] AttainmentParameters(DateTimeOffset from, DateTimeOffset to) =>
+    /// <summary>The parameters of <see cref="AttainmentDecisionsSql"/> and <see cref="AttainmentGroupsSql"/>.</summary>
+    public static (string Name, object Value)[] AttainmentParameters(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exact) =>
     [
         ("@from", StoreText.Utc(from)),
         ("@to", StoreText.Utc(to)),
+        ("@exact", StoreText.Utc(exact < from ? from : exact > to ? to : exact)),
     ];
+
+    /// <summary>
+    /// The decisions a row of <see cref="AttainmentGroupsSql"/> stands for: one decision with the group's customer,
+    /// policy, version, severity and status, stopped at <paramref name="from"/> (the read's start: in the month, before
+    /// its asOf), due at the start of its breach day, repeated once per decision of the group (the same instance).
+    /// </summary>
+    public static IEnumerable<Decision> AttainmentGroup(DbDataReader reader, DateTimeOffset from, Func<DbDataReader, int, string?> text)
+    {
+        StoreText.TryParseStatus(reader.GetString(4), out var status);
+        var version = text(reader, 2)!;
+        var target = text(reader, 7)!;
+        var due = reader.IsDBNull(5) ? (DateTimeOffset?)null : new DateTimeOffset(DateOnly.ParseExact(reader.GetString(5), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var representative = new Decision(reader.GetString(6), target.Length == 0 ? null : target, text(reader, 1), version.Length == 0 ? null : version, status, due,
+            0, 0, 0, 0, from, null, 0, null, text(reader, 0), null, [])
+        {
+            StoppedAt = from,
+            Severity = reader.GetInt32(3),
+        };
+        return Enumerable.Repeat(representative, (int)reader.GetInt64(8));
+    }
 
     /// <summary>
     /// A reader of the rows of <see cref="AttainmentDecisionsSql"/>: each the decision as stored, without its explanation; instants in
@@ -271,6 +309,28 @@ internal static class StoreRows
 
         string? Text(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Pooled(reader.GetString(i));
         return reader => ReadAttainmentDecision(reader, Text);
+    }
+
+    /// <summary>Pools the texts of the rows <see cref="AttainmentGroup"/> reads, as <see cref="AttainmentDecisionReader"/> does.</summary>
+    public static Func<DbDataReader, int, string?> PooledText()
+    {
+        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        return (reader, i) =>
+        {
+            if (reader.IsDBNull(i))
+            {
+                return null;
+            }
+
+            var value = reader.GetString(i);
+            if (pool.TryGetValue(value, out var kept))
+            {
+                return kept;
+            }
+
+            pool[value] = value;
+            return value;
+        };
     }
 
     private static Decision ReadAttainmentDecision(DbDataReader reader, Func<DbDataReader, int, string?> text) =>

@@ -113,7 +113,16 @@ public static class NightlyWorkload
             }
 
             Report("ingest changes", watch, Invariant($"{changed:N0} cases edited ({changed * 100.0 / count:F1} %); {open:N0} cases ({open * 100.0 / count:F1} %) still counting after the first night"));
-            if (!Night("next night", next) || !Night("next again", next) || (full && !Night("next full", next, everyCase: true)))
+            if (!Night("next night", next) || !Night("next again", next))
+            {
+                return 1;
+            }
+
+            // Of a night, the credits step alone (the month's stored decisions, outages and measurements to credits).
+            watch.Restart();
+            var credits = new MonthlyCredits(store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Write(0, next, evaluator, CancellationToken.None);
+            Report("credits", watch, Invariant($"{credits.Write.Written:N0} credit rows for {string.Join(", ", credits.Periods)}"));
+            if (full && !Night("next full", next, everyCase: true))
             {
                 return 1;
             }

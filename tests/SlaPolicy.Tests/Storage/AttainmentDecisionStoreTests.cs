@@ -43,7 +43,7 @@ public class AttainmentDecisionStoreTests
             Stopped("C-reopened", DecisionStatus.Running, null, AsOf),
             Stopped("C-earlier-run", DecisionStatus.Breached, "2026-11-15T00:00:00Z", AsOf));
 
-        var read = store.ReadAttainmentDecisions(From, To).ToList();
+        var read = store.ReadAttainmentDecisions(From, To, exactFrom: From).ToList();
 
         // The current decisions: the stop at exactly 1 November 00:00Z is in (start inclusive), the one a tick before it
         // and the one at exactly 1 December 00:00Z are out (end exclusive); running, paused and error decisions have no
@@ -70,6 +70,37 @@ public class AttainmentDecisionStoreTests
     }
 
     [Theory, InlineData(StoreKind.Sqlite), PostgresData]
+    public void ReadAttainmentDecisions_CountedBeforeExactFrom_SameFiguresAsOneByOne(StoreKind kind)
+    {
+        using var test = TestStore.Migrated(kind, out var store);
+        var decisions = Enumerable.Range(0, 60).Select(i =>
+        {
+            var stopped = From.AddHours(7 * i + 3);
+            return Stopped($"C-{i:00}", i % 3 == 0 ? DecisionStatus.Breached : DecisionStatus.Met, stopped.ToString("O"), AsOf, severity: i % 7 == 0 ? null : 1 + (i % 4))
+                with { Customer = i % 2 == 0 ? "acme" : "globex", DueAt = stopped.AddHours(-i % 30) };
+        }).ToArray();
+        Store(store, 1, decisions);
+
+        // What the month's figures tell decisions apart by: customer, policy, version, severity, status, a breach's due day,
+        // and the stop's month and order against asOf.
+        static string Key(Decision d) =>
+            $"{d.Customer}|{d.Policy}|{d.PolicyVersion}|{d.Severity}|{d.Status}|{(d.Status == DecisionStatus.Breached ? d.DueAt?.UtcDateTime.Date : null)}|{d.StoppedAt <= AsOf}";
+        var exact = store.ReadAttainmentDecisions(From, To, exactFrom: From).ToList();
+        var day = new DateTimeOffset(AsOf.UtcDateTime.Date, TimeSpan.Zero);
+        var counted = store.ReadAttainmentDecisions(From, To, exactFrom: day).ToList();
+
+        exact.Count.ShouldBe(60);
+        counted.Count.ShouldBe(60);
+        counted.Select(Key).Order(StringComparer.Ordinal).ShouldBe(exact.Select(Key).Order(StringComparer.Ordinal));
+
+        // Grouped: fewer distinct instances than decisions; those without a severity and those of asOf's day or later
+        // come one by one, as stored.
+        counted.Distinct().Count().ShouldBeLessThan(60);
+        counted.Where(d => d.Severity is null || d.StoppedAt >= day).Select(d => d.CaseId).Order(StringComparer.Ordinal)
+            .ShouldBe(exact.Where(d => d.Severity is null || d.StoppedAt >= day).Select(d => d.CaseId).Order(StringComparer.Ordinal));
+    }
+
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadAttainmentDecisions_StopOrSeverityChangedSameNight_CountsAsChangeAndIsRead(StoreKind kind)
     {
         using var test = TestStore.Migrated(kind, out var store);
@@ -85,7 +116,7 @@ public class AttainmentDecisionStoreTests
             sink.Write([first with { StoppedAt = DateTimeOffset.Parse("2026-11-10T11:00:00Z"), Severity = 1 }]).Changed.ShouldBe(0);
         }
 
-        var read = store.ReadAttainmentDecisions(From, To).Single();
+        var read = store.ReadAttainmentDecisions(From, To, exactFrom: From).Single();
         read.StoppedAt.ShouldBe(DateTimeOffset.Parse("2026-11-10T11:00:00Z"));
         read.Severity.ShouldBe(1);
     }
