@@ -167,8 +167,7 @@ public interface IStore
     /// Those that stopped from <paramref name="exactFrom"/> on (and any without a severity) come as stored, ordered by
     /// stop instant, case, target and policy version. The others come first, counted in SQL and handed back as one
     /// decision per group repeated once per decision of it: the same customer, policy, version, severity and status,
-    /// stopped at <paramref name="from"/>, a breach due at the start of its UTC day, no figures, the group's first
-    /// case and target. That is everything the month's attainment, compliance and weekly breaches tell decisions apart
+    /// stopped at <paramref name="from"/>, a breach due at the start of its UTC day, no figures, no case or target. That is everything the month's attainment, compliance and weekly breaches tell decisions apart
     /// by, for decisions that stopped before <paramref name="exactFrom"/>, which must not be after the asOf they are
     /// judged as of (the start of its UTC day).
     /// </remarks>

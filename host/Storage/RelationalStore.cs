@@ -30,6 +30,9 @@ public abstract class RelationalStore
     /// <summary>The condition "<paramref name="column"/> is one of <paramref name="values"/>", on parameter <paramref name="parameter"/>, and its value.</summary>
     internal abstract (string Condition, object Value) Among(string column, string parameter, IReadOnlyCollection<string> values);
 
+    /// <summary>A query of one column, <c>value</c>, holding <paramref name="values"/>, on parameter <paramref name="parameter"/>, and its value.</summary>
+    internal abstract (string Query, object Value) Values(string parameter, IReadOnlyCollection<string> values);
+
     /// <summary>The table of applied migrations, the same in both stores.</summary>
     private protected const string MigrationsTableSql =
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
@@ -124,10 +127,10 @@ public abstract class RelationalStore
             seq = Convert.ToInt64(counter.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var (condition, value) = Among("id", "@ids", ids);
+        var (query, value) = Values("@ids", ids);
         using var mark = StoreRows.Command(
             connection,
-            $"INSERT INTO pending_cases (case_id, seq, evaluated_as_of) SELECT id, @seq, NULL FROM cases WHERE {condition} ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq, evaluated_as_of = NULL",
+            $"INSERT INTO pending_cases (case_id, seq, evaluated_as_of) SELECT value, @seq, NULL FROM ({query}) AS ids WHERE true ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq, evaluated_as_of = NULL",
             [("@ids", value), ("@seq", seq)]);
         mark.Transaction = transaction;
         mark.ExecuteNonQuery();

@@ -273,7 +273,7 @@ internal static class SqliteMigrations
             DROP INDEX ix_decisions_status;
             DROP INDEX ix_decisions_stopped;
             CREATE INDEX ix_decisions_current_status ON decisions (status, percent_used) WHERE is_current = 1;
-            CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at) WHERE is_current = 1;
+            CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1;
             ALTER TABLE cases ADD COLUMN inputs_hash INTEGER NULL;
             CREATE TABLE pending_cases (case_id TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, evaluated_as_of TEXT NULL) WITHOUT ROWID;
             CREATE TABLE evaluated_scopes (customer TEXT NOT NULL PRIMARY KEY, fingerprint INTEGER NOT NULL, as_of TEXT NOT NULL, run_id INTEGER NOT NULL);

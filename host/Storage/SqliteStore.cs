@@ -132,6 +132,9 @@ public sealed class SqliteStore : RelationalStore, IStore
     internal override (string Condition, object Value) Among(string column, string parameter, IReadOnlyCollection<string> values) =>
         ($"{column} IN (SELECT value FROM json_each({parameter}))", StoreText.Strings([.. values]));
 
+    internal override (string Query, object Value) Values(string parameter, IReadOnlyCollection<string> values) =>
+        ($"SELECT value FROM json_each({parameter})", StoreText.Strings([.. values]));
+
     public IDecisionSink OpenDecisionSink(long runId) => new SqliteDecisionSink(Open(), runId);
 
     /// <summary>percentUsed from which a running decision counts as at risk.</summary>

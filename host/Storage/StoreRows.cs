@@ -232,7 +232,7 @@ internal static class StoreRows
         SELECT case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level,
             as_of, policy_file, policy_line, rule_name, customer, service, stopped_at, severity
         FROM decisions
-        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @to AND status IN ('met', 'breached')
+        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @to AND (status || '') IN ('met', 'breached')
             AND (stopped_at >= @exact OR severity IS NULL)
         ORDER BY stopped_at, case_id, target, policy_version
         """;
@@ -241,15 +241,16 @@ internal static class StoreRows
     /// The current decisions attainment counts that stopped in [<c>@from</c>, <c>@exact</c>), counted by what the
     /// month's figures tell them apart by: customer, policy, version, severity, status, and for a breach the UTC day
     /// of its due time (its week). One row per group instead of one per decision: a month of a million cases is a few
-    /// hundred groups.
+    /// hundred groups. The covering partial index on the current rows' stop instants serves it without reading a row;
+    /// <c>status || ''</c> keeps SQLite off the index by status, which would read every current decision.
     /// </summary>
     public const string AttainmentGroupsSql = """
         SELECT customer, policy, policy_version, severity, status,
-            CASE WHEN status = 'breached' THEN substr(COALESCE(due_at, stopped_at), 1, 10) END AS breach_day, MIN(case_id), MIN(target), COUNT(*)
+            CASE WHEN status = 'breached' THEN substr(COALESCE(due_at, stopped_at), 1, 10) END AS breach_day, COUNT(*)
         FROM decisions
-        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @exact AND status IN ('met', 'breached') AND severity IS NOT NULL
+        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @exact AND (status || '') IN ('met', 'breached') AND severity IS NOT NULL
         GROUP BY customer, policy, policy_version, severity, status, CASE WHEN status = 'breached' THEN substr(COALESCE(due_at, stopped_at), 1, 10) END
-        ORDER BY MIN(case_id)
+        ORDER BY customer, policy, policy_version, severity, status, breach_day
         """;
 
     /// <summary>The current decisions that judged nothing: status error or no policy.</summary>
@@ -267,21 +268,21 @@ internal static class StoreRows
     /// <summary>
     /// The decisions a row of <see cref="AttainmentGroupsSql"/> stands for: one decision with the group's customer,
     /// policy, version, severity and status, stopped at <paramref name="from"/> (the read's start: in the month, before
-    /// its asOf), due at the start of its breach day, repeated once per decision of the group (the same instance).
+    /// its asOf), due at the start of its breach day, no case or target, repeated once per decision of the group (the
+    /// same instance).
     /// </summary>
     public static IEnumerable<Decision> AttainmentGroup(DbDataReader reader, DateTimeOffset from, Func<DbDataReader, int, string?> text)
     {
         StoreText.TryParseStatus(reader.GetString(4), out var status);
         var version = text(reader, 2)!;
-        var target = text(reader, 7)!;
         var due = reader.IsDBNull(5) ? (DateTimeOffset?)null : new DateTimeOffset(DateOnly.ParseExact(reader.GetString(5), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var representative = new Decision(reader.GetString(6), target.Length == 0 ? null : target, text(reader, 1), version.Length == 0 ? null : version, status, due,
+        var representative = new Decision(string.Empty, null, text(reader, 1), version.Length == 0 ? null : version, status, due,
             0, 0, 0, 0, from, null, 0, null, text(reader, 0), null, [])
         {
             StoppedAt = from,
             Severity = reader.GetInt32(3),
         };
-        return Enumerable.Repeat(representative, (int)reader.GetInt64(8));
+        return Enumerable.Repeat(representative, (int)reader.GetInt64(6));
     }
 
     /// <summary>

@@ -275,7 +275,7 @@ internal static class PostgresMigrations
             DROP INDEX ix_decisions_status;
             DROP INDEX ix_decisions_stopped;
             CREATE INDEX ix_decisions_current_status ON decisions (status, percent_used) WHERE is_current = 1;
-            CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at) WHERE is_current = 1;
+            CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1;
             ALTER TABLE cases ADD COLUMN inputs_hash BIGINT NULL;
             CREATE TABLE pending_cases (case_id TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, evaluated_as_of TEXT COLLATE "C" NULL);
             CREATE TABLE evaluated_scopes (customer TEXT COLLATE "C" NOT NULL PRIMARY KEY, fingerprint BIGINT NOT NULL, as_of TEXT COLLATE "C" NOT NULL, run_id BIGINT NOT NULL);

@@ -169,6 +169,9 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
     internal override (string Condition, object Value) Among(string column, string parameter, IReadOnlyCollection<string> values) =>
         ($"{column} = ANY({parameter})", values.ToArray());
 
+    internal override (string Query, object Value) Values(string parameter, IReadOnlyCollection<string> values) =>
+        ($"SELECT unnest({parameter}) AS value", values.ToArray());
+
     /// <summary>
     /// Drops the idle pooled connections, so that after the server dropped them (a restart, a terminated backend) the
     /// next attempt opens fresh ones instead of failing once per stale connection.

@@ -36,14 +36,15 @@ public class IngestionDuringRunTests
 
         var next = await HostProcessTests.PostRunAsync(host, CaseData.AsOf.ToString("O"));
 
-        // Same asOf over the same old cases: their decisions are rewritten unchanged, so the decisions changed are
-        // exactly those of the new cases, and every stored case now has its decisions, each key once.
+        // Same asOf over the same old cases: they were decided as of it already and are kept; the new cases, listed
+        // as pending by their ingestion, are evaluated, and every stored case now has its decisions, each key once.
         next.State.ShouldBe(RunState.Succeeded, host.Log);
-        next.CasesRead.ShouldBe(CaseData.LongRunCases + NewCases);
-        next.DecisionsChanged.ShouldBe(next.DecisionsWritten - first.DecisionsWritten);
+        next.CasesRead.ShouldBe(NewCases);
+        next.CasesKept.ShouldBe(CaseData.LongRunCases);
+        next.DecisionsChanged.ShouldBe(next.DecisionsWritten);
         next.DecisionsChanged.ShouldBeGreaterThanOrEqualTo(NewCases);
         probe.UndecidedCases(CaseData.AsOf).ShouldBe(0);
-        probe.Decisions(CaseData.AsOf).ShouldBe(next.DecisionsWritten);
+        probe.Decisions(CaseData.AsOf).ShouldBe(first.DecisionsWritten + next.DecisionsWritten);
         probe.DuplicateDecisionKeys().ShouldBe(0);
     }
 }
