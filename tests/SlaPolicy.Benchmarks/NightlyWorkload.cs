@@ -20,7 +20,7 @@ namespace SlaPolicy.Benchmarks;
 /// </summary>
 public static class NightlyWorkload
 {
-    public static int Run(int count, bool phases, bool keep, double changedPercent = 5, bool full = false)
+    public static int Run(int count, bool phases, bool keep, IReadOnlyList<double> changedPercents, bool full = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "slapolicy-nightly-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
@@ -85,44 +85,51 @@ public static class NightlyWorkload
                 return 1;
             }
 
-            // The next night: changedPercent of the cases were edited during the day (every k-th one), on top of those
-            // still counting. The edits are ingested as JSON Lines, like the first ingest.
-            var open = store.CountPendingCases();
-            var changesPath = Path.Combine(folder, "changes.jsonl");
-            var every = Math.Max(1, (int)Math.Round(100 / Math.Max(0.01, changedPercent)));
-            var next = CaseGenerator.Cutoff.AddDays(1);
-            var changed = 0;
-            using (var stream = File.Create(changesPath))
-            using (var writer = new JsonLinesWriter(stream))
+            // The next nights: each a day later, with a share of the cases edited during the day (every k-th one, a
+            // different share each day), on top of those still counting. The edits are ingested as JSON Lines, like
+            // the first ingest; then the night, the same night again, and the credits step alone.
+            var next = CaseGenerator.Cutoff;
+            for (var day = 0; day < changedPercents.Count; day++)
             {
-                var i = 0;
-                foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
+                var percent = changedPercents[day];
+                var open = store.CountPendingCases();
+                var changesPath = Path.Combine(folder, Invariant($"changes-{day}.jsonl"));
+                var every = Math.Max(1, (int)Math.Round(100 / Math.Max(0.01, percent)));
+                next = next.AddDays(1);
+                var changed = 0;
+                using (var stream = File.Create(changesPath))
+                using (var writer = new JsonLinesWriter(stream))
                 {
-                    if (i++ % every == 0)
+                    var i = 0;
+                    foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
                     {
-                        writer.Write(Edit(record, next));
-                        changed++;
+                        if ((i++ + day) % every == 0)
+                        {
+                            writer.Write(Edit(record, next));
+                            changed++;
+                        }
                     }
                 }
+
+                watch.Restart();
+                using (var stream = new FileStream(changesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                {
+                    ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, changesPath);
+                }
+
+                Report("ingest changes", watch, Invariant($"{changed:N0} cases edited ({changed * 100.0 / count:F1} %); {open:N0} cases ({open * 100.0 / count:F1} %) pending before"));
+                if (!Night(Invariant($"night +{day + 1}"), next) || !Night("same again", next))
+                {
+                    return 1;
+                }
+
+                // Of a night, the credits step alone (the month's stored decisions, outages and measurements to credits).
+                watch.Restart();
+                var credits = new MonthlyCredits(store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Write(0, next, evaluator, CancellationToken.None);
+                Report("credits", watch, Invariant($"{credits.Write.Written:N0} credit rows for {string.Join(", ", credits.Periods)}"));
             }
 
-            watch.Restart();
-            using (var stream = new FileStream(changesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-            {
-                ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, changesPath);
-            }
-
-            Report("ingest changes", watch, Invariant($"{changed:N0} cases edited ({changed * 100.0 / count:F1} %); {open:N0} cases ({open * 100.0 / count:F1} %) still counting after the first night"));
-            if (!Night("next night", next) || !Night("next again", next))
-            {
-                return 1;
-            }
-
-            // Of a night, the credits step alone (the month's stored decisions, outages and measurements to credits).
-            watch.Restart();
-            var credits = new MonthlyCredits(store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Write(0, next, evaluator, CancellationToken.None);
-            Report("credits", watch, Invariant($"{credits.Write.Written:N0} credit rows for {string.Join(", ", credits.Periods)}"));
-            if (full && !Night("next full", next, everyCase: true))
+            if (full && !Night("full", next, everyCase: true))
             {
                 return 1;
             }
@@ -141,7 +148,7 @@ public static class NightlyWorkload
 
     /// <summary>
     /// A day's edit of a case: an open one is resolved an hour before <paramref name="next"/>; a resolved one is reopened
-    /// (a status event after its resolution, and no resolution).
+    /// (a status event after its resolution, and no resolution), or resolved again when it was reopened before.
     /// </summary>
     private static CaseRecord Edit(CaseRecord record, DateTimeOffset next) => record.ResolvedAt is { } resolved
         ? record with { ResolvedAt = null, Events = record.Events.Add(new StatusEvent(resolved.AddMinutes(30), "in_progress")) }

@@ -15,11 +15,12 @@ using SlaPolicy.Benchmarks;
 //                                 with ratios to RulesEngine (default 5 rounds)
 //   evaluate [N]                  decisions/s of the case evaluator on one thread over N generated cases (default
 //                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses
-//   nightly [N] [--phases] [--keep] [--changed P] [--full]  the nightly run end to end on N generated cases (default
-//                                 100,000): generate, ingest into a new SQLite store, run, run the same night again,
-//                                 then edit P % of the cases (default 5), ingest the edits and run the next night, and
-//                                 again (--full: then once more evaluating every case); wall time and peak memory of
-//                                 each phase; --phases first times each stage of the run on its own
+//   nightly [N] [--phases] [--keep] [--changed P,...] [--full]  the nightly run end to end on N generated cases
+//                                 (default 100,000): generate, ingest into a new SQLite store, run, run the same night
+//                                 again; then for each P (default 5) a day later: edit P % of the cases, ingest the
+//                                 edits, run the night, run it again, time the credits step alone (--full: at the end
+//                                 once more evaluating every case); wall time and peak memory of each phase; --phases
+//                                 first times each stage of the run on its own
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*Compile*'`.
 var mode = args.Length > 0 ? args[0] : string.Empty;
 string CacheArg() => args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
@@ -171,7 +172,9 @@ switch (mode)
             var count = args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } n
                 ? int.Parse(n, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)
                 : 100_000;
-            var changed = args.SkipWhile(a => a != "--changed").Skip(1).FirstOrDefault() is { } c ? double.Parse(c, CultureInfo.InvariantCulture) : 5;
+            double[] changed = args.SkipWhile(a => a != "--changed").Skip(1).FirstOrDefault() is { } c
+                ? [.. c.Split(',').Select(p => double.Parse(p, CultureInfo.InvariantCulture))]
+                : [5];
             return NightlyWorkload.Run(count, args.Contains("--phases"), args.Contains("--keep"), changed, args.Contains("--full"));
         }
 

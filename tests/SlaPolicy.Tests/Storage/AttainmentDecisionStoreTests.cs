@@ -77,7 +77,8 @@ public class AttainmentDecisionStoreTests
         {
             var stopped = From.AddHours(7 * i + 3);
             return Stopped($"C-{i:00}", i % 3 == 0 ? DecisionStatus.Breached : DecisionStatus.Met, stopped.ToString("O"), AsOf, severity: i % 7 == 0 ? null : 1 + (i % 4))
-                with { Customer = i % 2 == 0 ? "acme" : "globex", DueAt = stopped.AddHours(-i % 30) };
+                with
+            { Customer = i % 2 == 0 ? "acme" : "globex", DueAt = stopped.AddHours(-i % 30) };
         }).ToArray();
         Store(store, 1, decisions);
 
