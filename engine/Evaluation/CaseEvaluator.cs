@@ -41,6 +41,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
     }
 
     /// <inheritdoc />
+    public long? SetFingerprint => _fingerprints.ForSet();
+
+    /// <inheritdoc />
     public long? ScopeFingerprint(string customer)
     {
         ArgumentNullException.ThrowIfNull(customer);

@@ -22,4 +22,11 @@ public interface ICaseEvaluator
     /// decision made under it still holds while it is unchanged. Null when unknown: every case must then be evaluated.
     /// </summary>
     long? ScopeFingerprint(string customer) => null;
+
+    /// <summary>
+    /// A fingerprint of the whole policy set (every version, abstract ones and calendars included, which are in force,
+    /// who runs the rules, the engine's version): equal for two evaluators that compute the same figures from the same
+    /// decisions and service data. Null when unknown.
+    /// </summary>
+    long? SetFingerprint => null;
 }

@@ -40,19 +40,26 @@ internal sealed class PolicyFingerprints
         _executor = executor;
     }
 
-    public long For(string customer) => _customers.GetOrAdd(customer, Compute);
+    private long? _set;
 
-    private long Compute(string customer)
+    public long For(string customer) => _customers.GetOrAdd(customer, c => Compute(_all.Policies.Where(p => ScopeConflicts.CanGovern(p) && ScopeRules.MayCoverCustomer(p.AppliesTo, c))));
+
+    /// <summary>Of every version of the set, abstract ones too, and every calendar.</summary>
+    public long ForSet() => _set ??= Compute(_all.Policies, _all.Calendars.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value));
+
+    private long Compute(IEnumerable<Policy> policies, IEnumerable<CalendarDefinition>? calendars = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(new[] { EngineVersion, _executor.ToString() }, Options));
-        foreach (var policy in _all.Policies
-            .Where(p => ScopeConflicts.CanGovern(p) && ScopeRules.MayCoverCustomer(p.AppliesTo, customer))
-            .OrderBy(p => p.Id, StringComparer.Ordinal)
-            .ThenBy(p => p.Version, StringComparer.Ordinal))
+        foreach (var policy in policies.OrderBy(p => p.Id, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal))
         {
             hash.AppendData(_contents.GetOrAdd(policy, Content));
             hash.AppendData(_inForce(policy) ? [1] : [0]);
+        }
+
+        foreach (var calendar in calendars ?? [])
+        {
+            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(calendar, Options));
         }
 
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];

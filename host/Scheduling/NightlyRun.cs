@@ -197,6 +197,11 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             store.RecordRunPolicyNote(runId, note);
         }
 
+        if (evaluators.Current.SetFingerprint is { } policies)
+        {
+            store.RecordRunInputsMark(runId, $"{store.InputsMark()};policies={policies.ToString(System.Globalization.CultureInfo.InvariantCulture)};explain={settings.Explain}");
+        }
+
         store.CreatePartitions(runId, settings.RunPartitions);
         return runId;
     }
@@ -405,6 +410,13 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
 
         try
         {
+            if (UnchangedCredits(runId, asOf) is { } previous)
+            {
+                store.RecordRunCredits(runId, previous.CreditsWritten, 0, null);
+                logger.LogInformation("run {RunId}: service credits as computed by run {Previous}: the same asOf, inputs and policies, and no decision changed", runId, previous.Id);
+                return true;
+            }
+
             var credits = _credits.Write(runId, asOf, evaluator, cancellationToken);
             store.RecordRunCredits(runId, credits.Write.Written, credits.Changed, credits.ErrorText);
             logger.LogInformation("run {RunId}: {Credits} service credit rows for {Months} ({CreditsChanged} changed, {Owed} owing)",
@@ -417,6 +429,23 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The run just before <paramref name="runId"/> when its credits still hold: it succeeded as of the same instant with the
+    /// same inputs mark (nothing ingested since it started, the same policies) and its credits step did not fail, and
+    /// this run changed no decision. Null otherwise (the credits are computed).
+    /// </summary>
+    private RunRecord? UnchangedCredits(long runId, DateTimeOffset asOf)
+    {
+        var run = store.GetRun(runId);
+        if (run is not { InputsMark: { } mark, DecisionsChanged: 0 })
+        {
+            return null;
+        }
+
+        var previous = store.GetRuns(10).Where(r => r.Id < runId).MaxBy(r => r.Id);
+        return previous is { State: RunState.Succeeded, Error: null } && previous.AsOf == asOf && previous.InputsMark == mark ? previous : null;
     }
 
     private readonly record struct Counts(long Cases, long Written, long Changed, long Rejected, StatusCensus Statuses, long Kept, long CustomersFull);

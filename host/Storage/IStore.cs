@@ -49,6 +49,15 @@ public interface IStore
     /// <summary>Number of stored cases of <paramref name="customers"/> (of all when null).</summary>
     long CountCasesOfCustomers(IReadOnlyCollection<string>? customers);
 
+    /// <summary>
+    /// What the store has been sent so far, as a text that changes whenever a case record changes or service data
+    /// (outages, subscriptions, measurements) is ingested: <c>ingest=N;service=M</c>.
+    /// </summary>
+    string InputsMark();
+
+    /// <summary>Records on a run what it ran on (<see cref="RunRecord.InputsMark"/>).</summary>
+    void RecordRunInputsMark(long runId, string mark);
+
     /// <summary>Number of cases listed as pending evaluation.</summary>
     long CountPendingCases();
 

@@ -74,6 +74,14 @@ public abstract class RelationalStore
             MarkPending(connection, transaction, changed);
         }
 
+        if (batch.Outages.Count + batch.Subscriptions.Count + batch.Measurements.Count > 0)
+        {
+            // The service data the credits step reads changed (InputsMark): a run as of the same instant computes them again.
+            using var counter = StoreRows.Command(connection, "UPDATE store_counters SET value = value + 1 WHERE name = 'service'", []);
+            counter.Transaction = transaction;
+            counter.ExecuteNonQuery();
+        }
+
         if (batch.Rejected.Count > 0)
         {
             Quarantine(connection, transaction, batch.Rejected, receivedAt);
@@ -175,6 +183,13 @@ public abstract class RelationalStore
         var (condition, value) = CustomersAmong(customers);
         return Count($"SELECT COUNT(*) FROM cases WHERE {condition}", [("@customers", value)]);
     }
+
+    /// <inheritdoc cref="IStore.InputsMark"/>
+    public string InputsMark() =>
+        string.Join(';', Query("SELECT name, value FROM store_counters ORDER BY name", [], r => $"{r.GetString(0)}={r.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+
+    /// <inheritdoc cref="IStore.RecordRunInputsMark"/>
+    public void RecordRunInputsMark(long runId, string mark) => Execute("UPDATE runs SET inputs_mark = @mark WHERE id = @id", ("@mark", mark), ("@id", runId));
 
     /// <inheritdoc cref="IStore.CountPendingCases"/>
     public long CountPendingCases() => Count("SELECT COUNT(*) FROM pending_cases", []);

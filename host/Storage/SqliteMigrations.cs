@@ -278,7 +278,8 @@ internal static class SqliteMigrations
             CREATE TABLE pending_cases (case_id TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, evaluated_as_of TEXT NULL) WITHOUT ROWID;
             CREATE TABLE evaluated_scopes (customer TEXT NOT NULL PRIMARY KEY, fingerprint INTEGER NOT NULL, as_of TEXT NOT NULL, run_id INTEGER NOT NULL);
             CREATE TABLE store_counters (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL);
-            INSERT INTO store_counters (name, value) VALUES ('ingest', 0);
+            INSERT INTO store_counters (name, value) VALUES ('ingest', 0), ('service', 0);
+            ALTER TABLE runs ADD COLUMN inputs_mark TEXT NULL;
             ALTER TABLE runs ADD COLUMN full_run INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE run_partitions ADD COLUMN cases_kept INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE run_partitions ADD COLUMN customers_full INTEGER NOT NULL DEFAULT 0;

@@ -85,6 +85,14 @@ public sealed record RunRecord(
 
     /// <summary>Customers whose every case the run evaluated (first night, a policy change that may govern them, <c>--full</c>, or an earlier asOf).</summary>
     public long CustomersEvaluatedInFull { get; init; }
+
+    /// <summary>
+    /// What the run started on: the store's <see cref="IStore.InputsMark"/>, the policy set's fingerprint and the
+    /// explanation mode. Two runs as of the same instant with the same mark, the later changing no decision, compute
+    /// the same credits (the later reuses them).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? InputsMark { get; init; }
 }
 
 /// <summary>State of one partition of a run: <c>pending</c> until a host claims it, <c>running</c>, then <c>done</c> or <c>failed</c>.</summary>

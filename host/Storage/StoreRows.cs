@@ -26,7 +26,7 @@ internal static class StoreRows
         + "(SELECT COALESCE(SUM(p.unknown_statuses), 0) FROM run_partitions p WHERE p.run_id = runs.id), "
         + "(SELECT string_agg(p.unknown_status_names, '; ' ORDER BY p.partition_no) FROM run_partitions p WHERE p.run_id = runs.id AND p.unknown_status_names <> ''), "
         + "full_run, (SELECT COALESCE(SUM(p.cases_kept), 0) FROM run_partitions p WHERE p.run_id = runs.id), "
-        + "(SELECT COALESCE(SUM(p.customers_full), 0) FROM run_partitions p WHERE p.run_id = runs.id)";
+        + "(SELECT COALESCE(SUM(p.customers_full), 0) FROM run_partitions p WHERE p.run_id = runs.id), inputs_mark";
 
     public const string PartitionColumns = "run_id, partition_no, partitions, state, owner, attempts, started_at, finished_at, cases_read, decisions_written, decisions_changed, rejected, error";
 
@@ -404,6 +404,7 @@ internal static class StoreRows
         Full = reader.GetInt64(20) != 0,
         CasesKept = reader.GetInt64(21),
         CustomersEvaluatedInFull = reader.GetInt64(22),
+        InputsMark = reader.IsDBNull(23) ? null : reader.GetString(23),
     };
 
     /// <summary>Reads a row of <see cref="DecisionColumns"/>; absent keys are stored as the empty string and read back as null.</summary>

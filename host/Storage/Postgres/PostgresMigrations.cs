@@ -280,7 +280,8 @@ internal static class PostgresMigrations
             CREATE TABLE pending_cases (case_id TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, evaluated_as_of TEXT COLLATE "C" NULL);
             CREATE TABLE evaluated_scopes (customer TEXT COLLATE "C" NOT NULL PRIMARY KEY, fingerprint BIGINT NOT NULL, as_of TEXT COLLATE "C" NOT NULL, run_id BIGINT NOT NULL);
             CREATE TABLE store_counters (name TEXT COLLATE "C" NOT NULL PRIMARY KEY, value BIGINT NOT NULL);
-            INSERT INTO store_counters (name, value) VALUES ('ingest', 0);
+            INSERT INTO store_counters (name, value) VALUES ('ingest', 0), ('service', 0);
+            ALTER TABLE runs ADD COLUMN inputs_mark TEXT NULL;
             ALTER TABLE runs ADD COLUMN full_run INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE run_partitions ADD COLUMN cases_kept BIGINT NOT NULL DEFAULT 0;
             ALTER TABLE run_partitions ADD COLUMN customers_full INTEGER NOT NULL DEFAULT 0;

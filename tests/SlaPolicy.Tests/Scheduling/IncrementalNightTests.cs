@@ -105,6 +105,56 @@ public class IncrementalNightTests
         Current(test.Store).ShouldBe(kept);
     }
 
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
+    public void SameNightAgain_ReusesTheCreditsUntilServiceDataArrives(StoreKind kind)
+    {
+        using var test = TestStore.Migrated(kind);
+        IngestSamples(test.Store);
+        var asOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z");
+        var log = new Lines();
+        NightlyRun Night() => new(test.Store, SamplePolicyEvaluator.Provider, TimeProvider.System,
+            new HostSettings { RunBatchSize = 50, RunParallelism = 2 }, log);
+        var first = Night().Run(asOf, RunTrigger.Cli);
+        var credits = Credits(test.Store);
+        var again = Night().Run(asOf, RunTrigger.Cli);
+
+        // Nothing ingested, the same policies, no decision changed: the first run's credits hold.
+        again.CreditsWritten.ShouldBe(first.CreditsWritten);
+        again.CreditsChanged.ShouldBe(0);
+        log.Messages.ShouldContain($"run {again.Id}: service credits as computed by run {first.Id}: the same asOf, inputs and policies, and no decision changed");
+
+        // An outage of acme's email arrives: the same instant again computes the credits, and they change.
+        var outage = """{"id":"O-late-1","service":"email","region":"eu-west","start":"2026-11-21T10:00:00Z","end":"2026-11-21T12:00:00Z","kind":"unplanned"}""";
+        using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(outage + "\n")))
+        {
+            new IngestionService(test.Store, new EngineRecordParser(), TimeProvider.System).Ingest(RecordKind.Outages, stream, "late.jsonl").Accepted.ShouldBe(1);
+        }
+
+        var third = Night().Run(asOf, RunTrigger.Cli);
+        log.Messages.ShouldNotContain(m => m.StartsWith($"run {third.Id}: service credits as computed", StringComparison.Ordinal));
+        third.CreditsChanged.ShouldBeGreaterThan(0);
+        Credits(test.Store).ShouldNotBe(credits);
+    }
+
+    /// <summary>The messages a run logs.</summary>
+    private sealed class Lines : Microsoft.Extensions.Logging.ILogger<NightlyRun>
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Messages)
+            {
+                Messages.Add(formatter(state, exception));
+            }
+        }
+    }
+
     [Fact]
     public void PolicyEditOfOneCustomer_EvaluatesThatCustomersCasesInFullAndOnlyThose()
     {
