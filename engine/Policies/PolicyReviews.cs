@@ -44,7 +44,10 @@ public static class PolicyReviews
             var id = $"`{policy.Id}` {policy.Version}";
             yield return review.Overdue
                 ? new Diagnostic(DiagnosticCatalog.ReviewOverdue, policy.ReviewByLocation, $"the review of {id} was due by {review.ReviewBy:yyyy-MM-dd}, {Days(-review.DaysLeft)} ago")
-                : new Diagnostic(DiagnosticCatalog.ReviewDue, policy.ReviewByLocation, $"the review of {id} is due by {review.ReviewBy:yyyy-MM-dd}, in {Days(review.DaysLeft)} (notice period {Days(review.NoticeDays)})");
+                : new Diagnostic(
+                    DiagnosticCatalog.ReviewDue,
+                    policy.ReviewByLocation,
+                    $"the review of {id} is due by {review.ReviewBy:yyyy-MM-dd}, {(review.DaysLeft == 0 ? "today" : $"in {Days(review.DaysLeft)}")} (notice period {Days(review.NoticeDays)})");
         }
     }
 
