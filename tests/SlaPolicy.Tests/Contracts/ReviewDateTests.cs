@@ -6,7 +6,7 @@ namespace SlaPolicy.Tests.Contracts;
 public class ReviewDateTests
 {
     private const string AcmeCurrent = "customers/acme-gold-2026.2.json";
-    private const string SampleReview = "\"reviewBy\": \"2027-09-30\",\n  \"reviewNoticeDays\": 60,";
+    private const string SampleReview = "\"reviewBy\": \"2027-09-30\",\n  \"reviewNoticeDays\": 60\n";
 
     [Theory]
     [InlineData("2027-07-31", null)]
@@ -48,7 +48,7 @@ public class ReviewDateTests
     }
 
     [Theory]
-    [InlineData("\"reviewNoticeDays\": 60,", "\"reviewNoticeDays\": -1,", "SLA2010", "`reviewNoticeDays` is -1")]
+    [InlineData("\"reviewNoticeDays\": 60", "\"reviewNoticeDays\": -1", "SLA2010", "`reviewNoticeDays` is -1")]
     [InlineData("\"reviewBy\": \"2027-09-30\",", "\"reviewBy\": \"30.09.2027\",", "SLA2009", "`30.09.2027` is not a date")]
     [InlineData("\"reviewBy\": \"2027-09-30\",", "\"reviewBye\": \"2027-09-30\",", "SLA1002", "unknown property `reviewBye` (did you mean `reviewBy`?)")]
     [InlineData("\"reviewBy\": \"2027-09-30\",", "", "SLA1004", "`reviewNoticeDays` needs a `reviewBy` date")]
