@@ -106,7 +106,8 @@ public sealed class ImpactCommand : ICliCommand
         }
         else if (!result.Changes.IsEmpty)
         {
-            output.WriteLine($"both explanations of a case side by side: add `--case {result.Changes[0].Case.Id}`");
+            var example = result.Changes.FirstOrDefault(c => c.Kinds.HasFlag(DecisionChangeKind.Status)) ?? result.Changes[0];
+            output.WriteLine($"both explanations of a case side by side: add `--case {example.Case.Id}`");
         }
 
         if (request.Html is { } file)

@@ -20,9 +20,16 @@ public static class ExampleReport
 
         foreach (var outcome in run.Outcomes.Where(o => !o.Passed))
         {
-            foreach (var failure in outcome.Failures)
+            // The failures of one decision or credit figure come one after the other; its explanation follows them once.
+            for (var i = 0; i < outcome.Failures.Length; i++)
             {
+                var failure = outcome.Failures[i];
                 output.WriteLine($"{failure} (example `{outcome.Example.Name}`, {failure.Subject})");
+                if (i + 1 < outcome.Failures.Length && outcome.Failures[i + 1].Subject == failure.Subject)
+                {
+                    continue;
+                }
+
                 foreach (var line in ExplanationLines(failure.Explanation))
                 {
                     output.WriteLine("    " + line);

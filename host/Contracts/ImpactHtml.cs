@@ -19,7 +19,7 @@ public static class ImpactHtml
 
     private const string ExtraCss = """
         .side { display:grid; grid-template-columns: 1fr 1fr; gap: 12px; } .side h4 { margin: 4px 0; font-size: 12px; }
-        details summary { cursor: pointer; } .gain { color: var(--missed); } .loss { color: var(--met); }
+        details summary { cursor: pointer; } td.id { white-space: nowrap; } .gain { color: var(--missed); } .loss { color: var(--met); }
         svg .bar.before { fill: var(--neutral); } svg .bar.after { fill: var(--attainment); }
         """;
 
@@ -36,15 +36,15 @@ public static class ImpactHtml
         sb.Append("<div class=\"cards\">");
         Card(sb, "Cases replayed", Count(result.CasesReplayed), "neutral");
         Card(sb, "Decisions that change", Count(result.Changed), result.Changed == 0 ? "good" : "bad");
-        var money = result.MoneyByCurrency.Where(m => m.Currency.Length > 0).Select(m => $"{m.Currency} {ImpactText.Signed(m.After - m.Before)}").DefaultIfEmpty("none");
+        var money = result.MoneyByCurrency.Where(m => m.Currency.Length > 0 && (m.Before != 0 || m.After != 0)).Select(m => $"{m.Currency} {ImpactText.Signed(m.After - m.Before)}").DefaultIfEmpty("none");
         Card(sb, "Credits payable move", string.Join(" · ", money), result.MoneyByCurrency.Any(m => m.After != m.Before) ? "bad" : "good");
         sb.Append("</div>");
 
         sb.Append("<section><h2>Credits per customer and month</h2>");
         var months = result.CustomerMonths.Where(c => c.Changed).ToList();
-        if (months.Count > 0)
+        if (months.Any(c => c.Credits.Any(p => p.Before != 0 || p.After != 0)))
         {
-            var bars = months.SelectMany(c => c.Credits.SelectMany(p => new[]
+            var bars = months.SelectMany(c => c.Credits.Where(p => p.Before != 0 || p.After != 0).SelectMany(p => new[]
             {
                 new Bar($"{c.Customer} {c.Period}", $"{p.Currency} before", (double)p.Before, ImpactText.Money(p.Before, p.Currency), "before"),
                 new Bar($"{c.Customer} {c.Period}", $"{p.Currency} after", (double)p.After, ImpactText.Money(p.After, p.Currency), "after"),
@@ -102,7 +102,7 @@ public static class ImpactHtml
         foreach (var change in result.Changes)
         {
             var (b, a) = (change.Before, change.After);
-            sb.Append($"<tr><td>{Esc(change.Case.Id)}</td><td>{Esc(change.Target)}</td><td>{Esc(ImpactText.Policy(b))} → {Esc(ImpactText.Policy(a))}</td>");
+            sb.Append($"<tr><td class=\"id\">{Esc(change.Case.Id)}</td><td class=\"id\">{Esc(change.Target)}</td><td>{Esc(ImpactText.Policy(b))} → {Esc(ImpactText.Policy(a))}</td>");
             sb.Append($"<td>{Esc(ImpactText.Status(b))} → {Esc(ImpactText.Status(a))}</td><td>{Esc(ImpactText.Time(b?.DueAt))} → {Esc(ImpactText.Time(a?.DueAt))}</td>");
             sb.Append($"<td class=\"num\">{Esc(ImpactText.Level(b))} → {Esc(ImpactText.Level(a))}</td><td>{Esc(string.Join(", ", ImpactReplay.Labels(change)))}</td></tr>");
             if (shown++ < ExplainedRows)

@@ -77,7 +77,7 @@ public static class ImpactText
     public static string MoneyLine(ImpactResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var parts = result.MoneyByCurrency.Where(m => m.Currency.Length > 0)
+        var parts = result.MoneyByCurrency.Where(m => m.Currency.Length > 0 && (m.Before != 0 || m.After != 0))
             .Select(m => $"{m.Currency} {Signed(m.After - m.Before)} ({Money(m.Before, m.Currency)} -> {Money(m.After, m.Currency)})").ToList();
         return parts.Count == 0 ? "credits: none owed under either" : "credits payable: " + string.Join("; ", parts);
     }
@@ -139,9 +139,9 @@ public static class ImpactText
     }
 
     /// <summary>A customer-month's credits payable, per currency: <c>EUR 600.00 -> EUR 720.00 (+120.00)</c>.</summary>
-    internal static string Credits(CustomerMonthImpact c) => c.Credits.IsEmpty
-        ? "none"
-        : string.Join("; ", c.Credits.Select(p => $"{Money(p.Before, p.Currency)} -> {Money(p.After, p.Currency)} ({Signed(p.Delta)})"));
+    internal static string Credits(CustomerMonthImpact c) => c.Credits.All(p => p.Before == 0 && p.After == 0)
+        ? "none owed"
+        : string.Join("; ", c.Credits.Where(p => p.Before != 0 || p.After != 0).Select(p => $"{Money(p.Before, p.Currency)} -> {Money(p.After, p.Currency)} ({Signed(p.Delta)})"));
 
     internal static string Policy(Decision? d) => d is null ? "(no decision)" : d.Policy is null ? "no policy" : $"{d.Policy}@{d.PolicyVersion}";
 
