@@ -208,27 +208,20 @@ public static class ContractExampleReader
             return null;
         }
 
-        var fields = ImmutableArray.CreateBuilder<ExpectedField>();
-        foreach (var field in DecisionFields.Where(expect.Has))
-        {
-            if (ReadField(expect, field, bag) is { } read)
-            {
-                fields.Add(read);
-            }
-        }
+        var fields = ReadFields(expect, DecisionFields, bag);
 
         if (caseId is null || target is null)
         {
             return null;
         }
 
-        if (fields.Count == 0)
+        if (fields.IsEmpty)
         {
             bag.Add(DiagnosticCatalog.BadExample, expect.Location, $"the expectation of `{caseId}` `{target}` checks nothing: write one of {string.Join(", ", DecisionFields.Select(f => $"`{f}`"))}");
             return null;
         }
 
-        return new DecisionExpectation(caseId, target, fields.ToImmutable(), expect.Location);
+        return new DecisionExpectation(caseId, target, fields, expect.Location);
     }
 
     private static CreditExpectation? ReadCreditExpectation(ObjectReader expect, DateTimeOffset asOf, DiagnosticBag bag)
@@ -273,28 +266,25 @@ public static class ContractExampleReader
             objective = severities is { IsDefaultOrEmpty: false } list ? "sev " + string.Join(",", list.Order()) : "all severities";
         }
 
-        var fields = ImmutableArray.CreateBuilder<ExpectedField>();
-        foreach (var field in CreditFields.Where(expect.Has))
-        {
-            if (ReadField(expect, field, bag) is { } read)
-            {
-                fields.Add(read);
-            }
-        }
+        var fields = ReadFields(expect, CreditFields, bag);
 
         if (kind is null || customer is null)
         {
             return null;
         }
 
-        if (fields.Count == 0)
+        if (fields.IsEmpty)
         {
             bag.Add(DiagnosticCatalog.BadExample, expect.Location, $"the {kind} expectation of `{customer}` checks nothing: write one of {string.Join(", ", CreditFields.Select(f => $"`{f}`"))}");
             return null;
         }
 
-        return new CreditExpectation(kind, customer, service, region, objective, period, fields.ToImmutable(), expect.Location);
+        return new CreditExpectation(kind, customer, service, region, objective, period, fields, expect.Location);
     }
+
+    /// <summary>The fields of <paramref name="names"/> that the expectation writes, each read by <see cref="ReadField"/>.</summary>
+    private static ImmutableArray<ExpectedField> ReadFields(ObjectReader expect, IEnumerable<string> names, DiagnosticBag bag) =>
+        [.. names.Where(expect.Has).Select(field => ReadField(expect, field, bag)).OfType<ExpectedField>()];
 
     /// <summary>One checked field: validated for its kind, kept as written.</summary>
     private static ExpectedField? ReadField(ObjectReader expect, string field, DiagnosticBag bag)

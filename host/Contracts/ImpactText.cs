@@ -43,33 +43,29 @@ public static class ImpactText
             output.WriteLine($"  {unchanged} other customer-month(s) unchanged");
         }
 
-        output.WriteLine();
-        output.WriteLine("credit figures that change");
-        if (result.CreditChanges.IsEmpty)
-        {
-            output.WriteLine("  none");
-        }
-
-        foreach (var change in result.CreditChanges)
-        {
-            output.WriteLine("  " + Describe(change));
-        }
-
-        output.WriteLine();
-        output.WriteLine("decisions that change (times in each case's own zone)");
-        if (result.Changes.IsEmpty)
-        {
-            output.WriteLine("  none");
-        }
-
-        foreach (var change in result.Changes)
-        {
-            output.WriteLine("  " + Describe(change));
-        }
-
+        Section(output, "credit figures that change", result.CreditChanges.Select(Describe));
+        Section(output, "decisions that change (times in each case's own zone)", result.Changes.Select(Describe));
         if (result.NotListed > 0)
         {
             output.WriteLine($"  ... and {result.NotListed} more, counted above but not listed");
+        }
+    }
+
+    /// <summary>A blank line, the title, then each line indented, or <c>none</c>.</summary>
+    private static void Section(TextWriter output, string title, IEnumerable<string> lines)
+    {
+        output.WriteLine();
+        output.WriteLine(title);
+        var any = false;
+        foreach (var line in lines)
+        {
+            output.WriteLine("  " + line);
+            any = true;
+        }
+
+        if (!any)
+        {
+            output.WriteLine("  none");
         }
     }
 
