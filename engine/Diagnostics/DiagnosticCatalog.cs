@@ -4,7 +4,7 @@ namespace SlaPolicy.Engine.Diagnostics;
 /// Every diagnostic the engine can report. Codes are stable; each is documented in docs/DIAGNOSTICS.md
 /// (a test checks that every code here appears there).
 /// Ranges: SLA1xxx reading files, SLA2xxx policy model and layering, SLA3xxx scopes and versions,
-/// SLA4xxx expressions and the sandbox, SLA5xxx workflows.
+/// SLA4xxx expressions and the sandbox, SLA5xxx workflows, SLA6xxx worked examples.
 /// </summary>
 public static class DiagnosticCatalog
 {
@@ -36,6 +36,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");
     public static readonly DiagnosticDescriptor AmbiguousScope = Error("SLA3002", "equally specific policies overlap", "make one policy more specific or narrow one scope");
     public static readonly DiagnosticDescriptor DuplicateVersion = Error("SLA3003", "duplicate policy version", "each version of a policy id must be unique");
+    public static readonly DiagnosticDescriptor ReviewDue = new("SLA3004", DiagnosticSeverity.Warning, "policy review due", "review the agreement, then write a new version or move `reviewBy`");
+    public static readonly DiagnosticDescriptor ReviewOverdue = new("SLA3005", DiagnosticSeverity.Warning, "policy review overdue", "review the agreement, then write a new version or move `reviewBy`");
+    public static readonly DiagnosticDescriptor EndedWithOpenCases = new("SLA3006", DiagnosticSeverity.Warning, "policy ended with cases still open", "the open cases are still judged by the version in effect when they were opened; close them, or agree how they are judged");
 
     // SLA4xxx: expressions and the sandbox
     public static readonly DiagnosticDescriptor ExpressionSyntax = Error("SLA4001", "expression does not parse", "expressions are C#; Dynamic LINQ `AND`, `OR`, `NOT` are accepted");
@@ -59,4 +62,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BadOperator = Error("SLA5008", "unknown operator", "use `And`, `AndAlso`, `Or` or `OrElse`");
     public static readonly DiagnosticDescriptor DuplicateParamName = Error("SLA5010", "duplicate parameter name", "give each of a workflow's `GlobalParams`, and each of a rule's `LocalParams`, its own `Name`");
     public static readonly DiagnosticDescriptor NestedRulesWithoutOperator = Error("SLA5009", "nested rules without an operator", "give the rule an `Operator` (`And` or `Or`) to combine its `Rules`, or remove them");
+
+    // SLA6xxx: worked examples (policies/tests/*.json)
+    public static readonly DiagnosticDescriptor BadExample = Error("SLA6001", "bad example", "see the example format in docs/EXAMPLES.md");
+    public static readonly DiagnosticDescriptor BadExampleRecord = Error("SLA6002", "bad record in an example", "write the record as the input format says (docs/INPUTS.md)");
+    public static readonly DiagnosticDescriptor UnknownExampleName = Error("SLA6003", "example names something the policies do not have", "name a target, rule, case or credit that exists");
 }

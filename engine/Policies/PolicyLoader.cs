@@ -18,12 +18,15 @@ public sealed record PolicyLoadResult(PolicySet Set, IReadOnlyList<Diagnostic> D
 
 /// <summary>
 /// Reads a policy directory (<c>calendars/*.json</c> and every other <c>*.json</c> below it, except
-/// <c>*.schema.json</c>) into the canonical model, in named stages that collect diagnostics:
+/// <c>*.schema.json</c> and the worked examples in <c>tests/</c>) into the canonical model, in named stages that collect diagnostics:
 /// read files → check calendars → check versions → resolve <c>extends</c> → check calendars of clocks →
 /// check scopes. See docs/POLICY-FORMAT.md.
 /// </summary>
 public static class PolicyLoader
 {
+    /// <summary>The folder of a policy directory that holds worked examples (read by <c>slapolicy test</c>), not policies.</summary>
+    public const string ExamplesFolder = "tests";
+
     /// <summary>
     /// Loads <paramref name="directory"/>. Diagnostic paths are <paramref name="directory"/> as given joined
     /// with the file's path below it (for example <c>policies/acme-gold.json</c>). Never throws for bad
@@ -83,10 +86,12 @@ public static class PolicyLoader
     private static List<PolicyDocument> ReadPolicies(string directory, DiagnosticBag bag)
     {
         var calendarsFolder = Path.GetFullPath(Path.Join(directory, "calendars")) + Path.DirectorySeparatorChar;
+        var examplesFolder = Path.GetFullPath(Path.Join(directory, ExamplesFolder)) + Path.DirectorySeparatorChar;
         var documents = new List<PolicyDocument>();
         foreach (var path in EnumerateJson(directory, SearchOption.AllDirectories))
         {
-            if (Path.GetFullPath(path).StartsWith(calendarsFolder, StringComparison.Ordinal))
+            var full = Path.GetFullPath(path);
+            if (full.StartsWith(calendarsFolder, StringComparison.Ordinal) || full.StartsWith(examplesFolder, StringComparison.Ordinal))
             {
                 continue;
             }

@@ -172,6 +172,27 @@ public sealed record Policy(
     /// </summary>
     public bool IsAbstract { get; init; }
 
+    /// <summary>
+    /// The date by which this version is to be reviewed (JSON <c>reviewBy</c>), written on the version itself and never
+    /// inherited; null when none is set.
+    /// </summary>
+    public DateOnly? ReviewBy { get; init; }
+
+    /// <summary>Where <see cref="ReviewBy"/> is written; unknown when it is not.</summary>
+    public SourceLocation ReviewByLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>
+    /// Days before <see cref="ReviewBy"/> from which the review is due (JSON <c>reviewNoticeDays</c>, default
+    /// <see cref="DefaultReviewNoticeDays"/>).
+    /// </summary>
+    public int ReviewNoticeDays { get; init; } = DefaultReviewNoticeDays;
+
+    /// <summary>Where <see cref="EffectiveTo"/> is written; unknown when it is not.</summary>
+    public SourceLocation EffectiveToLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>The notice period of a review when a policy names none: 30 days.</summary>
+    public const int DefaultReviewNoticeDays = 30;
+
     /// <summary>True when this version is in effect on <paramref name="date"/>.</summary>
     public bool IsEffectiveOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date < EffectiveTo.Value);
 }

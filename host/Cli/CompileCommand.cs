@@ -3,6 +3,7 @@ using System.Globalization;
 using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Compilation.Scopes;
 using SlaPolicy.Engine.Policies;
+using SlaPolicy.Host.Contracts;
 using Spectre.Console;
 
 namespace SlaPolicy.Host.Cli;
@@ -12,6 +13,8 @@ namespace SlaPolicy.Host.Cli;
 /// customer/tier/region/service combination named in the files on a date, with gaps and overlaps marked.
 /// <c>slapolicy compile --show SCOPE</c>: prints the generated workflow (Microsoft RulesEngine's JSON shape) of a
 /// policy (<c>id</c> or <c>id@version</c>) or of the policy governing <c>customer/tier/region/service</c>.
+/// <c>slapolicy compile --diff A B</c>: the term-level difference of two versions (<c>id@version</c> in the policy
+/// directory), of a version and a folder (the same id there), or of two folders (every version).
 /// Exit code 0 when the files load without error and the matrix has no overlap, 1 otherwise.
 /// </summary>
 public sealed class CompileCommand : ICliCommand
@@ -22,17 +25,25 @@ public sealed class CompileCommand : ICliCommand
         var matrix = new Option<bool>("--matrix") { Description = "print the scope matrix: the policy governing each combination named in the files" };
         var asOf = new Option<string?>("--as-of") { Description = "the date (YYYY-MM-DD) whose policy versions are shown; default today" };
         var show = new Option<string?>("--show") { Description = "print the generated workflow of a policy (`id` or `id@version`) or of a scope (`customer/tier/region/service`)" };
-        var command = new Command("compile", "compile the policy files; --show prints a scope's generated workflow, --matrix which policy governs each scope");
+        var diff = new Option<string[]>("--diff")
+        {
+            Description = "print the term-level difference of A and B: two versions `id@version`, a version and a folder, or two folders",
+            Arity = new ArgumentArity(2, 2),
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("compile", "compile the policy files; --show prints a scope's generated workflow, --matrix which policy governs each scope, --diff what changed between versions");
         command.Options.Add(policies);
+        command.Options.Add(diff);
         command.Options.Add(matrix);
         command.Options.Add(show);
         command.Options.Add(asOf);
         command.SetAction(parseResult =>
         {
             var scope = parseResult.GetValue(show);
-            if (!parseResult.GetValue(matrix) && scope is null)
+            var sides = parseResult.GetValue(diff);
+            if (!parseResult.GetValue(matrix) && scope is null && sides is null)
             {
-                Console.Error.WriteLine("compile: say what to print, e.g. `--show acme-gold` or `--matrix`");
+                Console.Error.WriteLine("compile: say what to print, e.g. `--show acme-gold`, `--matrix` or `--diff acme-gold@2026.1 acme-gold@2026.2`");
                 return 2;
             }
 
@@ -50,6 +61,11 @@ public sealed class CompileCommand : ICliCommand
             }
 
             var directory = parseResult.GetValue(policies)!;
+            if (sides is { Length: 2 })
+            {
+                return PolicyDiffText.Run(directory, sides[0], sides[1], date, Console.Out, Console.Error);
+            }
+
             if (scope is not null)
             {
                 var shown = RunShow(directory, scope, date, Console.Out, Console.Error);

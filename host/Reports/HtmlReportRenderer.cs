@@ -273,7 +273,7 @@ public static class HtmlReportRenderer
         => "<ul class=\"why\">" + string.Concat(steps.Select(s =>
             $"<li>{Esc(s.Text)}{(s.Location is { IsKnown: true } l ? $" <span class=\"loc\">{Esc(l.ToString())}</span>" : string.Empty)}</li>")) + "</ul>";
 
-    private const string Css = """
+    internal const string Css = """
         :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --met:#2f855a; --missed:#c53030; --neutral:#9aa5b1;
                 --availability:#2b6cb0; --performance:#6b46c1; --attainment:#dd6b20; }
         * { box-sizing: border-box; }

@@ -1,6 +1,7 @@
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Host.Scheduling;
 
@@ -33,6 +34,12 @@ public sealed record PolicyStatus(
     /// compiled are put in force without these (and without the policies extending theirs). Empty otherwise.
     /// </summary>
     public IReadOnlyList<string> FailedFiles { get; init; } = [];
+
+    /// <summary>
+    /// The versions in force whose review (<c>reviewBy</c>) is due within its notice period or overdue today, soonest
+    /// first; empty when none is.
+    /// </summary>
+    public IReadOnlyList<PolicyReview> ReviewsDue { get; init; } = [];
 }
 
 /// <summary>

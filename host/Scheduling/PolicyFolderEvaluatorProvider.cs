@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Diagnostics;
 using SlaPolicy.Engine.Evaluation;
+using SlaPolicy.Engine.Policies;
 
 namespace SlaPolicy.Host.Scheduling;
 
@@ -47,7 +48,17 @@ public sealed class PolicyFolderEvaluatorProvider : IEvaluatorProvider
 
     public ICaseEvaluator Current => Volatile.Read(ref _state).Evaluator;
 
-    public PolicyStatus Status => Volatile.Read(ref _state).Status;
+    /// <summary>The status of the set in force, with the reviews due on today's date (local) as the host's clock tells it.</summary>
+    public PolicyStatus Status
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            return state.Evaluator is CaseEvaluator compiled
+                ? state.Status with { ReviewsDue = PolicyReviews.Due(compiled.Set.Policies, DateOnly.FromDateTime(_time.GetLocalNow().DateTime)) }
+                : state.Status;
+        }
+    }
 
     /// <summary>
     /// Reads, validates and compiles the folder. On success the new set is in force; on errors the previous set

@@ -124,6 +124,10 @@ internal sealed class Layering(List<PolicyDocument> documents, DiagnosticBag bag
             IsAbstract = isAbstract,
             Performance = performance,
             CustomerCreditCapPercent = document.CustomerCreditCap ?? parent?.CustomerCreditCapPercent,
+            ReviewBy = document.ReviewBy,
+            ReviewByLocation = document.ReviewBy is null ? SourceLocation.None : document.ReviewByLocation,
+            ReviewNoticeDays = document.ReviewNoticeDays ?? Policy.DefaultReviewNoticeDays,
+            EffectiveToLocation = document.To is null ? SourceLocation.None : document.ToLocation,
         };
     }
 

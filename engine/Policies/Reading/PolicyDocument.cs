@@ -25,6 +25,14 @@ internal sealed class PolicyDocument
 
     public DateOnly? To { get; set; }
 
+    public SourceLocation ToLocation { get; set; }
+
+    public DateOnly? ReviewBy { get; set; }
+
+    public SourceLocation ReviewByLocation { get; set; }
+
+    public int? ReviewNoticeDays { get; set; }
+
     public string? Extends { get; set; }
 
     public SourceLocation ExtendsLocation { get; set; }

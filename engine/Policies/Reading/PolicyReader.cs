@@ -10,7 +10,7 @@ namespace SlaPolicy.Engine.Policies.Reading;
 internal static class PolicyReader
 {
     internal static readonly string[] RootProperties =
-        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "rules"];
+        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "reviewBy", "reviewNoticeDays", "rules"];
 
     internal static readonly string[] EffectiveProperties = ["from", "to"];
     internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
@@ -78,6 +78,7 @@ internal static class PolicyReader
 
         ReadPerformance(reader, document, definedBy);
         document.CustomerCreditCap = reader.Percentage("customerCreditCap");
+        ReadReview(reader, document);
 
         if (reader.Array("rules") is { } rules)
         {
@@ -132,11 +133,30 @@ internal static class PolicyReader
         document.From = effective.Date("from", required: true);
         document.FromLocation = effective.LocationOf("from");
         document.To = effective.Date("to");
+        document.ToLocation = effective.LocationOf("to");
         if (document.From is { } from && document.To is { } to && to <= from)
         {
             reader.Bag.Add(DiagnosticCatalog.BadDate, effective.LocationOf("to"), $"`effective.to` {to:yyyy-MM-dd} must be after `effective.from` {from:yyyy-MM-dd}");
             document.To = null;
         }
+    }
+
+    private static void ReadReview(ObjectReader reader, PolicyDocument document)
+    {
+        document.ReviewBy = reader.Date("reviewBy");
+        document.ReviewByLocation = reader.LocationOf("reviewBy");
+        var notice = reader.Integer("reviewNoticeDays");
+        if (notice is < 0 or > 3650)
+        {
+            reader.Bag.Add(DiagnosticCatalog.BadValue, reader.LocationOf("reviewNoticeDays"), $"`reviewNoticeDays` is {notice}: write a number of days from 0 to 3650");
+            notice = null;
+        }
+        else if (notice is not null && document.ReviewBy is null && !reader.Has("reviewBy"))
+        {
+            reader.Bag.Add(DiagnosticCatalog.MissingProperty, reader.LocationOf("reviewNoticeDays"), "`reviewNoticeDays` needs a `reviewBy` date to count back from");
+        }
+
+        document.ReviewNoticeDays = notice;
     }
 
     private static PolicyScope? ReadScope(ObjectReader? scope)
