@@ -164,5 +164,5 @@ public class ImpactCommandTests
 
     /// <summary>acme's severity-1 targets whose clock stopped in November, met or breached, as the run stored them.</summary>
     private static int Sev1Targets(SqliteStore store) =>
-        store.ReadAttainmentDecisions(AsOf, November.Start, November.End).Count(d => d.Customer == "acme" && d.Severity == 1);
+        store.ReadAttainmentDecisions(November.Start, November.End, exactFrom: November.Start).Count(d => d.Customer == "acme" && d.Severity == 1);
 }

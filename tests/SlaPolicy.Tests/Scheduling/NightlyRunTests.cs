@@ -62,10 +62,13 @@ public class NightlyRunTests
         var first = run.Run(AsOf, RunTrigger.Cli);
         var second = run.Run(AsOf, RunTrigger.Cli);
 
-        // Two sev1 targets per case, 10 decisions; batches of 2 cases: three transactions, each keyed the same way twice.
+        // Two sev1 targets per case, 10 decisions; batches of 2 cases: three transactions. The same instant again
+        // evaluates nothing: every case was evaluated as of it already, with its record as it is.
         first.DecisionsWritten.ShouldBe(10);
         first.DecisionsChanged.ShouldBe(10);
-        second.DecisionsWritten.ShouldBe(10);
+        second.CasesRead.ShouldBe(0);
+        second.CasesKept.ShouldBe(5);
+        second.DecisionsWritten.ShouldBe(0);
         second.DecisionsChanged.ShouldBe(0);
         store.QueryDecisions(new DecisionQuery()).Count.ShouldBe(10);
         store.GetRuns().Count.ShouldBe(2);
