@@ -22,8 +22,9 @@ public readonly record struct PartitionResult(PartitionState? State, int Attempt
 
 /// <summary>
 /// The nightly job. A run is split into <see cref="HostSettings.RunPartitions"/> partitions by customer
-/// (<see cref="CustomerPartition"/>); each partition is claimed in the store, its cases streamed and evaluated as of one
-/// instant with the policies in force (batches of <see cref="HostSettings.RunBatchSize"/> cases, each evaluated on
+/// (<see cref="CustomerPartition"/>); each partition is claimed in the store, the cases of it that may have changed
+/// (<see cref="IncrementalPlan"/>: new or changed records, clocks still counting, customers whose policies changed; every
+/// case with <c>full</c>) streamed and evaluated as of one instant with the policies in force (batches of <see cref="HostSettings.RunBatchSize"/> cases, each evaluated on
 /// <see cref="HostSettings.RunParallelism"/> threads), its decisions and escalation history written from one writer (one
 /// transaction per batch, in case order, overlapping the next batch's evaluation), and recorded as done. The last
 /// partition done completes the run, and the host that completes it computes and stores the month's service credits
@@ -269,7 +270,8 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         var runId = StartRun(asOf, trigger, full);
         logger.LogInformation("run {RunId} started ({Trigger}, {Mode}), as of {AsOf:O}, policies {Versions}, {Partitions} partitions, {Threads} evaluation threads",
             runId, trigger, full ? "every case" : "cases that may have changed", asOf, string.Join(", ", evaluator.PolicyVersions), partitions, parallelism);
-        var total = full ? store.CountCases() : Math.Min(store.CountCases(), store.CountPendingCases());
+        // Progress counts against the stored cases: an incremental night ends short of them, by the cases it keeps.
+        var total = store.CountCases();
         var tracker = progress is null ? null : new ProgressTracker(progress, total);
         for (var p = 0; p < partitions; p++)
         {
