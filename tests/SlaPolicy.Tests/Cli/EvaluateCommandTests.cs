@@ -29,7 +29,7 @@ public sealed class EvaluateCommandTests : IDisposable
         resolution.GetProperty("escalationLevel").GetInt32().ShouldBe(3);
         resolution.GetProperty("source").GetProperty("file").GetString()!.ShouldEndWith(".json");
         var explanation = resolution.GetProperty("explanation").EnumerateArray().Select(s => s.GetProperty("text").GetString()).ToList();
-        explanation.ShouldContain(t => t!.Contains("paused while `waiting_on_customer`", StringComparison.Ordinal));
+        explanation.ShouldContain(t => t!.Contains("while the status was waiting_on_customer", StringComparison.Ordinal));
         explanation.ShouldContain(t => t!.Contains("escalate to level 3", StringComparison.Ordinal));
 
         // Every decision names the policy file and line it came from, or says that no policy covers the case.

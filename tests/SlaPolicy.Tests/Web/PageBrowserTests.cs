@@ -57,8 +57,8 @@ public class PageBrowserTests
         // crossed; the target is defined in tiers/gold.json line 11, column 5.
         var text = await explanation.InnerTextAsync();
         text.ShouldContain("breached");
-        text.ShouldContain("paused while `waiting_on_customer`");
-        text.ShouldContain("escalate to level 3 (`duty-manager`)");
+        text.ShouldContain("while the status was waiting_on_customer");
+        text.ShouldContain("escalate to level 3 (duty-manager)");
         text.ShouldContain(Path.Join("policies", "tiers", "gold.json") + ":11:5");
         text.ShouldContain("level 3 first reached");
 
@@ -100,7 +100,7 @@ public class PageBrowserTests
         // The address alone opens C-1001 (breached, level 3), and the page writes it back in its own form.
         var explanation = page.Locator("#explanation");
         await explanation.Locator(".decision").First.WaitForAsync();
-        (await explanation.InnerTextAsync()).ShouldContain("escalate to level 3 (`duty-manager`)");
+        (await explanation.InnerTextAsync()).ShouldContain("escalate to level 3 (duty-manager)");
         (await page.Locator("#case-id").InputValueAsync()).ShouldBe("C-1001");
         await page.WaitForURLAsync("**/#case=C-1001");
 
