@@ -75,6 +75,7 @@ public static class ServiceLevelCalculator
         }
 
         var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies, failures);
+        var margins = MoneyAtStake.Margins(attainment, inputs.Policies);
         var weeks = BreachesPerWeek(decisions, month, asOf);
         var errors = decisions.Count(d => d.Status is DecisionStatus.Error or DecisionStatus.NoPolicy);
         if (errors > 0)
@@ -87,6 +88,8 @@ public static class ServiceLevelCalculator
         {
             Compliance = Compliance(decisions, subscriptions, month, asOf),
             Errors = [.. failures.Distinct()],
+            AtStake = margins,
+            OpenAtStake = MoneyAtStake.OpenCases(decisions, margins),
         };
     }
 

@@ -123,6 +123,36 @@ internal static class ApiEndpoints
             return Paged(context, page, store.CountServiceCredits(query), limit, offset);
         });
 
+        // The support leads' board: the latest evaluation's cases by urgency, one row per case; filters as for decisions,
+        // plus `team` (who the case is escalated to), `severity` and `policy` (an id, or id@version).
+        reads.MapGet("/board", (HttpContext context, IStore store, IEvaluatorProvider evaluators) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var severity = q.Checked("severity", s => LeadViews.Severity(s) is not null, "a severity, a whole number such as 1");
+            if (q.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            var filter = new LeadViews.BoardFilter(q.Text("customer"), q.Text("team"), LeadViews.Severity(severity), q.Text("service"), q.Text("policy"));
+            return Results.Ok(LeadViews.Board(store, evaluators.Current, filter));
+        });
+
+        // The money at stake in a month: each attainment term's distance from its credit, and the open targets ranked
+        // by what their breach would cost.
+        reads.MapGet("/at-stake", (HttpContext context, IStore store, IEvaluatorProvider evaluators) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var month = q.Checked("month", m => ReportingMonth.TryParse(m, out _), "a month written YYYY-MM");
+            if (q.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            ReportingMonth? period = month is not null && ReportingMonth.TryParse(month, out var m) ? m : null;
+            return Results.Ok(LeadViews.AtStake(store, evaluators.Current, period, q.Text("customer")));
+        });
+
         reads.MapGet("/runs", (HttpContext context, IStore store) =>
         {
             var q = new QueryParameters(context.Request);

@@ -28,7 +28,7 @@ public sealed class SampleReportCommandTests : IDisposable
         output.ShouldNotContain("warning:"); // the samples are clean and every subscription is covered by a policy
 
         var page = File.ReadAllText(html);
-        foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart", "breaches-chart" })
+        foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart-eur", "credits-chart-inr", "breaches-chart" })
         {
             page.ShouldContain($"<svg id=\"{id}\"");
         }
