@@ -251,7 +251,9 @@ public static class ExplanationBuilder
             foreach (var (step, at) in reached.Where(r => r.Step.Level == level).OrderBy(r => r.Step.AtPercent).Take(1))
             {
                 var to = step.To is null ? string.Empty : $" ({step.To})";
-                reasons.Add($"by the {Percent(step.AtPercent)} step of the ladder{to}{(at is { } a ? $" at {zone.Format(a)}" : string.Empty)}");
+                // The 100% step falls at the due time already given: its instant is not repeated.
+                var when = at is { } a && a != clock.DueAt ? $" at {zone.Format(a)}" : string.Empty;
+                reasons.Add($"by the {Percent(step.AtPercent)} step of the ladder{to}{when}");
             }
 
             reasons.AddRange(fired.Where(f => f.Level == level).Select(f => $"by rule {f.Rule}"));

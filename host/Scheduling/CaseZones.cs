@@ -26,18 +26,31 @@ public static class CaseZones
     /// </summary>
     public sealed class Lookup(IStore store, ICaseEvaluator evaluator)
     {
-        private readonly Dictionary<string, CaseZone> _zones = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (CaseZone Zone, int? Severity)> _cases = new(StringComparer.Ordinal);
 
         /// <summary>The zone of case <paramref name="caseId"/>.</summary>
-        public CaseZone Of(string caseId)
+        public CaseZone Of(string caseId) => Read(caseId).Zone;
+
+        /// <summary>
+        /// A stored decision as a person reads it: its instants in its case's zone, and the case's severity where the
+        /// row does not carry one (rows stored before the store kept it).
+        /// </summary>
+        public Decision Tell(Decision decision)
         {
-            if (!_zones.TryGetValue(caseId, out var zone))
+            ArgumentNullException.ThrowIfNull(decision);
+            var (zone, severity) = Read(decision.CaseId);
+            return decision.InZone(zone) with { Severity = decision.Severity ?? severity };
+        }
+
+        private (CaseZone Zone, int? Severity) Read(string caseId)
+        {
+            if (!_cases.TryGetValue(caseId, out var known))
             {
-                zone = store.GetCase(caseId) is { } ticket ? evaluator.ZoneOf(ticket) : CaseZone.Utc;
-                _zones[caseId] = zone;
+                known = store.GetCase(caseId) is { } ticket ? (evaluator.ZoneOf(ticket), ticket.Severity) : (CaseZone.Utc, null);
+                _cases[caseId] = known;
             }
 
-            return zone;
+            return known;
         }
     }
 }

@@ -104,7 +104,7 @@ internal static class ApiEndpoints
 
             var query = new DecisionQuery(status, q.Text("customer"), q.Text("service"), from, to, latest, limit, offset);
             var zones = new CaseZones.Lookup(store, evaluators.Current);
-            return Paged(context, [.. store.QueryDecisions(query).Select(d => View(d with { Decision = d.Decision.InZone(zones.Of(d.Decision.CaseId)) }))], store.CountDecisions(query), limit, offset);
+            return Paged(context, [.. store.QueryDecisions(query).Select(d => View(d with { Decision = zones.Tell(d.Decision) }))], store.CountDecisions(query), limit, offset);
         });
 
         reads.MapGet("/credits", (HttpContext context, IStore store) =>

@@ -29,7 +29,8 @@ public sealed record BoardTarget(string? Target, string Status, DateTimeOffset? 
 /// <param name="PercentUsed">The highest percent used among the targets.</param>
 /// <param name="EscalationLevel">The case's escalation level.</param>
 /// <param name="EscalatedTo">The recipient of the highest ladder step reached (<c>duty-manager</c>); null when none was.</param>
-/// <param name="Now">What to do now, in one sentence: the most urgent target's outcome, escalation and next step.</param>
+/// <param name="Now">What to do now, in one line: the most urgent target, since when it is overdue or when it is due, who has it, the next step.</param>
+/// <param name="Headline">The most urgent target's outcome with the reason for its level (its explanation's first step).</param>
 /// <param name="Targets">Every target of the case in the latest evaluation.</param>
 public sealed record BoardCase(
     string CaseId,
@@ -46,6 +47,7 @@ public sealed record BoardCase(
     int EscalationLevel,
     string? EscalatedTo,
     string Now,
+    string Headline,
     IReadOnlyList<BoardTarget> Targets);
 
 /// <summary>The answer of <c>GET /api/board</c>.</summary>
@@ -135,8 +137,8 @@ public static class LeadViews
         foreach (var group in stored.GroupBy(s => s.Decision.CaseId, StringComparer.Ordinal))
         {
             var zone = zones.Of(group.Key);
-            var decisions = group.Select(s => s.Decision.InZone(zone)).ToList();
-            var row = Row(decisions, zone.Id, policies);
+            var decisions = group.Select(s => zones.Tell(s.Decision)).ToList();
+            var row = Row(decisions, zone, policies);
             if ((filter.Severity is null || row.Severity == filter.Severity)
                 && (filter.Policy is null || (row.Policy?.StartsWith(filter.Policy, StringComparison.OrdinalIgnoreCase) ?? false))
                 && (filter.Team is null || string.Equals(row.EscalatedTo, filter.Team, StringComparison.OrdinalIgnoreCase)))
@@ -155,7 +157,7 @@ public static class LeadViews
             [.. cases.Where(c => c.Lane == "due-next").OrderBy(c => c.DueAt, soonest).ThenByDescending(c => c.PercentUsed).Take(DueNextCount)]);
     }
 
-    private static BoardCase Row(List<Decision> decisions, string zone, Dictionary<(string, string), Policy> policies)
+    private static BoardCase Row(List<Decision> decisions, Engine.Calendars.CaseZone zone, Dictionary<(string, string), Policy> policies)
     {
         var worst = decisions.OrderBy(d => Array.IndexOf(StatusOrder, DecisionJson.StatusName(d.Status)))
             .ThenBy(d => d.DueAt ?? DateTimeOffset.MaxValue).ThenByDescending(d => d.PercentUsed).First();
@@ -169,7 +171,16 @@ public static class LeadViews
         var lane = worst.Status == DecisionStatus.Breached ? "breached"
             : open.Any(d => (decimal)d.PercentUsed >= firstStep || (d.DueAt is { } due && due - d.AsOf <= DueSoon)) ? "at-risk"
             : "due-next";
-        var now = worst.Explanation.IsDefaultOrEmpty ? null : worst.Explanation.FirstOrDefault(s => s.Kind == "status")?.Text;
+        var headline = worst.Explanation.IsDefaultOrEmpty ? null : worst.Explanation.FirstOrDefault(s => s.Kind == "status")?.Text;
+        var next = headline?.IndexOf("; next: ", StringComparison.Ordinal) is { } i and >= 0 ? headline[(i + 2)..] : null;
+        // Who has the case and when it is due are columns of their own: this line says what the lead does with it.
+        var now = worst.Status switch
+        {
+            DecisionStatus.Breached when worst.StoppedAt is { } stopped => $"{worst.Target} breached; its clock stopped at {zone.Format(stopped)}",
+            DecisionStatus.Breached => $"{worst.Target} overdue by {Span(worst.AsOf - (worst.DueAt ?? worst.AsOf))}",
+            DecisionStatus.Paused => $"{worst.Target} paused: no due time while paused; it counts again when the status changes",
+            _ => $"{worst.Target} {(worst.DueAt is { } due ? $"due in {Span(due - worst.AsOf)}" : "running")}{(next is null ? string.Empty : "; " + next)}",
+        };
         return new BoardCase(
             worst.CaseId,
             lane,
@@ -177,14 +188,15 @@ public static class LeadViews
             worst.Service,
             worst.Severity,
             worst.Policy is null ? null : $"{worst.Policy}@{worst.PolicyVersion}",
-            zone,
+            zone.Id,
             open.Count > 0,
             DecisionJson.StatusName(worst.Status),
             worst.DueAt,
             maxUsed,
             decisions.Max(d => d.EscalationLevel),
             escalatedTo,
-            $"{worst.Target}: {now ?? DecisionJson.StatusName(worst.Status)}",
+            now,
+            headline ?? DecisionJson.StatusName(worst.Status),
             [.. decisions.OrderBy(d => d.Target, StringComparer.Ordinal).Select(d => new BoardTarget(d.Target, DecisionJson.StatusName(d.Status), d.DueAt, d.PercentUsed, d.EscalationLevel))]);
     }
 
@@ -209,7 +221,7 @@ public static class LeadViews
         var zones = new CaseZones.Lookup(store, evaluator);
         var open = new[] { "running", "paused" }
             .SelectMany(status => store.QueryDecisions(new DecisionQuery(status, customer, LatestOnly: true, Limit: ApiEndpoints.MaxPage)))
-            .Select(s => s.Decision.InZone(zones.Of(s.Decision.CaseId)));
+            .Select(s => zones.Tell(s.Decision));
         var cases = MoneyAtStake.OpenCases(open, report.AtStake);
         return new AtStakeView(
             period.ToString(),
@@ -226,6 +238,14 @@ public static class LeadViews
     private static Dictionary<(string, string), Policy> PoliciesOf(ICaseEvaluator evaluator) => evaluator is CaseEvaluator e
         ? e.Set.Policies.GroupBy(p => (p.Id, p.Version)).ToDictionary(g => g.Key, g => g.First())
         : [];
+
+    /// <summary>A duration as a person says it: <c>26 d 23 h</c>, <c>4 h 10 min</c>, <c>35 min</c>.</summary>
+    internal static string Span(TimeSpan span)
+    {
+        var minutes = (long)Math.Max(0, Math.Round(span.TotalMinutes));
+        var (days, hours, rest) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+        return days > 0 ? $"{days} d {hours} h" : hours > 0 ? $"{hours} h {rest} min" : $"{rest} min";
+    }
 
     /// <summary>A severity filter: a whole number, or null.</summary>
     internal static int? Severity(string? text) =>
