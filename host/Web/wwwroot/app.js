@@ -157,7 +157,7 @@ function renderLane(lane) {
   const limit = expanded.has(lane.key) ? rows.length : LaneRows;
   const shown = columns.filter((c) => c.key !== 'now');
   const body = el('tbody', {}, rows.slice(0, limit).map((c) => {
-    const open = (event) => { if (!event.target.closest('a')) showCase(c.caseId); };
+    const open = (event) => { if (!event.target.closest('a')) showCase(c.caseId, true); };
     const cells = [el('a', { href: `#case=${encodeURIComponent(c.caseId)}` }, c.caseId), c.customer ?? '-', c.service ?? '-', c.severity ?? '-',
       [el('span', { class: `badge ${c.status}` }, c.status), c.open ? '' : ' (clock stopped)'], when(c.dueAt, c.zone), `${number(c.percentUsed)}%`,
       c.escalatedTo ? `${c.escalatedTo} (level ${c.escalationLevel})` : c.escalationLevel > 0 ? `level ${c.escalationLevel}` : '-'];
@@ -199,7 +199,7 @@ $('#filters').addEventListener('reset', () => setTimeout(renderBoard));
 
 let shownCase = null;
 
-async function showCase(id) {
+async function showCase(id, fromList = false) {
   shownCase = id;
   $('#case-id').value = id;
   $('#case-error').hidden = true;
@@ -207,6 +207,8 @@ async function showCase(id) {
     // The id goes in the query, encoded: any id works there, `INC/2026/0001`, `a%2Fb`, `.` and `..` included.
     const trace = await api(`/api/why?case=${encodeURIComponent(id)}`);
     renderCase(trace);
+    // Opened from a list further up or down: bring the explanation into view.
+    if (fromList) $('#find').scrollIntoView({ block: 'start' });
     // One form in the address, `#case=ID`: a short `#ID` is rewritten in place; another case is a new history entry,
     // so the back button returns to the previous case (pushState fires no hashchange, so nothing loads twice).
     const address = `#case=${encodeURIComponent(id)}`;
@@ -474,16 +476,17 @@ function caseFromHash() {
   return text.startsWith('case=') ? text.slice(5) : text.includes('=') ? null : text;
 }
 
-function openCaseFromHash(again = false) {
+function openCaseFromHash(again = false, scroll = false) {
   const id = caseFromHash();
-  if (id && (again || id !== shownCase)) showCase(id);
+  if (id && (again || id !== shownCase)) showCase(id, scroll);
 }
 
 $('#find-form').addEventListener('submit', (event) => { event.preventDefault(); showCase($('#case-id').value.trim()); });
 $('#credits-form').addEventListener('submit', (event) => { event.preventDefault(); refreshCredits().catch((error) => { $('#policy-status').textContent = error.message; }); });
-window.addEventListener('hashchange', () => openCaseFromHash());
+window.addEventListener('hashchange', () => openCaseFromHash(false, true));
 renderBoard();
 refresh();
 // The lists are read again every 30 s; an opened case and opened credit explanations stay as they are.
 setInterval(refresh, 30000);
-openCaseFromHash();
+// A shared link to a case opens it and shows it.
+openCaseFromHash(false, true);
