@@ -31,7 +31,7 @@ public sealed record BoardTarget(string? Target, string Status, DateTimeOffset? 
 /// <param name="EscalatedTo">The recipient of the highest ladder step reached (<c>duty-manager</c>); null when none was.</param>
 /// <param name="Now">What to do now, in one line: the most urgent target, since when it is overdue or when it is due, who has it, the next step.</param>
 /// <param name="Headline">The most urgent target's outcome with the reason for its level (its explanation's first step).</param>
-/// <param name="Targets">Every target of the case in the latest evaluation.</param>
+/// <param name="Targets">The case's breached and open targets in the latest evaluation (a target met is not listed).</param>
 public sealed record BoardCase(
     string CaseId,
     string Lane,

@@ -76,4 +76,21 @@ public sealed class EvaluateCommandTests : IDisposable
 
         exit.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task EvaluateTable_WrittenToAPipe_KeepsEachDecisionOnOneLine()
+    {
+        // Redirected (no terminal width): one line per decision instead of four wrapped ones; the due time in the case's zone.
+        var executable = Path.Join(AppContext.BaseDirectory, "slapolicy");
+        var root = PolicyTestFiles.RepoRoot;
+        var (exit, output) = await ChildProcess.RunAsync(
+            executable,
+            ["evaluate", "--policies", Path.Join(root, "policies"), "--cases", Path.Join(root, "samples", "cases.jsonl"), "--as-of", "2026-11-22T02:00:00Z", "--format", "table"],
+            TimeSpan.FromMinutes(2));
+
+        exit.ShouldBe(0, output);
+        var rows = output.Split('\n').Where(l => l.StartsWith("│ C-", StringComparison.Ordinal)).ToList();
+        rows.Count.ShouldBe(560);
+        rows.ShouldContain(l => l.Contains("│ C-1001 │ sev1-resolution │ acme-gold@2026.2      │ breached │ 2026-11-21 12:30 +01:00 │ 1110 min │ 462.5% │ 3     │", StringComparison.Ordinal));
+    }
 }
