@@ -9,7 +9,7 @@ namespace SlaPolicy.Host.Cli;
 /// </summary>
 public static class PipedWidth
 {
-    /// <summary>Wide enough for every table <c>evaluate</c> and <c>report</c> print, with long ids.</summary>
+    /// <summary>Wide enough for every table <c>evaluate</c>, <c>report</c> and <c>why</c> print, with long ids.</summary>
     public const int Columns = 240;
 
     /// <summary>Lays <paramref name="console"/> out <see cref="Columns"/> wide when its output is redirected.</summary>

@@ -52,7 +52,8 @@ public sealed class WhyCommand : ICliCommand
             trace = OnRequestExplanations.Fill(trace, services.GetRequiredService<IEvaluatorProvider>().Current);
         }
 
-        AnsiConsole.Write(Render(CaseZones.InCaseZone(trace, services.GetRequiredService<IEvaluatorProvider>().Current)));
+        PipedWidth.Apply(AnsiConsole.Console, Console.IsOutputRedirected)
+            .Write(Render(CaseZones.InCaseZone(trace, services.GetRequiredService<IEvaluatorProvider>().Current)));
         return 0;
     }
 
@@ -101,7 +102,8 @@ public sealed class WhyCommand : ICliCommand
             foreach (var step in d.Explanation)
             {
                 var where = step.Location is { IsKnown: true } location ? $"  [grey]{Esc(location.ToString())}[/]" : string.Empty;
-                steps.AddNode(new Markup($"[grey]{Esc(step.Kind)}[/] {Esc(step.Text)}{where}"));
+                // The sentence says what kind of step it is; the kind itself is in the JSON of the API.
+                steps.AddNode(new Markup($"{Esc(step.Text)}{where}"));
             }
 
             rows.Add(tree);

@@ -246,8 +246,8 @@ function renderCase(trace) {
       el('div', {}, `${number(d.percentUsed)}% used, escalation level ${d.escalationLevel}; due `, when(d.dueAt, zone),
         `; elapsed ${number(d.elapsedMinutes)} min, paused ${number(d.pausedMinutes)} min; as of `, when(d.asOf, zone)),
       el('div', {}, `policy ${d.policy || 'none'}@${d.policyVersion || '-'}`, el('span', { class: 'where' }, source), d.ruleName ? ` rule ${d.ruleName}` : ''),
-      el('ol', { class: 'steps' }, d.explanation.map((s) => el('li', { class: `step ${s.kind}`, 'data-kind': s.kind },
-        el('span', { class: 'when' }, s.at ? when(s.at, zone) : ''),
+      el('ol', { class: 'steps' }, d.explanation.map((s) => el('li', { class: `step ${s.kind}${s.at ? '' : ' untimed'}`, 'data-kind': s.kind },
+        s.at ? el('span', { class: 'when' }, when(s.at, zone)) : null,
         el('span', {}, el('span', { class: 'visually-hidden' }, `${s.kind}: `), s.text, stepSource(s) ? el('span', { class: 'where' }, stepSource(s)) : ''))))));
   }
   if (trace.escalations.length > 0) {
@@ -293,7 +293,13 @@ function drawTimeline(trace) {
     const y = top + i * laneH;
     const due = s.d.dueAt ? Date.parse(s.d.dueAt) : null;
     const beyond = due && x(due) > width - right ? ` · due ${localText(s.d.dueAt, zone)}` : '';
-    root.append(svg('text', { x: left, y: y + 12, 'font-size': 12, fill: '#1d2430', class: 'lane-label' }, `${s.d.target} (${s.d.status})${beyond}`));
+    const label = svg('text', { x: left, y: y + 12, 'font-size': 12, fill: '#1d2430', class: 'lane-label' }, `${s.d.target} (${s.d.status})${beyond}`);
+    root.append(label);
+    // On a narrow screen the label is shortened until it fits: the due time without its offset, then the target alone.
+    for (const shorter of [`${s.d.target}${beyond ? ` · due ${localText(s.d.dueAt, zone).slice(5, 16)}` : ''}`, s.d.target]) {
+      if (label.getComputedTextLength() <= width - left - right) break;
+      label.textContent = shorter;
+    }
     const periods = s.steps.filter((p) => p.kind === 'counted' || p.kind === 'pause' || p.kind === 'closed');
     periods.forEach((p, k) => {
       const from = Date.parse(p.at), to = k + 1 < periods.length ? Date.parse(periods[k + 1].at) : s.end;
@@ -326,13 +332,14 @@ function drawTimeline(trace) {
     const p = partsIn(t, zone);
     if (p.mi === '00' && Number(p.h) % stepHours === 0) ticks.push({ t, label: p.h === '00' ? `${days[p.wd]} ${Number(p.d)} ${months[Number(p.mo) - 1]}` : `${p.h}:00`, day: p.h === '00' });
   }
-  let lastLabel = -Infinity;
-  for (const tick of ticks) {
+  // Dates first, then hours where there is room: the axis always says which day it is.
+  const placed = [];
+  for (const tick of [...ticks.filter((k) => k.day), ...ticks.filter((k) => !k.day)]) {
     const px = x(tick.t);
     root.append(svg('line', { x1: px, x2: px, y1: axisY, y2: axisY + (tick.day ? 6 : 3), stroke: '#6b7280' }));
-    if (px - lastLabel >= 90 && px > left + 10 && px < width - right - 30) {
+    if (placed.every((p) => Math.abs(p - px) >= 80) && px > left + 34 && px < width - right - 34) {
       root.append(svg('text', { x: px, y: axisY + 18, 'font-size': 11, fill: '#374151', 'text-anchor': 'middle', class: 'axis-label' }, tick.label));
-      lastLabel = px;
+      placed.push(px);
     }
   }
   root.prepend(svg('defs', {}, svg('pattern', { id: 'closed-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
@@ -485,8 +492,8 @@ $('#find-form').addEventListener('submit', (event) => { event.preventDefault(); 
 $('#credits-form').addEventListener('submit', (event) => { event.preventDefault(); refreshCredits().catch((error) => { $('#policy-status').textContent = error.message; }); });
 window.addEventListener('hashchange', () => openCaseFromHash(false, true));
 renderBoard();
-refresh();
+// A shared link to a case opens it, and once the lists above it are drawn (they move it down), shows it.
+Promise.all([caseFromHash() ? showCase(caseFromHash()) : null, refresh()])
+  .then(() => { if (caseFromHash() && !$('#case-view').hidden) $('#find').scrollIntoView({ block: 'start' }); });
 // The lists are read again every 30 s; an opened case and opened credit explanations stay as they are.
 setInterval(refresh, 30000);
-// A shared link to a case opens it and shows it.
-openCaseFromHash(false, true);

@@ -63,6 +63,9 @@ public class LeadPageBrowserTests
             await page.GotoAsync(host.Address + "/#case=C-1001");
             var resolution = page.Locator("#explanation .decision", new() { HasText = "sev1-resolution" });
             await resolution.WaitForAsync();
+            // A shared link shows the case, not the top of the page.
+            await Assertions.Expect(page.Locator("#find h2")).ToBeInViewportAsync();
+            await File.WriteAllBytesAsync(Path.Join(shots, $"link-C-1001-{width}.png"), await page.ScreenshotAsync());
             var due = resolution.Locator("time", new() { HasText = "2026-11-21 12:30 +01:00" }).First;
             (await due.GetAttributeAsync("title")).ShouldBe("2026-11-21 11:30 UTC");
             var steps = await resolution.Locator("ol.steps li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.kind)");
@@ -195,6 +198,15 @@ public class LeadPageBrowserTests
             }
             """);
         overlaps.ShouldBeEmpty($"timeline labels at {width} px");
+        var outside = await page.EvaluateAsync<string[]>(
+            """
+            () => {
+              const frame = document.querySelector('#timeline').getBoundingClientRect();
+              return [...document.querySelectorAll('#timeline text')].map(t => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+                .filter(b => b.r.left < frame.left - 0.5 || b.r.right > frame.right + 0.5).map(b => b.text);
+            }
+            """);
+        outside.ShouldBeEmpty($"timeline labels cut off at {width} px");
         (await page.Locator("#timeline text").CountAsync()).ShouldBeGreaterThan(2);
     }
 }
