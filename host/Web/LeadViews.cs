@@ -140,7 +140,8 @@ public static class LeadViews
             var decisions = group.Select(s => zones.Tell(s.Decision)).ToList();
             var row = Row(decisions, zone, policies);
             if ((filter.Severity is null || row.Severity == filter.Severity)
-                && (filter.Policy is null || (row.Policy?.StartsWith(filter.Policy, StringComparison.OrdinalIgnoreCase) ?? false))
+                && (filter.Policy is null || string.Equals(row.Policy, filter.Policy, StringComparison.OrdinalIgnoreCase)
+                    || (row.Policy?.StartsWith(filter.Policy + "@", StringComparison.OrdinalIgnoreCase) ?? false))
                 && (filter.Team is null || string.Equals(row.EscalatedTo, filter.Team, StringComparison.OrdinalIgnoreCase)))
             {
                 cases.Add(row);

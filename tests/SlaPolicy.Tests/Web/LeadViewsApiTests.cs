@@ -68,6 +68,12 @@ public class LeadViewsApiTests
         new[] { "breached", "atRisk", "dueNext" }.SelectMany(lane => severityOne.GetProperty(lane).EnumerateArray())
             .ShouldAllBe(c => c.GetProperty("severity").GetInt32() == 1 && c.GetProperty("customer").GetString() == "acme");
         (await host.Client.GetAsync("/api/board?severity=high")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // A policy by id takes in its versions; a prefix of an id is not another policy's id.
+        var acmeGold = await GetAsync(host, "/api/board?policy=acme-gold");
+        acmeGold.GetProperty("breached").EnumerateArray().ShouldAllBe(c => c.GetProperty("policy").GetString()!.StartsWith("acme-gold@", StringComparison.Ordinal));
+        acmeGold.GetProperty("breached").GetArrayLength().ShouldBeGreaterThan(0);
+        (await GetAsync(host, "/api/board?policy=acme")).GetProperty("breached").GetArrayLength().ShouldBe(0);
     }
 
     [Fact]
