@@ -126,7 +126,7 @@ public static class CreditCalculator
         }
         else
         {
-            steps.Add(new ExplanationStep("tier", $"tier `{tierWord} {Num(tier.Threshold)}` applies: credit {Num(tier.CreditPercent)}%", tier.Location));
+            steps.Add(new ExplanationStep("tier", $"the tier {tierWord} {Num(tier.Threshold)} applies: credit {Num(tier.CreditPercent)}%", tier.Location));
         }
 
         var percent = uncapped;
@@ -135,7 +135,7 @@ public static class CreditCalculator
         {
             percent = cap;
             capApplied = true;
-            steps.Add(new ExplanationStep("cap", $"credit capped at {Num(cap)}% by `creditCap`", capLocation));
+            steps.Add(new ExplanationStep("cap", $"credit capped at {Num(cap)}% by creditCap", capLocation));
         }
 
         decimal amount = 0;
@@ -148,7 +148,7 @@ public static class CreditCalculator
                     break;
                 default:
                     amount = ToCents(fee.Amount!.Value * percent / 100m);
-                    var source = feeDescription ?? (fee.Source == FeeSource.Subscription ? "the subscription's monthly fee" : "the policy's default `monthlyFee`");
+                    var source = feeDescription ?? (fee.Source == FeeSource.Subscription ? "the subscription's monthly fee" : "the policy's default monthlyFee");
                     steps.Add(new ExplanationStep("fee", $"{Num(percent)}% of {Money(fee.Amount.Value, fee.Currency)} ({source}) = {Money(amount, fee.Currency)}"));
                     break;
             }

@@ -75,6 +75,7 @@ public static class ServiceLevelCalculator
         }
 
         var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies, failures);
+        var margins = MoneyAtStake.Margins(attainment, inputs.Policies);
         var weeks = BreachesPerWeek(decisions, month, asOf);
         var errors = decisions.Count(d => d.Status is DecisionStatus.Error or DecisionStatus.NoPolicy);
         if (errors > 0)
@@ -87,6 +88,8 @@ public static class ServiceLevelCalculator
         {
             Compliance = Compliance(decisions, subscriptions, month, asOf),
             Errors = [.. failures.Distinct()],
+            AtStake = margins,
+            OpenAtStake = MoneyAtStake.OpenCases(decisions, margins),
         };
     }
 
@@ -295,7 +298,7 @@ public static class ServiceLevelCalculator
                 var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
                 var credit = Assess(
                     $"{label} within target at least {Num(term.AtLeastPercent)}%", percent, $"{percent:0.###}% ({met} of {stopped} met)", tier, "below", null, term.Location, fee,
-                    $"the monthly fees of `{customer}`'s subscriptions under `{policyId}` in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
+                    $"the monthly fees of {customer}'s subscriptions under {policyId} in {(fee.Currency.Length > 0 ? fee.Currency : "any currency")}");
                 CheckAmounts([credit.CreditAmount]);
                 results.Add(new AttainmentResult(
                     customer, policyId, version, term.Severities, month.ToString(), met, stopped, percent, term.AtLeastPercent, isMet,
@@ -380,7 +383,7 @@ public static class ServiceLevelCalculator
                     if (uncapped > capAmount)
                     {
                         payable = capAmount.Value;
-                        steps.Add(new ExplanationStep("cap", $"capped at {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} monthly fees by `customerCreditCap` = {Money(payable, g.Key.Currency)}", policy.Location));
+                        steps.Add(new ExplanationStep("cap", $"capped at {Num(cap)}% of {Money(feeBase.Amount ?? 0m, g.Key.Currency)} monthly fees by customerCreditCap = {Money(payable, g.Key.Currency)}", policy.Location));
                     }
                     else
                     {

@@ -56,6 +56,15 @@ public sealed record ServiceLevelReport(
     /// <see cref="CreditCalculator.MaxAmount"/>, an arithmetic overflow): its figures are left out, the others stand.
     /// </summary>
     public ImmutableArray<string> Errors { get; init; } = [];
+
+    /// <summary>How far each attainment term is from its credit (<see cref="MoneyAtStake.Margins"/>).</summary>
+    public ImmutableArray<AttainmentMargin> AtStake { get; init; } = [];
+
+    /// <summary>
+    /// The open targets among the report's decisions that count toward an attainment term, costliest breach first
+    /// (<see cref="MoneyAtStake.OpenCases"/>); empty when the decisions read hold only stopped clocks (the store's).
+    /// </summary>
+    public ImmutableArray<CaseAtStake> OpenAtStake { get; init; } = [];
 }
 
 /// <summary>

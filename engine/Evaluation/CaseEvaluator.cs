@@ -99,6 +99,13 @@ public sealed class CaseEvaluator : ICaseEvaluator
     }
 
     /// <inheritdoc />
+    public CaseZone ZoneOf(CaseRecord ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return FindPolicy(ticket) is { } policy && _plans.TryGetValue(policy, out var plan) ? plan.ZoneOf(ticket) : CaseZone.Of(null, ticket.OpenedAt);
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<Decision> Evaluate(CaseRecord ticket, DateTimeOffset asOf, bool explain)
     {
         ArgumentNullException.ThrowIfNull(ticket);
@@ -144,16 +151,16 @@ public sealed class CaseEvaluator : ICaseEvaluator
         var outcome = plan.Workflow.Run(inputs);
         var status = outcome.HasErrors ? DecisionStatus.Error : ToDecisionStatus(clock.Status);
         var explanation = explain
-            ? ExplanationBuilder.ForTarget(plan.Workflow, plan.CalendarFor(target), inputs, asOf, outcome)
+            ? ExplanationBuilder.ForTarget(plan.Workflow, plan.CalendarFor(target), inputs, asOf, outcome, plan.ZoneOf(ticket))
             : ImmutableArray<ExplanationStep>.Empty;
-        var offset = ticket.OpenedAt.Offset;
+        var zone = plan.ZoneOf(ticket);
         return new Decision(
             ticket.Id,
             target.Id,
             policy.Id,
             policy.Version,
             status,
-            clock.DueAt?.ToOffset(offset),
+            clock.DueAt is { } due ? zone.Local(due) : null,
             clock.ElapsedMinutes,
             clock.PausedMinutes,
             clock.PercentUsed,
@@ -166,9 +173,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
             ticket.Service,
             explanation)
         {
-            StoppedAt = clock.StoppedAt?.ToOffset(offset),
+            StoppedAt = clock.StoppedAt is { } stopped ? zone.Local(stopped) : null,
             Severity = ticket.Severity,
-            EscalatedAt = outcome.EscalationLevel > 0 ? EscalatedAt(plan, target, ticket, clock, asOf, outcome.EscalationLevel)?.ToOffset(offset) : null,
+            EscalatedAt = outcome.EscalationLevel > 0 && EscalatedAt(plan, target, ticket, clock, asOf, outcome.EscalationLevel) is { } escalated ? zone.Local(escalated) : null,
         };
     }
 
@@ -228,6 +235,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
             Policy = policy;
             Workflow = workflow;
             Calendar = calendar;
+            Zone = calendar is null ? null : CaseZone.Of(calendar.TimeZone, default);
             // Severities 1..4 are the valid ones; an index per severity keeps the hot path free of filtering.
             _bySeverity = new ImmutableArray<TargetTerm>[5];
             for (var severity = 0; severity < _bySeverity.Length; severity++)
@@ -248,5 +256,10 @@ public sealed class CaseEvaluator : ICaseEvaluator
             (uint)severity < (uint)_bySeverity.Length ? _bySeverity[severity] : _otherSeverities;
 
         public BusinessCalendar? CalendarFor(TargetTerm target) => target.Clock == ClockKind.Business ? Calendar : null;
+
+        /// <summary>The policy's calendar zone when it has one, else the case's opening offset.</summary>
+        public CaseZone ZoneOf(CaseRecord ticket) => Zone ?? CaseZone.Of(null, ticket.OpenedAt);
+
+        private CaseZone? Zone { get; }
     }
 }

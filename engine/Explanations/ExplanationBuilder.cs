@@ -26,145 +26,251 @@ public static class ExplanationBuilder
         ArgumentNullException.ThrowIfNull(ticket);
         return new ExplanationStep(
             "no-policy",
-            $"no policy covers customer `{ticket.Customer}`, tier `{ticket.Tier}`, region `{ticket.Region}`, service `{ticket.Service}` " +
-            $"on {ticket.OpenedAt.ToString("yyyy-MM-dd", Invariant)}: add a policy whose appliesTo matches, or run `slapolicy compile --matrix` to see the gaps");
+            $"no policy covers customer {ticket.Customer}, tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service} " +
+            $"on {ticket.OpenedAt.ToString("yyyy-MM-dd", Invariant)}: add a policy whose appliesTo matches; slapolicy compile --matrix shows the gaps");
     }
 
-    /// <summary>The explanation of one (case, target) decision.</summary>
+    /// <summary>
+    /// The explanation of one (case, target) decision, told as a story: first the outcome with the reason for the
+    /// escalation level (kind <c>status</c>), then the policy and the target, then what happened to the clock in time
+    /// order (<c>clock</c>, <c>counted</c>, <c>pause</c>, <c>closed</c>, <c>holiday</c>, <c>escalation</c>, <c>stop</c>,
+    /// each with its instant in <paramref name="zone"/>), then the custom rules that fired.
+    /// </summary>
+    /// <remarks>
+    /// The <c>counted</c>, <c>pause</c> and <c>closed</c> steps tile the clock's span: each lasts until the next of them
+    /// begins, the last until the <c>stop</c> step's instant, so a timeline can be drawn from the steps alone.
+    /// </remarks>
     public static ImmutableArray<ExplanationStep> ForTarget(
-        CompiledWorkflow workflow, BusinessCalendar? calendar, in RuleInputs inputs, DateTimeOffset asOf, WorkflowOutcome outcome)
+        CompiledWorkflow workflow, BusinessCalendar? calendar, in RuleInputs inputs, DateTimeOffset asOf, WorkflowOutcome outcome, CaseZone zone)
     {
         ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(zone);
         var policy = inputs.Policy;
         var target = inputs.Target;
         var ticket = inputs.Ticket;
         var clock = inputs.Clock;
-        var offset = ticket.OpenedAt.Offset;
-        var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
-
-        steps.Add(new ExplanationStep(
-            "policy",
-            $"policy `{policy.Id}` version {policy.Version} (effective from {policy.EffectiveFrom:yyyy-MM-dd}) governs customer `{ticket.Customer}`, " +
-            $"tier `{ticket.Tier}`, region `{ticket.Region}`, service `{ticket.Service}`",
-            policy.Location));
-
-        var clockName = target.Clock == ClockKind.TwentyFourSeven
-            ? "the 24x7 clock"
-            : $"business hours of calendar `{policy.Calendar}`";
-        var inherited = target.DefinedBy == policy.Id ? string.Empty : $", inherited from `{target.DefinedBy}`";
-        steps.Add(new ExplanationStep(
-            "target",
-            $"target `{target.Id}`: {Metric(target.Metric)} within {Minutes(target.Within.TotalMinutes)} on {clockName}, severity {ticket.Severity}{inherited}",
-            target.Location));
-
         var trace = SlaClock.Trace(target, ticket, policy.PauseOn, calendar, asOf);
-        steps.Add(new ExplanationStep("clock", $"clock started at {Format(ticket.OpenedAt)} when the case was opened", null, ticket.OpenedAt));
+        var story = new List<ExplanationStep>();
+
+        story.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
         foreach (var segment in trace.Segments)
         {
-            steps.Add(new ExplanationStep(
-                "counted",
-                $"counted {Format(segment.Start.ToOffset(offset))} to {Format(segment.End.ToOffset(offset))}: {Minutes(segment.Minutes)}",
-                null,
-                segment.Start));
+            story.Add(new ExplanationStep(
+                "counted", $"{Minutes(segment.Minutes)} counted from {zone.FormatRange(segment.Start, segment.End)}", null, zone.Local(segment.Start)));
         }
 
         foreach (var pause in trace.Pauses)
         {
-            var end = pause.OpenAtEnd ? $"{Format(pause.End.ToOffset(offset))}, still paused" : Format(pause.End.ToOffset(offset));
-            steps.Add(new ExplanationStep(
+            var still = pause.OpenAtEnd ? ", still paused" : string.Empty;
+            story.Add(new ExplanationStep(
                 "pause",
-                $"paused while `{pause.Status}` from {Format(pause.Start.ToOffset(offset))} to {end}: {Minutes(pause.Minutes)} not counted",
+                $"paused from {zone.FormatRange(pause.Start, pause.End)}{still} while the status was {pause.Status}: {Minutes(pause.Minutes)} not counted",
                 null,
-                pause.Start));
+                zone.Local(pause.Start)));
+        }
+
+        var stopAt = trace.Result.StoppedAt ?? asOf;
+        if (trace.CalendarId is not null)
+        {
+            AddClosedPeriods(story, trace, ticket.OpenedAt, stopAt, zone);
         }
 
         foreach (var holiday in trace.HolidaysSkipped)
         {
-            steps.Add(new ExplanationStep("holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar `{policy.Calendar}`: not counted"));
+            story.Add(new ExplanationStep(
+                "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {policy.Calendar}: not counted", null, zone.StartOfDay(holiday)));
+        }
+
+        var reached = new List<(EscalationStep Step, DateTimeOffset? At)>();
+        var upcoming = new List<(EscalationStep Step, DateTimeOffset? At)>();
+        foreach (var step in policy.Escalations)
+        {
+            var threshold = TimeSpan.FromTicks((long)(target.Within.Ticks * step.AtPercent / 100m));
+            var at = SlaClock.InstantWhenElapsed(target, ticket, policy.PauseOn, calendar, asOf, threshold);
+            if ((decimal)clock.PercentUsed < step.AtPercent)
+            {
+                upcoming.Add((step, at));
+                continue;
+            }
+
+            reached.Add((step, at));
+            var when = at is { } r ? $" at {zone.Format(r)}" : string.Empty;
+            story.Add(new ExplanationStep(
+                "escalation", $"{Percent(step.AtPercent)} of the target used{when}: {Action(step)}", step.Location, at is { } local ? zone.Local(local) : null));
         }
 
         if (trace.Result.StoppedAt is { } stoppedAt)
         {
             var by = trace.StopEvent == ClockStopEvent.FirstResponse ? "the first response" : "the resolution";
-            steps.Add(new ExplanationStep("stop", $"clock stopped at {Format(stoppedAt.ToOffset(offset))} by {by}", null, stoppedAt));
+            story.Add(new ExplanationStep("stop", $"clock stopped at {zone.Format(stoppedAt)} by {by}", null, zone.Local(stoppedAt)));
         }
         else
         {
             var later = trace.StopAfterAsOfIgnored ? " (a stop recorded after the evaluation time is not known yet at it)" : string.Empty;
-            steps.Add(new ExplanationStep("stop", $"clock not stopped: counted up to the evaluation time {Format(asOf)}{later}", null, asOf));
+            story.Add(new ExplanationStep(
+                "stop", $"clock not stopped: counted up to the evaluation time, {zone.Format(asOf)}{later}", null, zone.Local(asOf)));
         }
 
-        if (trace.ClosedTimeSkipped > TimeSpan.Zero)
-        {
-            steps.Add(new ExplanationStep(
-                "closed",
-                $"{Minutes(trace.ClosedTimeSkipped.TotalMinutes)} outside the opening hours of calendar `{trace.CalendarId}` ({trace.TimeZone}) not counted"));
-        }
-
-        foreach (var step in policy.Escalations)
-        {
-            if ((decimal)clock.PercentUsed < step.AtPercent)
-            {
-                continue;
-            }
-
-            var threshold = TimeSpan.FromTicks((long)(target.Within.Ticks * step.AtPercent / 100m));
-            var reachedAt = SlaClock.InstantWhenElapsed(target, ticket, policy.PauseOn, calendar, asOf, threshold);
-            var when = reachedAt is { } r ? $" at {Format(r.ToOffset(offset))}" : string.Empty;
-            var action = step.Level is { } level ? $"{step.Action} to level {level}" : step.Action;
-            var to = step.To is null ? string.Empty : $" (`{step.To}`)";
-            steps.Add(new ExplanationStep(
-                "escalation",
-                $"{step.AtPercent.ToString(Invariant)}% of the target used{when}: {action}{to}",
-                step.Location,
-                reachedAt));
-        }
-
+        var rules = ImmutableArray.CreateBuilder<ExplanationStep>();
+        var firedLevels = new List<(string Rule, int Level)>();
         foreach (var result in workflow.Execute(inputs))
         {
-            AddRuleSteps(steps, result);
+            AddRuleSteps(rules, firedLevels, result);
         }
 
-        steps.Add(new ExplanationStep("status", Status(clock, target)));
+        var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
+        steps.Add(new ExplanationStep("status", Headline(clock, target, outcome.EscalationLevel, reached, upcoming, firedLevels, zone)));
+        steps.Add(new ExplanationStep(
+            "policy",
+            $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer {ticket.Customer}, " +
+            $"tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
+            policy.Location));
+
+        var clockName = target.Clock == ClockKind.TwentyFourSeven
+            ? "the 24x7 clock"
+            : $"the business hours of calendar {policy.Calendar}";
+        var inherited = target.DefinedBy == policy.Id ? string.Empty : $", inherited from {target.DefinedBy}";
+        steps.Add(new ExplanationStep(
+            "target",
+            $"{target.Id}: {Metric(target.Metric)} within {Minutes(target.Within.TotalMinutes)} on {clockName}, for severity {ticket.Severity}{inherited}",
+            target.Location));
+
+        // Time order; at one instant, the order things happen in: the clock starts, time is counted or not, thresholds are crossed, the clock stops.
+        steps.AddRange(story.Select((step, index) => (step, index)).OrderBy(x => x.step.At).ThenBy(x => Rank(x.step.Kind)).ThenBy(x => x.index).Select(x => x.step));
+        steps.AddRange(rules);
         if (outcome.HasErrors)
         {
-            steps.Add(new ExplanationStep("error", "a rule could not be evaluated: the decision fails closed as `error`"));
+            steps.Add(new ExplanationStep("error", "a rule could not be evaluated: the decision fails closed as error"));
         }
 
         return steps.ToImmutable();
     }
 
-    private static void AddRuleSteps(ImmutableArray<ExplanationStep>.Builder steps, RuleResult result)
+    private static int Rank(string kind) => kind switch
+    {
+        "clock" => 0,
+        "closed" or "holiday" or "pause" or "counted" => 1,
+        "escalation" => 2,
+        _ => 3,
+    };
+
+    /// <summary>
+    /// The gaps of a business clock's span that are neither counted nor paused: outside the calendar's opening hours,
+    /// holidays included.
+    /// </summary>
+    private static void AddClosedPeriods(List<ExplanationStep> story, ClockTrace trace, DateTimeOffset openedAt, DateTimeOffset stopAt, CaseZone zone)
+    {
+        var covered = trace.Segments.Select(s => (s.Start, s.End)).Concat(trace.Pauses.Select(p => (p.Start, p.End))).OrderBy(p => p.Start).ToList();
+        var cursor = openedAt;
+        foreach (var (start, end) in covered.Append((stopAt, stopAt)))
+        {
+            if (start > cursor)
+            {
+                var gapEnd = start < stopAt ? start : stopAt;
+                if (gapEnd > cursor)
+                {
+                    story.Add(new ExplanationStep(
+                        "closed",
+                        $"not counted from {zone.FormatRange(cursor, gapEnd)}: outside the opening hours of calendar {trace.CalendarId} ({trace.TimeZone})",
+                        null,
+                        zone.Local(cursor)));
+                }
+            }
+
+            if (end > cursor)
+            {
+                cursor = end;
+            }
+        }
+    }
+
+    private static void AddRuleSteps(ImmutableArray<ExplanationStep>.Builder steps, List<(string Rule, int Level)> levels, RuleResult result)
     {
         if (result.ExceptionMessage is not null)
         {
-            steps.Add(new ExplanationStep("rule-error", $"rule `{result.RuleName}` failed: {result.ExceptionMessage}", result.Location));
+            steps.Add(new ExplanationStep("rule-error", $"rule {result.RuleName} could not be evaluated: {result.ExceptionMessage}", result.Location));
         }
         else if (result.IsSuccess && result.SuccessEvent is not null && !RuleNames.IsGenerated(result.RuleName))
         {
             var inputsRead = result.Inputs.Length == 0
                 ? string.Empty
-                : " with " + string.Join(", ", result.Inputs.Select(read => $"{read.Name} = {FormatValue(read.Value)}"));
-            steps.Add(new ExplanationStep("rule", $"rule `{result.RuleName}` fired{inputsRead}: `{result.SuccessEvent}`", result.Location));
+                : ", reading " + string.Join(" and ", result.Inputs.Select(read => $"{read.Name} = {FormatValue(read.Value)}"));
+            steps.Add(new ExplanationStep("rule", $"{result.RuleName} fired{inputsRead}: {Event(result.SuccessEvent)}", result.Location));
+            if (RuleNode<RuleInputs>.ParseEvent(result.SuccessEvent, "escalate:", out var level))
+            {
+                levels.Add((result.RuleName, (int)level));
+            }
         }
 
         foreach (var child in result.ChildResults)
         {
-            AddRuleSteps(steps, child);
+            AddRuleSteps(steps, levels, child);
         }
     }
 
-    private static string Status(ClockResult clock, TargetTerm target)
+    private static string Event(string successEvent) =>
+        RuleNode<RuleInputs>.ParseEvent(successEvent, "escalate:", out var level) ? $"escalate to level {level.ToString(Invariant)}"
+        : RuleNode<RuleInputs>.ParseEvent(successEvent, "credit:", out var credit) ? $"a credit of {Percent(credit)}"
+        : $"event {successEvent}";
+
+    private static string Action(EscalationStep step)
+    {
+        var to = step.To is null ? string.Empty : step.Level is null ? $" {step.To}" : $" ({step.To})";
+        return step.Level is { } level ? $"{step.Action} to level {level}{to}" : $"{step.Action}{to}";
+    }
+
+    /// <summary>
+    /// The outcome in one sentence, the reason for the escalation level with it (the ladder step that gave it and
+    /// when, the custom rule that gave it), and while the clock runs, the next ladder step and when it falls due.
+    /// </summary>
+    private static string Headline(
+        ClockResult clock,
+        TargetTerm target,
+        int level,
+        List<(EscalationStep Step, DateTimeOffset? At)> reached,
+        List<(EscalationStep Step, DateTimeOffset? At)> upcoming,
+        List<(string Rule, int Level)> fired,
+        CaseZone zone)
     {
         var used = $"{Minutes(clock.ElapsedMinutes)} of {Minutes(target.Within.TotalMinutes)} used ({clock.PercentUsed.ToString("0.#", Invariant)}%)";
-        return clock.Status switch
+        var text = clock.Status switch
         {
             ClockStatus.Met => $"met: {used}",
             ClockStatus.Breached => $"breached: {used}",
             ClockStatus.Paused => $"paused: {used}; no due time while paused",
-            _ => $"running: {used}, due at {(clock.DueAt is { } due ? Format(due) : "unknown")}",
+            _ => $"running: {used}",
         };
+        if (clock.DueAt is { } due)
+        {
+            text += clock.Status == ClockStatus.Breached ? $"; it was due at {zone.Format(due)}" : clock.Status == ClockStatus.Running ? $"; due at {zone.Format(due)}" : string.Empty;
+        }
+
+        if (level > 0)
+        {
+            var reasons = new List<string>();
+            foreach (var (step, at) in reached.Where(r => r.Step.Level == level).OrderBy(r => r.Step.AtPercent).Take(1))
+            {
+                var to = step.To is null ? string.Empty : $" ({step.To})";
+                // The 100% step falls at the due time already given: its instant is not repeated.
+                var when = at is { } a && a != clock.DueAt ? $" at {zone.Format(a)}" : string.Empty;
+                reasons.Add($"by the {Percent(step.AtPercent)} step of the ladder{to}{when}");
+            }
+
+            reasons.AddRange(fired.Where(f => f.Level == level).Select(f => $"by rule {f.Rule}"));
+            var but = clock.Status == ClockStatus.Met ? ", but" : ";";
+            text += $"{but} escalated to level {level}" + (reasons.Count == 0 ? string.Empty : " " + string.Join(" and ", reasons));
+        }
+
+        if (clock.Status == ClockStatus.Running && upcoming.OrderBy(u => u.Step.AtPercent).FirstOrDefault() is { Step: not null } next)
+        {
+            var when = next.At is { } n ? $" at {zone.Format(n)}" : string.Empty;
+            text += $"; next: {Action(next.Step)} at {Percent(next.Step.AtPercent)}{when}";
+        }
+
+        return text;
     }
+
+    private static string Percent(decimal percent) => percent.ToString("0.##", Invariant) + "%";
 
     private static string Metric(TargetMetric metric) => metric == TargetMetric.FirstResponse ? "first response" : "resolution";
 
@@ -174,8 +280,6 @@ public static class ExplanationBuilder
         _ when minutes % 60 == 0 && minutes >= 60 => $"{minutes / 60:0.##}h ({minutes.ToString("0.##", Invariant)} min)",
         _ => $"{minutes.ToString("0.##", Invariant)} min",
     };
-
-    private static string Format(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd HH:mm zzz", Invariant);
 
     private static string FormatValue(object? value) => value switch
     {

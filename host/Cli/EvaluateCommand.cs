@@ -287,13 +287,13 @@ public sealed class EvaluateCommand : ICliCommand
                 Markup.Escape(d.Target ?? "-"),
                 Markup.Escape(d.Policy is null ? "-" : $"{d.Policy}@{d.PolicyVersion}"),
                 $"[{colour}]{status}[/]",
-                d.DueAt?.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture) ?? "-",
+                InstantText.FormatAsWritten(d.DueAt),
                 $"{d.ElapsedMinutes:0.#} min",
                 $"{d.PercentUsed:0.#}%",
                 d.EscalationLevel.ToString(CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(table);
+        PipedWidth.Apply(AnsiConsole.Console, Console.IsOutputRedirected).Write(table);
     }
 
     private sealed class Summary

@@ -55,7 +55,7 @@ public sealed partial class ReportCommand : ICliCommand
 
         command.SetAction(parse =>
         {
-            var console = _console ?? AnsiConsole.Console;
+            var console = _console ?? PipedWidth.Apply(AnsiConsole.Console, Console.IsOutputRedirected);
             if (!ReportingMonth.TryParse(parse.GetValue(period), out var month))
             {
                 console.MarkupLine($"[red]error:[/] `--period` must be a month written YYYY-MM, not `{Markup.Escape(parse.GetValue(period) ?? string.Empty)}`");

@@ -52,17 +52,23 @@ public sealed class WhyCommand : ICliCommand
             trace = OnRequestExplanations.Fill(trace, services.GetRequiredService<IEvaluatorProvider>().Current);
         }
 
-        AnsiConsole.Write(Render(trace));
+        PipedWidth.Apply(AnsiConsole.Console, Console.IsOutputRedirected)
+            .Write(Render(CaseZones.InCaseZone(trace, services.GetRequiredService<IEvaluatorProvider>().Current)));
         return 0;
     }
 
-    /// <summary>The trace as Spectre renderables (also used to render to a string in tests).</summary>
-    internal static IRenderable Render(CaseTrace trace)
+    /// <summary>
+    /// The trace as Spectre renderables (also used to render to a string in tests); every instant in the case's zone
+    /// (<see cref="CaseZones"/>), steps in the order the explanation tells them.
+    /// </summary>
+    internal static IRenderable Render((CaseTrace Trace, Engine.Calendars.CaseZone Zone) told)
     {
+        var (trace, zone) = told;
+        string Time(DateTimeOffset? at) => InstantText.Format(at, zone);
         var c = trace.Case;
         var rows = new List<IRenderable>
         {
-            new Markup($"[bold]case {Esc(c.Id)}[/]  {Esc(c.Customer)} / {Esc(c.Tier)} / {Esc(c.Region)} / {Esc(c.Service)}, severity {c.Severity}"),
+            new Markup($"[bold]case {Esc(c.Id)}[/]  {Esc(c.Customer)} / {Esc(c.Tier)} / {Esc(c.Region)} / {Esc(c.Service)}, severity {c.Severity}; times in {Esc(zone.Id)}"),
             new Markup($"opened {Time(c.OpenedAt)}, first response {Time(c.FirstResponseAt)}, resolved {Time(c.ResolvedAt)}"
                 + (c.Tags.IsDefaultOrEmpty ? string.Empty : $", tags {Esc(string.Join(", ", c.Tags))}")),
         };
@@ -96,8 +102,8 @@ public sealed class WhyCommand : ICliCommand
             foreach (var step in d.Explanation)
             {
                 var where = step.Location is { IsKnown: true } location ? $"  [grey]{Esc(location.ToString())}[/]" : string.Empty;
-                var at = step.At is { } when ? $"[grey]{Time(when)}[/] " : string.Empty;
-                steps.AddNode(new Markup($"[grey]{Esc(step.Kind)}[/] {at}{Esc(step.Text)}{where}"));
+                // The sentence says what kind of step it is; the kind itself is in the JSON of the API.
+                steps.AddNode(new Markup($"{Esc(step.Text)}{where}"));
             }
 
             rows.Add(tree);
@@ -118,6 +124,4 @@ public sealed class WhyCommand : ICliCommand
     }
 
     private static string Esc(string text) => Markup.Escape(text);
-
-    private static string Time(DateTimeOffset? at) => at is { } value ? value.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture) : "-";
 }

@@ -58,6 +58,8 @@ public static class HtmlReportRenderer
         sb.Append("</section><section><h2>Credits</h2>");
         sb.Append(CreditsChart(report));
         CreditsTable(sb, report);
+        sb.Append("</section><section><h2>Money at stake</h2>");
+        AtStakeTables(sb, report);
         sb.Append("</section><section><h2>Breaches</h2>");
         sb.Append(BreachesChart(report));
         sb.Append("</section>");
@@ -116,30 +118,40 @@ public static class HtmlReportRenderer
             [new("met", "at or above objective"), new("missed", "below objective"), new(string.Empty, "objective (at least)", Line: true)]);
     }
 
+    /// <summary>
+    /// One chart per currency (<c>credits-chart-eur</c>, ...): amounts in different currencies are not comparable, so they
+    /// never share an axis (INR 37,500 would dwarf EUR 1,020).
+    /// </summary>
     private static string CreditsChart(ServiceLevelReport report)
     {
-        // A customer billed in two currencies gets a bar per currency, labelled with it so the two are not confused.
-        var currencies = report.CreditTotals.GroupBy(t => t.Customer).ToDictionary(g => g.Key, g => g.Select(t => t.Currency).Distinct().Count());
-        var bars = report.CreditTotals.GroupBy(t => (t.Customer, t.Currency)).Select(g =>
+        var charts = new StringBuilder();
+        foreach (var currency in report.CreditTotals.GroupBy(t => t.Currency).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var availability = g.Sum(t => t.AvailabilityCredits);
-            var performance = g.Sum(t => t.PerformanceCredits);
-            var attainment = g.Sum(t => t.AttainmentCredits);
-            var payable = g.Sum(t => t.Payable);
-            var uncapped = g.Sum(t => t.Uncapped);
-            var text = Money(payable, g.Key.Currency) + (payable < uncapped ? $" (capped from {Money(uncapped, g.Key.Currency)})" : string.Empty);
-            return new StackedBar(
-                currencies[g.Key.Customer] > 1 && g.Key.Currency.Length > 0 ? $"{g.Key.Customer} ({g.Key.Currency})" : g.Key.Customer,
-                [
-                    new((double)availability, "availability", $"availability credits {Money(availability, g.Key.Currency)}"),
-                    new((double)performance, "performance", $"performance credits {Money(performance, g.Key.Currency)}"),
-                    new((double)attainment, "attainment", $"attainment credits {Money(attainment, g.Key.Currency)}"),
-                ],
-                text);
-        }).ToList();
-        return HorizontalStacked(
-            "credits-chart", "Credits per customer", "credit amount (before the customer cap; payable amount printed)", bars,
-            [new("availability", "availability"), new("performance", "performance"), new("attainment", "attainment")]);
+            var bars = currency.GroupBy(t => t.Customer).Select(g =>
+            {
+                var availability = g.Sum(t => t.AvailabilityCredits);
+                var performance = g.Sum(t => t.PerformanceCredits);
+                var attainment = g.Sum(t => t.AttainmentCredits);
+                var payable = g.Sum(t => t.Payable);
+                var uncapped = g.Sum(t => t.Uncapped);
+                var text = Money(payable, currency.Key) + (payable < uncapped ? $" (capped from {Money(uncapped, currency.Key)})" : string.Empty);
+                return new StackedBar(
+                    g.Key,
+                    [
+                        new((double)availability, "availability", $"availability credits {Money(availability, currency.Key)}"),
+                        new((double)performance, "performance", $"performance credits {Money(performance, currency.Key)}"),
+                        new((double)attainment, "attainment", $"attainment credits {Money(attainment, currency.Key)}"),
+                    ],
+                    text);
+            }).ToList();
+            var name = currency.Key.Length > 0 ? currency.Key : "no currency";
+            charts.Append(HorizontalStacked(
+                $"credits-chart-{(currency.Key.Length > 0 ? currency.Key.ToLowerInvariant() : "none")}", $"Credits per customer in {name}",
+                $"credit amount in {name} (before the customer cap; payable amount printed)", bars,
+                [new("availability", "availability"), new("performance", "performance"), new("attainment", "attainment")]));
+        }
+
+        return charts.ToString();
     }
 
     private static string BreachesChart(ServiceLevelReport report)
@@ -235,6 +247,34 @@ public static class HtmlReportRenderer
             sb.Append($"<td class=\"num\">{Esc(Money(t.PerformanceCredits, t.Currency))}</td><td class=\"num\">{Esc(Money(t.AttainmentCredits, t.Currency))}</td>");
             sb.Append($"<td class=\"num\">{Esc(Money(t.Uncapped, t.Currency))}</td><td class=\"num credit payable\">{Esc(Money(t.Payable, t.Currency))}</td><td>{Steps(t.Explanation)}</td>");
         });
+
+    private static void AtStakeTables(StringBuilder sb, ServiceLevelReport report)
+    {
+        Table(
+            sb, report.AtStake, "No attainment term counted a stopped target this month.",
+            Head("Customer", "Policy", "Severity", "#Attainment", "#At least", "What it takes", "#Credit"),
+            (sb, m) =>
+            {
+                sb.Append($"<td>{Esc(m.Customer)}</td><td>{Esc(m.PolicyId)}</td><td>{Esc(m.SeverityLabel)}</td><td class=\"num\">{Esc(Percent(m.AttainmentPercent))}</td>");
+                sb.Append($"<td class=\"num\">{Esc(Objective(m.AtLeastPercent))}</td><td>{Esc(m.Sentence)}</td>");
+                sb.Append($"<td class=\"num credit\">{Esc(Money(m.CreditAmount, m.Currency))} {(m.Met ? "at stake" : "owed")}</td>");
+            },
+            "at-stake");
+        if (report.OpenAtStake.Length > 0)
+        {
+            sb.Append("<h3>Open targets whose breach would cost the most</h3>");
+            Table(
+                sb, [.. report.OpenAtStake.Take(20)], null,
+                Head("Case", "Target", "Customer", "Severity", "Due", "#Breach would cost", "Why"),
+                (sb, c) =>
+                {
+                    var d = c.Decision;
+                    sb.Append($"<td>{Esc(d.CaseId)}</td><td>{Esc(d.Target ?? "-")}</td><td>{Esc(d.Customer ?? "-")}</td><td>sev {d.Severity}</td>");
+                    sb.Append($"<td>{Esc(Cli.InstantText.FormatAsWritten(d.DueAt))}</td><td class=\"num credit\">{Esc(Money(c.CostIfBreached, c.Currency))}</td><td>{Esc(c.Note)}</td>");
+                },
+                "at-stake-cases");
+        }
+    }
 
     /// <summary>
     /// A table of <paramref name="rows"/>, one <c>tr</c> each, its cells written by <paramref name="cells"/>; when there are

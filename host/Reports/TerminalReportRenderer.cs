@@ -91,6 +91,8 @@ public static class TerminalReportRenderer
 
         WriteOrNote(console, credits, report.CreditTotals.Length, "no credits in this period");
 
+        RenderAtStake(report, console);
+
         var breaches = new Table().Title("Breaches per week (weeks start Monday, UTC)").RoundedBorder().AddColumns("Week of", "Breaches");
         foreach (var w in report.BreachesPerWeek)
         {
@@ -103,6 +105,40 @@ public static class TerminalReportRenderer
         {
             console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
         }
+    }
+
+    /// <summary>Money at stake: how far each attainment term is from its credit, and the open targets whose breach costs the most.</summary>
+    private static void RenderAtStake(ServiceLevelReport report, IAnsiConsole console)
+    {
+        var margins = new Table().Title("Money at stake (attainment so far this month)").RoundedBorder()
+            .AddColumns("Customer", "Policy", "Severity", "Attainment", "At least", "What it takes", "Credit");
+        margins.Columns[6].RightAligned();
+        foreach (var m in report.AtStake)
+        {
+            margins.AddRow(
+                Markup.Escape(m.Customer), Markup.Escape(m.PolicyId), Markup.Escape(m.SeverityLabel), Percent(m.AttainmentPercent), Objective(m.AtLeastPercent),
+                Markup.Escape(m.Sentence), (m.Met ? "[yellow]" : "[red]") + Markup.Escape(Money(m.CreditAmount, m.Currency)) + (m.Met ? " at stake[/]" : " owed[/]"));
+        }
+
+        WriteOrNote(console, margins, report.AtStake.Length, "no attainment term counted a stopped target this month");
+        if (report.OpenAtStake.Length == 0)
+        {
+            return;
+        }
+
+        var open = new Table().Title("Open targets whose breach would cost the most").RoundedBorder()
+            .AddColumns("Case", "Target", "Customer", "Severity", "Status", "Due", "Breach would cost", "Why");
+        open.Columns[6].RightAligned();
+        foreach (var c in report.OpenAtStake.Take(10))
+        {
+            var d = c.Decision;
+            open.AddRow(
+                Markup.Escape(d.CaseId), Markup.Escape(d.Target ?? "-"), Markup.Escape(d.Customer ?? "-"), $"sev {d.Severity}",
+                Markup.Escape(Engine.Decisions.DecisionJson.StatusName(d.Status)), Markup.Escape(Cli.InstantText.FormatAsWritten(d.DueAt)),
+                Markup.Escape(Money(c.CostIfBreached, c.Currency)), Markup.Escape(c.Note));
+        }
+
+        console.Write(open);
     }
 
     private static string Count(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -114,7 +114,7 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
             var word = p.Direction == ObjectiveDirection.AtMost ? "above" : "below";
             var target = p.Credit?.Objective ?? $"{p.Objective}: {p.Statistic} of {p.Metric} {(p.Direction == ObjectiveDirection.AtMost ? "at most" : "at least")} {Num(p.Threshold)}";
             var explanation = p.Credit?.Explanation
-                ?? [new ExplanationStep("objective", $"{target}; no `{p.Metric}` samples in {p.Period}: not judged, no credit")];
+                ?? [new ExplanationStep("objective", $"{target}; no {p.Metric} samples in {p.Period}: not judged, no credit")];
             yield return new ServiceCredit(
                 p.Period, p.Customer, ServiceCreditKind.Performance, p.Objective, p.Service, p.Region, p.PolicyId, p.PolicyVersion, p.Currency,
                 target, p.Credit is null ? null : Tier(p.Credit, word), p.MeasuredValue, p.Met, p.CreditPercent, p.CreditAmount, explanation);

@@ -64,8 +64,8 @@ public static class OnRequestExplanations
             ImmutableArray<ExplanationStep> steps = match switch
             {
                 null => [Note($"no explanation was stored with this decision (run {stored.RunId} stores explanations of notable decisions only), and it cannot be built again: "
-                    + $"policy `{d.Policy}@{d.PolicyVersion}` no longer decides target `{d.Target}` of this case with the policies loaded now")],
-                _ when Same(match, d) => [Note($"explanation built on request from the stored case and policy `{d.Policy}@{d.PolicyVersion}`: run {stored.RunId} stored explanations of notable decisions only"), .. match.Explanation],
+                    + $"policy {d.Policy}@{d.PolicyVersion} no longer decides target {d.Target} of this case with the policies loaded now")],
+                _ when Same(match, d) => [Note($"explanation built on request from the stored case and policy {d.Policy}@{d.PolicyVersion}: run {stored.RunId} stored explanations of notable decisions only"), .. match.Explanation],
                 _ => [Note($"the case or its policies changed after run {stored.RunId} decided this ({Describe(d)}); the explanation below is that of the case as stored now ({Describe(match)})"), .. match.Explanation],
             };
             filled.Add(stored with { Decision = d with { Explanation = steps } });

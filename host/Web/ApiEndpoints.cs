@@ -22,8 +22,11 @@ public sealed record DecisionView(Decision Decision, DateOnly EvaluationDate, lo
 /// </summary>
 public sealed record CreditView(ServiceCredit Credit, DateTimeOffset AsOf, long RunId);
 
-/// <summary>The answer of <c>GET /api/cases/{id}/why</c>.</summary>
-public sealed record WhyView(CaseRecord Case, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<EscalationRecord> Escalations);
+/// <summary>
+/// The answer of <c>GET /api/cases/{id}/why</c>: the case, its decisions with every instant in the case's zone, its
+/// escalation history, and that zone (<c>Europe/Berlin</c>, or a fixed offset such as <c>+05:30</c>).
+/// </summary>
+public sealed record WhyView(CaseRecord Case, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<EscalationRecord> Escalations, string Zone);
 
 /// <summary>A notification of an escalation crossing with its delivery attempts, as <c>GET /api/notifications</c> returns it.</summary>
 public sealed record NotificationView(NotificationRecord Notification, IReadOnlyList<NotificationAttempt> Attempts);
@@ -88,7 +91,7 @@ internal static class ApiEndpoints
             ? Why(@case, store, evaluators)
             : Results.BadRequest(new { error = "give the case id as `case`, e.g. `/api/why?case=C-1001`" }));
 
-        reads.MapGet("/decisions", (HttpContext context, IStore store) =>
+        reads.MapGet("/decisions", (HttpContext context, IStore store, IEvaluatorProvider evaluators) =>
         {
             var q = new QueryParameters(context.Request);
             var status = q.Checked("status", s => s == "at-risk" || StoreText.TryParseStatus(s, out _), "one of met, breached, running, paused, no-policy, error, at-risk");
@@ -100,7 +103,8 @@ internal static class ApiEndpoints
             }
 
             var query = new DecisionQuery(status, q.Text("customer"), q.Text("service"), from, to, latest, limit, offset);
-            return Paged(context, [.. store.QueryDecisions(query).Select(View)], store.CountDecisions(query), limit, offset);
+            var zones = new CaseZones.Lookup(store, evaluators.Current);
+            return Paged(context, [.. store.QueryDecisions(query).Select(d => View(d with { Decision = zones.Tell(d.Decision) }))], store.CountDecisions(query), limit, offset);
         });
 
         reads.MapGet("/credits", (HttpContext context, IStore store) =>
@@ -117,6 +121,36 @@ internal static class ApiEndpoints
             var query = new ServiceCreditQuery(month, q.Text("customer"), owed, limit, offset);
             var page = store.QueryServiceCredits(query).Select(c => new CreditView(c.Credit, c.AsOf, c.RunId)).ToList();
             return Paged(context, page, store.CountServiceCredits(query), limit, offset);
+        });
+
+        // The support leads' board: the latest evaluation's cases by urgency, one row per case; filters as for decisions,
+        // plus `team` (who the case is escalated to), `severity` and `policy` (an id, or id@version).
+        reads.MapGet("/board", (HttpContext context, IStore store, IEvaluatorProvider evaluators) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var severity = q.Checked("severity", s => LeadViews.Severity(s) is not null, "a severity, a whole number such as 1");
+            if (q.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            var filter = new LeadViews.BoardFilter(q.Text("customer"), q.Text("team"), LeadViews.Severity(severity), q.Text("service"), q.Text("policy"));
+            return Results.Ok(LeadViews.Board(store, evaluators.Current, filter));
+        });
+
+        // The money at stake in a month: each attainment term's distance from its credit, and the open targets ranked
+        // by what their breach would cost.
+        reads.MapGet("/at-stake", (HttpContext context, IStore store, IEvaluatorProvider evaluators) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var month = q.Checked("month", m => ReportingMonth.TryParse(m, out _), "a month written YYYY-MM");
+            if (q.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            ReportingMonth? period = month is not null && ReportingMonth.TryParse(month, out var m) ? m : null;
+            return Results.Ok(LeadViews.AtStake(store, evaluators.Current, period, q.Text("customer")));
         });
 
         reads.MapGet("/runs", (HttpContext context, IStore store) =>
@@ -235,8 +269,8 @@ internal static class ApiEndpoints
     }
 
     private static IResult Why(string id, IStore store, IEvaluatorProvider evaluators) =>
-        store.GetCaseTrace(id) is { } stored && OnRequestExplanations.Fill(stored, evaluators.Current) is var trace
-            ? Results.Ok(new WhyView(trace.Case, [.. trace.Decisions.Select(View)], trace.Escalations))
+        store.GetCaseTrace(id) is { } stored && CaseZones.InCaseZone(OnRequestExplanations.Fill(stored, evaluators.Current), evaluators.Current) is var (trace, zone)
+            ? Results.Ok(new WhyView(trace.Case, [.. trace.Decisions.Select(View)], trace.Escalations, zone.Id))
             : Results.NotFound(new { error = $"case `{id}` is not in the store" });
 
     private static DecisionView View(StoredDecision d) => new(d.Decision, d.EvaluationDate, d.RunId);

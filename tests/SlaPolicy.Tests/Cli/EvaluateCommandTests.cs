@@ -29,7 +29,7 @@ public sealed class EvaluateCommandTests : IDisposable
         resolution.GetProperty("escalationLevel").GetInt32().ShouldBe(3);
         resolution.GetProperty("source").GetProperty("file").GetString()!.ShouldEndWith(".json");
         var explanation = resolution.GetProperty("explanation").EnumerateArray().Select(s => s.GetProperty("text").GetString()).ToList();
-        explanation.ShouldContain(t => t!.Contains("paused while `waiting_on_customer`", StringComparison.Ordinal));
+        explanation.ShouldContain(t => t!.Contains("while the status was waiting_on_customer", StringComparison.Ordinal));
         explanation.ShouldContain(t => t!.Contains("escalate to level 3", StringComparison.Ordinal));
 
         // Every decision names the policy file and line it came from, or says that no policy covers the case.
@@ -75,5 +75,22 @@ public sealed class EvaluateCommandTests : IDisposable
             PolicyTestFiles.SamplePolicies, new FileInfo(Sample("cases.jsonl")), "2026-11-22T02:00:00", null, "jsonl", null, explain: false);
 
         exit.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task EvaluateTable_WrittenToAPipe_KeepsEachDecisionOnOneLine()
+    {
+        // Redirected (no terminal width): one line per decision instead of four wrapped ones; the due time in the case's zone.
+        var executable = Path.Join(AppContext.BaseDirectory, "slapolicy");
+        var root = PolicyTestFiles.RepoRoot;
+        var (exit, output) = await ChildProcess.RunAsync(
+            executable,
+            ["evaluate", "--policies", Path.Join(root, "policies"), "--cases", Path.Join(root, "samples", "cases.jsonl"), "--as-of", "2026-11-22T02:00:00Z", "--format", "table"],
+            TimeSpan.FromMinutes(2));
+
+        exit.ShouldBe(0, output);
+        var rows = output.Split('\n').Where(l => l.StartsWith("│ C-", StringComparison.Ordinal)).ToList();
+        rows.Count.ShouldBe(560);
+        rows.ShouldContain(l => l.Contains("│ C-1001 │ sev1-resolution │ acme-gold@2026.2      │ breached │ 2026-11-21 12:30 +01:00 │ 1110 min │ 462.5% │ 3     │", StringComparison.Ordinal));
     }
 }

@@ -111,7 +111,7 @@ public sealed class CaseEvaluatorTests : IDisposable
         var decision = _evaluator.Evaluate(ticket, AsOf, explain: true).ShouldHaveSingleItem();
 
         decision.Status.ShouldBe(DecisionStatus.NoPolicy);
-        decision.Explanation.ShouldHaveSingleItem().Text.ShouldContain("no policy covers customer `unknown`");
+        decision.Explanation.ShouldHaveSingleItem().Text.ShouldContain("no policy covers customer unknown,");
     }
 
     [Fact]

@@ -20,7 +20,8 @@ public class HtmlReportBrowserTests
                  {
                      ("availability-chart", "Availability per service against its objective"),
                      ("attainment-chart", "Attainment per severity (share of targets met)"),
-                     ("credits-chart", "Credits per customer"),
+                     ("credits-chart-eur", "Credits per customer in EUR"),
+                     ("credits-chart-usd", "Credits per customer in USD"),
                      ("breaches-chart", "Breaches per week (weeks start Monday, UTC)"),
                  })
         {
@@ -40,9 +41,11 @@ public class HtmlReportBrowserTests
         (await page.Locator("svg#availability-chart .bar-group line.objective").CountAsync()).ShouldBe(3);
         (await page.Locator("svg#availability-chart .bar-group text.value").AllTextContentsAsync()).ShouldContain("99.884%");
 
-        // November 2026 overlaps six Monday weeks; the credits chart has a row per customer.
+        // November 2026 overlaps six Monday weeks; the credits charts have a row per customer, one chart per currency
+        // (acme is billed in EUR, globex in USD: amounts that never share an axis).
         (await page.Locator("svg#breaches-chart .bar-group").CountAsync()).ShouldBe(6);
-        (await page.Locator("svg#credits-chart .bar-group text.label").AllTextContentsAsync()).ShouldBe(["acme", "globex"]);
+        (await page.Locator("svg#credits-chart-eur .bar-group text.label").AllTextContentsAsync()).ShouldBe(["acme"]);
+        (await page.Locator("svg#credits-chart-usd .bar-group text.label").AllTextContentsAsync()).ShouldBe(["globex"]);
 
         // Self-contained: the page itself is the only request.
         report.ShouldHaveRequestedOnlyFiles();

@@ -22,7 +22,7 @@ public class SampleReportBrowserTests
         text.ShouldContain("99.688%"); // acme email eu-west, see SampleReport
         text.ShouldContain("EUR 120.00");
 
-        foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart", "breaches-chart" })
+        foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart-eur", "credits-chart-inr", "breaches-chart" })
         {
             await report.ChartShouldBeDrawnAsync(id);
         }

@@ -28,7 +28,7 @@ public sealed class SampleReportCommandTests : IDisposable
         output.ShouldNotContain("warning:"); // the samples are clean and every subscription is covered by a policy
 
         var page = File.ReadAllText(html);
-        foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart", "breaches-chart" })
+        foreach (var id in new[] { "availability-chart", "attainment-chart", "credits-chart-eur", "credits-chart-inr", "breaches-chart" })
         {
             page.ShouldContain($"<svg id=\"{id}\"");
         }
@@ -59,10 +59,24 @@ public sealed class SampleReportCommandTests : IDisposable
             output.ShouldContain($"│ {customer} ");
         }
 
-        output.ShouldContain("99.688"); // a redirected console is 80 columns wide: the % sign wraps to the next line
+        output.ShouldContain("99.688%");
         var page = File.ReadAllText(Path.Join(_dir, "report.html"));
         page.ShouldContain("99.688%");
         page.ShouldContain(">policies/customers/acme-gold-2026.2.json:20:7<"); // relative to the root, as given
+    }
+
+    [Fact]
+    public void Report_WrittenToAPipe_KeepsEveryRowOnOneLine()
+    {
+        // Redirected, there is no terminal width to fit: a row is one line, whatever its width, no column cut at 80.
+        var (exit, output) = SampleReport.RunExecutable();
+
+        exit.ShouldBe(0, output);
+        var lines = output.Split('\n');
+        lines.ShouldContain(l => l.Contains("│ acme     │ acme-gold │ sev 4    │ 23 / 29       │ 79.310%    │ 90%      │ no  │ EUR 300.00 │", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Contains("acme's sev 4 attainment is under 90% (79.31%): EUR 300.00 owed; 31 more sev 4 targets met with no breach bring it back", StringComparison.Ordinal)
+            && l.Contains("EUR 300.00 owed │", StringComparison.Ordinal));
+        lines.Where(l => l.StartsWith('│')).ShouldAllBe(l => l.TrimEnd().EndsWith('│'));
     }
 
     [Fact]

@@ -57,20 +57,23 @@ public class PageBrowserTests
         // crossed; the target is defined in tiers/gold.json line 11, column 5.
         var text = await explanation.InnerTextAsync();
         text.ShouldContain("breached");
-        text.ShouldContain("paused while `waiting_on_customer`");
-        text.ShouldContain("escalate to level 3 (`duty-manager`)");
+        text.ShouldContain("while the status was waiting_on_customer");
+        text.ShouldContain("escalate to level 3 (duty-manager)");
         text.ShouldContain(Path.Join("policies", "tiers", "gold.json") + ":11:5");
         text.ShouldContain("level 3 first reached");
 
         // The timeline draws the engine's steps: one pause, the first-response stop (16:41+01:00), the level 2 and
-        // level 3 crossings of the resolution target, and asOf.
-        (await page.Locator("#timeline rect.pause").CountAsync()).ShouldBe(1);
-        (await page.Locator("#timeline text.mark.stop").CountAsync()).ShouldBe(1);
-        (await page.Locator("#timeline text.mark.escalation").CountAsync()).ShouldBe(2);
-        (await page.Locator("#timeline text.mark.asof").CountAsync()).ShouldBe(1);
+        // level 3 crossings of the resolution target (and the two 50% notify steps), and asOf.
+        (await page.Locator("#timeline rect.period.pause").CountAsync()).ShouldBe(1);
+        (await page.Locator("#timeline rect.mark.stop").CountAsync()).ShouldBe(1);
+        (await page.Locator("#timeline path.mark.escalation:not(.notify)").CountAsync()).ShouldBe(2);
+        (await page.Locator("#timeline path.mark.escalation.notify").CountAsync()).ShouldBe(2);
+        (await page.Locator("#timeline line.mark.asof").CountAsync()).ShouldBe(1);
 
+        // The breached list shows its first 10 cases, the rest on request; C-1001 is among them once.
         await page.Locator("#breached tbody tr.link").First.WaitForAsync();
-        (await page.Locator("#breached tbody").InnerTextAsync()).ShouldContain("C-1001");
+        await page.ClickAsync("#breached tr.more button");
+        (await page.Locator("#breached tbody tr.case[data-case='C-1001']").CountAsync()).ShouldBe(1);
         (await page.Locator("#runs tbody").InnerTextAsync()).ShouldContain("succeeded");
         (await page.Locator("#policy-status").InnerTextAsync()).ShouldContain("acme-gold@2026.2");
         (await page.Locator("#policy-problems").IsHiddenAsync()).ShouldBeTrue();
@@ -100,7 +103,7 @@ public class PageBrowserTests
         // The address alone opens C-1001 (breached, level 3), and the page writes it back in its own form.
         var explanation = page.Locator("#explanation");
         await explanation.Locator(".decision").First.WaitForAsync();
-        (await explanation.InnerTextAsync()).ShouldContain("escalate to level 3 (`duty-manager`)");
+        (await explanation.InnerTextAsync()).ShouldContain("escalate to level 3 (duty-manager)");
         (await page.Locator("#case-id").InputValueAsync()).ShouldBe("C-1001");
         await page.WaitForURLAsync("**/#case=C-1001");
 
