@@ -217,10 +217,13 @@ public static class ExampleRunner
         return (fired == field.Expected, fired.Length == 0 ? "none" : fired);
     }
 
-    /// <summary>The names of the custom rules that fired, from the decision's explanation steps of kind <c>rule</c>.</summary>
+    /// <summary>
+    /// The names of the custom rules that fired, from the decision's explanation steps of kind <c>rule</c>, which
+    /// begin with the rule's name: <c>NAME fired, reading ...: escalate to level 3</c>.
+    /// </summary>
     internal static IEnumerable<string> FiredRules(Decision decision) =>
         decision.Explanation
             .Where(s => s.Kind == "rule")
-            .Select(s => s.Text.Split('`') is { Length: > 2 } parts ? parts[1] : s.Text)
+            .Select(s => s.Text.IndexOf(" fired", StringComparison.Ordinal) is var end and > 0 ? s.Text[..end] : s.Text)
             .Distinct(StringComparer.Ordinal);
 }
