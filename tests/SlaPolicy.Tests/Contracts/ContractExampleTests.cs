@@ -74,11 +74,12 @@ public class ContractExampleTests
         failure.ShouldStartWith($"{Path.Join(policies, GoldExamples)}:{line}:{column}: expected percentUsed `80`, got `75`");
         failure.ShouldContain("G-1 sev1-resolution");
 
-        // The explanation of the actual decision follows: its policy and its status line.
+        // The explanation of the actual decision follows: its outcome first, then its policy.
         var at = Array.IndexOf(lines, failure);
-        lines[at + 1].ShouldStartWith("policy");
-        lines[at + 1].ShouldContain("gold-eu-west");
-        lines.Skip(at).ShouldContain(l => l.StartsWith("status", StringComparison.Ordinal) && l.Contains("(75%)", StringComparison.Ordinal));
+        lines[at + 1].ShouldStartWith("status");
+        lines[at + 1].ShouldContain("(75%)");
+        lines[at + 2].ShouldStartWith("policy");
+        lines[at + 2].ShouldContain("gold-eu-west");
         lines.ShouldContain(l => l.Contains("1 failed (in 1 example)", StringComparison.Ordinal));
     }
 
