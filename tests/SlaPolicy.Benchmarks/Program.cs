@@ -7,7 +7,8 @@ using SlaPolicy.Benchmarks;
 //   compile-cold [--cache DIR]    compile 1,000 rules into DIR (default: a new directory), print timings
 //   compile-cached --cache DIR    load the same rules from DIR, print timings
 //   compile-measure               run both above as child processes and print their wall-clock times
-//   throughput                    sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet)
+//   throughput [TRACE_ROUNDS]     sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet);
+//                                 the full trace over TRACE_ROUNDS passes of the inputs (default 20; more to profile it)
 //   first-result WHO              in this fresh process: load sla-workflow.json and evaluate one input with WHO
 //                                 (rulesengine-package, compiled, rulesengine), no compile cache; prints the time
 //   first-result-measure [N]      runs first-result for the three, N times each, interleaved; medians of whole processes
@@ -94,7 +95,8 @@ switch (mode)
             var traceWatch = Stopwatch.StartNew();
             var traceBefore = GC.GetAllocatedBytesForCurrentThread();
             var traced = 0;
-            for (var r = 0; r < 20; r++)
+            var traceRounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+            for (var r = 0; r < traceRounds; r++)
             {
                 foreach (var input in inputs)
                 {
@@ -103,7 +105,7 @@ switch (mode)
             }
 
             traceWatch.Stop();
-            var traceCount = 20.0 * inputs.Length;
+            var traceCount = (double)traceRounds * inputs.Length;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sla-workflow.json Execute (full trace): {traceCount / traceWatch.Elapsed.TotalSeconds:N0} inputs/s, {(GC.GetAllocatedBytesForCurrentThread() - traceBefore) / traceCount:F0} bytes/input ({traced} results)"));
             return 0;
