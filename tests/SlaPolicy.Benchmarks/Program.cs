@@ -14,8 +14,9 @@ using SlaPolicy.Benchmarks;
 //   first-result-measure [N]      runs first-result for the three, N times each, interleaved; medians of whole processes
 //   side-by-side [ROUNDS]         sla-workflow.json under Microsoft RulesEngine and SlaPolicy's three paths, interleaved,
 //                                 with ratios to RulesEngine (default 5 rounds)
-//   evaluate [N]                  decisions/s of the case evaluator on one thread over N generated cases (default
-//                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses
+//   evaluate [N] [--explain]      decisions/s of the case evaluator on one thread over N generated cases (default
+//                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses;
+//                                 --explain builds each decision's explanation too
 //   nightly [N] [--phases] [--keep]  the nightly run end to end on N generated cases (default 100,000): generate,
 //                                 ingest into a new SQLite store, run, run the same night again; wall time and peak
 //                                 memory of each phase; --phases first times each stage of the run on its own
@@ -156,8 +157,8 @@ switch (mode)
 
     case "evaluate":
         {
-            var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
-            foreach (var (name, decisions, seconds, bytes) in EvaluationWorkload.Measure(count))
+            var count = args.Length > 1 && args[1] != "--explain" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+            foreach (var (name, decisions, seconds, bytes) in EvaluationWorkload.Measure(count, args.Contains("--explain")))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name}: {decisions:N0} decisions in {seconds:F2} s = {decisions / seconds:N0} decisions/s on one thread, {bytes / decisions:F0} bytes allocated per decision"));
