@@ -83,6 +83,12 @@ internal sealed class RuleNode<TIn>(
     /// <summary>P of a success event <c>credit:P</c>, else 0.</summary>
     public decimal CreditPercent { get; } = ParseEvent(rule.SuccessEvent, "credit:", out var credit) ? credit : 0m;
 
+    /// <summary>Index of this node among all nodes of its workflow, nested ones too (set by its executor): its place in the trace layout.</summary>
+    public int Ordinal { get; internal set; } = -1;
+
+    /// <summary>The rule's error message cut to length when it has no <c>$(path)</c> placeholder; null when it has one or none is set.</summary>
+    public string? FixedErrorMessage { get; } = rule.ErrorMessage is { } message && !message.Contains("$(", StringComparison.Ordinal) ? RuleTrace.Limit(message) : null;
+
     /// <summary>Member paths rooted at an input or parameter that the expression reads; parsed on first use (trace only).</summary>
     public ReadPath[] ReadPlan(ImmutableArray<string> roots) =>
         _readPaths ??= expressionText is null ? [] : RuleTrace.ReadPlan(expressionText, roots, ScopeNames);
@@ -112,12 +118,14 @@ internal sealed class WorkflowExecutor<TIn>(
     internal const int MaxMessageLength = RuleTrace.MaxMessageLength;
 
     private const int MaxActionDepth = 8;
-    private static readonly object NotComputed = new();
+    private static readonly object NotComputed = TraceState.NotComputed;
 
     public Workflow Workflow { get; } = workflow;
 
     internal RuleNode<TIn>[] Rules { get; } = rules;
 
+    private readonly int _nodeCount = Number(rules, 0);
+    private TraceLayout? _layout;
 
     public WorkflowOutcome Run(in TIn inputs, string? targetId)
     {
@@ -207,19 +215,29 @@ internal sealed class WorkflowExecutor<TIn>(
 
     public IReadOnlyList<RuleResult> Execute(in TIn inputs, string? targetId)
     {
-        var results = new List<RuleResult>(Rules.Length);
+        var count = 0;
         foreach (var node in Rules)
         {
-            if (node.TargetId is not null && !string.Equals(node.TargetId, targetId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            results.Add(ExecuteNode(node, in inputs, 0));
+            count += Applies(node, targetId) ? 1 : 0;
         }
 
+        var results = new RuleResult[count];
+        var trace = TraceState.Rent(Layout);
+        var next = 0;
+        foreach (var node in Rules)
+        {
+            if (Applies(node, targetId))
+            {
+                results[next++] = ExecuteNode(node, in inputs, 0, trace);
+            }
+        }
+
+        trace.Return();
         return results;
     }
+
+    private static bool Applies(RuleNode<TIn> node, string? targetId) =>
+        node.TargetId is null || string.Equals(node.TargetId, targetId, StringComparison.Ordinal);
 
     internal RuleResult? ExecuteRule(string ruleName, in TIn inputs, int depth)
     {
@@ -227,36 +245,64 @@ internal sealed class WorkflowExecutor<TIn>(
         {
             if (node.Rule.RuleName == ruleName)
             {
-                return ExecuteNode(node, in inputs, depth);
+                var trace = TraceState.Rent(Layout);
+                var result = ExecuteNode(node, in inputs, depth, trace);
+                trace.Return();
+                return result;
             }
         }
 
         return null;
     }
 
-    private RuleResult ExecuteNode(RuleNode<TIn> node, in TIn inputs, int depth)
+    /// <summary>What the trace of each node reads, and the value slots one execution shares between its rules; built on first use.</summary>
+    private TraceLayout Layout => Volatile.Read(ref _layout) ?? BuildLayout();
+
+    private TraceLayout BuildLayout()
+    {
+        var layout = new TraceLayout(_nodeCount, rootNames);
+        foreach (var node in Rules)
+        {
+            layout.Add(node);
+        }
+
+        // Two threads may both build it: equal layouts, and each execution keeps the one it started with.
+        Volatile.Write(ref _layout, layout.Seal());
+        return layout;
+    }
+
+    private static int Number(RuleNode<TIn>[] nodes, int next)
+    {
+        foreach (var node in nodes)
+        {
+            node.Ordinal = next++;
+            next = Number(node.Children, next);
+        }
+
+        return next;
+    }
+
+    private RuleResult ExecuteNode(RuleNode<TIn> node, in TIn inputs, int depth, TraceState trace)
     {
         bool success;
         string? exception = null;
         var children = ImmutableArray<RuleResult>.Empty;
-        // One array of the most reads there can be, cut only if parameters were read by path too: no builder per rule.
-        var reads = new RuleInputRead[node.IsNested || node.Predicate is null ? 0 : node.ReadPlan(rootNames).Length + (node.Traced is null ? 0 : node.ScopeNames.Length)];
+        var reads = Array.Empty<RuleInputRead>();
         var readCount = 0;
         if (node.IsNested)
         {
-            var builder = ImmutableArray.CreateBuilder<RuleResult>(node.Children.Length);
-            foreach (var child in node.Children)
+            var results = new RuleResult[node.Children.Length];
+            for (var i = 0; i < results.Length; i++)
             {
-                builder.Add(ExecuteNode(child, in inputs, depth));
+                results[i] = ExecuteNode(node.Children[i], in inputs, depth, trace);
             }
 
-            children = builder.MoveToImmutable();
-            success = children.Length > 0 && node.IsAnd;
-            foreach (var child in children)
+            children = ImmutableCollectionsMarshal.AsImmutableArray(results);
+            success = results.Length > 0 && node.IsAnd;
+            foreach (var child in results)
             {
                 success = node.IsAnd ? success && child.IsSuccess : success || child.IsSuccess;
             }
-
         }
         else if (node.Predicate is null)
         {
@@ -274,7 +320,11 @@ internal sealed class WorkflowExecutor<TIn>(
 
             try
             {
-                RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
+                if (node.Budgeted)
+                {
+                    RuleBudget.Begin(limits.MaxSteps, limits.MaxAllocatedBytes);
+                }
+
                 success = node.Traced is not null ? node.Traced(in inputs, parameters!) : node.Predicate(in inputs);
             }
             catch (Exception ex)
@@ -286,10 +336,17 @@ internal sealed class WorkflowExecutor<TIn>(
                     : $"error while executing rule `{node.Rule.RuleName}`: {Describe(ex)}");
             }
 
-            foreach (var path in node.ReadPlan(rootNames))
+            // One array of the most reads there can be, cut only if parameters were read by path too: no builder per rule.
+            var plan = trace.Layout.Reads[node.Ordinal]!;
+            var most = plan.Paths.Length + (parameters?.Length ?? 0);
+            reads = most == 0 ? reads : new RuleInputRead[most];
+            for (var i = 0; i < plan.Paths.Length; i++)
             {
-                var root = path.ScopeIndex >= 0 && parameters is not null ? parameters[path.ScopeIndex] : RootValue(path.Root, in inputs);
-                reads[readCount++] = new RuleInputRead(path.Name, path.Read(root));
+                var path = plan.Paths[i];
+                var value = path.ScopeIndex >= 0 && parameters is not null ? path.Read(parameters[path.ScopeIndex])
+                    : plan.Slots[i] >= 0 ? trace.Read(plan.Slots[i], in inputs, roots)
+                    : path.Read(RootValue(path.Root, in inputs));
+                reads[readCount++] = new RuleInputRead(path.Name, value);
             }
 
             if (parameters is not null)
@@ -311,12 +368,14 @@ internal sealed class WorkflowExecutor<TIn>(
         {
             (output, actionException) = RunAction(node, action, success, in inputs, depth);
             actionException = actionException is null ? null : Limit(actionException);
+            // A custom action is code, not a sandboxed expression: what the next rules read is read again.
+            trace.Forget();
         }
 
         string? errorMessage = null;
         if (!success && node.Rule.ErrorMessage is not null)
         {
-            errorMessage = Limit(FillPlaceholders(node.Rule.ErrorMessage, in inputs));
+            errorMessage = node.FixedErrorMessage ?? Limit(FillPlaceholders(node.Rule.ErrorMessage, in inputs));
         }
 
         return new RuleResult(node.Rule.RuleName, success, success ? node.Rule.SuccessEvent : null, errorMessage, exception,

@@ -7,14 +7,16 @@ using SlaPolicy.Benchmarks;
 //   compile-cold [--cache DIR]    compile 1,000 rules into DIR (default: a new directory), print timings
 //   compile-cached --cache DIR    load the same rules from DIR, print timings
 //   compile-measure               run both above as child processes and print their wall-clock times
-//   throughput                    sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet)
+//   throughput [TRACE_ROUNDS]     sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet);
+//                                 the full trace over TRACE_ROUNDS passes of the inputs (default 20; more to profile it)
 //   first-result WHO              in this fresh process: load sla-workflow.json and evaluate one input with WHO
 //                                 (rulesengine-package, compiled, rulesengine), no compile cache; prints the time
 //   first-result-measure [N]      runs first-result for the three, N times each, interleaved; medians of whole processes
 //   side-by-side [ROUNDS]         sla-workflow.json under Microsoft RulesEngine and SlaPolicy's three paths, interleaved,
 //                                 with ratios to RulesEngine (default 5 rounds)
-//   evaluate [N]                  decisions/s of the case evaluator on one thread over N generated cases (default
-//                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses
+//   evaluate [N] [--explain]      decisions/s of the case evaluator on one thread over N generated cases (default
+//                                 1,000,000), for 24x7 targets and for business-calendar targets with pauses;
+//                                 --explain builds each decision's explanation too
 //   nightly [N] [--phases] [--keep] [--changed P,...] [--full]  the nightly run end to end on N generated cases
 //                                 (default 100,000): generate, ingest into a new SQLite store, run, run the same night
 //                                 again; then for each P (default 5) a day later: edit P % of the cases, ingest the
@@ -97,7 +99,8 @@ switch (mode)
             var traceWatch = Stopwatch.StartNew();
             var traceBefore = GC.GetAllocatedBytesForCurrentThread();
             var traced = 0;
-            for (var r = 0; r < 20; r++)
+            var traceRounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+            for (var r = 0; r < traceRounds; r++)
             {
                 foreach (var input in inputs)
                 {
@@ -106,7 +109,7 @@ switch (mode)
             }
 
             traceWatch.Stop();
-            var traceCount = 20.0 * inputs.Length;
+            var traceCount = (double)traceRounds * inputs.Length;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sla-workflow.json Execute (full trace): {traceCount / traceWatch.Elapsed.TotalSeconds:N0} inputs/s, {(GC.GetAllocatedBytesForCurrentThread() - traceBefore) / traceCount:F0} bytes/input ({traced} results)"));
             return 0;
@@ -157,8 +160,8 @@ switch (mode)
 
     case "evaluate":
         {
-            var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
-            foreach (var (name, decisions, seconds, bytes) in EvaluationWorkload.Measure(count))
+            var count = args.Length > 1 && args[1] != "--explain" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+            foreach (var (name, decisions, seconds, bytes) in EvaluationWorkload.Measure(count, args.Contains("--explain")))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name}: {decisions:N0} decisions in {seconds:F2} s = {decisions / seconds:N0} decisions/s on one thread, {bytes / decisions:F0} bytes allocated per decision"));

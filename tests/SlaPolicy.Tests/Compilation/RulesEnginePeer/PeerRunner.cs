@@ -239,7 +239,7 @@ internal static class PeerRunner
     /// Under <c>rulesengine</c> the inputs are the very objects the reference run gets; under <c>compiled</c> they are
     /// the JSON values, typed by <see cref="InputParameter.Infer"/> from the value and the case's samples.
     /// </summary>
-    public static PeerOutcome Ours(JObject testCase, int index, RuleExecutor executor)
+    public static PeerOutcome Ours(JObject testCase, int index, RuleExecutor executor, Action<IReadOnlyList<RuleResult>>? trace = null)
     {
         var call = (JObject)((JArray)testCase["calls"]!)[index];
         var settings = Settings(testCase, call);
@@ -279,6 +279,7 @@ internal static class PeerRunner
                 ? inputs.Select(i => PeerTypes.Materialize(i.Value, i.Type)).ToArray()
                 : set.Bind([.. inputs.Select(i => i.Value)]);
             var results = set.Get((string)call["wf"]!).Execute(bound);
+            trace?.Invoke(results);
             var nodes = results.Select(ToNode).ToList();
             if ((string?)call["api"] == "action")
             {
