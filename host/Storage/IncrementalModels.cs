@@ -6,7 +6,11 @@ using SlaPolicy.Engine.Inputs;
 namespace SlaPolicy.Host.Storage;
 
 /// <summary>A stored case a run is to evaluate, with the number of its entry in the pending list (null when it is not listed).</summary>
-public readonly record struct CaseToEvaluate(CaseRecord Case, long? PendingSeq);
+public readonly record struct CaseToEvaluate(CaseRecord Case, long? PendingSeq)
+{
+    /// <summary>The record's hash as ingestion stored it (<see cref="CaseInputs.Hash"/>); null for a row stored before cases kept one.</summary>
+    public long? InputsHash { get; init; }
+}
 
 /// <summary>
 /// The policy fingerprint (<see cref="SlaPolicy.Engine.Evaluation.ICaseEvaluator.ScopeFingerprint"/>) and the asOf under

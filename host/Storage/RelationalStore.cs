@@ -17,8 +17,12 @@ public abstract class RelationalStore
     /// <summary>Opens a connection to the store's database (pooled); the caller disposes it.</summary>
     internal abstract DbConnection Open();
 
-    /// <summary>Upserts <paramref name="records"/> into <paramref name="table"/> inside <paramref name="transaction"/>; returns how many rows were inserted or changed.</summary>
-    internal abstract int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt)
+    /// <summary>
+    /// Upserts <paramref name="records"/> into <paramref name="table"/> inside <paramref name="transaction"/>; returns how
+    /// many rows were inserted or changed. <paramref name="hash"/> gives each record's hash when the table keeps one
+    /// (already computed by the caller); <see cref="RecordTable{TRecord}.Hash"/> otherwise.
+    /// </summary>
+    internal abstract int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt, Func<TRecord, long>? hash = null)
         where TRecord : class;
 
     /// <summary>Inserts rejected records into the quarantine, one row per rejected line (a line sent again is kept once).</summary>
@@ -64,8 +68,15 @@ public abstract class RelationalStore
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         var receivedAt = StoreText.Utc(batch.ReceivedAt);
-        var changed = ChangedCases(connection, transaction, batch.Cases);
-        var written = Upsert(connection, transaction, RecordTables.Cases, batch.Cases, receivedAt)
+        // Each case's hash once: what tells a changed record, and what the row keeps.
+        var hashes = new Dictionary<CaseRecord, long>(ReferenceEqualityComparer.Instance);
+        foreach (var ticket in batch.Cases)
+        {
+            hashes.TryAdd(ticket, CaseInputs.Hash(ticket));
+        }
+
+        var changed = ChangedCases(connection, transaction, batch.Cases, hashes);
+        var written = Upsert(connection, transaction, RecordTables.Cases, batch.Cases, receivedAt, ticket => hashes[ticket])
             + Upsert(connection, transaction, RecordTables.Outages, batch.Outages, receivedAt)
             + Upsert(connection, transaction, RecordTables.Subscriptions, batch.Subscriptions, receivedAt)
             + Upsert(connection, transaction, RecordTables.Measurements, batch.Measurements, receivedAt);
@@ -92,7 +103,7 @@ public abstract class RelationalStore
     }
 
     /// <summary>The ids of the cases of <paramref name="cases"/> that are new or differ from the stored record (by <see cref="CaseInputs.Hash"/>).</summary>
-    private List<string> ChangedCases(DbConnection connection, DbTransaction transaction, IReadOnlyList<CaseRecord> cases)
+    private List<string> ChangedCases(DbConnection connection, DbTransaction transaction, IReadOnlyList<CaseRecord> cases, Dictionary<CaseRecord, long> hashes)
     {
         if (cases.Count == 0)
         {
@@ -119,7 +130,7 @@ public abstract class RelationalStore
             last[ticket.Id] = ticket;
         }
 
-        return [.. last.Values.Where(t => !stored.TryGetValue(t.Id, out var hash) || hash != CaseInputs.Hash(t)).Select(t => t.Id)];
+        return [.. last.Values.Where(t => !stored.TryGetValue(t.Id, out var hash) || hash != hashes[t]).Select(t => t.Id)];
     }
 
     /// <summary>
@@ -165,11 +176,16 @@ public abstract class RelationalStore
         // Pending only: the pending list drives (a small table, in case id order), each case fetched by its key.
         var filter = where.Count == 0 ? string.Empty : $"WHERE {string.Join(" AND ", where)}";
         var sql = pendingAsOf is not null
-            ? $"SELECT {StoreRows.CaseColumns}, p.seq FROM pending_cases p JOIN cases ON cases.id = p.case_id {filter} ORDER BY p.case_id"
-            : $"SELECT {StoreRows.CaseColumns}, p.seq FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {filter} ORDER BY cases.id";
+            ? $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn} FROM pending_cases p JOIN cases ON cases.id = p.case_id {filter} ORDER BY p.case_id"
+            : $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn} FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {filter} ORDER BY cases.id";
         var read = RecordTables.Cases.Reader();
         var seqAt = RecordTables.Cases.Description.Fields.Length;
-        return StoreRows.Stream(Open(), sql, parameters, r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt)), cancellationToken);
+        return StoreRows.Stream(
+            Open(),
+            sql,
+            parameters,
+            r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt)) { InputsHash = r.IsDBNull(seqAt + 1) ? null : r.GetInt64(seqAt + 1) },
+            cancellationToken);
     }
 
     /// <inheritdoc cref="IStore.CountCasesOfCustomers"/>

@@ -72,7 +72,7 @@ public sealed class SqliteStore : RelationalStore, IStore
         }
     }
 
-    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt)
+    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt, Func<TRecord, long>? hash = null)
     {
         if (records.Count == 0)
         {
@@ -81,7 +81,7 @@ public sealed class SqliteStore : RelationalStore, IStore
 
         // One prepared statement, executed record by record: a later duplicate in the batch replaces the earlier.
         var fields = table.Description.Fields;
-        var hash = table.Hash;
+        hash = table.Hash is null ? null : hash ?? table.Hash;
         var names = fields.Select((_, i) => $"@p{i}").Concat(hash is null ? [] : ["@hash"]).Append("@received").ToArray();
         using var command = Command(
             (SqliteConnection)connection, $"INSERT INTO {table.Name} ({table.InsertColumns}) VALUES ({string.Join(", ", names)}) {table.ConflictClause}", (SqliteTransaction)transaction);

@@ -106,7 +106,7 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
 
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt)
+    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt, Func<TRecord, long>? hash = null)
     {
         var fields = table.Description.Fields;
         var names = fields.Select((_, i) => $"@p{i}").ToArray();
@@ -126,9 +126,9 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
                 Array(command, names[i], ElementType(fields[i].StoreType), fields[i].StoredColumn(chunk));
             }
 
-            if (table.Hash is { } hash)
+            if (table.Hash is { } ownHash)
             {
-                Array(command, "@hash", NpgsqlDbType.Bigint, chunk.Select(hash).ToArray());
+                Array(command, "@hash", NpgsqlDbType.Bigint, chunk.Select(hash ?? ownHash).ToArray());
             }
 
             written += command.ExecuteNonQuery();
