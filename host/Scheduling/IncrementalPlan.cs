@@ -19,18 +19,16 @@ namespace SlaPolicy.Host.Scheduling;
 /// </summary>
 internal sealed class IncrementalPlan
 {
-    private readonly ICaseEvaluator _evaluator;
-    private readonly ExplainMode _explain;
-    private readonly ConcurrentDictionary<string, long?> _fingerprints = new(StringComparer.Ordinal);
+    private readonly Func<string, long?> _fingerprint;
+    private readonly ConcurrentDictionary<string, long?> _fingerprints;
 
-    private IncrementalPlan(ICaseEvaluator evaluator, ExplainMode explain, IReadOnlyList<string>? customers, IReadOnlyList<string> full, IReadOnlyList<string> pending, bool allFull)
+    private IncrementalPlan(Func<string, long?> fingerprint, ConcurrentDictionary<string, long?> fingerprints, IReadOnlyList<string>? customers, IReadOnlyList<string> full, IReadOnlyList<string> pending)
     {
-        _evaluator = evaluator;
-        _explain = explain;
+        _fingerprint = fingerprint;
+        _fingerprints = fingerprints;
         Customers = customers;
         Full = full;
         Pending = pending;
-        AllFull = allFull;
     }
 
     /// <summary>The partition's customers; null when the run has one partition (every case of the store is its).</summary>
@@ -42,11 +40,8 @@ internal sealed class IncrementalPlan
     /// <summary>Customers of which only the pending cases are evaluated.</summary>
     public IReadOnlyList<string> Pending { get; }
 
-    /// <summary>True when every customer of the partition is evaluated in full.</summary>
-    public bool AllFull { get; }
-
     /// <summary>True when some cases of the partition may be kept, not evaluated.</summary>
-    public bool Incremental => !AllFull;
+    public bool Incremental => Pending.Count > 0;
 
     /// <summary>The number of customers evaluated in full.</summary>
     public long FullCustomers => Full.Count;
@@ -57,16 +52,19 @@ internal sealed class IncrementalPlan
         var customers = partitions == 1 ? all : CustomerPartition.Select(all, partition, partitions);
         var runFull = store.GetRun(runId)?.Full ?? true;
         var scopes = runFull ? new Dictionary<string, EvaluatedScope>() : store.ReadEvaluatedScopes();
-        var plan = new IncrementalPlan(evaluator, explain, null, [], [], false);
+
+        // The evaluator's fingerprint of a customer, with the explanation mode (what the stored decisions depend on too).
+        long? Fingerprint(string customer) => evaluator.ScopeFingerprint(customer) is { } f ? unchecked(f + ((long)explain * -7046029254386353131L)) : null;
+        var fingerprints = new ConcurrentDictionary<string, long?>(StringComparer.Ordinal);
         List<string> full = [], pending = [];
         foreach (var customer in customers)
         {
-            var fingerprint = plan.Fingerprint(customer);
+            var fingerprint = fingerprints.GetOrAdd(customer, Fingerprint);
             var upToDate = !runFull && fingerprint is { } f && scopes.TryGetValue(customer, out var scope) && scope.Fingerprint == f && scope.AsOf <= asOf;
             (upToDate ? pending : full).Add(customer);
         }
 
-        return new IncrementalPlan(evaluator, explain, partitions == 1 ? null : [.. customers], full, pending, pending.Count == 0);
+        return new IncrementalPlan(Fingerprint, fingerprints, partitions == 1 ? null : [.. customers], full, pending);
     }
 
     /// <summary>
@@ -106,7 +104,7 @@ internal sealed class IncrementalPlan
     }
 
     /// <summary>The fingerprint a decision of <paramref name="customer"/> is made under: the evaluator's, with the explanation mode; null when unknown.</summary>
-    public long? Fingerprint(string customer) => _fingerprints.GetOrAdd(customer, c => _evaluator.ScopeFingerprint(c) is { } f ? unchecked(f + ((long)_explain * -7046029254386353131L)) : null);
+    public long? Fingerprint(string customer) => _fingerprints.GetOrAdd(customer, _fingerprint);
 
     /// <summary>Records, for every customer of the partition with a fingerprint, that its cases are all evaluated under it as of <paramref name="asOf"/>.</summary>
     public void RecordEvaluated(IStore store, long runId, DateTimeOffset asOf)

@@ -296,23 +296,11 @@ internal static class StoreRows
     /// </remarks>
     public static Func<DbDataReader, Decision> AttainmentDecisionReader()
     {
-        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Pooled(string value)
-        {
-            if (pool.TryGetValue(value, out var kept))
-            {
-                return kept;
-            }
-
-            pool[value] = value;
-            return value;
-        }
-
-        string? Text(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Pooled(reader.GetString(i));
-        return reader => ReadAttainmentDecision(reader, Text);
+        var text = PooledText();
+        return reader => ReadAttainmentDecision(reader, text);
     }
 
-    /// <summary>Pools the texts of the rows <see cref="AttainmentGroup"/> reads, as <see cref="AttainmentDecisionReader"/> does.</summary>
+    /// <summary>A reader of a row's nullable text that keeps one instance of each text it has read.</summary>
     public static Func<DbDataReader, int, string?> PooledText()
     {
         var pool = new Dictionary<string, string>(StringComparer.Ordinal);
