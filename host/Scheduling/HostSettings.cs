@@ -78,7 +78,8 @@ public sealed record HostSettings
 
     /// <summary>
     /// <c>Run:Explain</c>: which decisions the nightly run stores with their explanation steps (what <c>why</c> and the
-    /// page show): <c>notable</c> (default) every decision except a target met without escalation, <c>all</c> (or
+    /// page show): <c>notable</c> (default) every notable decision whose clock has stopped (breached, escalated, no policy,
+    /// error; not a target met without escalation, nor one still counting), <c>all</c> (or
     /// <c>true</c>), or <c>none</c> (or <c>false</c>). A decision stored without one has it built on request from the
     /// stored case (<see cref="OnRequestExplanations"/>).
     /// </summary>
@@ -210,7 +211,11 @@ public sealed record HostSettings
 /// <summary>Which decisions a run stores with their explanation steps (<c>Run:Explain</c>).</summary>
 public enum ExplainMode
 {
-    /// <summary>Every decision except a target met without escalation: what support leads ask about.</summary>
+    /// <summary>
+    /// Every decision support leads ask about whose clock has stopped: breached, escalated, no policy, error. Not a target
+    /// met without escalation, nor one still counting (running, paused, breached and running), whose explanation grows
+    /// every night: those are built on request.
+    /// </summary>
     Notable,
 
     /// <summary>Every decision.</summary>

@@ -53,8 +53,7 @@ internal sealed class IncrementalPlan
         var runFull = store.GetRun(runId)?.Full ?? true;
         var scopes = runFull ? new Dictionary<string, EvaluatedScope>() : store.ReadEvaluatedScopes();
 
-        // The evaluator's fingerprint of a customer, with the explanation mode (what the stored decisions depend on too).
-        long? Fingerprint(string customer) => evaluator.ScopeFingerprint(customer) is { } f ? unchecked(f + ((long)explain * -7046029254386353131L)) : null;
+        long? Fingerprint(string customer) => FingerprintOf(evaluator, explain, customer);
         var fingerprints = new ConcurrentDictionary<string, long?>(StringComparer.Ordinal);
         List<string> full = [], pending = [];
         foreach (var customer in customers)
@@ -66,6 +65,22 @@ internal sealed class IncrementalPlan
 
         return new IncrementalPlan(Fingerprint, fingerprints, partitions == 1 ? null : [.. customers], full, pending);
     }
+
+    /// <summary>
+    /// The fingerprint a decision of <paramref name="customer"/> is made under: the evaluator's fingerprint of the
+    /// customer (<see cref="ICaseEvaluator.ScopeFingerprint"/>) with the explanation mode (what the stored decisions
+    /// depend on too); null when the evaluator has none.
+    /// </summary>
+    public static long? FingerprintOf(ICaseEvaluator evaluator, ExplainMode explain, string customer) =>
+        evaluator.ScopeFingerprint(customer) is { } f ? unchecked(f + ((long)explain * -7046029254386353131L)) : null;
+
+    /// <summary>
+    /// True when <paramref name="fingerprint"/>, stored with a decision of <paramref name="customer"/>, is what
+    /// <paramref name="evaluator"/> gives that customer under some explanation mode: the decision was made under the
+    /// policies in force now (the explanation mode says only which explanations were stored, not how one reads).
+    /// </summary>
+    public static bool IsFingerprintOf(ICaseEvaluator evaluator, string customer, long? fingerprint) =>
+        fingerprint is { } stored && Enum.GetValues<ExplainMode>().Any(mode => FingerprintOf(evaluator, mode, customer) == stored);
 
     /// <summary>
     /// The partition's cases to evaluate as of <paramref name="asOf"/>: every case of the customers in full, then the

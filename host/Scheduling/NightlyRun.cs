@@ -586,7 +586,8 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
     /// <summary>
     /// The case's decisions, with explanations as <see cref="HostSettings.Explain"/> asks. In the default mode the case is
     /// evaluated without them first (explanations cost several times the evaluation) and again with them only when one
-    /// of its decisions is notable; the others get theirs on request (<see cref="OnRequestExplanations"/>).
+    /// of its decisions is notable and its clock stopped (<see cref="OnRequestExplanations.StoresExplanation"/>); the
+    /// others, met or still counting, get theirs on request (<see cref="OnRequestExplanations"/>).
     /// </summary>
     private IReadOnlyList<Decision> Decide(ICaseEvaluator evaluator, CaseRecord ticket, DateTimeOffset asOf)
     {
@@ -600,13 +601,13 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
                 var decisions = evaluator.Evaluate(ticket, asOf, explain: false);
                 foreach (var d in decisions)
                 {
-                    if (OnRequestExplanations.IsNotable(d))
+                    if (OnRequestExplanations.StoresExplanation(d))
                     {
-                        // The notable ones keep their explanation; their met siblings get theirs on request like any other.
+                        // These keep their explanation; their siblings met or still counting get theirs on request.
                         var explained = evaluator.Evaluate(ticket, asOf, explain: true);
-                        return explained.All(OnRequestExplanations.IsNotable)
+                        return explained.All(OnRequestExplanations.StoresExplanation)
                             ? explained
-                            : [.. explained.Select(e => OnRequestExplanations.IsNotable(e) ? e : e with { Explanation = [] })];
+                            : [.. explained.Select(e => OnRequestExplanations.StoresExplanation(e) ? e : e with { Explanation = [] })];
                     }
                 }
 

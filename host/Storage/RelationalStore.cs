@@ -307,7 +307,7 @@ public abstract class RelationalStore
             return null;
         }
 
-        var decisions = Query(StoreRows.CaseTraceDecisionsSql, [("@id", caseId)], StoreRows.ReadDecision);
+        var decisions = Query(StoreRows.CaseTraceDecisionsSql, [("@id", caseId)], StoreRows.ReadTraceDecision);
         var escalations = Query(StoreRows.EscalationsSql, [("@id", caseId)], StoreRows.ReadEscalation);
         return new CaseTrace(ticket, decisions, escalations);
     }

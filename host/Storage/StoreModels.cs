@@ -168,7 +168,23 @@ public sealed record RunCompletion(
 }
 
 /// <summary>A stored decision with the key it is stored under (evaluation date = the UTC date of its asOf).</summary>
-public sealed record StoredDecision(Decision Decision, DateOnly EvaluationDate, long RunId);
+public sealed record StoredDecision(Decision Decision, DateOnly EvaluationDate, long RunId)
+{
+    /// <summary>
+    /// The proof the decision was made under, as its row stores it: the hash of the case record it was made from
+    /// (<see cref="CaseInputs.Hash"/>); null when not read or not recorded.
+    /// </summary>
+    public long? InputsHash { get; init; }
+
+    /// <summary>The policy fingerprint of the case's customer the decision was made under; null when not read or not recorded.</summary>
+    public long? PolicyFingerprint { get; init; }
+
+    /// <summary>
+    /// The instant the decision's clock stopped as its row stores it (the <c>stopped_at</c> column); null while the clock
+    /// runs, and when not read. The decision itself carries it only where a reader asks for it (attainment).
+    /// </summary>
+    public DateTimeOffset? StoppedAt { get; init; }
+}
 
 /// <summary>
 /// A case's escalation level and when it was first reached: the instant its clock crossed the ladder step of

@@ -359,9 +359,24 @@ internal static class StoreRows
         };
     }
 
-    /// <summary>A case's current decisions (those of its latest evaluation); parameter <c>@id</c>.</summary>
+    /// <summary>
+    /// A case's current decisions (those of its latest evaluation), each with the instant its clock stopped and the
+    /// proof it was made under (read by <see cref="ReadTraceDecision"/>); parameter <c>@id</c>.
+    /// </summary>
     public const string CaseTraceDecisionsSql =
-        $"SELECT {DecisionColumns} FROM decisions WHERE case_id = @id AND is_current = 1 ORDER BY target, policy_version";
+        $"SELECT {DecisionColumns}, stopped_at, inputs_hash, policy_fingerprint FROM decisions WHERE case_id = @id AND is_current = 1 ORDER BY target, policy_version";
+
+    /// <summary>Reads a row of <see cref="CaseTraceDecisionsSql"/>: a decision with its stop instant and its proof.</summary>
+    public static StoredDecision ReadTraceDecision(DbDataReader reader)
+    {
+        var stored = ReadDecision(reader);
+        return stored with
+        {
+            StoppedAt = reader.IsDBNull(19) ? null : StoreText.ParseInstant(reader.GetString(19)),
+            InputsHash = reader.IsDBNull(20) ? null : reader.GetInt64(20),
+            PolicyFingerprint = reader.IsDBNull(21) ? null : reader.GetInt64(21),
+        };
+    }
 
     /// <summary>A case's escalation history by level; parameter <c>@id</c>.</summary>
     public const string EscalationsSql = "SELECT case_id, level, first_reached_at, run_id FROM escalation_history WHERE case_id = @id ORDER BY level";

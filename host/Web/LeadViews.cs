@@ -134,6 +134,7 @@ public static class LeadViews
 
         var latest = stored.Select(s => (s.EvaluationDate, s.RunId, s.Decision.AsOf)).OrderByDescending(x => x.EvaluationDate).FirstOrDefault();
         var cases = new List<BoardCase>();
+        var groups = new Dictionary<string, List<StoredDecision>>(StringComparer.Ordinal);
         foreach (var group in stored.GroupBy(s => s.Decision.CaseId, StringComparer.Ordinal))
         {
             var zone = zones.Of(group.Key);
@@ -145,17 +146,47 @@ public static class LeadViews
                 && (filter.Team is null || string.Equals(row.EscalatedTo, filter.Team, StringComparison.OrdinalIgnoreCase)))
             {
                 cases.Add(row);
+                groups[group.Key] = [.. group];
             }
         }
 
+        // The headline is the first step of the most urgent target's explanation; a decision still counting is stored
+        // without one (Run:Explain), so the rows shown get theirs built on request, as `why` would show it.
+        BoardCase Shown(BoardCase row) => WithExplanations(store, evaluator, zones, policies, row, groups[row.CaseId]);
         var soonest = Comparer<DateTimeOffset?>.Create((a, b) => (a ?? DateTimeOffset.MaxValue).CompareTo(b ?? DateTimeOffset.MaxValue));
         return new BoardView(
             latest == default ? null : latest.AsOf,
             latest == default ? null : latest.EvaluationDate,
             latest == default ? null : latest.RunId,
-            [.. cases.Where(c => c.Lane == "breached").OrderByDescending(c => c.Open).ThenBy(c => c.DueAt, soonest).ThenBy(c => c.CaseId, StringComparer.Ordinal)],
-            [.. cases.Where(c => c.Lane == "at-risk").OrderBy(c => c.DueAt, soonest).ThenByDescending(c => c.PercentUsed)],
-            [.. cases.Where(c => c.Lane == "due-next").OrderBy(c => c.DueAt, soonest).ThenByDescending(c => c.PercentUsed).Take(DueNextCount)]);
+            [.. cases.Where(c => c.Lane == "breached").OrderByDescending(c => c.Open).ThenBy(c => c.DueAt, soonest).ThenBy(c => c.CaseId, StringComparer.Ordinal).Select(Shown)],
+            [.. cases.Where(c => c.Lane == "at-risk").OrderBy(c => c.DueAt, soonest).ThenByDescending(c => c.PercentUsed).Select(Shown)],
+            [.. cases.Where(c => c.Lane == "due-next").OrderBy(c => c.DueAt, soonest).ThenByDescending(c => c.PercentUsed).Take(DueNextCount).Select(Shown)]);
+    }
+
+    /// <summary>
+    /// The board row of a case whose listed decisions lack an explanation, told again with the explanations built on
+    /// request (<see cref="OnRequestExplanations.Fill"/>) where they are the ones the run would have stored (no note:
+    /// the case and the policies are as they were); <paramref name="row"/> itself when nothing is missing or nothing
+    /// could be built.
+    /// </summary>
+    private static BoardCase WithExplanations(
+        IStore store, ICaseEvaluator evaluator, CaseZones.Lookup zones, Dictionary<(string, string), Policy> policies, BoardCase row, List<StoredDecision> listed)
+    {
+        if (listed.All(s => !s.Decision.Explanation.IsDefaultOrEmpty) || store.GetCaseTrace(row.CaseId) is not { } trace)
+        {
+            return row;
+        }
+
+        var built = OnRequestExplanations.Fill(trace, evaluator).Decisions
+            .Where(s => s.Decision.Explanation is [{ Kind: not "note" }, ..])
+            .ToDictionary(s => (s.Decision.Target, s.Decision.PolicyVersion, s.Decision.AsOf), s => s.Decision.Explanation);
+        var decisions = listed
+            .Select(s => s.Decision.Explanation.IsDefaultOrEmpty && built.TryGetValue((s.Decision.Target, s.Decision.PolicyVersion, s.Decision.AsOf), out var steps)
+                ? s.Decision with { Explanation = steps }
+                : s.Decision)
+            .Select(zones.Tell)
+            .ToList();
+        return Row(decisions, zones.Of(row.CaseId), policies);
     }
 
     private static BoardCase Row(List<Decision> decisions, Engine.Calendars.CaseZone zone, Dictionary<(string, string), Policy> policies)

@@ -106,7 +106,9 @@ public class RunAndWhyCommandTests
         });
         console.Profile.Width = 400;
 
-        console.Write(WhyCommand.Render((store.GetCaseTrace("C-1001")!, SlaPolicy.Engine.Calendars.CaseZone.Of("Europe/Berlin", default))));
+        // As `why` tells it: a decision still counting is stored without its explanation, which is built on request.
+        var evaluator = services.GetRequiredService<IEvaluatorProvider>().Current;
+        console.Write(WhyCommand.Render((OnRequestExplanations.Fill(store.GetCaseTrace("C-1001")!, evaluator), SlaPolicy.Engine.Calendars.CaseZone.Of("Europe/Berlin", default))));
 
         // C-1001 (severity 1, vip, acme gold) opened 16:30+01:00, paused waiting on the customer from 17:00 to 09:00 the
         // next day (960 min), never resolved. As of 02:00Z on the 22nd (03:00+01:00): 30 + 1080 = 1110 minutes counted
