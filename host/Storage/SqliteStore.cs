@@ -415,6 +415,20 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _settled.Dispose();
         _evaluated.Dispose();
         _unsettled.Dispose();
+
+        // The connection goes back to the pool: give back the run's page cache (up to 64 MB, see the constructor) and
+        // the default size, or every pooled connection a sink ever used would keep one, and a host's memory would grow
+        // with each run that happened to draw another connection.
+        try
+        {
+            using var pragma = SqliteStore.Command(_connection, "PRAGMA cache_size=-2000; PRAGMA shrink_memory;");
+            pragma.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // A connection that cannot run a pragma is not worth keeping small; disposing it is all that is left.
+        }
+
         _connection.Dispose();
     }
 }

@@ -246,7 +246,47 @@ public static class NightlyWorkload
     {
         meter.Stop();
         using var self = Process.GetCurrentProcess();
-        Console.WriteLine(Invariant($"{phase,-10} {meter}   peak RSS so far {self.PeakWorkingSet64 / 1048576.0,5:F0} MB   {detail}"));
+        var peak = self.PeakWorkingSet64;
+        _peakSoFar = Math.Max(_peakSoFar, peak);
+        var gc = GC.GetGCMemoryInfo();
+        Console.WriteLine(Invariant(
+            $"{phase,-10} {meter}   peak RSS so far {_peakSoFar / 1048576.0,5:F0} MB, of the phase {peak / 1048576.0,5:F0} MB, after it {Resident()}, managed heap {gc.HeapSizeBytes / 1048576.0,4:F0} MB (committed {gc.TotalCommittedBytes / 1048576.0,4:F0} MB), SQLite {SqliteMemory()}   {detail}"));
+
+        // Linux: start the next phase's high-water mark afresh, so that each phase's own peak shows (memory flat or not).
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux, or not allowed: the phase's peak is then the process's so far.
+        }
+    }
+
+    private static long _peakSoFar;
+
+    /// <summary>What SQLite's allocator holds now (page caches, statements) and its high-water mark since the last phase.</summary>
+    private static string SqliteMemory()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        return Invariant($"{SQLitePCL.raw.sqlite3_memory_used() / 1048576.0:F0} MB (peak {SQLitePCL.raw.sqlite3_memory_highwater(1) / 1048576.0:F0} MB)");
+    }
+
+    /// <summary>The resident memory now, anonymous (heaps: managed, SQLite's page caches) and file-backed (code, mapped files); Linux only.</summary>
+    private static string Resident()
+    {
+        try
+        {
+            var status = File.ReadAllLines("/proc/self/status");
+            string Kb(string name) => status.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } line
+                ? Invariant($"{long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0:F0} MB")
+                : "?";
+            return $"anon {Kb("RssAnon")} + file {Kb("RssFile")}";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     /// <summary>
