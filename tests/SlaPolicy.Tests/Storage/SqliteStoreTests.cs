@@ -12,6 +12,34 @@ public class SqliteStoreTests
             "policies/acme.json", 12, "acme-gold.sev1-resolution", "acme", "email", [new ExplanationStep("clock", "counted")]);
 
     [Fact]
+    public void DecisionSink_Disposed_ItsPooledConnectionGoesBackWithTheDefaultCacheAndItsPagesGiven()
+    {
+        // The sink raises its connection's page cache to 64 MB (-65536 KiB) for the run. Connections are pooled: the
+        // next Open takes that same idle connection, which must be back at SQLite's default (-2000 KiB, 2 MB) and hold
+        // next to nothing, or every connection a sink ever used would keep a 64 MB cache for the life of the host.
+        using var folder = new TempFolder();
+        var store = new SqliteStore(Path.Combine(folder.Path, "store.db"));
+        store.Migrate();
+        long cacheInUse;
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([.. Enumerable.Range(0, 2_000).Select(i => DecisionOf($"C-{i:0000}"))]);
+        }
+
+        using (var connection = store.Open())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA cache_size";
+            Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture).ShouldBe(-2000);
+            SQLitePCL.raw.sqlite3_db_status(connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_USED, out var used, out _, 0);
+            cacheInUse = used;
+        }
+
+        // 2,000 rows and their indexes fill well over 100 KB of pages; given back, the cache holds a few pages at most.
+        cacheInUse.ShouldBeLessThan(100_000);
+    }
+
+    [Fact]
     public void DecisionSink_RowStoredBeforeTheHashColumn_RewrittenOnceThenUnchanged()
     {
         using var folder = new TempFolder();
