@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace SlaPolicy.Tests.Scheduling;
 
 /// <summary>
-/// <c>Run:Explain=notable</c> (the default) stores explanations of notable decisions only; the others are built on
-/// request. Checked against a run that stored every explanation (<c>all</c>) on the same samples.
+/// <c>Run:Explain=notable</c> (the default) stores explanations of notable decisions whose clock has stopped only; the
+/// others (met without escalation, or still counting) are built on request. Checked against a run that stored every
+/// explanation (<c>all</c>) on the same samples.
 /// </summary>
 public class OnRequestExplanationsTests
 {
