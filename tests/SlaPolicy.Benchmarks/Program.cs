@@ -121,7 +121,7 @@ switch (mode)
             var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
             var watch = Stopwatch.StartNew();
             var successes = SideBySideWorkload.FirstResult(who);
-            Console.WriteLine(FormattableString.Invariant($"{who}: first result in {watch.Elapsed.TotalMilliseconds:F0} ms after {sinceStart.TotalMilliseconds:F0} ms of process start ({successes} rules succeeded)"));
+            Console.WriteLine(FormattableString.Invariant($"{who}: first result in {watch.Elapsed.TotalMilliseconds:F0} ms after {sinceStart.TotalMilliseconds:F0} ms of process start ({successes} rules succeeded; {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods JIT-compiled in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms, {Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds:F0} ms CPU)"));
             return 0;
         }
 
