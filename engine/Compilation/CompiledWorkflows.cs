@@ -82,10 +82,12 @@ public sealed class CompiledWorkflow
 /// </summary>
 public sealed class CompiledWorkflowSet
 {
-    private readonly Type[] _inputTypes;
+    private volatile Type[] _inputTypes;
 
-    internal CompiledWorkflowSet(ImmutableArray<CompiledParameterWorkflow> workflows, ImmutableArray<InputParameter> parameters, Type[] inputTypes, string contentHash, bool fromDiskCache, RuleExecutor executor = RuleExecutor.Compiled)
+    internal CompiledWorkflowSet(ImmutableArray<CompiledParameterWorkflow> workflows, ImmutableArray<InputParameter> parameters, Type[] inputTypes, string contentHash, bool fromDiskCache, RuleExecutor executor = RuleExecutor.Compiled, Task? whenCompiled = null)
     {
+        QuickStarted = whenCompiled is not null;
+        WhenCompiled = whenCompiled ?? Task.CompletedTask;
         Executor = executor;
         Workflows = workflows;
         Parameters = parameters;
@@ -109,6 +111,22 @@ public sealed class CompiledWorkflowSet
     /// <summary>True when the assembly was loaded from the disk cache rather than compiled in this process.</summary>
     public bool FromDiskCache { get; }
 
+    /// <summary>
+    /// True when the rules started as expression trees while Roslyn compiles them in the background
+    /// (<see cref="RuleCompilerOptions.QuickStart"/>); both give the same results.
+    /// </summary>
+    public bool QuickStarted { get; }
+
+    /// <summary>
+    /// Completes when values bound from then on run on the Roslyn-compiled rules (at once when there was no quick
+    /// start). Values bound before keep running on the expression trees, with the same results. If the background
+    /// compilation fails, the expression trees stay in use and the task still completes.
+    /// </summary>
+    public Task WhenCompiled { get; }
+
+    /// <summary>The input types of the Roslyn-compiled rules, for the values bound from now on.</summary>
+    internal void Promote(Type[] inputTypes) => _inputTypes = inputTypes;
+
     /// <summary>The workflow named <paramref name="workflowName"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such workflow.</exception>
     public CompiledParameterWorkflow Get(string workflowName) =>
@@ -122,12 +140,14 @@ public sealed class CompiledWorkflowSet
     public object?[] Bind(params JToken?[] values)
     {
         var bound = new object?[Parameters.Length];
+        // One tier for all the values of one call: the field is read once.
+        var inputTypes = _inputTypes;
         for (var i = 0; i < bound.Length && i < values.Length; i++)
         {
             var value = values[i];
             bound[i] = value is null || value.Type == JTokenType.Null ? null
                 : Executor == RuleExecutor.RulesEngine ? RulesEngineInputs.FromJson(value)
-                : i >= _inputTypes.Length ? null : value.ToObject(_inputTypes[i]);
+                : i >= inputTypes.Length ? null : value.ToObject(inputTypes[i]);
         }
 
         return bound;
@@ -160,7 +180,7 @@ public sealed class CompiledParameterWorkflow
     public WorkflowOutcome Run(object?[] inputs)
     {
         var outcome = _executor.Run(in inputs, null);
-        if (outcome.HasErrors && _throwOnRuleErrors && _executor is WorkflowExecutor<object?[]>)
+        if (outcome.HasErrors && _throwOnRuleErrors && _executor is WorkflowExecutor<object?[]> or TieredWorkflowRunner)
         {
             ThrowFirstError(_executor.Execute(in inputs, null));
         }
@@ -173,7 +193,7 @@ public sealed class CompiledParameterWorkflow
     public IReadOnlyList<RuleResult> Execute(object?[] inputs)
     {
         var results = _executor.Execute(in inputs, null);
-        if (_throwOnRuleErrors && _executor is WorkflowExecutor<object?[]>)
+        if (_throwOnRuleErrors && _executor is WorkflowExecutor<object?[]> or TieredWorkflowRunner)
         {
             ThrowFirstError(results);
         }

@@ -97,7 +97,13 @@ public static class RuleCompiler
             return new CompiledWorkflowSet([.. runners.Select(r => new CompiledParameterWorkflow(r))], parameters, [], RulesEngineHash(resolved.Select(r => r.w with { Rules = r.Rules, WorkflowsToInject = [] })), false, RuleExecutor.RulesEngine);
         }
 
-        var loaded = Load(plan, options, diagnostics);
+        var (quick, shaped) = options.QuickStart ? TryQuickStart(plan, parameters, names, options) : (null, null);
+        if (quick is not null)
+        {
+            return quick;
+        }
+
+        var loaded = Load(plan, options, diagnostics, shaped);
         var executors = BuildExecutors(plan, loaded, options, names, ParameterRoot(names));
         var types = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedInputsNamespace + ".__InputTypes")?.GetField("All")?.GetValue(null) as Type[];
         return new CompiledWorkflowSet(executors.Select(e => new CompiledParameterWorkflow(e, !options.RulesEngine.EnableExceptionAsErrorMessage)).ToImmutableArray(), parameters, types ?? [], loaded.Hash, loaded.FromDisk);
@@ -347,9 +353,9 @@ public static class RuleCompiler
 
     // ---- loading: memory cache, disk cache, compile ----
 
-    private static LoadedRules Load(SourcePlan plan, RuleCompilerOptions options, DiagnosticBag diagnostics)
+    /// <summary>The text the cache key is the hash of.</summary>
+    private static string SourceKey(SourcePlan plan, RuleCompilerOptions options)
     {
-        Mark("planned");
         // What the compiler makes of the text depends on whether names ignore case: part of the key.
         var source = options.RulesEngine.IsExpressionCaseSensitive ? plan.Text + "\n#names-case-sensitive" : plan.Text;
         foreach (var type in options.RulesEngine.CustomTypes)
@@ -357,7 +363,112 @@ public static class RuleCompiler
             source += $"\n#custom {type.AssemblyQualifiedName} {type.Assembly.ManifestModule.ModuleVersionId}";
         }
 
-        var hash = Hash(source);
+        return source;
+    }
+
+    /// <summary>
+    /// The quick start (<see cref="RuleCompilerOptions.QuickStart"/>): on a cache miss, when every expression is in
+    /// <see cref="QuickTier"/>'s forms, the workflows start on expression trees and Roslyn compiles the rules on a
+    /// background thread; values bound once it is done run on the compiled rules. Otherwise no set, and the shape
+    /// stage if it already ran (the compilation goes on from it).
+    /// </summary>
+    private static (CompiledWorkflowSet? Set, ShapeStage? Shape) TryQuickStart(SourcePlan plan, ImmutableArray<InputParameter> parameters, ImmutableArray<string> names, RuleCompilerOptions options)
+    {
+        if (options.RulesEngine.CustomTypes.Length > 0 || !options.RulesEngine.EnableExceptionAsErrorMessage || parameters.IsDefaultOrEmpty)
+        {
+            return (null, null);
+        }
+
+        var hash = Hash(SourceKey(plan, options));
+        if (options.UseMemoryCache && MemoryCache.ContainsKey(hash)
+            || options.UseDiskCache && File.Exists(Path.Combine(options.ResolvedCacheDirectory, hash + ".manifest")))
+        {
+            return (null, null);
+        }
+
+        var shape = Shape(plan, options);
+        var built = shape.Stored.Count == 0 ? QuickTier.TryBuild(plan, shape.Expressions, shape.Budgeted, parameters, plan.Signature.UsedMembers) : null;
+        Mark(built is null ? "quick start: not in its forms" : "quick start: expression trees built");
+        if (built is null)
+        {
+            return (null, shape);
+        }
+
+        var runners = BuildQuickExecutors(plan, built, options, names).Select(e => new TieredWorkflowRunner(e, built.InputTypes)).ToArray();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var set = new CompiledWorkflowSet([.. runners.Select(r => new CompiledParameterWorkflow(r))], parameters, built.InputTypes, hash, fromDiskCache: false, RuleExecutor.Compiled, done.Task);
+        if (options.QuickTierOnly)
+        {
+            done.SetResult();
+            return (set, null);
+        }
+
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var loaded = Emit(plan, hash, options, shape);
+                if (options.UseDiskCache && loaded.Bytes is not null)
+                {
+                    TryStore(options.ResolvedCacheDirectory, loaded);
+                }
+
+                if (options.UseMemoryCache)
+                {
+                    MemoryCache.TryAdd(hash, loaded);
+                }
+
+                // The expression trees stay in use unless Roslyn compiled every rule without a word.
+                var types = loaded.Assembly?.GetType(ExpressionSandbox.GeneratedInputsNamespace + ".__InputTypes")?.GetField("All")?.GetValue(null) as Type[];
+                if (loaded.Assembly is not null && loaded.Broken.Count == 0 && loaded.Diagnostics.Count == 0 && types is not null && types.Length == parameters.Length)
+                {
+                    var executors = BuildExecutors(plan, loaded, options, names, ParameterRoot(names));
+                    for (var i = 0; i < runners.Length; i++)
+                    {
+                        runners[i].Promote(executors[i]);
+                    }
+
+                    // Runners first: a value bound to the compiled types always finds its runner promoted.
+                    set.Promote(types);
+                }
+
+                Mark("quick start: compiled rules in use");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The compiled rules are an optimisation here: the expression trees give the same results.
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        })
+        { IsBackground = true, Name = "slapolicy rules compile" };
+        thread.Start();
+        return (set, null);
+    }
+
+    /// <summary>The quick start's workflows: the plan's rules with their expression-tree predicates.</summary>
+    private static List<WorkflowExecutor<object?[]>> BuildQuickExecutors(SourcePlan plan, QuickTier.Built built, RuleCompilerOptions options, ImmutableArray<string> names)
+    {
+        var registry = new Dictionary<string, WorkflowExecutor<object?[]>>(StringComparer.Ordinal);
+        var executors = new List<WorkflowExecutor<object?[]>>();
+        foreach (var workflow in plan.Workflows)
+        {
+            var nodes = workflow.RulePlans.Where(r => r.Rule.Enabled).Select(r => new RuleNode<object?[]>(r.Rule, isNested: false, [], built.Predicates[r.PredicateSlot!.Id], null, null,
+                r.ScopeNames, r.PredicateSlot.Text.Rewritten, null, null, null, null, budgeted: false)).ToArray();
+            var executor = new WorkflowExecutor<object?[]>(workflow.Workflow, nodes, names, ParameterRoot(names), registry, new RuleLimits(options.MaxSteps, options.MaxAllocatedBytes));
+            registry.TryAdd(workflow.Workflow.WorkflowName, executor);
+            executors.Add(executor);
+        }
+
+        return executors;
+    }
+
+    private static LoadedRules Load(SourcePlan plan, RuleCompilerOptions options, DiagnosticBag diagnostics, ShapeStage? shaped = null)
+    {
+        Mark("planned");
+        var hash = Hash(SourceKey(plan, options));
         Mark("hashed");
         LoadedRules? loaded = null;
         if (options.UseMemoryCache && MemoryCache.TryGetValue(hash, out var cached))
@@ -372,7 +483,7 @@ public static class RuleCompiler
 
         if (loaded is null)
         {
-            loaded = CompileAndEmit(plan, hash, options);
+            loaded = shaped is null ? CompileAndEmit(plan, hash, options) : Emit(plan, hash, options, shaped);
             if (options.UseDiskCache && loaded.Bytes is not null)
             {
                 TryStore(options.ResolvedCacheDirectory, loaded);
@@ -443,25 +554,33 @@ public static class RuleCompiler
         }
     }
 
-    private static LoadedRules CompileAndEmit(SourcePlan plan, string hash, RuleCompilerOptions options)
+    private static LoadedRules CompileAndEmit(SourcePlan plan, string hash, RuleCompilerOptions options) => Emit(plan, hash, options, Shape(plan, options));
+
+    /// <summary>The shape stage's result: each slot's parsed and rewritten expression, and what it refused.</summary>
+    private sealed record ShapeStage(List<StoredDiagnostic> Stored, HashSet<string> Broken, ExpressionSyntax?[] Expressions, HashSet<int> Budgeted, ILookup<int, MethodPlan> SlotMethods)
+    {
+        public void BreakSlot(int slot, string code, int offset, string message, string? help = null)
+        {
+            foreach (var method in SlotMethods[slot])
+            {
+                Stored.Add(new StoredDiagnostic(method.Key, slot, offset, code, message, help));
+                Broken.Add(method.Key);
+            }
+        }
+    }
+
+    private static ShapeStage Shape(SourcePlan plan, RuleCompilerOptions options)
     {
         Mark("compile start");
         var stored = new List<StoredDiagnostic>();
         var broken = new HashSet<string>(StringComparer.Ordinal);
         var slotMethods = plan.Methods.SelectMany(m => m.Slots.Distinct().Select(s => (Slot: s, Method: m))).ToLookup(x => x.Slot, x => x.Method);
-
-        void BreakSlot(int slot, string code, int offset, string message, string? help = null)
-        {
-            foreach (var method in slotMethods[slot])
-            {
-                stored.Add(new StoredDiagnostic(method.Key, slot, offset, code, message, help));
-                broken.Add(method.Key);
-            }
-        }
+        var stage = new ShapeStage(stored, broken, new ExpressionSyntax?[plan.Slots.Count], [], slotMethods);
+        void BreakSlot(int slot, string code, int offset, string message, string? help = null) => stage.BreakSlot(slot, code, offset, message, help);
 
         // Stage: shape. Each expression is parsed alone as exactly one expression; only the parsed node goes on.
-        var budgeted = new HashSet<int>();
-        var expressions = new ExpressionSyntax?[plan.Slots.Count];
+        var budgeted = stage.Budgeted;
+        var expressions = stage.Expressions;
         foreach (var slot in plan.Slots)
         {
             if (plan.InvalidNames.TryGetValue(slot.Id, out var badName))
@@ -493,6 +612,14 @@ public static class RuleCompiler
         }
 
         Mark("shape checked");
+        return stage;
+    }
+
+    private static LoadedRules Emit(SourcePlan plan, string hash, RuleCompilerOptions options, ShapeStage stage)
+    {
+        var (stored, broken, expressions, budgeted) = (stage.Stored, stage.Broken, stage.Expressions, stage.Budgeted);
+        void BreakSlot(int slot, string code, int offset, string message, string? help = null) => stage.BreakSlot(slot, code, offset, message, help);
+
         // Registered custom types (RulesEngineSettings.CustomTypes): named by their simple names, their assemblies
         // referenced, every member reachable, as under RulesEngine. Registering a type is the operator's decision.
         var custom = options.RulesEngine.CustomTypes.Where(t => !t.IsGenericTypeDefinition && !string.IsNullOrEmpty(t.Assembly.Location)).ToList();

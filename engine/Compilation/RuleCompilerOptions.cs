@@ -32,6 +32,17 @@ public sealed record RuleCompilerOptions
     /// </summary>
     public RuleExecutor Executor { get; init; } = RuleExecutor.Compiled;
 
+    /// <summary>
+    /// Quick start of the compiled executor (default true): RulesEngine workflows over JSON inputs whose every
+    /// expression is a comparison of input properties with literals (see <see cref="QuickTier"/>) run as expression
+    /// trees while Roslyn compiles them in the background, then on the compiled rules. Both give the same results.
+    /// Only on a cache miss; policy sets always compile first.
+    /// </summary>
+    public bool QuickStart { get; init; } = true;
+
+    /// <summary>Tests: a quick start never moves to the compiled rules (no background compilation).</summary>
+    internal bool QuickTierOnly { get; init; }
+
     /// <summary>RulesEngine's settings, for <see cref="RuleExecutor.RulesEngine"/>.</summary>
     public RulesEngineSettings RulesEngine { get; init; } = new();
 

@@ -68,8 +68,9 @@ internal sealed class WorkflowPlan(Workflow workflow, string className, Immutabl
 /// <summary>How generated methods receive their inputs.</summary>
 internal sealed class InputSignature
 {
-    private InputSignature(string parameterType, string prologue, ImmutableArray<string> rootNames, string declarations, ImmutableArray<InputParameter> parameters)
+    private InputSignature(string parameterType, string prologue, ImmutableArray<string> rootNames, string declarations, ImmutableArray<InputParameter> parameters, ImmutableArray<string> usedMembers = default)
     {
+        UsedMembers = usedMembers.IsDefault ? [] : usedMembers;
         ParameterType = parameterType;
         Prologue = prologue;
         RootNames = rootNames;
@@ -86,6 +87,9 @@ internal sealed class InputSignature
     public string Declarations { get; }
 
     public ImmutableArray<InputParameter> Parameters { get; }
+
+    /// <summary>Identifiers written right after a dot in the expressions: the member names the input classes are given aliases for.</summary>
+    public ImmutableArray<string> UsedMembers { get; }
 
     public static InputSignature Policy { get; } = new(
         "global::SlaPolicy.Engine.Compilation.RuleInputs",
@@ -119,7 +123,7 @@ internal sealed class InputSignature
         }
 
         classes.Append("public static class __InputTypes\n{\n    public static readonly global::System.Type[] All = { ").Append(types).Append("};\n}\n");
-        return new InputSignature("object[]", prologue.ToString(), [.. parameters.Select(p => p.Name)], classes.ToString(), parameters);
+        return new InputSignature("object[]", prologue.ToString(), [.. parameters.Select(p => p.Name)], classes.ToString(), parameters, [.. used.Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>Identifiers written right after a dot: candidate member names for case-insensitive aliases.</summary>

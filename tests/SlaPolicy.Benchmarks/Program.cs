@@ -10,8 +10,9 @@ using SlaPolicy.Benchmarks;
 //   throughput [TRACE_ROUNDS]     sla-workflow.json inputs/s and bytes allocated per input (Stopwatch, not BenchmarkDotNet);
 //                                 the full trace over TRACE_ROUNDS passes of the inputs (default 20; more to profile it)
 //   first-result WHO              in this fresh process: load sla-workflow.json and evaluate one input with WHO
-//                                 (rulesengine-package, compiled, rulesengine), no compile cache; prints the time
-//   first-result-measure [N]      runs first-result for the three, N times each, interleaved; medians of whole processes
+//                                 (rulesengine-package, compiled, compiled-roslyn = compiled without its quick start,
+//                                 rulesengine), no compile cache; prints the time, the JIT's work and the CPU time
+//   first-result-measure [N]      runs first-result for the four, N times each, interleaved; medians of whole processes
 //   side-by-side [ROUNDS]         sla-workflow.json under Microsoft RulesEngine and SlaPolicy's three paths, interleaved,
 //                                 with ratios to RulesEngine (default 5 rounds)
 //   evaluate [N] [--explain]      decisions/s of the case evaluator on one thread over N generated cases (default
@@ -121,14 +122,14 @@ switch (mode)
             var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
             var watch = Stopwatch.StartNew();
             var successes = SideBySideWorkload.FirstResult(who);
-            Console.WriteLine(FormattableString.Invariant($"{who}: first result in {watch.Elapsed.TotalMilliseconds:F0} ms after {sinceStart.TotalMilliseconds:F0} ms of process start ({successes} rules succeeded)"));
+            Console.WriteLine(FormattableString.Invariant($"{who}: first result in {watch.Elapsed.TotalMilliseconds:F0} ms after {sinceStart.TotalMilliseconds:F0} ms of process start ({successes} rules succeeded; {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods JIT-compiled in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms, {Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds:F0} ms CPU)"));
             return 0;
         }
 
     case "first-result-measure":
         {
             var n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-            var who = new[] { "rulesengine-package", "compiled", "rulesengine" };
+            var who = new[] { "rulesengine-package", "compiled", "compiled-roslyn", "rulesengine" };
             var times = who.ToDictionary(w => w, _ => new List<double>());
             for (var i = 0; i < n; i++)
             {
@@ -148,7 +149,7 @@ switch (mode)
             foreach (var w in who)
             {
                 var median = times[w].Order().ElementAt(n / 2);
-                Console.WriteLine(FormattableString.Invariant($"  {w,-20} {median,7:F0} ms  {median / baseline,5:F2}x RulesEngine's"));
+                Console.WriteLine(FormattableString.Invariant($"  {w,-20} {median,7:F0} ms  {median / baseline,5:F2}x RulesEngine's  (runs {times[w].Min():F0}-{times[w].Max():F0} ms)"));
             }
 
             return 0;

@@ -83,6 +83,8 @@ public static class Workloads
             throw new InvalidOperationException(string.Join("\n", diagnostics.Items));
         }
 
+        // Steady state: the inputs are bound once the quick start has moved to the Roslyn-compiled rules.
+        set.WhenCompiled.GetAwaiter().GetResult();
         return (set.Get("SlaPolicy"), json.Select(j => set.Bind(j)).ToArray());
     }
 

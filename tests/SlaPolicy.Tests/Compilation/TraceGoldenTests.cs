@@ -171,7 +171,7 @@ public sealed class TraceGoldenTests
         }
     }
 
-    private static void Dump(StringBuilder text, IEnumerable<RuleResult> results, int depth)
+    internal static void Dump(StringBuilder text, IEnumerable<RuleResult> results, int depth)
     {
         foreach (var r in results)
         {
