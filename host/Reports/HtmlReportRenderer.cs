@@ -212,7 +212,8 @@ public static class HtmlReportRenderer
     private static void AttainmentTable(StringBuilder sb, ServiceLevelReport report)
     {
         var head = Head("Customer", "Policy", "Severity", "#Met / stopped", "#Attainment", "#At least", "Met", "#Credit", "Why");
-        Table(sb, report.Attainment, "No case stopped its clock in this period.", head, (sb, a) =>
+        var note = NoAttainmentNote(report);
+        Table(sb, report.Attainment, Esc(char.ToUpperInvariant(note[0]) + note[1..] + "."), head, (sb, a) =>
         {
             sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>")
                 .Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>");

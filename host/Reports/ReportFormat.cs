@@ -25,5 +25,17 @@ internal static class ReportFormat
 
     public static string Minutes(TimeSpan span) => Number((decimal)span.Ticks / TimeSpan.TicksPerMinute) + " min";
 
+    /// <summary>
+    /// What an empty attainment table says: that no clock stopped in the period only when none did; otherwise that the
+    /// clocks which stopped are governed by agreements without attainment terms (their counts are in the targets table).
+    /// </summary>
+    public static string NoAttainmentNote(ServiceLevelReport report)
+    {
+        var stopped = report.Compliance.Sum(c => (long)c.Met + c.Breached);
+        return stopped == 0
+            ? "no case stopped its clock in this period"
+            : $"{stopped.ToString(Invariant)} (case, target) clock(s) stopped in this period, but no agreement that governs them has attainment terms (see the targets table)";
+    }
+
     public static string Date(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Invariant);
 }

@@ -57,7 +57,7 @@ public static class TerminalReportRenderer
                 Markup.Escape(Money(a.CreditAmount, a.Currency)));
         }
 
-        WriteOrNote(console, attainment, report.Attainment.Length, "no case stopped its clock in this period");
+        WriteOrNote(console, attainment, report.Attainment.Length, NoAttainmentNote(report));
 
         var compliance = new Table().Title("Targets per customer and severity (clock stopped in the month)").RoundedBorder()
             .AddColumns("Customer", "Severity", "Met", "Breached", "Within target", "Overdue, open");
