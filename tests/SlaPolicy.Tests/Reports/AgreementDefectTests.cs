@@ -52,7 +52,8 @@ public class AgreementDefectTests
     public void PerformanceOnlyAgreement_GovernsItsSubscription()
     {
         var policy = Policy(performance: [new PerformanceTerm(
-            "latency-p95", "latencyMs", new PerformanceStatistic(PerformanceStatisticKind.Percentile, 95), ObjectiveDirection.AtMost, 200m, [], [], null, At, "acme-gold")]) with { AppliesTo = new PolicyScope(["acme"], [], [], []) };
+            "latency-p95", "latencyMs", new PerformanceStatistic(PerformanceStatisticKind.Percentile, 95), ObjectiveDirection.AtMost, 200m, [], [], null, At, "acme-gold")]) with
+        { AppliesTo = new PolicyScope(["acme"], [], [], []) };
         var set = new PolicySet([policy], ImmutableDictionary<string, CalendarDefinition>.Empty);
 
         var inputs = ReportInputs.Create(set, [Subscription()], [], [], [], []);
