@@ -58,6 +58,7 @@ public static class HtmlReportRenderer
         sb.Append("</section><section><h2>Credits</h2>");
         sb.Append(CreditsChart(report));
         CreditsTable(sb, report);
+        ClaimsTable(sb, report);
         sb.Append("</section><section><h2>Money at stake</h2>");
         AtStakeTables(sb, report);
         sb.Append("</section><section><h2>Breaches</h2>");
@@ -237,6 +238,23 @@ public static class HtmlReportRenderer
         {
             sb.Append("<p class=\"small\">Met and breached count (case, target) pairs whose clock stopped in the month; overdue, open counts breached targets still running at the report's time.</p>");
         }
+    }
+
+    /// <summary>The month's claims, shown when an agreement writes claim terms or is a supplier's.</summary>
+    private static void ClaimsTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        var claims = report.Claims.Where(c => c.HasTerms).ToList();
+        if (claims.Count == 0)
+        {
+            return;
+        }
+
+        sb.Append("<h3>Claims</h3>");
+        Table(
+            sb, claims, null, Head("Party", "Policy", "#Amount", "Claim by", "Settled as", "Status"),
+            (sb, c) => sb.Append($"<td>{Esc(ReportFormat.ClaimParty(c))}</td><td>{Esc(c.PolicyId)}</td><td class=\"num\">{Esc(Money(c.Amount, c.Currency))}</td>")
+                .Append($"<td>{Esc(ReportFormat.ClaimBy(c))}</td><td>{(c.FutureBillsOnly ? "against a future bill" : "credit or payment")}</td><td>{Esc(ReportFormat.ClaimStatusText(c, report.AsOf))}</td>"),
+            "claims");
     }
 
     private static void CreditsTable(StringBuilder sb, ServiceLevelReport report) => Table(

@@ -37,5 +37,17 @@ internal static class ReportFormat
             : $"{stopped.ToString(Invariant)} (case, target) clock(s) stopped in this period, but no agreement that governs them has attainment terms (see the targets table)";
     }
 
+    /// <summary>Who a claim is with, and which way: <c>owed to acme</c>, <c>claim from fibrelink</c>.</summary>
+    public static string ClaimParty(CreditClaim claim) =>
+        claim.Direction == AgreementDirection.Supplier ? $"claim from {claim.Party}" : $"owed to {claim.Party}";
+
+    /// <summary>The last day to claim (UTC), or that there is no deadline.</summary>
+    public static string ClaimBy(CreditClaim claim) => claim.LastDay is { } day ? day.ToString("yyyy-MM-dd", Invariant) : "no deadline";
+
+    /// <summary>A computed claim's status at the report's asOf: owed (or, a supplier's, to claim) or expired.</summary>
+    public static string ClaimStatusText(CreditClaim claim, DateTimeOffset asOf) => claim.StatusAt(asOf) == ClaimStatus.Expired
+        ? "expired"
+        : claim.Direction == AgreementDirection.Supplier ? "to claim" : "owed";
+
     public static string Date(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Invariant);
 }

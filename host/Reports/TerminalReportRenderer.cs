@@ -91,6 +91,22 @@ public static class TerminalReportRenderer
 
         WriteOrNote(console, credits, report.CreditTotals.Length, "no credits in this period");
 
+        var claimed = report.Claims.Where(c => c.HasTerms).ToList();
+        if (claimed.Count > 0)
+        {
+            var claims = new Table().Title("Claims (credits to be claimed or paid)").RoundedBorder()
+                .AddColumns("Party", "Policy", "Amount", "Claim by", "Settled as", "Status");
+            claims.Columns[2].RightAligned();
+            foreach (var c in claimed)
+            {
+                claims.AddRow(
+                    Markup.Escape(ClaimParty(c)), Markup.Escape(c.PolicyId), Markup.Escape(Money(c.Amount, c.Currency)), Markup.Escape(ClaimBy(c)),
+                    c.FutureBillsOnly ? "against a future bill" : "credit or payment", Markup.Escape(ClaimStatusText(c, report.AsOf)));
+            }
+
+            console.Write(claims);
+        }
+
         RenderAtStake(report, console);
 
         var breaches = new Table().Title("Breaches per week (weeks start Monday, UTC)").RoundedBorder().AddColumns("Week of", "Breaches");
