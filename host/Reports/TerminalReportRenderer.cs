@@ -85,7 +85,8 @@ public static class TerminalReportRenderer
                 Markup.Escape(t.Customer), Markup.Escape(t.PolicyId), Markup.Escape(Money(t.AvailabilityCredits, t.Currency)),
                 Markup.Escape(Money(t.PerformanceCredits, t.Currency)), Markup.Escape(Money(t.AttainmentCredits, t.Currency)),
                 Markup.Escape(Money(t.Uncapped, t.Currency)),
-                t.CapAmount is { } cap ? Markup.Escape(Money(cap, t.Currency)) + (t.CapApplied ? " [yellow](applied)[/]" : string.Empty) : "—",
+                t.CapAmount is { } cap ? Markup.Escape(Money(cap, t.Currency)) + (t.CapApplied ? " [yellow](applied)[/]" : string.Empty)
+                : t.NotIssued ? "[yellow]under the minimum credit[/]" : t.CapApplied ? "[yellow]period cap (applied)[/]" : "—",
                 "[bold]" + Markup.Escape(Money(t.Payable, t.Currency)) + "[/]");
         }
 

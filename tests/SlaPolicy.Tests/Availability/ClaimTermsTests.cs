@@ -218,6 +218,70 @@ public class ClaimTermsTests
         claim.ClaimableUntil.ShouldBeNull();
     }
 
+    [Fact]
+    public void Property_ClaimTermsNeverRaiseATotal_AndAnIssuedOneIsAtLeastTheMinimum()
+    {
+        // Seeded random agreements and months: whatever the caps and the minimum, the amount to claim is never above the
+        // total before them, never above a cap, and either 0 (not issued) or at least the minimum credit.
+        var random = new Random(20261201);
+        for (var i = 0; i < 300; i++)
+        {
+            decimal? minimum = random.Next(3) == 0 ? null : random.Next(0, 20000) / 100m;
+            decimal? capPercent = random.Next(3) == 0 ? null : random.Next(0, 5000) / 100m;
+            decimal? capAmount = random.Next(3) == 0 ? null : random.Next(0, 50000) / 100m;
+            var fee = random.Next(0, 500000) / 100m;
+            var minutes = random.Next(0, 43200);
+            var policy = Policy(AvailabilityTerm(creditCap: null) with { Credits = [Tier(100m, formula: CreditFormula.Proportional, value: random.Next(1, 3000))] })
+                with
+            { Claims = new ClaimTerms(null, minimum, false, capPercent, capAmount, At) };
+
+            var total = Report(policy, ("acme", minutes, fee)).CreditTotals.ShouldHaveSingleItem();
+
+            total.Payable.ShouldBeLessThanOrEqualTo(total.Uncapped);
+            if (capAmount is { } amount)
+            {
+                total.Payable.ShouldBeLessThanOrEqualTo(amount);
+            }
+
+            if (capPercent is { } percent)
+            {
+                total.Payable.ShouldBeLessThanOrEqualTo(CreditCalculator.ToCents(fee * percent / 100m));
+            }
+
+            (total.Payable == 0 || minimum is null || total.Payable >= minimum).ShouldBeTrue($"{total.Payable} under the minimum {minimum}");
+            if (total.NotIssued)
+            {
+                total.Payable.ShouldBe(0m);
+                minimum.ShouldNotBeNull();
+            }
+        }
+    }
+
+    [Fact]
+    public void Property_BilledFee_NeverAboveTheBilledAmount_AndTheWholeMonthIsTheBilledAmount()
+    {
+        var random = new Random(1111);
+        for (var i = 0; i < 300; i++)
+        {
+            var billed = random.Next(0, 10_000_000) / 100m;
+            var from = November.Start.AddHours(random.Next(-24 * 40, 24 * 40));
+            var until = from.AddHours(random.Next(1, 24 * 80));
+            var subscription = Subscription() with { Billed = billed, SubscribedFrom = from, SubscribedUntil = until };
+
+            var fee = CreditCalculator.FeeOf(subscription, Policy(AvailabilityTerm()), November);
+
+            fee.Amount!.Value.ShouldBeInRange(0m, billed);
+            fee.DaysSubscribed.ShouldBeInRange(0, 30);
+            // Hand rule: a UTC day of November counts when [from, until) touches it.
+            var days = Enumerable.Range(0, 30).Count(d => from < November.Start.AddDays(d + 1) && until > November.Start.AddDays(d));
+            fee.DaysSubscribed.ShouldBe(days);
+            if (days == 30)
+            {
+                fee.Amount.ShouldBe(billed);
+            }
+        }
+    }
+
     private static IReadOnlyList<Diagnostic> Load(string body)
     {
         using var dir = new TempPolicyDirectory(("p.json", "{ \"id\": \"p\", \"version\": \"1\", \"effective\": { \"from\": \"2026-01-01\" }, \"appliesTo\": {},\n" + body + " }"));

@@ -3,7 +3,7 @@ using SlaPolicy.Tests.Policies;
 namespace SlaPolicy.Tests.Reports;
 
 /// <summary>
-/// November 2026 of samples/globex/ under the repository's policies: Globex's object storage (a cloud storage SLA with a
+/// November 2026 of samples/globex/ under its own policies (samples/globex/policies): Globex's object storage (a cloud storage SLA with a
 /// claim deadline, a minimum credit, credits against future bills and a cap per billing period, fees from what was
 /// billed), Globex's CDN (credits in days of fee, claimed within 30 days) and the IP transit bought from Fibrelink (a
 /// supplier agreement, USD 250 per hour of outage). Hand calculation, November = 30 days = 43,200 minutes:
@@ -25,7 +25,7 @@ public class GlobexSampleTests
     {
         string File(string name) => Path.Join(PolicyTestFiles.RepoRoot, "samples", "globex", name);
         var request = new ReportRequest(
-            PolicyTestFiles.SamplePolicies, File("cases.jsonl"), File("outages.jsonl"), File("subscriptions.jsonl"), File("measurements.jsonl"),
+            File("policies"), File("cases.jsonl"), File("outages.jsonl"), File("subscriptions.jsonl"), File("measurements.jsonl"),
             DateTimeOffset.Parse("2026-12-01T00:00:00Z", CultureInfo.InvariantCulture));
         var data = new FileReportDataSource().Load(request);
         data.Warnings.ShouldBeEmpty();
