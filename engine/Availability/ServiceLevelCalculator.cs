@@ -217,7 +217,7 @@ public static class ServiceLevelCalculator
             var value = SampleStatistics.Compute(term.Statistic, samples);
             var met = term.Direction == ObjectiveDirection.AtMost ? value <= term.Threshold : value >= term.Threshold;
             var below = term.Direction == ObjectiveDirection.AtLeast;
-            var tier = ChooseTier(term.Credits.Select(t => new ChosenTier(t.Threshold, t.CreditPercent, t.Location)), value, below);
+            var tier = ChooseTier(term.Credits.Select(t => new ChosenTier(t.Threshold, t.CreditPercent, t.Location) { Inclusive = t.Inclusive }), value, below);
             var credit = Assess(objective, value, $"{value:0.###} over {samples.Count} samples", tier, below ? "below" : "above", term.CreditCapPercent, term.Location, fee);
             yield return new PerformanceResult(
                 subscription.Customer, subscription.Service, subscription.Region, month.ToString(), term.Id, term.Metric, term.Statistic.ToString(),

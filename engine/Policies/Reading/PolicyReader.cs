@@ -23,7 +23,7 @@ internal static class PolicyReader
     internal static readonly string[] ClaimsProperties = ["deadline", "minimumCredit", "futureBillsOnly", "capPerPeriod"];
     internal static readonly string[] DeadlineProperties = ["months", "days"];
     internal static readonly string[] PerformanceProperties = ["id", "metric", "statistic", "atMost", "atLeast", "services", "credits", "creditCap"];
-    internal static readonly string[] PerformanceCreditProperties = ["above", "below", "credit"];
+    internal static readonly string[] PerformanceCreditProperties = ["above", "atOrAbove", "below", "atOrBelow", "credit"];
     internal static readonly string[] RuleProperties =
         ["RuleName", "Expression", "RuleExpressionType", "SuccessEvent", "ErrorMessage", "Enabled", "Operator", "Rules", "LocalParams", "Actions"];
 
@@ -559,6 +559,27 @@ internal static class PolicyReader
             var credit = tier.Percentage("credit", required: true);
             var expected = direction == ObjectiveDirection.AtLeast ? "below" : "above";
             var other = direction == ObjectiveDirection.AtLeast ? "above" : "below";
+            // An inclusive bound (`atOrAbove` / `atOrBelow`) is read as the strict one's, with Inclusive set.
+            var inclusiveName = direction == ObjectiveDirection.AtLeast ? "atOrBelow" : "atOrAbove";
+            var otherInclusive = direction == ObjectiveDirection.AtLeast ? "atOrAbove" : "atOrBelow";
+            var inclusive = direction is not null && tier.Has(inclusiveName);
+            if (inclusive && tier.Has(expected))
+            {
+                tier.Bag.Add(DiagnosticCatalog.CreditTierBound, tier.Source.Start(tier.Get(inclusiveName)!.Parent!), $"this credit tier has both `{expected}` and `{inclusiveName}`; a tier has one bound");
+                ok = false;
+                continue;
+            }
+
+            if (direction is not null && tier.Has(otherInclusive))
+            {
+                other = otherInclusive;
+            }
+
+            if (inclusive)
+            {
+                expected = inclusiveName;
+            }
+
             decimal? bound = null;
             if (direction is null)
             {
@@ -578,7 +599,7 @@ internal static class PolicyReader
             {
                 bound = tier.NumberOrPercentage(expected, required: true);
                 if (bound is { } b && threshold is { } t
-                    && (direction == ObjectiveDirection.AtMost ? b < t : b > t))
+                    && (direction == ObjectiveDirection.AtMost ? b < t || (inclusive && b == t) : b > t || (inclusive && b == t)))
                 {
                     var number = b.ToString("0.####", CultureInfo.InvariantCulture);
                     var objective = t.ToString("0.####", CultureInfo.InvariantCulture);
@@ -586,8 +607,8 @@ internal static class PolicyReader
                         DiagnosticCatalog.BadValue,
                         tier.LocationOf(expected),
                         direction == ObjectiveDirection.AtMost
-                            ? $"credit tier `above` {number} is under the objective `atMost` {objective}; a month that met the objective would owe credit"
-                            : $"credit tier `below` {number} is over the objective `atLeast` {objective}; a month that met the objective would owe credit");
+                            ? $"credit tier `{expected}` {number} is {(inclusive ? "at or under" : "under")} the objective `atMost` {objective}; a month that met the objective would owe credit"
+                            : $"credit tier `{expected}` {number} is {(inclusive ? "at or over" : "over")} the objective `atLeast` {objective}; a month that met the objective would owe credit");
                     bound = null;
                 }
             }
@@ -598,7 +619,7 @@ internal static class PolicyReader
                 continue;
             }
 
-            credits.Add(new PerformanceCreditTier(bound.Value, credit.Value, tier.Location));
+            credits.Add(new PerformanceCreditTier(bound.Value, credit.Value, tier.Location) { Inclusive = inclusive });
         }
 
         return credits.ToImmutable();

@@ -282,6 +282,46 @@ public class ClaimTermsTests
         }
     }
 
+    [Theory]
+    // The month's highest latency is exactly 250 ms against "at most 200": a tier `above` 250 does not apply at 250 itself,
+    // a tier `atOrAbove` 250 does: 5% of EUR 1200 = EUR 60.00.
+    [InlineData(false, 0.00)]
+    [InlineData(true, 60.00)]
+    public void Performance_InclusiveBound_AppliesAtTheBoundItself(bool inclusive, decimal expected)
+    {
+        var term = new PerformanceTerm(
+            "latency-max", "latencyMs", new PerformanceStatistic(PerformanceStatisticKind.Max, 0), ObjectiveDirection.AtMost, 200m, [],
+            [new PerformanceCreditTier(250m, 5m, At) { Inclusive = inclusive }], null, At, "acme-gold");
+        var samples = new[] { 120.0, 250.0, 180.0 }.Select((v, i) => new MeasurementRecord("email", "eu-west", November.Start.AddHours(i + 1), "latencyMs", v)).ToList();
+
+        var result = ServiceLevelCalculator.Performance(Subscription(), Policy(performance: [term]), samples, November, November.End).ShouldHaveSingleItem();
+
+        result.MeasuredValue.ShouldBe(250m);
+        result.Met.ShouldBe(false);
+        result.CreditAmount.ShouldBe(expected);
+        if (inclusive)
+        {
+            result.Credit!.Explanation[1].Text.ShouldBe("the tier at or above 250 applies: credit 5%");
+        }
+    }
+
+    [Theory]
+    [InlineData("{ \"metric\": \"latencyMs\", \"statistic\": \"p95\", \"atMost\": 120, \"credits\": [ { \"atOrAbove\": 120, \"credit\": \"5%\" } ] }", "SLA2010")]
+    [InlineData("{ \"metric\": \"latencyMs\", \"statistic\": \"p95\", \"atMost\": 120, \"credits\": [ { \"above\": 130, \"atOrAbove\": 130, \"credit\": \"5%\" } ] }", "SLA2041")]
+    [InlineData("{ \"metric\": \"loss\", \"statistic\": \"mean\", \"atLeast\": \"99%\", \"credits\": [ { \"atOrAbove\": \"98%\", \"credit\": \"5%\" } ] }", "SLA2010")]
+    public void Reader_BadInclusivePerformanceTier_IsAnError(string term, string code)
+    {
+        Load("\"performance\": [ " + term + " ]").ShouldHaveSingleItem().Code.ShouldBe(code);
+    }
+
+    [Fact]
+    public void Reader_InclusivePerformanceTier_Read()
+    {
+        var diagnostics = Load("\"performance\": [ { \"metric\": \"loss\", \"statistic\": \"mean\", \"atLeast\": \"99%\", \"credits\": [ { \"atOrBelow\": \"98%\", \"credit\": \"5%\" } ] } ]");
+
+        diagnostics.ShouldBeEmpty();
+    }
+
     private static IReadOnlyList<Diagnostic> Load(string body)
     {
         using var dir = new TempPolicyDirectory(("p.json", "{ \"id\": \"p\", \"version\": \"1\", \"effective\": { \"from\": \"2026-01-01\" }, \"appliesTo\": {},\n" + body + " }"));
