@@ -96,6 +96,31 @@ public class GlobexSampleTests
     }
 
     [Fact]
+    public void November_HtmlAndTerminal_ListTheClaims()
+    {
+        var report = Report();
+
+        var html = HtmlReportRenderer.Render(report);
+        html.ShouldContain("<table id=\"claims\">");
+        html.ShouldContain("<td>claim from fibrelink</td><td>fibrelink-transit</td><td class=\"num\">USD 562.50</td><td>2026-12-31</td>");
+        html.ShouldContain("<td>owed to globex</td><td>globex-storage</td><td class=\"num\">USD 260.00</td><td>2027-01-31</td><td>against a future bill</td><td>owed</td>");
+
+        var writer = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Out = new Spectre.Console.AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 240;
+        TerminalReportRenderer.Render(report, console);
+        var text = writer.ToString();
+        text.ShouldContain("Claims (credits to be claimed or paid)");
+        text.ShouldContain("under the minimum credit");
+        text.ShouldContain("period cap (applied)");
+    }
+
+    [Fact]
     public void ExistingSamples_CarryNoClaimFields()
     {
         // The repository's own samples use none of the new terms: their lines are as before, without claim fields.
