@@ -143,7 +143,17 @@ public sealed record CustomerCreditTotal(
     decimal Payable,
     ImmutableArray<Decisions.ExplanationStep> Explanation)
 {
-    public bool CapApplied => Payable < Uncapped;
+    /// <summary>True when a cap lowered the total (not when the minimum credit withheld it).</summary>
+    public bool CapApplied => Payable < Uncapped && !NotIssued;
+
+    /// <summary>Who owes the total: the provider (a customer agreement) or a supplier.</summary>
+    public Policies.AgreementDirection Direction { get; init; } = Policies.AgreementDirection.Customer;
+
+    /// <summary>The agreement's claim terms; null when it writes none.</summary>
+    public Policies.ClaimTerms? Claims { get; init; }
+
+    /// <summary>True when the total fell under the agreement's minimum credit and is not issued (<see cref="Payable"/> is 0).</summary>
+    public bool NotIssued { get; init; }
 }
 
 /// <summary>Number of breached (case, target) decisions whose breach instant falls in a week (Monday 00:00 UTC, 7 days).</summary>

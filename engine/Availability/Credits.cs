@@ -18,13 +18,54 @@ public enum FeeSource
 
     /// <summary>Neither names a fee: the credit percent stands, its amount is 0 and the report warns.</summary>
     None,
+
+    /// <summary>The subscription's <c>billed</c> amount, pro-rated for the days subscribed in the month.</summary>
+    Billed,
 }
 
 /// <summary>The tier a credit was taken from: its threshold, its credit percent and where it is written.</summary>
-public sealed record ChosenTier(decimal Threshold, decimal CreditPercent, SourceLocation Location);
+public sealed record ChosenTier(decimal Threshold, decimal CreditPercent, SourceLocation Location)
+{
+    /// <summary>True when the tier applies at its threshold too (<c>atOrBelow</c>).</summary>
+    public bool Inclusive { get; init; }
+
+    /// <summary>How the credit is computed (<see cref="CreditTier.Formula"/>).</summary>
+    public CreditFormula Formula { get; init; } = CreditFormula.Percent;
+
+    /// <summary>The formula's number (<see cref="CreditTier.FormulaValue"/>).</summary>
+    public decimal FormulaValue { get; init; }
+
+    /// <summary>The tier written an availability term's way.</summary>
+    public static ChosenTier Of(CreditTier tier) => new(tier.BelowPercent, tier.CreditPercent, tier.Location)
+    {
+        Inclusive = tier.Inclusive,
+        Formula = tier.Formula,
+        FormulaValue = tier.FormulaValue,
+    };
+
+    /// <summary>The tier in short, as stored: <c>below 99.9: 10%</c>, <c>at or below 99.9: 3 days of fee</c>.</summary>
+    public string Label(string word) =>
+        $"{(Inclusive ? "at or " + word : word)} {CreditCalculator.Num(Threshold)}: {Formula switch
+        {
+            CreditFormula.DaysOfFee => $"{CreditCalculator.Num(FormulaValue)} day(s) of fee",
+            CreditFormula.PerHourDown => $"{CreditCalculator.Num(FormulaValue)} per hour down",
+            CreditFormula.Proportional => $"{CreditCalculator.Num(FormulaValue)}% of the fee in proportion to downtime",
+            _ => CreditCalculator.Num(CreditPercent) + "%",
+        }}";
+}
 
 /// <summary>A monthly fee with its currency and source.</summary>
-public sealed record Fee(decimal? Amount, string Currency, FeeSource Source);
+public sealed record Fee(decimal? Amount, string Currency, FeeSource Source)
+{
+    /// <summary>For a <see cref="FeeSource.Billed"/> fee: the days of the month subscribed.</summary>
+    public int DaysSubscribed { get; init; }
+
+    /// <summary>For a <see cref="FeeSource.Billed"/> fee: the days of the month.</summary>
+    public int DaysInMonth { get; init; }
+
+    /// <summary>For a <see cref="FeeSource.Billed"/> fee: the amount billed for a whole month, before pro-rating.</summary>
+    public decimal Billed { get; init; }
+}
 
 /// <summary>
 /// A service credit with its explanation: which objective, the measured value, the tier chosen, the cap
@@ -63,7 +104,7 @@ public static class CreditCalculator
     /// </summary>
     public static ChosenTier? ChooseTier(IEnumerable<ChosenTier> tiers, decimal value, bool below)
     {
-        var applying = tiers.Where(t => below ? value < t.Threshold : value > t.Threshold);
+        var applying = tiers.Where(t => below ? value < t.Threshold || (t.Inclusive && value == t.Threshold) : value > t.Threshold || (t.Inclusive && value == t.Threshold));
         var ordered = below
             ? applying.OrderBy(t => t.Threshold).ThenByDescending(t => t.CreditPercent)
             : applying.OrderByDescending(t => t.Threshold).ThenByDescending(t => t.CreditPercent);
@@ -85,6 +126,41 @@ public static class CreditCalculator
         return policy.Availability?.MonthlyFee is { } fallback
             ? new Fee(fallback, currency, FeeSource.Policy)
             : new Fee(null, currency, FeeSource.None);
+    }
+
+    /// <summary>
+    /// The fee of a subscription in <paramref name="month"/>: with a <c>billed</c> amount, that amount pro-rated for the
+    /// days subscribed (a UTC day of the month counts when any part of it lies in [subscribedFrom, subscribedUntil)),
+    /// rounded to cents half away from zero; otherwise <see cref="FeeOf(SubscriptionRecord, Policy)"/>.
+    /// </summary>
+    public static Fee FeeOf(SubscriptionRecord subscription, Policy policy, ReportingMonth month)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        if (subscription.Billed is not { } billed)
+        {
+            return FeeOf(subscription, policy);
+        }
+
+        var currency = subscription.Currency ?? policy.Availability?.Currency ?? string.Empty;
+        var (days, subscribed) = DaysSubscribed(subscription, month);
+        return new Fee(subscribed == days ? billed : ToCents(billed * subscribed / days), currency, FeeSource.Billed) { DaysSubscribed = subscribed, DaysInMonth = days, Billed = billed };
+    }
+
+    /// <summary>The days of <paramref name="month"/> and how many of them the subscription covers, wholly or in part.</summary>
+    public static (int Days, int Subscribed) DaysSubscribed(SubscriptionRecord subscription, ReportingMonth month)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var days = DateTime.DaysInMonth(month.Year, month.Month);
+        var subscribed = 0;
+        for (var day = month.Start; day < month.End; day = day.AddDays(1))
+        {
+            if ((subscription.SubscribedFrom is not { } from || from < day.AddDays(1)) && (subscription.SubscribedUntil is not { } until || until > day))
+            {
+                subscribed++;
+            }
+        }
+
+        return (days, subscribed);
     }
 
     /// <summary>
@@ -126,7 +202,7 @@ public static class CreditCalculator
         }
         else
         {
-            steps.Add(new ExplanationStep("tier", $"the tier {tierWord} {Num(tier.Threshold)} applies: credit {Num(tier.CreditPercent)}%", tier.Location));
+            steps.Add(new ExplanationStep("tier", $"the tier {(tier.Inclusive ? "at or " + tierWord : tierWord)} {Num(tier.Threshold)} applies: credit {Num(tier.CreditPercent)}%", tier.Location));
         }
 
         var percent = uncapped;
@@ -148,7 +224,12 @@ public static class CreditCalculator
                     break;
                 default:
                     amount = ToCents(fee.Amount!.Value * percent / 100m);
-                    var source = feeDescription ?? (fee.Source == FeeSource.Subscription ? "the subscription's monthly fee" : "the policy's default monthlyFee");
+                    var source = feeDescription ?? fee.Source switch
+                    {
+                        FeeSource.Subscription => "the subscription's monthly fee",
+                        FeeSource.Billed => BilledText(fee),
+                        _ => "the policy's default monthlyFee",
+                    };
                     steps.Add(new ExplanationStep("fee", $"{Num(percent)}% of {Money(fee.Amount.Value, fee.Currency)} ({source}) = {Money(amount, fee.Currency)}"));
                     break;
             }
@@ -156,6 +237,87 @@ public static class CreditCalculator
 
         return new CreditAssessment(objective, measured, tier, uncapped, capPercent, capApplied, percent, fee, amount, steps.ToImmutable());
     }
+
+    /// <summary>
+    /// Builds the credit of a tier whose amount is not a plain percent of the fee (<see cref="CreditFormula"/>): N days of
+    /// the fee (fee × N / days in the month), an amount per hour down (pro rata to the tick), or a percent of the fee in
+    /// proportion to the downtime (fee × P / 100 × downtime / window). The amount is rounded to cents, half away from
+    /// zero; the term's cap, a percent of the fee, then bounds it. The credit percent reported is amount / fee × 100.
+    /// </summary>
+    /// <param name="objective">The objective in words.</param>
+    /// <param name="measured">The measured availability.</param>
+    /// <param name="measuredText">The measured value in words.</param>
+    /// <param name="tier">The tier chosen; its formula is not <see cref="CreditFormula.Percent"/>.</param>
+    /// <param name="capPercent">The term's credit cap, or null.</param>
+    /// <param name="capLocation">Where the cap is written.</param>
+    /// <param name="fee">The fee.</param>
+    /// <param name="down">The downtime counted.</param>
+    /// <param name="window">The window measured.</param>
+    /// <param name="daysInMonth">The days of the calendar month (28 to 31).</param>
+    public static CreditAssessment AssessFormula(
+        string objective,
+        decimal measured,
+        string measuredText,
+        ChosenTier tier,
+        decimal? capPercent,
+        SourceLocation capLocation,
+        Fee fee,
+        TimeSpan down,
+        TimeSpan window,
+        int daysInMonth)
+    {
+        ArgumentNullException.ThrowIfNull(tier);
+        ArgumentNullException.ThrowIfNull(fee);
+        var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
+        steps.Add(new ExplanationStep("objective", $"{objective}; measured {measuredText}"));
+        var hours = (decimal)down.Ticks / TimeSpan.TicksPerHour;
+        var words = tier.Formula switch
+        {
+            CreditFormula.DaysOfFee => $"{Num(tier.FormulaValue)} day(s) of the monthly fee",
+            CreditFormula.PerHourDown => $"{Money(tier.FormulaValue, fee.Currency)} per hour down",
+            _ => $"{Num(tier.FormulaValue)}% of the monthly fee in proportion to the downtime",
+        };
+        steps.Add(new ExplanationStep("tier", $"the tier {(tier.Inclusive ? "at or below" : "below")} {Num(tier.Threshold)} applies: credit {words}", tier.Location));
+        decimal? exact = tier.Formula switch
+        {
+            CreditFormula.DaysOfFee => fee.Amount * tier.FormulaValue / daysInMonth,
+            CreditFormula.PerHourDown => tier.FormulaValue * down.Ticks / TimeSpan.TicksPerHour,
+            _ => fee.Amount is { } f && window.Ticks > 0 ? f * tier.FormulaValue / 100m * down.Ticks / window.Ticks : null,
+        };
+        if (exact is null)
+        {
+            steps.Add(new ExplanationStep("fee", "no monthly fee in the subscription or the policy: amount not computable"));
+            return new CreditAssessment(objective, measured, tier, 0m, capPercent, false, 0m, fee, 0m, steps.ToImmutable());
+        }
+
+        var uncapped = ToCents(exact.Value);
+        var how = tier.Formula switch
+        {
+            CreditFormula.DaysOfFee => $"{Num(tier.FormulaValue)} / {daysInMonth} days of {Money(fee.Amount!.Value, fee.Currency)} (the month has {daysInMonth} days)",
+            CreditFormula.PerHourDown => $"{Num(hours)} hours down × {Money(tier.FormulaValue, fee.Currency)}",
+            _ => $"{Num(tier.FormulaValue)}% of {Money(fee.Amount!.Value, fee.Currency)} × {Minutes(down)} / {Minutes(window)} minutes",
+        };
+        var percentOf = (decimal amount) => fee.Amount is { } f && f > 0 ? Math.Round(amount * 100m / f, 6, MidpointRounding.AwayFromZero) : 0m;
+        var uncappedPercent = percentOf(uncapped);
+        var amount = uncapped;
+        var capApplied = false;
+        if (capPercent is { } cap && fee.Amount is { } feeAmount && uncapped > ToCents(feeAmount * cap / 100m))
+        {
+            amount = ToCents(feeAmount * cap / 100m);
+            capApplied = true;
+            steps.Add(new ExplanationStep("cap", $"credit capped at {Num(cap)}% of {Money(feeAmount, fee.Currency)} by creditCap = {Money(amount, fee.Currency)}", capLocation));
+        }
+
+        steps.Add(new ExplanationStep("fee", $"{how} = {Money(uncapped, fee.Currency)}{(capApplied ? $", capped to {Money(amount, fee.Currency)}" : string.Empty)}"));
+        return new CreditAssessment(objective, measured, tier, uncappedPercent, capPercent, capApplied, capApplied ? capPercent!.Value : uncappedPercent, fee, amount, steps.ToImmutable());
+    }
+
+    /// <summary>A billed fee in words: <c>billed EUR 900.00 for the month, 20 of 30 days subscribed</c>.</summary>
+    internal static string BilledText(Fee fee) => fee.DaysSubscribed == fee.DaysInMonth
+        ? $"billed {Money(fee.Billed, fee.Currency)} for the month"
+        : $"billed {Money(fee.Billed, fee.Currency)} for the month, pro-rated for {fee.DaysSubscribed} of {fee.DaysInMonth} days subscribed";
+
+    private static string Minutes(TimeSpan span) => Num((decimal)span.Ticks / TimeSpan.TicksPerMinute);
 
     internal static string Num(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -90,6 +90,7 @@ public static class ServiceLevelCalculator
             Errors = [.. failures.Distinct()],
             AtStake = margins,
             OpenAtStake = MoneyAtStake.OpenCases(decisions, margins),
+            Claims = ClaimSettlement.FromTotals(totals, month),
         };
     }
 
@@ -169,10 +170,15 @@ public static class ServiceLevelCalculator
         var windowTicks = (window.End - window.Start).Ticks;
         var percent = (windowTicks - down.Ticks) * 100m / windowTicks;
         var met = percent >= term.ObjectivePercent;
-        var tier = ChooseTier(term.Credits.Select(t => new ChosenTier(t.BelowPercent, t.CreditPercent, t.Location)), percent, below: true);
-        var fee = FeeOf(subscription, policy);
+        var tier = ChooseTier(term.Credits.Select(ChosenTier.Of), percent, below: true);
+        var fee = FeeOf(subscription, policy, month);
         var measuredText = $"{percent:0.###}% over {Minutes(window.End - window.Start)} minutes with {Minutes(down)} minutes down";
-        var credit = Assess($"availability at least {Num(term.ObjectivePercent)}%", percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
+        // Credit formulas other than a percent of the fee (days of fee, per hour down, proportional): see CreditCalculator.AssessFormula.
+        var credit = tier is { Formula: not CreditFormula.Percent }
+            ? AssessFormula(
+                $"availability at least {Num(term.ObjectivePercent)}%", percent, measuredText, tier, term.CreditCapPercent, term.Location, fee, down,
+                window.End - window.Start, DateTime.DaysInMonth(month.Year, month.Month))
+            : Assess($"availability at least {Num(term.ObjectivePercent)}%", percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
         return new AvailabilityResult(
             subscription.Customer, subscription.Service, subscription.Region, month.ToString(), percent, term.ObjectivePercent, met,
             credit.CreditPercent, credit.CreditAmount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
@@ -197,7 +203,7 @@ public static class ServiceLevelCalculator
                             && double.IsFinite(m.Value) && Math.Abs(m.Value) < 7.9e27) // beyond decimal's range: no real latency or percentage
                 .Select(m => (decimal)m.Value)
                 .ToList();
-            var fee = FeeOf(subscription, policy);
+            var fee = FeeOf(subscription, policy, month);
             var word = term.Direction == ObjectiveDirection.AtMost ? "at most" : "at least";
             var objective = $"{term.Id}: {term.Statistic} of {term.Metric} {word} {Num(term.Threshold)}";
             if (samples.Count == 0)
@@ -211,7 +217,7 @@ public static class ServiceLevelCalculator
             var value = SampleStatistics.Compute(term.Statistic, samples);
             var met = term.Direction == ObjectiveDirection.AtMost ? value <= term.Threshold : value >= term.Threshold;
             var below = term.Direction == ObjectiveDirection.AtLeast;
-            var tier = ChooseTier(term.Credits.Select(t => new ChosenTier(t.Threshold, t.CreditPercent, t.Location)), value, below);
+            var tier = ChooseTier(term.Credits.Select(t => new ChosenTier(t.Threshold, t.CreditPercent, t.Location) { Inclusive = t.Inclusive }), value, below);
             var credit = Assess(objective, value, $"{value:0.###} over {samples.Count} samples", tier, below ? "below" : "above", term.CreditCapPercent, term.Location, fee);
             yield return new PerformanceResult(
                 subscription.Customer, subscription.Service, subscription.Region, month.ToString(), term.Id, term.Metric, term.Statistic.ToString(),
@@ -293,7 +299,7 @@ public static class ServiceLevelCalculator
                 var policy = byVersion[(policyId, version)];
                 var percent = met * 100m / stopped;
                 var isMet = percent >= term.AtLeastPercent;
-                var fee = FeeBase(customer, policy, governed);
+                var fee = FeeBase(customer, policy, governed, month: month);
                 var tier = isMet ? null : new ChosenTier(term.AtLeastPercent, term.CreditPercent, term.Location);
                 var label = term.Severities.IsDefaultOrEmpty ? "all severities" : "severity " + string.Join(", ", term.Severities.Order());
                 var credit = Assess(
@@ -320,10 +326,10 @@ public static class ServiceLevelCalculator
     /// </summary>
     /// <remarks>Fees in other currencies are left out, never converted: a cap on USD credits is a share of the USD fees.</remarks>
     public static Fee FeeBase(
-        string customer, Policy policy, IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed, string? currency = null)
+        string customer, Policy policy, IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed, string? currency = null, ReportingMonth? month = null)
     {
         var fees = governed.Where(g => Names.Equals(g.Subscription.Customer, customer) && g.Policy.Id == policy.Id)
-            .Select(g => FeeOf(g.Subscription, g.Policy)).ToList();
+            .Select(g => month is { } m ? FeeOf(g.Subscription, g.Policy, m) : FeeOf(g.Subscription, g.Policy)).ToList();
         currency ??= policy.Availability?.Currency ?? fees.Select(f => f.Currency).FirstOrDefault(c => c.Length > 0) ?? string.Empty;
         var inCurrency = fees.Where(f => f.Amount is not null && (f.Currency.Length == 0 || f.Currency == currency)).ToList();
         if (inCurrency.Count > 0)
@@ -374,7 +380,7 @@ public static class ServiceLevelCalculator
                 steps.Add(new ExplanationStep("total", $"credits before the customer cap: {Money(uncapped, g.Key.Currency)}"));
                 var version = g.First().PolicyVersion;
                 policies.TryGetValue((g.Key.PolicyId, version), out var policy);
-                var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed, g.Key.Currency);
+                var feeBase = policy is null ? new Fee(null, g.Key.Currency, FeeSource.None) : FeeBase(g.Key.Customer, policy, governed, g.Key.Currency, month);
                 decimal? capAmount = null;
                 var payable = uncapped;
                 if (policy?.CustomerCreditCapPercent is { } cap)
@@ -391,10 +397,26 @@ public static class ServiceLevelCalculator
                     }
                 }
 
+                // Claims and settlement (the agreement's `claims`): cap per billing period, minimum credit, deadline.
+                var notIssued = false;
+                if (policy?.Claims is { } claimTerms)
+                {
+                    (payable, notIssued) = ClaimSettlement.Apply(claimTerms, policy.Direction, payable, feeBase.Amount ?? 0m, g.Key.Currency, month, steps);
+                }
+                else if (policy?.Direction == AgreementDirection.Supplier && payable > 0)
+                {
+                    steps.Add(new ExplanationStep("deadline", "the supplier owes it: claim it; no claim deadline", policy.Location));
+                }
+
                 CheckAmounts([uncapped, payable, capAmount ?? 0m, feeBase.Amount ?? 0m]);
                 results.Add(new CustomerCreditTotal(
                     g.Key.Customer, g.Key.PolicyId, month.ToString(), g.Key.Currency, byKind[0], byKind[1], byKind[2], uncapped,
-                    policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable()));
+                    policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable())
+                {
+                    Direction = policy?.Direction ?? AgreementDirection.Customer,
+                    Claims = policy?.Claims,
+                    NotIssued = notIssued,
+                });
             }
             catch (Exception ex) when (errors is not null && ex is ArithmeticException or ArgumentException or InvalidOperationException)
             {

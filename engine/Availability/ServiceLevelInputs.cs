@@ -65,6 +65,9 @@ public sealed record ServiceLevelReport(
     /// (<see cref="MoneyAtStake.OpenCases"/>); empty when the decisions read hold only stopped clocks (the store's).
     /// </summary>
     public ImmutableArray<CaseAtStake> OpenAtStake { get; init; } = [];
+
+    /// <summary>The month's credits to be claimed and settled, one per customer total above 0 (<see cref="ClaimSettlement.FromTotals"/>).</summary>
+    public ImmutableArray<CreditClaim> Claims { get; init; } = [];
 }
 
 /// <summary>

@@ -32,6 +32,13 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DuplicateCalendarId = Error("SLA2011", "duplicate calendar id", "give each calendar its own id");
     public static readonly DiagnosticDescriptor MissingCalendar = Error("SLA2012", "business clock without a calendar", "name a `calendar` in the policy or a parent");
 
+    // SLA2040-SLA2049: severities, credit tiers and claims
+    public static readonly DiagnosticDescriptor SeverityBeyondCases = new("SLA2040", DiagnosticSeverity.Warning, "severity no case can carry", "cases carry severities 1 to 4 (docs/INPUTS.md); a term for a higher severity never applies");
+    public static readonly DiagnosticDescriptor CreditTierBound = Error("SLA2041", "credit tier with two bounds", "write `below` (strictly under) or `atOrBelow` (under or equal), not both");
+    public static readonly DiagnosticDescriptor CreditTierForm = Error("SLA2042", "credit tier with several credit forms", "write one of `credit`, `daysOfFee`, `perHourDown` or `proportional`");
+    public static readonly DiagnosticDescriptor BadClaimDeadline = Error("SLA2043", "bad claim deadline", "write `{ \"months\": N }` (the end of the Nth month after the month of the incident) or `{ \"days\": N }` (N days after the month ends), N at least 1");
+    public static readonly DiagnosticDescriptor SupplierAttainment = new("SLA2044", DiagnosticSeverity.Warning, "supplier agreement with attainment terms", "attainment counts the provider's own cases; a supplier's response times are not among them, so the term never counts anything");
+
     // SLA3xxx: scopes and versions
     public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");
     public static readonly DiagnosticDescriptor AmbiguousScope = Error("SLA3002", "equally specific policies overlap", "make one policy more specific or narrow one scope");

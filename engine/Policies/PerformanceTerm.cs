@@ -88,7 +88,11 @@ public enum ObjectiveDirection
 /// when the statistic is strictly above <see cref="Threshold"/> (JSON <c>above</c>); for an
 /// <see cref="ObjectiveDirection.AtLeast"/> objective, when it is strictly below (JSON <c>below</c>).
 /// </summary>
-public sealed record PerformanceCreditTier(decimal Threshold, decimal CreditPercent, SourceLocation Location);
+public sealed record PerformanceCreditTier(decimal Threshold, decimal CreditPercent, SourceLocation Location)
+{
+    /// <summary>True when the tier also applies at its threshold (JSON <c>atOrAbove</c> / <c>atOrBelow</c>).</summary>
+    public bool Inclusive { get; init; }
+}
 
 /// <summary>
 /// A performance objective over a calendar month's measurements of one metric, per subscription (service and

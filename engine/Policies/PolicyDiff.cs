@@ -48,6 +48,8 @@ public static class PolicyDiff
         Setting("appliesTo", p => Scope(p.AppliesTo, p.IsAbstract));
         Setting("pauseOn", p => List(p.PauseOn));
         Setting("customerCreditCap", p => p.CustomerCreditCapPercent is { } cap ? Pct(cap) : "no cap");
+        Setting("direction", p => p.Direction == AgreementDirection.Supplier ? "supplier" : "customer");
+        Setting("claims", p => Claims(p.Claims), p => p.Claims?.Location ?? SourceLocation.None);
         Setting("reviewBy", p => p.ReviewBy is { } by ? $"{by:yyyy-MM-dd}, notice {p.ReviewNoticeDays} days" : "none", p => p.ReviewByLocation);
         Calendar(differences, before, beforeCalendars, after, afterCalendars);
         Terms(differences, "target", before.Targets, after.Targets, t => t.Id, Describe, t => t.Location);
@@ -107,6 +109,8 @@ public static class PolicyDiff
             Rules = [],
             Performance = [],
             CustomerCreditCapPercent = null,
+            Direction = policy.Direction,
+            Claims = null,
             ReviewBy = null,
             IsAbstract = policy.IsAbstract,
         };
@@ -218,6 +222,37 @@ public static class PolicyDiff
         var m when m % 60 == 0 => $"{m / 60:0}h",
         var m => $"{m:0}m",
     };
+
+    private static string Claims(ClaimTerms? claims)
+    {
+        if (claims is null)
+        {
+            return "none";
+        }
+
+        var parts = new List<string> { claims.Deadline?.Describe() ?? "no claim deadline" };
+        if (claims.MinimumCredit is { } minimum)
+        {
+            parts.Add($"minimum credit {minimum.ToString("0.##", Invariant)}");
+        }
+
+        if (claims.FutureBillsOnly)
+        {
+            parts.Add("against future bills only");
+        }
+
+        if (claims.CapPerPeriodPercent is { } percent)
+        {
+            parts.Add($"cap {Pct(percent)} per billing period");
+        }
+
+        if (claims.CapPerPeriodAmount is { } amount)
+        {
+            parts.Add($"cap {amount.ToString("0.##", Invariant)} per billing period");
+        }
+
+        return string.Join(", ", parts);
+    }
 
     private static string Pct(decimal value) => value.ToString("0.####", Invariant) + "%";
 

@@ -73,7 +73,33 @@ public sealed record AttainmentTerm(
     string DefinedBy);
 
 /// <summary>A credit tier: when the measured value is below <see cref="BelowPercent"/>, credit <see cref="CreditPercent"/> of the fee.</summary>
-public sealed record CreditTier(decimal BelowPercent, decimal CreditPercent, SourceLocation Location);
+public sealed record CreditTier(decimal BelowPercent, decimal CreditPercent, SourceLocation Location)
+{
+    /// <summary>True when the tier also applies at its bound (JSON <c>atOrBelow</c> instead of <c>below</c>).</summary>
+    public bool Inclusive { get; init; }
+
+    /// <summary>How the tier's credit is computed; <see cref="CreditFormula.Percent"/> (of the fee, <see cref="CreditPercent"/>) by default.</summary>
+    public CreditFormula Formula { get; init; } = CreditFormula.Percent;
+
+    /// <summary>The formula's number: days of fee, the amount per hour down, or the percent of the fee per share of downtime; 0 for <see cref="CreditFormula.Percent"/>.</summary>
+    public decimal FormulaValue { get; init; }
+}
+
+/// <summary>How a credit tier's amount is computed.</summary>
+public enum CreditFormula
+{
+    /// <summary>A percent of the monthly fee (JSON <c>credit</c>).</summary>
+    Percent,
+
+    /// <summary>N days of the monthly fee: fee × N / days in the month (JSON <c>daysOfFee</c>).</summary>
+    DaysOfFee,
+
+    /// <summary>An amount per hour of downtime, pro rata to the tick (JSON <c>perHourDown</c>).</summary>
+    PerHourDown,
+
+    /// <summary>A percent of the fee in proportion to the downtime: fee × P / 100 × downtime / window (JSON <c>proportional</c>).</summary>
+    Proportional,
+}
 
 /// <summary>The availability objective of a policy and its service credits.</summary>
 public sealed record AvailabilityTerm(
@@ -189,6 +215,12 @@ public sealed record Policy(
 
     /// <summary>Where <see cref="EffectiveTo"/> is written; unknown when it is not.</summary>
     public SourceLocation EffectiveToLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>Who owes this agreement's credits (JSON <c>direction</c>): the provider to a customer (default) or a supplier to the provider.</summary>
+    public AgreementDirection Direction { get; init; } = AgreementDirection.Customer;
+
+    /// <summary>How credits are claimed and settled (JSON <c>claims</c>); null when the agreement says nothing about claims.</summary>
+    public ClaimTerms? Claims { get; init; }
 
     /// <summary>The notice period of a review when a policy names none: 30 days.</summary>
     public const int DefaultReviewNoticeDays = 30;

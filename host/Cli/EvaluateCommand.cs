@@ -174,7 +174,7 @@ public sealed class EvaluateCommand : ICliCommand
             {
                 var subscriptions = ReadOthers(SubscriptionReader.ReadFile(subscriptionsFile!.FullName), quarantine, summary);
                 var outages = ReadOthers(OutageReader.ReadFile(outagesFile!.FullName), quarantine, summary);
-                var resolver = new ScopeResolver(compilation.Set);
+                var resolver = ScopeResolver.ForSubscriptions(compilation.Set);
                 // evaluate reads no measurements: performance objectives are left out rather than reported as "no data".
                 var inputs = new ServiceLevelInputs(
                     compilation.Set.Policies,

@@ -58,6 +58,7 @@ public static class HtmlReportRenderer
         sb.Append("</section><section><h2>Credits</h2>");
         sb.Append(CreditsChart(report));
         CreditsTable(sb, report);
+        ClaimsTable(sb, report);
         sb.Append("</section><section><h2>Money at stake</h2>");
         AtStakeTables(sb, report);
         sb.Append("</section><section><h2>Breaches</h2>");
@@ -212,7 +213,8 @@ public static class HtmlReportRenderer
     private static void AttainmentTable(StringBuilder sb, ServiceLevelReport report)
     {
         var head = Head("Customer", "Policy", "Severity", "#Met / stopped", "#Attainment", "#At least", "Met", "#Credit", "Why");
-        Table(sb, report.Attainment, "No case stopped its clock in this period.", head, (sb, a) =>
+        var note = NoAttainmentNote(report);
+        Table(sb, report.Attainment, Esc(char.ToUpperInvariant(note[0]) + note[1..] + "."), head, (sb, a) =>
         {
             sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.PolicyId)} {Esc(a.PolicyVersion)}</td><td>{Esc(a.SeverityLabel)}</td><td class=\"num\">{a.MetCount} / {a.StoppedCount}</td>")
                 .Append($"<td class=\"num\">{Percent(a.AttainmentPercent)}</td><td class=\"num\">{Objective(a.AtLeastPercent)}</td>");
@@ -236,6 +238,23 @@ public static class HtmlReportRenderer
         {
             sb.Append("<p class=\"small\">Met and breached count (case, target) pairs whose clock stopped in the month; overdue, open counts breached targets still running at the report's time.</p>");
         }
+    }
+
+    /// <summary>The month's claims, shown when an agreement writes claim terms or is a supplier's.</summary>
+    private static void ClaimsTable(StringBuilder sb, ServiceLevelReport report)
+    {
+        var claims = report.Claims.Where(c => c.HasTerms).ToList();
+        if (claims.Count == 0)
+        {
+            return;
+        }
+
+        sb.Append("<h3>Claims</h3>");
+        Table(
+            sb, claims, null, Head("Party", "Policy", "#Amount", "Claim by", "Settled as", "Status"),
+            (sb, c) => sb.Append($"<td>{Esc(ReportFormat.ClaimParty(c))}</td><td>{Esc(c.PolicyId)}</td><td class=\"num\">{Esc(Money(c.Amount, c.Currency))}</td>")
+                .Append($"<td>{Esc(ReportFormat.ClaimBy(c))}</td><td>{(c.FutureBillsOnly ? "against a future bill" : "credit or payment")}</td><td>{Esc(ReportFormat.ClaimStatusText(c, report.AsOf))}</td>"),
+            "claims");
     }
 
     private static void CreditsTable(StringBuilder sb, ServiceLevelReport report) => Table(

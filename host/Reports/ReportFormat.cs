@@ -25,5 +25,29 @@ internal static class ReportFormat
 
     public static string Minutes(TimeSpan span) => Number((decimal)span.Ticks / TimeSpan.TicksPerMinute) + " min";
 
+    /// <summary>
+    /// What an empty attainment table says: that no clock stopped in the period only when none did; otherwise that the
+    /// clocks which stopped are governed by agreements without attainment terms (their counts are in the targets table).
+    /// </summary>
+    public static string NoAttainmentNote(ServiceLevelReport report)
+    {
+        var stopped = report.Compliance.Sum(c => (long)c.Met + c.Breached);
+        return stopped == 0
+            ? "no case stopped its clock in this period"
+            : $"{stopped.ToString(Invariant)} (case, target) clock(s) stopped in this period, but no agreement that governs them has attainment terms (see the targets table)";
+    }
+
+    /// <summary>Who a claim is with, and which way: <c>owed to acme</c>, <c>claim from fibrelink</c>.</summary>
+    public static string ClaimParty(CreditClaim claim) =>
+        claim.Direction == AgreementDirection.Supplier ? $"claim from {claim.Party}" : $"owed to {claim.Party}";
+
+    /// <summary>The last day to claim (UTC), or that there is no deadline.</summary>
+    public static string ClaimBy(CreditClaim claim) => claim.LastDay is { } day ? day.ToString("yyyy-MM-dd", Invariant) : "no deadline";
+
+    /// <summary>A computed claim's status at the report's asOf: owed (or, a supplier's, to claim) or expired.</summary>
+    public static string ClaimStatusText(CreditClaim claim, DateTimeOffset asOf) => claim.StatusAt(asOf) == ClaimStatus.Expired
+        ? "expired"
+        : claim.Direction == AgreementDirection.Supplier ? "to claim" : "owed";
+
     public static string Date(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Invariant);
 }

@@ -23,7 +23,7 @@ public static class ReportInputs
         IReadOnlyList<CaseRecord> cases)
     {
         ArgumentNullException.ThrowIfNull(set);
-        var resolver = new ScopeResolver(set);
+        var resolver = ScopeResolver.ForSubscriptions(set);
         return new ServiceLevelInputs(
             set.Policies,
             (s, day) => resolver.Resolve(s.Customer, s.Tier, s.Region, s.Service, day),

@@ -189,10 +189,37 @@ public static class ServiceLevelJson
         writer.WriteNumber("feeBase", t.FeeBase);
         writer.WriteNumber("creditAmount", t.Payable);
         writer.WriteBoolean("capApplied", t.CapApplied);
+        ClaimFields(writer, t);
         writer.WriteString("asOf", Instant(asOf));
         writer.WritePropertyName("explanation");
         DecisionJson.WriteExplanation(writer, t.Explanation);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The claim of a total, only for an agreement that writes <c>claims</c> or is a supplier's: who owes it, the minimum
+    /// credit and whether the total fell under it, whether it is settled against future bills only, and the instant by
+    /// which it must be claimed (null: no deadline).
+    /// </summary>
+    private static void ClaimFields(Utf8JsonWriter writer, CustomerCreditTotal t)
+    {
+        if (t.Claims is null && t.Direction == Engine.Policies.AgreementDirection.Customer)
+        {
+            return;
+        }
+
+        writer.WriteString("direction", t.Direction == Engine.Policies.AgreementDirection.Supplier ? "supplier" : "customer");
+        NumberOrNull(writer, "minimumCredit", t.Claims?.MinimumCredit);
+        writer.WriteBoolean("notIssued", t.NotIssued);
+        writer.WriteBoolean("futureBillsOnly", t.Claims?.FutureBillsOnly ?? false);
+        if (t.Claims?.Deadline is { } deadline && ReportingMonth.TryParse(t.Period, out var month))
+        {
+            writer.WriteString("claimableUntil", Instant(deadline.ClaimableUntil(month.Start)));
+        }
+        else
+        {
+            writer.WriteNull("claimableUntil");
+        }
     }
 
     /// <summary>Who and when a line is about; service and region only for a subscription's results, <c>kind</c> when given here.</summary>
@@ -255,8 +282,15 @@ public static class ServiceLevelJson
         {
             FeeSource.Subscription => "subscription",
             FeeSource.Policy => "policy",
+            FeeSource.Billed => "billed",
             _ => "none",
         });
+        if (fee.Source == FeeSource.Billed)
+        {
+            writer.WriteNumber("billed", fee.Billed);
+            writer.WriteNumber("daysSubscribed", fee.DaysSubscribed);
+            writer.WriteNumber("daysInMonth", fee.DaysInMonth);
+        }
     }
 
     // Dividing by 1.000… drops trailing zeros: 99.687500 is written 99.6875.

@@ -57,7 +57,7 @@ public static class TerminalReportRenderer
                 Markup.Escape(Money(a.CreditAmount, a.Currency)));
         }
 
-        WriteOrNote(console, attainment, report.Attainment.Length, "no case stopped its clock in this period");
+        WriteOrNote(console, attainment, report.Attainment.Length, NoAttainmentNote(report));
 
         var compliance = new Table().Title("Targets per customer and severity (clock stopped in the month)").RoundedBorder()
             .AddColumns("Customer", "Severity", "Met", "Breached", "Within target", "Overdue, open");
@@ -85,11 +85,28 @@ public static class TerminalReportRenderer
                 Markup.Escape(t.Customer), Markup.Escape(t.PolicyId), Markup.Escape(Money(t.AvailabilityCredits, t.Currency)),
                 Markup.Escape(Money(t.PerformanceCredits, t.Currency)), Markup.Escape(Money(t.AttainmentCredits, t.Currency)),
                 Markup.Escape(Money(t.Uncapped, t.Currency)),
-                t.CapAmount is { } cap ? Markup.Escape(Money(cap, t.Currency)) + (t.CapApplied ? " [yellow](applied)[/]" : string.Empty) : "—",
+                t.CapAmount is { } cap ? Markup.Escape(Money(cap, t.Currency)) + (t.CapApplied ? " [yellow](applied)[/]" : string.Empty)
+                : t.NotIssued ? "[yellow]under the minimum credit[/]" : t.CapApplied ? "[yellow]period cap (applied)[/]" : "—",
                 "[bold]" + Markup.Escape(Money(t.Payable, t.Currency)) + "[/]");
         }
 
         WriteOrNote(console, credits, report.CreditTotals.Length, "no credits in this period");
+
+        var claimed = report.Claims.Where(c => c.HasTerms).ToList();
+        if (claimed.Count > 0)
+        {
+            var claims = new Table().Title("Claims (credits to be claimed or paid)").RoundedBorder()
+                .AddColumns("Party", "Policy", "Amount", "Claim by", "Settled as", "Status");
+            claims.Columns[2].RightAligned();
+            foreach (var c in claimed)
+            {
+                claims.AddRow(
+                    Markup.Escape(ClaimParty(c)), Markup.Escape(c.PolicyId), Markup.Escape(Money(c.Amount, c.Currency)), Markup.Escape(ClaimBy(c)),
+                    c.FutureBillsOnly ? "against a future bill" : "credit or payment", Markup.Escape(ClaimStatusText(c, report.AsOf)));
+            }
+
+            console.Write(claims);
+        }
 
         RenderAtStake(report, console);
 

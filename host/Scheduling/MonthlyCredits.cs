@@ -19,6 +19,9 @@ public sealed record MonthlyCreditsResult(IReadOnlyList<string> Periods, CreditW
     /// <summary>The errors as the run records them, or null when there were none.</summary>
     public string? ErrorText => Errors.IsEmpty ? null : $"service credits: {Errors.Length} left out: {string.Join("; ", Errors)}";
 
+    /// <summary>Claim rows inserted, updated or removed (<see cref="IStore.WriteClaims"/>): 0 when the same night runs again.</summary>
+    public int ClaimsChanged { get; init; }
+
     /// <summary>Rows inserted, updated or removed: 0 when the same night runs again over the same inputs.</summary>
     public int Changed => Write.Changed + Write.Removed;
 }
@@ -54,6 +57,7 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
         var months = MonthsOf(asOf);
         var source = new StoreReportDataSource(store, compiled);
         var credits = new List<ServiceCredit>();
+        var claims = new List<CreditClaim>();
         var warnings = new List<string>();
         var errors = new List<string>();
         foreach (var month in months)
@@ -61,6 +65,7 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
             var data = source.Load(month, asOf, cancellationToken);
             var report = ServiceLevelCalculator.Compute(data.Inputs, month, asOf);
             credits.AddRange(Rows(report));
+            claims.AddRange(report.Claims);
             warnings.AddRange(data.Warnings.Concat(report.Warnings).Select(w => $"{month}: {w}"));
             errors.AddRange(report.Errors.Select(e => $"{month}: {e}"));
         }
@@ -78,7 +83,8 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
         var periods = months.Select(m => m.ToString()).ToArray();
         var write = store.WriteServiceCredits(periods, credits, runId, asOf);
         var owed = credits.Count(c => c.Kind != ServiceCreditKind.CustomerTotal && c.Amount > 0);
-        return new MonthlyCreditsResult(periods, write, owed, [.. warnings.Distinct()]) { Errors = [.. errors] };
+        var claimsChanged = store.WriteClaims(periods, claims, runId, asOf);
+        return new MonthlyCreditsResult(periods, write, owed, [.. warnings.Distinct()]) { Errors = [.. errors], ClaimsChanged = claimsChanged };
     }
 
     /// <summary>The month containing <paramref name="asOf"/> (UTC), preceded by the month before during its first <see cref="PreviousMonthDays"/> days.</summary>
@@ -139,7 +145,7 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
     }
 
     private static string? Tier(CreditAssessment credit, string word) =>
-        credit.Tier is { } tier ? $"{word} {Num(tier.Threshold)}: {Num(tier.CreditPercent)}%" : null;
+        credit.Tier?.Label(word);
 
     private static string Num(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

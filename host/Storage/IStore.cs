@@ -1,3 +1,4 @@
+using SlaPolicy.Engine.Availability;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
 
@@ -198,6 +199,22 @@ public interface IStore
 
     /// <summary>How many stored service credits <paramref name="query"/> matches, whatever its limit and offset.</summary>
     long CountServiceCredits(ServiceCreditQuery query);
+
+    /// <summary>
+    /// Upserts the claims of the months <paramref name="periods"/> in one transaction (<see cref="ClaimRows.Write"/>): an owed
+    /// claim takes the new amount and deadline, a claimed or settled one keeps what it was claimed with, and the owed claims
+    /// of those months the computation no longer produced are removed. Returns the rows changed.
+    /// </summary>
+    int WriteClaims(IReadOnlyCollection<string> periods, IReadOnlyList<CreditClaim> claims, long runId, DateTimeOffset asOf);
+
+    /// <summary>Stored claims matching the query, the earliest deadline first.</summary>
+    IReadOnlyList<StoredClaim> QueryClaims(ClaimQuery query);
+
+    /// <summary>How many stored claims <paramref name="query"/> matches, whatever its limit and offset.</summary>
+    long CountClaims(ClaimQuery query);
+
+    /// <summary>Marks a claim claimed or settled (<see cref="ClaimRows.Mark"/>).</summary>
+    (ClaimMarkOutcome Outcome, StoredClaim? Claim, string? Reason) MarkClaim(long id, ClaimStatus to, DateTimeOffset at, string? note);
 
     /// <summary>Stores the notifications not stored yet (by key) and returns those, with their ids; the others are left as they are.</summary>
     IReadOnlyList<NotificationRecord> AddNotifications(IReadOnlyList<NewNotification> notifications);

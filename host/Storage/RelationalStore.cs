@@ -1,4 +1,5 @@
 using System.Data.Common;
+using SlaPolicy.Engine.Availability;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Inputs;
 
@@ -444,6 +445,28 @@ public abstract class RelationalStore
         var (sql, parameters) = StoreCredits.Query(query);
         return [.. StoreRows.Stream(Open(), sql, parameters, StoreCredits.Read, CancellationToken.None)];
     }
+
+    /// <inheritdoc cref="IStore.WriteClaims"/>
+    public int WriteClaims(IReadOnlyCollection<string> periods, IReadOnlyList<CreditClaim> claims, long runId, DateTimeOffset asOf) =>
+        With(c => ClaimRows.Write(c, periods, claims, runId, asOf));
+
+    /// <inheritdoc cref="IStore.QueryClaims"/>
+    public IReadOnlyList<StoredClaim> QueryClaims(ClaimQuery query)
+    {
+        var (sql, parameters) = ClaimRows.Query(query);
+        return Query(sql, parameters, ClaimRows.Read);
+    }
+
+    /// <inheritdoc cref="IStore.CountClaims"/>
+    public long CountClaims(ClaimQuery query)
+    {
+        var (sql, parameters) = ClaimRows.Count(query);
+        return Count(sql, parameters);
+    }
+
+    /// <inheritdoc cref="IStore.MarkClaim"/>
+    public (ClaimMarkOutcome Outcome, StoredClaim? Claim, string? Reason) MarkClaim(long id, ClaimStatus to, DateTimeOffset at, string? note) =>
+        With(c => ClaimRows.Mark(c, id, to, at, note));
 
     /// <inheritdoc cref="IStore.AddNotifications"/>
     public IReadOnlyList<NotificationRecord> AddNotifications(IReadOnlyList<NewNotification> notifications) => With(c => NotificationRows.Add(c, notifications));

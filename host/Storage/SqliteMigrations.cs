@@ -284,5 +284,34 @@ internal static class SqliteMigrations
             ALTER TABLE run_partitions ADD COLUMN cases_kept INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE run_partitions ADD COLUMN customers_full INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // Claims and settlement: each month's credit above 0 per party, policy and currency (owed to a customer, or to be
+        // claimed from a supplier), with the deadline by which it must be claimed and where finance has got with it; and
+        // subscriptions carry the amount billed for a month and the dates subscribed, the fee base of their credits.
+        (14, "credit claims; billed amounts and subscription dates", """
+            CREATE TABLE credit_claims (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                period TEXT NOT NULL,
+                party TEXT NOT NULL,
+                policy_id TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                amount_cents INTEGER NOT NULL,
+                claimable_until TEXT NULL,
+                future_bills_only INTEGER NOT NULL,
+                explanation TEXT NOT NULL,
+                status TEXT NOT NULL,
+                claimed_at TEXT NULL,
+                settled_at TEXT NULL,
+                note TEXT NULL,
+                as_of TEXT NOT NULL,
+                run_id INTEGER NOT NULL,
+                UNIQUE (period, party, policy_id, currency, direction)
+            );
+            CREATE INDEX ix_credit_claims_status ON credit_claims (status, claimable_until);
+            ALTER TABLE subscriptions ADD COLUMN billed TEXT NULL;
+            ALTER TABLE subscriptions ADD COLUMN subscribed_from TEXT NULL;
+            ALTER TABLE subscriptions ADD COLUMN subscribed_until TEXT NULL;
+            """),
     ];
 }

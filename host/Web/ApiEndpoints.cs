@@ -23,6 +23,36 @@ public sealed record DecisionView(Decision Decision, DateOnly EvaluationDate, lo
 public sealed record CreditView(ServiceCredit Credit, DateTimeOffset AsOf, long RunId);
 
 /// <summary>
+/// One claim as <c>GET /api/claims</c> returns it: the month's credit to be claimed or paid, who owes it, by when, and
+/// where it stands now (<c>owed</c>, <c>claimed</c>, <c>settled</c>, or <c>expired</c> once an owed claim's deadline has passed).
+/// </summary>
+public sealed record ClaimView(
+    long Id,
+    string Period,
+    string Party,
+    string Direction,
+    string PolicyId,
+    string Currency,
+    decimal Amount,
+    DateTimeOffset? ClaimableUntil,
+    DateOnly? LastDay,
+    bool FutureBillsOnly,
+    string Status,
+    DateTimeOffset? ClaimedAt,
+    DateTimeOffset? SettledAt,
+    string? Note,
+    IReadOnlyList<ExplanationStep> Explanation,
+    DateTimeOffset AsOf,
+    long RunId)
+{
+    /// <summary>The view of a stored claim, its status judged at <paramref name="now"/>.</summary>
+    public static ClaimView Of(StoredClaim c, DateTimeOffset now) => new(
+        c.Id, c.Claim.Period, c.Claim.Party, ClaimRows.Direction(c.Claim.Direction), c.Claim.PolicyId, c.Claim.Currency, c.Claim.Amount,
+        c.Claim.ClaimableUntil, c.Claim.LastDay, c.Claim.FutureBillsOnly, ClaimRows.Status(c.StatusAt(now)), c.ClaimedAt, c.SettledAt, c.Note,
+        c.Claim.Explanation, c.AsOf, c.RunId);
+}
+
+/// <summary>
 /// The answer of <c>GET /api/cases/{id}/why</c>: the case, its decisions with every instant in the case's zone, its
 /// escalation history, and that zone (<c>Europe/Berlin</c>, or a fixed offset such as <c>+05:30</c>).
 /// </summary>
@@ -123,6 +153,29 @@ internal static class ApiEndpoints
             return Paged(context, page, store.CountServiceCredits(query), limit, offset);
         });
 
+        // Claims and settlement: each month's credit to be claimed or paid, in both directions (owed to customers, to be
+        // claimed from suppliers), the earliest deadline first; `status` is judged now (an owed claim past its deadline is expired).
+        reads.MapGet("/claims", (HttpContext context, IStore store, TimeProvider time) =>
+        {
+            var q = new QueryParameters(context.Request);
+            var month = q.Checked("month", m => ReportingMonth.TryParse(m, out _), "a month written YYYY-MM");
+            var status = q.Checked("status", s => ClaimRows.TryParseStatus(s, out _), "one of owed, claimed, settled, expired");
+            var direction = q.Checked("direction", d => d is "customer" or "supplier", "customer or supplier");
+            var (limit, offset) = Page(q, 1000);
+            if (q.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            var now = time.GetUtcNow();
+            ClaimStatus? parsed = status is not null && ClaimRows.TryParseStatus(status, out var s) ? s : null;
+            var query = new ClaimQuery(
+                now, month, q.Text("party") ?? q.Text("customer"),
+                direction switch { "customer" => Engine.Policies.AgreementDirection.Customer, "supplier" => Engine.Policies.AgreementDirection.Supplier, _ => null },
+                parsed, limit, offset);
+            return Paged(context, [.. store.QueryClaims(query).Select(c => ClaimView.Of(c, now))], store.CountClaims(query), limit, offset);
+        });
+
         // The support leads' board: the latest evaluation's cases by urgency, one row per case; filters as for decisions,
         // plus `team` (who the case is escalated to), `severity` and `policy` (an id, or id@version).
         reads.MapGet("/board", (HttpContext context, IStore store, IEvaluatorProvider evaluators) =>
@@ -188,6 +241,35 @@ internal static class ApiEndpoints
             var (limit, offset) = Page(q, 100);
             return q.Problem ?? Paged(context, store.GetQuarantine(limit, offset), store.CountQuarantine(), limit, offset);
         });
+
+        // Finance marks a claim claimed (the customer asked, or the provider asked its supplier) or settled (credited or
+        // paid); `note` (optional) keeps a reference such as the invoice number. A token is needed, as for every write.
+        foreach (var (verb, to) in new[] { ("claimed", ClaimStatus.Claimed), ("settled", ClaimStatus.Settled) })
+        {
+            app.MapPost($"/api/claims/{{id:long}}/{verb}", (HttpContext context, long id, IStore store, TimeProvider time) =>
+            {
+                if (!Authorized(context, settings))
+                {
+                    return Unauthorized(settings);
+                }
+
+                var q = new QueryParameters(context.Request);
+                var at = q.Instant("at");
+                if (q.Problem is { } problem)
+                {
+                    return problem;
+                }
+
+                var now = time.GetUtcNow();
+                var (outcome, claim, reason) = store.MarkClaim(id, to, at ?? now, q.Text("note"));
+                return outcome switch
+                {
+                    ClaimMarkOutcome.NotFound => Results.NotFound(new { error = $"no claim {id}" }),
+                    ClaimMarkOutcome.Refused => Results.Conflict(new { error = reason, claim = ClaimView.Of(claim!, now) }),
+                    _ => Results.Ok(ClaimView.Of(claim!, now)),
+                };
+            });
+        }
 
         app.MapPost("/api/runs", async (HttpContext context, NightlyRun run, IStore store) =>
         {

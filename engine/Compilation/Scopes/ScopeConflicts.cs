@@ -14,6 +14,14 @@ public static class ScopeConflicts
     /// </summary>
     public static bool CanGovern(Policy policy) => !policy.IsAbstract && !policy.Targets.IsDefaultOrEmpty;
 
+    /// <summary>
+    /// True when the policy can govern a subscription: it is not abstract and it has a target, an availability term or a
+    /// performance objective. An availability-only or performance-only agreement governs its subscriptions (never a case:
+    /// with no target there is no clock to run).
+    /// </summary>
+    public static bool CanGovernSubscriptions(Policy policy) =>
+        CanGovern(policy) || (!policy.IsAbstract && (policy.Availability is not null || !policy.Performance.IsDefaultOrEmpty));
+
     /// <summary>True when the effective ranges [from, to) of two versions share a day.</summary>
     public static bool EffectiveRangesOverlap(Policy a, Policy b) =>
         (b.EffectiveTo is null || a.EffectiveFrom < b.EffectiveTo.Value)

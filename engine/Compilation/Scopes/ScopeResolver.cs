@@ -32,10 +32,21 @@ public sealed class ScopeResolver
     private readonly ConcurrentDictionary<ScopeKey, (Policy Policy, int Weight)[]> _candidates = new();
 
     public ScopeResolver(PolicySet set)
+        : this(set, ScopeConflicts.CanGovern)
+    {
+    }
+
+    private ScopeResolver(PolicySet set, Func<Policy, bool> governs)
     {
         ArgumentNullException.ThrowIfNull(set);
-        _governing = [.. set.Policies.Where(ScopeConflicts.CanGovern).Select(p => (p, ScopeRules.Specificity(p.AppliesTo)))];
+        _governing = [.. set.Policies.Where(governs).Select(p => (p, ScopeRules.Specificity(p.AppliesTo)))];
     }
+
+    /// <summary>
+    /// The resolver of subscriptions: like a case's, but a policy with an availability term or performance objectives
+    /// and no target governs too (<see cref="ScopeConflicts.CanGovernSubscriptions"/>).
+    /// </summary>
+    public static ScopeResolver ForSubscriptions(PolicySet set) => new(set, ScopeConflicts.CanGovernSubscriptions);
 
     /// <summary>
     /// The governing policy version for a case with these attributes opened on <paramref name="date"/>, or null

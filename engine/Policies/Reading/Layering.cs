@@ -124,6 +124,8 @@ internal sealed class Layering(List<PolicyDocument> documents, DiagnosticBag bag
             IsAbstract = isAbstract,
             Performance = performance,
             CustomerCreditCapPercent = document.CustomerCreditCap ?? parent?.CustomerCreditCapPercent,
+            Direction = document.Direction ?? parent?.Direction ?? AgreementDirection.Customer,
+            Claims = document.Claims ?? parent?.Claims,
             ReviewBy = document.ReviewBy,
             ReviewByLocation = document.ReviewBy is null ? SourceLocation.None : document.ReviewByLocation,
             ReviewNoticeDays = document.ReviewNoticeDays ?? Policy.DefaultReviewNoticeDays,

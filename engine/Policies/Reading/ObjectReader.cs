@@ -253,6 +253,15 @@ internal sealed class ObjectReader
             return (false, 0);
         }
 
+        if (severity > Inputs.CaseReader.MaxSeverity)
+        {
+            // Accepted, as it always was, but said: the case reader rejects such a case, so the term can never apply.
+            Bag.Add(
+                DiagnosticCatalog.SeverityBeyondCases,
+                Source.Start(item),
+                $"severity `{item}` is beyond the severities a case can carry ({Inputs.CaseReader.MinSeverity} to {Inputs.CaseReader.MaxSeverity}): no case ever matches it");
+        }
+
         return (true, (int)severity);
     });
 

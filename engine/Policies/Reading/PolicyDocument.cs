@@ -62,6 +62,12 @@ internal sealed class PolicyDocument
     /// <summary>JSON <c>customerCreditCap</c>; null when not written (then inherited).</summary>
     public decimal? CustomerCreditCap { get; set; }
 
+    /// <summary>JSON <c>direction</c>; null when not written (then inherited, else customer).</summary>
+    public AgreementDirection? Direction { get; set; }
+
+    /// <summary>JSON <c>claims</c>; null when not written (then inherited).</summary>
+    public ClaimTerms? Claims { get; set; }
+
     /// <summary>True when the identity of the version could be read, so it can take part in layering.</summary>
     public bool HasIdentity => Id is not null && Version is not null && From is not null;
 

@@ -10,7 +10,7 @@ namespace SlaPolicy.Engine.Policies.Reading;
 internal static class PolicyReader
 {
     internal static readonly string[] RootProperties =
-        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "reviewBy", "reviewNoticeDays", "rules"];
+        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "direction", "claims", "reviewBy", "reviewNoticeDays", "rules"];
 
     internal static readonly string[] EffectiveProperties = ["from", "to"];
     internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
@@ -18,9 +18,12 @@ internal static class PolicyReader
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
     internal static readonly string[] AvailabilityProperties = ["services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency"];
-    internal static readonly string[] CreditProperties = ["below", "credit"];
+    internal static readonly string[] CreditProperties = ["below", "atOrBelow", "credit", "daysOfFee", "perHourDown", "proportional"];
+    internal static readonly string[] CreditForms = ["credit", "daysOfFee", "perHourDown", "proportional"];
+    internal static readonly string[] ClaimsProperties = ["deadline", "minimumCredit", "futureBillsOnly", "capPerPeriod"];
+    internal static readonly string[] DeadlineProperties = ["months", "days"];
     internal static readonly string[] PerformanceProperties = ["id", "metric", "statistic", "atMost", "atLeast", "services", "credits", "creditCap"];
-    internal static readonly string[] PerformanceCreditProperties = ["above", "below", "credit"];
+    internal static readonly string[] PerformanceCreditProperties = ["above", "atOrAbove", "below", "atOrBelow", "credit"];
     internal static readonly string[] RuleProperties =
         ["RuleName", "Expression", "RuleExpressionType", "SuccessEvent", "ErrorMessage", "Enabled", "Operator", "Rules", "LocalParams", "Actions"];
 
@@ -78,6 +81,7 @@ internal static class PolicyReader
 
         ReadPerformance(reader, document, definedBy);
         document.CustomerCreditCap = reader.Percentage("customerCreditCap");
+        ReadClaimTerms(reader, document);
         ReadReview(reader, document);
 
         if (reader.Array("rules") is { } rules)
@@ -283,11 +287,9 @@ internal static class PolicyReader
         var credits = ImmutableArray.CreateBuilder<CreditTier>();
         foreach (var tier in availability.Objects("credits", "availability.credits[]", CreditProperties))
         {
-            var below = tier.Percentage("below", required: true);
-            var credit = tier.Percentage("credit", required: true);
-            if (below is not null && credit is not null)
+            if (ReadCreditTier(tier) is { } read)
             {
-                credits.Add(new CreditTier(below.Value, credit.Value, tier.Location));
+                credits.Add(read);
             }
         }
 
@@ -307,6 +309,132 @@ internal static class PolicyReader
             currency,
             availability.Location,
             definedBy);
+    }
+
+    /// <summary>
+    /// An availability credit tier: its bound, <c>below</c> (strictly under) or <c>atOrBelow</c> (under or equal), and one
+    /// credit form: <c>credit</c> (percent of the fee), <c>daysOfFee</c>, <c>perHourDown</c> or <c>proportional</c>.
+    /// </summary>
+    private static CreditTier? ReadCreditTier(ObjectReader tier)
+    {
+        var inclusive = tier.Has("atOrBelow");
+        if (inclusive && tier.Has("below"))
+        {
+            tier.Bag.Add(DiagnosticCatalog.CreditTierBound, tier.Source.Start(tier.Get("atOrBelow")!.Parent!), "this credit tier has both `below` and `atOrBelow`; a tier has one bound");
+            return null;
+        }
+
+        var bound = tier.Percentage(inclusive ? "atOrBelow" : "below", required: true);
+        var forms = CreditForms.Where(tier.Has).ToList();
+        if (forms.Count > 1)
+        {
+            tier.Bag.Add(
+                DiagnosticCatalog.CreditTierForm, tier.Source.Start(tier.Get(forms[1])!.Parent!), $"this credit tier has both `{forms[0]}` and `{forms[1]}`; a tier computes its credit one way");
+            return null;
+        }
+
+        switch (forms.FirstOrDefault() ?? "credit")
+        {
+            case "credit":
+                var credit = tier.Percentage("credit", required: true);
+                return bound is null || credit is null ? null : new CreditTier(bound.Value, credit.Value, tier.Location) { Inclusive = inclusive };
+            case "daysOfFee":
+                var days = tier.Number("daysOfFee");
+                if (days is not null and (<= 0 or > 366))
+                {
+                    tier.Bag.Add(DiagnosticCatalog.BadValue, tier.LocationOf("daysOfFee"), "`daysOfFee` must be more than 0 and at most 366");
+                    return null;
+                }
+
+                return bound is null || days is null
+                    ? null
+                    : new CreditTier(bound.Value, 0m, tier.Location) { Inclusive = inclusive, Formula = CreditFormula.DaysOfFee, FormulaValue = days.Value };
+            case "perHourDown":
+                var rate = tier.Number("perHourDown");
+                if (rate is not null and (< 0 or > 1_000_000_000))
+                {
+                    tier.Bag.Add(DiagnosticCatalog.BadValue, tier.LocationOf("perHourDown"), "`perHourDown` must be an amount from 0 to 10^9");
+                    return null;
+                }
+
+                return bound is null || rate is null
+                    ? null
+                    : new CreditTier(bound.Value, 0m, tier.Location) { Inclusive = inclusive, Formula = CreditFormula.PerHourDown, FormulaValue = rate.Value };
+            default:
+                var factor = tier.Percentage("proportional", allowOver100: true);
+                return bound is null || factor is null
+                    ? null
+                    : new CreditTier(bound.Value, 0m, tier.Location) { Inclusive = inclusive, Formula = CreditFormula.Proportional, FormulaValue = factor.Value };
+        }
+    }
+
+    /// <summary>
+    /// The top-level <c>direction</c> (<c>customer</c> or <c>supplier</c>) and <c>claims</c>: deadline, minimum credit,
+    /// future bills only, cap per billing period (a percent string of the fee base, or an amount).
+    /// </summary>
+    private static void ReadClaimTerms(ObjectReader reader, PolicyDocument document)
+    {
+        if (Word(reader, "direction", required: false, "customer", "supplier") is { } direction)
+        {
+            document.Direction = direction == "supplier" ? AgreementDirection.Supplier : AgreementDirection.Customer;
+            if (document.Direction == AgreementDirection.Supplier && document.Attainment.Count > 0)
+            {
+                reader.Bag.Add(DiagnosticCatalog.SupplierAttainment, reader.LocationOf("direction"), "a supplier agreement's attainment terms count the provider's own cases");
+            }
+        }
+
+        if (ObjectReader.Open(reader.Get("claims"), reader.Source, reader.Bag, "claims", ClaimsProperties) is not { } claims)
+        {
+            return;
+        }
+
+        ClaimDeadline? deadline = null;
+        if (ObjectReader.Open(claims.Get("deadline"), claims.Source, claims.Bag, "claims.deadline", DeadlineProperties) is { } written)
+        {
+            var months = written.Has("months");
+            if (months == written.Has("days"))
+            {
+                claims.Bag.Add(
+                    DiagnosticCatalog.BadClaimDeadline, written.Location, months ? "`claims.deadline` has both `months` and `days`" : "`claims.deadline` names neither `months` nor `days`");
+            }
+            else if (written.Integer(months ? "months" : "days") is { } count)
+            {
+                if (count is < 1 or > 3660)
+                {
+                    claims.Bag.Add(DiagnosticCatalog.BadClaimDeadline, written.LocationOf(months ? "months" : "days"), $"`claims.deadline.{(months ? "months" : "days")}` must be from 1 to 3660");
+                }
+                else
+                {
+                    deadline = new ClaimDeadline(months ? ClaimDeadlineKind.MonthsAfter : ClaimDeadlineKind.DaysAfter, count, written.Location);
+                }
+            }
+        }
+
+        var minimum = claims.Number("minimumCredit");
+        if (minimum is < 0)
+        {
+            claims.Bag.Add(DiagnosticCatalog.BadValue, claims.LocationOf("minimumCredit"), "`claims.minimumCredit` must not be negative");
+            minimum = null;
+        }
+
+        var futureBillsOnly = claims.Bool("futureBillsOnly") ?? false;
+        decimal? capPercent = null;
+        decimal? capAmount = null;
+        if (claims.Get("capPerPeriod") is { Type: JTokenType.Integer or JTokenType.Float })
+        {
+            capAmount = claims.Number("capPerPeriod");
+            if (capAmount is < 0)
+            {
+                claims.Bag.Add(DiagnosticCatalog.BadValue, claims.LocationOf("capPerPeriod"), "`claims.capPerPeriod` must not be negative");
+                capAmount = null;
+            }
+        }
+        else
+        {
+            capPercent = claims.Percentage("capPerPeriod");
+        }
+
+        document.Claims = new ClaimTerms(deadline, minimum, futureBillsOnly, capPercent, capAmount, claims.Location);
     }
 
     private static void ReadPerformance(ObjectReader reader, PolicyDocument document, string definedBy)
@@ -431,6 +559,27 @@ internal static class PolicyReader
             var credit = tier.Percentage("credit", required: true);
             var expected = direction == ObjectiveDirection.AtLeast ? "below" : "above";
             var other = direction == ObjectiveDirection.AtLeast ? "above" : "below";
+            // An inclusive bound (`atOrAbove` / `atOrBelow`) is read as the strict one's, with Inclusive set.
+            var inclusiveName = direction == ObjectiveDirection.AtLeast ? "atOrBelow" : "atOrAbove";
+            var otherInclusive = direction == ObjectiveDirection.AtLeast ? "atOrAbove" : "atOrBelow";
+            var inclusive = direction is not null && tier.Has(inclusiveName);
+            if (inclusive && tier.Has(expected))
+            {
+                tier.Bag.Add(DiagnosticCatalog.CreditTierBound, tier.Source.Start(tier.Get(inclusiveName)!.Parent!), $"this credit tier has both `{expected}` and `{inclusiveName}`; a tier has one bound");
+                ok = false;
+                continue;
+            }
+
+            if (direction is not null && tier.Has(otherInclusive))
+            {
+                other = otherInclusive;
+            }
+
+            if (inclusive)
+            {
+                expected = inclusiveName;
+            }
+
             decimal? bound = null;
             if (direction is null)
             {
@@ -450,7 +599,7 @@ internal static class PolicyReader
             {
                 bound = tier.NumberOrPercentage(expected, required: true);
                 if (bound is { } b && threshold is { } t
-                    && (direction == ObjectiveDirection.AtMost ? b < t : b > t))
+                    && (direction == ObjectiveDirection.AtMost ? b < t || (inclusive && b == t) : b > t || (inclusive && b == t)))
                 {
                     var number = b.ToString("0.####", CultureInfo.InvariantCulture);
                     var objective = t.ToString("0.####", CultureInfo.InvariantCulture);
@@ -458,8 +607,8 @@ internal static class PolicyReader
                         DiagnosticCatalog.BadValue,
                         tier.LocationOf(expected),
                         direction == ObjectiveDirection.AtMost
-                            ? $"credit tier `above` {number} is under the objective `atMost` {objective}; a month that met the objective would owe credit"
-                            : $"credit tier `below` {number} is over the objective `atLeast` {objective}; a month that met the objective would owe credit");
+                            ? $"credit tier `{expected}` {number} is {(inclusive ? "at or under" : "under")} the objective `atMost` {objective}; a month that met the objective would owe credit"
+                            : $"credit tier `{expected}` {number} is {(inclusive ? "at or over" : "over")} the objective `atLeast` {objective}; a month that met the objective would owe credit");
                     bound = null;
                 }
             }
@@ -470,7 +619,7 @@ internal static class PolicyReader
                 continue;
             }
 
-            credits.Add(new PerformanceCreditTier(bound.Value, credit.Value, tier.Location));
+            credits.Add(new PerformanceCreditTier(bound.Value, credit.Value, tier.Location) { Inclusive = inclusive });
         }
 
         return credits.ToImmutable();

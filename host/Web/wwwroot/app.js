@@ -411,6 +411,40 @@ async function refreshCredits() {
   if (credits.length === 0) body.append(el('tr', {}, el('td', { colspan: 9 }, owed ? 'no credit owed' : 'none')));
 }
 
+// ---- Claims: each month's credit to be claimed or paid, in both directions, the earliest deadline first. Finance marks
+// a claim claimed or settled (a write: it needs the API token).
+async function markClaim(id, verb) {
+  const note = window.prompt(`Mark claim ${id} ${verb}: a reference (invoice, ticket), or leave empty`) ?? null;
+  if (note === null) return;
+  const query = note ? `?note=${encodeURIComponent(note)}` : '';
+  const headers = tokenInput.value ? { Authorization: `Bearer ${tokenInput.value}` } : {};
+  const response = await fetch(`/api/claims/${id}/${verb}${query}`, { method: 'POST', headers });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    $('#claims-status').textContent = body.error || `${response.status} ${response.statusText}`;
+    return;
+  }
+  $('#claims-status').textContent = `claim ${id} marked ${verb}`;
+  await refreshClaims();
+}
+
+async function refreshClaims() {
+  const query = new URLSearchParams();
+  const status = $('#claim-status').value;
+  const direction = $('#claim-direction').value;
+  if (status) query.set('status', status);
+  if (direction) query.set('direction', direction);
+  const claims = await api(`/api/claims?${query}`);
+  const body = $('#claims tbody');
+  body.replaceChildren(...claims.map((c) => el('tr', { class: `claim ${c.status}` },
+    el('td', {}, c.period), el('td', {}, c.direction === 'supplier' ? `claim from ${c.party}` : `owed to ${c.party}`), el('td', {}, c.policyId),
+    el('td', { class: 'num' }, money(c.amount, c.currency)), el('td', {}, c.lastDay ?? 'no deadline'),
+    el('td', {}, c.futureBillsOnly ? 'against a future bill' : 'credit or payment'), el('td', {}, c.status + (c.note ? ` (${c.note})` : '')),
+    el('td', {}, ...(c.status === 'owed' ? [el('button', { type: 'button', onclick: () => markClaim(c.id, 'claimed') }, 'claimed')] : []),
+      ...(c.status === 'owed' || c.status === 'claimed' ? [el('button', { type: 'button', onclick: () => markClaim(c.id, 'settled') }, 'settled')] : [])))));
+  if (claims.length === 0) body.append(el('tr', {}, el('td', { colspan: 8 }, 'no claim')));
+}
+
 function fillTable(selector, rows, cells, empty = 'none') {
   const body = $(`${selector} tbody`);
   body.replaceChildren(...rows.map((row) => el('tr', {}, cells(row).map((value) => value instanceof Node && value.tagName === 'TD' ? value : el('td', {}, value)))));
@@ -453,6 +487,7 @@ async function refresh() {
     // The credits list opens on the month of the latest run; the lead can pick another.
     if (!$('#credit-month').value && runs.length > 0) $('#credit-month').value = runs[0].asOf.slice(0, 7);
     await refreshCredits();
+    await refreshClaims();
   } catch (error) {
     if (error instanceof Unauthorized) { askForToken(); return; }
     $('#policy-status').textContent = `cannot reach the API: ${error.message}`;
@@ -489,6 +524,7 @@ function openCaseFromHash(again = false, scroll = false) {
 }
 
 $('#find-form').addEventListener('submit', (event) => { event.preventDefault(); showCase($('#case-id').value.trim()); });
+$('#claims-form').addEventListener('submit', (event) => { event.preventDefault(); refreshClaims().catch((error) => { $('#claims-status').textContent = error.message; }); });
 $('#credits-form').addEventListener('submit', (event) => { event.preventDefault(); refreshCredits().catch((error) => { $('#policy-status').textContent = error.message; }); });
 window.addEventListener('hashchange', () => openCaseFromHash(false, true));
 renderBoard();
