@@ -180,6 +180,53 @@ public sealed class BusinessCalendar
         }
     }
 
+    /// <summary>
+    /// What <paramref name="days"/> business days from <paramref name="start"/> are on this calendar: counting
+    /// begins at the first open instant at or after <paramref name="start"/>, which lies some business time into
+    /// its local day's opening hours; the target is the same business time into the opening hours of the
+    /// <paramref name="days"/>-th later local day that has any (holidays and closed weekdays are not business
+    /// days), capped at that day's close when it is a shorter day. <see cref="BusinessDaySpan.Within"/> is the
+    /// business time between the two, which a clock then counts like any business-time target.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="days"/> is not positive, or the span leaves the covered years.</exception>
+    public BusinessDaySpan BusinessDays(DateTimeOffset start, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(days);
+        var from = AddBusinessTicks(start.UtcTicks, 1) - 1;
+        var fromDay = LocalDateOf(from);
+        var intoDay = BusinessTicksBetween(DayStart(fromDay), from);
+        var day = fromDay;
+        var found = 0;
+        long capacity = 0;
+        while (found < days)
+        {
+            day = day.PlusDays(1);
+            if (day.Year > MaxYear)
+            {
+                throw new ArgumentOutOfRangeException(nameof(days), $"calendar `{Id}` covers local years {MinYear} to {MaxYear} only");
+            }
+
+            capacity = BusinessTicksBetween(DayStart(day), DayStart(day.PlusDays(1)));
+            if (capacity > 0)
+            {
+                found++;
+            }
+        }
+
+        var within = BusinessTicksBetween(from, DayStart(day)) + Math.Min(intoDay, capacity);
+        return new BusinessDaySpan(
+            days,
+            new DateTimeOffset(from, TimeSpan.Zero),
+            fromDay.ToDateOnly(),
+            new TimeSpan(intoDay),
+            day.ToDateOnly(),
+            intoDay > capacity,
+            new TimeSpan(within),
+            new DateTimeOffset(AddBusinessTicks(from, within), TimeSpan.Zero));
+    }
+
+    private long DayStart(LocalDate date) => ToTicks(date.AtMidnight());
+
     /// <summary>Business ticks in [a, b) where both are UTC ticks.</summary>
     internal long BusinessTicksBetween(long a, long b)
     {
@@ -402,3 +449,20 @@ public sealed class BusinessCalendar
         }
     }
 }
+
+/// <summary>
+/// How a business-day target was counted on a calendar (<see cref="BusinessCalendar.BusinessDays"/>): from
+/// <see cref="CountedFrom"/> (the first open instant at or after the clock's start), <see cref="IntoDay"/> of
+/// business time into the opening hours of <see cref="FromDay"/>, to the same point of <see cref="DueDay"/>'s
+/// opening hours (its close when <see cref="CappedAtClose"/>). <see cref="Within"/> is the business time between
+/// them and <see cref="DueAt"/> where it ends when nothing pauses the clock. Instants in UTC, days local.
+/// </summary>
+public readonly record struct BusinessDaySpan(
+    int Days,
+    DateTimeOffset CountedFrom,
+    DateOnly FromDay,
+    TimeSpan IntoDay,
+    DateOnly DueDay,
+    bool CappedAtClose,
+    TimeSpan Within,
+    DateTimeOffset DueAt);

@@ -19,7 +19,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor PropertyCase = new("SLA1006", DiagnosticSeverity.Warning, "property name written in another case", "write the name as shown; it is read ignoring case, as Newtonsoft-based RulesEngine loaders do");
 
     // SLA2xxx: values, calendars, layering
-    public static readonly DiagnosticDescriptor BadDuration = Error("SLA2001", "bad duration", "write a whole number followed by `m`, `h` or `d`, e.g. `15m`, `4h`, `2d`");
+    public static readonly DiagnosticDescriptor BadDuration = Error("SLA2001", "bad duration", "write whole numbers followed by `d`, `h`, `m` or `s`, largest first (`15m`, `1h30m`, `30s`), or business days alone (`2bd`)");
     public static readonly DiagnosticDescriptor BadPercentage = Error("SLA2002", "bad percentage", "write a number followed by `%`, e.g. `99.9%`");
     public static readonly DiagnosticDescriptor UnknownTimeZone = Error("SLA2003", "unknown time zone", "use an IANA time zone id such as `Europe/Berlin`");
     public static readonly DiagnosticDescriptor InvalidHours = Error("SLA2004", "invalid business hours", "write day ranges such as `mon-fri` and hours such as `09:00-12:00,13:00-18:00`");
@@ -31,6 +31,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BadValue = Error("SLA2010", "bad value", "see the allowed values in policies/policy.schema.json");
     public static readonly DiagnosticDescriptor DuplicateCalendarId = Error("SLA2011", "duplicate calendar id", "give each calendar its own id");
     public static readonly DiagnosticDescriptor MissingCalendar = Error("SLA2012", "business clock without a calendar", "name a `calendar` in the policy or a parent");
+
+    public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
 
     // SLA3xxx: scopes and versions
     public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");

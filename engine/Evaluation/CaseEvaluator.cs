@@ -146,6 +146,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
     private static Decision EvaluateTarget(PolicyPlan plan, TargetTerm target, CaseRecord ticket, DateTimeOffset asOf, bool explain)
     {
         var policy = plan.Policy;
+        target = BusinessDayTargets.ForCase(target, ticket, plan.CalendarFor(target));
         var clock = SlaClock.Compute(target, ticket, policy.PauseOn, plan.CalendarFor(target), asOf);
         var inputs = new RuleInputs(ticket, clock, target, policy);
         var outcome = plan.Workflow.Run(inputs);

@@ -53,6 +53,12 @@ public static class ExplanationBuilder
         var story = new List<ExplanationStep>();
 
         story.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
+        if (target.BusinessDays > 0)
+        {
+            var span = BusinessDayTargets.Span(target, ticket, calendar);
+            story.Add(new ExplanationStep("business-days", BusinessDays(span, zone), target.Location, zone.Local(span.CountedFrom)));
+        }
+
         foreach (var segment in trace.Segments)
         {
             story.Add(new ExplanationStep(
@@ -130,9 +136,12 @@ public static class ExplanationBuilder
             ? "the 24x7 clock"
             : $"the business hours of calendar {policy.Calendar}";
         var inherited = target.DefinedBy == policy.Id ? string.Empty : $", inherited from {target.DefinedBy}";
+        var within = target.BusinessDays > 0
+            ? $"{target.BusinessDays.ToString(Invariant)} business days ({Minutes(target.Within.TotalMinutes)} of business time for this case)"
+            : Minutes(target.Within.TotalMinutes);
         steps.Add(new ExplanationStep(
             "target",
-            $"{target.Id}: {Metric(target.Metric)} within {Minutes(target.Within.TotalMinutes)} on {clockName}, for severity {ticket.Severity}{inherited}",
+            $"{target.Id}: {Metric(target.Metric)} within {within} on {clockName}, for severity {ticket.Severity}{inherited}",
             target.Location));
 
         // Time order; at one instant, the order things happen in: the clock starts, time is counted or not, thresholds are crossed, the clock stops.
@@ -146,9 +155,27 @@ public static class ExplanationBuilder
         return steps.ToImmutable();
     }
 
+    /// <summary>How the business days of a target were counted: "2 business days: due Thu 3 Dec 15:00".</summary>
+    private static string BusinessDays(BusinessDaySpan span, CaseZone zone)
+    {
+        var days = span.Days == 1 ? "1 business day" : $"{span.Days.ToString(Invariant)} business days";
+        var from = zone.Local(span.CountedFrom);
+        var due = zone.Local(span.DueAt);
+        var point = span.IntoDay == TimeSpan.Zero
+            ? $"from the opening of {Day(from)}, so due at the close of the business day before {span.DueDay.ToString("ddd d MMM", Invariant)}"
+            : span.CappedAtClose
+                ? $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}; {span.DueDay.ToString("ddd d MMM", Invariant)} is a shorter day, so due at its close"
+                : $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}, due at the same point of {span.DueDay.ToString("ddd d MMM", Invariant)}";
+        return $"{days}: counted from {zone.Format(span.CountedFrom)}, {point}: due {Day(due)} {due.ToString("HH:mm", Invariant)}, " +
+            $"{Minutes(span.Within.TotalMinutes)} of business time, which pauses extend";
+    }
+
+    private static string Day(DateTimeOffset local) => local.ToString("ddd d MMM", Invariant);
+
     private static int Rank(string kind) => kind switch
     {
         "clock" => 0,
+        "business-days" => 0,
         "closed" or "holiday" or "pause" or "counted" => 1,
         "escalation" => 2,
         _ => 3,

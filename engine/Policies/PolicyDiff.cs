@@ -165,7 +165,7 @@ public static class PolicyDiff
     }
 
     private static string Describe(TargetTerm t) =>
-        $"{(t.Metric == TargetMetric.FirstResponse ? "first response" : "resolution")} within {Duration(t.Within)} on the {(t.Clock == ClockKind.Business ? "business" : "24x7")} clock, {Severities(t.Severities)}";
+        $"{(t.Metric == TargetMetric.FirstResponse ? "first response" : "resolution")} within {(t.BusinessDays > 0 ? $"{t.BusinessDays}bd" : Duration(t.Within))} on the {(t.Clock == ClockKind.Business ? "business" : "24x7")} clock, {Severities(t.Severities)}";
 
     private static string Describe(EscalationStep e) =>
         $"at {Pct(e.AtPercent)}: {e.Action}" + (e.Level is { } level ? $" to level {level}" : string.Empty) + (e.To is { } to ? $" (`{to}`)" : string.Empty);
@@ -214,6 +214,7 @@ public static class PolicyDiff
 
     private static string Duration(TimeSpan span) => span.TotalMinutes switch
     {
+        var m when m % 1 != 0 => $"{span.TotalSeconds:0}s",
         var m when m % 1440 == 0 => $"{m / 1440:0}d",
         var m when m % 60 == 0 => $"{m / 60:0}h",
         var m => $"{m:0}m",

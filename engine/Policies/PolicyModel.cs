@@ -50,6 +50,14 @@ public sealed record TargetTerm(
     SourceLocation Location,
     string DefinedBy)
 {
+    /// <summary>
+    /// Business days of a <c>within</c> written <c>Nbd</c>; 0 for a fixed duration. A business-day target has no
+    /// fixed length: <see cref="Within"/> is zero as read, and each case's clock gets the business time from its
+    /// start to the same point of the day's opening hours N business days later
+    /// (<see cref="Calendars.BusinessCalendar.BusinessDays"/>), with <see cref="Within"/> set to it.
+    /// </summary>
+    public int BusinessDays { get; init; }
+
     /// <summary>True when the target applies to a case of this severity (an empty list means all).</summary>
     public bool AppliesToSeverity(int severity) => Severities.IsDefaultOrEmpty || Severities.Contains(severity);
 }

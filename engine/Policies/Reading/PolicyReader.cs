@@ -182,7 +182,7 @@ internal static class PolicyReader
             target.String("description");
             var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution));
             var severities = target.Severities("severity");
-            var within = target.Duration("within", required: true);
+            var within = target.Within("within", out var businessDays, required: true);
             var clock = Choice(target, "clock", required: false, ("24x7", ClockKind.TwentyFourSeven), ("business", ClockKind.Business));
             if (id is not null && !ids.Add(id))
             {
@@ -195,7 +195,20 @@ internal static class PolicyReader
                 continue;
             }
 
-            document.Targets.Add(new TargetTerm(id, metric.Value, severities ?? [], within.Value, clock ?? ClockKind.TwentyFourSeven, target.Location, definedBy));
+            if (businessDays > 0 && clock != ClockKind.Business)
+            {
+                reader.Bag.Add(
+                    DiagnosticCatalog.BusinessDaysOn24x7,
+                    target.LocationOf("within"),
+                    $"target `{id}` counts `{businessDays}bd` (business days) on the 24x7 clock, which has no business days",
+                    "add `\"clock\": \"business\"`, or write the time in `d` or `h`");
+                continue;
+            }
+
+            document.Targets.Add(new TargetTerm(id, metric.Value, severities ?? [], within.Value, clock ?? ClockKind.TwentyFourSeven, target.Location, definedBy)
+            {
+                BusinessDays = businessDays,
+            });
         }
     }
 
