@@ -83,8 +83,24 @@ public static class ExplanationBuilder
 
         foreach (var holiday in trace.HolidaysSkipped)
         {
+            // A holiday written as a date keeps its sentence; one from a yearly rule or a holiday file names it and where it is written.
+            var rule = calendar?.HolidayRuleFor(holiday);
+            var named = rule is null ? string.Empty : $" ({HolidayName(rule)})";
             story.Add(new ExplanationStep(
-                "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {policy.Calendar}: not counted", null, zone.StartOfDay(holiday)));
+                "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {trace.CalendarId}{named}: not counted", rule?.Location, zone.StartOfDay(holiday)));
+        }
+
+        if (calendar is not null && trace.CalendarId is not null)
+        {
+            foreach (var (date, hours) in calendar.SpecialDaysBetween(ticket.OpenedAt, stopAt))
+            {
+                var rule = hours.When.Kind == DateRuleKind.Date ? string.Empty : $", by the rule `{hours.When.Text}`";
+                story.Add(new ExplanationStep(
+                    "hours",
+                    $"{date:yyyy-MM-dd} has hours of its own in calendar {trace.CalendarId}{rule}: open {hours.HoursText} instead of its weekday's hours",
+                    hours.When.Location,
+                    zone.StartOfDay(date)));
+            }
         }
 
         var reached = new List<(EscalationStep Step, DateTimeOffset? At)>();
@@ -170,13 +186,17 @@ public static class ExplanationBuilder
             $"{Minutes(span.Within.TotalMinutes)} of business time, which pauses extend";
     }
 
+    private static string HolidayName(DateRule rule) => rule.Name is { } name
+        ? (rule.Kind == DateRuleKind.Date ? name : $"{name}, `{rule.Text}`")
+        : $"`{rule.Text}`";
+
     private static string Day(DateTimeOffset local) => local.ToString("ddd d MMM", Invariant);
 
     private static int Rank(string kind) => kind switch
     {
         "clock" => 0,
         "business-days" => 0,
-        "closed" or "holiday" or "pause" or "counted" => 1,
+        "closed" or "holiday" or "hours" or "pause" or "counted" => 1,
         "escalation" => 2,
         _ => 3,
     };

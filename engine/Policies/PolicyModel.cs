@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using SlaPolicy.Engine.Diagnostics;
 
 namespace SlaPolicy.Engine.Policies;
@@ -56,6 +57,7 @@ public sealed record TargetTerm(
     /// start to the same point of the day's opening hours N business days later
     /// (<see cref="Calendars.BusinessCalendar.BusinessDays"/>), with <see cref="Within"/> set to it.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int BusinessDays { get; init; }
 
     /// <summary>True when the target applies to a case of this severity (an empty list means all).</summary>
@@ -219,13 +221,31 @@ public sealed record BusinessHoursRange(DayOfWeek Day, TimeOnly Start, TimeOnly 
     public TimeSpan EndOfDayOffset => End == TimeOnly.MinValue ? TimeSpan.FromDays(1) : End.ToTimeSpan();
 }
 
-/// <summary>A business calendar: IANA zone, opening hours per weekday (several ranges a day), holidays.</summary>
+/// <summary>
+/// A business calendar: IANA zone, opening hours per weekday (several ranges a day), holidays (<see cref="Holidays"/>
+/// the dates written as dates, <see cref="HolidayRules"/> the yearly rules and the days of holiday files) and the
+/// hours of particular days (<see cref="DateHours"/>). The optional parts are left default when a file does not use
+/// them, so that calendars of the older format keep their fingerprints.
+/// </summary>
 public sealed record CalendarDefinition(
     string Id,
     string TimeZone,
     ImmutableArray<BusinessHoursRange> Hours,
     ImmutableArray<DateOnly> Holidays,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>Yearly holiday rules and the days of holiday files, in the order read; default when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<Calendars.DateRule> HolidayRules { get; init; }
+
+    /// <summary>Hours of particular days (<c>dates</c>), which replace the weekday's hours and holidays; default when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<Calendars.DateHours> DateHours { get; init; }
+
+    /// <summary>The holiday files the calendar names (<c>holidays</c> entries ending in <c>.json</c> or <c>.ics</c>), as written; default when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> HolidayFiles { get; init; }
+}
 
 /// <summary>
 /// Everything read from a policy directory: resolved policies (every version) and calendars.
