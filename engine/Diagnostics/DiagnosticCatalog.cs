@@ -33,6 +33,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingCalendar = Error("SLA2012", "business clock without a calendar", "name a `calendar` in the policy or a parent");
 
     public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
+    public static readonly DiagnosticDescriptor BadHolidayFile = Error("SLA2021", "holiday file cannot be used", "name a `.json` holiday list or an `.ics` file inside the policy directory, relative to the calendar file");
+    public static readonly DiagnosticDescriptor BadIcs = Error("SLA2022", "bad iCalendar file", "fix the line shown; each event needs `BEGIN:VEVENT`, a `DTSTART` and `END:VEVENT`");
+    public static readonly DiagnosticDescriptor TimedIcsEvent = new("SLA2023", DiagnosticSeverity.Warning, "iCalendar event with a time of day left out", "only whole-day events close a calendar: write `DTSTART;VALUE=DATE:...`, or give the day its hours in `dates`");
 
     // SLA3xxx: scopes and versions
     public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");
