@@ -41,7 +41,13 @@ public static class ExplanationBuilder
     /// begins, the last until the <c>stop</c> step's instant, so a timeline can be drawn from the steps alone.
     /// </remarks>
     public static ImmutableArray<ExplanationStep> ForTarget(
-        CompiledWorkflow workflow, BusinessCalendar? calendar, in RuleInputs inputs, DateTimeOffset asOf, WorkflowOutcome outcome, CaseZone zone)
+        CompiledWorkflow workflow,
+        BusinessCalendar? calendar,
+        in RuleInputs inputs,
+        DateTimeOffset asOf,
+        WorkflowOutcome outcome,
+        CaseZone zone,
+        CaseCalendarChoice? choice = null)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(zone);
@@ -94,7 +100,7 @@ public static class ExplanationBuilder
         {
             foreach (var (date, hours) in calendar.SpecialDaysBetween(ticket.OpenedAt, stopAt))
             {
-                var rule = hours.When.Kind == DateRuleKind.Date ? string.Empty : $", by the rule `{hours.When.Text}`";
+                var rule = hours.When.Kind == DateRuleKind.Date ? string.Empty : $", by the rule {hours.When.Text}";
                 story.Add(new ExplanationStep(
                     "hours",
                     $"{date:yyyy-MM-dd} has hours of its own in calendar {trace.CalendarId}{rule}: open {hours.HoursText} instead of its weekday's hours",
@@ -150,7 +156,7 @@ public static class ExplanationBuilder
 
         var clockName = target.Clock == ClockKind.TwentyFourSeven
             ? "the 24x7 clock"
-            : $"the business hours of calendar {policy.Calendar}";
+            : $"the business hours of calendar {calendar?.Id ?? policy.Calendar}";
         var inherited = target.DefinedBy == policy.Id ? string.Empty : $", inherited from {target.DefinedBy}";
         var within = target.BusinessDays > 0
             ? $"{target.BusinessDays.ToString(Invariant)} business days ({Minutes(target.Within.TotalMinutes)} of business time for this case)"
@@ -159,6 +165,11 @@ public static class ExplanationBuilder
             "target",
             $"{target.Id}: {Metric(target.Metric)} within {within} on {clockName}, for severity {ticket.Severity}{inherited}",
             target.Location));
+
+        if (choice is { } chosen)
+        {
+            steps.Add(CalendarStep(target, calendar, chosen));
+        }
 
         // Time order; at one instant, the order things happen in: the clock starts, time is counted or not, thresholds are crossed, the clock stops.
         steps.AddRange(story.Select((step, index) => (step, index)).OrderBy(x => x.step.At).ThenBy(x => Rank(x.step.Kind)).ThenBy(x => x.index).Select(x => x.step));
@@ -169,6 +180,24 @@ public static class ExplanationBuilder
         }
 
         return steps.ToImmutable();
+    }
+
+    /// <summary>Which calendar or clock the case counted on, and why: for policies that let the case choose them.</summary>
+    private static ExplanationStep CalendarStep(TargetTerm target, BusinessCalendar? calendar, CaseCalendarChoice choice)
+    {
+        if (target.Clock == ClockKind.TwentyFourSeven)
+        {
+            return choice.ClockBy is { } why
+                ? new ExplanationStep("calendar", $"counted on the 24x7 clock because {why}", choice.ClockLocation)
+                : new ExplanationStep("calendar", "counted on the 24x7 clock, as the target says: nothing of the case chooses another clock");
+        }
+
+        var clock = choice.ClockBy is { } clockWhy && choice.Clock == ClockKind.Business ? $"on business hours because {clockWhy}, " : string.Empty;
+        var kept = target.BusinessDays > 0 && choice.Clock == ClockKind.TwentyFourSeven ? " (business days are counted on business hours whatever the case's clock)" : string.Empty;
+        return new ExplanationStep(
+            "calendar",
+            $"counted {clock}on calendar {calendar?.Id} ({calendar?.TimeZone}) because {choice.CalendarBy}{kept}",
+            choice.CalendarLocation.IsKnown ? choice.CalendarLocation : choice.ClockLocation);
     }
 
     /// <summary>How the business days of a target were counted: "2 business days: due Thu 3 Dec 15:00".</summary>
@@ -187,8 +216,8 @@ public static class ExplanationBuilder
     }
 
     private static string HolidayName(DateRule rule) => rule.Name is { } name
-        ? (rule.Kind == DateRuleKind.Date ? name : $"{name}, `{rule.Text}`")
-        : $"`{rule.Text}`";
+        ? (rule.Kind == DateRuleKind.Date ? name : $"{name}, {rule.Text}")
+        : rule.Text;
 
     private static string Day(DateTimeOffset local) => local.ToString("ddd d MMM", Invariant);
 

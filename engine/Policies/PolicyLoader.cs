@@ -191,6 +191,15 @@ public static class PolicyLoader
                 var suggestion = ObjectReader.Suggest(id, calendars.Keys);
                 bag.Add(DiagnosticCatalog.UnknownCalendar, document.CalendarLocation, $"calendar `{id}` is not defined in `calendars/`", suggestion is null ? null : $"did you mean `{suggestion}`?");
             }
+
+            foreach (var entry in document.CalendarFrom is { } from ? from.Tags.Concat(from.Customers) : [])
+            {
+                if (!calendars.ContainsKey(entry.Value))
+                {
+                    var suggestion = ObjectReader.Suggest(entry.Value, calendars.Keys);
+                    bag.Add(DiagnosticCatalog.UnknownCalendar, entry.Location, $"`calendarFrom` names calendar `{entry.Value}` for `{entry.Key}`, which is not defined in `calendars/`", suggestion is null ? null : $"did you mean `{suggestion}`?");
+                }
+            }
         }
     }
 
@@ -236,7 +245,8 @@ public static class PolicyLoader
         var kept = new List<Policy>();
         foreach (var policy in policies)
         {
-            if (!policy.IsAbstract && policy.Calendar is null && policy.Targets.FirstOrDefault(t => t.Clock == ClockKind.Business) is { } target)
+            var businessByCase = policy.ClockFrom is { } clocks && clocks.Tags.Concat(clocks.Customers).Any(c => c.Value == "business");
+            if (!policy.IsAbstract && policy.Calendar is null && policy.Targets.FirstOrDefault(t => t.Clock == ClockKind.Business || businessByCase) is { } target)
             {
                 bag.Add(
                     DiagnosticCatalog.MissingCalendar,

@@ -200,12 +200,59 @@ public sealed record Policy(
     /// <summary>Where <see cref="EffectiveTo"/> is written; unknown when it is not.</summary>
     public SourceLocation EffectiveToLocation { get; init; } = SourceLocation.None;
 
+    /// <summary>
+    /// Calendars chosen by the case (JSON <c>calendarFrom</c>): a tag or the customer names the calendar business clocks
+    /// count on, instead of <see cref="Calendar"/>. Null when the policy and its parents have none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public CaseChoices? CalendarFrom { get; init; }
+
+    /// <summary>
+    /// Clocks chosen by the case (JSON <c>clockFrom</c>): a tag or the customer makes every target count on the clock it
+    /// names (<c>24x7</c> or <c>business</c>), business-day targets excepted. Null when the policy and its parents have none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public CaseChoices? ClockFrom { get; init; }
+
     /// <summary>The notice period of a review when a policy names none: 30 days.</summary>
     public const int DefaultReviewNoticeDays = 30;
 
     /// <summary>True when this version is in effect on <paramref name="date"/>.</summary>
     public bool IsEffectiveOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date < EffectiveTo.Value);
 }
+
+/// <summary>
+/// What a case's tags or customer choose for its clocks (<c>calendarFrom</c>, <c>clockFrom</c>): the first entry of
+/// <see cref="Tags"/>, in the order written, whose tag the case carries; else the entry of <see cref="Customers"/>
+/// for its customer; else the policy's own choice.
+/// </summary>
+public sealed record CaseChoices(ImmutableArray<CaseChoice> Tags, ImmutableArray<CaseChoice> Customers, SourceLocation Location)
+{
+    /// <summary>The entry that applies to a case, and what made it apply; null when none does.</summary>
+    public (CaseChoice Entry, string Why)? For(Inputs.CaseRecord ticket)
+    {
+        foreach (var entry in Tags)
+        {
+            if (!ticket.Tags.IsDefaultOrEmpty && ticket.Tags.Contains(entry.Key, StringComparer.Ordinal))
+            {
+                return (entry, $"the case is tagged {entry.Key}");
+            }
+        }
+
+        foreach (var entry in Customers)
+        {
+            if (string.Equals(entry.Key, ticket.Customer, StringComparison.Ordinal))
+            {
+                return (entry, $"the case's customer is {entry.Key}");
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>One entry of <see cref="CaseChoices"/>: a tag or customer and the calendar id or clock (<c>24x7</c>, <c>business</c>) it chooses.</summary>
+public sealed record CaseChoice(string Key, string Value, SourceLocation Location);
 
 /// <summary>
 /// Days of the week and hour ranges of a business calendar, as written (validated by the reader).

@@ -25,8 +25,8 @@ public class HolidayFileTests
         { "2027-05-03", 0 },    // first Monday of May 2027: 1 May 2027 is a Saturday
         { "2027-05-31", 0 },    // last Monday of May 2027 (BYDAY=-1MO)
         { "2026-08-31", 0 },    // last Monday of August 2026
-        { "2026-12-10", 0 },    // the two-day closure: DTEND 12 December is exclusive
-        { "2026-12-11", 0 },
+        { "2026-11-12", 0 },    // the two-day closure: DTEND 14 November is exclusive
+        { "2026-11-13", 0 },
         { "2026-12-14", 510 },  // an ordinary Monday
         { "2026-12-24", 240 },  // a short day from the calendar's `dates`: 09:00-13:00
         { "2026-12-28", 0 },    // Boxing Day's substitute day
