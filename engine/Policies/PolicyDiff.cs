@@ -199,7 +199,26 @@ public static class PolicyDiff
     private static string Describe(CalendarDefinition c)
     {
         var hours = string.Join(", ", c.Hours.GroupBy(h => h.Day).Select(g => $"{g.Key.ToString()[..3].ToLowerInvariant()} {string.Join(",", g.Select(h => $"{h.Start:HH\\:mm}-{(h.End == TimeOnly.MinValue ? "24:00" : h.End.ToString("HH:mm", Invariant))}"))}"));
-        return $"`{c.Id}`: {c.TimeZone}, {hours}; holidays {(c.Holidays.IsDefaultOrEmpty ? "none" : string.Join(", ", c.Holidays.Order().Select(d => d.ToString("yyyy-MM-dd", Invariant))))}";
+        var text = $"`{c.Id}`: {c.TimeZone}, {hours}; holidays {(c.Holidays.IsDefaultOrEmpty ? "none" : string.Join(", ", c.Holidays.Order().Select(d => d.ToString("yyyy-MM-dd", Invariant))))}";
+
+        // The newer parts are described only when a calendar has them, so older calendars read as before.
+        if (!c.HolidayFiles.IsDefaultOrEmpty)
+        {
+            text += $"; holiday files {string.Join(", ", c.HolidayFiles)}";
+        }
+
+        // Days read from holiday files are described by the file's name above, not one by one.
+        if (!c.HolidayRules.IsDefaultOrEmpty && c.HolidayRules.Where(r => r.Location.File == c.Location.File).Select(r => r.Text).ToList() is { Count: > 0 } yearly)
+        {
+            text += $"; yearly holidays {string.Join(", ", yearly)}";
+        }
+
+        if (!c.DateHours.IsDefaultOrEmpty)
+        {
+            text += $"; dates {string.Join(", ", c.DateHours.Select(d => $"{d.When.Text} {d.HoursText}"))}";
+        }
+
+        return text;
     }
 
     private static string Scope(PolicyScope s, bool isAbstract) => isAbstract
