@@ -47,19 +47,29 @@ public sealed class BusinessCalendar
     // Per ISO weekday (index 0 = Sunday, as System.DayOfWeek): merged local ranges as ticks since midnight.
     private readonly (long Start, long End)[][] _hours;
     private readonly HashSet<LocalDate> _holidays;
-    private readonly ImmutableArray<DateOnly> _sortedHolidays;
+    private readonly ImmutableArray<DateRule> _holidayRules;
+
+    // Exact dates first, then yearly rules in the order written: the first that names a day gives its hours.
+    private readonly ImmutableArray<(DateHours Hours, (long Start, long End)[] Ticks)> _dateHours;
 
     // _yearStarts[y - MinYear] = UTC ticks of local midnight starting 1 January of y (one extra entry at the end).
     private readonly long[] _yearStarts;
     private readonly YearTable?[] _years = new YearTable?[MaxYear - MinYear + 1];
 
-    private BusinessCalendar(string id, DateTimeZone zone, (long Start, long End)[][] hours, ImmutableArray<DateOnly> holidays)
+    private BusinessCalendar(
+        string id,
+        DateTimeZone zone,
+        (long Start, long End)[][] hours,
+        ImmutableArray<DateOnly> holidays,
+        ImmutableArray<DateRule> holidayRules,
+        ImmutableArray<(DateHours Hours, (long Start, long End)[] Ticks)> dateHours)
     {
         Id = id;
         _zone = zone;
         _hours = hours;
-        _sortedHolidays = holidays;
         _holidays = [.. holidays.Select(LocalDate.FromDateOnly)];
+        _holidayRules = holidayRules;
+        _dateHours = dateHours;
         _yearStarts = new long[MaxYear - MinYear + 2];
         for (var year = MinYear; year <= MaxYear + 1; year++)
         {
@@ -110,13 +120,26 @@ public sealed class BusinessCalendar
             hours[i] = Merge(perDay[i]);
         }
 
-        if (hours.All(h => h.Length == 0))
+        var dateHours = (definition.DateHours.IsDefault ? [] : definition.DateHours)
+            .OrderBy(d => d.When.Kind == DateRuleKind.Date ? 0 : 1)
+            .Select(d => (d, Merge([.. d.Ranges.Select(r => (r.Start.Ticks, r.End.Ticks))])))
+            .ToImmutableArray();
+        if (hours.All(h => h.Length == 0) && dateHours.All(d => d.Item2.Length == 0))
         {
             throw new ArgumentException($"calendar `{definition.Id}` has no opening hours", nameof(definition));
         }
 
+        foreach (var (special, ticks) in dateHours)
+        {
+            if (ticks.Any(r => r.End <= r.Start || r.End > TimeSpan.TicksPerDay))
+            {
+                throw new ArgumentException($"calendar `{definition.Id}` has hours `{special.HoursText}` on `{special.When.Text}` that do not fit in a day", nameof(definition));
+            }
+        }
+
         var holidays = (definition.Holidays.IsDefault ? [] : definition.Holidays).Distinct().Order().ToImmutableArray();
-        return new BusinessCalendar(definition.Id, zone, hours, holidays);
+        var rules = definition.HolidayRules.IsDefault ? [] : definition.HolidayRules;
+        return new BusinessCalendar(definition.Id, zone, hours, holidays, rules, dateHours);
     }
 
     /// <summary>Business time in [<paramref name="from"/>, <paramref name="to"/>); zero when <paramref name="to"/> is not after <paramref name="from"/>.</summary>
@@ -171,14 +194,108 @@ public sealed class BusinessCalendar
 
         var first = LocalDateOf(from.UtcTicks).ToDateOnly();
         var last = LocalDateOf(to.UtcTicks - 1).ToDateOnly();
-        foreach (var holiday in _sortedHolidays)
+        for (var year = first.Year; year <= last.Year; year++)
         {
-            if (holiday >= first && holiday <= last && _hours[(int)holiday.DayOfWeek].Length > 0)
+            foreach (var holiday in Table(year).Holidays)
             {
-                yield return holiday;
+                if (holiday >= first && holiday <= last)
+                {
+                    yield return holiday;
+                }
             }
         }
     }
+
+    /// <summary>
+    /// The days whose local date meets [<paramref name="from"/>, <paramref name="to"/>) and that have hours of their
+    /// own (<c>dates</c> of the calendar), with the entry that gave them, in order.
+    /// </summary>
+    public IEnumerable<(DateOnly Date, DateHours Hours)> SpecialDaysBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from || _dateHours.IsEmpty)
+        {
+            yield break;
+        }
+
+        var first = LocalDateOf(from.UtcTicks).ToDateOnly();
+        var last = LocalDateOf(to.UtcTicks - 1).ToDateOnly();
+        for (var year = first.Year; year <= last.Year; year++)
+        {
+            foreach (var day in Table(year).SpecialDays)
+            {
+                if (day.Date >= first && day.Date <= last)
+                {
+                    yield return day;
+                }
+            }
+        }
+    }
+
+    /// <summary>The yearly rule or holiday-file entry that makes <paramref name="date"/> a holiday; null for a holiday written as a date, or no holiday.</summary>
+    public DateRule? HolidayRuleFor(DateOnly date)
+    {
+        if (_holidays.Contains(LocalDate.FromDateOnly(date)))
+        {
+            return null;
+        }
+
+        foreach (var rule in _holidayRules)
+        {
+            if (rule.InYear(date.Year) == date)
+            {
+                return rule;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// What <paramref name="days"/> business days from <paramref name="start"/> are on this calendar: counting
+    /// begins at the first open instant at or after <paramref name="start"/>, which lies some business time into
+    /// its local day's opening hours; the target is the same business time into the opening hours of the
+    /// <paramref name="days"/>-th later local day that has any (holidays and closed weekdays are not business
+    /// days), capped at that day's close when it is a shorter day. <see cref="BusinessDaySpan.Within"/> is the
+    /// business time between the two, which a clock then counts like any business-time target.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="days"/> is not positive, or the span leaves the covered years.</exception>
+    public BusinessDaySpan BusinessDays(DateTimeOffset start, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(days);
+        var from = AddBusinessTicks(start.UtcTicks, 1) - 1;
+        var fromDay = LocalDateOf(from);
+        var intoDay = BusinessTicksBetween(DayStart(fromDay), from);
+        var day = fromDay;
+        var found = 0;
+        long capacity = 0;
+        while (found < days)
+        {
+            day = day.PlusDays(1);
+            if (day.Year > MaxYear)
+            {
+                throw new ArgumentOutOfRangeException(nameof(days), $"calendar `{Id}` covers local years {MinYear} to {MaxYear} only");
+            }
+
+            capacity = BusinessTicksBetween(DayStart(day), DayStart(day.PlusDays(1)));
+            if (capacity > 0)
+            {
+                found++;
+            }
+        }
+
+        var within = BusinessTicksBetween(from, DayStart(day)) + Math.Min(intoDay, capacity);
+        return new BusinessDaySpan(
+            days,
+            new DateTimeOffset(from, TimeSpan.Zero),
+            fromDay.ToDateOnly(),
+            new TimeSpan(intoDay),
+            day.ToDateOnly(),
+            intoDay > capacity,
+            new TimeSpan(within),
+            new DateTimeOffset(AddBusinessTicks(from, within), TimeSpan.Zero));
+    }
+
+    private long DayStart(LocalDate date) => ToTicks(date.AtMidnight());
 
     /// <summary>Business ticks in [a, b) where both are UTC ticks.</summary>
     internal long BusinessTicksBetween(long a, long b)
@@ -265,18 +382,48 @@ public sealed class BusinessCalendar
 
     private YearTable BuildYear(int year)
     {
+        // The year's overrides, folded in once: holidays from rules, and days with hours of their own.
+        var closed = new HashSet<LocalDate>(_holidays.Where(d => d.Year == year));
+        foreach (var rule in _holidayRules)
+        {
+            if (rule.InYear(year) is { } day)
+            {
+                closed.Add(LocalDate.FromDateOnly(day));
+            }
+        }
+
+        var special = new Dictionary<LocalDate, (DateHours Hours, (long Start, long End)[] Ticks)>();
+        foreach (var entry in _dateHours)
+        {
+            if (entry.Hours.When.InYear(year) is { } day)
+            {
+                special.TryAdd(LocalDate.FromDateOnly(day), entry);
+            }
+        }
+
         var starts = new List<long>(300);
         var ends = new List<long>(300);
+        var holidays = new List<DateOnly>();
         var previousEnd = long.MinValue;
         for (var date = new LocalDate(year, 1, 1); date.Year == year; date = date.PlusDays(1))
         {
-            if (_holidays.Contains(date))
+            var ranges = _hours[(int)date.DayOfWeek % 7];
+            if (special.TryGetValue(date, out var own))
             {
+                ranges = own.Ticks;
+            }
+            else if (closed.Contains(date))
+            {
+                if (ranges.Length > 0)
+                {
+                    holidays.Add(date.ToDateOnly());
+                }
+
                 continue;
             }
 
             var midnight = date.AtMidnight();
-            foreach (var (localStart, localEnd) in _hours[(int)date.DayOfWeek % 7])
+            foreach (var (localStart, localEnd) in ranges)
             {
                 var start = ToTicks(midnight.PlusTicks(localStart));
                 var end = ToTicks(midnight.PlusTicks(localEnd));
@@ -302,7 +449,8 @@ public sealed class BusinessCalendar
             }
         }
 
-        return new YearTable([.. starts], [.. ends]);
+        var specialDays = special.Select(kv => (kv.Key.ToDateOnly(), kv.Value.Hours)).OrderBy(d => d.Item1).ToArray();
+        return new YearTable([.. starts], [.. ends]) { Holidays = [.. holidays], SpecialDays = specialDays };
     }
 
     private long ToTicks(LocalDateTime local) =>
@@ -347,6 +495,12 @@ public sealed class BusinessCalendar
         public long[] Starts { get; }
 
         public long[] Ends { get; }
+
+        /// <summary>The year's holidays that would otherwise have had opening hours, in order.</summary>
+        public DateOnly[] Holidays { get; init; } = [];
+
+        /// <summary>The year's days with hours of their own, in order.</summary>
+        public (DateOnly Date, DateHours Hours)[] SpecialDays { get; init; } = [];
 
         /// <summary>Cumulative[i] = business ticks of the year before interval i; the last entry is the year's total.</summary>
         public long[] Cumulative { get; }
@@ -402,3 +556,20 @@ public sealed class BusinessCalendar
         }
     }
 }
+
+/// <summary>
+/// How a business-day target was counted on a calendar (<see cref="BusinessCalendar.BusinessDays"/>): from
+/// <see cref="CountedFrom"/> (the first open instant at or after the clock's start), <see cref="IntoDay"/> of
+/// business time into the opening hours of <see cref="FromDay"/>, to the same point of <see cref="DueDay"/>'s
+/// opening hours (its close when <see cref="CappedAtClose"/>). <see cref="Within"/> is the business time between
+/// them and <see cref="DueAt"/> where it ends when nothing pauses the clock. Instants in UTC, days local.
+/// </summary>
+public readonly record struct BusinessDaySpan(
+    int Days,
+    DateTimeOffset CountedFrom,
+    DateOnly FromDay,
+    TimeSpan IntoDay,
+    DateOnly DueDay,
+    bool CappedAtClose,
+    TimeSpan Within,
+    DateTimeOffset DueAt);

@@ -40,12 +40,14 @@ public static class WorkflowGenerator
         var rules = ImmutableArray.CreateBuilder<RuleDefinition>();
         foreach (var target in policy.Targets)
         {
+            // A business-day target's length differs per case: the clock carries it.
             var minutes = Number(target.Within.TotalMinutes);
+            var businessDays = target.BusinessDays.ToString(CultureInfo.InvariantCulture);
             rules.Add(Generated(
                 TargetRulePrefix + target.Id,
-                $"clock.IsStopped && clock.Elapsed <= TimeSpan.FromMinutes({minutes})",
+                target.BusinessDays > 0 ? "clock.IsStopped && clock.Elapsed <= clock.Within" : $"clock.IsStopped && clock.Elapsed <= TimeSpan.FromMinutes({minutes})",
                 "met",
-                $"target `{target.Id}` not met within {minutes} minutes",
+                target.BusinessDays > 0 ? $"target `{target.Id}` not met within {businessDays} business days" : $"target `{target.Id}` not met within {minutes} minutes",
                 target.Location,
                 target.DefinedBy));
         }

@@ -60,4 +60,13 @@ public sealed record Decision(
     /// is 0, or when it came only from a custom rule, whose moment of first firing is not known.
     /// </summary>
     public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>
+    /// The calendar the target's clock counted on (<c>24x7</c> for real time), given only when the policy lets the case
+    /// choose its calendar or clock (<c>calendarFrom</c>, <c>clockFrom</c>); null otherwise.
+    /// </summary>
+    public string? Calendar { get; init; }
+
+    /// <summary>Why <see cref="Calendar"/> was used: "the case is tagged `site:berlin`"; null when <see cref="Calendar"/> is.</summary>
+    public string? CalendarBy { get; init; }
 }

@@ -57,6 +57,13 @@ public static class DecisionJson
         WriteInstant(writer, "asOf", decision.AsOf);
         WriteNullable(writer, "customer", decision.Customer);
         WriteNullable(writer, "service", decision.Service);
+        if (decision.Calendar is not null)
+        {
+            // Only for policies that let the case choose its calendar or clock: other decisions keep their shape.
+            writer.WriteString("calendar", decision.Calendar);
+            WriteNullable(writer, "calendarBy", decision.CalendarBy);
+        }
+
         if (decision.PolicyFile is not null)
         {
             writer.WriteStartObject("source");

@@ -19,7 +19,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor PropertyCase = new("SLA1006", DiagnosticSeverity.Warning, "property name written in another case", "write the name as shown; it is read ignoring case, as Newtonsoft-based RulesEngine loaders do");
 
     // SLA2xxx: values, calendars, layering
-    public static readonly DiagnosticDescriptor BadDuration = Error("SLA2001", "bad duration", "write a whole number followed by `m`, `h` or `d`, e.g. `15m`, `4h`, `2d`");
+    public static readonly DiagnosticDescriptor BadDuration = Error("SLA2001", "bad duration", "write whole numbers followed by `d`, `h`, `m` or `s`, largest first (`15m`, `1h30m`, `30s`), or business days alone (`2bd`)");
     public static readonly DiagnosticDescriptor BadPercentage = Error("SLA2002", "bad percentage", "write a number followed by `%`, e.g. `99.9%`");
     public static readonly DiagnosticDescriptor UnknownTimeZone = Error("SLA2003", "unknown time zone", "use an IANA time zone id such as `Europe/Berlin`");
     public static readonly DiagnosticDescriptor InvalidHours = Error("SLA2004", "invalid business hours", "write day ranges such as `mon-fri` and hours such as `09:00-12:00,13:00-18:00`");
@@ -38,6 +38,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor CreditTierForm = Error("SLA2042", "credit tier with several credit forms", "write one of `credit`, `daysOfFee`, `perHourDown` or `proportional`");
     public static readonly DiagnosticDescriptor BadClaimDeadline = Error("SLA2043", "bad claim deadline", "write `{ \"months\": N }` (the end of the Nth month after the month of the incident) or `{ \"days\": N }` (N days after the month ends), N at least 1");
     public static readonly DiagnosticDescriptor SupplierAttainment = new("SLA2044", DiagnosticSeverity.Warning, "supplier agreement with attainment terms", "attainment counts the provider's own cases; a supplier's response times are not among them, so the term never counts anything");
+    public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
+    public static readonly DiagnosticDescriptor BadHolidayFile = Error("SLA2021", "holiday file cannot be used", "name a `.json` holiday list or an `.ics` file inside the policy directory, relative to the calendar file");
+    public static readonly DiagnosticDescriptor BadIcs = Error("SLA2022", "bad iCalendar file", "fix the line shown; each event needs `BEGIN:VEVENT`, a `DTSTART` and `END:VEVENT`");
+    public static readonly DiagnosticDescriptor TimedIcsEvent = new("SLA2023", DiagnosticSeverity.Warning, "iCalendar event with a time of day left out", "only whole-day events close a calendar: write `DTSTART;VALUE=DATE:...`, or give the day its hours in `dates`");
 
     // SLA3xxx: scopes and versions
     public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");

@@ -4,6 +4,7 @@ using SlaPolicy.Engine.Clocks;
 using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Compilation.Scopes;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Diagnostics;
 using SlaPolicy.Engine.Explanations;
 using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Engine.Policies;
@@ -85,7 +86,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
                 calendars.TryGetValue(policy.Calendar, out calendar);
             }
 
-            plans.Add(new PolicyPlan(policy, compiled.Get(policy), calendar));
+            plans.Add(new PolicyPlan(policy, compiled.Get(policy), calendar, calendars));
         }
 
         return new CaseEvaluator(set, new ScopeResolver(set), plans) { Set = inForce };
@@ -146,14 +147,22 @@ public sealed class CaseEvaluator : ICaseEvaluator
     private static Decision EvaluateTarget(PolicyPlan plan, TargetTerm target, CaseRecord ticket, DateTimeOffset asOf, bool explain)
     {
         var policy = plan.Policy;
-        var clock = SlaClock.Compute(target, ticket, policy.PauseOn, plan.CalendarFor(target), asOf);
+        var choice = plan.Choose(ticket);
+        if (choice.Clock is { } kind && kind != target.Clock && target.BusinessDays == 0)
+        {
+            target = target with { Clock = kind };
+        }
+
+        var calendar = target.Clock == ClockKind.Business ? choice.Calendar : null;
+        target = BusinessDayTargets.ForCase(target, ticket, calendar);
+        var clock = SlaClock.Compute(target, ticket, policy.PauseOn, calendar, asOf);
         var inputs = new RuleInputs(ticket, clock, target, policy);
         var outcome = plan.Workflow.Run(inputs);
         var status = outcome.HasErrors ? DecisionStatus.Error : ToDecisionStatus(clock.Status);
-        var explanation = explain
-            ? ExplanationBuilder.ForTarget(plan.Workflow, plan.CalendarFor(target), inputs, asOf, outcome, plan.ZoneOf(ticket))
-            : ImmutableArray<ExplanationStep>.Empty;
         var zone = plan.ZoneOf(ticket);
+        var explanation = explain
+            ? ExplanationBuilder.ForTarget(plan.Workflow, calendar, inputs, asOf, outcome, zone, plan.HasCaseChoice ? choice : null)
+            : ImmutableArray<ExplanationStep>.Empty;
         return new Decision(
             ticket.Id,
             target.Id,
@@ -175,7 +184,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
         {
             StoppedAt = clock.StoppedAt is { } stopped ? zone.Local(stopped) : null,
             Severity = ticket.Severity,
-            EscalatedAt = outcome.EscalationLevel > 0 && EscalatedAt(plan, target, ticket, clock, asOf, outcome.EscalationLevel) is { } escalated ? zone.Local(escalated) : null,
+            EscalatedAt = outcome.EscalationLevel > 0 && EscalatedAt(plan, target, calendar, ticket, clock, asOf, outcome.EscalationLevel) is { } escalated ? zone.Local(escalated) : null,
+            Calendar = plan.HasCaseChoice ? (calendar?.Id ?? "24x7") : null,
+            CalendarBy = plan.HasCaseChoice ? (target.Clock == ClockKind.Business ? choice.CalendarBy : choice.ClockBy ?? "the target's clock") : null,
         };
     }
 
@@ -183,7 +194,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
     /// The crossing instant of the lowest ladder step that gives <paramref name="level"/> and has been reached;
     /// null when no such step exists (the level came from a custom rule). Only escalated decisions pay for it.
     /// </summary>
-    private static DateTimeOffset? EscalatedAt(PolicyPlan plan, TargetTerm target, CaseRecord ticket, ClockResult clock, DateTimeOffset asOf, int level)
+    private static DateTimeOffset? EscalatedAt(PolicyPlan plan, TargetTerm target, BusinessCalendar? calendar, CaseRecord ticket, ClockResult clock, DateTimeOffset asOf, int level)
     {
         EscalationStep? lowest = null;
         foreach (var step in plan.Policy.Escalations)
@@ -200,7 +211,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
         }
 
         var threshold = TimeSpan.FromTicks((long)(target.Within.Ticks * lowest.AtPercent / 100m));
-        return SlaClock.InstantWhenElapsed(target, ticket, plan.Policy.PauseOn, plan.CalendarFor(target), asOf, threshold);
+        return SlaClock.InstantWhenElapsed(target, ticket, plan.Policy.PauseOn, calendar, asOf, threshold);
     }
 
     private static Decision NoPolicy(CaseRecord ticket, DateTimeOffset asOf, bool explain)
@@ -230,11 +241,15 @@ public sealed class CaseEvaluator : ICaseEvaluator
         private readonly ImmutableArray<TargetTerm>[] _bySeverity;
         private readonly ImmutableArray<TargetTerm> _otherSeverities;
 
-        public PolicyPlan(Policy policy, CompiledWorkflow workflow, BusinessCalendar? calendar)
+        private readonly Dictionary<string, BusinessCalendar> _calendars;
+
+        public PolicyPlan(Policy policy, CompiledWorkflow workflow, BusinessCalendar? calendar, Dictionary<string, BusinessCalendar> calendars)
         {
             Policy = policy;
             Workflow = workflow;
             Calendar = calendar;
+            _calendars = calendars;
+            HasCaseChoice = policy.CalendarFrom is not null || policy.ClockFrom is not null;
             Zone = calendar is null ? null : CaseZone.Of(calendar.TimeZone, default);
             // Severities 1..4 are the valid ones; an index per severity keeps the hot path free of filtering.
             _bySeverity = new ImmutableArray<TargetTerm>[5];
@@ -255,10 +270,39 @@ public sealed class CaseEvaluator : ICaseEvaluator
         public ImmutableArray<TargetTerm> TargetsFor(int severity) =>
             (uint)severity < (uint)_bySeverity.Length ? _bySeverity[severity] : _otherSeverities;
 
-        public BusinessCalendar? CalendarFor(TargetTerm target) => target.Clock == ClockKind.Business ? Calendar : null;
+        /// <summary>True when the policy lets the case choose its calendar or clock (<c>calendarFrom</c>, <c>clockFrom</c>).</summary>
+        public bool HasCaseChoice { get; }
 
-        /// <summary>The policy's calendar zone when it has one, else the case's opening offset.</summary>
-        public CaseZone ZoneOf(CaseRecord ticket) => Zone ?? CaseZone.Of(null, ticket.OpenedAt);
+        /// <summary>The calendar and clock a case's tags or customer choose; the policy's calendar when the policy lets it choose nothing.</summary>
+        public CaseCalendarChoice Choose(CaseRecord ticket)
+        {
+            if (!HasCaseChoice)
+            {
+                return new CaseCalendarChoice(Calendar, null, SourceLocation.None, null, null, SourceLocation.None);
+            }
+
+            var (calendar, calendarBy, calendarAt) = (Calendar, Calendar is null ? null : $"the policy's calendar {Calendar.Id}", SourceLocation.None);
+            if (Policy.CalendarFrom?.For(ticket) is { } chosen && _calendars.TryGetValue(chosen.Entry.Value, out var found))
+            {
+                (calendar, calendarBy, calendarAt) = (found, chosen.Why, chosen.Entry.Location);
+            }
+
+            ClockKind? clock = null;
+            string? clockBy = null;
+            var clockAt = SourceLocation.None;
+            if (Policy.ClockFrom?.For(ticket) is { } clockChoice)
+            {
+                (clock, clockBy, clockAt) = (clockChoice.Entry.Value == "24x7" ? ClockKind.TwentyFourSeven : ClockKind.Business, clockChoice.Why, clockChoice.Entry.Location);
+            }
+
+            return new CaseCalendarChoice(calendar, calendarBy, calendarAt, clock, clockBy, clockAt);
+        }
+
+        /// <summary>The zone of the calendar the case counts on when it has one, else the case's opening offset.</summary>
+        public CaseZone ZoneOf(CaseRecord ticket) =>
+            HasCaseChoice && Choose(ticket).Calendar is { } chosen && chosen != Calendar
+                ? CaseZone.Of(chosen.TimeZone, ticket.OpenedAt)
+                : Zone ?? CaseZone.Of(null, ticket.OpenedAt);
 
         private CaseZone? Zone { get; }
     }

@@ -41,7 +41,13 @@ public static class ExplanationBuilder
     /// begins, the last until the <c>stop</c> step's instant, so a timeline can be drawn from the steps alone.
     /// </remarks>
     public static ImmutableArray<ExplanationStep> ForTarget(
-        CompiledWorkflow workflow, BusinessCalendar? calendar, in RuleInputs inputs, DateTimeOffset asOf, WorkflowOutcome outcome, CaseZone zone)
+        CompiledWorkflow workflow,
+        BusinessCalendar? calendar,
+        in RuleInputs inputs,
+        DateTimeOffset asOf,
+        WorkflowOutcome outcome,
+        CaseZone zone,
+        CaseCalendarChoice? choice = null)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(zone);
@@ -53,6 +59,12 @@ public static class ExplanationBuilder
         var story = new List<ExplanationStep>();
 
         story.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
+        if (target.BusinessDays > 0)
+        {
+            var span = BusinessDayTargets.Span(target, ticket, calendar);
+            story.Add(new ExplanationStep("business-days", BusinessDays(span, zone), target.Location, zone.Local(span.CountedFrom)));
+        }
+
         foreach (var segment in trace.Segments)
         {
             story.Add(new ExplanationStep(
@@ -77,8 +89,24 @@ public static class ExplanationBuilder
 
         foreach (var holiday in trace.HolidaysSkipped)
         {
+            // A holiday written as a date keeps its sentence; one from a yearly rule or a holiday file names it and where it is written.
+            var rule = calendar?.HolidayRuleFor(holiday);
+            var named = rule is null ? string.Empty : $" ({HolidayName(rule)})";
             story.Add(new ExplanationStep(
-                "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {policy.Calendar}: not counted", null, zone.StartOfDay(holiday)));
+                "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {trace.CalendarId}{named}: not counted", rule?.Location, zone.StartOfDay(holiday)));
+        }
+
+        if (calendar is not null && trace.CalendarId is not null)
+        {
+            foreach (var (date, hours) in calendar.SpecialDaysBetween(ticket.OpenedAt, stopAt))
+            {
+                var rule = hours.When.Kind == DateRuleKind.Date ? string.Empty : $", by the rule {hours.When.Text}";
+                story.Add(new ExplanationStep(
+                    "hours",
+                    $"{date:yyyy-MM-dd} has hours of its own in calendar {trace.CalendarId}{rule}: open {hours.HoursText} instead of its weekday's hours",
+                    hours.When.Location,
+                    zone.StartOfDay(date)));
+            }
         }
 
         var reached = new List<(EscalationStep Step, DateTimeOffset? At)>();
@@ -128,12 +156,20 @@ public static class ExplanationBuilder
 
         var clockName = target.Clock == ClockKind.TwentyFourSeven
             ? "the 24x7 clock"
-            : $"the business hours of calendar {policy.Calendar}";
+            : $"the business hours of calendar {calendar?.Id ?? policy.Calendar}";
         var inherited = target.DefinedBy == policy.Id ? string.Empty : $", inherited from {target.DefinedBy}";
+        var within = target.BusinessDays > 0
+            ? $"{target.BusinessDays.ToString(Invariant)} business days ({Minutes(target.Within.TotalMinutes)} of business time for this case)"
+            : Minutes(target.Within.TotalMinutes);
         steps.Add(new ExplanationStep(
             "target",
-            $"{target.Id}: {Metric(target.Metric)} within {Minutes(target.Within.TotalMinutes)} on {clockName}, for severity {ticket.Severity}{inherited}",
+            $"{target.Id}: {Metric(target.Metric)} within {within} on {clockName}, for severity {ticket.Severity}{inherited}",
             target.Location));
+
+        if (choice is { } chosen)
+        {
+            steps.Add(CalendarStep(target, calendar, chosen));
+        }
 
         // Time order; at one instant, the order things happen in: the clock starts, time is counted or not, thresholds are crossed, the clock stops.
         steps.AddRange(story.Select((step, index) => (step, index)).OrderBy(x => x.step.At).ThenBy(x => Rank(x.step.Kind)).ThenBy(x => x.index).Select(x => x.step));
@@ -146,10 +182,50 @@ public static class ExplanationBuilder
         return steps.ToImmutable();
     }
 
+    /// <summary>Which calendar or clock the case counted on, and why: for policies that let the case choose them.</summary>
+    private static ExplanationStep CalendarStep(TargetTerm target, BusinessCalendar? calendar, CaseCalendarChoice choice)
+    {
+        if (target.Clock == ClockKind.TwentyFourSeven)
+        {
+            return choice.ClockBy is { } why
+                ? new ExplanationStep("calendar", $"counted on the 24x7 clock because {why}", choice.ClockLocation)
+                : new ExplanationStep("calendar", "counted on the 24x7 clock, as the target says: nothing of the case chooses another clock");
+        }
+
+        var clock = choice.ClockBy is { } clockWhy && choice.Clock == ClockKind.Business ? $"on business hours because {clockWhy}, " : string.Empty;
+        var kept = target.BusinessDays > 0 && choice.Clock == ClockKind.TwentyFourSeven ? " (business days are counted on business hours whatever the case's clock)" : string.Empty;
+        return new ExplanationStep(
+            "calendar",
+            $"counted {clock}on calendar {calendar?.Id} ({calendar?.TimeZone}) because {choice.CalendarBy}{kept}",
+            choice.CalendarLocation.IsKnown ? choice.CalendarLocation : choice.ClockLocation);
+    }
+
+    /// <summary>How the business days of a target were counted: "2 business days: due Thu 3 Dec 15:00".</summary>
+    private static string BusinessDays(BusinessDaySpan span, CaseZone zone)
+    {
+        var days = span.Days == 1 ? "1 business day" : $"{span.Days.ToString(Invariant)} business days";
+        var from = zone.Local(span.CountedFrom);
+        var due = zone.Local(span.DueAt);
+        var point = span.IntoDay == TimeSpan.Zero
+            ? $"from the opening of {Day(from)}, so due at the close of the business day before {span.DueDay.ToString("ddd d MMM", Invariant)}"
+            : span.CappedAtClose
+                ? $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}; {span.DueDay.ToString("ddd d MMM", Invariant)} is a shorter day, so due at its close"
+                : $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}, due at the same point of {span.DueDay.ToString("ddd d MMM", Invariant)}";
+        return $"{days}: counted from {zone.Format(span.CountedFrom)}, {point}: due {Day(due)} {due.ToString("HH:mm", Invariant)}, " +
+            $"{Minutes(span.Within.TotalMinutes)} of business time, which pauses extend";
+    }
+
+    private static string HolidayName(DateRule rule) => rule.Name is { } name
+        ? (rule.Kind == DateRuleKind.Date ? name : $"{name}, {rule.Text}")
+        : rule.Text;
+
+    private static string Day(DateTimeOffset local) => local.ToString("ddd d MMM", Invariant);
+
     private static int Rank(string kind) => kind switch
     {
         "clock" => 0,
-        "closed" or "holiday" or "pause" or "counted" => 1,
+        "business-days" => 0,
+        "closed" or "holiday" or "hours" or "pause" or "counted" => 1,
         "escalation" => 2,
         _ => 3,
     };

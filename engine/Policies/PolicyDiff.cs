@@ -169,7 +169,7 @@ public static class PolicyDiff
     }
 
     private static string Describe(TargetTerm t) =>
-        $"{(t.Metric == TargetMetric.FirstResponse ? "first response" : "resolution")} within {Duration(t.Within)} on the {(t.Clock == ClockKind.Business ? "business" : "24x7")} clock, {Severities(t.Severities)}";
+        $"{(t.Metric == TargetMetric.FirstResponse ? "first response" : "resolution")} within {(t.BusinessDays > 0 ? $"{t.BusinessDays}bd" : Duration(t.Within))} on the {(t.Clock == ClockKind.Business ? "business" : "24x7")} clock, {Severities(t.Severities)}";
 
     private static string Describe(EscalationStep e) =>
         $"at {Pct(e.AtPercent)}: {e.Action}" + (e.Level is { } level ? $" to level {level}" : string.Empty) + (e.To is { } to ? $" (`{to}`)" : string.Empty);
@@ -203,7 +203,26 @@ public static class PolicyDiff
     private static string Describe(CalendarDefinition c)
     {
         var hours = string.Join(", ", c.Hours.GroupBy(h => h.Day).Select(g => $"{g.Key.ToString()[..3].ToLowerInvariant()} {string.Join(",", g.Select(h => $"{h.Start:HH\\:mm}-{(h.End == TimeOnly.MinValue ? "24:00" : h.End.ToString("HH:mm", Invariant))}"))}"));
-        return $"`{c.Id}`: {c.TimeZone}, {hours}; holidays {(c.Holidays.IsDefaultOrEmpty ? "none" : string.Join(", ", c.Holidays.Order().Select(d => d.ToString("yyyy-MM-dd", Invariant))))}";
+        var text = $"`{c.Id}`: {c.TimeZone}, {hours}; holidays {(c.Holidays.IsDefaultOrEmpty ? "none" : string.Join(", ", c.Holidays.Order().Select(d => d.ToString("yyyy-MM-dd", Invariant))))}";
+
+        // The newer parts are described only when a calendar has them, so older calendars read as before.
+        if (!c.HolidayFiles.IsDefaultOrEmpty)
+        {
+            text += $"; holiday files {string.Join(", ", c.HolidayFiles)}";
+        }
+
+        // Days read from holiday files are described by the file's name above, not one by one.
+        if (!c.HolidayRules.IsDefaultOrEmpty && c.HolidayRules.Where(r => r.Location.File == c.Location.File).Select(r => r.Text).ToList() is { Count: > 0 } yearly)
+        {
+            text += $"; yearly holidays {string.Join(", ", yearly)}";
+        }
+
+        if (!c.DateHours.IsDefaultOrEmpty)
+        {
+            text += $"; dates {string.Join(", ", c.DateHours.Select(d => $"{d.When.Text} {d.HoursText}"))}";
+        }
+
+        return text;
     }
 
     private static string Scope(PolicyScope s, bool isAbstract) => isAbstract
@@ -218,6 +237,7 @@ public static class PolicyDiff
 
     private static string Duration(TimeSpan span) => span.TotalMinutes switch
     {
+        var m when m % 1 != 0 => $"{span.TotalSeconds:0}s",
         var m when m % 1440 == 0 => $"{m / 1440:0}d",
         var m when m % 60 == 0 => $"{m / 60:0}h",
         var m => $"{m:0}m",

@@ -66,7 +66,12 @@ public static class PolicyLoader
         foreach (var path in EnumerateJson(folder, SearchOption.TopDirectoryOnly))
         {
             var source = Open(directory, path, bag);
-            if (source is null || CalendarReader.Read(source, bag) is not { } calendar)
+            if (source is null || CalendarReader.Read(source, bag, out var files) is not { } read)
+            {
+                continue;
+            }
+
+            if (ReadHolidayFiles(directory, path, read, files, bag) is not { } calendar)
             {
                 continue;
             }
@@ -81,6 +86,58 @@ public static class PolicyLoader
         }
 
         return calendars;
+    }
+
+    /// <summary>
+    /// Adds the days of the holiday files a calendar names to its holiday rules. A file is named relative to the
+    /// calendar file and must lie inside the policy directory. Null when a file cannot be used (reported).
+    /// </summary>
+    private static CalendarDefinition? ReadHolidayFiles(
+        string directory, string calendarPath, CalendarDefinition calendar, List<(string File, SourceLocation Where)> files, DiagnosticBag bag)
+    {
+        if (files.Count == 0)
+        {
+            return calendar;
+        }
+
+        var root = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var rules = ImmutableArray.CreateBuilder<Calendars.DateRule>();
+        rules.AddRange(calendar.HolidayRules.IsDefault ? [] : calendar.HolidayRules);
+        var ok = true;
+        foreach (var (file, where) in files)
+        {
+            var full = Path.GetFullPath(Path.Join(Path.GetDirectoryName(calendarPath), file));
+            if (!full.StartsWith(root, StringComparison.Ordinal))
+            {
+                bag.Add(DiagnosticCatalog.BadHolidayFile, where, $"holiday file `{file}` lies outside the policy directory");
+                ok = false;
+                continue;
+            }
+
+            var display = Path.Join(directory, Path.GetRelativePath(directory, full));
+            string text;
+            try
+            {
+                text = File.ReadAllText(full);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                bag.Add(DiagnosticCatalog.BadHolidayFile, where, $"holiday file `{file}` cannot be read: {e.Message}");
+                ok = false;
+                continue;
+            }
+
+            if (HolidayFileReader.Read(display, text, bag) is { } days)
+            {
+                rules.AddRange(days);
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
+        return ok ? calendar with { HolidayRules = rules.ToImmutable() } : null;
     }
 
     private static List<PolicyDocument> ReadPolicies(string directory, DiagnosticBag bag)
@@ -134,6 +191,15 @@ public static class PolicyLoader
                 var suggestion = ObjectReader.Suggest(id, calendars.Keys);
                 bag.Add(DiagnosticCatalog.UnknownCalendar, document.CalendarLocation, $"calendar `{id}` is not defined in `calendars/`", suggestion is null ? null : $"did you mean `{suggestion}`?");
             }
+
+            foreach (var entry in document.CalendarFrom is { } from ? from.Tags.Concat(from.Customers) : [])
+            {
+                if (!calendars.ContainsKey(entry.Value))
+                {
+                    var suggestion = ObjectReader.Suggest(entry.Value, calendars.Keys);
+                    bag.Add(DiagnosticCatalog.UnknownCalendar, entry.Location, $"`calendarFrom` names calendar `{entry.Value}` for `{entry.Key}`, which is not defined in `calendars/`", suggestion is null ? null : $"did you mean `{suggestion}`?");
+                }
+            }
         }
     }
 
@@ -179,7 +245,8 @@ public static class PolicyLoader
         var kept = new List<Policy>();
         foreach (var policy in policies)
         {
-            if (!policy.IsAbstract && policy.Calendar is null && policy.Targets.FirstOrDefault(t => t.Clock == ClockKind.Business) is { } target)
+            var businessByCase = policy.ClockFrom is { } clocks && clocks.Tags.Concat(clocks.Customers).Any(c => c.Value == "business");
+            if (!policy.IsAbstract && policy.Calendar is null && policy.Targets.FirstOrDefault(t => t.Clock == ClockKind.Business || businessByCase) is { } target)
             {
                 bag.Add(
                     DiagnosticCatalog.MissingCalendar,

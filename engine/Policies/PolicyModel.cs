@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using SlaPolicy.Engine.Diagnostics;
 
 namespace SlaPolicy.Engine.Policies;
@@ -50,6 +51,15 @@ public sealed record TargetTerm(
     SourceLocation Location,
     string DefinedBy)
 {
+    /// <summary>
+    /// Business days of a <c>within</c> written <c>Nbd</c>; 0 for a fixed duration. A business-day target has no
+    /// fixed length: <see cref="Within"/> is zero as read, and each case's clock gets the business time from its
+    /// start to the same point of the day's opening hours N business days later
+    /// (<see cref="Calendars.BusinessCalendar.BusinessDays"/>), with <see cref="Within"/> set to it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int BusinessDays { get; init; }
+
     /// <summary>True when the target applies to a case of this severity (an empty list means all).</summary>
     public bool AppliesToSeverity(int severity) => Severities.IsDefaultOrEmpty || Severities.Contains(severity);
 }
@@ -221,6 +231,19 @@ public sealed record Policy(
 
     /// <summary>How credits are claimed and settled (JSON <c>claims</c>); null when the agreement says nothing about claims.</summary>
     public ClaimTerms? Claims { get; init; }
+    /// <summary>
+    /// Calendars chosen by the case (JSON <c>calendarFrom</c>): a tag or the customer names the calendar business clocks
+    /// count on, instead of <see cref="Calendar"/>. Null when the policy and its parents have none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public CaseChoices? CalendarFrom { get; init; }
+
+    /// <summary>
+    /// Clocks chosen by the case (JSON <c>clockFrom</c>): a tag or the customer makes every target count on the clock it
+    /// names (<c>24x7</c> or <c>business</c>), business-day targets excepted. Null when the policy and its parents have none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public CaseChoices? ClockFrom { get; init; }
 
     /// <summary>The notice period of a review when a policy names none: 30 days.</summary>
     public const int DefaultReviewNoticeDays = 30;
@@ -228,6 +251,39 @@ public sealed record Policy(
     /// <summary>True when this version is in effect on <paramref name="date"/>.</summary>
     public bool IsEffectiveOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date < EffectiveTo.Value);
 }
+
+/// <summary>
+/// What a case's tags or customer choose for its clocks (<c>calendarFrom</c>, <c>clockFrom</c>): the first entry of
+/// <see cref="Tags"/>, in the order written, whose tag the case carries; else the entry of <see cref="Customers"/>
+/// for its customer; else the policy's own choice.
+/// </summary>
+public sealed record CaseChoices(ImmutableArray<CaseChoice> Tags, ImmutableArray<CaseChoice> Customers, SourceLocation Location)
+{
+    /// <summary>The entry that applies to a case, and what made it apply; null when none does.</summary>
+    public (CaseChoice Entry, string Why)? For(Inputs.CaseRecord ticket)
+    {
+        foreach (var entry in Tags)
+        {
+            if (!ticket.Tags.IsDefaultOrEmpty && ticket.Tags.Contains(entry.Key, StringComparer.Ordinal))
+            {
+                return (entry, $"the case is tagged {entry.Key}");
+            }
+        }
+
+        foreach (var entry in Customers)
+        {
+            if (string.Equals(entry.Key, ticket.Customer, StringComparison.Ordinal))
+            {
+                return (entry, $"the case's customer is {entry.Key}");
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>One entry of <see cref="CaseChoices"/>: a tag or customer and the calendar id or clock (<c>24x7</c>, <c>business</c>) it chooses.</summary>
+public sealed record CaseChoice(string Key, string Value, SourceLocation Location);
 
 /// <summary>
 /// Days of the week and hour ranges of a business calendar, as written (validated by the reader).
@@ -243,13 +299,31 @@ public sealed record BusinessHoursRange(DayOfWeek Day, TimeOnly Start, TimeOnly 
     public TimeSpan EndOfDayOffset => End == TimeOnly.MinValue ? TimeSpan.FromDays(1) : End.ToTimeSpan();
 }
 
-/// <summary>A business calendar: IANA zone, opening hours per weekday (several ranges a day), holidays.</summary>
+/// <summary>
+/// A business calendar: IANA zone, opening hours per weekday (several ranges a day), holidays (<see cref="Holidays"/>
+/// the dates written as dates, <see cref="HolidayRules"/> the yearly rules and the days of holiday files) and the
+/// hours of particular days (<see cref="DateHours"/>). The optional parts are left default when a file does not use
+/// them, so that calendars of the older format keep their fingerprints.
+/// </summary>
 public sealed record CalendarDefinition(
     string Id,
     string TimeZone,
     ImmutableArray<BusinessHoursRange> Hours,
     ImmutableArray<DateOnly> Holidays,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>Yearly holiday rules and the days of holiday files, in the order read; default when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<Calendars.DateRule> HolidayRules { get; init; }
+
+    /// <summary>Hours of particular days (<c>dates</c>), which replace the weekday's hours and holidays; default when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<Calendars.DateHours> DateHours { get; init; }
+
+    /// <summary>The holiday files the calendar names (<c>holidays</c> entries ending in <c>.json</c> or <c>.ics</c>), as written; default when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> HolidayFiles { get; init; }
+}
 
 /// <summary>
 /// Everything read from a policy directory: resolved policies (every version) and calendars.

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using NodaTime;
+using SlaPolicy.Engine.Calendars;
 using SlaPolicy.Engine.Diagnostics;
 
 namespace SlaPolicy.Engine.Policies.Reading;
@@ -9,10 +10,17 @@ namespace SlaPolicy.Engine.Policies.Reading;
 /// <summary>Reads one calendar file (<c>calendars/*.json</c>) into a <see cref="CalendarDefinition"/>.</summary>
 internal static class CalendarReader
 {
-    internal static readonly string[] Properties = ["$schema", "id", "description", "timeZone", "hours", "holidays"];
+    internal static readonly string[] Properties = ["$schema", "id", "description", "timeZone", "hours", "holidays", "dates"];
 
-    public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag)
+    public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag) => Read(source, bag, out _);
+
+    /// <summary>
+    /// Reads a calendar; <paramref name="files"/> are the holiday files it names (entries of <c>holidays</c> ending in
+    /// <c>.json</c> or <c>.ics</c>) with where each is named, for the loader to read.
+    /// </summary>
+    public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag, out List<(string File, SourceLocation Where)> files)
     {
+        files = [];
         JToken root;
         try
         {
@@ -43,6 +51,7 @@ internal static class CalendarReader
 
         var hours = ReadHours(reader, ref ok);
         var holidays = ImmutableArray.CreateBuilder<DateOnly>();
+        var rules = ImmutableArray.CreateBuilder<DateRule>();
         if (reader.Array("holidays") is { } list)
         {
             foreach (var item in list)
@@ -59,16 +68,83 @@ internal static class CalendarReader
                         holidays.Add(date);
                     }
                 }
+                else if (IsHolidayFile((string)item!))
+                {
+                    files.Add(((string)item!, source.StringContentStart(item)));
+                }
+                else if (DateRule.Parse((string)item!, source.StringContentStart(item), out var error, out var suggestion) is { } rule)
+                {
+                    rules.Add(rule);
+                }
                 else
                 {
-                    bag.Add(DiagnosticCatalog.BadDate, source.Start(item), $"`{item}` is not a date of the form `YYYY-MM-DD`");
+                    bag.Add(DiagnosticCatalog.BadDate, source.Start(item), error, suggestion);
                     ok = false;
                 }
             }
         }
 
+        var dates = ReadDates(reader, ref ok);
         holidays.Sort();
-        return ok ? new CalendarDefinition(id!, zone!, hours, holidays.ToImmutable(), reader.LocationOf("id")) : null;
+        var definition = new CalendarDefinition(id!, zone!, hours, holidays.ToImmutable(), reader.LocationOf("id"))
+        {
+            HolidayRules = rules.Count == 0 ? default : rules.ToImmutable(),
+            DateHours = dates.IsEmpty ? default : dates,
+            HolidayFiles = files.Count == 0 ? default : [.. files.Select(f => f.File)],
+        };
+        return ok ? definition : null;
+    }
+
+    /// <summary>A <c>holidays</c> entry that names a holiday file rather than a day.</summary>
+    internal static bool IsHolidayFile(string entry) =>
+        entry.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || entry.EndsWith(".ics", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>dates</c>: an object from a day or yearly rule to that day's own opening hours.</summary>
+    private static ImmutableArray<DateHours> ReadDates(ObjectReader reader, ref bool ok)
+    {
+        var token = reader.Get("dates");
+        if (token is null)
+        {
+            return [];
+        }
+
+        if (token is not JObject dates)
+        {
+            reader.Bag.Add(DiagnosticCatalog.WrongType, reader.Source.Start(token), "`dates` must be an object such as `{ \"12-24\": \"09:00-13:00\" }`");
+            ok = false;
+            return [];
+        }
+
+        var result = ImmutableArray.CreateBuilder<DateHours>();
+        foreach (var property in dates.Properties())
+        {
+            var rule = DateRule.Parse(property.Name, reader.Source.Start(property), out var error, out var suggestion);
+            if (rule is null)
+            {
+                reader.Bag.Add(DiagnosticCatalog.BadDate, reader.Source.Start(property), error, suggestion);
+                ok = false;
+                continue;
+            }
+
+            if (property.Value.Type != JTokenType.String)
+            {
+                reader.Bag.Add(DiagnosticCatalog.WrongType, reader.Source.Start(property.Value), $"hours of `{property.Name}` must be a string such as `09:00-13:00`");
+                ok = false;
+                continue;
+            }
+
+            var ranges = ValueParsers.ParseRanges((string)property.Value!, out var rangeError);
+            if (ranges is null)
+            {
+                reader.Bag.Add(DiagnosticCatalog.InvalidHours, reader.Source.Start(property.Value), rangeError, "write the day's hours such as `09:00-13:00`; a closed day is a holiday");
+                ok = false;
+                continue;
+            }
+
+            result.Add(new DateHours(rule, [.. ranges.Select(r => new LocalRange(r.Start.ToTimeSpan(), r.End == TimeOnly.MinValue ? TimeSpan.FromDays(1) : r.End.ToTimeSpan()))]));
+        }
+
+        return result.ToImmutable();
     }
 
     private static ImmutableArray<BusinessHoursRange> ReadHours(ObjectReader reader, ref bool ok)

@@ -130,6 +130,8 @@ internal sealed class Layering(List<PolicyDocument> documents, DiagnosticBag bag
             ReviewByLocation = document.ReviewBy is null ? SourceLocation.None : document.ReviewByLocation,
             ReviewNoticeDays = document.ReviewNoticeDays ?? Policy.DefaultReviewNoticeDays,
             EffectiveToLocation = document.To is null ? SourceLocation.None : document.ToLocation,
+            CalendarFrom = document.CalendarFrom ?? parent?.CalendarFrom,
+            ClockFrom = document.ClockFrom ?? parent?.ClockFrom,
         };
     }
 

@@ -344,6 +344,25 @@ internal sealed class ObjectReader
         return value;
     }
 
+    /// <summary>A target's <c>within</c>: a duration, or business days (<paramref name="businessDays"/> &gt; 0, the duration zero).</summary>
+    public TimeSpan? Within(string name, out int businessDays, bool required = false)
+    {
+        businessDays = 0;
+        var text = String(name, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var value = ValueParsers.ParseWithin(text, out businessDays, out var error);
+        if (value is null)
+        {
+            Bag.Add(DiagnosticCatalog.BadDuration, LocationOf(name), $"`{text}` is not a duration: {error}");
+        }
+
+        return value;
+    }
+
     public decimal? Percentage(string name, bool required = false, bool allowOver100 = false)
     {
         if (Get(name) is { Type: JTokenType.Integer or JTokenType.Float } number)

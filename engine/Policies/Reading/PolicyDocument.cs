@@ -45,6 +45,10 @@ internal sealed class PolicyDocument
 
     public SourceLocation CalendarLocation { get; set; }
 
+    public CaseChoices? CalendarFrom { get; set; }
+
+    public CaseChoices? ClockFrom { get; set; }
+
     public ImmutableArray<string>? PauseOn { get; set; }
 
     public List<TargetTerm> Targets { get; } = [];

@@ -10,9 +10,10 @@ namespace SlaPolicy.Engine.Policies.Reading;
 internal static class PolicyReader
 {
     internal static readonly string[] RootProperties =
-        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "direction", "claims", "reviewBy", "reviewNoticeDays", "rules"];
+        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "calendarFrom", "clockFrom", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "direction", "claims", "reviewBy", "reviewNoticeDays", "rules"];
 
     internal static readonly string[] EffectiveProperties = ["from", "to"];
+    internal static readonly string[] ChoiceProperties = ["tags", "customers"];
     internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
     internal static readonly string[] TargetProperties = ["id", "description", "metric", "severity", "within", "clock"];
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
@@ -69,6 +70,8 @@ internal static class PolicyReader
         document.Calendar = reader.String("calendar");
         document.CalendarLocation = reader.LocationOf("calendar");
         document.PauseOn = reader.Strings("pauseOn");
+        document.CalendarFrom = ReadChoices(reader, "calendarFrom", null);
+        document.ClockFrom = ReadChoices(reader, "clockFrom", ["24x7", "business"]);
 
         var definedBy = document.Id ?? string.Empty;
         ReadTargets(reader, document, definedBy);
@@ -177,6 +180,65 @@ internal static class PolicyReader
             scope.Strings("services") ?? []);
     }
 
+    /// <summary>
+    /// <c>calendarFrom</c> or <c>clockFrom</c>: objects from a tag or a customer to a calendar id, or to one of
+    /// <paramref name="values"/>. Entries keep the order written: the first tag a case carries decides.
+    /// </summary>
+    private static CaseChoices? ReadChoices(ObjectReader reader, string name, string[]? values)
+    {
+        if (reader.Get(name) is not { } token)
+        {
+            return null;
+        }
+
+        var choices = ObjectReader.Open(token, reader.Source, reader.Bag, name, ChoiceProperties);
+        if (choices is null)
+        {
+            return null;
+        }
+
+        ImmutableArray<CaseChoice> Entries(string part)
+        {
+            var entries = ImmutableArray.CreateBuilder<CaseChoice>();
+            if (choices.Get(part) is not { } map)
+            {
+                return entries.ToImmutable();
+            }
+
+            if (map is not JObject obj)
+            {
+                reader.Bag.Add(DiagnosticCatalog.WrongType, reader.Source.Start(map), $"`{name}.{part}` must be an object such as `{{ \"site:berlin\": \"berlin-site\" }}`");
+                return entries.ToImmutable();
+            }
+
+            foreach (var property in obj.Properties())
+            {
+                if (property.Value.Type != JTokenType.String || (string?)property.Value is not { Length: > 0 } value)
+                {
+                    reader.Bag.Add(DiagnosticCatalog.WrongType, reader.Source.Start(property.Value), $"`{name}.{part}.{property.Name}` must be a {(values is null ? "calendar id" : "clock")} written as a string");
+                    continue;
+                }
+
+                if (values is not null && !values.Contains(value, StringComparer.Ordinal))
+                {
+                    var suggestion = ObjectReader.Suggest(value, values);
+                    reader.Bag.Add(
+                        DiagnosticCatalog.BadValue,
+                        reader.Source.StringContentStart(property.Value),
+                        $"`{name}.{part}.{property.Name}` is `{value}`; allowed: {string.Join(", ", values.Select(v => $"`{v}`"))}",
+                        suggestion is null ? null : $"did you mean `{suggestion}`?");
+                    continue;
+                }
+
+                entries.Add(new CaseChoice(property.Name, value, reader.Source.StringContentStart(property.Value)));
+            }
+
+            return entries.ToImmutable();
+        }
+
+        return new CaseChoices(Entries("tags"), Entries("customers"), reader.Source.Start(token));
+    }
+
     private static void ReadTargets(ObjectReader reader, PolicyDocument document, string definedBy)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -186,7 +248,7 @@ internal static class PolicyReader
             target.String("description");
             var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution));
             var severities = target.Severities("severity");
-            var within = target.Duration("within", required: true);
+            var within = target.Within("within", out var businessDays, required: true);
             var clock = Choice(target, "clock", required: false, ("24x7", ClockKind.TwentyFourSeven), ("business", ClockKind.Business));
             if (id is not null && !ids.Add(id))
             {
@@ -199,7 +261,20 @@ internal static class PolicyReader
                 continue;
             }
 
-            document.Targets.Add(new TargetTerm(id, metric.Value, severities ?? [], within.Value, clock ?? ClockKind.TwentyFourSeven, target.Location, definedBy));
+            if (businessDays > 0 && clock != ClockKind.Business)
+            {
+                reader.Bag.Add(
+                    DiagnosticCatalog.BusinessDaysOn24x7,
+                    target.LocationOf("within"),
+                    $"target `{id}` counts `{businessDays}bd` (business days) on the 24x7 clock, which has no business days",
+                    "add `\"clock\": \"business\"`, or write the time in `d` or `h`");
+                continue;
+            }
+
+            document.Targets.Add(new TargetTerm(id, metric.Value, severities ?? [], within.Value, clock ?? ClockKind.TwentyFourSeven, target.Location, definedBy)
+            {
+                BusinessDays = businessDays,
+            });
         }
     }
 

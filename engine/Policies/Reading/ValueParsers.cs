@@ -6,45 +6,120 @@ namespace SlaPolicy.Engine.Policies.Reading;
 internal static class ValueParsers
 {
     /// <summary>
-    /// A whole, positive number followed by <c>m</c> (minutes), <c>h</c> (hours) or <c>d</c> (24 hours of the
-    /// target's clock): <c>15m</c>, <c>4h</c>, <c>2d</c>.
+    /// A positive duration: whole numbers each followed by a unit, largest unit first and each unit at most once:
+    /// <c>d</c> (24 hours of the target's clock), <c>h</c>, <c>m</c>, <c>s</c> (<c>15m</c>, <c>30s</c>,
+    /// <c>1h30m</c>, <c>1d12h</c>). A business-day duration (<c>2bd</c>) is not a fixed length: use
+    /// <see cref="ParseWithin"/> where one is allowed.
     /// </summary>
     public static TimeSpan? ParseDuration(string text, out string error)
     {
-        error = string.Empty;
-        if (text.Length < 2 || !long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        var value = ParseWithin(text, out var businessDays, out error);
+        if (value is not null && businessDays > 0)
         {
-            error = "write a whole number followed by `m`, `h` or `d`";
+            error = "a business-day duration (`bd`) is not allowed here";
             return null;
         }
 
-        if (amount == 0)
+        return value;
+    }
+
+    /// <summary>
+    /// A target's <c>within</c>: a duration as <see cref="ParseDuration"/> reads it, or a whole number of business
+    /// days, <c>2bd</c>, returned as <see cref="TimeSpan.Zero"/> with <paramref name="businessDays"/> set (a business
+    /// day is never combined with other units). <paramref name="businessDays"/> is 0 for every other duration.
+    /// </summary>
+    public static TimeSpan? ParseWithin(string text, out int businessDays, out string error)
+    {
+        error = string.Empty;
+        businessDays = 0;
+        const string Form = "write a whole number followed by `s`, `m`, `h`, `d` or `bd` (e.g. `30s`, `15m`, `1h30m`, `2bd`)";
+        if (text.EndsWith("bd", StringComparison.Ordinal))
+        {
+            if (text.Length < 3 || !long.TryParse(text.AsSpan(0, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+            {
+                error = "write a business-day duration as a whole number followed by `bd`, e.g. `2bd`; it is not combined with other units";
+                return null;
+            }
+
+            if (days == 0)
+            {
+                error = "it must be longer than zero";
+                return null;
+            }
+
+            // Ten years hold about 2,600 business days; larger numbers are typos.
+            if (days > 2600)
+            {
+                error = "it is longer than ten years (at most `2600bd`)";
+                return null;
+            }
+
+            businessDays = (int)days;
+            return TimeSpan.Zero;
+        }
+
+        var seconds = 0L;
+        var lastRank = -1;
+        var i = 0;
+        if (text.Length < 2)
+        {
+            error = Form;
+            return null;
+        }
+
+        while (i < text.Length)
+        {
+            var digits = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i == digits || i == text.Length || i - digits > 12)
+            {
+                error = Form;
+                return null;
+            }
+
+            var (rank, unit) = text[i] switch
+            {
+                'd' => (0, 86_400L),
+                'h' => (1, 3_600L),
+                'm' => (2, 60L),
+                's' => (3, 1L),
+                _ => (-1, 0L),
+            };
+            if (rank < 0)
+            {
+                error = char.IsAsciiLetter(text[i]) ? "the unit must be `s`, `m`, `h`, `d` or `bd`" : Form;
+                return null;
+            }
+
+            if (rank <= lastRank)
+            {
+                error = "write each unit once, largest first, e.g. `1h30m`";
+                return null;
+            }
+
+            lastRank = rank;
+            seconds += long.Parse(text.AsSpan(digits, i - digits), NumberStyles.None, CultureInfo.InvariantCulture) * unit;
+            i++;
+
+            // Ten years is far beyond any service target; larger numbers are typos.
+            if (seconds > 10L * 366 * 24 * 3600)
+            {
+                error = "it is longer than ten years";
+                return null;
+            }
+        }
+
+        if (seconds == 0)
         {
             error = "it must be longer than zero";
             return null;
         }
 
-        var minutes = text[^1] switch
-        {
-            'm' => amount,
-            'h' => amount * 60,
-            'd' => amount * 24 * 60,
-            _ => -1,
-        };
-        if (minutes < 0)
-        {
-            error = "the unit must be `m`, `h` or `d`";
-            return null;
-        }
-
-        // Ten years is far beyond any service target; larger numbers are typos.
-        if (minutes > 10L * 366 * 24 * 60)
-        {
-            error = "it is longer than ten years";
-            return null;
-        }
-
-        return TimeSpan.FromMinutes(minutes);
+        return TimeSpan.FromSeconds(seconds);
     }
 
     /// <summary>A decimal number followed by <c>%</c>: <c>99.9%</c>. At most 100 unless <paramref name="allowOver100"/>.</summary>

@@ -11,7 +11,7 @@ public class SamplePolicyTests
     public void Load_SamplePolicies_HasNoDiagnostics()
     {
         Samples.Diagnostics.ShouldBeEmpty();
-        Samples.Set.Calendars.Keys.Order().ShouldBe(["eu-office", "in-office", "us-office"]);
+        Samples.Set.Calendars.Keys.Order().ShouldBe(["berlin-site", "eu-office", "in-office", "uk-office", "us-office"]);
     }
 
     [Theory]
