@@ -70,14 +70,8 @@ public static class ContractExampleReader
     {
         var source = new JsonSource(file, text);
         var bag = new DiagnosticBag();
-        JToken root;
-        try
+        if (source.TryParse(bag) is not { } root)
         {
-            root = source.Parse();
-        }
-        catch (JsonReaderException e)
-        {
-            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), PolicyReader.Describe(e));
             return new ContractExampleFile(file, [], bag.Sorted());
         }
 

@@ -21,14 +21,8 @@ internal static class CalendarReader
     public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag, out List<(string File, SourceLocation Where)> files)
     {
         files = [];
-        JToken root;
-        try
+        if (source.TryParse(bag) is not { } root)
         {
-            root = source.Parse();
-        }
-        catch (JsonReaderException e)
-        {
-            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), PolicyReader.Describe(e));
             return null;
         }
 

@@ -24,14 +24,8 @@ internal static class HolidayFileReader
 
     private static ImmutableArray<DateRule>? ReadJson(JsonSource source, DiagnosticBag bag)
     {
-        JToken root;
-        try
+        if (source.TryParse(bag) is not { } root)
         {
-            root = source.Parse();
-        }
-        catch (JsonReaderException e)
-        {
-            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), PolicyReader.Describe(e));
             return null;
         }
 

@@ -68,6 +68,23 @@ internal sealed class JsonSource
         return token;
     }
 
+    /// <summary>
+    /// Parses the text as <see cref="Parse"/> does; malformed JSON is reported to <paramref name="bag"/> as SLA1001 at
+    /// the offending character, and null returned.
+    /// </summary>
+    public JToken? TryParse(DiagnosticBag bag)
+    {
+        try
+        {
+            return Parse();
+        }
+        catch (JsonReaderException e)
+        {
+            bag.Add(DiagnosticCatalog.MalformedJson, ErrorLocation(e.LineNumber, e.LinePosition), PolicyReader.Describe(e));
+            return null;
+        }
+    }
+
     /// <summary>Location of a reader error: Newtonsoft reports the character before the offending one.</summary>
     public SourceLocation ErrorLocation(int line, int position)
     {

@@ -35,14 +35,8 @@ internal static class PolicyReader
 
     public static PolicyDocument? Read(JsonSource source, DiagnosticBag bag)
     {
-        JToken root;
-        try
+        if (source.TryParse(bag) is not { } root)
         {
-            root = source.Parse();
-        }
-        catch (JsonReaderException e)
-        {
-            bag.Add(DiagnosticCatalog.MalformedJson, source.ErrorLocation(e.LineNumber, e.LinePosition), Describe(e));
             return null;
         }
 

@@ -74,7 +74,7 @@ public sealed class QuickStartTests
     {
         var path = Path.Combine(SlaPolicy.Tests.Policies.PolicyTestFiles.RepoRoot, "tests", "SlaPolicy.Tests", "Compilation", "RulesEngineCompat", "sla-workflow.json");
         var text = File.ReadAllText(path);
-        var json = SlaInputs(300);
+        var json = TraceGoldenTests.SlaInputs(300);
         var (_, expected) = Run(text, Reference, json, "SlaPolicy");
 
         var diagnostics = new DiagnosticBag();
@@ -251,20 +251,5 @@ public sealed class QuickStartTests
         }
 
         return text.ToString();
-    }
-
-    private static JObject[] SlaInputs(int count)
-    {
-        string[] tiers = ["Gold", "Silver", "Bronze"];
-        string[] regions = ["EU", "US", "APAC"];
-        return [.. Enumerable.Range(0, count).Select(i => new JObject
-        {
-            ["Tier"] = tiers[i % 3],
-            ["Region"] = regions[i / 3 % 3],
-            ["Severity"] = i % 4 + 1,
-            ["ResponseMinutes"] = i * 7 % 90,
-            ["ResolutionMinutes"] = i * 37 % 5000,
-            ["UptimePct"] = 99.0 + i % 100 / 100.0,
-        })];
     }
 }

@@ -112,11 +112,12 @@ public sealed class TraceGoldenTests
         texts.ShouldAllBe(t => t == expected);
     }
 
-    private static (CompiledParameterWorkflow Workflow, object?[][] Inputs) SlaWorkflow(int count)
+    /// <summary>Inputs of sla-workflow.json: every tier, region and severity, response and resolution times spread out.</summary>
+    internal static JObject[] SlaInputs(int count)
     {
         string[] tiers = ["Gold", "Silver", "Bronze"];
         string[] regions = ["EU", "US", "APAC"];
-        var json = Enumerable.Range(0, count).Select(i => new JObject
+        return [.. Enumerable.Range(0, count).Select(i => new JObject
         {
             ["Tier"] = tiers[i % 3],
             ["Region"] = regions[i / 3 % 3],
@@ -124,7 +125,12 @@ public sealed class TraceGoldenTests
             ["ResponseMinutes"] = i * 7 % 90,
             ["ResolutionMinutes"] = i * 37 % 5000,
             ["UptimePct"] = 99.0 + i % 100 / 100.0,
-        }).ToArray();
+        })];
+    }
+
+    private static (CompiledParameterWorkflow Workflow, object?[][] Inputs) SlaWorkflow(int count)
+    {
+        var json = SlaInputs(count);
         var path = Path.Combine(SlaPolicy.Tests.Policies.PolicyTestFiles.RepoRoot, "tests", "SlaPolicy.Tests", "Compilation", "RulesEngineCompat", "sla-workflow.json");
         var diagnostics = new DiagnosticBag();
         var workflows = WorkflowJson.Parse(File.ReadAllText(path), "sla-workflow.json", diagnostics);
