@@ -47,7 +47,23 @@ public sealed record AvailabilityResult(
     TimeSpan Downtime,
     ImmutableArray<TimeInterval> Outages,
     CreditAssessment Credit,
-    ImmutableArray<OutageRecord> CountedOutages = default);
+    ImmutableArray<OutageRecord> CountedOutages = default)
+{
+    /// <summary>The objective's <c>id</c> when the agreement names it; null for a single term written without one.</summary>
+    public string? ObjectiveId { get; init; }
+
+    /// <summary>The resource judged (a term with <c>"scope": "resource"</c>); null: the service in the region as a whole.</summary>
+    public string? Resource { get; init; }
+
+    /// <summary>The requests counted in the window (<c>"measure": "requests"</c>); null when availability is a share of time.</summary>
+    public decimal? Requests { get; init; }
+
+    /// <summary>The failed requests among <see cref="Requests"/>; null when availability is a share of time.</summary>
+    public decimal? FailedRequests { get; init; }
+
+    /// <summary>The intervals the measurements put down (a term with <c>downtime</c>); null when downtime is read from outages.</summary>
+    public int? DownIntervals { get; init; }
+}
 
 /// <summary>
 /// A performance objective for one subscription in one month. <see cref="MeasuredValue"/> and <see cref="Met"/>

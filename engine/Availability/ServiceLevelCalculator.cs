@@ -41,7 +41,7 @@ public static class ServiceLevelCalculator
         {
             try
             {
-                var a = Availability(g.Subscription, g.Policy, inputs.Outages, month, asOf);
+                var a = Availability(g.Subscription, g.Policy, inputs.Outages, inputs.Measurements, month, asOf);
                 var p = Performance(g.Subscription, g.Policy, inputs.Measurements, month, asOf).ToList();
                 CheckAmounts(p.Select(r => r.CreditAmount).Prepend(a?.CreditAmount ?? 0m));
                 if (a is not null)
@@ -151,39 +151,128 @@ public static class ServiceLevelCalculator
 
     /// <summary>
     /// Availability of one subscription in a month, or null when its policy has no availability term for the
-    /// subscription's service, or the month has not begun at <paramref name="asOf"/>.
+    /// subscription's service, or the month has not begun at <paramref name="asOf"/>. Downtime from outages only; see the
+    /// overload with measurements for terms that read downtime or request counts from measurements.
     /// </summary>
     public static AvailabilityResult? Availability(
         SubscriptionRecord subscription, Policy policy, IEnumerable<OutageRecord> outages, ReportingMonth month, DateTimeOffset asOf)
+        => Availability(subscription, policy, outages, [], month, asOf);
+
+    /// <summary>
+    /// Availability of one subscription in a month under the policy's availability term, or null when it has none for the
+    /// subscription's service, or the month has not begun at <paramref name="asOf"/>.
+    /// </summary>
+    public static AvailabilityResult? Availability(
+        SubscriptionRecord subscription, Policy policy, IEnumerable<OutageRecord> outages, IReadOnlyList<MeasurementRecord> measurements,
+        ReportingMonth month, DateTimeOffset asOf)
+        => policy.Availability is { } term ? Availability(subscription, policy, term, outages, measurements, month, asOf) : null;
+
+    /// <summary>
+    /// Availability of one subscription in a month under one availability term of its policy, or null when the term does not
+    /// apply to the subscription's service, or the month has not begun at <paramref name="asOf"/>. Downtime is the union of
+    /// the outages counted (or, with <see cref="AvailabilityTerm.DowntimeFrom"/>, of the intervals the measurements put
+    /// down), less the spells shorter than <see cref="AvailabilityTerm.MinimumDowntime"/>; the percentage is a share of the
+    /// window's time, or of the requests counted (<see cref="AvailabilityMeasure.Requests"/>).
+    /// </summary>
+    public static AvailabilityResult? Availability(
+        SubscriptionRecord subscription, Policy policy, AvailabilityTerm term, IEnumerable<OutageRecord> outages, IReadOnlyList<MeasurementRecord> measurements,
+        ReportingMonth month, DateTimeOffset asOf)
     {
-        if (policy.Availability is not { } term || !NamePatterns.Matches(term.Services, subscription.Service)
-            || month.WindowAsOf(asOf) is not { } window)
+        if (!NamePatterns.Matches(term.Services, subscription.Service) || month.WindowAsOf(asOf) is not { } window)
         {
             return null;
         }
 
-        var counted = outages.Where(o => Names.Equals(o.Service, subscription.Service) && Names.Equals(o.Region, subscription.Region)
-                                         && !term.Exclude.Contains(o.Kind, Names))
-            .ToList();
-        var merged = Downtime.Union(counted.Select(o => new TimeInterval(o.Start, o.End)), window.Start, window.End);
+        var steps = new List<ExplanationStep>();
+        var counted = new List<OutageRecord>();
+        List<TimeInterval> spells;
+        int? downIntervals = null;
+        var samples = measurements.Where(m => Names.Equals(m.Service, subscription.Service) && Names.Equals(m.Region, subscription.Region)).ToList();
+        if (term.DowntimeFrom is { } rule)
+        {
+            var (downByMetric, measured) = MetricDowntimes.DownIntervals(rule, samples, window.Start, window.End);
+            downIntervals = downByMetric.Count;
+            spells = [.. Downtime.Union(downByMetric, window.Start, window.End)];
+            var intervals = ((window.End - window.Start).Ticks + rule.Interval.Ticks - 1) / rule.Interval.Ticks;
+            var volume = rule.MinRequests > 0 ? $" with at least {MetricDowntimes.Count(rule.MinRequests)} requests" : string.Empty;
+            steps.Add(new ExplanationStep(
+                "downtime",
+                $"a {MetricDowntimes.Adjective(rule.Interval)} interval is down when its {rule.Metric} is above {Num(rule.Above)}{volume}: {downByMetric.Count} of {intervals} intervals down ({measured} measured)",
+                rule.Location));
+        }
+        else
+        {
+            counted = [.. outages.Where(o => Names.Equals(o.Service, subscription.Service) && Names.Equals(o.Region, subscription.Region)
+                                             && !term.Exclude.Contains(o.Kind, Names))];
+
+            // Spells are measured whole (a spell across the month's start is as long as it lasted) before they are clipped.
+            var whole = Downtime.Union(counted.Select(o => new TimeInterval(o.Start, o.End)), DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+            spells = [.. whole];
+        }
+
+        if (term.MinimumDowntime is { } minimum)
+        {
+            spells = MetricDowntimes.AtLeast(spells, minimum, out var dropped);
+            var droppedInWindow = Downtime.Union(dropped, window.Start, window.End);
+            steps.Add(new ExplanationStep(
+                "minimum downtime",
+                droppedInWindow.Count == 0
+                    ? $"only spells of at least {MetricDowntimes.Words(minimum)} count: none was shorter"
+                    : $"only spells of at least {MetricDowntimes.Words(minimum)} count: {droppedInWindow.Count} shorter spell(s), {Minutes(Downtime.Total(droppedInWindow))} minutes, left out",
+                term.MinimumDowntimeLocation));
+        }
+
+        var merged = Downtime.Union(spells, window.Start, window.End);
         var down = Downtime.Total(merged);
         var windowTicks = (window.End - window.Start).Ticks;
-        var percent = (windowTicks - down.Ticks) * 100m / windowTicks;
+        decimal percent;
+        string measuredText;
+        decimal? requests = null, failedRequests = null;
+        if (term.Measure == AvailabilityMeasure.Requests && term.DowntimeFrom is { } counts)
+        {
+            var (total, failed, countedSamples) = MetricDowntimes.RequestCounts(counts.Metric, samples, window.Start, window.End);
+            (requests, failedRequests) = (total, failed);
+            percent = total == 0 ? 100m : (total - failed) * 100m / total;
+            measuredText = $"{percent:0.###}% of {MetricDowntimes.Count(total)} requests successful ({MetricDowntimes.Count(failed)} failed)";
+            steps.Add(new ExplanationStep(
+                "measure",
+                total == 0
+                    ? $"availability is the share of requests that succeeded; no {counts.Metric} sample counts requests in the window: 100%"
+                    : $"availability is the share of requests that succeeded: {MetricDowntimes.Count(total - failed)} of {MetricDowntimes.Count(total)} over {countedSamples} {counts.Metric} samples",
+                term.MeasureLocation));
+        }
+        else
+        {
+            percent = (windowTicks - down.Ticks) * 100m / windowTicks;
+            measuredText = $"{percent:0.###}% over {Minutes(window.End - window.Start)} minutes with {Minutes(down)} minutes down";
+        }
+
         var met = percent >= term.ObjectivePercent;
         var tier = ChooseTier(term.Credits.Select(ChosenTier.Of), percent, below: true);
         var fee = FeeOf(subscription, policy, month);
-        var measuredText = $"{percent:0.###}% over {Minutes(window.End - window.Start)} minutes with {Minutes(down)} minutes down";
+        var objective = term.Id is null ? $"availability at least {Num(term.ObjectivePercent)}%" : $"{term.Id}: availability at least {Num(term.ObjectivePercent)}%";
         // Credit formulas other than a percent of the fee (days of fee, per hour down, proportional): see CreditCalculator.AssessFormula.
         var credit = tier is { Formula: not CreditFormula.Percent }
             ? AssessFormula(
-                $"availability at least {Num(term.ObjectivePercent)}%", percent, measuredText, tier, term.CreditCapPercent, term.Location, fee, down,
+                objective, percent, measuredText, tier, term.CreditCapPercent, term.Location, fee, down,
                 window.End - window.Start, DateTime.DaysInMonth(month.Year, month.Month))
-            : Assess($"availability at least {Num(term.ObjectivePercent)}%", percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
+            : Assess(objective, percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
+        if (steps.Count > 0)
+        {
+            credit = credit with { Explanation = credit.Explanation.InsertRange(1, steps) };
+        }
+
         return new AvailabilityResult(
             subscription.Customer, subscription.Service, subscription.Region, month.ToString(), percent, term.ObjectivePercent, met,
             credit.CreditPercent, credit.CreditAmount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
             window.Start, window.End, down, [.. merged], credit,
-            [.. counted.Where(o => o.End > window.Start && o.Start < window.End && o.End > o.Start).OrderBy(o => o.Start)]);
+            [.. counted.Where(o => o.End > window.Start && o.Start < window.End && o.End > o.Start).OrderBy(o => o.Start)])
+        {
+            ObjectiveId = term.Id,
+            Requests = requests,
+            FailedRequests = failedRequests,
+            DownIntervals = downIntervals,
+        };
     }
 
     /// <summary>The performance objectives of <paramref name="policy"/> that apply to the subscription's service, judged over the month's window.</summary>

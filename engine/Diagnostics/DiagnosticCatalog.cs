@@ -38,6 +38,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor CreditTierForm = Error("SLA2042", "credit tier with several credit forms", "write one of `credit`, `daysOfFee`, `perHourDown` or `proportional`");
     public static readonly DiagnosticDescriptor BadClaimDeadline = Error("SLA2043", "bad claim deadline", "write `{ \"months\": N }` (the end of the Nth month after the month of the incident) or `{ \"days\": N }` (N days after the month ends), N at least 1");
     public static readonly DiagnosticDescriptor SupplierAttainment = new("SLA2044", DiagnosticSeverity.Warning, "supplier agreement with attainment terms", "attainment counts the provider's own cases; a supplier's response times are not among them, so the term never counts anything");
+
+    // SLA2050-SLA2059: availability terms (downtime from metrics, scope, several objectives, redundancy, windows, single outages)
+    public static readonly DiagnosticDescriptor BadDowntimeRule = Error("SLA2050", "bad downtime rule", "`downtime.interval` is from `1m` to `1d` and divides a day (`5m`, `1h`); `minRequests` is 0 or more");
+    public static readonly DiagnosticDescriptor RequestsWithoutMetric = Error("SLA2051", "availability by requests without a metric", "name the metric whose samples carry `requests` and `failed` in `availability.downtime.metric`");
     public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
     public static readonly DiagnosticDescriptor BadHolidayFile = Error("SLA2021", "holiday file cannot be used", "name a `.json` holiday list or an `.ics` file inside the policy directory, relative to the calendar file");
     public static readonly DiagnosticDescriptor BadIcs = Error("SLA2022", "bad iCalendar file", "fix the line shown; each event needs `BEGIN:VEVENT`, a `DTSTART` and `END:VEVENT`");

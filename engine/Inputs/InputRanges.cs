@@ -21,6 +21,9 @@ public static class InputRanges
     /// <summary>The largest magnitude of a measurement value, inclusive: 10^15 (whatever the unit).</summary>
     public const double MaxMeasurementMagnitude = 1e15;
 
+    /// <summary>The largest request count of a measurement (<c>requests</c>, <c>failed</c>), inclusive: 10^15.</summary>
+    public const decimal MaxRequestCount = 1_000_000_000_000_000m;
+
     /// <summary>True when <paramref name="value"/> lies in [<see cref="EarliestInstant"/>, <see cref="EndOfWindow"/>).</summary>
     public static bool InWindow(DateTimeOffset value) => value >= EarliestInstant && value < EndOfWindow;
 

@@ -111,7 +111,11 @@ public enum CreditFormula
     Proportional,
 }
 
-/// <summary>The availability objective of a policy and its service credits.</summary>
+/// <summary>
+/// The availability objective of a policy and its service credits. The optional parts (<see cref="Id"/>, downtime from
+/// metrics, scope, redundancy, ...) are left default when a file does not write them, so that terms of the older format
+/// mean and fingerprint what they did.
+/// </summary>
 public sealed record AvailabilityTerm(
     ImmutableArray<string> Services,
     decimal ObjectivePercent,
@@ -122,7 +126,53 @@ public sealed record AvailabilityTerm(
     decimal? MonthlyFee,
     string? Currency,
     SourceLocation Location,
-    string DefinedBy);
+    string DefinedBy)
+{
+    /// <summary>The objective's name (JSON <c>id</c>), needed when an agreement writes several; null for a single term written without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Id { get; init; }
+
+    /// <summary>Downtime read from measurements (JSON <c>downtime</c>) instead of outages; null: outages are the downtime.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public MetricDowntime? DowntimeFrom { get; init; }
+
+    /// <summary>Only spells of downtime at least this long count (JSON <c>minimumDowntime</c>); null: every spell counts.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TimeSpan? MinimumDowntime { get; init; }
+
+    /// <summary>Where <see cref="MinimumDowntime"/> is written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation MinimumDowntimeLocation { get; init; }
+
+    /// <summary>What availability is a share of (JSON <c>measure</c>): time (default) or requests.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public AvailabilityMeasure Measure { get; init; }
+
+    /// <summary>Where <see cref="Measure"/> is written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation MeasureLocation { get; init; }
+
+    /// <summary>The term's name in explanations and reports: its <see cref="Id"/>, else <c>availability</c>.</summary>
+    [JsonIgnore]
+    public string Name => Id ?? "availability";
+}
+
+/// <summary>What an availability percentage is a share of.</summary>
+public enum AvailabilityMeasure
+{
+    /// <summary>(window − downtime) / window (JSON <c>"measure": "time"</c>, the default).</summary>
+    Time,
+
+    /// <summary>Successful requests / all requests, from the counts of measurements (JSON <c>"measure": "requests"</c>).</summary>
+    Requests,
+}
+
+/// <summary>
+/// Downtime from measurements (JSON <c>availability.downtime</c>): the window is cut into intervals of
+/// <see cref="Interval"/> from its start; an interval is down when the <see cref="Metric"/> measured in it is above
+/// <see cref="Above"/> with at least <see cref="MinRequests"/> requests.
+/// </summary>
+public sealed record MetricDowntime(string Metric, decimal Above, long MinRequests, TimeSpan Interval, SourceLocation Location);
 
 /// <summary>A named local parameter of a rule (RulesEngine's LocalParams).</summary>
 public sealed record LocalParam(string Name, string Expression, SourceLocation ExpressionLocation);

@@ -109,6 +109,27 @@ public static class ServiceLevelJson
         }
 
         writer.WriteEndArray();
+        if (a.ObjectiveId is { } id)
+        {
+            writer.WriteString("objectiveId", id);
+        }
+
+        if (a.Resource is { } resource)
+        {
+            writer.WriteString("resource", resource);
+        }
+
+        if (a.DownIntervals is { } intervals)
+        {
+            writer.WriteNumber("downIntervals", intervals);
+        }
+
+        if (a.Requests is { } requests)
+        {
+            writer.WriteNumber("requests", requests);
+            writer.WriteNumber("failedRequests", a.FailedRequests ?? 0m);
+        }
+
         Explained(writer, a.Credit);
     }
 

@@ -111,7 +111,7 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
         foreach (var a in report.Availability)
         {
             yield return new ServiceCredit(
-                a.Period, a.Customer, ServiceCreditKind.Availability, "availability", a.Service, a.Region, a.PolicyId, a.PolicyVersion, a.Currency,
+                a.Period, a.Customer, ServiceCreditKind.Availability, AvailabilityObjective(a), a.Service, a.Region, a.PolicyId, a.PolicyVersion, a.Currency,
                 a.Credit.Objective, Tier(a.Credit, "below"), a.AvailabilityPercent, a.Met, a.CreditPercent, a.CreditAmount, a.Credit.Explanation);
         }
 
@@ -148,4 +148,11 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
         credit.Tier?.Label(word);
 
     private static string Num(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The objective of an availability row: <c>availability</c>, or the term's <c>id</c> when the agreement names it, and
+    /// <c>/resource</c> for a resource judged on its own, so that each objective and resource of a subscription has its row.
+    /// </summary>
+    internal static string AvailabilityObjective(AvailabilityResult a) =>
+        (a.ObjectiveId ?? "availability") + (a.Resource is { } resource ? "/" + resource : string.Empty);
 }

@@ -313,5 +313,48 @@ internal static class SqliteMigrations
             ALTER TABLE subscriptions ADD COLUMN subscribed_from TEXT NULL;
             ALTER TABLE subscriptions ADD COLUMN subscribed_until TEXT NULL;
             """),
+
+        // Availability from request counts and per resource: measurements carry the requests and failed requests of their
+        // interval and the resource measured; subscriptions name a resource (an instance, a function, a zone). The resource is
+        // part of both keys (the empty string when none is named, since a UNIQUE constraint treats NULLs as distinct), so
+        // SQLite rebuilds the two tables with their new keys; rows stored before keep their ids and name no resource.
+        (15, "request counts and resources on measurements; resources on subscriptions", """
+            CREATE TABLE measurements_15 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                service TEXT NOT NULL,
+                region TEXT NOT NULL,
+                at TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                value REAL NOT NULL,
+                received_at TEXT NOT NULL,
+                requests TEXT NULL,
+                failed TEXT NULL,
+                resource TEXT NOT NULL DEFAULT '',
+                UNIQUE (service, region, at, metric, resource)
+            );
+            INSERT INTO measurements_15 (id, service, region, at, metric, value, received_at)
+                SELECT id, service, region, at, metric, value, received_at FROM measurements;
+            DROP TABLE measurements;
+            ALTER TABLE measurements_15 RENAME TO measurements;
+            CREATE TABLE subscriptions_15 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                customer TEXT NOT NULL,
+                tier TEXT NOT NULL,
+                region TEXT NOT NULL,
+                service TEXT NOT NULL,
+                currency TEXT NULL,
+                received_at TEXT NOT NULL,
+                monthly_fee TEXT NULL,
+                billed TEXT NULL,
+                subscribed_from TEXT NULL,
+                subscribed_until TEXT NULL,
+                resource TEXT NOT NULL DEFAULT '',
+                UNIQUE (customer, region, service, resource)
+            );
+            INSERT INTO subscriptions_15 (id, customer, tier, region, service, currency, received_at, monthly_fee, billed, subscribed_from, subscribed_until)
+                SELECT id, customer, tier, region, service, currency, received_at, monthly_fee, billed, subscribed_from, subscribed_until FROM subscriptions;
+            DROP TABLE subscriptions;
+            ALTER TABLE subscriptions_15 RENAME TO subscriptions;
+            """),
     ];
 }

@@ -199,8 +199,8 @@ public sealed record QuarantineEntry(long Id, RejectedRecord Record, DateTimeOff
 /// <summary>
 /// What one ingestion batch writes in one transaction: good records of any kind and the rejected ones.
 /// Cases are upserted by id (a later record replaces the earlier one, events included); outages by
-/// (service, region, start, kind); subscriptions by (customer, region, service); measurements by
-/// (service, region, at, metric). Re-ingesting the same file therefore duplicates nothing.
+/// (service, region, start, kind); subscriptions by (customer, region, service, resource); measurements by
+/// (service, region, at, metric, resource). Re-ingesting the same file therefore duplicates nothing.
 /// </summary>
 public sealed record RecordBatch(
     IReadOnlyList<CaseRecord> Cases,

@@ -8,13 +8,18 @@ namespace SlaPolicy.Engine.Inputs;
 /// <summary>
 /// A string field. <paramref name="pooled"/> shares values that repeat across records (names of customers, services,
 /// regions); a required one may not be empty; an absent optional one is written as <c>null</c> when
-/// <paramref name="writeNull"/>, else left out.
+/// <paramref name="writeNull"/>, else left out. An optional key field is stored as the empty string when absent (a
+/// UNIQUE constraint treats NULLs as distinct), and read back as absent.
 /// </summary>
 internal sealed class TextField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, string?> get, Slot<TBuilder, string?> slot,
     bool required = true, bool pooled = true, bool key = false, bool writeNull = false)
     : Field<TRecord, TBuilder, string?>(name, FieldType.Text, required, column, StoreType.Text, key, get, slot)
 {
+    private readonly bool _emptyWhenAbsent = key && !required;
+
+    protected override object? Stored(string? value) => value ?? (_emptyWhenAbsent ? string.Empty : null);
+
     public override void Read(ref RecordReader json, ref TBuilder builder) =>
         Set(ref builder, Required ? json.ReadString(Name, pooled) : json.ReadOptionalString(Name, pooled));
 
@@ -25,7 +30,7 @@ internal sealed class TextField<TRecord, TBuilder>(
     }
 
     public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
-        Set(ref builder, row.IsNull(ordinal) ? null : row.GetString(ordinal));
+        Set(ref builder, row.IsNull(ordinal) ? null : row.GetString(ordinal) is { Length: 0 } && _emptyWhenAbsent ? null : row.GetString(ordinal));
 
     public override void Write(Utf8JsonWriter writer, TRecord record)
     {

@@ -14,12 +14,18 @@ public sealed record SubscriptionRecord(string Customer, string Tier, string Reg
 
     /// <summary>When the subscription ended, exclusive (JSON <c>subscribedUntil</c>); null: still subscribed.</summary>
     public DateTimeOffset? SubscribedUntil { get; init; }
+
+    /// <summary>
+    /// The resource subscribed (JSON <c>resource</c>: an instance, a function, a zone); null: the service in the region as a
+    /// whole. An availability term with <c>"scope": "resource"</c> judges it on that resource's outages and measurements.
+    /// </summary>
+    public string? Resource { get; init; }
 }
 
 /// <summary>The values of a subscription being read.</summary>
 internal struct SubscriptionValues
 {
-    public string? Customer, Tier, Region, Service, Currency;
+    public string? Customer, Tier, Region, Service, Currency, Resource;
     public decimal? MonthlyFee, Billed;
     public DateTimeOffset? SubscribedFrom, SubscribedUntil;
 }
@@ -27,7 +33,7 @@ internal struct SubscriptionValues
 public static partial class InputDescriptions
 {
     /// <summary>
-    /// Subscriptions (docs/INPUTS.md "Subscriptions"), keyed by (customer, region, service). Required: <c>customer</c>,
+    /// Subscriptions (docs/INPUTS.md "Subscriptions"), keyed by (customer, region, service, resource). Required: <c>customer</c>,
     /// <c>tier</c>, <c>region</c>, <c>service</c>; optional: <c>monthlyFee</c> (0 to 10^12, exact), <c>currency</c>.
     /// </summary>
     public static RecordDescription<SubscriptionRecord> Subscriptions => SubscriptionDescription;
@@ -49,7 +55,8 @@ public static partial class InputDescriptions
         new TimestampField<SubscriptionRecord, SubscriptionValues>(
             "subscribedFrom", "subscribed_from", r => r.SubscribedFrom, (ref SubscriptionValues v) => ref v.SubscribedFrom, required: false),
         new TimestampField<SubscriptionRecord, SubscriptionValues>(
-            "subscribedUntil", "subscribed_until", r => r.SubscribedUntil, (ref SubscriptionValues v) => ref v.SubscribedUntil, required: false));
+            "subscribedUntil", "subscribed_until", r => r.SubscribedUntil, (ref SubscriptionValues v) => ref v.SubscribedUntil, required: false),
+        new TextField<SubscriptionRecord, SubscriptionValues>("resource", "resource", r => r.Resource, (ref SubscriptionValues v) => ref v.Resource, required: false, key: true));
 
     private static SubscriptionRecord BuildSubscription(ref SubscriptionValues v)
     {
@@ -63,6 +70,7 @@ public static partial class InputDescriptions
             Billed = v.Billed,
             SubscribedFrom = v.SubscribedFrom,
             SubscribedUntil = v.SubscribedUntil,
+            Resource = v.Resource,
         };
     }
 }

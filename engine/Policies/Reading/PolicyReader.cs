@@ -18,7 +18,10 @@ internal static class PolicyReader
     internal static readonly string[] TargetProperties = ["id", "description", "metric", "severity", "within", "clock"];
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
-    internal static readonly string[] AvailabilityProperties = ["services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency"];
+    internal static readonly string[] AvailabilityProperties =
+        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure"];
+
+    internal static readonly string[] MetricDowntimeProperties = ["metric", "above", "minRequests", "interval"];
     internal static readonly string[] CreditProperties = ["below", "atOrBelow", "credit", "daysOfFee", "perHourDown", "proportional"];
     internal static readonly string[] CreditForms = ["credit", "daysOfFee", "perHourDown", "proportional"];
     internal static readonly string[] ClaimsProperties = ["deadline", "minimumCredit", "futureBillsOnly", "capPerPeriod"];
@@ -362,6 +365,17 @@ internal static class PolicyReader
             }
         }
 
+        var id = availability.String("id", required: false);
+        var downtime = ReadMetricDowntime(availability);
+        var minimum = availability.Duration("minimumDowntime"); // a zero duration is refused by the parser (SLA2001)
+
+        var measure = Choice(availability, "measure", required: false, ("time", AvailabilityMeasure.Time), ("requests", AvailabilityMeasure.Requests));
+        if (measure == AvailabilityMeasure.Requests && !(availability.Get("downtime") is JObject written && written.Property("metric", StringComparison.Ordinal) is not null))
+        {
+            availability.Bag.Add(
+                DiagnosticCatalog.RequestsWithoutMetric, availability.LocationOf("measure"), "`\"measure\": \"requests\"` counts the requests of a metric: name it in `availability.downtime.metric`");
+        }
+
         if (objective is null)
         {
             return null;
@@ -377,7 +391,51 @@ internal static class PolicyReader
             fee is < 0 ? null : fee,
             currency,
             availability.Location,
-            definedBy);
+            definedBy)
+        {
+            Id = id,
+            DowntimeFrom = downtime,
+            MinimumDowntime = minimum,
+            MinimumDowntimeLocation = minimum is null ? default : availability.LocationOf("minimumDowntime"),
+            Measure = measure ?? AvailabilityMeasure.Time,
+            MeasureLocation = measure is null ? default : availability.LocationOf("measure"),
+        };
+    }
+
+    /// <summary>
+    /// <c>availability.downtime</c>: the metric whose intervals count as down (<c>metric</c>, <c>above</c>, optional
+    /// <c>minRequests</c>, <c>interval</c>). The interval is from 1 minute to 1 day and divides a day into whole intervals, so
+    /// that every day and month starts an interval.
+    /// </summary>
+    private static MetricDowntime? ReadMetricDowntime(ObjectReader availability)
+    {
+        if (ObjectReader.Open(availability.Get("downtime"), availability.Source, availability.Bag, "availability.downtime", MetricDowntimeProperties) is not { } downtime)
+        {
+            return null;
+        }
+
+        var metric = downtime.String("metric", required: true);
+        var above = downtime.NumberOrPercentage("above", required: true);
+        var minRequests = downtime.Integer("minRequests");
+        if (minRequests is < 0)
+        {
+            downtime.Bag.Add(DiagnosticCatalog.BadDowntimeRule, downtime.LocationOf("minRequests"), "`availability.downtime.minRequests` must not be negative");
+            minRequests = null;
+        }
+
+        var interval = downtime.Duration("interval", required: true);
+        if (interval is { } i && (i < TimeSpan.FromMinutes(1) || i > TimeSpan.FromDays(1) || TimeSpan.FromDays(1).Ticks % i.Ticks != 0))
+        {
+            downtime.Bag.Add(
+                DiagnosticCatalog.BadDowntimeRule,
+                downtime.LocationOf("interval"),
+                $"`availability.downtime.interval` `{(string)downtime.Get("interval")!}` must be from 1 minute to 1 day and divide a day into whole intervals (`1m`, `5m`, `15m`, `1h`, `1d`, ...)");
+            interval = null;
+        }
+
+        return metric is null || above is null || interval is null || (downtime.Has("minRequests") && minRequests is null)
+            ? null
+            : new MetricDowntime(metric, above.Value, minRequests ?? 0, interval.Value, downtime.Location);
     }
 
     /// <summary>

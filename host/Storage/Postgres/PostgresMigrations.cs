@@ -313,5 +313,17 @@ internal static class PostgresMigrations
             ALTER TABLE subscriptions ADD COLUMN subscribed_from TEXT COLLATE "C" NULL;
             ALTER TABLE subscriptions ADD COLUMN subscribed_until TEXT COLLATE "C" NULL;
             """),
+
+        // Request counts and resources (see SqliteMigrations, version 15): the resource joins both keys.
+        (15, "request counts and resources on measurements; resources on subscriptions", """
+            ALTER TABLE measurements ADD COLUMN requests TEXT COLLATE "C" NULL;
+            ALTER TABLE measurements ADD COLUMN failed TEXT COLLATE "C" NULL;
+            ALTER TABLE measurements ADD COLUMN resource TEXT COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE measurements DROP CONSTRAINT measurements_service_region_at_metric_key;
+            ALTER TABLE measurements ADD CONSTRAINT measurements_key UNIQUE (service, region, at, metric, resource);
+            ALTER TABLE subscriptions ADD COLUMN resource TEXT COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_customer_region_service_key;
+            ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_key UNIQUE (customer, region, service, resource);
+            """),
     ];
 }

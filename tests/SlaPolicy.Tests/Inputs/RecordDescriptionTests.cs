@@ -107,8 +107,9 @@ public class RecordDescriptionTests
 
         Keys(InputDescriptions.Cases).ShouldBe("id");
         Keys(InputDescriptions.Outages).ShouldBe("service,region,start_at,kind");
-        Keys(InputDescriptions.Subscriptions).ShouldBe("customer,region,service");
-        Keys(InputDescriptions.Measurements).ShouldBe("service,region,at,metric");
+        // Store migration 15: a subscription and a measurement name the resource they are of, which joins their keys.
+        Keys(InputDescriptions.Subscriptions).ShouldBe("customer,region,service,resource");
+        Keys(InputDescriptions.Measurements).ShouldBe("service,region,at,metric,resource");
         InputDescriptions.Outages.Columns.ShouldBe("service, region, start_at, end_at, kind, outage_id, resource");
     }
 
