@@ -30,7 +30,7 @@ namespace SlaPolicy.Engine.Calendars;
 /// Supported local years: 1900 to 2199.
 /// </para>
 /// </remarks>
-public sealed class BusinessCalendar
+public sealed partial class BusinessCalendar
 {
     /// <summary>The first local year the calendar covers.</summary>
     public const int MinYear = 1900;
@@ -54,7 +54,7 @@ public sealed class BusinessCalendar
 
     // _yearStarts[y - MinYear] = UTC ticks of local midnight starting 1 January of y (one extra entry at the end).
     private readonly long[] _yearStarts;
-    private readonly YearTable?[] _years = new YearTable?[MaxYear - MinYear + 1];
+    private readonly YearTable?[] _years;
 
     private BusinessCalendar(
         string id,
@@ -70,6 +70,7 @@ public sealed class BusinessCalendar
         _holidays = [.. holidays.Select(LocalDate.FromDateOnly)];
         _holidayRules = holidayRules;
         _dateHours = dateHours;
+        _years = new YearTable?[MaxYear - MinYear + 1];
         _yearStarts = new long[MaxYear - MinYear + 2];
         for (var year = MinYear; year <= MaxYear + 1; year++)
         {
@@ -160,6 +161,16 @@ public sealed class BusinessCalendar
     /// <summary>The open intervals of the calendar within [<paramref name="from"/>, <paramref name="to"/>), clipped to it, in order.</summary>
     public IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> OpenIntervals(DateTimeOffset from, DateTimeOffset to)
     {
+        if (_holders is not null)
+        {
+            foreach (var interval in Piecewise(from, to, (calendar, a, b) => calendar.OpenIntervals(a, b)))
+            {
+                yield return interval;
+            }
+
+            yield break;
+        }
+
         long a = from.UtcTicks, b = to.UtcTicks;
         if (b <= a)
         {
@@ -187,6 +198,16 @@ public sealed class BusinessCalendar
     /// </summary>
     public IEnumerable<DateOnly> HolidaysBetween(DateTimeOffset from, DateTimeOffset to)
     {
+        if (_holders is not null)
+        {
+            foreach (var holiday in Piecewise(from, to, (calendar, a, b) => calendar.HolidaysBetween(a, b)))
+            {
+                yield return holiday;
+            }
+
+            yield break;
+        }
+
         if (to <= from)
         {
             yield break;
@@ -212,6 +233,16 @@ public sealed class BusinessCalendar
     /// </summary>
     public IEnumerable<(DateOnly Date, DateHours Hours)> SpecialDaysBetween(DateTimeOffset from, DateTimeOffset to)
     {
+        if (_holders is not null)
+        {
+            foreach (var day in Piecewise(from, to, (calendar, a, b) => calendar.SpecialDaysBetween(a, b)))
+            {
+                yield return day;
+            }
+
+            yield break;
+        }
+
         if (to <= from || _dateHours.IsEmpty)
         {
             yield break;
@@ -234,6 +265,11 @@ public sealed class BusinessCalendar
     /// <summary>The yearly rule or holiday-file entry that makes <paramref name="date"/> a holiday; null for a holiday written as a date, or no holiday.</summary>
     public DateRule? HolidayRuleFor(DateOnly date)
     {
+        if (_holders is not null)
+        {
+            return _holders.Select(h => h.Calendar.HolidayRuleFor(date)).FirstOrDefault(r => r is not null);
+        }
+
         if (_holidays.Contains(LocalDate.FromDateOnly(date)))
         {
             return null;
@@ -262,6 +298,13 @@ public sealed class BusinessCalendar
     public BusinessDaySpan BusinessDays(DateTimeOffset start, int days)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(days);
+        if (_holders is not null)
+        {
+            // Business days are counted on the calendar of the team holding the case where counting begins.
+            var begins = new DateTimeOffset(AddBusinessTicks(start.UtcTicks, 1) - 1, TimeSpan.Zero);
+            return HolderAt(begins.UtcTicks).BusinessDays(begins, days);
+        }
+
         var from = AddBusinessTicks(start.UtcTicks, 1) - 1;
         var fromDay = LocalDateOf(from);
         var intoDay = BusinessTicksBetween(DayStart(fromDay), from);
@@ -305,6 +348,11 @@ public sealed class BusinessCalendar
             return 0;
         }
 
+        if (_holders is not null)
+        {
+            return PiecewiseTicksBetween(a, b);
+        }
+
         int yearA = YearOf(a), yearB = YearOf(b);
         var tableA = Table(yearA);
         if (yearA == yearB)
@@ -327,6 +375,11 @@ public sealed class BusinessCalendar
         if (amount <= 0)
         {
             return a;
+        }
+
+        if (_holders is not null)
+        {
+            return PiecewiseAddTicks(a, amount);
         }
 
         var year = YearOf(a);

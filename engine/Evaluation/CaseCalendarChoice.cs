@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using SlaPolicy.Engine.Calendars;
 using SlaPolicy.Engine.Diagnostics;
 using SlaPolicy.Engine.Policies;
@@ -19,4 +20,18 @@ public readonly record struct CaseCalendarChoice(
     SourceLocation CalendarLocation,
     ClockKind? Clock,
     string? ClockBy,
-    SourceLocation ClockLocation);
+    SourceLocation ClockLocation)
+{
+    /// <summary>
+    /// Follow-the-sun (<c>calendarFrom.teams</c>): who held the case, as known at the evaluation time, in time order,
+    /// each with the calendar counted meanwhile; the first from the start. Empty when the policy has no teams or the
+    /// case no assignment; then <see cref="Calendar"/> is an ordinary calendar.
+    /// </summary>
+    public ImmutableArray<CalendarHolder> Holders { get; init; } = [];
+
+    /// <summary>Follow-the-sun: the calendar chosen without the holders (before any assignment, and for a team with none); null otherwise.</summary>
+    public BusinessCalendar? Home { get; init; }
+
+    /// <summary>True when the case's calendar follows the teams that held it.</summary>
+    public bool FollowsTheSun => !Holders.IsDefaultOrEmpty;
+}

@@ -147,7 +147,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
     private static Decision EvaluateTarget(PolicyPlan plan, TargetTerm target, CaseRecord ticket, DateTimeOffset asOf, bool explain)
     {
         var policy = plan.Policy;
-        var choice = plan.Choose(ticket);
+        var choice = plan.Choose(ticket, asOf);
         if (choice.Clock is { } kind && kind != target.Clock && target.BusinessDays == 0)
         {
             target = target with { Clock = kind };
@@ -185,9 +185,24 @@ public sealed class CaseEvaluator : ICaseEvaluator
             StoppedAt = clock.StoppedAt is { } stopped ? zone.Local(stopped) : null,
             Severity = ticket.Severity,
             EscalatedAt = outcome.EscalationLevel > 0 && EscalatedAt(plan, target, calendar, ticket, clock, asOf, outcome.EscalationLevel) is { } escalated ? zone.Local(escalated) : null,
-            Calendar = plan.HasCaseChoice ? (calendar?.Id ?? "24x7") : null,
-            CalendarBy = plan.HasCaseChoice ? (target.Clock == ClockKind.Business ? choice.CalendarBy : choice.ClockBy ?? "the target's clock") : null,
+            Calendar = plan.HasCaseChoice ? (calendar is null ? "24x7" : choice.FollowsTheSun ? BusinessCalendar.FollowTheSunId : calendar.Id) : null,
+            CalendarBy = plan.HasCaseChoice
+                ? (target.Clock == ClockKind.Business ? (choice.FollowsTheSun ? FollowTheSunBy(choice, zone) : choice.CalendarBy) : choice.ClockBy ?? "the target's clock")
+                : null,
         };
+    }
+
+    /// <summary>The holders of a follow-the-sun case in a line: "follow-the-sun: uk-office (the policy's calendar uk-office), then team amer on us-office from 2026-11-16 17:00 +00:00".</summary>
+    internal static string FollowTheSunBy(CaseCalendarChoice choice, CaseZone zone)
+    {
+        var parts = choice.Holders.Select((holder, index) =>
+        {
+            var who = holder.Team is null ? holder.Calendar.Id : $"team {holder.Team} on {holder.Calendar.Id}";
+            var from = index == 0 ? string.Empty : $" from {zone.Format(holder.From)}";
+            var why = holder.Team is null ? $" ({holder.Why})" : string.Empty;
+            return who + from + why;
+        });
+        return "follow-the-sun: " + string.Join(", then ", parts);
     }
 
     /// <summary>
@@ -272,6 +287,51 @@ public sealed class CaseEvaluator : ICaseEvaluator
 
         /// <summary>True when the policy lets the case choose its calendar or clock (<c>calendarFrom</c>, <c>clockFrom</c>).</summary>
         public bool HasCaseChoice { get; }
+
+        /// <summary>
+        /// <see cref="Choose(CaseRecord)"/>, then, for a policy with <c>calendarFrom.teams</c>, the calendar of each team
+        /// that held the case as known at <paramref name="asOf"/> (status events with a <c>team</c>): a follow-the-sun calendar.
+        /// </summary>
+        public CaseCalendarChoice Choose(CaseRecord ticket, DateTimeOffset asOf)
+        {
+            var choice = Choose(ticket);
+            if (Policy.CalendarFrom is not { FollowsTheSun: true } from || choice.Calendar is not { } home || ticket.Events.IsDefaultOrEmpty)
+            {
+                return choice;
+            }
+
+            var first = new CalendarHolder(DateTimeOffset.MinValue, null, home) { Why = choice.CalendarBy, Location = choice.CalendarLocation };
+            List<CalendarHolder>? handovers = null;
+            foreach (var e in ticket.Events.OrderBy(e => e.At.UtcTicks))
+            {
+                if (e.Team is not { } team || e.At > asOf)
+                {
+                    continue;
+                }
+
+                var holder = from.ForTeam(team) is { } entry && _calendars.TryGetValue(entry.Value, out var calendar)
+                    ? new CalendarHolder(e.At, team, calendar) { Why = $"calendarFrom.teams maps {team} to {calendar.Id}", Location = entry.Location }
+                    : new CalendarHolder(e.At, team, home) { Why = $"calendarFrom.teams does not name {team}, so the case's own calendar: {choice.CalendarBy}", Location = from.Location };
+                if (e.At <= ticket.OpenedAt)
+                {
+                    // Assigned before the clock starts: that team holds the case from the start.
+                    first = holder;
+                    handovers?.Clear();
+                    continue;
+                }
+
+                (handovers ??= []).Add(holder);
+            }
+
+            if (first.Team is null && handovers is null)
+            {
+                return choice;
+            }
+
+            var followed = BusinessCalendar.FollowTheSun(first, handovers ?? []);
+            var holders = followed.IsFollowTheSun ? followed.Holders : [first with { From = DateTimeOffset.MinValue }];
+            return choice with { Calendar = followed, Holders = holders, Home = home };
+        }
 
         /// <summary>The calendar and clock a case's tags or customer choose; the policy's calendar when the policy lets it choose nothing.</summary>
         public CaseCalendarChoice Choose(CaseRecord ticket)

@@ -65,6 +65,12 @@ public static class ExplanationBuilder
             story.Add(new ExplanationStep("business-days", BusinessDays(span, zone), target.Location, zone.Local(span.CountedFrom)));
         }
 
+        var stopAt = trace.Result.StoppedAt ?? asOf;
+        if (calendar is not null && choice is { FollowsTheSun: true } sun)
+        {
+            AddHolders(story, trace, sun, ticket.OpenedAt, stopAt, zone);
+        }
+
         foreach (var segment in trace.Segments)
         {
             story.Add(new ExplanationStep(
@@ -81,31 +87,41 @@ public static class ExplanationBuilder
                 zone.Local(pause.Start)));
         }
 
-        var stopAt = trace.Result.StoppedAt ?? asOf;
         if (trace.CalendarId is not null)
         {
-            AddClosedPeriods(story, trace, ticket.OpenedAt, stopAt, zone);
+            AddClosedPeriods(story, trace, ticket.OpenedAt, stopAt, zone, calendar);
         }
 
-        foreach (var holiday in trace.HolidaysSkipped)
+        if (calendar is { IsFollowTheSun: true })
         {
-            // A holiday written as a date keeps its sentence; one from a yearly rule or a holiday file names it and where it is written.
-            var rule = calendar?.HolidayRuleFor(holiday);
-            var named = rule is null ? string.Empty : $" ({HolidayName(rule)})";
-            story.Add(new ExplanationStep(
-                "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {trace.CalendarId}{named}: not counted", rule?.Location, zone.StartOfDay(holiday)));
-        }
-
-        if (calendar is not null && trace.CalendarId is not null)
-        {
-            foreach (var (date, hours) in calendar.SpecialDaysBetween(ticket.OpenedAt, stopAt))
+            // Each holder's holidays and days of its own, on its own calendar and in its own part of the span.
+            foreach (var (holder, from, to) in calendar.HoldersBetween(ticket.OpenedAt, stopAt))
             {
-                var rule = hours.When.Kind == DateRuleKind.Date ? string.Empty : $", by the rule {hours.When.Text}";
-                story.Add(new ExplanationStep(
-                    "hours",
-                    $"{date:yyyy-MM-dd} has hours of its own in calendar {trace.CalendarId}{rule}: open {hours.HoursText} instead of its weekday's hours",
-                    hours.When.Location,
-                    zone.StartOfDay(date)));
+                var running = Running(trace, from, to);
+                foreach (var holiday in running.SelectMany(r => holder.Calendar.HolidaysBetween(r.Start, r.End)).Distinct())
+                {
+                    story.Add(HolidayStep(holder.Calendar, holiday, zone));
+                }
+
+                foreach (var (date, hours) in holder.Calendar.SpecialDaysBetween(from, to))
+                {
+                    story.Add(HoursStep(holder.Calendar.Id, date, hours, zone));
+                }
+            }
+        }
+        else
+        {
+            foreach (var holiday in trace.HolidaysSkipped)
+            {
+                story.Add(HolidayStep(calendar, holiday, zone, trace.CalendarId));
+            }
+
+            if (calendar is not null && trace.CalendarId is not null)
+            {
+                foreach (var (date, hours) in calendar.SpecialDaysBetween(ticket.OpenedAt, stopAt))
+                {
+                    story.Add(HoursStep(trace.CalendarId, date, hours, zone));
+                }
             }
         }
 
@@ -182,9 +198,100 @@ public static class ExplanationBuilder
         return steps.ToImmutable();
     }
 
+    private static ExplanationStep HolidayStep(BusinessCalendar? calendar, DateOnly holiday, CaseZone zone, string? calendarId = null)
+    {
+        // A holiday written as a date keeps its sentence; one from a yearly rule or a holiday file names it and where it is written.
+        var rule = calendar?.HolidayRuleFor(holiday);
+        var named = rule is null ? string.Empty : $" ({HolidayName(rule)})";
+        return new ExplanationStep(
+            "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {calendarId ?? calendar?.Id}{named}: not counted", rule?.Location, zone.StartOfDay(holiday));
+    }
+
+    private static ExplanationStep HoursStep(string calendarId, DateOnly date, DateHours hours, CaseZone zone)
+    {
+        var rule = hours.When.Kind == DateRuleKind.Date ? string.Empty : $", by the rule {hours.When.Text}";
+        return new ExplanationStep(
+            "hours",
+            $"{date:yyyy-MM-dd} has hours of its own in calendar {calendarId}{rule}: open {hours.HoursText} instead of its weekday's hours",
+            hours.When.Location,
+            zone.StartOfDay(date));
+    }
+
+    /// <summary>The running (not paused) parts of the clock's span inside [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static List<(DateTimeOffset Start, DateTimeOffset End)> Running(ClockTrace trace, DateTimeOffset from, DateTimeOffset to)
+    {
+        var parts = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        var cursor = from > trace.StartedAt ? from : trace.StartedAt;
+        var end = to < trace.CountedUntil ? to : trace.CountedUntil;
+        foreach (var pause in trace.Pauses.OrderBy(p => p.Start))
+        {
+            if (pause.Start > cursor)
+            {
+                var partEnd = pause.Start < end ? pause.Start : end;
+                if (partEnd > cursor)
+                {
+                    parts.Add((cursor, partEnd));
+                }
+            }
+
+            if (pause.End > cursor)
+            {
+                cursor = pause.End;
+            }
+        }
+
+        if (end > cursor)
+        {
+            parts.Add((cursor, end));
+        }
+
+        return parts;
+    }
+
+    /// <summary>
+    /// Follow-the-sun: a step per holder of the case during the clock's span, with the calendar counted and the stretches
+    /// counted on it, pointing at the <c>calendarFrom.teams</c> entry that maps the team to the calendar.
+    /// </summary>
+    private static void AddHolders(List<ExplanationStep> story, ClockTrace trace, CaseCalendarChoice choice, DateTimeOffset openedAt, DateTimeOffset stopAt, CaseZone zone)
+    {
+        var end = stopAt > openedAt ? stopAt : openedAt;
+        for (var i = 0; i < choice.Holders.Length; i++)
+        {
+            var holder = choice.Holders[i];
+            var from = holder.From > openedAt ? holder.From : openedAt;
+            var to = i + 1 < choice.Holders.Length && choice.Holders[i + 1].From < end ? choice.Holders[i + 1].From : end;
+            if (to < from || (to == from && i > 0 && from >= end))
+            {
+                continue;
+            }
+
+            var counted = trace.Segments.Where(s => s.Start >= from && s.End <= to && s.End > s.Start).ToList();
+            var minutes = counted.Sum(s => s.Minutes);
+            var stretches = counted.Count == 0
+                ? "nothing counted"
+                : $"{Minutes(minutes)} counted: " + string.Join("; ", counted.Select(s => zone.FormatRange(s.Start, s.End)));
+            var who = holder.Team is null ? "before any assignment, from" : $"team {holder.Team} held the case from";
+            var until = i + 1 < choice.Holders.Length && choice.Holders[i + 1].From < end ? $" until {zone.Format(to)}" : string.Empty;
+            story.Add(new ExplanationStep(
+                "holder",
+                $"{who} {zone.Format(from)}{until}: counted on calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone}) because {holder.Why}: {stretches}",
+                holder.Location.IsKnown ? holder.Location : choice.CalendarLocation,
+                zone.Local(from)));
+        }
+    }
+
     /// <summary>Which calendar or clock the case counted on, and why: for policies that let the case choose them.</summary>
     private static ExplanationStep CalendarStep(TargetTerm target, BusinessCalendar? calendar, CaseCalendarChoice choice)
     {
+        if (target.Clock == ClockKind.Business && choice.FollowsTheSun)
+        {
+            var teams = string.Join(", ", choice.Holders.Where(h => h.Team is not null).Select(h => h.Team).Distinct());
+            return new ExplanationStep(
+                "calendar",
+                $"counted follow-the-sun: at each instant on the calendar of the team holding the case ({teams}); before any assignment, and for a team calendarFrom.teams does not name, on calendar {choice.Home?.Id} because {choice.CalendarBy}",
+                choice.Holders.Select(h => h.Location).FirstOrDefault(l => l.IsKnown));
+        }
+
         if (target.Clock == ClockKind.TwentyFourSeven)
         {
             return choice.ClockBy is { } why
@@ -225,6 +332,7 @@ public static class ExplanationBuilder
     {
         "clock" => 0,
         "business-days" => 0,
+        "holder" => 0,
         "closed" or "holiday" or "hours" or "pause" or "counted" => 1,
         "escalation" => 2,
         _ => 3,
@@ -234,7 +342,7 @@ public static class ExplanationBuilder
     /// The gaps of a business clock's span that are neither counted nor paused: outside the calendar's opening hours,
     /// holidays included.
     /// </summary>
-    private static void AddClosedPeriods(List<ExplanationStep> story, ClockTrace trace, DateTimeOffset openedAt, DateTimeOffset stopAt, CaseZone zone)
+    private static void AddClosedPeriods(List<ExplanationStep> story, ClockTrace trace, DateTimeOffset openedAt, DateTimeOffset stopAt, CaseZone zone, BusinessCalendar? calendar)
     {
         var covered = trace.Segments.Select(s => (s.Start, s.End)).Concat(trace.Pauses.Select(p => (p.Start, p.End))).OrderBy(p => p.Start).ToList();
         var cursor = openedAt;
@@ -243,7 +351,19 @@ public static class ExplanationBuilder
             if (start > cursor)
             {
                 var gapEnd = start < stopAt ? start : stopAt;
-                if (gapEnd > cursor)
+                if (gapEnd > cursor && calendar is { IsFollowTheSun: true })
+                {
+                    // A gap is told per holder: the calendar whose hours it is outside of.
+                    foreach (var (holder, from, to) in calendar.HoldersBetween(cursor, gapEnd))
+                    {
+                        story.Add(new ExplanationStep(
+                            "closed",
+                            $"not counted from {zone.FormatRange(from, to)}: outside the opening hours of calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone})",
+                            null,
+                            zone.Local(from)));
+                    }
+                }
+                else if (gapEnd > cursor)
                 {
                     story.Add(new ExplanationStep(
                         "closed",

@@ -3,7 +3,15 @@ namespace SlaPolicy.Engine.Inputs;
 // Input records as read from JSON Lines (formats in docs/INPUTS.md). Timestamps always carry an offset.
 
 /// <summary>A status change of a case; statuses listed in a policy's <c>pauseOn</c> pause its clocks.</summary>
-public sealed record StatusEvent(DateTimeOffset At, string Status);
+public sealed record StatusEvent(DateTimeOffset At, string Status)
+{
+    /// <summary>
+    /// The team that holds the case from this event on (JSON <c>team</c>, optional): the case was assigned to it here.
+    /// Null when the event does not change the holder. Policies with <c>calendarFrom.teams</c> count business clocks on
+    /// the calendar of the team holding the case at each instant (docs/CLOCKS.md "Follow-the-sun").
+    /// </summary>
+    public string? Team { get; init; }
+}
 
 /// <summary>A record that could not be accepted: where it was, which field, why, and the raw text.</summary>
 public sealed record RejectedRecord(string Source, long LineNumber, string? Field, string Reason, string RawText);

@@ -192,7 +192,7 @@ public static class PolicyLoader
                 bag.Add(DiagnosticCatalog.UnknownCalendar, document.CalendarLocation, $"calendar `{id}` is not defined in `calendars/`", suggestion is null ? null : $"did you mean `{suggestion}`?");
             }
 
-            foreach (var entry in document.CalendarFrom is { } from ? from.Tags.Concat(from.Customers) : [])
+            foreach (var entry in document.CalendarFrom is { } from ? from.Tags.Concat(from.Customers).Concat(from.Teams.IsDefault ? [] : from.Teams) : [])
             {
                 if (!calendars.ContainsKey(entry.Value))
                 {

@@ -309,6 +309,32 @@ public sealed record Policy(
 /// </summary>
 public sealed record CaseChoices(ImmutableArray<CaseChoice> Tags, ImmutableArray<CaseChoice> Customers, SourceLocation Location)
 {
+    /// <summary>
+    /// Follow-the-sun (JSON <c>calendarFrom.teams</c>, only in <c>calendarFrom</c>): a team and the calendar its
+    /// business clocks count on while it holds the case (status events with a <c>team</c>); default when none, so
+    /// that policies without it keep their fingerprints.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<CaseChoice> Teams { get; init; }
+
+    /// <summary>True when <see cref="Teams"/> names any team: the case's calendar follows its holders.</summary>
+    [JsonIgnore]
+    public bool FollowsTheSun => !Teams.IsDefaultOrEmpty;
+
+    /// <summary>The <see cref="Teams"/> entry of <paramref name="team"/>; null when the team has none.</summary>
+    public CaseChoice? ForTeam(string team)
+    {
+        foreach (var entry in Teams.IsDefault ? [] : Teams)
+        {
+            if (string.Equals(entry.Key, team, StringComparison.Ordinal))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The entry that applies to a case, and what made it apply; null when none does.</summary>
     public (CaseChoice Entry, string Why)? For(Inputs.CaseRecord ticket)
     {

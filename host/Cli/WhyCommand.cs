@@ -74,7 +74,7 @@ public sealed class WhyCommand : ICliCommand
         };
         foreach (var e in c.Events)
         {
-            rows.Add(new Markup($"  {Time(e.At)}  {Esc(e.Status)}"));
+            rows.Add(new Markup($"  {Time(e.At)}  {Esc(e.Status)}" + (e.Team is null ? string.Empty : $", assigned to team {Esc(e.Team)}")));
         }
 
         if (trace.Decisions.Count == 0)

@@ -228,14 +228,14 @@ internal sealed class TextListField<TRecord, TBuilder>(
 }
 
 /// <summary>
-/// A case's status events, each an object with <c>at</c> and <c>status</c> (at most <see cref="InputLimits.MaxEvents"/>),
+/// A case's status events, each an object with <c>at</c>, <c>status</c> and an optional <c>team</c> (at most <see cref="InputLimits.MaxEvents"/>),
 /// sorted by time on read (stable for equal times). Not in CSV. Stored as a JSON array.
 /// </summary>
 internal sealed class StatusEventsField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, ImmutableArray<StatusEvent>> get, Slot<TBuilder, ImmutableArray<StatusEvent>> slot)
     : ListField<TRecord, TBuilder, StatusEvent>(name, FieldType.StatusEvents, column, get, slot, inText: false)
 {
-    private static readonly string[] KnownInEvents = ["at", "status"];
+    private static readonly string[] KnownInEvents = ["at", "status", "team"];
 
     // Field names of the first events, made once: naming `events[3].at` must not cost an allocation per event read.
     private readonly string[] _atFields = [.. Enumerable.Range(0, 64).Select(i => $"{name}[{i}].at")];
@@ -248,10 +248,15 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
         writer.WriteStartObject();
         writer.WriteString("at", item.At);
         writer.WriteString("status", item.Status);
+        if (item.Team is not null)
+        {
+            writer.WriteString("team", item.Team);
+        }
+
         writer.WriteEndObject();
     }
 
-    public override string? Text(TRecord record) => string.Join(", ", Get(record).Select(e => $"{Timestamps.Format(e.At)} {e.Status}"));
+    public override string? Text(TRecord record) => string.Join(", ", Get(record).Select(e => e.Team is null ? $"{Timestamps.Format(e.At)} {e.Status}" : $"{Timestamps.Format(e.At)} {e.Status} (team {e.Team})"));
 
     private string AtField(int index) => index < _atFields.Length ? _atFields[index] : $"{Name}[{index}].at";
 
@@ -278,6 +283,7 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
             json.ElementObject(Name);
             DateTimeOffset? at = null;
             string? status = null;
+            string? team = null;
             var seen = 0;
             HashSet<string>? unknown = null;
             while (json.NextProperty())
@@ -292,6 +298,12 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                     RecordReader.Once(ref seen, 2, StatusField(index));
                     status = json.ReadString(StatusField(index), pooled: true);
                 }
+                else if (json.NameIs("team"u8))
+                {
+                    var field = $"{Name}[{index.ToString(CultureInfo.InvariantCulture)}].team";
+                    RecordReader.Once(ref seen, 4, field);
+                    team = json.ReadString(field, pooled: true);
+                }
                 else
                 {
                     json.SkipUnknown(KnownInEvents, $"{Name}[{index.ToString(CultureInfo.InvariantCulture)}].", ref unknown);
@@ -305,7 +317,7 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                 sorted = false;
             }
 
-            scratch.Add(new StatusEvent(at!.Value, status!));
+            scratch.Add(team is null ? new StatusEvent(at!.Value, status!) : new StatusEvent(at!.Value, status!) { Team = team });
         }
 
         if (scratch.Count == 0)

@@ -14,6 +14,7 @@ internal static class PolicyReader
 
     internal static readonly string[] EffectiveProperties = ["from", "to"];
     internal static readonly string[] ChoiceProperties = ["tags", "customers"];
+    internal static readonly string[] CalendarChoiceProperties = ["tags", "customers", "teams"];
     internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
     internal static readonly string[] TargetProperties = ["id", "description", "metric", "severity", "within", "clock"];
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
@@ -188,7 +189,7 @@ internal static class PolicyReader
             return null;
         }
 
-        var choices = ObjectReader.Open(token, reader.Source, reader.Bag, name, ChoiceProperties);
+        var choices = ObjectReader.Open(token, reader.Source, reader.Bag, name, values is null ? CalendarChoiceProperties : ChoiceProperties);
         if (choices is null)
         {
             return null;
@@ -233,7 +234,8 @@ internal static class PolicyReader
             return entries.ToImmutable();
         }
 
-        return new CaseChoices(Entries("tags"), Entries("customers"), reader.Source.Start(token));
+        var teams = values is null ? Entries("teams") : [];
+        return new CaseChoices(Entries("tags"), Entries("customers"), reader.Source.Start(token)) { Teams = teams.IsEmpty ? default : teams };
     }
 
     private static void ReadTargets(ObjectReader reader, PolicyDocument document, string definedBy)
