@@ -63,6 +63,9 @@ public sealed record AvailabilityResult(
 
     /// <summary>The intervals the measurements put down (a term with <c>downtime</c>); null when downtime is read from outages.</summary>
     public int? DownIntervals { get; init; }
+
+    /// <summary>What the figure is of, as reports show it: the service, then the objective's id and the resource when there are (<c>object-storage · standard · bucket-a</c>).</summary>
+    public string Subject => string.Join(" · ", new[] { Service, ObjectiveId, Resource }.OfType<string>());
 }
 
 /// <summary>

@@ -45,6 +45,50 @@ public static class Downtime
         return merged;
     }
 
+    /// <summary>
+    /// The times when at least <paramref name="needed"/> of the resources are down at once, each resource's downtime given
+    /// as its own intervals (merged per resource first, so that overlapping outages of one resource count it once). The
+    /// result is ordered and disjoint; spells that touch are merged.
+    /// </summary>
+    public static IReadOnlyList<TimeInterval> AtLeastAtOnce(IEnumerable<IEnumerable<TimeInterval>> perResource, int needed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(needed, 1);
+        var edges = new List<(DateTimeOffset At, int Step)>();
+        foreach (var resource in perResource)
+        {
+            foreach (var i in Union(resource, DateTimeOffset.MinValue, DateTimeOffset.MaxValue))
+            {
+                edges.Add((i.Start, 1));
+                edges.Add((i.End, -1));
+            }
+        }
+
+        // Ends before starts at one instant: a resource back up at 10:00 and another down at 10:00 are not down together.
+        edges.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Step.CompareTo(b.Step));
+        var result = new List<TimeInterval>();
+        var down = 0;
+        DateTimeOffset? since = null;
+        foreach (var (at, step) in edges)
+        {
+            down += step;
+            if (down >= needed && since is null)
+            {
+                since = at;
+            }
+            else if (down < needed && since is { } start)
+            {
+                if (at > start)
+                {
+                    result.Add(new TimeInterval(start, at));
+                }
+
+                since = null;
+            }
+        }
+
+        return Union(result, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+    }
+
     /// <summary>Total duration of disjoint intervals.</summary>
     public static TimeSpan Total(IEnumerable<TimeInterval> disjoint) => TimeSpan.FromTicks(disjoint.Sum(i => i.Duration.Ticks));
 }

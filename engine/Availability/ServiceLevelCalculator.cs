@@ -41,12 +41,14 @@ public static class ServiceLevelCalculator
         {
             try
             {
-                var a = Availability(g.Subscription, g.Policy, inputs.Outages, inputs.Measurements, month, asOf);
+                var a = g.Policy.AvailabilityTerms.Select(t => Availability(g.Subscription, g.Policy, t, inputs.Outages, inputs.Measurements, month, asOf))
+                    .OfType<AvailabilityResult>().ToList();
                 var p = Performance(g.Subscription, g.Policy, inputs.Measurements, month, asOf).ToList();
-                CheckAmounts(p.Select(r => r.CreditAmount).Prepend(a?.CreditAmount ?? 0m));
-                if (a is not null)
+                CheckAmounts(p.Select(r => r.CreditAmount).Concat(a.Select(r => r.CreditAmount)));
+                availabilityBuilder.AddRange(a);
+                if (g.Subscription.Resource is null && g.Policy.AvailabilityTerms.Any(t => t.Scope == AvailabilityScope.Resource && NamePatterns.Matches(t.Services, g.Subscription.Service)))
                 {
-                    availabilityBuilder.Add(a);
+                    warnings.Add($"the subscription of `{g.Subscription.Customer}` to `{g.Subscription.Service}` in `{g.Subscription.Region}` names no resource: its per-resource availability is judged on the service as a whole");
                 }
 
                 performanceBuilder.AddRange(p);
@@ -187,10 +189,31 @@ public static class ServiceLevelCalculator
         var counted = new List<OutageRecord>();
         List<TimeInterval> spells;
         int? downIntervals = null;
-        var samples = measurements.Where(m => Names.Equals(m.Service, subscription.Service) && Names.Equals(m.Region, subscription.Region)).ToList();
+
+        // "scope": "resource": a subscription naming a resource is judged on that resource, and on what names no resource
+        // (an outage of the whole service in the region takes every resource down).
+        var resource = term.Scope == AvailabilityScope.Resource ? subscription.Resource : null;
+        bool Ours(string? named) => resource is null || named is null || Names.Equals(named, resource);
+        if (resource is not null)
+        {
+            steps.Add(new ExplanationStep("scope", $"judged on {resource} alone: its own outages and measurements, and those naming no resource", term.ScopeLocation));
+        }
+
+        var samples = measurements.Where(m => Names.Equals(m.Service, subscription.Service) && Names.Equals(m.Region, subscription.Region) && Ours(m.Resource)).ToList();
+        var redundancy = term.DownWhen;
         if (term.DowntimeFrom is { } rule)
         {
             var (downByMetric, measured) = MetricDowntimes.DownIntervals(rule, samples, window.Start, window.End);
+            if (redundancy is not null)
+            {
+                // Each resource's intervals on its own samples; samples naming no resource put every resource down.
+                var perResource = samples.Where(m => m.Resource is not null && Counts(redundancy, m.Resource)).GroupBy(m => m.Resource!, Names)
+                    .Select(g => MetricDowntimes.DownIntervals(rule, g, window.Start, window.End).Down).ToList();
+                var whole = MetricDowntimes.DownIntervals(rule, samples.Where(m => m.Resource is null), window.Start, window.End).Down;
+                downByMetric = [.. Downtime.Union(Downtime.AtLeastAtOnce(perResource, redundancy.Needed).Concat(whole), window.Start, window.End)];
+                steps.Add(RedundancyStep(redundancy, Downtime.Total(Downtime.Union(downByMetric, window.Start, window.End))));
+            }
+
             downIntervals = downByMetric.Count;
             spells = [.. Downtime.Union(downByMetric, window.Start, window.End)];
             var intervals = ((window.End - window.Start).Ticks + rule.Interval.Ticks - 1) / rule.Interval.Ticks;
@@ -203,11 +226,22 @@ public static class ServiceLevelCalculator
         else
         {
             counted = [.. outages.Where(o => Names.Equals(o.Service, subscription.Service) && Names.Equals(o.Region, subscription.Region)
-                                             && !term.Exclude.Contains(o.Kind, Names))];
+                                             && !term.Exclude.Contains(o.Kind, Names) && Ours(o.Resource))];
 
             // Spells are measured whole (a spell across the month's start is as long as it lasted) before they are clipped.
-            var whole = Downtime.Union(counted.Select(o => new TimeInterval(o.Start, o.End)), DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
-            spells = [.. whole];
+            if (redundancy is not null)
+            {
+                counted = [.. counted.Where(o => o.Resource is null || Counts(redundancy, o.Resource))];
+                var perResource = counted.Where(o => o.Resource is not null).GroupBy(o => o.Resource!, Names)
+                    .Select(g => g.Select(o => new TimeInterval(o.Start, o.End)));
+                var whole = counted.Where(o => o.Resource is null).Select(o => new TimeInterval(o.Start, o.End));
+                spells = [.. Downtime.Union(Downtime.AtLeastAtOnce(perResource, redundancy.Needed).Concat(whole), DateTimeOffset.MinValue, DateTimeOffset.MaxValue)];
+                steps.Add(RedundancyStep(redundancy, Downtime.Total(Downtime.Union(spells, window.Start, window.End))));
+            }
+            else
+            {
+                spells = [.. Downtime.Union(counted.Select(o => new TimeInterval(o.Start, o.End)), DateTimeOffset.MinValue, DateTimeOffset.MaxValue)];
+            }
         }
 
         if (term.MinimumDowntime is { } minimum)
@@ -269,10 +303,21 @@ public static class ServiceLevelCalculator
             [.. counted.Where(o => o.End > window.Start && o.Start < window.End && o.End > o.Start).OrderBy(o => o.Start)])
         {
             ObjectiveId = term.Id,
+            Resource = resource,
             Requests = requests,
             FailedRequests = failedRequests,
             DownIntervals = downIntervals,
         };
+    }
+
+    /// <summary>True when a redundancy rule counts <paramref name="resource"/>: it lists it, or lists none.</summary>
+    private static bool Counts(RedundancyRule rule, string resource) => rule.Resources.IsDefaultOrEmpty || rule.Resources.Contains(resource, Names);
+
+    private static ExplanationStep RedundancyStep(RedundancyRule rule, TimeSpan down)
+    {
+        var which = rule.Resources.IsDefaultOrEmpty ? "its resources" : string.Join(", ", rule.Resources);
+        var when = rule.All ? $"all of {which} are down at once" : $"at least {rule.Needed} of {which} are down at once";
+        return new ExplanationStep("redundancy", $"down only while {when} (or the whole service is): {Minutes(down)} minutes", rule.Location);
     }
 
     /// <summary>The performance objectives of <paramref name="policy"/> that apply to the subscription's service, judged over the month's window.</summary>

@@ -42,6 +42,8 @@ public static class DiagnosticCatalog
     // SLA2050-SLA2059: availability terms (downtime from metrics, scope, several objectives, redundancy, windows, single outages)
     public static readonly DiagnosticDescriptor BadDowntimeRule = Error("SLA2050", "bad downtime rule", "`downtime.interval` is from `1m` to `1d` and divides a day (`5m`, `1h`); `minRequests` is 0 or more");
     public static readonly DiagnosticDescriptor RequestsWithoutMetric = Error("SLA2051", "availability by requests without a metric", "name the metric whose samples carry `requests` and `failed` in `availability.downtime.metric`");
+    public static readonly DiagnosticDescriptor AvailabilityObjectiveId = Error("SLA2052", "availability objective without a unique id", "when `availability` is an array, give each objective its own `id` (e.g. `standard`, `infrequent-access`)");
+    public static readonly DiagnosticDescriptor BadRedundancy = Error("SLA2053", "bad redundancy rule", "write `\"downWhen\": { \"resourcesDown\": 2 }`, or `{ \"resourcesDown\": \"all\", \"resources\": [\"zone-a\", \"zone-b\"] }`; not with `\"scope\": \"resource\"`");
     public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
     public static readonly DiagnosticDescriptor BadHolidayFile = Error("SLA2021", "holiday file cannot be used", "name a `.json` holiday list or an `.ics` file inside the policy directory, relative to the calendar file");
     public static readonly DiagnosticDescriptor BadIcs = Error("SLA2022", "bad iCalendar file", "fix the line shown; each event needs `BEGIN:VEVENT`, a `DTSTART` and `END:VEVENT`");

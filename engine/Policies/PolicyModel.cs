@@ -152,9 +152,43 @@ public sealed record AvailabilityTerm(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public SourceLocation MeasureLocation { get; init; }
 
+    /// <summary>Whether the term judges each resource of a subscription on its own (JSON <c>"scope": "resource"</c>) or the service as a whole (default).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public AvailabilityScope Scope { get; init; }
+
+    /// <summary>Where <see cref="Scope"/> is written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation ScopeLocation { get; init; }
+
+    /// <summary>Down only when enough resources are down at once (JSON <c>downWhen</c>); null: any downtime counts.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public RedundancyRule? DownWhen { get; init; }
+
     /// <summary>The term's name in explanations and reports: its <see cref="Id"/>, else <c>availability</c>.</summary>
     [JsonIgnore]
     public string Name => Id ?? "availability";
+}
+
+/// <summary>What an availability term judges: the service in the region as a whole, or each resource of it.</summary>
+public enum AvailabilityScope
+{
+    /// <summary>Every outage and measurement of the service in the region counts, whatever resource it names (the default).</summary>
+    Aggregated,
+
+    /// <summary>A subscription naming a resource is judged on that resource's outages and measurements, and on those that name none.</summary>
+    Resource,
+}
+
+/// <summary>
+/// Redundancy (JSON <c>availability.downWhen</c>): the service is down only while at least <see cref="ResourcesDown"/> of
+/// its resources are down at once. <see cref="Resources"/> lists the resources that count (default: every resource the
+/// outages or measurements name); <see cref="All"/> means every one of them (then they must be listed). An outage or
+/// interval that names no resource puts every resource down.
+/// </summary>
+public sealed record RedundancyRule(int ResourcesDown, bool All, ImmutableArray<string> Resources, SourceLocation Location)
+{
+    /// <summary>How many resources must be down at once.</summary>
+    public int Needed => All ? Resources.Length : ResourcesDown;
 }
 
 /// <summary>What an availability percentage is a share of.</summary>
@@ -281,6 +315,19 @@ public sealed record Policy(
 
     /// <summary>How credits are claimed and settled (JSON <c>claims</c>); null when the agreement says nothing about claims.</summary>
     public ClaimTerms? Claims { get; init; }
+
+    /// <summary>
+    /// Every availability objective when the agreement writes several (JSON <c>availability</c> as an array, each with an
+    /// <c>id</c>); default when it writes one object, which is <see cref="Availability"/>. <see cref="Availability"/> is the
+    /// first objective either way (its <c>monthlyFee</c> and <c>currency</c> are the policy's defaults).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<AvailabilityTerm> AvailabilityObjectives { get; init; }
+
+    /// <summary>The availability objectives to judge: <see cref="AvailabilityObjectives"/>, else <see cref="Availability"/> alone, else none.</summary>
+    [JsonIgnore]
+    public ImmutableArray<AvailabilityTerm> AvailabilityTerms =>
+        !AvailabilityObjectives.IsDefaultOrEmpty ? AvailabilityObjectives : Availability is { } single ? [single] : [];
     /// <summary>
     /// Calendars chosen by the case (JSON <c>calendarFrom</c>): a tag or the customer names the calendar business clocks
     /// count on, instead of <see cref="Calendar"/>. Null when the policy and its parents have none.

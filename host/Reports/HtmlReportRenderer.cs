@@ -90,18 +90,19 @@ public static class HtmlReportRenderer
     {
         // One bar per service and region (and policy, when two policies judge the same service differently):
         // availability depends on the outages and the policy's exclusions, not on the customer.
-        var groups = report.Availability.GroupBy(a => (a.Service, a.Region, a.PolicyId)).Select(g => g.First()).ToList();
-        var policiesPerService = groups.GroupBy(g => (g.Service, g.Region)).ToDictionary(g => g.Key, g => g.Count());
+        // Objectives of one agreement and resources judged alone have bars of their own (the subject names them).
+        var groups = report.Availability.GroupBy(a => (a.Subject, a.Region, a.PolicyId)).Select(g => g.First()).ToList();
+        var policiesPerService = groups.GroupBy(g => (g.Service, g.Region)).ToDictionary(g => g.Key, g => g.Select(a => a.PolicyId).Distinct().Count());
         var low = groups.Select(a => (double)Math.Min(a.AvailabilityPercent, a.Objective)).DefaultIfEmpty(100).Min();
         var floor = AvailabilityFloors.First(f => f < low || f == 0);
         var bars = groups.Select(a => new Bar(
-            a.Service,
+            a.Subject,
             policiesPerService[(a.Service, a.Region)] > 1 ? $"{a.Region} · {a.PolicyId}" : a.Region,
             (double)a.AvailabilityPercent,
             Percent(a.AvailabilityPercent),
             a.Met ? "met" : "missed",
             (double)a.Objective,
-            $"{a.Service} in {a.Region} ({a.PolicyId}): {Percent(a.AvailabilityPercent)}, objective {Objective(a.Objective)}")).ToList();
+            $"{a.Subject} in {a.Region} ({a.PolicyId}): {Percent(a.AvailabilityPercent)}, objective {Objective(a.Objective)}")).ToList();
         return VerticalBars(
             "availability-chart", "Availability per service against its objective", "availability (%)", bars, floor, 100, (100 - floor) / 5,
             t => t.ToString("0.##", CultureInfo.InvariantCulture) + "%",
@@ -173,7 +174,7 @@ public static class HtmlReportRenderer
         Head("Customer", "Service", "Region", "#Availability", "#Objective", "#Downtime", "Met", "#Credit", "Why"),
         (sb, a) =>
         {
-            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.Service)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}</td>");
+            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.Subject)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}</td>");
             sb.Append($"<td class=\"num\">{Objective(a.Objective)}</td><td class=\"num\">{Esc(Minutes(a.Downtime))}</td>");
             Verdict(sb, a.Met, $"{Esc(Money(a.CreditAmount, a.Currency))}<br><span class=\"small\">{Objective(a.CreditPercent)}</span>", a.Credit.Explanation);
         });

@@ -23,7 +23,7 @@ public static class TerminalReportRenderer
         foreach (var a in report.Availability)
         {
             availability.AddRow(
-                Markup.Escape(a.Customer), Markup.Escape(a.Service), Markup.Escape(a.Region), Percent(a.AvailabilityPercent),
+                Markup.Escape(a.Customer), Markup.Escape(a.Subject), Markup.Escape(a.Region), Percent(a.AvailabilityPercent),
                 Objective(a.Objective), Minutes(a.Downtime), a.Met ? "[green]yes[/]" : "[red]no[/]", Objective(a.CreditPercent),
                 Markup.Escape(Money(a.CreditAmount, a.Currency)));
         }

@@ -132,6 +132,9 @@ internal sealed class Layering(List<PolicyDocument> documents, DiagnosticBag bag
             EffectiveToLocation = document.To is null ? SourceLocation.None : document.ToLocation,
             CalendarFrom = document.CalendarFrom ?? parent?.CalendarFrom,
             ClockFrom = document.ClockFrom ?? parent?.ClockFrom,
+            // A child's `availability`, one object or several, replaces the parent's as a whole.
+            AvailabilityObjectives = document.AvailabilityObjectives is { } objectives ? [.. objectives]
+                : document.Availability is null ? parent?.AvailabilityObjectives ?? default : default,
         };
     }
 

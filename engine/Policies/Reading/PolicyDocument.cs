@@ -59,6 +59,9 @@ internal sealed class PolicyDocument
 
     public AvailabilityTerm? Availability { get; set; }
 
+    /// <summary>The objectives of an <c>availability</c> written as an array; null when it is one object or absent.</summary>
+    public List<AvailabilityTerm>? AvailabilityObjectives { get; set; }
+
     public List<RuleDefinition> Rules { get; } = [];
 
     public List<PerformanceTerm> Performance { get; } = [];

@@ -20,9 +20,10 @@ internal static class PolicyReader
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
     internal static readonly string[] AvailabilityProperties =
-        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure"];
+        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure", "scope", "downWhen"];
 
     internal static readonly string[] MetricDowntimeProperties = ["metric", "above", "minRequests", "interval"];
+    internal static readonly string[] RedundancyProperties = ["resourcesDown", "resources"];
     internal static readonly string[] CreditProperties = ["below", "atOrBelow", "credit", "daysOfFee", "perHourDown", "proportional"];
     internal static readonly string[] CreditForms = ["credit", "daysOfFee", "perHourDown", "proportional"];
     internal static readonly string[] ClaimsProperties = ["deadline", "minimumCredit", "futureBillsOnly", "capPerPeriod"];
@@ -75,7 +76,11 @@ internal static class PolicyReader
         ReadTargets(reader, document, definedBy);
         ReadEscalations(reader, document, definedBy);
         ReadAttainment(reader, document, definedBy);
-        if (reader.Get("availability") is { } availability)
+        if (reader.Get("availability") is JArray objectives)
+        {
+            ReadAvailabilityObjectives(objectives, source, bag, document, definedBy);
+        }
+        else if (reader.Get("availability") is { } availability)
         {
             document.Availability = ReadAvailability(ObjectReader.Open(availability, source, bag, "availability", AvailabilityProperties), definedBy);
         }
@@ -334,6 +339,51 @@ internal static class PolicyReader
         }
     }
 
+    /// <summary>
+    /// <c>availability</c> written as an array: several objectives (per storage class, deployment type, ...), each with an
+    /// <c>id</c> unique in the file. The first is <see cref="PolicyDocument.Availability"/>, whose fee and currency are the
+    /// policy's defaults.
+    /// </summary>
+    private static void ReadAvailabilityObjectives(JArray objectives, JsonSource source, DiagnosticBag bag, PolicyDocument document, string definedBy)
+    {
+        var read = new List<AvailabilityTerm>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (objectives.Count == 0)
+        {
+            bag.Add(DiagnosticCatalog.AvailabilityObjectiveId, source.Start(objectives), "`availability` is an empty array: write one objective, or several each with an `id`");
+        }
+
+        foreach (var item in objectives)
+        {
+            if (ObjectReader.Open(item, source, bag, "availability[]", AvailabilityProperties) is not { } objective)
+            {
+                continue;
+            }
+
+            if (!objective.Has("id"))
+            {
+                bag.Add(DiagnosticCatalog.AvailabilityObjectiveId, objective.Location, "an objective of an `availability` array needs an `id` (e.g. the storage class it is for)");
+                continue;
+            }
+
+            if (ReadAvailability(objective, definedBy) is not { Id: { } id } term)
+            {
+                continue;
+            }
+
+            if (!ids.Add(id))
+            {
+                bag.Add(DiagnosticCatalog.AvailabilityObjectiveId, objective.LocationOf("id"), $"availability objective `{id}` is written twice in this policy");
+                continue;
+            }
+
+            read.Add(term);
+        }
+
+        document.AvailabilityObjectives = read;
+        document.Availability = read.FirstOrDefault();
+    }
+
     private static AvailabilityTerm? ReadAvailability(ObjectReader? availability, string definedBy)
     {
         if (availability is null)
@@ -378,6 +428,15 @@ internal static class PolicyReader
                 DiagnosticCatalog.RequestsWithoutMetric, availability.LocationOf("measure"), "`\"measure\": \"requests\"` counts the requests of a metric: name it in `availability.downtime.metric`");
         }
 
+        var scope = Choice(availability, "scope", required: false, ("aggregated", AvailabilityScope.Aggregated), ("resource", AvailabilityScope.Resource));
+        var downWhen = ReadRedundancy(availability);
+        if (scope == AvailabilityScope.Resource && downWhen is not null)
+        {
+            availability.Bag.Add(
+                DiagnosticCatalog.BadRedundancy, availability.LocationOf("downWhen"), "`downWhen` counts resources down at once, which a term judging each resource alone (`\"scope\": \"resource\"`) cannot");
+            downWhen = null;
+        }
+
         if (objective is null)
         {
             return null;
@@ -401,7 +460,80 @@ internal static class PolicyReader
             MinimumDowntimeLocation = minimum is null ? default : availability.LocationOf("minimumDowntime"),
             Measure = measure ?? AvailabilityMeasure.Time,
             MeasureLocation = measure is null ? default : availability.LocationOf("measure"),
+            Scope = scope ?? AvailabilityScope.Aggregated,
+            ScopeLocation = scope is null ? default : availability.LocationOf("scope"),
+            DownWhen = downWhen,
         };
+    }
+
+    /// <summary>
+    /// <c>availability.downWhen</c>: <c>{ "resourcesDown": N }</c> (N at least 1, at most the resources listed), or
+    /// <c>{ "resourcesDown": "all", "resources": [...] }</c>; <c>"downWhen": "all"</c> is short for the latter's first half
+    /// and needs the resources too, so that "all" never depends on which resources happened to fail in a month.
+    /// </summary>
+    private static RedundancyRule? ReadRedundancy(ObjectReader availability)
+    {
+        var token = availability.Get("downWhen");
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token.Type == JTokenType.String)
+        {
+            if ((string)token! != "all")
+            {
+                var suggestion = ObjectReader.Suggest((string)token!, ["all"]);
+                availability.Bag.Add(
+                    DiagnosticCatalog.BadRedundancy, availability.Source.Start(token), $"`availability.downWhen` is `{(string)token!}`; write `{{ \"resourcesDown\": N }}` or `{{ \"resourcesDown\": \"all\", \"resources\": [...] }}`",
+                    suggestion is null ? null : $"did you mean `{suggestion}`?");
+                return null;
+            }
+
+            availability.Bag.Add(
+                DiagnosticCatalog.BadRedundancy, availability.Source.Start(token), "`\"downWhen\": \"all\"` needs the resources it means: write `{ \"resourcesDown\": \"all\", \"resources\": [\"zone-a\", \"zone-b\"] }`");
+            return null;
+        }
+
+        if (ObjectReader.Open(token, availability.Source, availability.Bag, "availability.downWhen", RedundancyProperties) is not { } rule)
+        {
+            return null;
+        }
+
+        var resources = rule.Strings("resources");
+        var count = rule.Get("resourcesDown");
+        if (count is null)
+        {
+            rule.Missing("resourcesDown");
+            return null;
+        }
+
+        if (count.Type == JTokenType.String && (string)count! == "all")
+        {
+            if (resources is not { Length: > 0 } all)
+            {
+                rule.Bag.Add(DiagnosticCatalog.BadRedundancy, rule.Location, "`\"resourcesDown\": \"all\"` needs `resources`, the resources that must all be down");
+                return null;
+            }
+
+            return new RedundancyRule(all.Length, true, all, rule.Location);
+        }
+
+        if (rule.Integer("resourcesDown") is not { } n)
+        {
+            return null;
+        }
+
+        if (n < 1 || (resources is { } listed && n > listed.Length))
+        {
+            rule.Bag.Add(
+                DiagnosticCatalog.BadRedundancy,
+                rule.LocationOf("resourcesDown"),
+                n < 1 ? "`availability.downWhen.resourcesDown` must be 1 or more" : $"`availability.downWhen.resourcesDown` is {n}, more than the {resources!.Value.Length} resources listed");
+            return null;
+        }
+
+        return rule.Has("resources") && resources is null ? null : new RedundancyRule(n, false, resources ?? [], rule.Location);
     }
 
     /// <summary>

@@ -99,3 +99,100 @@ public class AvailabilityReadingTests
         diagnostics.Single().Help.ShouldBe("did you mean `minRequests`?");
     }
 }
+
+/// <summary>Reading `scope`, `downWhen` and `availability` as an array of objectives, and layering them.</summary>
+public class AvailabilityObjectivesReadingTests
+{
+    private static PolicyLoadResult Load(params (string Name, string Json)[] files)
+    {
+        using var dir = new TempPolicyDirectory(files);
+        return PolicyLoader.Load(dir.Path);
+    }
+
+    private const string Storage = """
+        { "id": "storage", "version": "1", "effective": { "from": "2026-01-01" }, "appliesTo": { "customers": ["hooli"] },
+          "availability": [
+            { "id": "standard", "objective": "99.9%", "services": ["object-storage"], "monthlyFee": 100, "currency": "USD" },
+            { "id": "infrequent", "objective": "99%", "services": ["object-storage-ia"], "scope": "resource" },
+            { "id": "zonal", "objective": "99.99%", "downWhen": { "resourcesDown": 2, "resources": ["a", "b", "c"] } },
+            { "id": "regional", "objective": "99.99%", "downWhen": { "resourcesDown": "all", "resources": ["a", "b"] } }
+          ] }
+        """;
+
+    [Fact]
+    public void Load_SeveralObjectives_ReadsEachWithItsId()
+    {
+        var result = Load(("storage.json", Storage));
+
+        result.Diagnostics.ShouldBeEmpty();
+        var policy = result.Set.Policies.Single();
+        policy.AvailabilityTerms.Select(t => (t.Id, t.ObjectivePercent)).ShouldBe([("standard", 99.9m), ("infrequent", 99m), ("zonal", 99.99m), ("regional", 99.99m)]);
+        // The first objective is the policy's `Availability`: its fee and currency are the policy's defaults.
+        policy.Availability!.Id.ShouldBe("standard");
+        policy.Availability.MonthlyFee.ShouldBe(100m);
+        policy.AvailabilityTerms[1].Scope.ShouldBe(AvailabilityScope.Resource);
+        // Line 4 is `    { "id": "infrequent", "objective": "99%", "services": ["object-storage-ia"], "scope": ` (90 characters).
+        (policy.AvailabilityTerms[1].ScopeLocation.Line, policy.AvailabilityTerms[1].ScopeLocation.Column).ShouldBe((4, 91));
+        policy.AvailabilityTerms[2].DownWhen.ShouldNotBeNull();
+        (policy.AvailabilityTerms[2].DownWhen!.Needed, policy.AvailabilityTerms[2].DownWhen!.All).ShouldBe((2, false));
+        (policy.AvailabilityTerms[3].DownWhen!.Needed, policy.AvailabilityTerms[3].DownWhen!.All).ShouldBe((2, true));
+        policy.AvailabilityTerms[3].DownWhen!.Resources.ShouldBe(["a", "b"]);
+    }
+
+    [Fact]
+    public void Load_SingleObject_HasNoObjectiveList()
+    {
+        var result = Load(("p.json", """{ "id": "p", "version": "1", "effective": { "from": "2026-01-01" }, "availability": { "objective": "99.9%" } }"""));
+
+        var policy = result.Set.Policies.Single();
+        policy.AvailabilityObjectives.IsDefault.ShouldBeTrue();
+        policy.AvailabilityTerms.ShouldBe([policy.Availability!]);
+        policy.Availability!.Scope.ShouldBe(AvailabilityScope.Aggregated);
+    }
+
+    [Fact]
+    public void Load_Child_InheritsOrReplacesTheObjectives()
+    {
+        var result = Load(
+            ("storage.json", Storage.Replace("\"appliesTo\": { \"customers\": [\"hooli\"] },", string.Empty, StringComparison.Ordinal)),
+            ("inherits.json", """{ "id": "inherits", "version": "1", "effective": { "from": "2026-01-01" }, "extends": "storage", "appliesTo": { "customers": ["a"] } }"""),
+            ("replaces.json", """{ "id": "replaces", "version": "1", "effective": { "from": "2026-01-01" }, "extends": "storage", "appliesTo": { "customers": ["b"] }, "availability": { "objective": "95%" } }"""));
+
+        result.Diagnostics.ShouldBeEmpty();
+        result.Set.Policies.Single(p => p.Id == "inherits").AvailabilityTerms.Select(t => t.Id).ShouldBe(["standard", "infrequent", "zonal", "regional"]);
+        var replaced = result.Set.Policies.Single(p => p.Id == "replaces").AvailabilityTerms.ShouldHaveSingleItem();
+        (replaced.Id, replaced.ObjectivePercent).ShouldBe((null, 95m));
+    }
+
+    [Theory]
+    [InlineData("[ { \"objective\": \"99%\" } ]", "SLA2052", "needs an `id`")]
+    [InlineData("[ { \"id\": \"x\", \"objective\": \"99%\" }, { \"id\": \"x\", \"objective\": \"98%\" } ]", "SLA2052", "`x` is written twice")]
+    [InlineData("[]", "SLA2052", "empty array")]
+    [InlineData("{ \"objective\": \"99%\", \"downWhen\": \"all\" }", "SLA2053", "needs the resources")]
+    [InlineData("{ \"objective\": \"99%\", \"downWhen\": \"al\" }", "SLA2053", "write `{")]
+    [InlineData("{ \"objective\": \"99%\", \"downWhen\": { \"resourcesDown\": \"all\" } }", "SLA2053", "needs `resources`")]
+    [InlineData("{ \"objective\": \"99%\", \"downWhen\": { \"resourcesDown\": 3, \"resources\": [\"a\", \"b\"] } }", "SLA2053", "more than the 2 resources")]
+    [InlineData("{ \"objective\": \"99%\", \"downWhen\": { \"resourcesDown\": 0 } }", "SLA2053", "1 or more")]
+    [InlineData("{ \"objective\": \"99%\", \"scope\": \"resource\", \"downWhen\": { \"resourcesDown\": 2 } }", "SLA2053", "cannot")]
+    [InlineData("{ \"objective\": \"99%\", \"scope\": \"resouce\" }", "SLA2010", "`aggregated`, `resource`")]
+    public void Load_BadObjectives_ReportTheirCode(string availability, string code, string text)
+    {
+        var result = Load(("p.json", $$"""
+            { "id": "p", "version": "1", "effective": { "from": "2026-01-01" },
+              "availability": {{availability}} }
+            """));
+
+        var diagnostic = result.Diagnostics.Single();
+        diagnostic.Code.ShouldBe(code);
+        diagnostic.Message.ShouldContain(text);
+        diagnostic.Location.Line.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Load_MisspelledScope_SuggestsTheWord()
+    {
+        var result = Load(("p.json", """{ "id": "p", "version": "1", "effective": { "from": "2026-01-01" }, "availability": { "objective": "99%", "scope": "resouce", "downWhen": "al" } }"""));
+
+        result.Diagnostics.Select(d => d.Help).ShouldBe(["did you mean `resource`?", "did you mean `all`?"]);
+    }
+}
