@@ -3,7 +3,17 @@ namespace SlaPolicy.Engine.Inputs;
 // Input records as read from JSON Lines (formats in docs/INPUTS.md). Timestamps always carry an offset.
 
 /// <summary>A status change of a case; statuses listed in a policy's <c>pauseOn</c> pause its clocks.</summary>
-public sealed record StatusEvent(DateTimeOffset At, string Status);
+public sealed record StatusEvent(DateTimeOffset At, string Status)
+{
+    /// <summary>What the event is (<c>reply</c>, <c>note</c>, ...), as the case's source system calls it; null when not given.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>True when the event was visible to the customer (a public reply), false for an internal one; null when not given.</summary>
+    public bool? Public { get; init; }
+
+    /// <summary>The case's new severity from this event on (1 to 4); null when the event does not change it.</summary>
+    public int? Severity { get; init; }
+}
 
 /// <summary>A record that could not be accepted: where it was, which field, why, and the raw text.</summary>
 public sealed record RejectedRecord(string Source, long LineNumber, string? Field, string Reason, string RawText);

@@ -230,7 +230,7 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, ImmutableArray<StatusEvent>> get, Slot<TBuilder, ImmutableArray<StatusEvent>> slot)
     : ListField<TRecord, TBuilder, StatusEvent>(name, FieldType.StatusEvents, column, get, slot, inText: false)
 {
-    private static readonly string[] KnownInEvents = ["at", "status"];
+    private static readonly string[] KnownInEvents = ["at", "status", "type", "public", "severity"];
 
     // Field names of the first events, made once: naming `events[3].at` must not cost an allocation per event read.
     private readonly string[] _atFields = [.. Enumerable.Range(0, 64).Select(i => $"{name}[{i}].at")];
@@ -243,12 +243,31 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
         writer.WriteStartObject();
         writer.WriteString("at", item.At);
         writer.WriteString("status", item.Status);
+
+        // The optional parts only when given: an event of the older shape is written (and fingerprinted) as before.
+        if (item.Type is { } type)
+        {
+            writer.WriteString("type", type);
+        }
+
+        if (item.Public is { } isPublic)
+        {
+            writer.WriteBoolean("public", isPublic);
+        }
+
+        if (item.Severity is { } severity)
+        {
+            writer.WriteNumber("severity", severity);
+        }
+
         writer.WriteEndObject();
     }
 
     public override string? Text(TRecord record) => string.Join(", ", Get(record).Select(e => $"{Timestamps.Format(e.At)} {e.Status}"));
 
     private string AtField(int index) => index < _atFields.Length ? _atFields[index] : $"{Name}[{index}].at";
+
+    private string Field(int index, string part) => $"{Name}[{index.ToString(CultureInfo.InvariantCulture)}].{part}";
 
     private string StatusField(int index) => index < _statusFields.Length ? _statusFields[index] : $"{Name}[{index}].status";
 
@@ -273,6 +292,9 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
             json.ElementObject(Name);
             DateTimeOffset? at = null;
             string? status = null;
+            string? type = null;
+            bool? isPublic = null;
+            int? severity = null;
             var seen = 0;
             HashSet<string>? unknown = null;
             while (json.NextProperty())
@@ -287,6 +309,25 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                     RecordReader.Once(ref seen, 2, StatusField(index));
                     status = json.ReadString(StatusField(index), pooled: true);
                 }
+                else if (json.NameIs("type"u8))
+                {
+                    RecordReader.Once(ref seen, 4, Field(index, "type"));
+                    type = json.ReadOptionalString(Field(index, "type"), pooled: true);
+                }
+                else if (json.NameIs("public"u8))
+                {
+                    RecordReader.Once(ref seen, 8, Field(index, "public"));
+                    isPublic = json.ReadOptionalBoolean(Field(index, "public"));
+                }
+                else if (json.NameIs("severity"u8))
+                {
+                    RecordReader.Once(ref seen, 16, Field(index, "severity"));
+                    severity = json.ReadOptionalInt32(Field(index, "severity"));
+                    if (severity is { } value)
+                    {
+                        CaseReader.CheckSeverity(value, Field(index, "severity"));
+                    }
+                }
                 else
                 {
                     json.SkipUnknown(KnownInEvents, $"{Name}[{index.ToString(CultureInfo.InvariantCulture)}].", ref unknown);
@@ -300,7 +341,9 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                 sorted = false;
             }
 
-            scratch.Add(new StatusEvent(at!.Value, status!));
+            scratch.Add(type is null && isPublic is null && severity is null
+                ? new StatusEvent(at!.Value, status!)
+                : new StatusEvent(at!.Value, status!) { Type = type, Public = isPublic, Severity = severity });
         }
 
         if (scratch.Count == 0)
