@@ -14,6 +14,12 @@ public enum ClockStatus
 
     /// <summary>Not stopped, not paused, not breached.</summary>
     Running,
+
+    /// <summary>The target's start condition has not been met: the clock has not started.</summary>
+    Pending,
+
+    /// <summary>The target's cancel condition was met before the clock stopped: the target is not judged.</summary>
+    Cancelled,
 }
 
 /// <summary>

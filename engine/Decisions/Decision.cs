@@ -16,7 +16,20 @@ public enum DecisionStatus
 
     /// <summary>A rule could not be evaluated; the decision fails closed and shows up in reports.</summary>
     Error,
+
+    /// <summary>The target's start condition has not been met yet: its clock has not started.</summary>
+    Pending,
+
+    /// <summary>The target's cancel condition was met before its clock stopped: the target is not judged.</summary>
+    Cancelled,
 }
+
+/// <summary>
+/// One cycle of a target whose clock restarts when the case is reopened (<c>"reopen": "newCycle"</c>), or the one
+/// cycle of a target that resumes: from <see cref="Start"/> to <see cref="Stop"/> (null while it runs), with its
+/// own elapsed time and status. Instants in the case's zone.
+/// </summary>
+public sealed record DecisionCycle(int Number, DateTimeOffset Start, DateTimeOffset? Stop, double ElapsedMinutes, DecisionStatus Status);
 
 /// <summary>One line of an explanation: a kind (policy, clock, pause, holiday, escalation, rule, ...), a sentence, and where it came from.</summary>
 public sealed record ExplanationStep(string Kind, string Text, SourceLocation? Location = null, DateTimeOffset? At = null);
@@ -66,6 +79,19 @@ public sealed record Decision(
     /// choose its calendar or clock (<c>calendarFrom</c>, <c>clockFrom</c>); null otherwise.
     /// </summary>
     public string? Calendar { get; init; }
+
+    /// <summary>
+    /// The cycles of a target with a <c>reopen</c> rule, in order; empty (and not written) for every other target, and
+    /// for a case never reopened.
+    /// </summary>
+    public ImmutableArray<DecisionCycle> Cycles { get; init; } = [];
+
+    /// <summary>
+    /// The severity history the target followed (<c>severityChange</c>), e.g. "severity 3 from 2026-11-02 09:00 +01:00
+    /// (standard-resolution, 30% used), severity 1 from 2026-11-02 12:00 +01:00 (urgent-resolution)"; null when the
+    /// severity did not change or the target has no <c>severityChange</c>.
+    /// </summary>
+    public string? SeverityHistory { get; init; }
 
     /// <summary>Why <see cref="Calendar"/> was used: "the case is tagged `site:berlin`"; null when <see cref="Calendar"/> is.</summary>
     public string? CalendarBy { get; init; }

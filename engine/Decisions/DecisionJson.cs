@@ -10,7 +10,7 @@ namespace SlaPolicy.Engine.Decisions;
 /// </summary>
 public static class DecisionJson
 {
-    /// <summary>The status as written in JSON: <c>met</c>, <c>breached</c>, <c>running</c>, <c>paused</c>, <c>no-policy</c>, <c>error</c>.</summary>
+    /// <summary>The status as written in JSON: <c>met</c>, <c>breached</c>, <c>running</c>, <c>paused</c>, <c>no-policy</c>, <c>error</c>, <c>pending</c>, <c>cancelled</c>.</summary>
     public static string StatusName(DecisionStatus status) => status switch
     {
         DecisionStatus.Met => "met",
@@ -18,6 +18,8 @@ public static class DecisionJson
         DecisionStatus.Running => "running",
         DecisionStatus.Paused => "paused",
         DecisionStatus.NoPolicy => "no-policy",
+        DecisionStatus.Pending => "pending",
+        DecisionStatus.Cancelled => "cancelled",
         _ => "error",
     };
 
@@ -62,6 +64,29 @@ public static class DecisionJson
             // Only for policies that let the case choose its calendar or clock: other decisions keep their shape.
             writer.WriteString("calendar", decision.Calendar);
             WriteNullable(writer, "calendarBy", decision.CalendarBy);
+        }
+
+        if (!decision.Cycles.IsDefaultOrEmpty)
+        {
+            // Only for targets with a reopen rule on a reopened case: other decisions keep their shape.
+            writer.WriteStartArray("cycles");
+            foreach (var cycle in decision.Cycles)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("cycle", cycle.Number);
+                WriteInstant(writer, "start", cycle.Start);
+                WriteInstant(writer, "stop", cycle.Stop);
+                writer.WriteNumber("elapsedMinutes", Math.Round(cycle.ElapsedMinutes, 2));
+                writer.WriteString("status", StatusName(cycle.Status));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (decision.SeverityHistory is not null)
+        {
+            writer.WriteString("severityHistory", decision.SeverityHistory);
         }
 
         if (decision.PolicyFile is not null)

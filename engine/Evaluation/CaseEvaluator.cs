@@ -116,7 +116,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
             return [NoPolicy(ticket, asOf, explain)];
         }
 
-        var targets = plan.TargetsFor(ticket.Severity);
+        var targets = plan.TargetsFor(ticket.Severity, asOf, ticket);
         if (targets.Length == 0)
         {
             return [];
@@ -154,14 +154,34 @@ public sealed class CaseEvaluator : ICaseEvaluator
         }
 
         var calendar = target.Clock == ClockKind.Business ? choice.Calendar : null;
-        target = BusinessDayTargets.ForCase(target, ticket, calendar);
-        var clock = SlaClock.Compute(target, ticket, policy.PauseOn, calendar, asOf);
+        RuledClockResult? ruled = null;
+        ClockResult clock;
+        if (target.HasClockRules)
+        {
+            // Start, stop, pause, cancel, reopen and severity rules: the plain clock walks a view of each cycle.
+            var metric = target.Metric;
+            ruled = RuledClock.Compute(target, ticket, policy.PauseOn, calendar, asOf, severity => plan.TargetOf(metric, severity, target.Id));
+            clock = ruled.Result;
+            target = ruled.DecisiveCycle?.View.Target is { } walked ? target with { Within = walked.Within } : BusinessDayTargets.ForCase(target, ticket, calendar);
+        }
+        else
+        {
+            target = BusinessDayTargets.ForCase(target, ticket, calendar);
+            clock = SlaClock.Compute(target, ticket, policy.PauseOn, calendar, asOf);
+        }
+
         var inputs = new RuleInputs(ticket, clock, target, policy);
         var outcome = plan.Workflow.Run(inputs);
+        if (clock.Status is ClockStatus.Pending or ClockStatus.Cancelled)
+        {
+            // A target not started or cancelled is not judged, so not escalated either.
+            outcome = outcome with { EscalationLevel = 0 };
+        }
+
         var status = outcome.HasErrors ? DecisionStatus.Error : ToDecisionStatus(clock.Status);
         var zone = plan.ZoneOf(ticket);
         var explanation = explain
-            ? ExplanationBuilder.ForTarget(plan.Workflow, calendar, inputs, asOf, outcome, zone, plan.HasCaseChoice ? choice : null)
+            ? ExplanationBuilder.ForTarget(plan.Workflow, calendar, inputs, asOf, outcome, zone, plan.HasCaseChoice ? choice : null, ruled)
             : ImmutableArray<ExplanationStep>.Empty;
         return new Decision(
             ticket.Id,
@@ -183,8 +203,10 @@ public sealed class CaseEvaluator : ICaseEvaluator
             explanation)
         {
             StoppedAt = clock.StoppedAt is { } stopped ? zone.Local(stopped) : null,
-            Severity = ticket.Severity,
-            EscalatedAt = outcome.EscalationLevel > 0 && EscalatedAt(plan, target, calendar, ticket, clock, asOf, outcome.EscalationLevel) is { } escalated ? zone.Local(escalated) : null,
+            Severity = target.SeverityChange == SeverityChangeRule.None ? ticket.Severity : RuledClock.SeverityAt(ticket, asOf),
+            EscalatedAt = outcome.EscalationLevel > 0 && EscalatedAt(plan, target, calendar, ruled?.DecisiveCycle?.View, ticket, clock, asOf, outcome.EscalationLevel) is { } escalated ? zone.Local(escalated) : null,
+            Cycles = ruled is { Reopens.Length: > 0 } ? [.. ruled.Cycles.Select(c => new DecisionCycle(c.Number, zone.Local(c.Start), c.Result.StoppedAt is { } end ? zone.Local(end) : null, c.Result.ElapsedMinutes, ToDecisionStatus(c.Result.Status)))] : [],
+            SeverityHistory = ruled?.DecisiveCycle is { Severities.Length: > 0 } decisive ? ExplanationBuilder.SeverityHistory(decisive.Severities, target.SeverityChange, zone) : null,
             Calendar = plan.HasCaseChoice ? (calendar is null ? "24x7" : choice.FollowsTheSun ? BusinessCalendar.FollowTheSunId : calendar.Id) : null,
             CalendarBy = plan.HasCaseChoice
                 ? (target.Clock == ClockKind.Business ? (choice.FollowsTheSun ? FollowTheSunBy(choice, zone) : choice.CalendarBy) : choice.ClockBy ?? "the target's clock")
@@ -209,7 +231,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
     /// The crossing instant of the lowest ladder step that gives <paramref name="level"/> and has been reached;
     /// null when no such step exists (the level came from a custom rule). Only escalated decisions pay for it.
     /// </summary>
-    private static DateTimeOffset? EscalatedAt(PolicyPlan plan, TargetTerm target, BusinessCalendar? calendar, CaseRecord ticket, ClockResult clock, DateTimeOffset asOf, int level)
+    private static DateTimeOffset? EscalatedAt(PolicyPlan plan, TargetTerm target, BusinessCalendar? calendar, ClockView? view, CaseRecord ticket, ClockResult clock, DateTimeOffset asOf, int level)
     {
         EscalationStep? lowest = null;
         foreach (var step in plan.Policy.Escalations)
@@ -226,7 +248,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
         }
 
         var threshold = TimeSpan.FromTicks((long)(target.Within.Ticks * lowest.AtPercent / 100m));
-        return SlaClock.InstantWhenElapsed(target, ticket, plan.Policy.PauseOn, calendar, asOf, threshold);
+        return view is null
+            ? SlaClock.InstantWhenElapsed(target, ticket, plan.Policy.PauseOn, calendar, asOf, threshold)
+            : SlaClock.InstantWhenElapsed(view.Target, view.Ticket, view.PauseOn, calendar, asOf, threshold);
     }
 
     private static Decision NoPolicy(CaseRecord ticket, DateTimeOffset asOf, bool explain)
@@ -247,6 +271,8 @@ public sealed class CaseEvaluator : ICaseEvaluator
         ClockStatus.Met => DecisionStatus.Met,
         ClockStatus.Breached => DecisionStatus.Breached,
         ClockStatus.Paused => DecisionStatus.Paused,
+        ClockStatus.Pending => DecisionStatus.Pending,
+        ClockStatus.Cancelled => DecisionStatus.Cancelled,
         _ => DecisionStatus.Running,
     };
 
@@ -274,7 +300,10 @@ public sealed class CaseEvaluator : ICaseEvaluator
             }
 
             _otherSeverities = [.. policy.Targets.Where(t => t.Severities.IsDefaultOrEmpty)];
+            _followsSeverity = policy.Targets.Any(t => t.SeverityChange != SeverityChangeRule.None);
         }
+
+        private readonly bool _followsSeverity;
 
         public Policy Policy { get; }
 
@@ -284,6 +313,35 @@ public sealed class CaseEvaluator : ICaseEvaluator
 
         public ImmutableArray<TargetTerm> TargetsFor(int severity) =>
             (uint)severity < (uint)_bySeverity.Length ? _bySeverity[severity] : _otherSeverities;
+
+        /// <summary>
+        /// The targets of a case: those chosen by its severity, except that a target with <c>severityChange</c> is
+        /// chosen by the severity in force at <paramref name="asOf"/> (the last event carrying one, else the case's).
+        /// </summary>
+        public ImmutableArray<TargetTerm> TargetsFor(int severity, DateTimeOffset asOf, CaseRecord ticket)
+        {
+            var targets = TargetsFor(severity);
+            if (!_followsSeverity || ticket.Events.IsDefaultOrEmpty)
+            {
+                return targets;
+            }
+
+            var current = RuledClock.SeverityAt(ticket, asOf);
+            if (current == severity)
+            {
+                return targets;
+            }
+
+            var now = TargetsFor(current);
+            return [.. Policy.Targets.Where(t => t.SeverityChange == SeverityChangeRule.None ? targets.Contains(t) : now.Contains(t))];
+        }
+
+        /// <summary>The target of <paramref name="metric"/> for a severity: the one with <paramref name="id"/> if it applies, else the first that does.</summary>
+        public TargetTerm? TargetOf(TargetMetric metric, int severity, string id)
+        {
+            var candidates = TargetsFor(severity).Where(t => t.Metric == metric).ToList();
+            return candidates.FirstOrDefault(t => t.Id == id) ?? candidates.FirstOrDefault();
+        }
 
         /// <summary>True when the policy lets the case choose its calendar or clock (<c>calendarFrom</c>, <c>clockFrom</c>).</summary>
         public bool HasCaseChoice { get; }

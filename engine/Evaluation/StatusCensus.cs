@@ -25,15 +25,30 @@ public sealed class StatusCensus
 
     /// <summary>A census against the statuses <paramref name="pauseOn"/> of the policies in force.</summary>
     public StatusCensus(IEnumerable<string> pauseOn)
+        : this(pauseOn, [])
     {
-        ArgumentNullException.ThrowIfNull(pauseOn);
-        _pauseOn = [.. pauseOn.Distinct(StringComparer.Ordinal)];
-        _known = new HashSet<string>(_pauseOn.Concat(KnownStatuses), StringComparer.Ordinal);
     }
 
-    /// <summary>A census against the <c>pauseOn</c> statuses of <paramref name="evaluator"/>'s policies (none when it has no compiled set).</summary>
+    /// <summary>A census against <paramref name="pauseOn"/>, with the statuses targets' conditions name (<paramref name="named"/>) known too.</summary>
+    public StatusCensus(IEnumerable<string> pauseOn, IEnumerable<string> named)
+    {
+        ArgumentNullException.ThrowIfNull(pauseOn);
+        ArgumentNullException.ThrowIfNull(named);
+        _pauseOn = [.. pauseOn.Distinct(StringComparer.Ordinal)];
+        _known = new HashSet<string>(_pauseOn.Concat(KnownStatuses).Concat(named), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// A census against the <c>pauseOn</c> statuses of <paramref name="evaluator"/>'s policies (none when it has no compiled
+    /// set); the statuses its targets' <c>start</c>, <c>stop</c>, <c>pause</c> and <c>cancel</c> name are known too.
+    /// </summary>
     public static StatusCensus For(ICaseEvaluator? evaluator) =>
-        new(evaluator is CaseEvaluator compiled ? compiled.Set.Policies.SelectMany(p => p.PauseOn) : []);
+        evaluator is CaseEvaluator compiled
+            ? new(compiled.Set.Policies.SelectMany(p => p.PauseOn), compiled.Set.Policies.SelectMany(p => p.Targets).SelectMany(ConditionStatuses))
+            : new([]);
+
+    private static IEnumerable<string> ConditionStatuses(Policies.TargetTerm target) =>
+        new[] { target.Start, target.Stop, target.Pause, target.Cancel }.SelectMany(c => c is null || c.Statuses.IsDefault ? [] : c.Statuses.AsEnumerable());
 
     /// <summary>The unknown statuses seen so far and how many events carried each, in ordinal order.</summary>
     public IReadOnlyDictionary<string, long> Unknown => new SortedDictionary<string, long>(_unknown, StringComparer.Ordinal);

@@ -30,7 +30,7 @@ public static class ContractExampleReader
     public static readonly ImmutableArray<string> CreditKinds = ["availability", "performance", "attainment", "total"];
 
     /// <summary>The statuses a decision may have, as written in decisions.</summary>
-    public static readonly ImmutableArray<string> Statuses = ["met", "breached", "running", "paused", "no-policy", "error"];
+    public static readonly ImmutableArray<string> Statuses = ["met", "breached", "running", "paused", "no-policy", "error", "pending", "cancelled"];
 
     private static readonly string[] CreditNaming = ["credit", "customer", "service", "region", "objective", "severity", "period"];
 

@@ -4,6 +4,7 @@ using SlaPolicy.Engine.Calendars;
 using SlaPolicy.Engine.Clocks;
 using SlaPolicy.Engine.Compilation;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Diagnostics;
 using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Engine.Policies;
@@ -47,7 +48,8 @@ public static class ExplanationBuilder
         DateTimeOffset asOf,
         WorkflowOutcome outcome,
         CaseZone zone,
-        CaseCalendarChoice? choice = null)
+        CaseCalendarChoice? choice = null,
+        RuledClockResult? ruled = null)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(zone);
@@ -55,20 +57,42 @@ public static class ExplanationBuilder
         var target = inputs.Target;
         var ticket = inputs.Ticket;
         var clock = inputs.Clock;
-        var trace = SlaClock.Trace(target, ticket, policy.PauseOn, calendar, asOf);
-        var story = new List<ExplanationStep>();
 
-        story.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
+        // A target with clock rules is walked on a view of its decisive cycle; the case itself is what rules read.
+        var view = ruled?.DecisiveCycle?.View;
+        var (walkTarget, walkTicket, walkPauseOn) = view is null ? (target, ticket, policy.PauseOn) : (view.Target, view.Ticket, view.PauseOn);
+        var story = new List<ExplanationStep>();
+        if (ruled is { StartedAt: null })
+        {
+            return Pending(workflow, inputs, outcome, zone, asOf, choice, calendar);
+        }
+
+        var trace = SlaClock.Trace(walkTarget, walkTicket, walkPauseOn, calendar, asOf);
+        if (target.Start is { } start && ruled?.StartedAt is { } startedAt)
+        {
+            story.Add(new ExplanationStep(
+                "clock", $"case opened at {zone.Format(ticket.OpenedAt)}; the clock starts at {zone.Format(startedAt)}, when the start condition ({start.Describe()}) was met", start.Location, zone.Local(startedAt)));
+        }
+        else
+        {
+            story.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
+        }
+
+        if (ruled is not null)
+        {
+            AddRuledSteps(story, target, ruled, zone);
+        }
+
         if (target.BusinessDays > 0)
         {
-            var span = BusinessDayTargets.Span(target, ticket, calendar);
+            var span = BusinessDayTargets.Span(target, walkTicket, calendar);
             story.Add(new ExplanationStep("business-days", BusinessDays(span, zone), target.Location, zone.Local(span.CountedFrom)));
         }
 
         var stopAt = trace.Result.StoppedAt ?? asOf;
         if (calendar is not null && choice is { FollowsTheSun: true } sun)
         {
-            AddHolders(story, trace, sun, ticket.OpenedAt, stopAt, zone);
+            AddHolders(story, trace, sun, walkTicket.OpenedAt, stopAt, zone);
         }
 
         foreach (var segment in trace.Segments)
@@ -82,20 +106,22 @@ public static class ExplanationBuilder
             var still = pause.OpenAtEnd ? ", still paused" : string.Empty;
             story.Add(new ExplanationStep(
                 "pause",
-                $"paused from {zone.FormatRange(pause.Start, pause.End)}{still} while the status was {pause.Status}: {Minutes(pause.Minutes)} not counted",
-                null,
+                pause.Status == RuledClock.ResolvedPause && ruled is { Reopens.Length: > 0 } && target.Reopen == ReopenRule.Resume
+                    ? $"not counted from {zone.FormatRange(pause.Start, pause.End)}{still}: resolved until the case was reopened ({Minutes(pause.Minutes)})"
+                    : $"paused from {zone.FormatRange(pause.Start, pause.End)}{still} while the status was {pause.Status}: {Minutes(pause.Minutes)} not counted",
+                pause.Status == RuledClock.ResolvedPause && target.Reopen == ReopenRule.Resume ? target.ReopenLocation : target.Pause?.Location,
                 zone.Local(pause.Start)));
         }
 
         if (trace.CalendarId is not null)
         {
-            AddClosedPeriods(story, trace, ticket.OpenedAt, stopAt, zone, calendar);
+            AddClosedPeriods(story, trace, walkTicket.OpenedAt, stopAt, zone, calendar);
         }
 
         if (calendar is { IsFollowTheSun: true })
         {
             // Each holder's holidays and days of its own, on its own calendar and in its own part of the span.
-            foreach (var (holder, from, to) in calendar.HoldersBetween(ticket.OpenedAt, stopAt))
+            foreach (var (holder, from, to) in calendar.HoldersBetween(walkTicket.OpenedAt, stopAt))
             {
                 var running = Running(trace, from, to);
                 foreach (var holiday in running.SelectMany(r => holder.Calendar.HolidaysBetween(r.Start, r.End)).Distinct())
@@ -118,7 +144,7 @@ public static class ExplanationBuilder
 
             if (calendar is not null && trace.CalendarId is not null)
             {
-                foreach (var (date, hours) in calendar.SpecialDaysBetween(ticket.OpenedAt, stopAt))
+                foreach (var (date, hours) in calendar.SpecialDaysBetween(walkTicket.OpenedAt, stopAt))
                 {
                     story.Add(HoursStep(trace.CalendarId, date, hours, zone));
                 }
@@ -130,7 +156,7 @@ public static class ExplanationBuilder
         foreach (var step in policy.Escalations)
         {
             var threshold = TimeSpan.FromTicks((long)(target.Within.Ticks * step.AtPercent / 100m));
-            var at = SlaClock.InstantWhenElapsed(target, ticket, policy.PauseOn, calendar, asOf, threshold);
+            var at = SlaClock.InstantWhenElapsed(walkTarget, walkTicket, walkPauseOn, calendar, asOf, threshold);
             if ((decimal)clock.PercentUsed < step.AtPercent)
             {
                 upcoming.Add((step, at));
@@ -143,10 +169,19 @@ public static class ExplanationBuilder
                 "escalation", $"{Percent(step.AtPercent)} of the target used{when}: {Action(step)}", step.Location, at is { } local ? zone.Local(local) : null));
         }
 
-        if (trace.Result.StoppedAt is { } stoppedAt)
+        if (ruled?.CancelledAt is { } cancelledAt && clock.Status == ClockStatus.Cancelled)
         {
-            var by = trace.StopEvent == ClockStopEvent.FirstResponse ? "the first response" : "the resolution";
-            story.Add(new ExplanationStep("stop", $"clock stopped at {zone.Format(stoppedAt)} by {by}", null, zone.Local(stoppedAt)));
+            story.Add(new ExplanationStep(
+                "stop", $"target cancelled at {zone.Format(cancelledAt)}, when the cancel condition ({target.Cancel!.Describe()}) was met: not judged", target.Cancel.Location, zone.Local(cancelledAt)));
+        }
+        else if (trace.Result.StoppedAt is { } stoppedAt)
+        {
+            var (by, where) = ruled is null
+                ? (trace.StopEvent == ClockStopEvent.FirstResponse ? "the first response" : "the resolution", (SourceLocation?)null)
+                : target.Stop is { } stopCondition
+                    ? ($"the stop condition ({stopCondition.Describe()})", stopCondition.Location)
+                    : (ruled.CancelledAt is not null ? "the cancel condition" : target.Metric == TargetMetric.FirstResponse && ticket.FirstResponseAt is { } r && zone.Local(r) == zone.Local(stoppedAt) ? "the first response" : "the resolution", null);
+            story.Add(new ExplanationStep("stop", $"clock stopped at {zone.Format(stoppedAt)} by {by}", where, zone.Local(stoppedAt)));
         }
         else
         {
@@ -177,9 +212,20 @@ public static class ExplanationBuilder
         var within = target.BusinessDays > 0
             ? $"{target.BusinessDays.ToString(Invariant)} business days ({Minutes(target.Within.TotalMinutes)} of business time for this case)"
             : Minutes(target.Within.TotalMinutes);
+        var severity = ticket.Severity;
+        if (ruled?.DecisiveCycle is { Severities.Length: > 1 } changed)
+        {
+            // The severity in force chose the target; under fromChange the case's length is what the shares leave.
+            var last = changed.Severities[^1];
+            severity = last.Severity;
+            within = target.SeverityChange == SeverityChangeRule.FromChange
+                ? $"{Minutes(last.Within.TotalMinutes)} ({Minutes(target.Within.TotalMinutes)} for this case, with the share used under the earlier severities)"
+                : Minutes(last.Within.TotalMinutes);
+        }
+
         steps.Add(new ExplanationStep(
             "target",
-            $"{target.Id}: {Metric(target.Metric)} within {within} on {clockName}, for severity {ticket.Severity}{inherited}",
+            $"{target.Id}: {Metric(target.Metric)} within {within} on {clockName}, for severity {severity}{inherited}",
             target.Location));
 
         if (choice is { } chosen)
@@ -280,6 +326,119 @@ public static class ExplanationBuilder
         }
     }
 
+    /// <summary>
+    /// The severity history of a target with <c>severityChange</c>: "severity 3 (standard-resolution, 8h (480 min)) from
+    /// 2026-11-02 09:00 +01:00, 120 min counted, 25% used; severity 1 (urgent-resolution) from ...".
+    /// </summary>
+    public static string SeverityHistory(ImmutableArray<SeverityPeriod> periods, SeverityChangeRule rule, CaseZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var parts = new List<string>();
+        for (var i = 0; i < periods.Length; i++)
+        {
+            var p = periods[i];
+            var under = p.TargetId is null ? "no target of this metric" : $"{p.TargetId}, {Minutes(p.Within.TotalMinutes)}";
+            var used = rule == SeverityChangeRule.FromChange && i < periods.Length - 1
+                ? $", {Minutes(p.Counted.TotalMinutes)} counted, {RuledClock.Percent(p.Share)} of it used"
+                : string.Empty;
+            parts.Add($"severity {p.Severity.ToString(Invariant)} ({under}) from {zone.Format(p.From)}{used}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>The cycles, reopens and severity changes of a target with clock rules, as story steps.</summary>
+    private static void AddRuledSteps(List<ExplanationStep> story, TargetTerm target, RuledClockResult ruled, CaseZone zone)
+    {
+        if (target.Reopen == ReopenRule.NewCycle && ruled.Cycles.Length > 1)
+        {
+            foreach (var cycle in ruled.Cycles)
+            {
+                var end = cycle.Result.StoppedAt is { } stop ? $"to {zone.Format(stop)}" : "still open";
+                var decisive = cycle.Number == ruled.Decisive + 1 ? " (the cycle this decision reports)" : string.Empty;
+                story.Add(new ExplanationStep(
+                    "cycle",
+                    $"in cycle {cycle.Number.ToString(Invariant)}, from {zone.Format(cycle.Start)} {end}: {Minutes(cycle.Result.ElapsedMinutes)} of {Minutes(cycle.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(StatusOf(cycle.Result.Status))}{decisive}",
+                    target.ReopenLocation,
+                    zone.Local(cycle.Start)));
+            }
+        }
+
+        foreach (var (resolved, reopened) in ruled.Reopens)
+        {
+            var what = target.Reopen == ReopenRule.Resume
+                ? "the resolution clock resumes; the time between is not counted"
+                : "a new cycle starts with the whole target";
+            story.Add(new ExplanationStep(
+                "reopen", $"resolved at {zone.Format(resolved)} and reopened at {zone.Format(reopened)}: {what}", target.ReopenLocation, zone.Local(reopened)));
+        }
+
+        if (ruled.DecisiveCycle is { Severities.Length: > 1 } withSeverities)
+        {
+            var periods = withSeverities.Severities;
+            for (var i = 1; i < periods.Length; i++)
+            {
+                var before = periods[i - 1];
+                var now = periods[i];
+                var rule = target.SeverityChange == SeverityChangeRule.FromOpening
+                    ? $"the clock is measured from its start against {now.TargetId ?? target.Id} ({Minutes(now.Within.TotalMinutes)})"
+                    : $"{RuledClock.Percent(periods.Take(i).Sum(p => p.Share))} of the earlier targets used carries over; {now.TargetId ?? target.Id} ({Minutes(now.Within.TotalMinutes)}) counts the rest";
+                story.Add(new ExplanationStep(
+                    "severity",
+                    $"the severity changed from {before.Severity.ToString(Invariant)} to {now.Severity.ToString(Invariant)} at {zone.Format(now.From)}: {rule}; pauses already counted are kept",
+                    target.SeverityChangeLocation,
+                    zone.Local(now.From)));
+            }
+        }
+    }
+
+    /// <summary>The explanation of a target whose start condition has not been met.</summary>
+    private static ImmutableArray<ExplanationStep> Pending(
+        CompiledWorkflow workflow, in RuleInputs inputs, WorkflowOutcome outcome, CaseZone zone, DateTimeOffset asOf, CaseCalendarChoice? choice, BusinessCalendar? calendar)
+    {
+        var target = inputs.Target;
+        var policy = inputs.Policy;
+        var ticket = inputs.Ticket;
+        var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
+        steps.Add(new ExplanationStep("status", $"pending: the start condition has not been met by {zone.Format(asOf)}; nothing is counted yet"));
+        steps.Add(new ExplanationStep(
+            "policy",
+            $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer {ticket.Customer}, " +
+            $"tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
+            policy.Location));
+        var within = target.BusinessDays > 0 ? $"{target.BusinessDays.ToString(Invariant)} business days" : Minutes(target.Within.TotalMinutes);
+        steps.Add(new ExplanationStep("target", $"{target.Id}: {Metric(target.Metric)} within {within}, for severity {ticket.Severity}", target.Location));
+        if (choice is { } chosen)
+        {
+            steps.Add(CalendarStep(target, calendar, chosen));
+        }
+
+        steps.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock waits for its start condition", null, zone.Local(ticket.OpenedAt)));
+        steps.Add(new ExplanationStep(
+            "start", $"the start condition ({target.Start!.Describe()}) was not met by the evaluation time, {zone.Format(asOf)}", target.Start.Location, zone.Local(asOf)));
+        foreach (var result in workflow.Execute(inputs))
+        {
+            AddRuleSteps(steps, [], result);
+        }
+
+        if (outcome.HasErrors)
+        {
+            steps.Add(new ExplanationStep("error", "a rule could not be evaluated: the decision fails closed as error"));
+        }
+
+        return steps.ToImmutable();
+    }
+
+    private static DecisionStatus StatusOf(ClockStatus status) => status switch
+    {
+        ClockStatus.Met => DecisionStatus.Met,
+        ClockStatus.Breached => DecisionStatus.Breached,
+        ClockStatus.Paused => DecisionStatus.Paused,
+        ClockStatus.Pending => DecisionStatus.Pending,
+        ClockStatus.Cancelled => DecisionStatus.Cancelled,
+        _ => DecisionStatus.Running,
+    };
+
     /// <summary>Which calendar or clock the case counted on, and why: for policies that let the case choose them.</summary>
     private static ExplanationStep CalendarStep(TargetTerm target, BusinessCalendar? calendar, CaseCalendarChoice choice)
     {
@@ -334,6 +493,7 @@ public static class ExplanationBuilder
         "business-days" => 0,
         "holder" => 0,
         "closed" or "holiday" or "hours" or "pause" or "counted" => 1,
+        "reopen" or "cycle" or "severity" => 1,
         "escalation" => 2,
         _ => 3,
     };
@@ -434,6 +594,7 @@ public static class ExplanationBuilder
             ClockStatus.Met => $"met: {used}",
             ClockStatus.Breached => $"breached: {used}",
             ClockStatus.Paused => $"paused: {used}; no due time while paused",
+            ClockStatus.Cancelled => $"cancelled: {used} when the cancel condition was met; not judged",
             _ => $"running: {used}",
         };
         if (clock.DueAt is { } due)

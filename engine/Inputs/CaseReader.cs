@@ -39,11 +39,13 @@ public static class CaseReader
     }
 
     /// <summary>Rejects a severity outside 1..4.</summary>
-    internal static void CheckSeverity(int severity)
+    internal static void CheckSeverity(int severity) => CheckSeverity(severity, "severity");
+
+    internal static void CheckSeverity(int severity, string field)
     {
         if (severity is < MinSeverity or > MaxSeverity)
         {
-            throw new RecordRejectedException("severity", $"unknown severity `{severity.ToString(CultureInfo.InvariantCulture)}`; severities are 1, 2, 3 and 4");
+            throw new RecordRejectedException(field, $"unknown severity `{severity.ToString(CultureInfo.InvariantCulture)}`; severities are 1, 2, 3 and 4");
         }
     }
 

@@ -5,6 +5,15 @@ namespace SlaPolicy.Engine.Inputs;
 /// <summary>A status change of a case; statuses listed in a policy's <c>pauseOn</c> pause its clocks.</summary>
 public sealed record StatusEvent(DateTimeOffset At, string Status)
 {
+    /// <summary>What the event is (<c>reply</c>, <c>note</c>, ...), as the case's source system calls it; null when not given.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>True when the event was visible to the customer (a public reply), false for an internal one; null when not given.</summary>
+    public bool? Public { get; init; }
+
+    /// <summary>The case's new severity from this event on (1 to 4); null when the event does not change it.</summary>
+    public int? Severity { get; init; }
+
     /// <summary>
     /// The team that holds the case from this event on (JSON <c>team</c>, optional): the case was assigned to it here.
     /// Null when the event does not change the holder. Policies with <c>calendarFrom.teams</c> count business clocks on

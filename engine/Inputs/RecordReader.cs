@@ -161,6 +161,36 @@ internal ref struct RecordReader
         return _reader.TokenType == JsonTokenType.Null ? null : TimestampValue(field);
     }
 
+    /// <summary>Reads <c>true</c>, <c>false</c> or null.</summary>
+    public bool? ReadOptionalBoolean(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        return _reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => throw new RecordRejectedException(field, $"`{field}` must be true or false, not {Describe(_reader.TokenType)}"),
+        };
+    }
+
+    /// <summary>Reads a whole number or null.</summary>
+    public int? ReadOptionalInt32(string field)
+    {
+        _context.CurrentField = field;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(JsonTokenType.Number, field, "a whole number");
+        return _reader.TryGetInt32(out var value)
+            ? value
+            : throw new RecordRejectedException(field, $"`{field}` must be a whole number, not `{RawValue()}`");
+    }
+
     /// <summary>Reads a required whole number.</summary>
     public int ReadInt32(string field)
     {

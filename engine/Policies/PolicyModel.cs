@@ -60,8 +60,141 @@ public sealed record TargetTerm(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int BusinessDays { get; init; }
 
+    /// <summary>The event or case field that starts the clock (JSON <c>start</c>); null: the clock starts at <c>openedAt</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ClockCondition? Start { get; init; }
+
+    /// <summary>The event or case field that stops the clock (JSON <c>stop</c>); null: the metric's own stop (<c>firstResponseAt</c>, <c>resolvedAt</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ClockCondition? Stop { get; init; }
+
+    /// <summary>The events that pause this target's clock (JSON <c>pause</c>), instead of the policy's <c>pauseOn</c>; null: the policy's <c>pauseOn</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ClockCondition? Pause { get; init; }
+
+    /// <summary>The event or case field that cancels the target (JSON <c>cancel</c>): the clock is not judged; null: never cancelled.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ClockCondition? Cancel { get; init; }
+
+    /// <summary>What a reopen after a resolution does to a resolution clock (JSON <c>reopen</c>); <see cref="ReopenRule.None"/>: as before, the clock stops at <c>resolvedAt</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ReopenRule Reopen { get; init; }
+
+    /// <summary>Where <see cref="Reopen"/> is written; unknown when it is not.</summary>
+    [JsonIgnore]
+    public SourceLocation ReopenLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>How a severity change in the case's events moves this target (JSON <c>severityChange</c>); <see cref="SeverityChangeRule.None"/>: only the case's severity counts.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SeverityChangeRule SeverityChange { get; init; }
+
+    /// <summary>Where <see cref="SeverityChange"/> is written; unknown when it is not.</summary>
+    [JsonIgnore]
+    public SourceLocation SeverityChangeLocation { get; init; } = SourceLocation.None;
+
+    /// <summary>True when the target uses any of the conditions, reopen or severity rules that the plain clock does not know.</summary>
+    [JsonIgnore]
+    public bool HasClockRules => Start is not null || Stop is not null || Pause is not null || Cancel is not null || Reopen != ReopenRule.None || SeverityChange != SeverityChangeRule.None;
+
     /// <summary>True when the target applies to a case of this severity (an empty list means all).</summary>
     public bool AppliesToSeverity(int severity) => Severities.IsDefaultOrEmpty || Severities.Contains(severity);
+}
+
+/// <summary>What a reopened case does to a resolution clock (docs/CLOCKS.md "Reopens and cycles").</summary>
+public enum ReopenRule
+{
+    /// <summary>Not written: the clock stops at the case's <c>resolvedAt</c>, whatever the events say.</summary>
+    None,
+
+    /// <summary><c>resume</c>: the clock resumes at the reopen; the time between the resolution and the reopen is not counted.</summary>
+    Resume,
+
+    /// <summary><c>newCycle</c>: each reopen starts a new cycle with the whole target, each cycle judged.</summary>
+    NewCycle,
+}
+
+/// <summary>How a severity change moves a target (docs/CLOCKS.md "Severity changes").</summary>
+public enum SeverityChangeRule
+{
+    /// <summary>Not written: the case's <c>severity</c> chooses the targets, event severities are not read.</summary>
+    None,
+
+    /// <summary><c>fromOpening</c>: the clock is measured from its start against the target of the severity in force.</summary>
+    FromOpening,
+
+    /// <summary><c>fromChange</c>: the share of each earlier target used carries over; the new target counts the rest.</summary>
+    FromChange,
+}
+
+/// <summary>
+/// A condition on a case's status events or on one of its timestamps (JSON <c>start</c>, <c>stop</c>, <c>pause</c>,
+/// <c>cancel</c> of a target). An event matches when every property written matches: its status is one of
+/// <see cref="Statuses"/>, its <c>type</c> is <see cref="Type"/>, its <c>public</c> flag is <see cref="Public"/>. A
+/// condition on <see cref="Field"/> (<c>openedAt</c>, <c>firstResponseAt</c>, <c>resolvedAt</c>) is met at that instant.
+/// </summary>
+public sealed record ClockCondition(ImmutableArray<string> Statuses, string? Type, bool? Public, string? Field, SourceLocation Location)
+{
+    /// <summary>True when <paramref name="e"/> matches the event properties of the condition (never for a field condition).</summary>
+    public bool Matches(Inputs.StatusEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (Field is not null)
+        {
+            return false;
+        }
+
+        if (!Statuses.IsDefaultOrEmpty && !Statuses.Contains(e.Status, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        if (Type is not null && !string.Equals(Type, e.Type, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return Public is not { } wanted || e.Public == wanted;
+    }
+
+    /// <summary>The instant of the case field the condition names; null when it names none or the case has no such time.</summary>
+    public DateTimeOffset? FieldInstant(Inputs.CaseRecord ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return Field switch
+        {
+            "openedAt" => ticket.OpenedAt,
+            "firstResponseAt" => ticket.FirstResponseAt,
+            "resolvedAt" => ticket.ResolvedAt,
+            _ => null,
+        };
+    }
+
+    /// <summary>The condition as a reader sees it: "status resolved, public", "firstResponseAt".</summary>
+    public string Describe()
+    {
+        if (Field is not null)
+        {
+            return Field;
+        }
+
+        var parts = new List<string>(3);
+        if (!Statuses.IsDefaultOrEmpty)
+        {
+            parts.Add($"status {string.Join(" or ", Statuses)}");
+        }
+
+        if (Type is not null)
+        {
+            parts.Add($"type {Type}");
+        }
+
+        if (Public is { } isPublic)
+        {
+            parts.Add(isPublic ? "public" : "not public");
+        }
+
+        return string.Join(", ", parts);
+    }
 }
 
 /// <summary>An escalation step, reached when percentUsed &gt;= <see cref="AtPercent"/>.</summary>

@@ -29,7 +29,8 @@ internal static class StoreText
     private static readonly EnumText<DecisionStatus> Statuses = new(
         ignoreCase: true,
         (DecisionStatus.Met, "met"), (DecisionStatus.Breached, "breached"), (DecisionStatus.Running, "running"),
-        (DecisionStatus.Paused, "paused"), (DecisionStatus.NoPolicy, "no-policy"), (DecisionStatus.Error, "error"));
+        (DecisionStatus.Paused, "paused"), (DecisionStatus.NoPolicy, "no-policy"), (DecisionStatus.Error, "error"),
+        (DecisionStatus.Pending, "pending"), (DecisionStatus.Cancelled, "cancelled"));
 
     private static readonly EnumText<RunTrigger> Triggers = new(
         ignoreCase: false,

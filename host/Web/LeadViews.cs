@@ -113,7 +113,7 @@ public static class LeadViews
     /// <summary>The open targets listed as due next (after the breached and at-risk ones), soonest first.</summary>
     public const int DueNextCount = 25;
 
-    private static readonly string[] StatusOrder = ["error", "breached", "running", "paused", "no-policy", "met"];
+    private static readonly string[] StatusOrder = ["error", "breached", "running", "paused", "pending", "no-policy", "met", "cancelled"];
 
     /// <summary>Filters of the board; null or empty = all.</summary>
     public sealed record BoardFilter(string? Customer, string? Team, int? Severity, string? Service, string? Policy);

@@ -235,7 +235,7 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, ImmutableArray<StatusEvent>> get, Slot<TBuilder, ImmutableArray<StatusEvent>> slot)
     : ListField<TRecord, TBuilder, StatusEvent>(name, FieldType.StatusEvents, column, get, slot, inText: false)
 {
-    private static readonly string[] KnownInEvents = ["at", "status", "team"];
+    private static readonly string[] KnownInEvents = ["at", "status", "type", "public", "severity", "team"];
 
     // Field names of the first events, made once: naming `events[3].at` must not cost an allocation per event read.
     private readonly string[] _atFields = [.. Enumerable.Range(0, 64).Select(i => $"{name}[{i}].at")];
@@ -248,6 +248,23 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
         writer.WriteStartObject();
         writer.WriteString("at", item.At);
         writer.WriteString("status", item.Status);
+
+        // The optional parts only when given: an event of the older shape is written (and fingerprinted) as before.
+        if (item.Type is { } type)
+        {
+            writer.WriteString("type", type);
+        }
+
+        if (item.Public is { } isPublic)
+        {
+            writer.WriteBoolean("public", isPublic);
+        }
+
+        if (item.Severity is { } severity)
+        {
+            writer.WriteNumber("severity", severity);
+        }
+
         if (item.Team is not null)
         {
             writer.WriteString("team", item.Team);
@@ -259,6 +276,8 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
     public override string? Text(TRecord record) => string.Join(", ", Get(record).Select(e => e.Team is null ? $"{Timestamps.Format(e.At)} {e.Status}" : $"{Timestamps.Format(e.At)} {e.Status} (team {e.Team})"));
 
     private string AtField(int index) => index < _atFields.Length ? _atFields[index] : $"{Name}[{index}].at";
+
+    private string Field(int index, string part) => $"{Name}[{index.ToString(CultureInfo.InvariantCulture)}].{part}";
 
     private string StatusField(int index) => index < _statusFields.Length ? _statusFields[index] : $"{Name}[{index}].status";
 
@@ -283,6 +302,9 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
             json.ElementObject(Name);
             DateTimeOffset? at = null;
             string? status = null;
+            string? type = null;
+            bool? isPublic = null;
+            int? severity = null;
             string? team = null;
             var seen = 0;
             HashSet<string>? unknown = null;
@@ -298,11 +320,29 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                     RecordReader.Once(ref seen, 2, StatusField(index));
                     status = json.ReadString(StatusField(index), pooled: true);
                 }
+                else if (json.NameIs("type"u8))
+                {
+                    RecordReader.Once(ref seen, 4, Field(index, "type"));
+                    type = json.ReadOptionalString(Field(index, "type"), pooled: true);
+                }
+                else if (json.NameIs("public"u8))
+                {
+                    RecordReader.Once(ref seen, 8, Field(index, "public"));
+                    isPublic = json.ReadOptionalBoolean(Field(index, "public"));
+                }
+                else if (json.NameIs("severity"u8))
+                {
+                    RecordReader.Once(ref seen, 16, Field(index, "severity"));
+                    severity = json.ReadOptionalInt32(Field(index, "severity"));
+                    if (severity is { } value)
+                    {
+                        CaseReader.CheckSeverity(value, Field(index, "severity"));
+                    }
+                }
                 else if (json.NameIs("team"u8))
                 {
-                    var field = $"{Name}[{index.ToString(CultureInfo.InvariantCulture)}].team";
-                    RecordReader.Once(ref seen, 4, field);
-                    team = json.ReadString(field, pooled: true);
+                    RecordReader.Once(ref seen, 32, Field(index, "team"));
+                    team = json.ReadString(Field(index, "team"), pooled: true);
                 }
                 else
                 {
@@ -317,7 +357,9 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                 sorted = false;
             }
 
-            scratch.Add(team is null ? new StatusEvent(at!.Value, status!) : new StatusEvent(at!.Value, status!) { Team = team });
+            scratch.Add(type is null && isPublic is null && severity is null && team is null
+                ? new StatusEvent(at!.Value, status!)
+                : new StatusEvent(at!.Value, status!) { Type = type, Public = isPublic, Severity = severity, Team = team });
         }
 
         if (scratch.Count == 0)

@@ -16,7 +16,9 @@ internal static class PolicyReader
     internal static readonly string[] ChoiceProperties = ["tags", "customers"];
     internal static readonly string[] CalendarChoiceProperties = ["tags", "customers", "teams"];
     internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
-    internal static readonly string[] TargetProperties = ["id", "description", "metric", "severity", "within", "clock"];
+    internal static readonly string[] TargetProperties = ["id", "description", "metric", "severity", "within", "clock", "start", "stop", "pause", "cancel", "reopen", "severityChange"];
+    internal static readonly string[] ConditionProperties = ["status", "type", "public", "field"];
+    internal static readonly string[] ConditionFields = ["openedAt", "firstResponseAt", "resolvedAt"];
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
     internal static readonly string[] AvailabilityProperties =
@@ -254,6 +256,31 @@ internal static class PolicyReader
             var severities = target.Severities("severity");
             var within = target.Within("within", out var businessDays, required: true);
             var clock = Choice(target, "clock", required: false, ("24x7", ClockKind.TwentyFourSeven), ("business", ClockKind.Business));
+            var (start, stop, pause, cancel) = (Condition(target, "start", document), Condition(target, "stop", document), Condition(target, "pause", document), Condition(target, "cancel", document));
+            var conditionsOk = (start.Ok && stop.Ok && pause.Ok && cancel.Ok);
+            if (pause.Value?.Field is not null)
+            {
+                reader.Bag.Add(DiagnosticCatalog.FieldPause, target.LocationOf("pause"), $"target `{id}` pauses on the case timestamp `{pause.Value.Field}`, which is an instant, not a stretch of time");
+                conditionsOk = false;
+            }
+
+            var reopen = Choice(target, "reopen", required: false, ("resume", ReopenRule.Resume), ("newCycle", ReopenRule.NewCycle));
+            var severityChange = Choice(target, "severityChange", required: false, ("fromOpening", SeverityChangeRule.FromOpening), ("fromChange", SeverityChangeRule.FromChange));
+            if (reopen is not null && metric == TargetMetric.FirstResponse)
+            {
+                reader.Bag.Add(
+                    DiagnosticCatalog.ReopenOnFirstResponse,
+                    target.LocationOf("reopen"),
+                    $"target `{id}` is a first-response target; `reopen` says what a reopen does to a resolution clock",
+                    "remove `reopen`, or set `\"metric\": \"resolution\"`");
+                conditionsOk = false;
+            }
+
+            if (!conditionsOk || (target.Has("reopen") && reopen is null) || (target.Has("severityChange") && severityChange is null))
+            {
+                continue;
+            }
+
             if (id is not null && !ids.Add(id))
             {
                 reader.Bag.Add(DiagnosticCatalog.DuplicateTargetId, target.LocationOf("id"), $"target id `{id}` is used twice in this policy");
@@ -278,8 +305,113 @@ internal static class PolicyReader
             document.Targets.Add(new TargetTerm(id, metric.Value, severities ?? [], within.Value, clock ?? ClockKind.TwentyFourSeven, target.Location, definedBy)
             {
                 BusinessDays = businessDays,
+                Start = start.Value,
+                Stop = stop.Value,
+                Pause = pause.Value,
+                Cancel = cancel.Value,
+                Reopen = reopen ?? ReopenRule.None,
+                ReopenLocation = reopen is null ? SourceLocation.None : target.LocationOf("reopen"),
+                SeverityChange = severityChange ?? SeverityChangeRule.None,
+                SeverityChangeLocation = severityChange is null ? SourceLocation.None : target.LocationOf("severityChange"),
             });
         }
+    }
+
+    /// <summary>
+    /// A target's <c>start</c>, <c>stop</c>, <c>pause</c> or <c>cancel</c> (docs/CLOCKS.md "Start, stop, pause and cancel
+    /// conditions"): null and ok when absent; not ok when written wrongly (reported).
+    /// </summary>
+    private static (ClockCondition? Value, bool Ok) Condition(ObjectReader target, string name, PolicyDocument document)
+    {
+        if (target.Get(name) is not { } token || token.Type == JTokenType.Null)
+        {
+            return (null, true);
+        }
+
+        var path = target.Path(name);
+        if (ObjectReader.Open(token, target.Source, target.Bag, path, ConditionProperties) is not { } condition)
+        {
+            return (null, false);
+        }
+
+        var location = target.Source.Start(token);
+        ImmutableArray<string> statuses = [];
+        var ok = true;
+        if (condition.Get("status") is { Type: JTokenType.String } single)
+        {
+            statuses = [(string)single!];
+        }
+        else if (condition.Has("status"))
+        {
+            if (condition.Strings("status") is { } many)
+            {
+                statuses = many;
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
+        var type = condition.String("type");
+        var isPublic = condition.Bool("public");
+        var field = condition.String("field");
+        ok &= (!condition.Has("type") || type is not null) && (!condition.Has("public") || isPublic is not null) && (!condition.Has("field") || field is not null);
+        if (!ok)
+        {
+            return (null, false);
+        }
+
+        if (field is not null)
+        {
+            if (!ConditionFields.Contains(field, StringComparer.Ordinal))
+            {
+                var suggestion = ObjectReader.Suggest(field, ConditionFields);
+                target.Bag.Add(
+                    DiagnosticCatalog.BadClockCondition,
+                    condition.LocationOf("field"),
+                    $"`{path}.field` is `{field}`; a condition names one of the case's timestamps: {string.Join(", ", ConditionFields.Select(f => $"`{f}`"))}",
+                    suggestion is null ? null : $"did you mean `{suggestion}`?");
+                return (null, false);
+            }
+
+            if (condition.Has("status") || condition.Has("type") || condition.Has("public"))
+            {
+                target.Bag.Add(
+                    DiagnosticCatalog.BadClockCondition,
+                    location,
+                    $"`{path}` names the case timestamp `{field}` and event properties; a condition is on one or the other",
+                    "write two targets, or keep only `field` or only `status`, `type` and `public`");
+                return (null, false);
+            }
+        }
+        else if (statuses.IsDefaultOrEmpty && type is null && isPublic is null)
+        {
+            if (token is JObject { Count: > 0 })
+            {
+                // Only unknown properties, reported with the name meant: saying it is empty too would be noise.
+                return (null, false);
+            }
+
+
+            target.Bag.Add(DiagnosticCatalog.BadClockCondition, location, $"`{path}` is empty: it would match every event");
+            return (null, false);
+        }
+
+        var known = Evaluation.StatusCensus.KnownStatuses.Concat(document.PauseOn ?? []).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var status in statuses)
+        {
+            if (!known.Contains(status, StringComparer.Ordinal) && ObjectReader.Suggest(status, known) is { } closest)
+            {
+                target.Bag.Add(
+                    DiagnosticCatalog.ConditionStatusTypo,
+                    location,
+                    $"`{path}` names status `{status}`, which no known status is, but `{closest}` is a small edit away",
+                    $"did you mean `{closest}`? statuses compare exactly");
+            }
+        }
+
+        return (new ClockCondition(statuses, type, isPublic, field, location), true);
     }
 
     private static void ReadEscalations(ObjectReader reader, PolicyDocument document, string definedBy)

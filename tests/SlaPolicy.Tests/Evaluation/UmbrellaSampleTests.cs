@@ -1,0 +1,198 @@
+using SlaPolicy.Engine.Compilation;
+using SlaPolicy.Engine.Evaluation;
+using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Tests.Policies;
+
+namespace SlaPolicy.Tests.Evaluation;
+
+/// <summary>
+/// The sample cases of umbrella's platinum agreement (C-7201 to C-7210) under policies/customers/umbrella-platinum-2026.1.json:
+/// start, stop, pause and cancel conditions, reopens resumed and as new cycles, severity changes. Worked by hand; every
+/// instant is Berlin time (+01:00 in November), the evaluation time is Sun 22 Nov 03:00.
+/// </summary>
+public class UmbrellaSampleTests
+{
+    private static readonly DateTimeOffset AsOf = DateTimeOffset.Parse("2026-11-22T02:00:00Z", CultureInfo.InvariantCulture);
+
+    private static readonly Lazy<(CaseEvaluator Evaluator, List<CaseRecord> Cases)> Samples = new(() =>
+    {
+        var compilation = PolicyPipeline.LoadAndCompile(PolicyTestFiles.SamplePolicies);
+        compilation.Diagnostics.ShouldBeEmpty();
+        var cases = CaseReader.ReadFile(Path.Join(PolicyTestFiles.RepoRoot, "samples", "cases.jsonl"))
+            .Select(r => r.Record!).Where(c => c.Id.StartsWith("C-72", StringComparison.Ordinal)).ToList();
+        return (compilation.CreateEvaluator(), cases);
+    });
+
+    /// <summary>One expected decision: case, target, status, due (local ISO, or null), elapsed and paused minutes.</summary>
+    public sealed record Row(string Case, string Target, DecisionStatus Status, string? Due, double Elapsed, double Paused)
+    {
+        public override string ToString() => $"{Case} {Target}";
+    }
+
+    public static TheoryData<Row> Rows => new()
+    {
+        // C-7201: assigned 09:20, an internal note at 09:40 (the case's firstResponseAt), the public reply at 10:05.
+        // first-reply starts at assignment and stops at the public reply: 45 of 60 min, due 09:20 + 1h = 10:20.
+        new("C-7201", "first-reply", DecisionStatus.Met, "2026-11-16T10:20:00+01:00", 45, 0),
+        // No condition on the resolution clock but the reopen rule, never used: 09:00-14:00, 300 of 480 min, due 17:00.
+        new("C-7201", "urgent-resolution", DecisionStatus.Met, "2026-11-16T17:00:00+01:00", 300, 0),
+
+        // C-7202: assigned 10:10, marked duplicate 10:30: both targets cancelled, with the time they had counted.
+        new("C-7202", "first-reply", DecisionStatus.Cancelled, null, 20, 0),
+        new("C-7202", "urgent-resolution", DecisionStatus.Cancelled, null, 30, 0),
+
+        // C-7203: resolved 11:00, reopened 13:00, resolved 15:00; reopen = resume: 08:00-11:00 (180) + 13:00-15:00 (120)
+        // = 300 min; the 120 min resolved are not counted (paused). Due: 180 at 11:00, 300 more from 13:00 = 18:00.
+        new("C-7203", "first-reply", DecisionStatus.Met, "2026-11-18T09:05:00+01:00", 25, 0),
+        new("C-7203", "urgent-resolution", DecisionStatus.Met, "2026-11-18T18:00:00+01:00", 300, 120),
+
+        // C-7204 (severity 3): reopen = newCycle. Cycle 1 Thu 12 09:00 to Fri 13 09:00 = 1440 of 1440 min, met (a stop at
+        // the due time is met); cycle 2 Mon 16 10:00 to Tue 17 12:00 = 26 h = 1560 min, breached at Tue 10:00. The
+        // decision carries the first breached cycle.
+        new("C-7204", "standard-resolution", DecisionStatus.Breached, "2026-11-17T10:00:00+01:00", 1560, 0),
+        // fix-plan: 2bd from triage (Thu 09:45, 1 h 45 into the 08:00-17:00 day), so due Mon 16 09:45 (Thu, Fri, Mon);
+        // stopped by plan_agreed Thu 16:00: 09:45-16:00 = 375 min.
+        new("C-7204", "fix-plan", DecisionStatus.Met, "2026-11-16T09:45:00+01:00", 375, 0),
+
+        // C-7205: opened severity 3 at 09:00, raised to 1 at 15:00, resolved 20:00; severityChange = fromChange.
+        // 09:00-15:00 is 360 min of standard-resolution's 1440: 25% used. The rest, 75% of urgent-resolution's 480 min, is
+        // 360 min: the case's length is 360 + 360 = 720 min, due 21:00. Resolved at 660 min: met (fromOpening: breached).
+        new("C-7205", "urgent-resolution", DecisionStatus.Met, "2026-11-19T21:00:00+01:00", 660, 0),
+        // fix-plan follows the case's opening severity (no severityChange): triaged Thu 09:20, 1 h 20 into the day, so
+        // due Mon 23 09:20; Thu 09:20-17:00 (460) + Fri 08:00-17:00 (540) = 1000 of 1080 min by Sunday.
+        new("C-7205", "fix-plan", DecisionStatus.Running, "2026-11-23T09:20:00+01:00", 1000, 0),
+
+        // C-7206: waiting on the customer 09:00-11:00, severity 2 -> 1 at 12:00 (the same 8 h target): the 120 min paused
+        // are kept. 08:00-09:00 (60) + 11:00-15:00 (240) = 300 min; due 08:00 + 8 h + 2 h paused = 18:00.
+        new("C-7206", "urgent-resolution", DecisionStatus.Met, "2026-11-20T18:00:00+01:00", 300, 120),
+
+        // C-7207: never assigned nor triaged: first-reply and fix-plan are pending; standard-resolution runs from Sat 10:00:
+        // 17 h = 1020 min by Sun 03:00, due Sun 10:00.
+        new("C-7207", "first-reply", DecisionStatus.Pending, null, 0, 0),
+        new("C-7207", "standard-resolution", DecisionStatus.Running, "2026-11-22T10:00:00+01:00", 1020, 0),
+        new("C-7207", "fix-plan", DecisionStatus.Pending, null, 0, 0),
+
+        // C-7208: an internal note at 14:20 does not stop first-reply; the public reply at 16:00 does: 120 of 60 min,
+        // breached at 15:00. fix-plan: triaged Wed 14:30 (6 h 30 into the day), due Fri 20 14:30; plan agreed Thu 09:00:
+        // Wed 14:30-17:00 (150) + Thu 08:00-09:00 (60) = 210 min.
+        new("C-7208", "first-reply", DecisionStatus.Breached, "2026-11-18T15:00:00+01:00", 120, 0),
+        new("C-7208", "fix-plan", DecisionStatus.Met, "2026-11-20T14:30:00+01:00", 210, 0),
+
+        // C-7209: marked duplicate the morning after its resolution: a cancel after the stop changes nothing, and is no
+        // reopen. 13:00-16:00 = 180 min, due 21:00.
+        new("C-7209", "urgent-resolution", DecisionStatus.Met, "2026-11-19T21:00:00+01:00", 180, 0),
+
+        // C-7210: resolved Fri 18:00 (resolvedAt cleared by the reopen), reopened Sat 09:00, waiting on the customer from
+        // 10:00: 16:00-18:00 (120) + 09:00-10:00 (60) = 180 min; paused 18:00-09:00 (900) + 10:00-03:00 (1020) = 1920.
+        new("C-7210", "urgent-resolution", DecisionStatus.Paused, null, 180, 1920),
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Evaluate_UmbrellaSampleCase(Row row)
+    {
+        var (evaluator, cases) = Samples.Value;
+        var decision = evaluator.Evaluate(cases.Single(c => c.Id == row.Case), AsOf, explain: false).Single(d => d.Target == row.Target);
+
+        decision.Policy.ShouldBe("umbrella-platinum");
+        decision.Status.ShouldBe(row.Status);
+        decision.DueAt.ShouldBe(row.Due is null ? null : DateTimeOffset.Parse(row.Due, CultureInfo.InvariantCulture));
+        decision.ElapsedMinutes.ShouldBe(row.Elapsed, 1e-9);
+        decision.PausedMinutes.ShouldBe(row.Paused, 1e-9);
+    }
+
+    [Fact]
+    public void Evaluate_SeverityRaised_ChoosesTheTargetOfTheSeverityInForce()
+    {
+        // C-7205 opened severity 3 and was raised to 1: urgent-resolution (severity 1-2, with severityChange) replaces
+        // standard-resolution; fix-plan, which has no severityChange, follows the case's severity field as before.
+        var (evaluator, cases) = Samples.Value;
+
+        var decisions = evaluator.Evaluate(cases.Single(c => c.Id == "C-7205"), AsOf, explain: false);
+
+        decisions.Select(d => d.Target).ShouldBe(["first-reply", "urgent-resolution", "fix-plan"]);
+        decisions.Single(d => d.Target == "urgent-resolution").Severity.ShouldBe(1);
+        decisions.Single(d => d.Target == "urgent-resolution").SeverityHistory.ShouldBe(
+            "severity 3 (standard-resolution, 1d (1440 min)) from 2026-11-19 09:00 +01:00, 6h (360 min) counted, 25% of it used; " +
+            "severity 1 (urgent-resolution, 8h (480 min)) from 2026-11-19 15:00 +01:00");
+    }
+
+    [Fact]
+    public void Evaluate_NewCycle_CarriesEveryCycle()
+    {
+        var (evaluator, cases) = Samples.Value;
+
+        var decision = evaluator.Evaluate(cases.Single(c => c.Id == "C-7204"), AsOf, explain: false).Single(d => d.Target == "standard-resolution");
+
+        decision.Cycles.Select(c => (c.Number, c.Start, c.Stop, c.ElapsedMinutes, c.Status)).ShouldBe(
+        [
+            (1, At("2026-11-12T09:00:00+01:00"), At("2026-11-12T09:00:00+01:00").AddDays(1), 1440.0, DecisionStatus.Met),
+            (2, At("2026-11-16T10:00:00+01:00"), (DateTimeOffset?)At("2026-11-17T12:00:00+01:00"), 1560.0, DecisionStatus.Breached),
+        ]);
+    }
+
+    [Fact]
+    public void Explain_EveryRuleStepPointsAtItsTerm()
+    {
+        var (evaluator, cases) = Samples.Value;
+
+        var reply = evaluator.Evaluate(cases.Single(c => c.Id == "C-7201"), AsOf, explain: true).Single(d => d.Target == "first-reply");
+        var cycles = evaluator.Evaluate(cases.Single(c => c.Id == "C-7204"), AsOf, explain: true).Single(d => d.Target == "standard-resolution");
+        var severity = evaluator.Evaluate(cases.Single(c => c.Id == "C-7205"), AsOf, explain: true).Single(d => d.Target == "urgent-resolution");
+        var cancelled = evaluator.Evaluate(cases.Single(c => c.Id == "C-7202"), AsOf, explain: true).Single(d => d.Target == "first-reply");
+        var pending = evaluator.Evaluate(cases.Single(c => c.Id == "C-7207"), AsOf, explain: true).Single(d => d.Target == "fix-plan");
+
+        // Lines and columns of policies/customers/umbrella-platinum-2026.1.json: start and stop of first-reply on line 12.
+        Step(reply, "clock").ShouldBe(("case opened at 2026-11-16 09:00 +01:00; the clock starts at 2026-11-16 09:20 +01:00, when the start condition (status assigned) was met", 12, 16));
+        Step(reply, "stop").ShouldBe(("clock stopped at 2026-11-16 10:05 +01:00 by the stop condition (type reply, public)", 12, 50));
+        cycles.Explanation.Where(s => s.Kind == "cycle").Select(s => s.Text).ShouldBe(
+        [
+            "in cycle 1, from 2026-11-12 09:00 +01:00 to 2026-11-13 09:00 +01:00: 1d (1440 min) of 1d (1440 min), met",
+            "in cycle 2, from 2026-11-16 10:00 +01:00 to 2026-11-17 12:00 +01:00: 26h (1560 min) of 1d (1440 min), breached (the cycle this decision reports)",
+        ]);
+        Step(cycles, "reopen").ShouldBe(("resolved at 2026-11-13 09:00 +01:00 and reopened at 2026-11-16 10:00 +01:00: a new cycle starts with the whole target", 19, 54));
+        Step(severity, "severity").ShouldBe((
+            "the severity changed from 3 to 1 at 2026-11-19 15:00 +01:00: 25% of the earlier targets used carries over; urgent-resolution (8h (480 min)) counts the rest; pauses already counted are kept",
+            16, 45));
+        Step(cancelled, "stop").ShouldBe(("target cancelled at 2026-11-17 10:30 +01:00, when the cancel condition (status duplicate) was met: not judged", 12, 97));
+        Step(pending, "start").ShouldBe(("the start condition (status triaged) was not met by the evaluation time, 2026-11-22 03:00 +01:00", 22, 16));
+        pending.Explanation[0].Text.ShouldBe("pending: the start condition has not been met by 2026-11-22 03:00 +01:00; nothing is counted yet");
+    }
+
+    [Fact]
+    public void DecisionJson_CyclesAndSeverityHistoryOnlyWhenTheyHappened()
+    {
+        var (evaluator, cases) = Samples.Value;
+
+        var cycles = Json(evaluator.Evaluate(cases.Single(c => c.Id == "C-7204"), AsOf, explain: false).Single(d => d.Target == "standard-resolution"));
+        var plain = Json(evaluator.Evaluate(cases.Single(c => c.Id == "C-7201"), AsOf, explain: false).Single(d => d.Target == "urgent-resolution"));
+
+        using var document = JsonDocument.Parse(cycles);
+        var first = document.RootElement.GetProperty("cycles")[0];
+        (first.GetProperty("cycle").GetInt32(), first.GetProperty("start").GetString(), first.GetProperty("stop").GetString(), first.GetProperty("elapsedMinutes").GetDouble(), first.GetProperty("status").GetString())
+            .ShouldBe((1, "2026-11-12T09:00:00+01:00", "2026-11-13T09:00:00+01:00", 1440.0, "met"));
+        document.RootElement.GetProperty("cycles").GetArrayLength().ShouldBe(2);
+        plain.ShouldNotContain("cycles");
+        plain.ShouldNotContain("severityHistory");
+    }
+
+    private static (string Text, int Line, int Column) Step(Decision decision, string kind)
+    {
+        var step = decision.Explanation.Single(s => s.Kind == kind);
+        step.Location!.Value.File.ShouldEndWith("umbrella-platinum-2026.1.json");
+        return (step.Text, step.Location.Value.Line, step.Location.Value.Column);
+    }
+
+    private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture);
+
+    private static string Json(Decision decision)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            DecisionJson.Write(writer, decision);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
