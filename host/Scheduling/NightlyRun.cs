@@ -646,6 +646,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             outcomes[i] = new CaseOutcome(ticket.Id, perCase[i].Count, batch[i].InputsHash ?? CaseInputs.Hash(ticket), plan.Fingerprint(ticket.Customer), batch[i].PendingSeq, CaseSettlement.IsSettled(ticket, perCase[i], asOf))
             {
                 Failed = perCase[i].Any(d => d.Status == DecisionStatus.Error),
+                Continues = batch[i].EvaluatedBefore,
             };
         }
 

@@ -22,6 +22,17 @@ namespace SlaPolicy.Host.Storage;
 /// <param name="Fingerprint">The policy fingerprint of the case's customer when it was made, when known.</param>
 internal readonly record struct DecisionRow(Decision Decision, byte[] Explanation, long Hash, long? InputsHash = null, long? Fingerprint = null)
 {
+    /// <summary>
+    /// The first 8 bytes of the SHA-256 of the stored values that do not move with the evaluation time (the
+    /// <c>state_hash</c> column): policy, status, escalation level, stop instant, policy file and line, rule, customer,
+    /// service, severity and the proof. Everything else (asOf and evaluation date, elapsed, paused and percent used, due
+    /// instant, explanation, run) may differ between two rows of one state; see <see cref="CaseOutcome.Continues"/>.
+    /// </summary>
+    public long StateHash { get; init; }
+
+    /// <summary>The decision's current row may be moved forward to this night when its state is unchanged (<see cref="CaseOutcome.Continues"/>).</summary>
+    public bool Continues { get; init; }
+
     /// <summary>The explanation JSON as a string, for stores whose driver takes text as strings.</summary>
     public string ExplanationText => Encoding.UTF8.GetString(Explanation);
 }
@@ -41,13 +52,13 @@ internal static class DecisionRows
     /// <summary>Prepares every decision of the batch, in order, with the proof of its case's outcome (<see cref="CaseOutcome"/>).</summary>
     public static DecisionRow[] Prepare(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
     {
-        var proofs = new (long? Inputs, long? Fingerprint)[decisions.Count];
+        var proofs = new (long? Inputs, long? Fingerprint, bool Continues)[decisions.Count];
         var at = 0;
         foreach (var outcome in cases)
         {
             for (var k = 0; k < outcome.Decisions; k++, at++)
             {
-                proofs[at] = (outcome.InputsHash, outcome.Fingerprint);
+                proofs[at] = (outcome.InputsHash, outcome.Fingerprint, outcome.Continues);
             }
         }
 
@@ -62,7 +73,7 @@ internal static class DecisionRows
             var scratch = new Scratch();
             for (var i = 0; i < rows.Length; i++)
             {
-                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint);
+                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint) with { Continues = proofs[i].Continues };
             }
 
             return rows;
@@ -75,7 +86,7 @@ internal static class DecisionRows
             var scratch = new Scratch();
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint);
+                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint) with { Continues = proofs[i].Continues };
             }
         });
         return rows;
@@ -144,7 +155,45 @@ internal static class DecisionRows
         writer.Flush();
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, digest);
-        return new DecisionRow(decision, explanation, BitConverter.ToInt64(digest), inputsHash, fingerprint);
+        var hash = BitConverter.ToInt64(digest);
+
+        // What stays while only the evaluation time moves, delimited the same way.
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        writer.WriteStringValue(decision.Policy);
+        writer.WriteNumberValue((int)decision.Status);
+        writer.WriteNumberValue(decision.EscalationLevel);
+        if (decision.StoppedAt is { } stop)
+        {
+            writer.WriteNumberValue(stop.UtcTicks);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteStringValue(decision.PolicyFile);
+        writer.WriteNumberValue(decision.PolicyLine);
+        writer.WriteStringValue(decision.RuleName);
+        writer.WriteStringValue(decision.Customer);
+        writer.WriteStringValue(decision.Service);
+        foreach (var value in (ReadOnlySpan<long?>)[decision.Severity, inputsHash, fingerprint])
+        {
+            if (value is { } number)
+            {
+                writer.WriteNumberValue(number);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.Flush();
+        SHA256.HashData(buffer.WrittenSpan, digest);
+        return new DecisionRow(decision, explanation, hash, inputsHash, fingerprint) { StateHash = BitConverter.ToInt64(digest) };
     }
 
     /// <summary>A buffer and a JSON writer over it, reused for every decision one thread prepares.</summary>

@@ -10,6 +10,13 @@ public readonly record struct CaseToEvaluate(CaseRecord Case, long? PendingSeq)
 {
     /// <summary>The record's hash as ingestion stored it (<see cref="CaseInputs.Hash"/>); null for a row stored before cases kept one.</summary>
     public long? InputsHash { get; init; }
+
+    /// <summary>
+    /// The case is listed as still counting, evaluated by an earlier night with its record as it is now (the pending
+    /// entry's <c>evaluated_as_of</c> is set; ingestion clears it when the record changes): its current rows may move
+    /// forward to this night (<see cref="CaseOutcome.Continues"/>).
+    /// </summary>
+    public bool EvaluatedBefore { get; init; }
 }
 
 /// <summary>
@@ -29,6 +36,13 @@ public readonly record struct CaseOutcome(string CaseId, int Decisions, long? In
 {
     /// <summary>The case's evaluation failed (an error decision): it stays pending and is tried again by every night.</summary>
     public bool Failed { get; init; }
+
+    /// <summary>
+    /// The case was evaluated by an earlier night with its record as it is (<see cref="CaseToEvaluate.EvaluatedBefore"/>):
+    /// a decision of it whose current row differs only in what moves with the evaluation time is stored by moving that
+    /// row forward to this night instead of adding one (<see cref="DecisionRow.StateHash"/>).
+    /// </summary>
+    public bool Continues { get; init; }
 
     /// <summary>Outcomes for decisions written without them: every case unsettled (evaluated again by the next night), no proof.</summary>
     public static IReadOnlyList<CaseOutcome> Unsettled(IReadOnlyList<Decision> decisions)

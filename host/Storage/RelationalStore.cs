@@ -177,15 +177,19 @@ public abstract class RelationalStore
         // Pending only: the pending list drives (a small table, in case id order), each case fetched by its key.
         var filter = where.Count == 0 ? string.Empty : $"WHERE {string.Join(" AND ", where)}";
         var sql = pendingAsOf is not null
-            ? $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn} FROM pending_cases p JOIN cases ON cases.id = p.case_id {filter} ORDER BY p.case_id"
-            : $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn} FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {filter} ORDER BY cases.id";
+            ? $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn}, p.evaluated_as_of FROM pending_cases p JOIN cases ON cases.id = p.case_id {filter} ORDER BY p.case_id"
+            : $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn}, p.evaluated_as_of FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {filter} ORDER BY cases.id";
         var read = RecordTables.Cases.Reader();
         var seqAt = RecordTables.Cases.Description.Fields.Length;
         return StoreRows.Stream(
             Open(),
             sql,
             parameters,
-            r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt)) { InputsHash = r.IsDBNull(seqAt + 1) ? null : r.GetInt64(seqAt + 1) },
+            r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt))
+            {
+                InputsHash = r.IsDBNull(seqAt + 1) ? null : r.GetInt64(seqAt + 1),
+                EvaluatedBefore = !r.IsDBNull(seqAt + 2),
+            },
             cancellationToken);
     }
 

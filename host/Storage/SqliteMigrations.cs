@@ -356,5 +356,18 @@ internal static class SqliteMigrations
             DROP TABLE subscriptions;
             ALTER TABLE subscriptions_15 RENAME TO subscriptions;
             """),
+
+        // A decision still counting whose state holds (DecisionRow.StateHash: the same status, escalation level, policy
+        // and proof; only the evaluation time and what moves with it differ) is stored by moving its current row forward
+        // to the night instead of adding a row and retiring the old one (NightlyRun, CaseOutcome.Continues). The history
+        // then keeps one row per state a decision went through, dated the last night it was seen in it. Rows stored before
+        // this version have no state hash and are never moved: their case gets a new row once, as before. The partial
+        // index of the current rows' stop instants (the credits step's reads) leaves out the rows still counting (no stop
+        // instant), so that moving one forward does not touch it.
+        (16, "decisions carry the hash of their state", """
+            ALTER TABLE decisions ADD COLUMN state_hash INTEGER NULL;
+            DROP INDEX ix_decisions_current_stopped;
+            CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1 AND stopped_at IS NOT NULL;
+            """),
     ];
 }

@@ -176,6 +176,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     private readonly SqliteConnection _connection;
     private readonly long _runId;
     private readonly sqlite3_stmt _decision;
+    private readonly sqlite3_stmt _move;
     private readonly SqliteCommand _escalation;
     private readonly SqliteParameter[] _e;
     private readonly SqliteCommand _stale;
@@ -201,10 +202,15 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         const string sql = """
             INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
                 percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash,
-                stopped_at, severity, is_current, inputs_hash, policy_fingerprint)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, 1, ?23, ?24)
+                stopped_at, severity, is_current, inputs_hash, policy_fingerprint, state_hash)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, 1, ?23, ?24, ?25)
             """ + StoreRows.DecisionUpsertClause;
         Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out _decision));
+
+        // A decision of a case that continues (CaseOutcome.Continues) in the same state moves its current row forward
+        // (StoreRows.MoveForwardSql), found by the key's case_id and target; `+is_current` keeps SQLite off the partial
+        // indexes of the current rows.
+        Check(raw.sqlite3_prepare_v2(connection.Handle, StoreRows.MoveForwardSql, out _move));
         _escalation = SqliteStore.Command(connection, """
             INSERT INTO escalation_history (case_id, level, first_reached_at, run_id) VALUES (@case, @level, @at, @run)
             ON CONFLICT (case_id, level) DO NOTHING
@@ -345,6 +351,11 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             _dateText = Encoding.UTF8.GetBytes(StoreText.Date(StoreText.EvaluationDate(d.AsOf)));
         }
 
+        if (row.Continues && MoveForward(row))
+        {
+            return 1;
+        }
+
         var s = _decision;
         try
         {
@@ -372,6 +383,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             Check(d.Severity is { } severity ? raw.sqlite3_bind_int64(s, 22, severity) : raw.sqlite3_bind_null(s, 22));
             Check(row.InputsHash is { } inputs ? raw.sqlite3_bind_int64(s, 23, inputs) : raw.sqlite3_bind_null(s, 23));
             Check(row.Fingerprint is { } fingerprint ? raw.sqlite3_bind_int64(s, 24, fingerprint) : raw.sqlite3_bind_null(s, 24));
+            Check(raw.sqlite3_bind_int64(s, 25, row.StateHash));
             var rc = raw.sqlite3_step(s);
             if (rc != raw.SQLITE_DONE)
             {
@@ -379,6 +391,40 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             }
 
             return raw.sqlite3_changes(_connection.Handle);
+        }
+        finally
+        {
+            raw.sqlite3_reset(s);
+        }
+    }
+
+    /// <summary>Moves the decision's current row forward to its night when its state holds; true when it did.</summary>
+    private bool MoveForward(DecisionRow row)
+    {
+        var d = row.Decision;
+        var s = _move;
+        try
+        {
+            Check(raw.sqlite3_bind_text(s, 1, _dateText));
+            Check(raw.sqlite3_bind_text(s, 2, _asOfText));
+            Check(raw.sqlite3_bind_double(s, 3, d.ElapsedMinutes));
+            Check(raw.sqlite3_bind_double(s, 4, d.PausedMinutes));
+            Check(raw.sqlite3_bind_double(s, 5, d.PercentUsed));
+            Text(s, 6, d.DueAt is { } due ? StoreText.Utc(due) : null);
+            Check(raw.sqlite3_bind_text(s, 7, row.Explanation));
+            Check(raw.sqlite3_bind_int64(s, 8, _runId));
+            Check(raw.sqlite3_bind_int64(s, 9, row.Hash));
+            Text(s, 10, d.CaseId);
+            Text(s, 11, d.Target ?? string.Empty);
+            Text(s, 12, d.PolicyVersion ?? string.Empty);
+            Check(raw.sqlite3_bind_int64(s, 13, row.StateHash));
+            var rc = raw.sqlite3_step(s);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+
+            return raw.sqlite3_changes(_connection.Handle) > 0;
         }
         finally
         {
@@ -409,6 +455,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     public void Dispose()
     {
         _decision.Dispose();
+        _move.Dispose();
         _escalation.Dispose();
         _stale.Dispose();
         _retire.Dispose();

@@ -151,8 +151,23 @@ internal static class StoreRows
             as_of = excluded.as_of, policy_file = excluded.policy_file, policy_line = excluded.policy_line, rule_name = excluded.rule_name,
             customer = excluded.customer, service = excluded.service, explanation = excluded.explanation, run_id = excluded.run_id,
             decision_hash = excluded.decision_hash, stopped_at = excluded.stopped_at, severity = excluded.severity,
-            is_current = 1, inputs_hash = excluded.inputs_hash, policy_fingerprint = excluded.policy_fingerprint
+            is_current = 1, inputs_hash = excluded.inputs_hash, policy_fingerprint = excluded.policy_fingerprint, state_hash = excluded.state_hash
         WHERE decisions.decision_hash IS DISTINCT FROM excluded.decision_hash OR decisions.is_current = 0
+        """;
+
+    /// <summary>
+    /// Moves a decision's current row forward to a later night when its state holds (<see cref="DecisionRow.StateHash"/>):
+    /// the row of case <c>?10</c>, target <c>?11</c>, version <c>?12</c> that is current, of state <c>?13</c> and of an
+    /// earlier asOf takes the night's date <c>?1</c>, asOf <c>?2</c>, elapsed, paused and percent used (<c>?3</c> to
+    /// <c>?5</c>), due instant <c>?6</c>, explanation <c>?7</c>, run <c>?8</c> and decision hash <c>?9</c>, unless the key
+    /// already has a row of that date (then the upsert updates that one). Positional parameters, as SQLite's sink binds
+    /// them; the row of an earlier state stays as it is.
+    /// </summary>
+    public const string MoveForwardSql = """
+        UPDATE decisions SET evaluation_date = ?1, as_of = ?2, elapsed_minutes = ?3, paused_minutes = ?4, percent_used = ?5, due_at = ?6,
+            explanation = ?7, run_id = ?8, decision_hash = ?9
+        WHERE case_id = ?10 AND target = ?11 AND policy_version = ?12 AND +is_current = 1 AND state_hash = ?13 AND as_of < ?2
+            AND NOT EXISTS (SELECT 1 FROM decisions x WHERE x.case_id = ?10 AND x.target = ?11 AND x.evaluation_date = ?1 AND x.policy_version = ?12)
         """;
 
     /// <summary>

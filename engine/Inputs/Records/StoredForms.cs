@@ -36,9 +36,183 @@ public static class StoredForms
     public static bool TryParseDecimal(string text, out decimal value) =>
         decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
-    /// <summary>A list as stored: a JSON array (an absent list is empty).</summary>
-    public static string List<T>(ImmutableArray<T> values) => JsonSerializer.Serialize(values.IsDefault ? [] : values, Json);
+    /// <summary>
+    /// A list as stored: a JSON array (an absent list is empty). Lists of texts and of status events (the cases' tags
+    /// and events) are written with a <see cref="Utf8JsonWriter"/> of the serializer's defaults, byte for byte what
+    /// <see cref="JsonSerializer"/> writes with <see cref="Json"/> (the same escaping, instants in the same form, a
+    /// status left out when null), without its reflection.
+    /// </summary>
+    public static string List<T>(ImmutableArray<T> values)
+    {
+        if (values.IsDefaultOrEmpty)
+        {
+            return "[]";
+        }
 
-    /// <summary>Reads a stored list back.</summary>
-    public static ImmutableArray<T> ParseList<T>(string json) => JsonSerializer.Deserialize<ImmutableArray<T>>(json, Json);
+        if (typeof(T) != typeof(string) && typeof(T) != typeof(StatusEvent))
+        {
+            return JsonSerializer.Serialize(values, Json);
+        }
+
+        var scratch = t_writer ??= new ListWriter();
+        scratch.Buffer.ResetWrittenCount();
+        var writer = scratch.Writer;
+        writer.Reset(scratch.Buffer);
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            switch (value)
+            {
+                case string text:
+                    writer.WriteStringValue(text);
+                    break;
+                case StatusEvent e:
+                    writer.WriteStartObject();
+                    writer.WriteString("at", e.At);
+                    if (e.Status is not null)
+                    {
+                        writer.WriteString("status", e.Status);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+                default:
+                    writer.WriteNullValue();
+                    break;
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.Flush();
+        return System.Text.Encoding.UTF8.GetString(scratch.Buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Reads a stored list back. Lists of texts and of status events are read with a <see cref="Utf8JsonReader"/>, as
+    /// <see cref="JsonSerializer"/> reads them with <see cref="Json"/> (property names in any case, others skipped).
+    /// </summary>
+    public static ImmutableArray<T> ParseList<T>(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (json is "[]")
+        {
+            return [];
+        }
+
+        if (typeof(T) == typeof(string))
+        {
+            return (ImmutableArray<T>)(object)ParseTexts(json);
+        }
+
+        if (typeof(T) == typeof(StatusEvent))
+        {
+            return (ImmutableArray<T>)(object)ParseEvents(json);
+        }
+
+        return JsonSerializer.Deserialize<ImmutableArray<T>>(json, Json);
+    }
+
+    [ThreadStatic]
+    private static ListWriter? t_writer;
+
+    private sealed class ListWriter
+    {
+        public ListWriter()
+        {
+            Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions { Encoder = Json.Encoder, SkipValidation = true });
+        }
+
+        public System.Buffers.ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+        public Utf8JsonWriter Writer { get; }
+    }
+
+    private static byte[] Utf8(string json, out int length)
+    {
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        length = System.Text.Encoding.UTF8.GetBytes(json, bytes);
+        return bytes;
+    }
+
+    private static ImmutableArray<string> ParseTexts(string json)
+    {
+        var bytes = Utf8(json, out var length);
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, length));
+            Expect(ref reader, JsonTokenType.StartArray);
+            var items = ImmutableArray.CreateBuilder<string>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                items.Add(reader.TokenType == JsonTokenType.Null ? null! : reader.GetString()!);
+            }
+
+            return items.DrainToImmutable();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private static ImmutableArray<StatusEvent> ParseEvents(string json)
+    {
+        var bytes = Utf8(json, out var length);
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, length));
+            Expect(ref reader, JsonTokenType.StartArray);
+            var items = ImmutableArray.CreateBuilder<StatusEvent>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    items.Add(null!);
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    throw new JsonException($"a stored status event is not an object: {json}");
+                }
+
+                DateTimeOffset at = default;
+                string? status = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isAt = reader.ValueTextEquals("at") || (!reader.ValueTextEquals("status") && string.Equals(reader.GetString(), "at", StringComparison.OrdinalIgnoreCase));
+                    var isStatus = !isAt && (reader.ValueTextEquals("status") || string.Equals(reader.GetString(), "status", StringComparison.OrdinalIgnoreCase));
+                    reader.Read();
+                    if (isAt)
+                    {
+                        at = reader.GetDateTimeOffset();
+                    }
+                    else if (isStatus)
+                    {
+                        status = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                items.Add(new StatusEvent(at, status!));
+            }
+
+            return items.DrainToImmutable();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (!reader.Read() || reader.TokenType != type)
+        {
+            throw new JsonException($"a stored list is not a JSON array");
+        }
+    }
 }

@@ -13,6 +13,8 @@ internal sealed class PostgresDecisionSink : IDecisionSink
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlCommand _decision;
     private readonly NpgsqlParameter[] _d;
+    private readonly NpgsqlCommand _move;
+    private readonly NpgsqlParameter[] _m;
     private readonly NpgsqlCommand _escalation;
     private readonly NpgsqlParameter[] _e;
     private readonly NpgsqlCommand _stale;
@@ -28,12 +30,12 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         _decision = PostgresStore.Command(connection, """
             INSERT INTO decisions (case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes,
                 percent_used, escalation_level, as_of, policy_file, policy_line, rule_name, customer, service, explanation, run_id, decision_hash,
-                stopped_at, severity, is_current, inputs_hash, policy_fingerprint)
+                stopped_at, severity, is_current, inputs_hash, policy_fingerprint, state_hash)
             SELECT d.c1, d.c2, d.c3, d.c4, d.c5, d.c6, d.c7, d.c8, d.c9, d.c10, d.c11, d.c12, d.c13, d.c14, d.c15, d.c16, d.c17, d.c18, @run, d.c19, d.c20, d.c21,
-                1, d.c22, d.c23
+                1, d.c22, d.c23, d.c24
             FROM unnest(@case, @target, @date, @version, @policy, @status, @due, @elapsed, @paused, @percent, @level, @asOf,
-                @file, @line, @rule, @customer, @service, @explanation, @hash, @stopped, @severity, @inputs, @fingerprint)
-                AS d (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23)
+                @file, @line, @rule, @customer, @service, @explanation, @hash, @stopped, @severity, @inputs, @fingerprint, @state)
+                AS d (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24)
             """ + StoreRows.DecisionUpsertClause);
         PostgresStore.Scalar(_decision, "@run", NpgsqlDbType.Bigint, runId);
         _d =
@@ -61,6 +63,37 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             PostgresStore.Array(_decision, "@severity", NpgsqlDbType.Integer),
             PostgresStore.Array(_decision, "@inputs", NpgsqlDbType.Bigint),
             PostgresStore.Array(_decision, "@fingerprint", NpgsqlDbType.Bigint),
+            PostgresStore.Array(_decision, "@state", NpgsqlDbType.Bigint),
+        ];
+
+        // Decisions of cases that continue (CaseOutcome.Continues) in the same state move their current row forward to
+        // the night, as in SQLite's sink (StoreRows.MoveForwardSql); the statement returns the batch positions it moved.
+        _move = PostgresStore.Command(connection, """
+            UPDATE decisions d SET evaluation_date = u.date, as_of = u.as_of, elapsed_minutes = u.elapsed, paused_minutes = u.paused,
+                percent_used = u.percent, due_at = u.due, explanation = u.explanation, run_id = @run, decision_hash = u.hash
+            FROM unnest(@i, @case, @target, @version, @state, @date, @asOf, @elapsed, @paused, @percent, @due, @explanation, @hash)
+                AS u (i, case_id, target, version, state, date, as_of, elapsed, paused, percent, due, explanation, hash)
+            WHERE d.case_id = u.case_id AND d.target = u.target AND d.policy_version = u.version AND d.is_current = 1
+                AND d.state_hash = u.state AND d.as_of < u.as_of
+                AND NOT EXISTS (SELECT 1 FROM decisions x WHERE x.case_id = u.case_id AND x.target = u.target AND x.evaluation_date = u.date AND x.policy_version = u.version)
+            RETURNING u.i
+            """);
+        PostgresStore.Scalar(_move, "@run", NpgsqlDbType.Bigint, runId);
+        _m =
+        [
+            PostgresStore.Array(_move, "@i", NpgsqlDbType.Integer),
+            PostgresStore.Array(_move, "@case", NpgsqlDbType.Text),
+            PostgresStore.Array(_move, "@target", NpgsqlDbType.Text),
+            PostgresStore.Array(_move, "@version", NpgsqlDbType.Text),
+            PostgresStore.Array(_move, "@state", NpgsqlDbType.Bigint),
+            PostgresStore.Array(_move, "@date", NpgsqlDbType.Text),
+            PostgresStore.Array(_move, "@asOf", NpgsqlDbType.Text),
+            PostgresStore.Array(_move, "@elapsed", NpgsqlDbType.Double),
+            PostgresStore.Array(_move, "@paused", NpgsqlDbType.Double),
+            PostgresStore.Array(_move, "@percent", NpgsqlDbType.Double),
+            PostgresStore.Array(_move, "@due", NpgsqlDbType.Text),
+            PostgresStore.Array(_move, "@explanation", NpgsqlDbType.Text),
+            PostgresStore.Array(_move, "@hash", NpgsqlDbType.Bigint),
         ];
 
         // DO NOTHING keeps the first time a level was reached; repeated keys in one statement are simply skipped.
@@ -124,15 +157,17 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         using var transaction = _connection.BeginTransaction();
         _decision.Transaction = transaction;
         _escalation.Transaction = transaction;
+        _move.Transaction = transaction;
         if (!_prepared)
         {
             _decision.Prepare();
             _escalation.Prepare();
+            _move.Prepare();
             _prepared = true;
         }
 
-        var changed = 0;
-        var rows = DecisionRows.Prepare(decisions, cases);
+        var prepared = DecisionRows.Prepare(decisions, cases);
+        var (rows, changed) = MoveForward(prepared);
         foreach (var rowChunk in PostgresStore.UniqueChunks(rows, r => (r.Decision.CaseId, r.Decision.Target ?? string.Empty, StoreText.EvaluationDate(r.Decision.AsOf), r.Decision.PolicyVersion ?? string.Empty)))
         {
             var chunk = rowChunk.ConvertAll(r => r.Decision);
@@ -159,6 +194,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             _d[20].Value = chunk.Select(d => d.Severity).ToArray();
             _d[21].Value = rowChunk.Select(r => r.InputsHash).ToArray();
             _d[22].Value = rowChunk.Select(r => r.Fingerprint).ToArray();
+            _d[23].Value = rowChunk.Select(r => r.StateHash).ToArray();
             changed += _decision.ExecuteNonQuery();
         }
 
@@ -200,7 +236,69 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         transaction.Commit();
         _decision.Transaction = null;
         _escalation.Transaction = null;
+        _move.Transaction = null;
         return new DecisionWriteResult(decisions.Count, changed, reached);
+    }
+
+    /// <summary>
+    /// Moves forward the current rows of the decisions that continue in the same state (one statement for the batch);
+    /// returns the rows still to upsert, in batch order, and the number moved.
+    /// </summary>
+    private (IReadOnlyList<DecisionRow> Remaining, int Moved) MoveForward(DecisionRow[] rows)
+    {
+        var candidates = new List<int>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].Continues)
+            {
+                candidates.Add(i);
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return (rows, 0);
+        }
+
+        var moved = new HashSet<int>();
+        foreach (var chunk in candidates.Chunk(PostgresStore.MaxRowsPerStatement))
+        {
+            DecisionRow At(int i) => rows[i];
+            _m[0].Value = chunk;
+            _m[1].Value = chunk.Select(i => At(i).Decision.CaseId).ToArray();
+            _m[2].Value = chunk.Select(i => At(i).Decision.Target ?? string.Empty).ToArray();
+            _m[3].Value = chunk.Select(i => At(i).Decision.PolicyVersion ?? string.Empty).ToArray();
+            _m[4].Value = chunk.Select(i => At(i).StateHash).ToArray();
+            _m[5].Value = chunk.Select(i => StoreText.Date(StoreText.EvaluationDate(At(i).Decision.AsOf))).ToArray();
+            _m[6].Value = chunk.Select(i => StoreText.Utc(At(i).Decision.AsOf)).ToArray();
+            _m[7].Value = chunk.Select(i => At(i).Decision.ElapsedMinutes).ToArray();
+            _m[8].Value = chunk.Select(i => At(i).Decision.PausedMinutes).ToArray();
+            _m[9].Value = chunk.Select(i => At(i).Decision.PercentUsed).ToArray();
+            _m[10].Value = chunk.Select(i => At(i).Decision.DueAt is { } due ? StoreText.Utc(due) : null).ToArray();
+            _m[11].Value = chunk.Select(i => At(i).ExplanationText).ToArray();
+            _m[12].Value = chunk.Select(i => At(i).Hash).ToArray();
+            using var reader = _move.ExecuteReader();
+            while (reader.Read())
+            {
+                moved.Add(reader.GetInt32(0));
+            }
+        }
+
+        if (moved.Count == 0)
+        {
+            return (rows, 0);
+        }
+
+        var rest = new List<DecisionRow>(rows.Length - moved.Count);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (!moved.Contains(i))
+            {
+                rest.Add(rows[i]);
+            }
+        }
+
+        return (rest, moved.Count);
     }
 
     /// <summary>Runs a statement on the pending entries <paramref name="listed"/> (<c>@ids</c>, <c>@seqs</c>), with <c>@asOf</c> when it takes one.</summary>
@@ -247,6 +345,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         _evaluated.Dispose();
         _unsettled.Dispose();
         _decision.Dispose();
+        _move.Dispose();
         _escalation.Dispose();
         _stale.Dispose();
         _connection.Dispose();

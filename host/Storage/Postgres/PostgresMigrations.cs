@@ -325,5 +325,12 @@ internal static class PostgresMigrations
             ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_customer_region_service_key;
             ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_key UNIQUE (customer, region, service, resource);
             """),
+
+        // Decisions carry the hash of their state (see SqliteMigrations, version 16).
+        (16, "decisions carry the hash of their state", """
+            ALTER TABLE decisions ADD COLUMN state_hash BIGINT NULL;
+            DROP INDEX ix_decisions_current_stopped;
+            CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1 AND stopped_at IS NOT NULL;
+            """),
     ];
 }

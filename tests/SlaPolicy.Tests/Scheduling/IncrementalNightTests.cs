@@ -136,6 +136,65 @@ public class IncrementalNightTests
         Credits(test.Store).ShouldNotBe(credits);
     }
 
+    /// <summary>
+    /// A decision still counting in the same state has its current row moved forward each night instead of a row a
+    /// night; a change of state leaves the earlier row as history, dated the last night it was seen in that state.
+    /// </summary>
+    /// <remarks>
+    /// Worked by hand. Case H-1 of hooli, tier gold, region sa-east (no regional agreement: the gold tier's own terms, 24x7
+    /// for severity 2), opened 2026-11-19T22:00Z, first response 22:05, not resolved. Targets: sev2-response (30m, met at
+    /// 22:05 after 5 minutes, stopped) and sev2-resolution (8h, due 2026-11-20T06:00Z, running). The escalation ladder
+    /// starts at 50 %.
+    /// - Night A, 2026-11-19T23:00Z: the case is new; resolution 60 of 480 minutes, 12.5 %, level 0. Two new rows dated 11-19.
+    /// - Night B, 2026-11-20T00:00Z: 120 minutes, 25 %, level 0: the same state for both targets, so both rows move to
+    ///   11-20 (as of B); the case still has two rows, and no row of 11-19 is left.
+    /// - Night C, 2026-11-20T01:00Z: 180 minutes, 37.5 %: the same date, so the rows of 11-20 are updated (as of C).
+    /// - Night D, 2026-11-21T00:00Z: 26 hours, resolution breached (due 06:00 the day before), clock still running,
+    ///   level 3 (100 %): a new state, so a new row dated 11-21, and the 11-20 row of the resolution stays, retired, as
+    ///   of C at 37.5 % and running. The response, met all along, moves to 11-21: three rows in all, where a row per
+    ///   night and date would have made six (two on each of 11-19, 11-20 and 11-21). Full nights on another store
+    ///   store the same rows, and both stores' current decisions are the same every night.
+    /// </remarks>
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
+    public void CountingInTheSameState_MovesTheCurrentRowForwardAndKeepsEachStateAsHistory(StoreKind kind)
+    {
+        using var incremental = TestStore.Migrated(kind);
+        using var full = TestStore.Migrated(kind);
+        var opened = DateTimeOffset.Parse("2026-11-19T22:00:00Z");
+        var ticket = new CaseRecord("H-1", "hooli", "gold", "sa-east", "email", 2, opened, opened.AddMinutes(5), null, [], []);
+        foreach (var store in new[] { incremental.Store, full.Store })
+        {
+            store.Ingest(new RecordBatch([ticket], [], [], [], [], opened));
+        }
+
+        StoredDecision[] Rows(IStore store) =>
+            [.. store.QueryDecisions(new DecisionQuery(Customer: "hooli", Limit: 100)).OrderBy(r => r.Decision.Target, StringComparer.Ordinal).ThenBy(r => r.EvaluationDate)];
+
+        var nights = new[] { "2026-11-19T23:00:00Z", "2026-11-20T00:00:00Z", "2026-11-20T01:00:00Z", "2026-11-21T00:00:00Z" }.Select(t => DateTimeOffset.Parse(t)).ToArray();
+        var moved = new List<StoredDecision[]>();
+        foreach (var night in nights)
+        {
+            Run(incremental.Store, SamplePolicyEvaluator.Provider).Run(night, RunTrigger.Cli).State.ShouldBe(RunState.Succeeded);
+            Run(full.Store, SamplePolicyEvaluator.Provider).Run(night, RunTrigger.Cli, full: true).State.ShouldBe(RunState.Succeeded);
+            Current(incremental.Store).ShouldBe(Current(full.Store), $"current decisions as of {night:O}");
+            moved.Add(Rows(incremental.Store));
+        }
+
+        string Row(StoredDecision r) => $"{r.Decision.Target} {r.EvaluationDate:yyyy-MM-dd} {r.Decision.AsOf.UtcDateTime:dd HH:mm} {r.Decision.Status} {r.Decision.PercentUsed} {r.Decision.EscalationLevel}";
+        moved[0].Select(Row).ShouldBe(["sev2-resolution 2026-11-19 19 23:00 Running 12.5 0", "sev2-response 2026-11-19 19 23:00 Met 16.666666666666668 0"]);
+        moved[1].Select(Row).ShouldBe(["sev2-resolution 2026-11-20 20 00:00 Running 25 0", "sev2-response 2026-11-20 20 00:00 Met 16.666666666666668 0"]);
+        moved[2].Select(Row).ShouldBe(["sev2-resolution 2026-11-20 20 01:00 Running 37.5 0", "sev2-response 2026-11-20 20 01:00 Met 16.666666666666668 0"]);
+        moved[3].Select(Row).ShouldBe(
+        [
+            "sev2-resolution 2026-11-20 20 01:00 Running 37.5 0",
+            "sev2-resolution 2026-11-21 21 00:00 Breached 325 3",
+            "sev2-response 2026-11-21 21 00:00 Met 16.666666666666668 0",
+        ]);
+
+        // A full night stores the same way: the same history on both stores.
+        Rows(full.Store).Select(Row).ShouldBe(moved[3].Select(Row));
+    }
+
     /// <summary>The messages a run logs.</summary>
     private sealed class Lines : Microsoft.Extensions.Logging.ILogger<NightlyRun>
     {
