@@ -244,3 +244,36 @@ public class AvailabilityWindowReadingTests
         diagnostic.Location.Line.ShouldBe(2);
     }
 }
+
+/// <summary>`compile --diff` describes a change to the new availability terms.</summary>
+public class AvailabilityDiffTests
+{
+    private static PolicySet Set(string availability)
+    {
+        using var dir = new TempPolicyDirectory(("p.json", $$"""{ "id": "p", "version": "1", "effective": { "from": "2026-01-01" }, "appliesTo": { "customers": ["a"] }, "availability": {{availability}} }"""));
+        return PolicyLoader.Load(dir.Path).Set;
+    }
+
+    [Fact]
+    public void Compare_MinimumDowntimeChanged_IsADifference()
+    {
+        var before = Set("""{ "objective": "99.9%", "downtime": { "metric": "errorRate", "above": 5, "interval": "5m" } }""");
+        var after = Set("""{ "objective": "99.9%", "downtime": { "metric": "errorRate", "above": 5, "interval": "5m" }, "minimumDowntime": "10m" }""");
+
+        var term = PolicyDiff.Compare(before, after).ShouldHaveSingleItem().Terms.ShouldHaveSingleItem();
+
+        term.Before!.ShouldNotContain("spells of at least");
+        term.After!.ShouldEndWith(", spells of at least 10 minutes");
+    }
+
+    [Fact]
+    public void Compare_AnObjectiveAddedToAnArray_IsThatObjectiveAdded()
+    {
+        var before = Set("""[ { "id": "standard", "objective": "99.9%" } ]""");
+        var after = Set("""[ { "id": "standard", "objective": "99.9%" }, { "id": "archive", "objective": "99%", "maxOutage": { "longerThan": "4h", "credit": "10%" } } ]""");
+
+        var term = PolicyDiff.Compare(before, after).ShouldHaveSingleItem().Terms.ShouldHaveSingleItem();
+
+        (term.Before, term.After).ShouldBe((null, "99% per calendarMonth for all services, excluding none; credits none, an outage longer than 4 hours credited 10%"));
+    }
+}
