@@ -64,6 +64,15 @@ public sealed record AvailabilityResult(
     /// <summary>The intervals the measurements put down (a term with <c>downtime</c>); null when downtime is read from outages.</summary>
     public int? DownIntervals { get; init; }
 
+    /// <summary>The outages longer than the term's <c>maxOutage</c> bound; null when the term has no such rule.</summary>
+    public int? LongOutages { get; init; }
+
+    /// <summary>
+    /// The time availability is a share of: the window, or its business hours, less the time taken out of it
+    /// (<c>excludeFromWindow</c>); the window itself for a term that writes neither. Default when not computed.
+    /// </summary>
+    public TimeSpan MeasuredWindow { get; init; }
+
     /// <summary>What the figure is of, as reports show it: the service, then the objective's id and the resource when there are (<c>object-storage · standard · bucket-a</c>).</summary>
     public string Subject => string.Join(" · ", new[] { Service, ObjectiveId, Resource }.OfType<string>());
 }

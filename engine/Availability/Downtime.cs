@@ -89,6 +89,68 @@ public static class Downtime
         return Union(result, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
     }
 
+    /// <summary>The parts of <paramref name="a"/> that lie inside <paramref name="b"/>; both ordered and disjoint, as is the result.</summary>
+    public static List<TimeInterval> Intersect(IReadOnlyList<TimeInterval> a, IReadOnlyList<TimeInterval> b)
+    {
+        var result = new List<TimeInterval>();
+        int i = 0, j = 0;
+        while (i < a.Count && j < b.Count)
+        {
+            var start = a[i].Start > b[j].Start ? a[i].Start : b[j].Start;
+            var end = a[i].End < b[j].End ? a[i].End : b[j].End;
+            if (end > start)
+            {
+                result.Add(new TimeInterval(start, end));
+            }
+
+            if (a[i].End < b[j].End)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The parts of <paramref name="a"/> that lie outside <paramref name="b"/>; both ordered and disjoint, as is the result.</summary>
+    public static List<TimeInterval> Minus(IReadOnlyList<TimeInterval> a, IReadOnlyList<TimeInterval> b)
+    {
+        var result = new List<TimeInterval>();
+        var j = 0;
+        foreach (var interval in a)
+        {
+            var start = interval.Start;
+            while (j < b.Count && b[j].End <= start)
+            {
+                j++;
+            }
+
+            for (var k = j; k < b.Count && b[k].Start < interval.End; k++)
+            {
+                if (b[k].Start > start)
+                {
+                    result.Add(new TimeInterval(start, b[k].Start));
+                }
+
+                if (b[k].End > start)
+                {
+                    start = b[k].End;
+                }
+            }
+
+            if (interval.End > start)
+            {
+                result.Add(new TimeInterval(start, interval.End));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Total duration of disjoint intervals.</summary>
     public static TimeSpan Total(IEnumerable<TimeInterval> disjoint) => TimeSpan.FromTicks(disjoint.Sum(i => i.Duration.Ticks));
 }

@@ -32,6 +32,18 @@ public static class ServiceLevelCalculator
             governed.Add((s, policy));
         }
 
+        var calendars = new Dictionary<string, Calendars.BusinessCalendar?>(StringComparer.Ordinal);
+        Calendars.BusinessCalendar? calendarOf(string id)
+        {
+            if (!calendars.TryGetValue(id, out var calendar))
+            {
+                calendar = inputs.Calendars.TryGetValue(id, out var definition) ? Calendars.BusinessCalendar.Create(definition) : null;
+                calendars[id] = calendar;
+            }
+
+            return calendar;
+        }
+
         // Each subscription on its own: one whose figures cannot be computed (an absurd fee, an overflow) is named in
         // the errors and left out, and every other subscription is computed as usual.
         var failures = new List<string>();
@@ -41,7 +53,7 @@ public static class ServiceLevelCalculator
         {
             try
             {
-                var a = g.Policy.AvailabilityTerms.Select(t => Availability(g.Subscription, g.Policy, t, inputs.Outages, inputs.Measurements, month, asOf))
+                var a = g.Policy.AvailabilityTerms.Select(t => Availability(g.Subscription, g.Policy, t, inputs.Outages, inputs.Measurements, month, asOf, calendarOf))
                     .OfType<AvailabilityResult>().ToList();
                 var p = Performance(g.Subscription, g.Policy, inputs.Measurements, month, asOf).ToList();
                 CheckAmounts(p.Select(r => r.CreditAmount).Concat(a.Select(r => r.CreditAmount)));
@@ -176,9 +188,10 @@ public static class ServiceLevelCalculator
     /// down), less the spells shorter than <see cref="AvailabilityTerm.MinimumDowntime"/>; the percentage is a share of the
     /// window's time, or of the requests counted (<see cref="AvailabilityMeasure.Requests"/>).
     /// </summary>
+    /// <remarks><paramref name="calendarOf"/> gives the business calendar of an id, for a term measured over business hours.</remarks>
     public static AvailabilityResult? Availability(
         SubscriptionRecord subscription, Policy policy, AvailabilityTerm term, IEnumerable<OutageRecord> outages, IReadOnlyList<MeasurementRecord> measurements,
-        ReportingMonth month, DateTimeOffset asOf)
+        ReportingMonth month, DateTimeOffset asOf, Func<string, Calendars.BusinessCalendar?>? calendarOf = null)
     {
         if (!NamePatterns.Matches(term.Services, subscription.Service) || month.WindowAsOf(asOf) is not { } window)
         {
@@ -186,6 +199,19 @@ public static class ServiceLevelCalculator
         }
 
         var steps = new List<ExplanationStep>();
+        if (term.Window == "calendarQuarter")
+        {
+            // A quarterly term is judged once, in the quarter's last month, over the quarter (to asOf while it runs).
+            if (month.Month % 3 != 0)
+            {
+                return null;
+            }
+
+            window = (new DateTimeOffset(month.Year, month.Month - 2, 1, 0, 0, 0, TimeSpan.Zero), window.End);
+            steps.Add(new ExplanationStep(
+                "window", $"measured over the calendar quarter, {window.Start:yyyy-MM-dd} to {window.End.AddTicks(-1):yyyy-MM-dd}; credited on the month's fee", term.WindowLocation));
+        }
+
         var counted = new List<OutageRecord>();
         List<TimeInterval> spells;
         int? downIntervals = null;
@@ -203,7 +229,7 @@ public static class ServiceLevelCalculator
         var redundancy = term.DownWhen;
         if (term.DowntimeFrom is { } rule)
         {
-            var (downByMetric, measured) = MetricDowntimes.DownIntervals(rule, samples, window.Start, window.End);
+            var (downByMetric, sampled) = MetricDowntimes.DownIntervals(rule, samples, window.Start, window.End);
             if (redundancy is not null)
             {
                 // Each resource's intervals on its own samples; samples naming no resource put every resource down.
@@ -220,13 +246,13 @@ public static class ServiceLevelCalculator
             var volume = rule.MinRequests > 0 ? $" with at least {MetricDowntimes.Count(rule.MinRequests)} requests" : string.Empty;
             steps.Add(new ExplanationStep(
                 "downtime",
-                $"a {MetricDowntimes.Adjective(rule.Interval)} interval is down when its {rule.Metric} is above {Num(rule.Above)}{volume}: {downByMetric.Count} of {intervals} intervals down ({measured} measured)",
+                $"a {MetricDowntimes.Adjective(rule.Interval)} interval is down when its {rule.Metric} is above {Num(rule.Above)}{volume}: {downByMetric.Count} of {intervals} intervals down ({sampled} measured)",
                 rule.Location));
         }
         else
         {
             counted = [.. outages.Where(o => Names.Equals(o.Service, subscription.Service) && Names.Equals(o.Region, subscription.Region)
-                                             && !term.Exclude.Contains(o.Kind, Names) && Ours(o.Resource))];
+                                             && !term.Exclude.Contains(o.Kind, Names) && !FromWindow(term, o.Kind) && Ours(o.Resource))];
 
             // Spells are measured whole (a spell across the month's start is as long as it lasted) before they are clipped.
             if (redundancy is not null)
@@ -257,8 +283,38 @@ public static class ServiceLevelCalculator
         }
 
         var merged = Downtime.Union(spells, window.Start, window.End);
+
+        // The denominator: the window, or its business hours, less the time taken out of it; downtime only inside it.
+        IReadOnlyList<TimeInterval> measured = [new TimeInterval(window.Start, window.End)];
+        if (term.BusinessHoursOnly)
+        {
+            var calendar = (policy.Calendar is { } id ? calendarOf?.Invoke(id) : null)
+                ?? throw new InvalidOperationException($"availability of `{policy.Id}` is measured over business hours, and its calendar `{policy.Calendar}` is not known");
+            measured = [.. calendar.OpenIntervals(window.Start, window.End).Select(i => new TimeInterval(i.Start, i.End))];
+            merged = Downtime.Intersect(merged, measured);
+            steps.Add(new ExplanationStep(
+                "hours", $"measured over the business hours of {calendar.Id} only: {Minutes(Downtime.Total(measured))} minutes of the window", term.HoursLocation));
+        }
+
+        if (!term.ExcludeFromWindow.IsDefaultOrEmpty)
+        {
+            var taken = Downtime.Union(
+                outages.Where(o => Names.Equals(o.Service, subscription.Service) && Names.Equals(o.Region, subscription.Region) && FromWindow(term, o.Kind) && Ours(o.Resource))
+                    .Select(o => new TimeInterval(o.Start, o.End)),
+                window.Start,
+                window.End);
+            var takenOut = Downtime.Intersect(taken, measured);
+            measured = Downtime.Minus(measured, takenOut);
+            merged = Downtime.Minus(merged, takenOut);
+            steps.Add(new ExplanationStep(
+                "window",
+                $"{string.Join(", ", term.ExcludeFromWindow)} taken out of the window: {Minutes(Downtime.Total(takenOut))} minutes, leaving {Minutes(Downtime.Total(measured))}",
+                term.ExcludeFromWindowLocation));
+        }
+
         var down = Downtime.Total(merged);
-        var windowTicks = (window.End - window.Start).Ticks;
+        var measuredSpan = Downtime.Total(measured);
+        var windowTicks = measuredSpan.Ticks;
         decimal percent;
         string measuredText;
         decimal? requests = null, failedRequests = null;
@@ -277,11 +333,13 @@ public static class ServiceLevelCalculator
         }
         else
         {
-            percent = (windowTicks - down.Ticks) * 100m / windowTicks;
-            measuredText = $"{percent:0.###}% over {Minutes(window.End - window.Start)} minutes with {Minutes(down)} minutes down";
+            percent = windowTicks == 0 ? 100m : (windowTicks - down.Ticks) * 100m / windowTicks;
+            measuredText = $"{percent:0.###}% over {Minutes(measuredSpan)} minutes with {Minutes(down)} minutes down";
         }
 
-        var met = percent >= term.ObjectivePercent;
+        // A single outage longer than the rule's bound is a violation of its own, whatever the percentage.
+        var longOutages = term.MaxOutage is { } max ? merged.Where(i => i.Duration > max.LongerThan).ToList() : [];
+        var met = percent >= term.ObjectivePercent && longOutages.Count == 0;
         var tier = ChooseTier(term.Credits.Select(ChosenTier.Of), percent, below: true);
         var fee = FeeOf(subscription, policy, month);
         var objective = term.Id is null ? $"availability at least {Num(term.ObjectivePercent)}%" : $"{term.Id}: availability at least {Num(term.ObjectivePercent)}%";
@@ -289,11 +347,16 @@ public static class ServiceLevelCalculator
         var credit = tier is { Formula: not CreditFormula.Percent }
             ? AssessFormula(
                 objective, percent, measuredText, tier, term.CreditCapPercent, term.Location, fee, down,
-                window.End - window.Start, DateTime.DaysInMonth(month.Year, month.Month))
+                measuredSpan, DateTime.DaysInMonth(month.Year, month.Month))
             : Assess(objective, percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
         if (steps.Count > 0)
         {
             credit = credit with { Explanation = credit.Explanation.InsertRange(1, steps) };
+        }
+
+        if (term.MaxOutage is { } rule2)
+        {
+            credit = SingleOutages(credit, rule2, longOutages, term.CreditCapPercent, fee);
         }
 
         return new AvailabilityResult(
@@ -307,7 +370,63 @@ public static class ServiceLevelCalculator
             Requests = requests,
             FailedRequests = failedRequests,
             DownIntervals = downIntervals,
+            LongOutages = term.MaxOutage is null ? null : longOutages.Count,
+            MeasuredWindow = measuredSpan,
         };
+    }
+
+    /// <summary>True when outages of <paramref name="kind"/> are taken out of the term's window.</summary>
+    private static bool FromWindow(AvailabilityTerm term, string kind) => !term.ExcludeFromWindow.IsDefaultOrEmpty && term.ExcludeFromWindow.Contains(kind, Names);
+
+    /// <summary>
+    /// Adds the credit of each outage longer than the rule's bound to the tier's: the rule's percent of the fee per outage,
+    /// or its amount per hour of each such outage, pro rata to the tick; the term's cap (a share of the fee) bounds the sum.
+    /// </summary>
+    private static CreditAssessment SingleOutages(CreditAssessment credit, MaxOutageRule rule, List<TimeInterval> longOutages, decimal? capPercent, Fee fee)
+    {
+        var bound = MetricDowntimes.Words(rule.LongerThan);
+        if (longOutages.Count == 0)
+        {
+            return credit with { Explanation = credit.Explanation.Add(new ExplanationStep("single outage", $"no outage lasted longer than {bound}", rule.Location)) };
+        }
+
+        var longest = longOutages.Max(i => i.Duration);
+        decimal extra;
+        string how;
+        if (rule.PerHourDown is { } rate)
+        {
+            var ticks = longOutages.Sum(i => i.Duration.Ticks);
+            extra = ToCents(rate * ticks / TimeSpan.TicksPerHour);
+            how = $"{Num((decimal)ticks / TimeSpan.TicksPerHour)} hours of them × {Money(rate, fee.Currency)}";
+        }
+        else if (fee.Amount is { } amount)
+        {
+            extra = ToCents(amount * rule.CreditPercent!.Value / 100m * longOutages.Count);
+            how = $"{longOutages.Count} × {Num(rule.CreditPercent!.Value)}% of {Money(amount, fee.Currency)}";
+        }
+        else
+        {
+            return credit with
+            {
+                Explanation = credit.Explanation.Add(new ExplanationStep(
+                    "single outage", $"{longOutages.Count} outage(s) longer than {bound}: no monthly fee, amount not computable", rule.Location)),
+            };
+        }
+
+        var total = credit.CreditAmount + extra;
+        var capped = false;
+        if (capPercent is { } cap && fee.Amount is { } f && total > ToCents(f * cap / 100m))
+        {
+            total = ToCents(f * cap / 100m);
+            capped = true;
+        }
+
+        var percent = fee.Amount is { } feeAmount && feeAmount > 0 ? Math.Round(total * 100m / feeAmount, 6, MidpointRounding.AwayFromZero) : 0m;
+        var text = $"{longOutages.Count} outage(s) longer than {bound} (the longest {Minutes(longest)} minutes): {how} = {Money(extra, fee.Currency)}"
+                   + $"; with the tier's {Money(credit.CreditAmount, fee.Currency)}: {Money(credit.CreditAmount + extra, fee.Currency)}"
+                   + (capped ? $", capped at {Num(capPercent!.Value)}% by creditCap = {Money(total, fee.Currency)}" : string.Empty);
+        var steps = credit.Explanation.Add(new ExplanationStep("single outage", text, rule.Location));
+        return credit with { CreditAmount = total, CreditPercent = percent, CapApplied = credit.CapApplied || capped, Explanation = steps };
     }
 
     /// <summary>True when a redundancy rule counts <paramref name="resource"/>: it lists it, or lists none.</summary>

@@ -20,7 +20,14 @@ public sealed record ServiceLevelInputs(
     IReadOnlyList<OutageRecord> Outages,
     IReadOnlyList<MeasurementRecord> Measurements,
     IReadOnlyList<Decision> Decisions,
-    IReadOnlyList<CaseRecord> Cases);
+    IReadOnlyList<CaseRecord> Cases)
+{
+    /// <summary>
+    /// The policy set's calendars by id, for availability measured over business hours (<c>"hours": "business"</c>);
+    /// empty when the inputs name none.
+    /// </summary>
+    public IReadOnlyDictionary<string, CalendarDefinition> Calendars { get; init; } = ImmutableDictionary<string, CalendarDefinition>.Empty;
+}
 
 /// <summary>The service level figures of one month, optionally for one customer.</summary>
 /// <param name="Warnings">Things the figures could not account for (no policy, no fee, no samples, ...); shown in every report.</param>

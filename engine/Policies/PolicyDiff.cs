@@ -57,13 +57,22 @@ public static class PolicyDiff
         Terms(differences, "attainment", before.Attainment, after.Attainment, a => Severities(a.Severities), Describe, a => a.Location);
         Terms(differences, "performance", before.Performance, after.Performance, p => p.Id, Describe, p => p.Location);
         Terms(differences, "rule", before.Rules, after.Rules, r => r.RuleName, Describe, r => r.Location);
-        Add(
-            differences,
-            "availability",
-            before.Availability is { } a ? Describe(a) : null,
-            before.Availability?.Location ?? SourceLocation.None,
-            after.Availability is { } b ? Describe(b) : null,
-            after.Availability?.Location ?? SourceLocation.None);
+        if (before.AvailabilityObjectives.IsDefaultOrEmpty && after.AvailabilityObjectives.IsDefaultOrEmpty)
+        {
+            Add(
+                differences,
+                "availability",
+                before.Availability is { } a ? Describe(a) : null,
+                before.Availability?.Location ?? SourceLocation.None,
+                after.Availability is { } b ? Describe(b) : null,
+                after.Availability?.Location ?? SourceLocation.None);
+        }
+        else
+        {
+            // Several objectives: each compared by its id (a single term has none, and is compared as `availability`).
+            Terms(differences, "availability", before.AvailabilityTerms, after.AvailabilityTerms, t => t.Id ?? "availability", Describe, t => t.Location);
+        }
+
         return differences;
     }
 
@@ -189,7 +198,15 @@ public static class PolicyDiff
         $"{Pct(a.ObjectivePercent)} per {a.Window} for {List(a.Services, "all services")}, excluding {List(a.Exclude)}; credits "
         + (a.Credits.IsDefaultOrEmpty ? "none" : string.Join(", ", a.Credits.Select(c => $"below {Pct(c.BelowPercent)}: {Pct(c.CreditPercent)}")))
         + (a.CreditCapPercent is { } cap ? $", cap {Pct(cap)}" : string.Empty)
-        + (a.MonthlyFee is { } fee ? $", monthly fee {Num(fee)} {a.Currency}".TrimEnd() : string.Empty);
+        + (a.MonthlyFee is { } fee ? $", monthly fee {Num(fee)} {a.Currency}".TrimEnd() : string.Empty)
+        + (a.DowntimeFrom is { } d ? $", down when {d.Metric} is above {Num(d.Above)} with at least {d.MinRequests} requests per {Availability.MetricDowntimes.Words(d.Interval)}" : string.Empty)
+        + (a.MinimumDowntime is { } min ? $", spells of at least {Availability.MetricDowntimes.Words(min)}" : string.Empty)
+        + (a.Measure == AvailabilityMeasure.Requests ? ", measured by requests" : string.Empty)
+        + (a.Scope == AvailabilityScope.Resource ? ", per resource" : string.Empty)
+        + (a.DownWhen is { } r ? $", down when {(r.All ? "all" : r.Needed.ToString(Invariant))} of {List(r.Resources, "its resources")} are down" : string.Empty)
+        + (a.ExcludeFromWindow.IsDefaultOrEmpty ? string.Empty : $", {List(a.ExcludeFromWindow)} taken out of the window")
+        + (a.BusinessHoursOnly ? ", over business hours" : string.Empty)
+        + (a.MaxOutage is { } m ? $", an outage longer than {Availability.MetricDowntimes.Words(m.LongerThan)} credited {(m.CreditPercent is { } c ? Pct(c) : $"{Num(m.PerHourDown ?? 0)} per hour")}" : string.Empty);
 
     private static string Describe(RuleDefinition r)
     {

@@ -255,6 +255,15 @@ public static class PolicyLoader
                 continue;
             }
 
+            if (!policy.IsAbstract && policy.Calendar is null && policy.AvailabilityTerms.FirstOrDefault(t => t.BusinessHoursOnly) is { } term)
+            {
+                bag.Add(
+                    DiagnosticCatalog.BusinessHoursWithoutCalendar,
+                    term.HoursLocation,
+                    $"availability {(term.Id is null ? string.Empty : $"`{term.Id}` ")}of `{policy.Id}` {policy.Version} is measured over business hours but neither the policy nor a parent names a `calendar`");
+                continue;
+            }
+
             kept.Add(policy);
         }
 

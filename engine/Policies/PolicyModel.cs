@@ -297,6 +297,33 @@ public sealed record AvailabilityTerm(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public RedundancyRule? DownWhen { get; init; }
 
+    /// <summary>Where <see cref="Window"/> is written (a window other than the calendar month).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation WindowLocation { get; init; }
+
+    /// <summary>
+    /// Outage kinds whose time is taken out of the window as well as out of the downtime (JSON <c>excludeFromWindow</c>:
+    /// planned maintenance, the customer's planned downtime); default when none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> ExcludeFromWindow { get; init; }
+
+    /// <summary>Where <see cref="ExcludeFromWindow"/> is written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation ExcludeFromWindowLocation { get; init; }
+
+    /// <summary>True when availability is measured over the business hours of the policy's calendar only (JSON <c>"hours": "business"</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BusinessHoursOnly { get; init; }
+
+    /// <summary>Where <see cref="BusinessHoursOnly"/> is written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation HoursLocation { get; init; }
+
+    /// <summary>A single outage longer than a bound is a violation with its own credit (JSON <c>maxOutage</c>); null when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public MaxOutageRule? MaxOutage { get; init; }
+
     /// <summary>The term's name in explanations and reports: its <see cref="Id"/>, else <c>availability</c>.</summary>
     [JsonIgnore]
     public string Name => Id ?? "availability";
@@ -323,6 +350,14 @@ public sealed record RedundancyRule(int ResourcesDown, bool All, ImmutableArray<
     /// <summary>How many resources must be down at once.</summary>
     public int Needed => All ? Resources.Length : ResourcesDown;
 }
+
+/// <summary>
+/// A single-outage rule (JSON <c>availability.maxOutage</c>): every spell of downtime longer than <see cref="LongerThan"/>
+/// is a violation, whatever the month's percentage. Each one adds <see cref="CreditPercent"/> of the fee, or, with
+/// <see cref="PerHourDown"/>, that amount per hour of the whole spell ("restore within 4 hours or the outage is
+/// credited"); the term's <c>creditCap</c> bounds the total.
+/// </summary>
+public sealed record MaxOutageRule(TimeSpan LongerThan, decimal? CreditPercent, decimal? PerHourDown, SourceLocation Location);
 
 /// <summary>What an availability percentage is a share of.</summary>
 public enum AvailabilityMeasure

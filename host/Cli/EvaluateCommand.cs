@@ -179,7 +179,10 @@ public sealed class EvaluateCommand : ICliCommand
                 var inputs = new ServiceLevelInputs(
                     compilation.Set.Policies,
                     (s, day) => resolver.Resolve(s.Customer, s.Tier, s.Region, s.Service, day) is { } p ? p with { Performance = [] } : null,
-                    subscriptions, outages, [], kept, []);
+                    subscriptions, outages, [], kept, [])
+                {
+                    Calendars = compilation.Set.Calendars,
+                };
                 foreach (var month in MonthsTouched(caseMonths, outages, asOf))
                 {
                     var report = ServiceLevelCalculator.Compute(inputs, month, asOf);

@@ -31,7 +31,10 @@ public static class ReportInputs
             outages,
             measurements,
             decisions,
-            cases);
+            cases)
+        {
+            Calendars = set.Calendars,
+        };
     }
 
     /// <summary>The UTC month containing <paramref name="instant"/>.</summary>

@@ -124,6 +124,16 @@ public static class ServiceLevelJson
             writer.WriteNumber("downIntervals", intervals);
         }
 
+        if (a.LongOutages is { } longOutages)
+        {
+            writer.WriteNumber("longOutages", longOutages);
+        }
+
+        if (a.MeasuredWindow != default && a.MeasuredWindow != a.WindowEnd - a.WindowStart)
+        {
+            writer.WriteNumber("measuredMinutes", Math.Round((decimal)a.MeasuredWindow.Ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero));
+        }
+
         if (a.Requests is { } requests)
         {
             writer.WriteNumber("requests", requests);

@@ -22,10 +22,11 @@ internal static class PolicyReader
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
     internal static readonly string[] AvailabilityProperties =
-        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure", "scope", "downWhen"];
+        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure", "scope", "downWhen", "excludeFromWindow", "hours", "maxOutage"];
 
     internal static readonly string[] MetricDowntimeProperties = ["metric", "above", "minRequests", "interval"];
     internal static readonly string[] RedundancyProperties = ["resourcesDown", "resources"];
+    internal static readonly string[] MaxOutageProperties = ["longerThan", "credit", "perHourDown"];
     internal static readonly string[] CreditProperties = ["below", "atOrBelow", "credit", "daysOfFee", "perHourDown", "proportional"];
     internal static readonly string[] CreditForms = ["credit", "daysOfFee", "perHourDown", "proportional"];
     internal static readonly string[] ClaimsProperties = ["deadline", "minimumCredit", "futureBillsOnly", "capPerPeriod"];
@@ -525,7 +526,7 @@ internal static class PolicyReader
 
         var services = availability.Strings("services");
         var objective = availability.Percentage("objective", required: true);
-        var window = Word(availability, "window", required: false, "calendarMonth");
+        var window = Word(availability, "window", required: false, "calendarMonth", "calendarQuarter");
         var exclude = availability.Strings("exclude");
         var creditCap = availability.Percentage("creditCap");
         var fee = availability.Number("monthlyFee");
@@ -569,6 +570,17 @@ internal static class PolicyReader
             downWhen = null;
         }
 
+        var fromWindow = availability.Get("excludeFromWindow") is { Type: JTokenType.String } single
+            ? ((string)single!).Length > 0 ? [(string)single!] : null
+            : availability.Strings("excludeFromWindow");
+        if (availability.Get("excludeFromWindow") is { Type: JTokenType.String } empty && ((string)empty!).Length == 0)
+        {
+            availability.Bag.Add(DiagnosticCatalog.WrongType, availability.LocationOf("excludeFromWindow"), "`availability.excludeFromWindow` must name outage kinds, e.g. `\"maintenance\"`");
+        }
+
+        var hours = Word(availability, "hours", required: false, "all", "business");
+        var maxOutage = ReadMaxOutage(availability);
+
         if (objective is null)
         {
             return null;
@@ -595,7 +607,45 @@ internal static class PolicyReader
             Scope = scope ?? AvailabilityScope.Aggregated,
             ScopeLocation = scope is null ? default : availability.LocationOf("scope"),
             DownWhen = downWhen,
+            WindowLocation = window is null or "calendarMonth" ? default : availability.LocationOf("window"),
+            ExcludeFromWindow = fromWindow is { Length: > 0 } kinds ? kinds : default,
+            ExcludeFromWindowLocation = fromWindow is { Length: > 0 } ? availability.LocationOf("excludeFromWindow") : default,
+            BusinessHoursOnly = hours == "business",
+            HoursLocation = hours == "business" ? availability.LocationOf("hours") : default,
+            MaxOutage = maxOutage,
         };
+    }
+
+    /// <summary>
+    /// <c>availability.maxOutage</c>: <c>longerThan</c> (a duration) and one credit per violating outage, <c>credit</c> (a
+    /// percent of the fee) or <c>perHourDown</c> (an amount per hour of the whole outage).
+    /// </summary>
+    private static MaxOutageRule? ReadMaxOutage(ObjectReader availability)
+    {
+        if (ObjectReader.Open(availability.Get("maxOutage"), availability.Source, availability.Bag, "availability.maxOutage", MaxOutageProperties) is not { } rule)
+        {
+            return null;
+        }
+
+        var longerThan = rule.Duration("longerThan", required: true);
+        if (rule.Has("credit") == rule.Has("perHourDown"))
+        {
+            rule.Bag.Add(
+                DiagnosticCatalog.BadMaxOutage,
+                rule.Location,
+                rule.Has("credit") ? "`availability.maxOutage` has both `credit` and `perHourDown`; it credits an outage one way" : "`availability.maxOutage` names no credit: write `credit` (a percent of the fee per outage) or `perHourDown`");
+            return null;
+        }
+
+        var credit = rule.Percentage("credit");
+        var rate = rule.Number("perHourDown");
+        if (rate is not null and (< 0 or > 1_000_000_000))
+        {
+            rule.Bag.Add(DiagnosticCatalog.BadMaxOutage, rule.LocationOf("perHourDown"), "`availability.maxOutage.perHourDown` must be an amount from 0 to 10^9");
+            return null;
+        }
+
+        return longerThan is null || (credit is null && rate is null) ? null : new MaxOutageRule(longerThan.Value, credit, rate, rule.Location);
     }
 
     /// <summary>

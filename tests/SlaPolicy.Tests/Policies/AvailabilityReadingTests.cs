@@ -196,3 +196,84 @@ public class AvailabilityObjectivesReadingTests
         result.Diagnostics.Select(d => d.Help).ShouldBe(["did you mean `resource`?", "did you mean `all`?"]);
     }
 }
+
+/// <summary>Reading windows, denominators and single-outage rules of availability terms.</summary>
+public class AvailabilityWindowReadingTests
+{
+    private static PolicyLoadResult Load(string availability, string extra = "")
+    {
+        using var dir = new TempPolicyDirectory(("p.json", $$"""
+            { "id": "p", "version": "1", "effective": { "from": "2026-01-01" }, "appliesTo": { "customers": ["a"] },{{extra}}
+              "availability": {{availability}} }
+            """));
+        return PolicyLoader.Load(dir.Path);
+    }
+
+    [Fact]
+    public void Load_WindowsAndRules_ReadEveryField()
+    {
+        var result = Load("""{ "objective": "99.9%", "window": "calendarQuarter", "excludeFromWindow": "customer-planned", "maxOutage": { "longerThan": "4h", "perHourDown": 100 } }""");
+
+        result.Diagnostics.ShouldBeEmpty();
+        var term = result.Set.Policies.Single().Availability!;
+        term.Window.ShouldBe("calendarQuarter");
+        term.ExcludeFromWindow.ShouldBe(["customer-planned"]);
+        term.MaxOutage.ShouldBe(new MaxOutageRule(TimeSpan.FromHours(4), null, 100m, term.MaxOutage!.Location));
+        // Line 2 is `  "availability": { "objective": "99.9%", "window": ` (52 characters).
+        (term.WindowLocation.Line, term.WindowLocation.Column).ShouldBe((2, 53));
+        term.BusinessHoursOnly.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("{ \"objective\": \"99%\", \"window\": \"calendarQuartr\" }", "SLA2010", "did you mean `calendarQuarter`?")]
+    [InlineData("{ \"objective\": \"99%\", \"hours\": \"busines\" }", "SLA2010", "did you mean `business`?")]
+    [InlineData("{ \"objective\": \"99%\", \"maxOutage\": { \"longerThan\": \"4h\" } }", "SLA2055", null)]
+    [InlineData("{ \"objective\": \"99%\", \"maxOutage\": { \"longerThan\": \"4h\", \"credit\": \"10%\", \"perHourDown\": 5 } }", "SLA2055", null)]
+    [InlineData("{ \"objective\": \"99%\", \"maxOutage\": { \"longerThen\": \"4h\", \"credit\": \"10%\" } }", "SLA1002", "did you mean `longerThan`?")]
+    [InlineData("{ \"objective\": \"99%\", \"hours\": \"business\" }", "SLA2054", null)]
+    public void Load_BadWindowOrRule_ReportsItsCode(string availability, string code, string? help)
+    {
+        // The misspelt `longerThen` is also a missing `longerThan` (SLA1004); the code looked for is reported once.
+        var diagnostic = Load(availability).Diagnostics.Single(d => d.Code == code);
+
+        if (help is not null)
+        {
+            diagnostic.Help.ShouldBe(help);
+        }
+
+        diagnostic.Location.Line.ShouldBe(2);
+    }
+}
+
+/// <summary>`compile --diff` describes a change to the new availability terms.</summary>
+public class AvailabilityDiffTests
+{
+    private static PolicySet Set(string availability)
+    {
+        using var dir = new TempPolicyDirectory(("p.json", $$"""{ "id": "p", "version": "1", "effective": { "from": "2026-01-01" }, "appliesTo": { "customers": ["a"] }, "availability": {{availability}} }"""));
+        return PolicyLoader.Load(dir.Path).Set;
+    }
+
+    [Fact]
+    public void Compare_MinimumDowntimeChanged_IsADifference()
+    {
+        var before = Set("""{ "objective": "99.9%", "downtime": { "metric": "errorRate", "above": 5, "interval": "5m" } }""");
+        var after = Set("""{ "objective": "99.9%", "downtime": { "metric": "errorRate", "above": 5, "interval": "5m" }, "minimumDowntime": "10m" }""");
+
+        var term = PolicyDiff.Compare(before, after).ShouldHaveSingleItem().Terms.ShouldHaveSingleItem();
+
+        term.Before!.ShouldNotContain("spells of at least");
+        term.After!.ShouldEndWith(", spells of at least 10 minutes");
+    }
+
+    [Fact]
+    public void Compare_AnObjectiveAddedToAnArray_IsThatObjectiveAdded()
+    {
+        var before = Set("""[ { "id": "standard", "objective": "99.9%" } ]""");
+        var after = Set("""[ { "id": "standard", "objective": "99.9%" }, { "id": "archive", "objective": "99%", "maxOutage": { "longerThan": "4h", "credit": "10%" } } ]""");
+
+        var term = PolicyDiff.Compare(before, after).ShouldHaveSingleItem().Terms.ShouldHaveSingleItem();
+
+        (term.Before, term.After).ShouldBe((null, "99% per calendarMonth for all services, excluding none; credits none, an outage longer than 4 hours credited 10%"));
+    }
+}
