@@ -41,7 +41,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
     public static readonly DiagnosticDescriptor BadHolidayFile = Error("SLA2021", "holiday file cannot be used", "name a `.json` holiday list or an `.ics` file inside the policy directory, relative to the calendar file");
     public static readonly DiagnosticDescriptor BadIcs = Error("SLA2022", "bad iCalendar file", "fix the line shown; each event needs `BEGIN:VEVENT`, a `DTSTART` and `END:VEVENT`");
-    public static readonly DiagnosticDescriptor TimedIcsEvent = new("SLA2023", DiagnosticSeverity.Warning, "iCalendar event with a time of day left out", "only whole-day events close a calendar: write `DTSTART;VALUE=DATE:...`, or give the day its hours in `dates`");
+    public static readonly DiagnosticDescriptor TimedIcsEvent = new("SLA2023", DiagnosticSeverity.Warning, "iCalendar event with a time of day left out", "a file in `holidays` closes whole days only: name it in the calendar's `closures` to close the event's span, or write `DTSTART;VALUE=DATE:...`");
+    public static readonly DiagnosticDescriptor ClosureFileNotIcs = Error("SLA2024", "closure file is not iCalendar", "`closures` names `.ics` files, whose events close the calendar for their span; days and yearly rules belong in `holidays`");
 
     // SLA3xxx: scopes and versions
     public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");
