@@ -52,6 +52,10 @@ public sealed partial class BusinessCalendar
     // Exact dates first, then yearly rules in the order written: the first that names a day gives its hours.
     private readonly ImmutableArray<(DateHours Hours, (long Start, long End)[] Ticks)> _dateHours;
 
+    // Timed closures as UTC ticks, in order of start, and merged (disjoint, in order) for folding into the year tables.
+    private readonly (long Start, long End, TimedClosure Source)[] _closures = [];
+    private readonly (long Start, long End)[] _closed = [];
+
     // _yearStarts[y - MinYear] = UTC ticks of local midnight starting 1 January of y (one extra entry at the end).
     private readonly long[] _yearStarts;
     private readonly YearTable?[] _years;
@@ -140,7 +144,34 @@ public sealed partial class BusinessCalendar
 
         var holidays = (definition.Holidays.IsDefault ? [] : definition.Holidays).Distinct().Order().ToImmutableArray();
         var rules = definition.HolidayRules.IsDefault ? [] : definition.HolidayRules;
-        return new BusinessCalendar(definition.Id, zone, hours, holidays, rules, dateHours);
+        var calendar = new BusinessCalendar(definition.Id, zone, hours, holidays, rules, dateHours);
+        return definition.Closures.IsDefaultOrEmpty ? calendar : new BusinessCalendar(calendar, definition.Closures);
+    }
+
+    /// <summary>The same calendar with timed closures: floating ones are read in the calendar's zone.</summary>
+    private BusinessCalendar(BusinessCalendar open, ImmutableArray<TimedClosure> closures)
+        : this(open.Id, open._zone, open._hours, [.. open._holidays.Select(d => d.ToDateOnly())], open._holidayRules, open._dateHours)
+    {
+        _closures = [.. closures
+            .Select(c => c.Floating
+                ? (open.ToTicks(LocalDateTime.FromDateTime(c.Start)), open.ToTicks(LocalDateTime.FromDateTime(c.End)), c)
+                : (c.Start.Ticks, c.End.Ticks, c))
+            .Where(c => c.Item2 > c.Item1)
+            .OrderBy(c => c.Item1)];
+        var merged = new List<(long Start, long End)>();
+        foreach (var (start, end, _) in _closures)
+        {
+            if (merged.Count > 0 && start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, end));
+            }
+            else
+            {
+                merged.Add((start, end));
+            }
+        }
+
+        _closed = [.. merged];
     }
 
     /// <summary>Business time in [<paramref name="from"/>, <paramref name="to"/>); zero when <paramref name="to"/> is not after <paramref name="from"/>.</summary>
@@ -257,6 +288,41 @@ public sealed partial class BusinessCalendar
                 if (day.Date >= first && day.Date <= last)
                 {
                     yield return day;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The timed closures (<c>closures</c> of the calendar) that meet [<paramref name="from"/>, <paramref name="to"/>) and
+    /// close time that would otherwise have been open, with the span each closes (UTC), in order.
+    /// </summary>
+    public IEnumerable<(TimedClosure Closure, DateTimeOffset Start, DateTimeOffset End)> ClosuresBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (_holders is not null)
+        {
+            foreach (var closure in Piecewise(from, to, (calendar, a, b) => calendar.ClosuresBetween(a, b)).Distinct())
+            {
+                yield return closure;
+            }
+
+            yield break;
+        }
+
+        long a = from.UtcTicks, b = to.UtcTicks;
+        if (b <= a || _closures.Length == 0)
+        {
+            yield break;
+        }
+
+        var seen = new HashSet<TimedClosure>(ReferenceEqualityComparer.Instance);
+        for (var year = YearOf(a); year <= YearOf(b - 1); year++)
+        {
+            foreach (var (closure, start, end) in Table(year).Closures)
+            {
+                if (start < b && end > a && seen.Add(closure))
+                {
+                    yield return (closure, new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero));
                 }
             }
         }
@@ -503,7 +569,88 @@ public sealed partial class BusinessCalendar
         }
 
         var specialDays = special.Select(kv => (kv.Key.ToDateOnly(), kv.Value.Hours)).OrderBy(d => d.Item1).ToArray();
-        return new YearTable([.. starts], [.. ends]) { Holidays = [.. holidays], SpecialDays = specialDays };
+        var closuresMet = Array.Empty<(TimedClosure, long, long)>();
+        if (_closed.Length > 0)
+        {
+            (closuresMet, starts, ends) = Close(year, starts, ends);
+        }
+
+        return new YearTable([.. starts], [.. ends]) { Holidays = [.. holidays], SpecialDays = specialDays, Closures = closuresMet };
+    }
+
+    /// <summary>
+    /// The year's open intervals less the timed closures, and the closures that closed some time that would have been
+    /// open (the explanation names those).
+    /// </summary>
+    private ((TimedClosure, long, long)[] Met, List<long> Starts, List<long> Ends) Close(int year, List<long> starts, List<long> ends)
+    {
+        long yearStart = _yearStarts[year - MinYear], yearEnd = _yearStarts[year - MinYear + 1];
+        var met = new List<(TimedClosure, long, long)>();
+        foreach (var (start, end, source) in _closures)
+        {
+            if (start < yearEnd && end > yearStart && OverlapsAny(starts, ends, start, end))
+            {
+                met.Add((source, start, end));
+            }
+        }
+
+        var openStarts = new List<long>(starts.Count);
+        var openEnds = new List<long>(ends.Count);
+        var c = 0;
+        while (c < _closed.Length && _closed[c].End <= yearStart)
+        {
+            c++;
+        }
+
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var cursor = starts[i];
+            var end = ends[i];
+            while (c < _closed.Length && _closed[c].Start < end)
+            {
+                if (_closed[c].End <= cursor)
+                {
+                    c++;
+                    continue;
+                }
+
+                if (_closed[c].Start > cursor)
+                {
+                    openStarts.Add(cursor);
+                    openEnds.Add(_closed[c].Start);
+                }
+
+                cursor = Math.Max(cursor, _closed[c].End);
+                if (_closed[c].End >= end)
+                {
+                    // The closure may reach into the next interval: keep it.
+                    break;
+                }
+
+                c++;
+            }
+
+            if (cursor < end)
+            {
+                openStarts.Add(cursor);
+                openEnds.Add(end);
+            }
+        }
+
+        return ([.. met], openStarts, openEnds);
+    }
+
+    private static bool OverlapsAny(List<long> starts, List<long> ends, long start, long end)
+    {
+        for (var i = 0; i < starts.Count; i++)
+        {
+            if (starts[i] < end && ends[i] > start)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private long ToTicks(LocalDateTime local) =>
@@ -551,6 +698,9 @@ public sealed partial class BusinessCalendar
 
         /// <summary>The year's holidays that would otherwise have had opening hours, in order.</summary>
         public DateOnly[] Holidays { get; init; } = [];
+
+        /// <summary>The year's timed closures that closed time that would otherwise have been open, in order, as UTC ticks.</summary>
+        public (TimedClosure Closure, long Start, long End)[] Closures { get; init; } = [];
 
         /// <summary>The year's days with hours of their own, in order.</summary>
         public (DateOnly Date, DateHours Hours)[] SpecialDays { get; init; } = [];

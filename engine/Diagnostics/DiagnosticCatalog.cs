@@ -49,12 +49,13 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
     public static readonly DiagnosticDescriptor BadHolidayFile = Error("SLA2021", "holiday file cannot be used", "name a `.json` holiday list or an `.ics` file inside the policy directory, relative to the calendar file");
     public static readonly DiagnosticDescriptor BadIcs = Error("SLA2022", "bad iCalendar file", "fix the line shown; each event needs `BEGIN:VEVENT`, a `DTSTART` and `END:VEVENT`");
+    public static readonly DiagnosticDescriptor TimedIcsEvent = new("SLA2023", DiagnosticSeverity.Warning, "iCalendar event with a time of day left out", "a file in `holidays` closes whole days only: name it in the calendar's `closures` to close the event's span, or write `DTSTART;VALUE=DATE:...`");
+    public static readonly DiagnosticDescriptor ClosureFileNotIcs = Error("SLA2024", "closure file is not iCalendar", "`closures` names `.ics` files, whose events close the calendar for their span; days and yearly rules belong in `holidays`");
     // SLA2030-SLA2039: clock conditions, reopens, severity changes
     public static readonly DiagnosticDescriptor BadClockCondition = Error("SLA2030", "bad clock condition", "write `{ \"status\": \"assigned\" }` (with `type` and `public` if needed) for an event, or `{ \"field\": \"firstResponseAt\" }` for a case timestamp");
     public static readonly DiagnosticDescriptor ReopenOnFirstResponse = Error("SLA2031", "reopen rule on a first-response target", "`reopen` applies to resolution targets: a reopen resumes or restarts the resolution clock");
     public static readonly DiagnosticDescriptor ConditionStatusTypo = new("SLA2032", DiagnosticSeverity.Warning, "condition status a small edit away from a known status", "statuses compare exactly (case-sensitive): write the status as the cases carry it");
     public static readonly DiagnosticDescriptor FieldPause = Error("SLA2033", "pause on a case timestamp", "a pause runs between status events: write `{ \"status\": [...] }`");
-    public static readonly DiagnosticDescriptor TimedIcsEvent = new("SLA2023", DiagnosticSeverity.Warning, "iCalendar event with a time of day left out", "only whole-day events close a calendar: write `DTSTART;VALUE=DATE:...`, or give the day its hours in `dates`");
 
     // SLA3xxx: scopes and versions
     public static readonly DiagnosticDescriptor OverlappingVersions = Error("SLA3001", "overlapping effective ranges", "versions of one policy id must not be in effect at the same time");

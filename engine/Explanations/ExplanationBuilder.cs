@@ -133,6 +133,8 @@ public static class ExplanationBuilder
                 {
                     story.Add(HoursStep(holder.Calendar.Id, date, hours, zone));
                 }
+
+                AddClosures(story, holder.Calendar, running, zone);
             }
         }
         else
@@ -148,6 +150,8 @@ public static class ExplanationBuilder
                 {
                     story.Add(HoursStep(trace.CalendarId, date, hours, zone));
                 }
+
+                AddClosures(story, calendar, Running(trace, ticket.OpenedAt, stopAt), zone);
             }
         }
 
@@ -251,6 +255,27 @@ public static class ExplanationBuilder
         var named = rule is null ? string.Empty : $" ({HolidayName(rule)})";
         return new ExplanationStep(
             "holiday", $"{holiday:yyyy-MM-dd} is a holiday of calendar {calendarId ?? calendar?.Id}{named}: not counted", rule?.Location, zone.StartOfDay(holiday));
+    }
+
+    /// <summary>The timed closures met while the clock was running (not paused), each once, named with the event that closes it.</summary>
+    private static void AddClosures(List<ExplanationStep> story, BusinessCalendar calendar, List<(DateTimeOffset Start, DateTimeOffset End)> running, CaseZone zone)
+    {
+        var seen = new HashSet<TimedClosure>(ReferenceEqualityComparer.Instance);
+        foreach (var (from, to) in running)
+        {
+            foreach (var (closure, start, end) in calendar.ClosuresBetween(from, to))
+            {
+                if (seen.Add(closure))
+                {
+                    var named = closure.Name is { Length: > 0 } name ? $" ({name})" : string.Empty;
+                    story.Add(new ExplanationStep(
+                        "closure",
+                        $"{zone.FormatRange(start, end)} is closed in calendar {calendar.Id}{named}: not counted",
+                        closure.Location,
+                        zone.Local(start > from ? start : from)));
+                }
+            }
+        }
     }
 
     private static ExplanationStep HoursStep(string calendarId, DateOnly date, DateHours hours, CaseZone zone)
@@ -492,7 +517,7 @@ public static class ExplanationBuilder
         "clock" => 0,
         "business-days" => 0,
         "holder" => 0,
-        "closed" or "holiday" or "hours" or "pause" or "counted" => 1,
+        "closed" or "holiday" or "hours" or "closure" or "pause" or "counted" => 1,
         "reopen" or "cycle" or "severity" => 1,
         "escalation" => 2,
         _ => 3,

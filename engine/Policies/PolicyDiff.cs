@@ -239,6 +239,14 @@ public static class PolicyDiff
             text += $"; dates {string.Join(", ", c.DateHours.Select(d => $"{d.When.Text} {d.HoursText}"))}";
         }
 
+        // Timed closures: the files, and the spans they close, so that an edited event shows as a change.
+        if (!c.ClosureFiles.IsDefaultOrEmpty)
+        {
+            var spans = c.Closures.IsDefault ? [] : c.Closures.Select(x => $"{x.Start:yyyy-MM-dd HH:mm}-{x.End:yyyy-MM-dd HH:mm}{(x.Floating ? " local" : " UTC")}");
+            var count = c.Closures.IsDefault ? 0 : c.Closures.Length;
+            text += $"; closure files {string.Join(", ", c.ClosureFiles)} ({count} spans: {string.Join(", ", spans.Take(5))}{(count > 5 ? ", ..." : string.Empty)})";
+        }
+
         return text;
     }
 

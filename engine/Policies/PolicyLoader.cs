@@ -93,7 +93,7 @@ public static class PolicyLoader
     /// calendar file and must lie inside the policy directory. Null when a file cannot be used (reported).
     /// </summary>
     private static CalendarDefinition? ReadHolidayFiles(
-        string directory, string calendarPath, CalendarDefinition calendar, List<(string File, SourceLocation Where)> files, DiagnosticBag bag)
+        string directory, string calendarPath, CalendarDefinition calendar, List<(string File, SourceLocation Where, bool Closures)> files, DiagnosticBag bag)
     {
         if (files.Count == 0)
         {
@@ -103,8 +103,9 @@ public static class PolicyLoader
         var root = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var rules = ImmutableArray.CreateBuilder<Calendars.DateRule>();
         rules.AddRange(calendar.HolidayRules.IsDefault ? [] : calendar.HolidayRules);
+        var closures = ImmutableArray.CreateBuilder<Calendars.TimedClosure>();
         var ok = true;
-        foreach (var (file, where) in files)
+        foreach (var (file, where, forClosures) in files)
         {
             var full = Path.GetFullPath(Path.Join(Path.GetDirectoryName(calendarPath), file));
             if (!full.StartsWith(root, StringComparison.Ordinal))
@@ -127,9 +128,10 @@ public static class PolicyLoader
                 continue;
             }
 
-            if (HolidayFileReader.Read(display, text, bag) is { } days)
+            if (HolidayFileReader.Read(display, text, bag, forClosures) is { } read)
             {
-                rules.AddRange(days);
+                rules.AddRange(read.Days);
+                closures.AddRange(read.Closures);
             }
             else
             {
@@ -137,7 +139,7 @@ public static class PolicyLoader
             }
         }
 
-        return ok ? calendar with { HolidayRules = rules.ToImmutable() } : null;
+        return ok ? calendar with { HolidayRules = rules.ToImmutable(), Closures = closures.Count == 0 ? default : closures.ToImmutable() } : null;
     }
 
     private static List<PolicyDocument> ReadPolicies(string directory, DiagnosticBag bag)

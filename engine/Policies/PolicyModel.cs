@@ -614,6 +614,17 @@ public sealed record CalendarDefinition(
     /// <summary>The holiday files the calendar names (<c>holidays</c> entries ending in <c>.json</c> or <c>.ics</c>), as written; default when none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public ImmutableArray<string> HolidayFiles { get; init; }
+
+    /// <summary>
+    /// Spans the calendar is closed for, from the timed events of the iCalendar files named in <c>closures</c>, in the order
+    /// read; default when none, so that calendars without them keep their fingerprints.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<Calendars.TimedClosure> Closures { get; init; }
+
+    /// <summary>The iCalendar files the calendar names in <c>closures</c>, as written; default when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> ClosureFiles { get; init; }
 }
 
 /// <summary>

@@ -10,15 +10,16 @@ namespace SlaPolicy.Engine.Policies.Reading;
 /// <summary>Reads one calendar file (<c>calendars/*.json</c>) into a <see cref="CalendarDefinition"/>.</summary>
 internal static class CalendarReader
 {
-    internal static readonly string[] Properties = ["$schema", "id", "description", "timeZone", "hours", "holidays", "dates"];
+    internal static readonly string[] Properties = ["$schema", "id", "description", "timeZone", "hours", "holidays", "dates", "closures"];
 
     public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag) => Read(source, bag, out _);
 
     /// <summary>
     /// Reads a calendar; <paramref name="files"/> are the holiday files it names (entries of <c>holidays</c> ending in
-    /// <c>.json</c> or <c>.ics</c>) with where each is named, for the loader to read.
+    /// <c>.json</c> or <c>.ics</c>) and the iCalendar files of <c>closures</c> (<c>Closures</c> true), with where each
+    /// is named, for the loader to read.
     /// </summary>
-    public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag, out List<(string File, SourceLocation Where)> files)
+    public static CalendarDefinition? Read(JsonSource source, DiagnosticBag bag, out List<(string File, SourceLocation Where, bool Closures)> files)
     {
         files = [];
         if (source.TryParse(bag) is not { } root)
@@ -64,7 +65,7 @@ internal static class CalendarReader
                 }
                 else if (IsHolidayFile((string)item!))
                 {
-                    files.Add(((string)item!, source.StringContentStart(item)));
+                    files.Add(((string)item!, source.StringContentStart(item), false));
                 }
                 else if (DateRule.Parse((string)item!, source.StringContentStart(item), out var error, out var suggestion) is { } rule)
                 {
@@ -78,13 +79,39 @@ internal static class CalendarReader
             }
         }
 
+        if (reader.Array("closures") is { } closures)
+        {
+            foreach (var item in closures)
+            {
+                if (item.Type != JTokenType.String)
+                {
+                    bag.Add(DiagnosticCatalog.WrongType, source.Start(item), "`closures` must hold iCalendar file names written as strings, such as `\"closures/office.ics\"`");
+                    ok = false;
+                }
+                else if (!((string)item!).EndsWith(".ics", StringComparison.OrdinalIgnoreCase))
+                {
+                    bag.Add(
+                        DiagnosticCatalog.ClosureFileNotIcs,
+                        source.StringContentStart(item),
+                        $"`{(string)item!}` in `closures` is not an iCalendar file",
+                        "name an `.ics` file here; days and yearly rules belong in `holidays`");
+                    ok = false;
+                }
+                else
+                {
+                    files.Add(((string)item!, source.StringContentStart(item), true));
+                }
+            }
+        }
+
         var dates = ReadDates(reader, ref ok);
         holidays.Sort();
         var definition = new CalendarDefinition(id!, zone!, hours, holidays.ToImmutable(), reader.LocationOf("id"))
         {
             HolidayRules = rules.Count == 0 ? default : rules.ToImmutable(),
             DateHours = dates.IsEmpty ? default : dates,
-            HolidayFiles = files.Count == 0 ? default : [.. files.Select(f => f.File)],
+            HolidayFiles = files.Any(f => !f.Closures) ? [.. files.Where(f => !f.Closures).Select(f => f.File)] : default,
+            ClosureFiles = files.Any(f => f.Closures) ? [.. files.Where(f => f.Closures).Select(f => f.File)] : default,
         };
         return ok ? definition : null;
     }

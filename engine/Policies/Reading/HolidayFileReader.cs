@@ -19,8 +19,19 @@ internal static class HolidayFileReader
     /// <summary>At most this many days from one file: a daily rule without an end would otherwise run to 2199.</summary>
     internal const int MaxDays = 20_000;
 
-    public static ImmutableArray<DateRule>? Read(string display, string text, DiagnosticBag bag) =>
-        display.EndsWith(".ics", StringComparison.OrdinalIgnoreCase) ? ReadIcs(display, text, bag) : ReadJson(new JsonSource(display, text), bag);
+    /// <summary>
+    /// The days (and, for a file named in <c>closures</c>, the timed closures) of one holiday file; null when it cannot
+    /// be used (reported).
+    /// </summary>
+    public static (ImmutableArray<DateRule> Days, ImmutableArray<TimedClosure> Closures)? Read(string display, string text, DiagnosticBag bag, bool closures = false)
+    {
+        if (display.EndsWith(".ics", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReadIcs(display, text, bag, closures);
+        }
+
+        return ReadJson(new JsonSource(display, text), bag) is { } days ? (days, []) : null;
+    }
 
     private static ImmutableArray<DateRule>? ReadJson(JsonSource source, DiagnosticBag bag)
     {
@@ -99,9 +110,11 @@ internal static class HolidayFileReader
     /// <summary>
     /// An iCalendar file: every <c>VEVENT</c> that lasts whole days (<c>DTSTART;VALUE=DATE</c>) closes each of its
     /// days, with its recurrences (<c>RRULE</c>, <c>RDATE</c>, less <c>EXDATE</c>) up to the last covered year. Events with
-    /// a time of day are reported (SLA2022) and left out.
+    /// a time of day close their span when the file is named in <c>closures</c> (<paramref name="closures"/>), each
+    /// occurrence in its <c>TZID</c>, in UTC, or floating (read in the calendar's zone); otherwise, and when their time
+    /// zone is unknown or they last no time, they are reported (SLA2023) and left out.
     /// </summary>
-    private static ImmutableArray<DateRule>? ReadIcs(string display, string text, DiagnosticBag bag)
+    private static (ImmutableArray<DateRule> Days, ImmutableArray<TimedClosure> Closures)? ReadIcs(string display, string text, DiagnosticBag bag, bool closures)
     {
         var lines = text.Split('\n');
         var events = new List<int>();
@@ -168,6 +181,7 @@ internal static class HolidayFileReader
         }
 
         var days = ImmutableArray.CreateBuilder<DateRule>();
+        var spans = ImmutableArray.CreateBuilder<TimedClosure>();
         var ok = true;
         var index = 0;
         foreach (var e in calendar.Events)
@@ -181,13 +195,27 @@ internal static class HolidayFileReader
                 continue;
             }
 
-            if (e.DtStart.HasTime)
+            if (e.DtStart.HasTime && !closures)
             {
                 bag.Add(
                     DiagnosticCatalog.TimedIcsEvent,
                     where,
-                    $"event `{e.Summary}` starts at a time of day ({e.DtStart}); only whole-day events close a calendar, so it is left out",
-                    "write it as a whole-day event (`DTSTART;VALUE=DATE:20261224`), or give the day its hours in the calendar's `dates`");
+                    $"event `{e.Summary}` starts at a time of day ({e.DtStart}); a file in `holidays` closes whole days only, so it is left out",
+                    "name the file in the calendar's `closures` to close the event's span, or write it as a whole-day event (`DTSTART;VALUE=DATE:20261224`)");
+                continue;
+            }
+
+            if (e.DtStart.HasTime)
+            {
+                switch (ReadTimed(e, where, spans, bag))
+                {
+                    case false:
+                        ok = false;
+                        break;
+                    case null:
+                        return null;
+                }
+
                 continue;
             }
 
@@ -224,7 +252,71 @@ internal static class HolidayFileReader
             }
         }
 
-        return ok ? days.ToImmutable() : null;
+        return ok ? (days.ToImmutable(), spans.ToImmutable()) : null;
+    }
+
+    /// <summary>
+    /// The occurrences of a timed event as closures: true when read (or left out with a warning), false when its
+    /// recurrences cannot be worked out, null when the file names too many (both reported).
+    /// </summary>
+    private static bool? ReadTimed(CalendarEvent e, SourceLocation where, ImmutableArray<TimedClosure>.Builder spans, DiagnosticBag bag)
+    {
+        var floating = e.DtStart!.IsFloating;
+        if (!floating)
+        {
+            try
+            {
+                _ = e.DtStart.AsUtc;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NodaTime.TimeZones.DateTimeZoneNotFoundException)
+            {
+                bag.Add(
+                    DiagnosticCatalog.TimedIcsEvent,
+                    where,
+                    $"event `{e.Summary}` names time zone `{e.DtStart.TzId}`, which is not known, so it is left out",
+                    "write an IANA time zone (`TZID=Europe/London`) or the time in UTC (`DTSTART:20261224T130000Z`)");
+                return true;
+            }
+        }
+
+        var added = 0;
+        try
+        {
+            foreach (var occurrence in e.GetOccurrences(null, null))
+            {
+                var start = occurrence.Period.StartTime;
+                if (start.Year > BusinessCalendar.MaxYear)
+                {
+                    break;
+                }
+
+                var end = occurrence.Period.EffectiveEndTime ?? start;
+                var (from, to) = floating ? (start.Value, end.Value) : (start.AsUtc, end.AsUtc);
+                if (to <= from)
+                {
+                    bag.Add(
+                        DiagnosticCatalog.TimedIcsEvent,
+                        where,
+                        $"event `{e.Summary}` lasts no time ({e.DtStart}, no `DTEND` or `DURATION` after it), so it closes nothing and is left out",
+                        "give the event a `DTEND` or a `DURATION` (`DURATION:PT4H`)");
+                    return true;
+                }
+
+                spans.Add(new TimedClosure(from, to, floating, where) { Name = e.Summary });
+                if (++added > MaxDays)
+                {
+                    bag.Add(DiagnosticCatalog.BadIcs, where, $"event `{e.Summary}` recurs more than {MaxDays:N0} times; give its `RRULE` a `COUNT` or an `UNTIL`");
+                    return null;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            bag.Add(DiagnosticCatalog.BadIcs, where, $"the recurrences of event `{e.Summary}` cannot be worked out: {Cut(ex.Message)}");
+            return false;
+        }
+
+        return true;
     }
 
     private static string Cut(string text) => text.Length <= 80 ? text : text[..80] + "…";

@@ -66,14 +66,14 @@ public class CaseGeneratorTests
     public void SampleCases_AreTheGeneratorsOutputForTheDocumentedSeed()
     {
         // samples/cases.jsonl is `slapolicy generate --cases 420 --seed 2026 --out samples/cases.jsonl`, followed by
-        // hand-written cases C-71xx that show calendar constructs and C-72xx that show clock conditions, reopens and
+        // hand-written cases C-71xx and C-73xx that show calendar constructs and C-72xx that show clock conditions, reopens and
         // severity changes (docs/CLOCKS.md); nothing else.
         var expected = Write(new CaseGenerator(2026).Generate(420));
 
         var file = File.ReadAllBytes(Sample("cases.jsonl"));
         file.Take(expected.Length).ToArray().ShouldBe(expected);
         Encoding.UTF8.GetString(file, expected.Length, file.Length - expected.Length).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .ShouldAllBe(line => line.StartsWith("{\"id\":\"C-71", StringComparison.Ordinal) || line.StartsWith("{\"id\":\"C-72", StringComparison.Ordinal));
+            .ShouldAllBe(line => line.StartsWith("{\"id\":\"C-71", StringComparison.Ordinal) || line.StartsWith("{\"id\":\"C-72", StringComparison.Ordinal) || line.StartsWith("{\"id\":\"C-73", StringComparison.Ordinal));
     }
 
     [Fact]
