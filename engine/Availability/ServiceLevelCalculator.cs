@@ -129,12 +129,9 @@ public static class ServiceLevelCalculator
     public static ImmutableArray<ComplianceResult> Compliance(
         IEnumerable<Decision> decisions, IReadOnlyList<SubscriptionRecord> subscriptions, ReportingMonth month, DateTimeOffset asOf)
     {
-        var counts = new SortedDictionary<(string Customer, int Severity), (int Met, int Breached, int Overdue)>(
-            Comparer<(string Customer, int Severity)>.Create((a, b) =>
-            {
-                var c = StringComparer.Ordinal.Compare(a.Customer, b.Customer);
-                return c != 0 ? c : a.Severity.CompareTo(b.Severity);
-            }));
+        // A hash table rather than a sorted one: a month of a million decisions costs two look-ups each; the rows are
+        // put in order once at the end.
+        var counts = new Dictionary<(string Customer, int Severity), (int Met, int Breached, int Overdue)>(OrdinalCustomerSeverity.Instance);
         foreach (var d in decisions)
         {
             if (d.Customer is null || d.Severity is not { } severity || d.Status is not (DecisionStatus.Met or DecisionStatus.Breached))
@@ -144,14 +141,15 @@ public static class ServiceLevelCalculator
 
             var stopped = d.StoppedAt is { } s && s <= asOf ? s : (DateTimeOffset?)null;
             var key = (d.Customer, severity);
-            counts.TryGetValue(key, out var c);
             if (stopped is { } at && month.Contains(at))
             {
-                counts[key] = d.Status == DecisionStatus.Met ? c with { Met = c.Met + 1 } : c with { Breached = c.Breached + 1 };
+                ref var c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _);
+                c = d.Status == DecisionStatus.Met ? c with { Met = c.Met + 1 } : c with { Breached = c.Breached + 1 };
             }
             else if (stopped is null && d.Status == DecisionStatus.Breached && d.DueAt is { } due && due < month.End && due <= asOf)
             {
-                counts[key] = c with { Overdue = c.Overdue + 1 };
+                ref var c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _);
+                c = c with { Overdue = c.Overdue + 1 };
             }
         }
 
@@ -161,6 +159,17 @@ public static class ServiceLevelCalculator
         var seen = rows.Select(r => r.Customer).ToHashSet(Names);
         rows.AddRange(subscriptionCount.Keys.Where(c => !seen.Contains(c)).Select(c => new ComplianceResult(c, null, 0, 0, 0, subscriptionCount[c])));
         return [.. rows.OrderBy(r => r.Customer, StringComparer.Ordinal).ThenBy(r => r.Severity ?? 0)];
+    }
+
+    /// <summary>Customer names compared ordinally, with the severity: the keys of <see cref="Compliance"/>'s counts.</summary>
+    private sealed class OrdinalCustomerSeverity : IEqualityComparer<(string Customer, int Severity)>
+    {
+        public static readonly OrdinalCustomerSeverity Instance = new();
+
+        public bool Equals((string Customer, int Severity) x, (string Customer, int Severity) y) =>
+            x.Severity == y.Severity && string.Equals(x.Customer, y.Customer, StringComparison.Ordinal);
+
+        public int GetHashCode((string Customer, int Severity) obj) => HashCode.Combine(StringComparer.Ordinal.GetHashCode(obj.Customer), obj.Severity);
     }
 
     /// <summary>
