@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Engine.Inputs;
 using SlaPolicy.Host.Scheduling;
 using SlaPolicy.Host.Storage;
 using Spectre.Console;
@@ -74,7 +75,7 @@ public sealed class WhyCommand : ICliCommand
         };
         foreach (var e in c.Events)
         {
-            rows.Add(new Markup($"  {Time(e.At)}  {Esc(e.Status)}" + (e.Team is null ? string.Empty : $", assigned to team {Esc(e.Team)}")));
+            rows.Add(new Markup($"  {Time(e.At)}  {Esc(e.Status)}{Esc(EventDetails(e))}" + (e.Team is null ? string.Empty : $", assigned to team {Esc(e.Team)}")));
         }
 
         if (trace.Decisions.Count == 0)
@@ -124,4 +125,26 @@ public sealed class WhyCommand : ICliCommand
     }
 
     private static string Esc(string text) => Markup.Escape(text);
+
+    /// <summary>What an event says besides its status: " (reply, public, severity 1)"; empty for an event of the older shape.</summary>
+    private static string EventDetails(StatusEvent e)
+    {
+        var parts = new List<string>(3);
+        if (e.Type is { } type)
+        {
+            parts.Add(type);
+        }
+
+        if (e.Public is { } isPublic)
+        {
+            parts.Add(isPublic ? "public" : "not public");
+        }
+
+        if (e.Severity is { } severity)
+        {
+            parts.Add($"severity {severity.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return parts.Count == 0 ? string.Empty : $" ({string.Join(", ", parts)})";
+    }
 }

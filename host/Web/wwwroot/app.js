@@ -257,7 +257,7 @@ function renderCase(trace) {
   $('#case-view').hidden = false;
 }
 
-const rank = (d) => ({ error: 0, breached: 1, running: 2, paused: 3, 'no-policy': 4, met: 5 }[d.status] ?? 6) - (d.dueAt ? 0 : 0.5);
+const rank = (d) => ({ error: 0, breached: 1, running: 2, paused: 3, pending: 4, 'no-policy': 5, met: 6, cancelled: 7 }[d.status] ?? 8) - (d.dueAt ? 0 : 0.5);
 
 // The timeline: one lane per target, drawn from the engine's own steps. Counted, paused and closed periods tile the
 // clock's span (each lasts until the next begins, the last until the `stop` step); escalation crossings are marked
@@ -313,6 +313,11 @@ function drawTimeline(trace) {
       root.append(svg('path', { d: `M${px},${y + 33} l-5,9 h10 z`, fill: level ? '#b3261e' : '#b45309', class: `mark escalation${level ? '' : ' notify'}` },
         svg('title', {}, e.text)));
     }
+    // Reopens, the starts of cycles and severity changes: a tick above the lane, the step's sentence on hover.
+    for (const e of s.steps.filter((p) => p.kind === 'reopen' || p.kind === 'cycle' || p.kind === 'severity')) {
+      const px = x(Date.parse(e.at));
+      root.append(svg('rect', { x: px - 1, y: y + 14, width: 2, height: 22, fill: '#0f766e', class: `mark ${e.kind}` }, svg('title', {}, e.text)));
+    }
     const stop = s.d.explanation.find((p) => p.kind === 'stop');
     if (!/not stopped/.test(stop.text)) root.append(svg('rect', { x: x(s.end) - 1.5, y: y + 15, width: 3, height: 20, fill: '#1b5e20', class: 'mark stop' }, svg('title', {}, stop.text)));
     if (due && !beyond) root.append(svg('line', { x1: x(due), x2: x(due), y1: y + 14, y2: y + 44, stroke: '#b45309', 'stroke-width': 2, 'stroke-dasharray': '4 3', class: 'mark due' },
@@ -346,7 +351,7 @@ function drawTimeline(trace) {
     svg('rect', { width: 6, height: 6, fill: '#fff' }), svg('rect', { width: 2, height: 6, fill: '#aeb4be' }))));
   root.prepend(title);
   $('#timeline-legend').replaceChildren(...[['counted', 'clock counting'], ['pause', 'paused (the policy\'s pauseOn)'], ['closed', 'closed hours, not counted'],
-    ['escalation', 'escalation crossing (▲)'], ['due', 'due time (dashed)'], ['asof', 'evaluation time (asOf)']]
+    ['escalation', 'escalation crossing (▲)'], ['due', 'due time (dashed)'], ['asof', 'evaluation time (asOf)'], ['reopen', 'reopen, new cycle or severity change']]
     .map(([cls, text]) => el('span', {}, el('span', { class: `swatch ${cls}` }), text)), el('span', {}, `axis in ${zone}`));
 }
 let resizeTimer = null;

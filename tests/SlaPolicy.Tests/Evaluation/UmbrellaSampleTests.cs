@@ -72,7 +72,7 @@ public class UmbrellaSampleTests
         new("C-7207", "standard-resolution", DecisionStatus.Running, "2026-11-22T10:00:00+01:00", 1020, 0),
         new("C-7207", "fix-plan", DecisionStatus.Pending, null, 0, 0),
 
-        // C-7208: an internal note at 14:20 does not stop first-reply; the public reply at 16:00 does: 120 of 60 min,
+        // C-7208: a reply that is not public at 14:20 does not stop first-reply; the public reply at 16:00 does: 120 of 60 min,
         // breached at 15:00. fix-plan: triaged Wed 14:30 (6 h 30 into the day), due Fri 20 14:30; plan agreed Thu 09:00:
         // Wed 14:30-17:00 (150) + Thu 08:00-09:00 (60) = 210 min.
         new("C-7208", "first-reply", DecisionStatus.Breached, "2026-11-18T15:00:00+01:00", 120, 0),
