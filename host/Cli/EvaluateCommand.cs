@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using SlaPolicy.Engine.Compilation.Scopes;
 using SlaPolicy.Engine.Decisions;
 using SlaPolicy.Engine.Evaluation;
 using SlaPolicy.Engine.Inputs;
+using SlaPolicy.Engine.Policies;
 using SlaPolicy.Host.Reports;
 using Spectre.Console;
 
@@ -175,10 +177,11 @@ public sealed class EvaluateCommand : ICliCommand
                 var subscriptions = ReadOthers(SubscriptionReader.ReadFile(subscriptionsFile!.FullName), quarantine, summary);
                 var outages = ReadOthers(OutageReader.ReadFile(outagesFile!.FullName), quarantine, summary);
                 var resolver = ScopeResolver.ForSubscriptions(compilation.Set);
-                // evaluate reads no measurements: performance objectives are left out rather than reported as "no data".
+                // evaluate reads no measurements: performance objectives, and availability read from measurements, are left
+                // out rather than reported as "no data" (or as a month without downtime).
                 var inputs = new ServiceLevelInputs(
                     compilation.Set.Policies,
-                    (s, day) => resolver.Resolve(s.Customer, s.Tier, s.Region, s.Service, day) is { } p ? p with { Performance = [] } : null,
+                    (s, day) => resolver.Resolve(s.Customer, s.Tier, s.Region, s.Service, day) is { } p ? WithoutMeasured(p) : null,
                     subscriptions, outages, [], kept, [])
                 {
                     Calendars = compilation.Set.Calendars,
@@ -332,5 +335,17 @@ public sealed class EvaluateCommand : ICliCommand
             var warnings = Warnings == 0 ? string.Empty : $"; {Warnings} warnings";
             return $"evaluated {Cases} cases: {decisions} decisions ({parts}){serviceLevel}; {rejected}{warnings}";
         }
+    }
+
+    /// <summary>The policy without what only measurements can judge: its performance objectives and availability read from measurements.</summary>
+    private static Policy WithoutMeasured(Policy policy)
+    {
+        if (policy.AvailabilityTerms.All(t => t.DowntimeFrom is null))
+        {
+            return policy with { Performance = [] };
+        }
+
+        ImmutableArray<AvailabilityTerm> kept = [.. policy.AvailabilityTerms.Where(t => t.DowntimeFrom is null)];
+        return policy with { Performance = [], Availability = kept.FirstOrDefault(), AvailabilityObjectives = kept };
     }
 }

@@ -43,6 +43,25 @@ public sealed class EvaluateAvailabilityTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_HooliSample_LeavesOutAvailabilityReadFromMeasurements()
+    {
+        // evaluate reads no measurements: the two storage objectives (downtime from error rates) have no line, rather than
+        // a month without downtime; the outage-based terms are as in HooliSampleTests (vm-1 USD 30.00, ip-transit USD 500.00).
+        string Hooli(string name) => Path.Join(PolicyTestFiles.RepoRoot, "samples", "hooli", name);
+        var output = new FileInfo(Path.Join(_dir, "hooli.jsonl"));
+
+        var exit = EvaluateCommand.Run(
+            Hooli("policies"), new FileInfo(Hooli("cases.jsonl")), "2026-12-01T00:00:00Z", output, "jsonl",
+            new FileInfo(Path.Join(_dir, "rejected.jsonl")), explain: false, new FileInfo(Hooli("outages.jsonl")), new FileInfo(Hooli("subscriptions.jsonl")));
+
+        exit.ShouldBe(0);
+        var availability = File.ReadLines(output.FullName).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.TryGetProperty("kind", out var k) && k.GetString() == "availability").ToList();
+        availability.Select(l => (l.GetProperty("service").GetString(), l.TryGetProperty("resource", out var r) ? r.GetString() : null, l.GetProperty("creditAmount").GetDecimal()))
+            .ShouldBe([("compute", "vm-1", 30.00m), ("compute", "vm-2", 0m), ("ip-transit", null, 500.00m)]);
+    }
+
+    [Fact]
     public void Evaluate_OutagesWithoutSubscriptions_IsRefused()
     {
         var exit = EvaluateCommand.Run(
