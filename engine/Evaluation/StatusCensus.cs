@@ -20,20 +20,34 @@ public sealed class StatusCensus
 
     private readonly HashSet<string> _known;
     private readonly string[] _pauseOn;
+    private readonly string[] _teams;
     private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _suggestions = new(StringComparer.Ordinal);
 
     /// <summary>A census against the statuses <paramref name="pauseOn"/> of the policies in force.</summary>
     public StatusCensus(IEnumerable<string> pauseOn)
+        : this(pauseOn, [])
     {
-        ArgumentNullException.ThrowIfNull(pauseOn);
-        _pauseOn = [.. pauseOn.Distinct(StringComparer.Ordinal)];
-        _known = new HashSet<string>(_pauseOn.Concat(KnownStatuses), StringComparer.Ordinal);
     }
 
-    /// <summary>A census against the <c>pauseOn</c> statuses of <paramref name="evaluator"/>'s policies (none when it has no compiled set).</summary>
-    public static StatusCensus For(ICaseEvaluator? evaluator) =>
-        new(evaluator is CaseEvaluator compiled ? compiled.Set.Policies.SelectMany(p => p.PauseOn) : []);
+    /// <summary>
+    /// A census against the statuses <paramref name="pauseOn"/> and the teams <paramref name="teams"/> (the keys of
+    /// <c>calendarFrom.teams</c>) of the policies in force: an event's <c>team</c> a small edit away from one of them is
+    /// warned too. Other teams are not: a team a policy does not map counts on the case's own calendar.
+    /// </summary>
+    public StatusCensus(IEnumerable<string> pauseOn, IEnumerable<string> teams)
+    {
+        ArgumentNullException.ThrowIfNull(pauseOn);
+        ArgumentNullException.ThrowIfNull(teams);
+        _pauseOn = [.. pauseOn.Distinct(StringComparer.Ordinal)];
+        _known = new HashSet<string>(_pauseOn.Concat(KnownStatuses), StringComparer.Ordinal);
+        _teams = [.. teams.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>A census against the <c>pauseOn</c> statuses and teams of <paramref name="evaluator"/>'s policies (none when it has no compiled set).</summary>
+    public static StatusCensus For(ICaseEvaluator? evaluator) => evaluator is CaseEvaluator compiled
+        ? new(compiled.Set.Policies.SelectMany(p => p.PauseOn), compiled.Set.Policies.SelectMany(p => p.CalendarFrom is { FollowsTheSun: true } from ? from.Teams.Select(t => t.Key) : []))
+        : new([]);
 
     /// <summary>The unknown statuses seen so far and how many events carried each, in ordinal order.</summary>
     public IReadOnlyDictionary<string, long> Unknown => new SortedDictionary<string, long>(_unknown, StringComparer.Ordinal);
@@ -48,6 +62,11 @@ public sealed class StatusCensus
         List<InputWarning>? warnings = null;
         for (var i = 0; i < ticket.Events.Length; i++)
         {
+            if (ticket.Events[i].Team is { } team && _teams.Length > 0 && TeamWarning(team, i, source, lineNumber) is { } teamWarning)
+            {
+                (warnings ??= []).Add(teamWarning);
+            }
+
             var status = ticket.Events[i].Status;
             if (_known.Contains(status))
             {
@@ -71,6 +90,19 @@ public sealed class StatusCensus
         }
 
         return warnings ?? (IReadOnlyList<InputWarning>)[];
+    }
+
+    private InputWarning? TeamWarning(string team, int index, string source, long lineNumber)
+    {
+        // Short names all look alike: one edit for names of up to 5 characters, as for property names.
+        if (_teams.Contains(team, StringComparer.Ordinal) || Suggestions.Closest(team, _teams, team.Length <= 5 ? 1 : 2) is not { } meant)
+        {
+            return null;
+        }
+
+        return new InputWarning(
+            source, lineNumber, $"events[{index.ToString(CultureInfo.InvariantCulture)}].team",
+            $"unknown team `{team}` (did you mean `{meant}`?): teams compare exactly, case-sensitive, and a team calendarFrom.teams does not name counts on the case's own calendar");
     }
 
     /// <summary>One line for a summary: <c>2 unknown statuses: `Waiting_On_Customer` (3 events, did you mean `waiting_on_customer`?), `x` (1 event)</c>.</summary>
