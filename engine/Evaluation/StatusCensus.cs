@@ -20,31 +20,42 @@ public sealed class StatusCensus
 
     private readonly HashSet<string> _known;
     private readonly string[] _pauseOn;
+    private readonly string[] _teams;
     private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _suggestions = new(StringComparer.Ordinal);
 
     /// <summary>A census against the statuses <paramref name="pauseOn"/> of the policies in force.</summary>
     public StatusCensus(IEnumerable<string> pauseOn)
-        : this(pauseOn, [])
+        : this(pauseOn, [], [])
     {
-    }
-
-    /// <summary>A census against <paramref name="pauseOn"/>, with the statuses targets' conditions name (<paramref name="named"/>) known too.</summary>
-    public StatusCensus(IEnumerable<string> pauseOn, IEnumerable<string> named)
-    {
-        ArgumentNullException.ThrowIfNull(pauseOn);
-        ArgumentNullException.ThrowIfNull(named);
-        _pauseOn = [.. pauseOn.Distinct(StringComparer.Ordinal)];
-        _known = new HashSet<string>(_pauseOn.Concat(KnownStatuses).Concat(named), StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// A census against the <c>pauseOn</c> statuses of <paramref name="evaluator"/>'s policies (none when it has no compiled
-    /// set); the statuses its targets' <c>start</c>, <c>stop</c>, <c>pause</c> and <c>cancel</c> name are known too.
+    /// A census against the statuses <paramref name="pauseOn"/>, the statuses targets' conditions name
+    /// (<paramref name="named"/>, known too) and the teams <paramref name="teams"/> (the keys of <c>calendarFrom.teams</c>)
+    /// of the policies in force: an event's <c>team</c> a small edit away from one of them is warned too. Other teams are
+    /// not: a team a policy does not map counts on the case's own calendar.
+    /// </summary>
+    public StatusCensus(IEnumerable<string> pauseOn, IEnumerable<string> named, IEnumerable<string> teams)
+    {
+        ArgumentNullException.ThrowIfNull(pauseOn);
+        ArgumentNullException.ThrowIfNull(named);
+        ArgumentNullException.ThrowIfNull(teams);
+        _pauseOn = [.. pauseOn.Distinct(StringComparer.Ordinal)];
+        _known = new HashSet<string>(_pauseOn.Concat(KnownStatuses).Concat(named), StringComparer.Ordinal);
+        _teams = [.. teams.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// A census against the <c>pauseOn</c> statuses and teams of <paramref name="evaluator"/>'s policies (none when it has
+    /// no compiled set); the statuses its targets' <c>start</c>, <c>stop</c>, <c>pause</c> and <c>cancel</c> name are known too.
     /// </summary>
     public static StatusCensus For(ICaseEvaluator? evaluator) =>
         evaluator is CaseEvaluator compiled
-            ? new(compiled.Set.Policies.SelectMany(p => p.PauseOn), compiled.Set.Policies.SelectMany(p => p.Targets).SelectMany(ConditionStatuses))
+            ? new(
+                compiled.Set.Policies.SelectMany(p => p.PauseOn),
+                compiled.Set.Policies.SelectMany(p => p.Targets).SelectMany(ConditionStatuses),
+                compiled.Set.Policies.SelectMany(p => p.CalendarFrom is { FollowsTheSun: true } from ? from.Teams.Select(t => t.Key) : []))
             : new([]);
 
     private static IEnumerable<string> ConditionStatuses(Policies.TargetTerm target) =>
@@ -63,6 +74,11 @@ public sealed class StatusCensus
         List<InputWarning>? warnings = null;
         for (var i = 0; i < ticket.Events.Length; i++)
         {
+            if (ticket.Events[i].Team is { } team && _teams.Length > 0 && TeamWarning(team, i, source, lineNumber) is { } teamWarning)
+            {
+                (warnings ??= []).Add(teamWarning);
+            }
+
             var status = ticket.Events[i].Status;
             if (_known.Contains(status))
             {
@@ -86,6 +102,19 @@ public sealed class StatusCensus
         }
 
         return warnings ?? (IReadOnlyList<InputWarning>)[];
+    }
+
+    private InputWarning? TeamWarning(string team, int index, string source, long lineNumber)
+    {
+        // Short names all look alike: one edit for names of up to 5 characters, as for property names.
+        if (_teams.Contains(team, StringComparer.Ordinal) || Suggestions.Closest(team, _teams, team.Length <= 5 ? 1 : 2) is not { } meant)
+        {
+            return null;
+        }
+
+        return new InputWarning(
+            source, lineNumber, $"events[{index.ToString(CultureInfo.InvariantCulture)}].team",
+            $"unknown team `{team}` (did you mean `{meant}`?): teams compare exactly, case-sensitive, and a team calendarFrom.teams does not name counts on the case's own calendar");
     }
 
     /// <summary>One line for a summary: <c>2 unknown statuses: `Waiting_On_Customer` (3 events, did you mean `waiting_on_customer`?), `x` (1 event)</c>.</summary>

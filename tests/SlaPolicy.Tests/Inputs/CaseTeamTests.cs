@@ -41,6 +41,46 @@ public class CaseTeamTests
         result.Warnings.ShouldHaveSingleItem().Message.ShouldBe("unknown property `teams` ignored (did you mean `team`?)");
     }
 
+    // team of the event, expected warning (empty: none)
+    public static TheoryData<string, string> Teams => new()
+    {
+        { "emea", "" },                                     // a team calendarFrom.teams names
+        { "EMEA", "unknown team `EMEA` (did you mean `emea`?): teams compare exactly, case-sensitive, and a team calendarFrom.teams does not name counts on the case's own calendar" },
+        { "amr", "unknown team `amr` (did you mean `amer`?): teams compare exactly, case-sensitive, and a team calendarFrom.teams does not name counts on the case's own calendar" },
+        { "apac", "" },                                     // three edits from `amer`: a team of its own, on the case's calendar
+        { "night-shift", "" },                              // nothing like a mapped team
+    };
+
+    [Theory]
+    [MemberData(nameof(Teams))]
+    public void Census_TeamANearMissOfAMappedTeam_IsAWarning(string team, string expected)
+    {
+        var census = new StatusCensus(["waiting_on_customer"], [], ["emea", "amer"]);
+        var at = new DateTimeOffset(2026, 11, 16, 15, 0, 0, TimeSpan.Zero);
+        var ticket = new CaseRecord("C-1", "acme", "gold", "eu-west", "email", 2, at, null, null, [], [new StatusEvent(at, "new") { Team = team }]);
+
+        var warnings = census.Observe(ticket, "cases.jsonl", 7);
+
+        if (expected.Length == 0)
+        {
+            warnings.ShouldBeEmpty();
+        }
+        else
+        {
+            var warning = warnings.ShouldHaveSingleItem();
+            (warning.Field, warning.LineNumber, warning.Message).ShouldBe(("events[0].team", 7L, expected));
+        }
+    }
+
+    [Fact]
+    public void Census_WithoutTeams_WarnsOfNoTeam()
+    {
+        var at = new DateTimeOffset(2026, 11, 16, 15, 0, 0, TimeSpan.Zero);
+        var ticket = new CaseRecord("C-1", "acme", "gold", "eu-west", "email", 2, at, null, null, [], [new StatusEvent(at, "new") { Team = "EMEA" }]);
+
+        new StatusCensus(["waiting_on_customer"]).Observe(ticket, "cases.jsonl", 1).ShouldBeEmpty();
+    }
+
     [Fact]
     public void Write_Team_ReadsBackEqual_AndAnEventWithoutOneIsWrittenAsBefore()
     {
