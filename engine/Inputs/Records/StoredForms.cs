@@ -74,6 +74,27 @@ public static class StoredForms
                         writer.WriteString("status", e.Status);
                     }
 
+                    // The optional parts in the order the record declares them, as the serializer writes them.
+                    if (e.Type is not null)
+                    {
+                        writer.WriteString("type", e.Type);
+                    }
+
+                    if (e.Public is { } isPublic)
+                    {
+                        writer.WriteBoolean("public", isPublic);
+                    }
+
+                    if (e.Severity is { } severity)
+                    {
+                        writer.WriteNumber("severity", severity);
+                    }
+
+                    if (e.Team is not null)
+                    {
+                        writer.WriteString("team", e.Team);
+                    }
+
                     writer.WriteEndObject();
                     break;
                 default:
@@ -178,26 +199,44 @@ public static class StoredForms
 
                 DateTimeOffset at = default;
                 string? status = null;
+                string? type = null;
+                bool? isPublic = null;
+                int? severity = null;
+                string? team = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var isAt = reader.ValueTextEquals("at") || (!reader.ValueTextEquals("status") && string.Equals(reader.GetString(), "at", StringComparison.OrdinalIgnoreCase));
-                    var isStatus = !isAt && (reader.ValueTextEquals("status") || string.Equals(reader.GetString(), "status", StringComparison.OrdinalIgnoreCase));
+                    var name = EventPart(ref reader);
                     reader.Read();
-                    if (isAt)
+                    var isNull = reader.TokenType == JsonTokenType.Null;
+                    switch (name)
                     {
-                        at = reader.GetDateTimeOffset();
-                    }
-                    else if (isStatus)
-                    {
-                        status = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
-                    }
-                    else
-                    {
-                        reader.Skip();
+                        case "at":
+                            at = reader.GetDateTimeOffset();
+                            break;
+                        case "status":
+                            status = isNull ? null : reader.GetString();
+                            break;
+                        case "type":
+                            type = isNull ? null : reader.GetString();
+                            break;
+                        case "public":
+                            isPublic = isNull ? null : reader.GetBoolean();
+                            break;
+                        case "severity":
+                            severity = isNull ? null : reader.GetInt32();
+                            break;
+                        case "team":
+                            team = isNull ? null : reader.GetString();
+                            break;
+                        default:
+                            reader.Skip();
+                            break;
                     }
                 }
 
-                items.Add(new StatusEvent(at, status!));
+                items.Add(type is null && isPublic is null && severity is null && team is null
+                    ? new StatusEvent(at, status!)
+                    : new StatusEvent(at, status!) { Type = type, Public = isPublic, Severity = severity, Team = team });
             }
 
             return items.DrainToImmutable();
@@ -207,6 +246,31 @@ public static class StoredForms
             System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
         }
     }
+
+    /// <summary>The stored event property the reader is on, by the names the serializer reads (any case); null for others.</summary>
+    private static string? EventPart(ref Utf8JsonReader reader)
+    {
+        foreach (var part in EventParts)
+        {
+            if (reader.ValueTextEquals(part))
+            {
+                return part;
+            }
+        }
+
+        var name = reader.GetString();
+        foreach (var part in EventParts)
+        {
+            if (string.Equals(name, part, StringComparison.OrdinalIgnoreCase))
+            {
+                return part;
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly string[] EventParts = ["at", "status", "type", "public", "severity", "team"];
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
     {

@@ -52,6 +52,29 @@ public class StoredFormsTests
     }
 
     [Fact]
+    public void StatusEvents_WithTypePublicSeverityAndTeam_KeptThroughTheStore()
+    {
+        // The optional parts of an event (what start/stop conditions, severity changes and follow-the-sun read) must
+        // survive the store: a stored case that lost them would count its clocks differently from the file it came from.
+        // Each part alone, all together, and `public: false` (a value, not an absence).
+        var at = new DateTimeOffset(2026, 11, 16, 10, 5, 0, TimeSpan.FromHours(1));
+        ImmutableArray<StatusEvent> events =
+        [
+            new(at, "in_progress") { Type = "reply", Public = true },
+            new(at.AddMinutes(5), "in_progress") { Type = "note", Public = false },
+            new(at.AddMinutes(10), "in_progress") { Severity = 1 },
+            new(at.AddMinutes(15), "in_progress") { Team = "amer" },
+            new(at.AddMinutes(20), "assigned") { Type = "assignment", Public = false, Severity = 2, Team = "emea" },
+        ];
+        var written = StoredForms.List(events);
+
+        written.ShouldBe(JsonSerializer.Serialize(events, StoredForms.Json));
+        written.ShouldContain("""{"at":"2026-11-16T10:10:00+01:00","status":"in_progress","type":"note","public":false}""");
+        StoredForms.ParseList<StatusEvent>(written).ShouldBe(events);
+        StoredForms.ParseList<StatusEvent>(written).ShouldBe(JsonSerializer.Deserialize<ImmutableArray<StatusEvent>>(written, StoredForms.Json));
+    }
+
+    [Fact]
     public void StatusEvents_ReadInAnyCaseOfTheNamesAndOtherPropertiesSkipped_AsTheSerializerReadsThem()
     {
         const string stored = """[{"AT":"2026-11-03T09:00:00Z","extra":{"x":[1,2]},"Status":"paused"},{"status":"in_progress","at":"2026-11-03T10:00:00+01:00"}]""";
