@@ -266,7 +266,8 @@ public sealed class CaseEvaluator : ICaseEvaluator
         };
     }
 
-    private static DecisionStatus ToDecisionStatus(ClockStatus status) => status switch
+    /// <summary>The decision status a clock status reports.</summary>
+    internal static DecisionStatus ToDecisionStatus(ClockStatus status) => status switch
     {
         ClockStatus.Met => DecisionStatus.Met,
         ClockStatus.Breached => DecisionStatus.Breached,

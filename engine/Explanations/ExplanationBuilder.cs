@@ -383,7 +383,7 @@ public static class ExplanationBuilder
                 var decisive = cycle.Number == ruled.Decisive + 1 ? " (the cycle this decision reports)" : string.Empty;
                 story.Add(new ExplanationStep(
                     "cycle",
-                    $"in cycle {cycle.Number.ToString(Invariant)}, from {zone.Format(cycle.Start)} {end}: {Minutes(cycle.Result.ElapsedMinutes)} of {Minutes(cycle.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(StatusOf(cycle.Result.Status))}{decisive}",
+                    $"in cycle {cycle.Number.ToString(Invariant)}, from {zone.Format(cycle.Start)} {end}: {Minutes(cycle.Result.ElapsedMinutes)} of {Minutes(cycle.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(cycle.Result.Status))}{decisive}",
                     target.ReopenLocation,
                     zone.Local(cycle.Start)));
             }
@@ -453,16 +453,6 @@ public static class ExplanationBuilder
 
         return steps.ToImmutable();
     }
-
-    private static DecisionStatus StatusOf(ClockStatus status) => status switch
-    {
-        ClockStatus.Met => DecisionStatus.Met,
-        ClockStatus.Breached => DecisionStatus.Breached,
-        ClockStatus.Paused => DecisionStatus.Paused,
-        ClockStatus.Pending => DecisionStatus.Pending,
-        ClockStatus.Cancelled => DecisionStatus.Cancelled,
-        _ => DecisionStatus.Running,
-    };
 
     /// <summary>Which calendar or clock the case counted on, and why: for policies that let the case choose them.</summary>
     private static ExplanationStep CalendarStep(TargetTerm target, BusinessCalendar? calendar, CaseCalendarChoice choice)

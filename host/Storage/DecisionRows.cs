@@ -139,17 +139,7 @@ internal static class DecisionRows
             writer.WriteNullValue();
         }
 
-        foreach (var value in (ReadOnlySpan<long?>)[decision.Severity, inputsHash, fingerprint])
-        {
-            if (value is { } number)
-            {
-                writer.WriteNumberValue(number);
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
-        }
+        WriteNumbers(writer, [decision.Severity, inputsHash, fingerprint]);
 
         writer.WriteEndArray();
         writer.Flush();
@@ -178,7 +168,18 @@ internal static class DecisionRows
         writer.WriteStringValue(decision.RuleName);
         writer.WriteStringValue(decision.Customer);
         writer.WriteStringValue(decision.Service);
-        foreach (var value in (ReadOnlySpan<long?>)[decision.Severity, inputsHash, fingerprint])
+        WriteNumbers(writer, [decision.Severity, inputsHash, fingerprint]);
+
+        writer.WriteEndArray();
+        writer.Flush();
+        SHA256.HashData(buffer.WrittenSpan, digest);
+        return new DecisionRow(decision, explanation, hash, inputsHash, fingerprint) { StateHash = BitConverter.ToInt64(digest) };
+    }
+
+    /// <summary>Writes each number, or null when it has none.</summary>
+    private static void WriteNumbers(Utf8JsonWriter writer, ReadOnlySpan<long?> values)
+    {
+        foreach (var value in values)
         {
             if (value is { } number)
             {
@@ -189,11 +190,6 @@ internal static class DecisionRows
                 writer.WriteNullValue();
             }
         }
-
-        writer.WriteEndArray();
-        writer.Flush();
-        SHA256.HashData(buffer.WrittenSpan, digest);
-        return new DecisionRow(decision, explanation, hash, inputsHash, fingerprint) { StateHash = BitConverter.ToInt64(digest) };
     }
 
     /// <summary>A buffer and a JSON writer over it, reused for every decision one thread prepares.</summary>

@@ -250,26 +250,7 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
         writer.WriteString("status", item.Status);
 
         // The optional parts only when given: an event of the older shape is written (and fingerprinted) as before.
-        if (item.Type is { } type)
-        {
-            writer.WriteString("type", type);
-        }
-
-        if (item.Public is { } isPublic)
-        {
-            writer.WriteBoolean("public", isPublic);
-        }
-
-        if (item.Severity is { } severity)
-        {
-            writer.WriteNumber("severity", severity);
-        }
-
-        if (item.Team is not null)
-        {
-            writer.WriteString("team", item.Team);
-        }
-
+        StoredForms.WriteEventParts(writer, item);
         writer.WriteEndObject();
     }
 

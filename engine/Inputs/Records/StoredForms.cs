@@ -74,27 +74,7 @@ public static class StoredForms
                         writer.WriteString("status", e.Status);
                     }
 
-                    // The optional parts in the order the record declares them, as the serializer writes them.
-                    if (e.Type is not null)
-                    {
-                        writer.WriteString("type", e.Type);
-                    }
-
-                    if (e.Public is { } isPublic)
-                    {
-                        writer.WriteBoolean("public", isPublic);
-                    }
-
-                    if (e.Severity is { } severity)
-                    {
-                        writer.WriteNumber("severity", severity);
-                    }
-
-                    if (e.Team is not null)
-                    {
-                        writer.WriteString("team", e.Team);
-                    }
-
+                    WriteEventParts(writer, e);
                     writer.WriteEndObject();
                     break;
                 default:
@@ -244,6 +224,34 @@ public static class StoredForms
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
+    /// The optional parts of a status event (<c>type</c>, <c>public</c>, <c>severity</c>, <c>team</c>), each only when
+    /// given and in the order the record declares them, as the serializer writes them: the store and the JSON Lines
+    /// writer share it, so both keep an event of the older shape byte for byte as it was.
+    /// </summary>
+    internal static void WriteEventParts(Utf8JsonWriter writer, StatusEvent e)
+    {
+        if (e.Type is not null)
+        {
+            writer.WriteString("type", e.Type);
+        }
+
+        if (e.Public is { } isPublic)
+        {
+            writer.WriteBoolean("public", isPublic);
+        }
+
+        if (e.Severity is { } severity)
+        {
+            writer.WriteNumber("severity", severity);
+        }
+
+        if (e.Team is not null)
+        {
+            writer.WriteString("team", e.Team);
         }
     }
 

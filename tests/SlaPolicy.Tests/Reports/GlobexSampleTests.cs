@@ -21,16 +21,7 @@ namespace SlaPolicy.Tests.Reports;
 /// </summary>
 public class GlobexSampleTests
 {
-    private static ServiceLevelReport Report()
-    {
-        string File(string name) => Path.Join(PolicyTestFiles.RepoRoot, "samples", "globex", name);
-        var request = new ReportRequest(
-            File("policies"), File("cases.jsonl"), File("outages.jsonl"), File("subscriptions.jsonl"), File("measurements.jsonl"),
-            DateTimeOffset.Parse("2026-12-01T00:00:00Z", CultureInfo.InvariantCulture));
-        var data = new FileReportDataSource().Load(request);
-        data.Warnings.ShouldBeEmpty();
-        return ServiceLevelCalculator.Compute(data.Inputs, new ReportingMonth(2026, 11), request.AsOf);
-    }
+    private static ServiceLevelReport Report() => SampleFolderReport.November("globex");
 
     [Fact]
     public void November_AvailabilityAndCredits_ToTheCent()

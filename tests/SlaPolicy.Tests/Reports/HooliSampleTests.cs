@@ -1,5 +1,3 @@
-using SlaPolicy.Tests.Policies;
-
 namespace SlaPolicy.Tests.Reports;
 
 /// <summary>
@@ -24,16 +22,7 @@ namespace SlaPolicy.Tests.Reports;
 /// </summary>
 public class HooliSampleTests
 {
-    private static ServiceLevelReport Report()
-    {
-        string File(string name) => Path.Join(PolicyTestFiles.RepoRoot, "samples", "hooli", name);
-        var request = new ReportRequest(
-            File("policies"), File("cases.jsonl"), File("outages.jsonl"), File("subscriptions.jsonl"), File("measurements.jsonl"),
-            DateTimeOffset.Parse("2026-12-01T00:00:00Z", CultureInfo.InvariantCulture));
-        var data = new FileReportDataSource().Load(request);
-        data.Warnings.ShouldBeEmpty();
-        return ServiceLevelCalculator.Compute(data.Inputs, new ReportingMonth(2026, 11), request.AsOf);
-    }
+    private static ServiceLevelReport Report() => SampleFolderReport.November("hooli");
 
     [Fact]
     public void November_AvailabilityAndCredits_ToTheCent()
