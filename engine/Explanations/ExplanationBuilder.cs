@@ -462,7 +462,7 @@ public static class ExplanationBuilder
             var teams = string.Join(", ", choice.Holders.Where(h => h.Team is not null).Select(h => h.Team).Distinct());
             return new ExplanationStep(
                 "calendar",
-                $"counted follow-the-sun: at each instant on the calendar of the team holding the case ({teams}); before any assignment, and for a team calendarFrom.teams does not name, on calendar {choice.Home?.Id} because {choice.CalendarBy}",
+                $"counted follow-the-sun: at each instant on the calendar of the team holding the case ({teams}); before any assignment, and for a team calendarFrom.teams does not name, on calendar {choice.Home?.Id} ({choice.CalendarBy})",
                 choice.Holders.Select(h => h.Location).FirstOrDefault(l => l.IsKnown));
         }
 

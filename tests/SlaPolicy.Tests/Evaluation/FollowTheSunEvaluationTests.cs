@@ -160,7 +160,7 @@ public sealed class FollowTheSunEvaluationTests : IDisposable
         holders[1].Location!.Value.File.ShouldEndWith("globex-sun.json");
 
         decision.Explanation.Single(s => s.Kind == "calendar").Text.ShouldBe(
-            "counted follow-the-sun: at each instant on the calendar of the team holding the case (emea, amer); before any assignment, and for a team calendarFrom.teams does not name, on calendar london because the policy's calendar london");
+            "counted follow-the-sun: at each instant on the calendar of the team holding the case (emea, amer); before any assignment, and for a team calendarFrom.teams does not name, on calendar london (the policy's calendar london)");
 
         // The night is outside New York's hours, told as such.
         decision.Explanation.ShouldContain(s => s.Kind == "closed" && s.Text == "not counted from 2026-11-16 22:00 to 2026-11-17 12:00 +00:00: outside the opening hours of calendar new-york (America/New_York)");
