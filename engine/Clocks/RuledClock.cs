@@ -85,6 +85,11 @@ public static class RuledClock
             return new RuledClockResult(new ClockResult(TimeSpan.Zero, TimeSpan.Zero, within, null, null, ClockStatus.Pending), [], 0, null, null, null, []);
         }
 
+        if (target.Metric == TargetMetric.Update)
+        {
+            return Updates(target, ticket, events, start.Value, pauseOn, calendar, asOf);
+        }
+
         // Stop: the stop condition's first match from the start on; otherwise the metric's own stop, as the plain clock has it.
         var hasStop = target.Stop is not null;
         var stop = target.Stop is { } stopCondition ? First(stopCondition, ticket, events, asOf, from: start) : DefaultStop(target.Metric, ticket, asOf);
@@ -192,6 +197,86 @@ public static class RuledClock
             hasStop ? stop : null,
             cancelCycle >= 0 ? cancelled : null,
             reopens.ToImmutable());
+    }
+
+    /// <summary>
+    /// An update target (docs/CLOCKS.md "Update targets"): one gap from the start (or the last update) to the next
+    /// update, the last one to the resolution (or a cancel), or still open at <paramref name="asOf"/>; each gap is a
+    /// clock of its own. The decision carries the worst gap's figures (the due time of the open gap while it runs);
+    /// it is breached when any gap is, met when resolved with every gap within.
+    /// </summary>
+    private static RuledClockResult Updates(
+        TargetTerm target, CaseRecord ticket, ImmutableArray<StatusEvent> events, DateTimeOffset start, ImmutableArray<string> pauseOn, BusinessCalendar? calendar, DateTimeOffset asOf)
+    {
+        DateTimeOffset? resolved = ticket.ResolvedAt is { } r && r <= asOf ? (r < start ? start : r) : null;
+        var cancelled = target.Cancel is { } cancelCondition ? First(cancelCondition, ticket, events, asOf, from: start) : null;
+        if (cancelled is { } c && resolved is { } e0 && c >= e0)
+        {
+            cancelled = null;
+        }
+
+        var end = cancelled ?? resolved;
+        var update = target.UpdateCondition;
+        var bounds = new List<(DateTimeOffset Start, DateTimeOffset? Stop)>();
+        var gapStart = start;
+        foreach (var e in events)
+        {
+            if (e.At <= gapStart)
+            {
+                continue;
+            }
+
+            if (end is { } stopAt && e.At >= stopAt)
+            {
+                break;
+            }
+
+            if (update.Matches(e))
+            {
+                bounds.Add((gapStart, e.At));
+                gapStart = e.At;
+            }
+        }
+
+        if (bounds.Count == 0 || end is not { } last || last > gapStart)
+        {
+            bounds.Add((gapStart, end));
+        }
+
+        var walkTarget = target with { Metric = TargetMetric.Resolution };
+        var gaps = ImmutableArray.CreateBuilder<RuledCycle>(bounds.Count);
+        var worst = 0;
+        var anyBreached = false;
+        for (var i = 0; i < bounds.Count; i++)
+        {
+            var view = View(target, walkTarget, ticket, events, pauseOn, bounds[i].Start, bounds[i].Stop, []);
+            view = view with { Target = BusinessDayTargets.ForCase(view.Target, view.Ticket, target.Clock == ClockKind.Business ? calendar : null) };
+            var result = SlaClock.Compute(view.Target, view.Ticket, view.PauseOn, calendar, asOf);
+            if (i == bounds.Count - 1 && cancelled is not null && result.Status != ClockStatus.Breached)
+            {
+                result = result with { Status = ClockStatus.Cancelled, DueAt = null };
+            }
+
+            anyBreached |= result.Status == ClockStatus.Breached;
+            if (i == 0 || result.PercentUsed > gaps[worst].Result.PercentUsed)
+            {
+                worst = i;
+            }
+
+            gaps.Add(new RuledCycle(i + 1, bounds[i].Start, result.StoppedAt, view, result, []));
+        }
+
+        var current = gaps[^1].Result;
+        var status = anyBreached ? ClockStatus.Breached : current.Status;
+        var figures = gaps[worst].Result;
+        var due = status switch
+        {
+            ClockStatus.Running or ClockStatus.Paused => current.DueAt,
+            ClockStatus.Cancelled => null,
+            _ => figures.DueAt,
+        };
+
+        return new RuledClockResult(figures with { Status = status, DueAt = due, StoppedAt = end }, gaps.ToImmutable(), worst, start, null, cancelled, []);
     }
 
     /// <summary>The severity in force at <paramref name="at"/>: that of the last event at or before it carrying one, else the case's.</summary>

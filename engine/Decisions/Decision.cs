@@ -87,6 +87,13 @@ public sealed record Decision(
     public ImmutableArray<DecisionCycle> Cycles { get; init; } = [];
 
     /// <summary>
+    /// The gaps of an update target (<c>"metric": "update"</c>), in order: each from the start or an update to the next
+    /// update, the resolution, or still open (<see cref="DecisionCycle.Stop"/> null); empty (and not written) for every
+    /// other target.
+    /// </summary>
+    public ImmutableArray<DecisionCycle> Gaps { get; init; } = [];
+
+    /// <summary>
     /// The severity history the target followed (<c>severityChange</c>), e.g. "severity 3 from 2026-11-02 09:00 +01:00
     /// (standard-resolution, 30% used), severity 1 from 2026-11-02 12:00 +01:00 (urgent-resolution)"; null when the
     /// severity did not change or the target has no <c>severityChange</c>.

@@ -84,6 +84,24 @@ public static class DecisionJson
             writer.WriteEndArray();
         }
 
+        if (!decision.Gaps.IsDefaultOrEmpty)
+        {
+            // Only for update targets: other decisions keep their shape.
+            writer.WriteStartArray("gaps");
+            foreach (var gap in decision.Gaps)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("gap", gap.Number);
+                WriteInstant(writer, "start", gap.Start);
+                WriteInstant(writer, "end", gap.Stop);
+                writer.WriteNumber("elapsedMinutes", Math.Round(gap.ElapsedMinutes, 2));
+                writer.WriteString("status", StatusName(gap.Status));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         if (decision.SeverityHistory is not null)
         {
             writer.WriteString("severityHistory", decision.SeverityHistory);

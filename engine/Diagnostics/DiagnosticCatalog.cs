@@ -55,6 +55,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BadClockCondition = Error("SLA2030", "bad clock condition", "write `{ \"status\": \"assigned\" }` (with `type` and `public` if needed) for an event, or `{ \"field\": \"firstResponseAt\" }` for a case timestamp");
     public static readonly DiagnosticDescriptor ReopenOnFirstResponse = Error("SLA2031", "reopen rule on a first-response target", "`reopen` applies to resolution targets: a reopen resumes or restarts the resolution clock");
     public static readonly DiagnosticDescriptor ConditionStatusTypo = new("SLA2032", DiagnosticSeverity.Warning, "condition status a small edit away from a known status", "statuses compare exactly (case-sensitive): write the status as the cases carry it");
+    public static readonly DiagnosticDescriptor UpdateRule = Error("SLA2034", "reopen or severity rule on an update target", "an update target judges every gap until the resolution: remove `reopen` and `severityChange`, or use a resolution target");
+    public static readonly DiagnosticDescriptor UpdateOnField = Error("SLA2035", "update on a case timestamp", "an update is an event that recurs: write `{ \"type\": \"reply\", \"public\": true }` (or another event condition) as the target's `stop`");
     public static readonly DiagnosticDescriptor FieldPause = Error("SLA2033", "pause on a case timestamp", "a pause runs between status events: write `{ \"status\": [...] }`");
 
     // SLA3xxx: scopes and versions

@@ -178,6 +178,18 @@ public static class ExplanationBuilder
             story.Add(new ExplanationStep(
                 "stop", $"target cancelled at {zone.Format(cancelledAt)}, when the cancel condition ({target.Cancel!.Describe()}) was met: not judged", target.Cancel.Location, zone.Local(cancelledAt)));
         }
+        else if (target.Metric == TargetMetric.Update && ruled is not null)
+        {
+            // The story walked the worst gap; the target itself ends at the resolution or runs on.
+            var worst = ruled.Cycles[ruled.Decisive];
+            story.Add(new ExplanationStep(
+                "stop",
+                clock.StoppedAt is { } resolvedAt
+                    ? $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Format(worst.Start)} {Until(worst, asOf, zone)}; updates judged until the resolution at {zone.Format(resolvedAt)}"
+                    : $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Format(worst.Start)} {Until(worst, asOf, zone)}; the case is open: gap {ruled.Cycles.Length.ToString(Invariant)} counted up to the evaluation time, {zone.Format(asOf)}",
+                target.UpdateCondition.Location,
+                zone.Local(worst.Result.StoppedAt ?? asOf)));
+        }
         else if (trace.Result.StoppedAt is { } stoppedAt)
         {
             var (by, where) = ruled is null
@@ -229,7 +241,7 @@ public static class ExplanationBuilder
 
         steps.Add(new ExplanationStep(
             "target",
-            $"{target.Id}: {Metric(target.Metric)} within {within} on {clockName}, for severity {severity}{inherited}",
+            $"{target.Id}: {Metric(target.Metric)} within {within}{(target.Metric == TargetMetric.Update ? " of each other (and of the start), until the resolution," : string.Empty)} on {clockName}, for severity {severity}{inherited}",
             target.Location));
 
         if (choice is { } chosen)
@@ -372,9 +384,31 @@ public static class ExplanationBuilder
         return string.Join("; ", parts);
     }
 
+    private static string Until(RuledCycle gap, DateTimeOffset asOf, CaseZone zone) =>
+        gap.Result.StoppedAt is { } end ? $"to {zone.Format(end)}" : $"still open at {zone.Format(asOf)}";
+
     /// <summary>The cycles, reopens and severity changes of a target with clock rules, as story steps.</summary>
     private static void AddRuledSteps(List<ExplanationStep> story, TargetTerm target, RuledClockResult ruled, CaseZone zone)
     {
+        if (target.Metric == TargetMetric.Update)
+        {
+            var update = target.UpdateCondition;
+            foreach (var gap in ruled.Cycles)
+            {
+                var end = gap.Result.StoppedAt is { } stop
+                    ? $"to {zone.Format(stop)} ({(gap.Number < ruled.Cycles.Length ? "an update" : ruled.CancelledAt is not null ? "the cancel" : "the resolution")})"
+                    : "still open";
+                var worst = gap.Number == ruled.Decisive + 1 ? ", the worst, which this decision reports" : string.Empty;
+                story.Add(new ExplanationStep(
+                    "gap",
+                    $"from {zone.Format(gap.Start)} {end}: {Minutes(gap.Result.ElapsedMinutes)} counted of {Minutes(gap.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(StatusOf(gap.Result.Status))} (gap {gap.Number.ToString(Invariant)}{worst})",
+                    update.Location,
+                    zone.Local(gap.Start)));
+            }
+
+            return;
+        }
+
         if (target.Reopen == ReopenRule.NewCycle && ruled.Cycles.Length > 1)
         {
             foreach (var cycle in ruled.Cycles)
@@ -644,7 +678,12 @@ public static class ExplanationBuilder
 
     private static string Percent(decimal percent) => percent.ToString("0.##", Invariant) + "%";
 
-    private static string Metric(TargetMetric metric) => metric == TargetMetric.FirstResponse ? "first response" : "resolution";
+    private static string Metric(TargetMetric metric) => metric switch
+    {
+        TargetMetric.FirstResponse => "first response",
+        TargetMetric.Update => "updates",
+        _ => "resolution",
+    };
 
     private static string Minutes(double minutes) => minutes switch
     {

@@ -17,6 +17,13 @@ public enum TargetMetric
 
     /// <summary>Stops at <c>resolvedAt</c>.</summary>
     Resolution,
+
+    /// <summary>
+    /// A periodic target (JSON <c>"metric": "update"</c>): every gap between updates (events the target's <c>stop</c>
+    /// matches, by default any event with <c>public: true</c>) must stay within the target, until the case is resolved
+    /// (docs/CLOCKS.md "Update targets").
+    /// </summary>
+    Update,
 }
 
 /// <summary>How a target's clock counts time.</summary>
@@ -94,7 +101,11 @@ public sealed record TargetTerm(
 
     /// <summary>True when the target uses any of the conditions, reopen or severity rules that the plain clock does not know.</summary>
     [JsonIgnore]
-    public bool HasClockRules => Start is not null || Stop is not null || Pause is not null || Cancel is not null || Reopen != ReopenRule.None || SeverityChange != SeverityChangeRule.None;
+    public bool HasClockRules => Metric == TargetMetric.Update || Start is not null || Stop is not null || Pause is not null || Cancel is not null || Reopen != ReopenRule.None || SeverityChange != SeverityChangeRule.None;
+
+    /// <summary>What an update of an update target is: its <c>stop</c>, or by default any event with <c>public: true</c>.</summary>
+    [JsonIgnore]
+    public ClockCondition UpdateCondition => Stop ?? new ClockCondition([], null, true, null, Location);
 
     /// <summary>True when the target applies to a case of this severity (an empty list means all).</summary>
     public bool AppliesToSeverity(int severity) => Severities.IsDefaultOrEmpty || Severities.Contains(severity);

@@ -253,7 +253,7 @@ internal static class PolicyReader
         {
             var id = target.String("id", required: true);
             target.String("description");
-            var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution));
+            var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution), ("update", TargetMetric.Update));
             var severities = target.Severities("severity");
             var within = target.Within("within", out var businessDays, required: true);
             var clock = Choice(target, "clock", required: false, ("24x7", ClockKind.TwentyFourSeven), ("business", ClockKind.Business));
@@ -275,6 +275,25 @@ internal static class PolicyReader
                     $"target `{id}` is a first-response target; `reopen` says what a reopen does to a resolution clock",
                     "remove `reopen`, or set `\"metric\": \"resolution\"`");
                 conditionsOk = false;
+            }
+
+            if (metric == TargetMetric.Update)
+            {
+                foreach (var name in new[] { "reopen", "severityChange" }.Where(target.Has))
+                {
+                    reader.Bag.Add(
+                        DiagnosticCatalog.UpdateRule,
+                        target.LocationOf(name),
+                        $"target `{id}` is an update target, judged on every gap between updates; `{name}` says what a reopen or a severity change does to a resolution clock",
+                        $"remove `{name}`, or set `\"metric\": \"resolution\"`");
+                    conditionsOk = false;
+                }
+
+                if (stop.Value?.Field is { } field)
+                {
+                    reader.Bag.Add(DiagnosticCatalog.UpdateOnField, target.LocationOf("stop"), $"update target `{id}` counts updates on the case timestamp `{field}`, which happens once, not at every update");
+                    conditionsOk = false;
+                }
             }
 
             if (!conditionsOk || (target.Has("reopen") && reopen is null) || (target.Has("severityChange") && severityChange is null))

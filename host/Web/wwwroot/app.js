@@ -313,8 +313,8 @@ function drawTimeline(trace) {
       root.append(svg('path', { d: `M${px},${y + 33} l-5,9 h10 z`, fill: level ? '#b3261e' : '#b45309', class: `mark escalation${level ? '' : ' notify'}` },
         svg('title', {}, e.text)));
     }
-    // Reopens, the starts of cycles and severity changes: a tick above the lane, the step's sentence on hover.
-    for (const e of s.steps.filter((p) => p.kind === 'reopen' || p.kind === 'cycle' || p.kind === 'severity')) {
+    // Reopens, the starts of cycles and of update gaps, severity changes: a tick above the lane, the step's sentence on hover.
+    for (const e of s.steps.filter((p) => p.kind === 'reopen' || p.kind === 'cycle' || p.kind === 'gap' || p.kind === 'severity')) {
       const px = x(Date.parse(e.at));
       root.append(svg('rect', { x: px - 1, y: y + 14, width: 2, height: 22, fill: '#0f766e', class: `mark ${e.kind}` }, svg('title', {}, e.text)));
     }

@@ -85,6 +85,25 @@ public class UmbrellaSampleTests
         // C-7210: resolved Fri 18:00 (resolvedAt cleared by the reopen), reopened Sat 09:00, waiting on the customer from
         // 10:00: 16:00-18:00 (120) + 09:00-10:00 (60) = 180 min; paused 18:00-09:00 (900) + 10:00-03:00 (1020) = 1920.
         new("C-7210", "urgent-resolution", DecisionStatus.Paused, null, 180, 1920),
+
+        // customer-updates (severity 1-2, a gap of at most 4 business hours = 240 min between public replies, until the
+        // resolution, on eu-office: Mon-Fri 08:00-17:00; every gap below but C-7209's and C-7210's is inside one working day).
+        // C-7201: 09:00-10:05 (65), 10:05-14:00 (235, the worst): met, due 10:05 + 4 h = 14:05.
+        new("C-7201", "customer-updates", DecisionStatus.Met, "2026-11-16T14:05:00+01:00", 235, 0),
+        // C-7202: marked duplicate at 10:30, in the first gap: cancelled after 30 min, no due time.
+        new("C-7202", "customer-updates", DecisionStatus.Cancelled, null, 30, 0),
+        // C-7203: 08:00-08:30 (30), then no public reply until the resolution at 15:00 (the resolved/reopened events are no
+        // resolution of the case): 08:30-15:00 = 390 min, breached at 12:30.
+        new("C-7203", "customer-updates", DecisionStatus.Breached, "2026-11-18T12:30:00+01:00", 390, 0),
+        // C-7206: 08:00-08:15 (15), 08:15-15:00 = 405 min less 09:00-11:00 waiting on the customer (120) = 285: breached at
+        // 08:15 + 240 + 120 paused = 14:15.
+        new("C-7206", "customer-updates", DecisionStatus.Breached, "2026-11-20T14:15:00+01:00", 285, 120),
+        // C-7209 (Thu 19): 13:00-13:30 (30), 13:30-16:00 (150, the worst): met; due 13:30 + 4 business h = Thu 13:30-17:00
+        // (210) + Fri 08:00-08:30 (30) = Fri 08:30. The duplicate after the resolution changes nothing.
+        new("C-7209", "customer-updates", DecisionStatus.Met, "2026-11-20T08:30:00+01:00", 150, 0),
+        // C-7210, open: Fri 20 16:00-16:10 (10), then from Fri 16:10: 16:10-17:00 (50) counted, the weekend closed, waiting
+        // on the customer from Sat 10:00 (no business time paused by Sun 03:00): paused at asOf, 50 min, no due time.
+        new("C-7210", "customer-updates", DecisionStatus.Paused, null, 50, 0),
     };
 
     [Theory]
@@ -174,6 +193,29 @@ public class UmbrellaSampleTests
         document.RootElement.GetProperty("cycles").GetArrayLength().ShouldBe(2);
         plain.ShouldNotContain("cycles");
         plain.ShouldNotContain("severityHistory");
+    }
+
+    [Fact]
+    public void Explain_UpdateTarget_HasAStepPerGapAndNamesTheWorst()
+    {
+        var (evaluator, cases) = Samples.Value;
+
+        var decision = evaluator.Evaluate(cases.Single(c => c.Id == "C-7206"), AsOf, explain: true).Single(d => d.Target == "customer-updates");
+
+        // The target's stop ({ "type": "reply", "public": true }) is on line 25, column 15 of the policy file.
+        var gaps = decision.Explanation.Where(s => s.Kind == "gap").ToList();
+        gaps.Select(s => s.Text).ShouldBe(
+        [
+            "from 2026-11-20 08:00 +01:00 to 2026-11-20 08:15 +01:00 (an update): 15 min counted of 4h (240 min), met (gap 1)",
+            "from 2026-11-20 08:15 +01:00 to 2026-11-20 15:00 +01:00 (the resolution): 285 min counted of 4h (240 min), breached (gap 2, the worst, which this decision reports)",
+        ]);
+        gaps.Select(s => (s.Location!.Value.Line, s.Location.Value.Column)).ShouldBe([(25, 15), (25, 15)]);
+        Step(decision, "stop").ShouldBe((
+            "the worst gap is gap 2, from 2026-11-20 08:15 +01:00 to 2026-11-20 15:00 +01:00; updates judged until the resolution at 2026-11-20 15:00 +01:00", 25, 15));
+        decision.Explanation.Single(s => s.Kind == "pause").Text.ShouldBe("paused from 2026-11-20 09:00 to 11:00 +01:00 while the status was waiting_on_customer: 2h (120 min) not counted");
+        decision.Gaps.Select(g => (g.Number, g.ElapsedMinutes, g.Status)).ShouldBe([(1, 15.0, DecisionStatus.Met), (2, 285.0, DecisionStatus.Breached)]);
+        var json = Json(decision);
+        json.ShouldContain("\"gaps\":[{\"gap\":1,");
     }
 
     private static (string Text, int Line, int Column) Step(Decision decision, string kind)
