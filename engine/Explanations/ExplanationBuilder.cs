@@ -401,7 +401,7 @@ public static class ExplanationBuilder
                 var worst = gap.Number == ruled.Decisive + 1 ? ", the worst, which this decision reports" : string.Empty;
                 story.Add(new ExplanationStep(
                     "gap",
-                    $"from {zone.Format(gap.Start)} {end}: {Minutes(gap.Result.ElapsedMinutes)} counted of {Minutes(gap.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(StatusOf(gap.Result.Status))} (gap {gap.Number.ToString(Invariant)}{worst})",
+                    $"from {zone.Format(gap.Start)} {end}: {Minutes(gap.Result.ElapsedMinutes)} counted of {Minutes(gap.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(gap.Result.Status))} (gap {gap.Number.ToString(Invariant)}{worst})",
                     update.Location,
                     zone.Local(gap.Start)));
             }
