@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using SlaPolicy.Engine.Diagnostics;
@@ -10,6 +11,29 @@ namespace SlaPolicy.Engine.Decisions;
 /// </summary>
 public static class DecisionJson
 {
+    /// <summary>A decision's cycles or gaps, each numbered with its start, end, minutes and status; nothing when there are none.</summary>
+    private static void WriteStretches(Utf8JsonWriter writer, string name, string numberName, string endName, ImmutableArray<DecisionCycle> stretches)
+    {
+        if (stretches.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (var stretch in stretches)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber(numberName, stretch.Number);
+            WriteInstant(writer, "start", stretch.Start);
+            WriteInstant(writer, endName, stretch.Stop);
+            writer.WriteNumber("elapsedMinutes", Math.Round(stretch.ElapsedMinutes, 2));
+            writer.WriteString("status", StatusName(stretch.Status));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>The status as written in JSON: <c>met</c>, <c>breached</c>, <c>running</c>, <c>paused</c>, <c>no-policy</c>, <c>error</c>, <c>pending</c>, <c>cancelled</c>.</summary>
     public static string StatusName(DecisionStatus status) => status switch
     {
@@ -66,41 +90,9 @@ public static class DecisionJson
             WriteNullable(writer, "calendarBy", decision.CalendarBy);
         }
 
-        if (!decision.Cycles.IsDefaultOrEmpty)
-        {
-            // Only for targets with a reopen rule on a reopened case: other decisions keep their shape.
-            writer.WriteStartArray("cycles");
-            foreach (var cycle in decision.Cycles)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("cycle", cycle.Number);
-                WriteInstant(writer, "start", cycle.Start);
-                WriteInstant(writer, "stop", cycle.Stop);
-                writer.WriteNumber("elapsedMinutes", Math.Round(cycle.ElapsedMinutes, 2));
-                writer.WriteString("status", StatusName(cycle.Status));
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (!decision.Gaps.IsDefaultOrEmpty)
-        {
-            // Only for update targets: other decisions keep their shape.
-            writer.WriteStartArray("gaps");
-            foreach (var gap in decision.Gaps)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("gap", gap.Number);
-                WriteInstant(writer, "start", gap.Start);
-                WriteInstant(writer, "end", gap.Stop);
-                writer.WriteNumber("elapsedMinutes", Math.Round(gap.ElapsedMinutes, 2));
-                writer.WriteString("status", StatusName(gap.Status));
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
+        // Only for targets with a reopen rule on a reopened case, and for update targets: other decisions keep their shape.
+        WriteStretches(writer, "cycles", "cycle", "stop", decision.Cycles);
+        WriteStretches(writer, "gaps", "gap", "end", decision.Gaps);
 
         if (decision.SeverityHistory is not null)
         {

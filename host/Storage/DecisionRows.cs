@@ -111,14 +111,7 @@ internal static class DecisionRows
         writer.WriteStartArray();
         writer.WriteStringValue(decision.Policy);
         writer.WriteNumberValue((int)decision.Status);
-        if (decision.DueAt is { } due)
-        {
-            writer.WriteNumberValue(due.UtcTicks);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
+        WriteNumbers(writer, [decision.DueAt?.UtcTicks]);
 
         writer.WriteNumberValue(decision.ElapsedMinutes);
         writer.WriteNumberValue(decision.PausedMinutes);
@@ -130,14 +123,7 @@ internal static class DecisionRows
         writer.WriteStringValue(decision.RuleName);
         writer.WriteStringValue(decision.Customer);
         writer.WriteStringValue(decision.Service);
-        if (decision.StoppedAt is { } stopped)
-        {
-            writer.WriteNumberValue(stopped.UtcTicks);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
+        WriteNumbers(writer, [decision.StoppedAt?.UtcTicks]);
 
         WriteNumbers(writer, [decision.Severity, inputsHash, fingerprint]);
 
@@ -154,14 +140,7 @@ internal static class DecisionRows
         writer.WriteStringValue(decision.Policy);
         writer.WriteNumberValue((int)decision.Status);
         writer.WriteNumberValue(decision.EscalationLevel);
-        if (decision.StoppedAt is { } stop)
-        {
-            writer.WriteNumberValue(stop.UtcTicks);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
+        WriteNumbers(writer, [decision.StoppedAt?.UtcTicks]);
 
         writer.WriteStringValue(decision.PolicyFile);
         writer.WriteNumberValue(decision.PolicyLine);
