@@ -61,6 +61,9 @@ public sealed record AvailabilityResult(
     /// <summary>The failed requests among <see cref="Requests"/>; null when availability is a share of time.</summary>
     public decimal? FailedRequests { get; init; }
 
+    /// <summary>The mean error rate of the window's intervals, in percent (<c>"measure": "meanErrorRate"</c>); null otherwise.</summary>
+    public decimal? MeanErrorRate { get; init; }
+
     /// <summary>The intervals the measurements put down (a term with <c>downtime</c>); null when downtime is read from outages.</summary>
     public int? DownIntervals { get; init; }
 

@@ -326,7 +326,7 @@ public static class ServiceLevelCalculator
         var windowTicks = measuredSpan.Ticks;
         decimal percent;
         string measuredText;
-        decimal? requests = null, failedRequests = null;
+        decimal? requests = null, failedRequests = null, meanErrorRate = null;
         if (term.Measure == AvailabilityMeasure.Requests && term.DowntimeFrom is { } counts)
         {
             var (total, failed, countedSamples) = MetricDowntimes.RequestCounts(counts.Metric, samples, window.Start, window.End);
@@ -338,6 +338,20 @@ public static class ServiceLevelCalculator
                 total == 0
                     ? $"availability is the share of requests that succeeded; no {counts.Metric} sample counts requests in the window: 100%"
                     : $"availability is the share of requests that succeeded: {MetricDowntimes.Count(total - failed)} of {MetricDowntimes.Count(total)} over {countedSamples} {counts.Metric} samples",
+                term.MeasureLocation));
+        }
+        else if (term.Measure == AvailabilityMeasure.MeanErrorRate && term.DowntimeFrom is { } rates)
+        {
+            var (mean, withErrors) = MetricDowntimes.MeanErrorRate(rates, samples, measured, window.Start, window.End);
+            percent = 100m - mean;
+            meanErrorRate = mean;
+            var intervals = (long)Math.Ceiling((decimal)measuredSpan.Ticks / rates.Interval.Ticks);
+            measuredText = $"{percent:0.###}% (a mean {rates.Metric} of {mean:0.####}% over {Minutes(measuredSpan)} minutes)";
+            steps.Add(new ExplanationStep(
+                "measure",
+                $"availability is 100% minus the mean {rates.Metric} of the window's {MetricDowntimes.Adjective(rates.Interval)} intervals "
+                + $"(about {MetricDowntimes.Count(intervals)}; one without samples{(rates.MinRequests > 0 ? $" or under {MetricDowntimes.Count(rates.MinRequests)} requests" : string.Empty)} counts 0%): "
+                + $"{withErrors} interval(s) with errors, mean {mean:0.####}%",
                 term.MeasureLocation));
         }
         else
@@ -377,6 +391,7 @@ public static class ServiceLevelCalculator
             ObjectiveId = term.Id,
             Resource = resource,
             Requests = requests,
+            MeanErrorRate = meanErrorRate,
             FailedRequests = failedRequests,
             DownIntervals = downIntervals,
             LongOutages = term.MaxOutage is null ? null : longOutages.Count,

@@ -201,7 +201,7 @@ public static class PolicyDiff
         + (a.MonthlyFee is { } fee ? $", monthly fee {Num(fee)} {a.Currency}".TrimEnd() : string.Empty)
         + (a.DowntimeFrom is { } d ? $", down when {d.Metric} is above {Num(d.Above)} with at least {d.MinRequests} requests per {Availability.MetricDowntimes.Words(d.Interval)}" : string.Empty)
         + (a.MinimumDowntime is { } min ? $", spells of at least {Availability.MetricDowntimes.Words(min)}" : string.Empty)
-        + (a.Measure == AvailabilityMeasure.Requests ? ", measured by requests" : string.Empty)
+        + (a.Measure switch { AvailabilityMeasure.Requests => ", measured by requests", AvailabilityMeasure.MeanErrorRate => ", 100% minus the mean error rate", _ => string.Empty })
         + (a.Scope == AvailabilityScope.Resource ? ", per resource" : string.Empty)
         + (a.DownWhen is { } r ? $", down when {(r.All ? "all" : r.Needed.ToString(Invariant))} of {List(r.Resources, "its resources")} are down" : string.Empty)
         + (a.ExcludeFromWindow.IsDefaultOrEmpty ? string.Empty : $", {List(a.ExcludeFromWindow)} taken out of the window")

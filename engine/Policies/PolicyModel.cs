@@ -378,6 +378,12 @@ public enum AvailabilityMeasure
 
     /// <summary>Successful requests / all requests, from the counts of measurements (JSON <c>"measure": "requests"</c>).</summary>
     Requests,
+
+    /// <summary>
+    /// 100 % minus the mean of the intervals' error rates (JSON <c>"measure": "meanErrorRate"</c>): every interval of the
+    /// window counts, one without samples (or under <c>minRequests</c>) at 0 %.
+    /// </summary>
+    MeanErrorRate,
 }
 
 /// <summary>

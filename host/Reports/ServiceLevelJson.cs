@@ -140,6 +140,11 @@ public static class ServiceLevelJson
             writer.WriteNumber("failedRequests", a.FailedRequests ?? 0m);
         }
 
+        if (a.MeanErrorRate is { } mean)
+        {
+            writer.WriteNumber("meanErrorRate", Math.Round(mean, 6, MidpointRounding.AwayFromZero));
+        }
+
         Explained(writer, a.Credit);
     }
 

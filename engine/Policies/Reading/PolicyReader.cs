@@ -573,11 +573,15 @@ internal static class PolicyReader
         var downtime = ReadMetricDowntime(availability);
         var minimum = availability.Duration("minimumDowntime"); // a zero duration is refused by the parser (SLA2001)
 
-        var measure = Choice(availability, "measure", required: false, ("time", AvailabilityMeasure.Time), ("requests", AvailabilityMeasure.Requests));
-        if (measure == AvailabilityMeasure.Requests && !(availability.Get("downtime") is JObject written && written.Property("metric", StringComparison.Ordinal) is not null))
+        var measure = Choice(
+            availability, "measure", required: false, ("time", AvailabilityMeasure.Time), ("requests", AvailabilityMeasure.Requests), ("meanErrorRate", AvailabilityMeasure.MeanErrorRate));
+        if (measure is AvailabilityMeasure.Requests or AvailabilityMeasure.MeanErrorRate && !(availability.Get("downtime") is JObject written && written.Property("metric", StringComparison.Ordinal) is not null))
         {
+            var what = measure == AvailabilityMeasure.Requests ? "counts the requests of a metric" : "averages the error rate of a metric";
             availability.Bag.Add(
-                DiagnosticCatalog.RequestsWithoutMetric, availability.LocationOf("measure"), "`\"measure\": \"requests\"` counts the requests of a metric: name it in `availability.downtime.metric`");
+                DiagnosticCatalog.RequestsWithoutMetric,
+                availability.LocationOf("measure"),
+                $"`\"measure\": \"{(measure == AvailabilityMeasure.Requests ? "requests" : "meanErrorRate")}\"` {what}: name it in `availability.downtime.metric`");
         }
 
         var scope = Choice(availability, "scope", required: false, ("aggregated", AvailabilityScope.Aggregated), ("resource", AvailabilityScope.Resource));
@@ -750,7 +754,11 @@ internal static class PolicyReader
         }
 
         var metric = downtime.String("metric", required: true);
-        var above = downtime.NumberOrPercentage("above", required: true);
+
+        // Under `"measure": "meanErrorRate"` availability is read from the rates themselves: `above` only marks intervals
+        // down (for formulas that count downtime), and without it none is.
+        var averaged = availability.Get("measure") is { Type: JTokenType.String } measure && (string)measure! == "meanErrorRate";
+        var above = downtime.NumberOrPercentage("above", required: !averaged) ?? (averaged ? decimal.MaxValue : null);
         var minRequests = downtime.Integer("minRequests");
         if (minRequests is < 0)
         {
