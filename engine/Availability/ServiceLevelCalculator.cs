@@ -305,6 +305,23 @@ public static class ServiceLevelCalculator
                 "hours", $"measured over the business hours of {calendar.Id} only: {Minutes(Downtime.Total(measured))} minutes of the window", term.HoursLocation));
         }
 
+        if (term.Denominator == AvailabilityDenominator.Deployed)
+        {
+            // The minutes deployed: [subscribedFrom, subscribedUntil) within the window; downtime only inside them. An
+            // instance not deployed at all in the window has no figure.
+            var from = subscription.SubscribedFrom is { } f && f > window.Start ? f.ToUniversalTime() : window.Start;
+            var until = subscription.SubscribedUntil is { } u && u < window.End ? u.ToUniversalTime() : window.End;
+            if (until <= from)
+            {
+                return null;
+            }
+
+            var before = Downtime.Total(measured);
+            measured = Downtime.Intersect(measured, [new TimeInterval(from, until)]);
+            merged = Downtime.Intersect(merged, [new TimeInterval(from, until)]);
+            steps.Add(new ExplanationStep("window", DeployedText(from, until, window, Downtime.Total(measured), before), term.DenominatorLocation));
+        }
+
         if (!term.ExcludeFromWindow.IsDefaultOrEmpty)
         {
             var taken = Downtime.Union(
@@ -322,6 +339,21 @@ public static class ServiceLevelCalculator
         }
 
         var down = Downtime.Total(merged);
+
+        // Weighted by users affected: each instant down counts the largest share of the outages counted at that instant.
+        TimeSpan? weighted = null;
+        decimal downTicks = down.Ticks;
+        if (term.WeightByAffected && term.DowntimeFrom is null)
+        {
+            var ticks = Downtime.WeightedTicks(merged, counted.Select(o => (new TimeInterval(o.Start, o.End), o.Affected ?? 100m)));
+            downTicks = ticks;
+            weighted = TimeSpan.FromTicks((long)Math.Round(ticks, MidpointRounding.AwayFromZero));
+            steps.Add(new ExplanationStep(
+                "weight",
+                $"each minute down counts the share of users affected (the largest share at each instant; an outage giving none counts in full): {Minutes(down)} minutes down count {Num(Math.Round(ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero))}",
+                term.WeightLocation));
+        }
+
         var measuredSpan = Downtime.Total(measured);
         var windowTicks = measuredSpan.Ticks;
         decimal percent;
@@ -342,8 +374,11 @@ public static class ServiceLevelCalculator
         }
         else
         {
-            percent = windowTicks == 0 ? 100m : (windowTicks - down.Ticks) * 100m / windowTicks;
-            measuredText = $"{percent:0.###}% over {Minutes(measuredSpan)} minutes with {Minutes(down)} minutes down";
+            var counting = weighted ?? down;
+            percent = windowTicks == 0 ? 100m : (windowTicks - downTicks) * 100m / windowTicks;
+            measuredText = weighted is null
+                ? $"{percent:0.###}% over {Minutes(measuredSpan)} minutes with {Minutes(down)} minutes down"
+                : $"{percent:0.###}% over {Minutes(measuredSpan)} minutes with {Minutes(counting)} weighted minutes down";
         }
 
         // A single outage longer than the rule's bound is a violation of its own, whatever the percentage.
@@ -355,7 +390,7 @@ public static class ServiceLevelCalculator
         // Credit formulas other than a percent of the fee (days of fee, per hour down, proportional): see CreditCalculator.AssessFormula.
         var credit = tier is { Formula: not CreditFormula.Percent }
             ? AssessFormula(
-                objective, percent, measuredText, tier, term.CreditCapPercent, term.Location, fee, down,
+                objective, percent, measuredText, tier, term.CreditCapPercent, term.Location, fee, weighted ?? down,
                 measuredSpan, DateTime.DaysInMonth(month.Year, month.Month))
             : Assess(objective, percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
         if (steps.Count > 0)
@@ -381,7 +416,21 @@ public static class ServiceLevelCalculator
             DownIntervals = downIntervals,
             LongOutages = term.MaxOutage is null ? null : longOutages.Count,
             MeasuredWindow = measuredSpan,
+            WeightedDowntime = weighted,
         };
+    }
+
+    /// <summary>The explanation of a window measured over the minutes deployed.</summary>
+    private static string DeployedText(DateTimeOffset from, DateTimeOffset until, (DateTimeOffset Start, DateTimeOffset End) window, TimeSpan deployed, TimeSpan of)
+    {
+        var dates = (from > window.Start, until < window.End) switch
+        {
+            (true, true) => $"from {from:yyyy-MM-dd HH:mm} until {until:yyyy-MM-dd HH:mm} UTC",
+            (true, false) => $"from {from:yyyy-MM-dd HH:mm} UTC",
+            (false, true) => $"until {until:yyyy-MM-dd HH:mm} UTC",
+            _ => "throughout the window",
+        };
+        return $"measured over the minutes deployed, {dates}: {Minutes(deployed)} of {Minutes(of)} minutes";
     }
 
     /// <summary>True when outages of <paramref name="kind"/> are taken out of the term's window.</summary>
