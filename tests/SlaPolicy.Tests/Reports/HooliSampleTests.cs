@@ -61,8 +61,7 @@ public class HooliSampleTests
         var deployed = vm3.Credit.Explanation.Single(s => s.Kind == "window");
         deployed.Text.ShouldBe("measured over the minutes deployed, from 2026-11-11 00:00 UTC: 28800 of 43200 minutes");
         // `"denominator": ` of hooli-compute is on line 12 of the file, its value at column 20.
-        deployed.Location!.Value.File.ShouldEndWith("hooli-compute-2026.json");
-        (deployed.Location!.Value.Line, deployed.Location!.Value.Column).ShouldBe((12, 20));
+        ShouldBeAt(deployed, "hooli-compute-2026.json", 12, 20);
 
         var workspace = availability["workspace"];
         (workspace.Downtime, workspace.WeightedDowntime, Math.Round(workspace.AvailabilityPercent, 6), workspace.CreditPercent, workspace.CreditAmount)
@@ -70,8 +69,7 @@ public class HooliSampleTests
         var weight = workspace.Credit.Explanation.Single(s => s.Kind == "weight");
         weight.Text.ShouldEndWith(": 440 minutes down count 126.5");
         // `"downtime": { "weight": ` of hooli-workspace is on line 11, its value at column 29.
-        weight.Location!.Value.File.ShouldEndWith("hooli-workspace-2026.json");
-        (weight.Location!.Value.Line, weight.Location!.Value.Column).ShouldBe((11, 29));
+        ShouldBeAt(weight, "hooli-workspace-2026.json", 11, 29);
 
         var transit = availability["ip-transit"];
         (transit.Downtime, Math.Round(transit.AvailabilityPercent, 6), transit.CreditPercent, transit.CreditAmount).ShouldBe((TimeSpan.FromMinutes(40), 99.907407m, 10m, 500.00m));
@@ -124,5 +122,13 @@ public class HooliSampleTests
         text.ShouldContain("440 min (126.5 weighted)");
         // The HTML escapes the middle dot (U+00B7) as a character reference.
         HtmlReportRenderer.Render(Report()).ShouldContain("<td>object-storage-ia &#183; infrequent-access</td>");
+    }
+
+    /// <summary>The step carries the term's <c>file:line:col</c> in the sample policy <paramref name="file"/>.</summary>
+    private static void ShouldBeAt(ExplanationStep step, string file, int line, int column)
+    {
+        var location = step.Location.ShouldNotBeNull();
+        location.File.ShouldEndWith(file);
+        (location.Line, location.Column).ShouldBe((line, column));
     }
 }
