@@ -85,6 +85,13 @@ public sealed record AvailabilityResult(
     /// <summary>For a weekly term, what the percentage is, as reports show it after it: <c>worst of 5 weeks, 2 missed</c>; null otherwise.</summary>
     public string? WeeksNote => Weeks.IsDefault ? null : $"worst of {Weeks.Length} week{(Weeks.Length == 1 ? string.Empty : "s")}, {Weeks.Count(w => !w.Met)} missed";
 
+    /// <summary>
+    /// The downtime that counts under a term weighting it by users affected (<c>"downtime": { "weight": "affected" }</c>):
+    /// each instant of <see cref="Downtime"/> times the largest share affected of the outages then counted; the percentage is
+    /// computed from it. Null when the term does not weight downtime.
+    /// </summary>
+    public TimeSpan? WeightedDowntime { get; init; }
+
     /// <summary>What the figure is of, as reports show it: the service, then the objective's id and the resource when there are (<c>object-storage · standard · bucket-a</c>).</summary>
     public string Subject => string.Join(" · ", new[] { Service, ObjectiveId, Resource }.OfType<string>());
 }

@@ -151,6 +151,76 @@ public static class Downtime
         return result;
     }
 
+    /// <summary>
+    /// The duration of <paramref name="down"/> (ordered and disjoint) in ticks, each instant weighted by the largest share
+    /// (a percent, at most 100) among the <paramref name="shares"/> intervals covering it; an instant no interval covers
+    /// counts in full. Exact: a share of a tick is kept.
+    /// </summary>
+    public static decimal WeightedTicks(IReadOnlyList<TimeInterval> down, IEnumerable<(TimeInterval Interval, decimal Share)> shares)
+    {
+        var edges = new List<(DateTimeOffset At, decimal Share, int Step)>();
+        foreach (var (interval, share) in shares)
+        {
+            if (interval.End > interval.Start)
+            {
+                var bounded = Math.Clamp(share, 0m, 100m);
+                edges.Add((interval.Start, bounded, 1));
+                edges.Add((interval.End, bounded, -1));
+            }
+        }
+
+        edges.Sort((a, b) => a.At.CompareTo(b.At));
+
+        // Spells of one largest share: between two consecutive edge instants the covering intervals do not change.
+        var segments = new List<(TimeInterval Interval, decimal Share)>();
+        var active = new SortedDictionary<decimal, int>();
+        for (var k = 0; k < edges.Count;)
+        {
+            var at = edges[k].At;
+            for (; k < edges.Count && edges[k].At == at; k++)
+            {
+                var (_, share, step) = edges[k];
+                var count = active.GetValueOrDefault(share) + step;
+                if (count == 0)
+                {
+                    active.Remove(share);
+                }
+                else
+                {
+                    active[share] = count;
+                }
+            }
+
+            if (k < edges.Count && active.Count > 0)
+            {
+                segments.Add((new TimeInterval(at, edges[k].At), active.Keys.Last()));
+            }
+        }
+
+        // What the shares under 100% take off the full duration.
+        var reduction = 0m;
+        var j = 0;
+        foreach (var interval in down)
+        {
+            while (j < segments.Count && segments[j].Interval.End <= interval.Start)
+            {
+                j++;
+            }
+
+            for (var k = j; k < segments.Count && segments[k].Interval.Start < interval.End; k++)
+            {
+                var start = segments[k].Interval.Start > interval.Start ? segments[k].Interval.Start : interval.Start;
+                var end = segments[k].Interval.End < interval.End ? segments[k].Interval.End : interval.End;
+                if (end > start)
+                {
+                    reduction += (end - start).Ticks * (100m - segments[k].Share) / 100m;
+                }
+            }
+        }
+
+        return Total(down).Ticks - reduction;
+    }
+
     /// <summary>Total duration of disjoint intervals.</summary>
     public static TimeSpan Total(IEnumerable<TimeInterval> disjoint) => TimeSpan.FromTicks(disjoint.Sum(i => i.Duration.Ticks));
 }

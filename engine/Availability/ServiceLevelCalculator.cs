@@ -235,7 +235,11 @@ public static class ServiceLevelCalculator
             return Weekly(subscription, policy, term, outages, measurements, month, asOf, calendarOf, resource, fee, steps);
         }
 
-        var j = Judge(subscription, policy, term, outages, measurements, window, calendarOf, resource, fee, month, term.CreditCapPercent, steps);
+        if (Judge(subscription, policy, term, outages, measurements, window, calendarOf, resource, fee, month, term.CreditCapPercent, steps) is not { } j)
+        {
+            return null;
+        }
+
         return new AvailabilityResult(
             subscription.Customer, subscription.Service, subscription.Region, month.ToString(), j.Percent, term.ObjectivePercent, j.Met,
             j.Credit.CreditPercent, j.Credit.CreditAmount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
@@ -246,6 +250,7 @@ public static class ServiceLevelCalculator
             Requests = j.Requests,
             FailedRequests = j.FailedRequests,
             MeanErrorRate = j.MeanErrorRate,
+            WeightedDowntime = j.WeightedDowntime,
             DownIntervals = j.DownIntervals,
             LongOutages = term.MaxOutage is null ? null : j.LongOutages.Count,
             MeasuredWindow = j.Measured,
@@ -268,13 +273,16 @@ public static class ServiceLevelCalculator
     {
         /// <summary>The mean error rate of the window's intervals, in percent (<c>"measure": "meanErrorRate"</c>); null otherwise.</summary>
         public decimal? MeanErrorRate { get; init; }
+
+        /// <summary>The downtime weighted by users affected (<c>"downtime": { "weight": "affected" }</c>); null otherwise.</summary>
+        public TimeSpan? WeightedDowntime { get; init; }
     }
 
     /// <summary>
     /// Judges one window of a term: its downtime, the time measured, the percentage and the credit (capped at
     /// <paramref name="capPercent"/>), the explanation starting with <paramref name="steps"/> after its objective.
     /// </summary>
-    private static Judged Judge(
+    private static Judged? Judge(
         SubscriptionRecord subscription, Policy policy, AvailabilityTerm term, IEnumerable<OutageRecord> outages, IReadOnlyList<MeasurementRecord> measurements,
         (DateTimeOffset Start, DateTimeOffset End) window, Func<string, Calendars.BusinessCalendar?>? calendarOf, string? resource, Fee fee, ReportingMonth month,
         decimal? capPercent, List<ExplanationStep> steps)
@@ -355,6 +363,23 @@ public static class ServiceLevelCalculator
                 "hours", $"measured over the business hours of {calendar.Id} only: {Minutes(Downtime.Total(measured))} minutes of the window", term.HoursLocation));
         }
 
+        if (term.Denominator == AvailabilityDenominator.Deployed)
+        {
+            // The minutes deployed: [subscribedFrom, subscribedUntil) within the window; downtime only inside them. An
+            // instance not deployed at all in the window has no figure.
+            var from = subscription.SubscribedFrom is { } f && f > window.Start ? f.ToUniversalTime() : window.Start;
+            var until = subscription.SubscribedUntil is { } u && u < window.End ? u.ToUniversalTime() : window.End;
+            if (until <= from)
+            {
+                return null;
+            }
+
+            var before = Downtime.Total(measured);
+            measured = Downtime.Intersect(measured, [new TimeInterval(from, until)]);
+            merged = Downtime.Intersect(merged, [new TimeInterval(from, until)]);
+            steps.Add(new ExplanationStep("window", DeployedText(from, until, window, Downtime.Total(measured), before), term.DenominatorLocation));
+        }
+
         if (!term.ExcludeFromWindow.IsDefaultOrEmpty)
         {
             var taken = Downtime.Union(
@@ -372,6 +397,21 @@ public static class ServiceLevelCalculator
         }
 
         var down = Downtime.Total(merged);
+
+        // Weighted by users affected: each instant down counts the largest share of the outages counted at that instant.
+        TimeSpan? weighted = null;
+        decimal downTicks = down.Ticks;
+        if (term.WeightByAffected && term.DowntimeFrom is null)
+        {
+            var ticks = Downtime.WeightedTicks(merged, counted.Select(o => (new TimeInterval(o.Start, o.End), o.Affected ?? 100m)));
+            downTicks = ticks;
+            weighted = TimeSpan.FromTicks((long)Math.Round(ticks, MidpointRounding.AwayFromZero));
+            steps.Add(new ExplanationStep(
+                "weight",
+                $"each minute down counts the share of users affected (the largest share at each instant; an outage giving none counts in full): {Minutes(down)} minutes down count {Num(Math.Round(ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero))}",
+                term.WeightLocation));
+        }
+
         var measuredSpan = Downtime.Total(measured);
         var windowTicks = measuredSpan.Ticks;
         decimal percent;
@@ -406,8 +446,11 @@ public static class ServiceLevelCalculator
         }
         else
         {
-            percent = windowTicks == 0 ? 100m : (windowTicks - down.Ticks) * 100m / windowTicks;
-            measuredText = $"{percent:0.###}% over {Minutes(measuredSpan)} minutes with {Minutes(down)} minutes down";
+            var counting = weighted ?? down;
+            percent = windowTicks == 0 ? 100m : (windowTicks - downTicks) * 100m / windowTicks;
+            measuredText = weighted is null
+                ? $"{percent:0.###}% over {Minutes(measuredSpan)} minutes with {Minutes(down)} minutes down"
+                : $"{percent:0.###}% over {Minutes(measuredSpan)} minutes with {Minutes(counting)} weighted minutes down";
         }
 
         // A single outage longer than the rule's bound is a violation of its own, whatever the percentage.
@@ -418,7 +461,7 @@ public static class ServiceLevelCalculator
         // Credit formulas other than a percent of the fee (days of fee, per hour down, proportional): see CreditCalculator.AssessFormula.
         var credit = tier is { Formula: not CreditFormula.Percent }
             ? AssessFormula(
-                objective, percent, measuredText, tier, capPercent, term.Location, fee, down,
+                objective, percent, measuredText, tier, capPercent, term.Location, fee, weighted ?? down,
                 measuredSpan, DateTime.DaysInMonth(month.Year, month.Month))
             : Assess(objective, percent, measuredText, tier, "below", capPercent, term.Location, fee);
         if (steps.Count > 0)
@@ -432,7 +475,7 @@ public static class ServiceLevelCalculator
         }
 
         var inWindow = counted.Where(o => o.End > window.Start && o.Start < window.End && o.End > o.Start).OrderBy(o => o.Start).ToList();
-        return new Judged(percent, down, [.. merged], measuredSpan, inWindow, downIntervals, requests, failedRequests, longOutages, met, credit) { MeanErrorRate = meanErrorRate };
+        return new Judged(percent, down, [.. merged], measuredSpan, inWindow, downIntervals, requests, failedRequests, longOutages, met, credit) { MeanErrorRate = meanErrorRate, WeightedDowntime = weighted };
     }
 
 
@@ -462,7 +505,11 @@ public static class ServiceLevelCalculator
             }
 
             var window = (start, asOf < end ? asOf.ToUniversalTime() : end);
-            var j = Judge(subscription, policy, term, outageList, measurements, window, calendarOf, resource, fee, month, null, []);
+            if (Judge(subscription, policy, term, outageList, measurements, window, calendarOf, resource, fee, month, null, []) is not { } j)
+            {
+                continue; // not deployed in this week (`"denominator": "deployed"`)
+            }
+
             weeks.Add((new WeekFigure(sunday.AddDays(-6), sunday, window.Item1, window.Item2, j.Percent, j.Measured, j.Down, j.Met, j.Credit.CreditPercent, j.Credit.CreditAmount), j));
         }
 
@@ -539,8 +586,22 @@ public static class ServiceLevelCalculator
             DownIntervals = weeks.Any(w => w.Judged.DownIntervals is not null) ? weeks.Sum(w => w.Judged.DownIntervals ?? 0) : null,
             LongOutages = term.MaxOutage is null ? null : weeks.Sum(w => w.Judged.LongOutages.Count),
             MeasuredWindow = TimeSpan.FromTicks(figures.Sum(w => w.Measured.Ticks)),
+            WeightedDowntime = weeks.Any(w => w.Judged.WeightedDowntime is not null) ? TimeSpan.FromTicks(weeks.Sum(w => (w.Judged.WeightedDowntime ?? w.Judged.Down).Ticks)) : null,
             Weeks = figures,
         };
+    }
+
+    /// <summary>The explanation of a window measured over the minutes deployed.</summary>
+    private static string DeployedText(DateTimeOffset from, DateTimeOffset until, (DateTimeOffset Start, DateTimeOffset End) window, TimeSpan deployed, TimeSpan of)
+    {
+        var dates = (from > window.Start, until < window.End) switch
+        {
+            (true, true) => $"from {from:yyyy-MM-dd HH:mm} until {until:yyyy-MM-dd HH:mm} UTC",
+            (true, false) => $"from {from:yyyy-MM-dd HH:mm} UTC",
+            (false, true) => $"until {until:yyyy-MM-dd HH:mm} UTC",
+            _ => "throughout the window",
+        };
+        return $"measured over the minutes deployed, {dates}: {Minutes(deployed)} of {Minutes(of)} minutes";
     }
 
     /// <summary>True when outages of <paramref name="kind"/> are taken out of the term's window.</summary>

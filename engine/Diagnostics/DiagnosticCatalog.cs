@@ -46,6 +46,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BadRedundancy = Error("SLA2053", "bad redundancy rule", "write `\"downWhen\": { \"resourcesDown\": 2 }`, or `{ \"resourcesDown\": \"all\", \"resources\": [\"zone-a\", \"zone-b\"] }`; not with `\"scope\": \"resource\"`");
     public static readonly DiagnosticDescriptor BusinessHoursWithoutCalendar = Error("SLA2054", "availability over business hours without a calendar", "name a `calendar` in the policy or a parent, or remove `\"hours\": \"business\"`");
     public static readonly DiagnosticDescriptor BadMaxOutage = Error("SLA2055", "bad single-outage rule", "write `\"maxOutage\": { \"longerThan\": \"4h\", \"credit\": \"10%\" }` or with `\"perHourDown\": 100` instead of `credit`");
+    public static readonly DiagnosticDescriptor BadDowntimeWeight = Error("SLA2056", "downtime weighted by users affected read from a metric", "`\"downtime\": { \"weight\": \"affected\" }` weights outages by their `affected` share; leave out `metric`, `above`, `minRequests` and `interval`, or the weight");
+    public static readonly DiagnosticDescriptor DeployedByRequests = Error("SLA2057", "minutes deployed as the denominator of availability by requests", "`\"denominator\": \"deployed\"` applies to availability as a share of time; remove it or `\"measure\": \"requests\"`");
 
     // SLA2060-SLA2064: weekly windows and rolling credit caps
     public static readonly DiagnosticDescriptor BadRollingCreditCap = Error("SLA2060", "bad rolling credit cap", "write `\"rollingCreditCap\": { \"months\": 12, \"cap\": \"100%\" }`: `months` from 2 to 120 (a one-month cap is `customerCreditCap`), `cap` a percent of the customer's monthly fee base");

@@ -209,6 +209,8 @@ public static class PolicyDiff
         + (a.ExcludeFromWindow.IsDefaultOrEmpty ? string.Empty : $", {List(a.ExcludeFromWindow)} taken out of the window")
         + (a.BusinessHoursOnly ? ", over business hours" : string.Empty)
         + (a.WeekZone is { } zone ? $", weeks in {zone}" : string.Empty)
+        + (a.WeightByAffected ? ", downtime weighted by users affected" : string.Empty)
+        + (a.Denominator == AvailabilityDenominator.Deployed ? ", over the minutes deployed" : string.Empty)
         + (a.MaxOutage is { } m ? $", an outage longer than {Availability.MetricDowntimes.Words(m.LongerThan)} credited {(m.CreditPercent is { } c ? Pct(c) : $"{Num(m.PerHourDown ?? 0)} per hour")}" : string.Empty);
 
     private static string Describe(RuleDefinition r)

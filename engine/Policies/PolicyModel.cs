@@ -346,6 +346,29 @@ public sealed record AvailabilityTerm(
     [JsonIgnore]
     public bool Weekly => Window == "calendarWeek";
 
+    /// <summary>
+    /// True when each minute of an outage counts in proportion to the share of users it affected (JSON
+    /// <c>"downtime": { "weight": "affected" }</c>, an outage's <c>affected</c> percent; an outage without one counts in
+    /// full). False: every minute down counts whole.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool WeightByAffected { get; init; }
+
+    /// <summary>Where <see cref="WeightByAffected"/> is written (<c>downtime.weight</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation WeightLocation { get; init; }
+
+    /// <summary>
+    /// What availability is a share of (JSON <c>denominator</c>): the window (default), or only the minutes of it the
+    /// subscription was deployed, from its <c>subscribedFrom</c> to its <c>subscribedUntil</c>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public AvailabilityDenominator Denominator { get; init; }
+
+    /// <summary>Where <see cref="Denominator"/> is written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SourceLocation DenominatorLocation { get; init; }
+
     /// <summary>The term's name in explanations and reports: its <see cref="Id"/>, else <c>availability</c>.</summary>
     [JsonIgnore]
     public string Name => Id ?? "availability";
@@ -380,6 +403,16 @@ public sealed record RedundancyRule(int ResourcesDown, bool All, ImmutableArray<
 /// credited"); the term's <c>creditCap</c> bounds the total.
 /// </summary>
 public sealed record MaxOutageRule(TimeSpan LongerThan, decimal? CreditPercent, decimal? PerHourDown, SourceLocation Location);
+
+/// <summary>The time an availability percentage is a share of.</summary>
+public enum AvailabilityDenominator
+{
+    /// <summary>The window (the month, or its business hours, less the time taken out of it; JSON <c>"denominator": "window"</c>, the default).</summary>
+    Window,
+
+    /// <summary>The minutes of the window the subscription was deployed, [subscribedFrom, subscribedUntil) (JSON <c>"denominator": "deployed"</c>).</summary>
+    Deployed,
+}
 
 /// <summary>What an availability percentage is a share of.</summary>
 public enum AvailabilityMeasure

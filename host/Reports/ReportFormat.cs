@@ -25,6 +25,10 @@ internal static class ReportFormat
 
     public static string Minutes(TimeSpan span) => Number((decimal)span.Ticks / TimeSpan.TicksPerMinute) + " min";
 
+    /// <summary>An availability figure's minutes down, and what they count for when weighted by users affected (<c>440 min (126.5 weighted)</c>).</summary>
+    public static string DowntimeMinutes(AvailabilityResult a) =>
+        Minutes(a.Downtime) + (a.WeightedDowntime is { } weighted ? $" ({Number((decimal)weighted.Ticks / TimeSpan.TicksPerMinute)} weighted)" : string.Empty);
+
     /// <summary>
     /// What an empty attainment table says: that no clock stopped in the period only when none did; otherwise that the
     /// clocks which stopped are governed by agreements without attainment terms (their counts are in the targets table).

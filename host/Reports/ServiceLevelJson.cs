@@ -134,6 +134,11 @@ public static class ServiceLevelJson
             writer.WriteNumber("measuredMinutes", Math.Round((decimal)a.MeasuredWindow.Ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero));
         }
 
+        if (a.WeightedDowntime is { } weighted)
+        {
+            writer.WriteNumber("weightedDowntimeMinutes", Math.Round((decimal)weighted.Ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero));
+        }
+
         if (a.Requests is { } requests)
         {
             writer.WriteNumber("requests", requests);

@@ -25,7 +25,7 @@ public static class TerminalReportRenderer
             availability.AddRow(
                 Markup.Escape(a.Customer), Markup.Escape(a.Subject), Markup.Escape(a.Region),
                 Percent(a.AvailabilityPercent) + (a.WeeksNote is { } weeks ? $" ({Markup.Escape(weeks)})" : string.Empty),
-                Objective(a.Objective), Minutes(a.Downtime), a.Met ? "[green]yes[/]" : "[red]no[/]", Objective(a.CreditPercent),
+                Objective(a.Objective), DowntimeMinutes(a), a.Met ? "[green]yes[/]" : "[red]no[/]", Objective(a.CreditPercent),
                 Markup.Escape(Money(a.CreditAmount, a.Currency)));
         }
 

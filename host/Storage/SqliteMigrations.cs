@@ -369,5 +369,11 @@ internal static class SqliteMigrations
             DROP INDEX ix_decisions_current_stopped;
             CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1 AND stopped_at IS NOT NULL;
             """),
+
+        // The share of users an outage affected (a percent, kept as written), for availability terms that weight downtime by
+        // it; outages stored before have none and count in full.
+        (17, "outages carry the share of users affected", """
+            ALTER TABLE outages ADD COLUMN affected TEXT NULL;
+            """),
     ];
 }

@@ -22,9 +22,9 @@ internal static class PolicyReader
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
     internal static readonly string[] AvailabilityProperties =
-        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure", "scope", "downWhen", "excludeFromWindow", "hours", "maxOutage", "zone"];
+        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure", "scope", "downWhen", "excludeFromWindow", "hours", "maxOutage", "zone", "denominator"];
 
-    internal static readonly string[] MetricDowntimeProperties = ["metric", "above", "minRequests", "interval"];
+    internal static readonly string[] MetricDowntimeProperties = ["metric", "above", "minRequests", "interval", "weight"];
     internal static readonly string[] RedundancyProperties = ["resourcesDown", "resources"];
     internal static readonly string[] MaxOutageProperties = ["longerThan", "credit", "perHourDown"];
     internal static readonly string[] CreditProperties = ["below", "atOrBelow", "credit", "daysOfFee", "perHourDown", "proportional"];
@@ -572,7 +572,7 @@ internal static class PolicyReader
         }
 
         var id = availability.String("id", required: false);
-        var downtime = ReadMetricDowntime(availability);
+        var (downtime, weightLocation) = ReadMetricDowntime(availability);
         var minimum = availability.Duration("minimumDowntime"); // a zero duration is refused by the parser (SLA2001)
 
         var measure = Choice(
@@ -618,6 +618,16 @@ internal static class PolicyReader
             zone = null;
         }
 
+        var denominator = Choice(availability, "denominator", required: false, ("window", AvailabilityDenominator.Window), ("deployed", AvailabilityDenominator.Deployed));
+        if (denominator == AvailabilityDenominator.Deployed && measure == AvailabilityMeasure.Requests)
+        {
+            availability.Bag.Add(
+                DiagnosticCatalog.DeployedByRequests,
+                availability.LocationOf("denominator"),
+                "`\"denominator\": \"deployed\"` shares time out, and `\"measure\": \"requests\"` counts requests, not minutes: write one or the other");
+            denominator = null;
+        }
+
         if (objective is null)
         {
             return null;
@@ -651,6 +661,10 @@ internal static class PolicyReader
             HoursLocation = hours == "business" ? availability.LocationOf("hours") : default,
             MaxOutage = maxOutage,
             WeekZone = zone,
+            WeightByAffected = weightLocation is not null,
+            WeightLocation = weightLocation ?? default,
+            Denominator = denominator ?? AvailabilityDenominator.Window,
+            DenominatorLocation = denominator is AvailabilityDenominator.Deployed ? availability.LocationOf("denominator") : default,
         };
     }
 
@@ -759,13 +773,30 @@ internal static class PolicyReader
     /// <summary>
     /// <c>availability.downtime</c>: the metric whose intervals count as down (<c>metric</c>, <c>above</c>, optional
     /// <c>minRequests</c>, <c>interval</c>). The interval is from 1 minute to 1 day and divides a day into whole intervals, so
-    /// that every day and month starts an interval.
+    /// that every day and month starts an interval. Or, for downtime from outages, <c>{ "weight": "affected" }</c>: each
+    /// outage's minutes count in proportion to the share of users it affected; the location of <c>weight</c> is returned
+    /// then. The two forms do not mix (SLA2056): a measured interval affects no recorded share of users.
     /// </summary>
-    private static MetricDowntime? ReadMetricDowntime(ObjectReader availability)
+    private static (MetricDowntime? Rule, SourceLocation? Weight) ReadMetricDowntime(ObjectReader availability)
     {
         if (ObjectReader.Open(availability.Get("downtime"), availability.Source, availability.Bag, "availability.downtime", MetricDowntimeProperties) is not { } downtime)
         {
-            return null;
+            return (null, null);
+        }
+
+        if (downtime.Has("weight"))
+        {
+            var weight = Word(downtime, "weight", required: true, "affected");
+            if (MetricDowntimeProperties.FirstOrDefault(p => p != "weight" && downtime.Has(p)) is { } metricPart)
+            {
+                downtime.Bag.Add(
+                    DiagnosticCatalog.BadDowntimeWeight,
+                    downtime.LocationOf("weight"),
+                    $"`availability.downtime.weight` weights outages by the share of users they affected, and `{metricPart}` reads downtime from a metric, whose intervals carry no such share: write one or the other");
+                return (null, null);
+            }
+
+            return (null, weight is null ? null : downtime.LocationOf("weight"));
         }
 
         var metric = downtime.String("metric", required: true);
@@ -791,9 +822,9 @@ internal static class PolicyReader
             interval = null;
         }
 
-        return metric is null || above is null || interval is null || (downtime.Has("minRequests") && minRequests is null)
+        return (metric is null || above is null || interval is null || (downtime.Has("minRequests") && minRequests is null)
             ? null
-            : new MetricDowntime(metric, above.Value, minRequests ?? 0, interval.Value, downtime.Location);
+            : new MetricDowntime(metric, above.Value, minRequests ?? 0, interval.Value, downtime.Location), null);
     }
 
     /// <summary>

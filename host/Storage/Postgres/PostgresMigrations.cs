@@ -332,5 +332,10 @@ internal static class PostgresMigrations
             DROP INDEX ix_decisions_current_stopped;
             CREATE INDEX ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1 AND stopped_at IS NOT NULL;
             """),
+
+        // The share of users an outage affected (see SqliteMigrations, version 17).
+        (17, "outages carry the share of users affected", """
+            ALTER TABLE outages ADD COLUMN affected TEXT COLLATE "C" NULL;
+            """),
     ];
 }

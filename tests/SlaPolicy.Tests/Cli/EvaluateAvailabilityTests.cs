@@ -46,7 +46,8 @@ public sealed class EvaluateAvailabilityTests : IDisposable
     public void Evaluate_HooliSample_LeavesOutAvailabilityReadFromMeasurements()
     {
         // evaluate reads no measurements: the two storage objectives (downtime from error rates) have no line, rather than
-        // a month without downtime; the outage-based terms are as in HooliSampleTests (vm-1 USD 30.00, ip-transit USD 500.00).
+        // a month without downtime; the outage-based terms are as in HooliSampleTests (vm-1 USD 30.00, ip-transit USD 500.00,
+        // then vm-3 USD 20.00 and workspace USD 150.00 in the order of subscriptions.jsonl).
         string Hooli(string name) => Path.Join(PolicyTestFiles.RepoRoot, "samples", "hooli", name);
         var output = new FileInfo(Path.Join(_dir, "hooli.jsonl"));
 
@@ -58,7 +59,7 @@ public sealed class EvaluateAvailabilityTests : IDisposable
         var availability = File.ReadLines(output.FullName).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(l => l.TryGetProperty("kind", out var k) && k.GetString() == "availability").ToList();
         availability.Select(l => (l.GetProperty("service").GetString(), l.TryGetProperty("resource", out var r) ? r.GetString() : null, l.GetProperty("creditAmount").GetDecimal()))
-            .ShouldBe([("compute", "vm-1", 30.00m), ("compute", "vm-2", 0m), ("ip-transit", null, 500.00m)]);
+            .ShouldBe([("compute", "vm-1", 30.00m), ("compute", "vm-2", 0m), ("ip-transit", null, 500.00m), ("compute", "vm-3", 20.00m), ("workspace", null, 150.00m)]);
     }
 
     [Fact]

@@ -41,6 +41,30 @@ public class RecordDescriptionTests
         rejected.Reason.ShouldBe(reason);
     }
 
+    [Theory]
+    [InlineData(",\"affected\":25", 25.0)]
+    [InlineData(",\"affected\":12.5", 12.5)]
+    [InlineData(",\"affected\":100", 100.0)]
+    [InlineData(",\"affected\":0", 0.0)]
+    [InlineData("", null)]
+    [InlineData(",\"affected\":null", null)]
+    public void ReadOutage_Affected_IsAPercentOrNone(string extra, double? affected)
+    {
+        ReadOutage(Outage.Replace("}", extra + "}", StringComparison.Ordinal)).Affected.ShouldBe((decimal?)affected);
+    }
+
+    [Theory]
+    [InlineData(",\"affected\":100.5", "`affected` `100.5` is outside the accepted range, from 0 to 100")]
+    [InlineData(",\"affected\":-1", "`affected` must not be negative")]
+    [InlineData(",\"affected\":\"25%\"", "`affected` must be a number, not a string")]
+    public void ReadOutage_BadAffected_RejectedWithFieldAndReason(string extra, string reason)
+    {
+        var rejected = RejectOutage(Outage.Replace("}", extra + "}", StringComparison.Ordinal));
+
+        rejected.Field.ShouldBe("affected");
+        rejected.Reason.ShouldBe(reason);
+    }
+
     [Fact]
     public void ReadOutage_ResourceOverTheStringLimit_RejectedWithTheLimit()
     {
@@ -66,7 +90,7 @@ public class RecordDescriptionTests
     public void Writer_EveryKind_ReadsBackEqual()
     {
         var ticket = new CaseRecord("C-1", "acme", "gold", "eu-west", "email", 2, At, At.AddMinutes(5), null, ["vip"], [new StatusEvent(At.AddMinutes(1), "in_progress")]);
-        var outages = new[] { new OutageRecord("email", "eu-west", At, At.AddHours(1), "unplanned", "O-1", "mx-03"), new OutageRecord("email", "eu-west", At, At, "maintenance") };
+        var outages = new[] { new OutageRecord("email", "eu-west", At, At.AddHours(1), "unplanned", "O-1", "mx-03") { Affected = 12.5m }, new OutageRecord("email", "eu-west", At, At, "maintenance") };
         var subscription = new SubscriptionRecord("acme", "gold", "eu-west", "email", 1200.00m, "EUR");
         var measurement = new MeasurementRecord("email", "eu-west", At, "latencyMs", 41.5);
 
@@ -110,7 +134,8 @@ public class RecordDescriptionTests
         // Store migration 15: a subscription and a measurement name the resource they are of, which joins their keys.
         Keys(InputDescriptions.Subscriptions).ShouldBe("customer,region,service,resource");
         Keys(InputDescriptions.Measurements).ShouldBe("service,region,at,metric,resource");
-        InputDescriptions.Outages.Columns.ShouldBe("service, region, start_at, end_at, kind, outage_id, resource");
+        // Store migration 17: outages carry the share of users affected.
+        InputDescriptions.Outages.Columns.ShouldBe("service, region, start_at, end_at, kind, outage_id, resource, affected");
     }
 
     [Fact]

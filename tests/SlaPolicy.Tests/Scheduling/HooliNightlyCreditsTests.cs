@@ -34,7 +34,8 @@ public class HooliNightlyCreditsTests
         var rows = store.QueryServiceCredits(new ServiceCreditQuery("2026-11", "hooli")).Where(c => c.Credit.Kind == ServiceCreditKind.Availability)
             .ToDictionary(c => $"{c.Credit.Service} {c.Credit.Objective}", c => c.Credit);
         rows.Keys.Order(StringComparer.Ordinal).ShouldBe(
-            ["compute availability/vm-1", "compute availability/vm-2", "ip-transit availability", "object-storage standard", "object-storage-ia infrequent-access"]);
+            ["compute availability/vm-1", "compute availability/vm-2", "compute availability/vm-3", "ip-transit availability", "object-storage standard",
+             "object-storage-ia infrequent-access", "workspace availability"]);
         rows["object-storage standard"].Amount.ShouldBe(200.00m);
         rows["object-storage standard"].Explanation.Select(s => s.Kind).ShouldBe(["objective", "downtime", "minimum downtime", "tier", "fee"]);
         rows["object-storage-ia infrequent-access"].Amount.ShouldBe(50.00m);
@@ -42,6 +43,10 @@ public class HooliNightlyCreditsTests
         rows["compute availability/vm-2"].Met.ShouldBe(true);
         rows["ip-transit availability"].Amount.ShouldBe(500.00m);
         rows["ip-transit availability"].Explanation.ShouldContain(s => s.Kind == "redundancy");
+        // The store keeps the deployment date and the share of users affected (store migration 17).
+        rows["compute availability/vm-3"].Amount.ShouldBe(20.00m);
+        rows["workspace availability"].Amount.ShouldBe(150.00m);
+        rows["workspace availability"].Explanation.ShouldContain(s => s.Kind == "weight");
 
         // A second run of the same night changes no row.
         var again = run.Run(night, RunTrigger.Cli);
