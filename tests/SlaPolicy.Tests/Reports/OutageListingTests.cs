@@ -26,7 +26,8 @@ public sealed class OutageListingTests
         outages.ShouldAllBe(o => o.GetProperty("service").GetString() == "email" && o.GetProperty("region").GetString() == "eu-west");
 
         var page = File.ReadAllText(html);
-        page.ShouldContain("<h3>Outages counted</h3><table id=\"outages\"><thead><tr><th>service</th><th>region</th><th>start</th><th>end</th><th>kind</th><th>id</th><th>resource</th></tr>");
+        // The table has a column per outage input field, the share of users affected (`affected`) last.
+        page.ShouldContain("<h3>Outages counted</h3><table id=\"outages\"><thead><tr><th>service</th><th>region</th><th>start</th><th>end</th><th>kind</th><th>id</th><th>resource</th><th>affected</th></tr>");
         page.ShouldContain("<td>O-2026-002</td><td>mx-03</td>");
     }
 }
