@@ -430,7 +430,7 @@ public static class ExplanationBuilder
 
         if (target.Metric == TargetMetric.NextReply)
         {
-            AddStretchSteps(story, ruled, "wait", "a customer message waited ", "still waiting", "a reply", target.CustomerMessage.Location, zone);
+            AddStretchSteps(story, ruled, "wait", "a customer message waited ", "and still waits", "a reply", target.CustomerMessage.Location, zone);
             return;
         }
 
@@ -669,7 +669,7 @@ public static class ExplanationBuilder
             ClockStatus.Breached => $"breached: {used}",
             ClockStatus.Paused => $"paused: {used}; no due time while paused",
             ClockStatus.Cancelled => $"cancelled: {used} when the cancel condition was met; not judged",
-            ClockStatus.Pending => $"pending: no customer message is waiting for a reply; the longest wait so far counted {used}",
+            ClockStatus.Pending => $"pending: no customer message is waiting for a reply; the longest wait so far: {used}",
             _ => $"running: {used}",
         };
         if (clock.DueAt is { } due)
