@@ -61,6 +61,9 @@ public sealed record AvailabilityResult(
     /// <summary>The failed requests among <see cref="Requests"/>; null when availability is a share of time.</summary>
     public decimal? FailedRequests { get; init; }
 
+    /// <summary>The mean error rate of the window's intervals, in percent (<c>"measure": "meanErrorRate"</c>); null otherwise.</summary>
+    public decimal? MeanErrorRate { get; init; }
+
     /// <summary>The intervals the measurements put down (a term with <c>downtime</c>); null when downtime is read from outages.</summary>
     public int? DownIntervals { get; init; }
 
@@ -72,6 +75,15 @@ public sealed record AvailabilityResult(
     /// (<c>excludeFromWindow</c>); the window itself for a term that writes neither. Default when not computed.
     /// </summary>
     public TimeSpan MeasuredWindow { get; init; }
+
+    /// <summary>
+    /// The weeks judged, in order, for a term with <c>"window": "calendarWeek"</c> (the weeks ending in the month); default
+    /// for any other window. <see cref="AvailabilityPercent"/> is then the worst week's.
+    /// </summary>
+    public ImmutableArray<WeekFigure> Weeks { get; init; }
+
+    /// <summary>For a weekly term, what the percentage is, as reports show it after it: <c>worst of 5 weeks, 2 missed</c>; null otherwise.</summary>
+    public string? WeeksNote => Weeks.IsDefault ? null : $"worst of {Weeks.Length} week{(Weeks.Length == 1 ? string.Empty : "s")}, {Weeks.Count(w => !w.Met)} missed";
 
     /// <summary>What the figure is of, as reports show it: the service, then the objective's id and the resource when there are (<c>object-storage · standard · bucket-a</c>).</summary>
     public string Subject => string.Join(" · ", new[] { Service, ObjectiveId, Resource }.OfType<string>());
@@ -182,7 +194,42 @@ public sealed record CustomerCreditTotal(
 
     /// <summary>True when the total fell under the agreement's minimum credit and is not issued (<see cref="Payable"/> is 0).</summary>
     public bool NotIssued { get; init; }
+
+    /// <summary>The amount of the agreement's <c>rollingCreditCap</c> (a share of <see cref="FeeBase"/>); null without one.</summary>
+    public decimal? RollingCapAmount { get; init; }
+
+    /// <summary>
+    /// What the earlier months of the rolling cap's run credited; null without a <c>rollingCreditCap</c> or when they are
+    /// not known (the cap then bounded this month alone).
+    /// </summary>
+    public decimal? EarlierCredits { get; init; }
 }
 
 /// <summary>Number of breached (case, target) decisions whose breach instant falls in a week (Monday 00:00 UTC, 7 days).</summary>
 public sealed record WeeklyBreachCount(DateOnly WeekStart, int Count);
+
+/// <summary>
+/// One week of a weekly availability term (<c>"window": "calendarWeek"</c>): Monday 00:00 to the next Monday 00:00 in the
+/// term's zone, measured to asOf while it runs, judged and credited on its own.
+/// </summary>
+/// <param name="FirstDay">The week's Monday, in the term's zone.</param>
+/// <param name="LastDay">The week's Sunday, in the term's zone: the week belongs to the month of this day.</param>
+/// <param name="Start">The week's start (inclusive).</param>
+/// <param name="End">The week's end, or asOf while the week runs (exclusive).</param>
+/// <param name="AvailabilityPercent">The week's availability, exact.</param>
+/// <param name="Measured">The time the percentage is a share of (the week, or its business hours, less what is taken out).</param>
+/// <param name="Downtime">The downtime counted in the week.</param>
+/// <param name="Met">True when the week meets the objective (and has no outage longer than <c>maxOutage</c> allows).</param>
+/// <param name="CreditPercent">The week's credit, a percent of the month's fee.</param>
+/// <param name="CreditAmount">The week's credit amount, rounded to cents, before the term's <c>creditCap</c> on the month.</param>
+public sealed record WeekFigure(
+    DateOnly FirstDay,
+    DateOnly LastDay,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    decimal AvailabilityPercent,
+    TimeSpan Measured,
+    TimeSpan Downtime,
+    bool Met,
+    decimal CreditPercent,
+    decimal CreditAmount);

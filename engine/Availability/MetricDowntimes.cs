@@ -25,6 +25,30 @@ public static class MetricDowntimes
         MetricDowntime rule, IEnumerable<MeasurementRecord> samples, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        var rates = IntervalRates(rule, samples, windowStart, windowEnd);
+        var down = new List<TimeInterval>();
+        foreach (var interval in rates)
+        {
+            if (interval.Rate > rule.Above && interval.Requests >= rule.MinRequests)
+            {
+                down.Add(interval.Span);
+            }
+        }
+
+        return (down, rates.Count);
+    }
+
+    /// <summary>
+    /// The error rate and requests of every interval of the window that has samples of the rule's metric, ordered: the
+    /// window is cut into intervals of <see cref="MetricDowntime.Interval"/> from its start (the last one ends at the
+    /// window's end); an interval's rate is the mean of its samples' values weighted by their <c>requests</c> when every
+    /// sample counts requests (and they are more than 0), else the plain mean.
+    /// </summary>
+    public static List<(TimeInterval Span, decimal Rate, decimal Requests)> IntervalRates(
+        MetricDowntime rule, IEnumerable<MeasurementRecord> samples, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(samples);
         var byInterval = new SortedDictionary<long, (decimal Weighted, decimal Sum, int Count, decimal Requests, bool AllCounted)>();
         var width = rule.Interval.Ticks;
         foreach (var m in samples)
@@ -42,19 +66,53 @@ public static class MetricDowntimes
             byInterval[index] = (acc.Weighted + (value * requests), acc.Sum + value, acc.Count + 1, acc.Requests + requests, acc.AllCounted && m.Requests is not null);
         }
 
-        var down = new List<TimeInterval>();
+        var rates = new List<(TimeInterval Span, decimal Rate, decimal Requests)>(byInterval.Count);
         foreach (var (index, acc) in byInterval)
         {
             var rate = acc.AllCounted && acc.Requests > 0 ? acc.Weighted / acc.Requests : acc.Sum / acc.Count;
-            if (rate > rule.Above && acc.Requests >= rule.MinRequests)
+            var start = windowStart.AddTicks(index * width);
+            var end = start.AddTicks(width);
+            rates.Add((new TimeInterval(start, end < windowEnd ? end : windowEnd), rate, acc.Requests));
+        }
+
+        return rates;
+    }
+
+    /// <summary>
+    /// The mean error rate over <paramref name="measured"/> (disjoint, ordered spans of the window, whose total is the
+    /// denominator): each interval's rate (<see cref="IntervalRates"/>) weighs by the time it shares with the measured
+    /// spans, so with whole intervals it is the plain mean of every interval's rate; an interval without samples, or with
+    /// fewer than <see cref="MetricDowntime.MinRequests"/> requests, has a rate of 0. Rates above 100 count as 100.
+    /// Returns the mean (0 when nothing is measured) and how many intervals had a rate above 0.
+    /// </summary>
+    public static (decimal Mean, int WithErrors) MeanErrorRate(
+        MetricDowntime rule, IEnumerable<MeasurementRecord> samples, IReadOnlyList<TimeInterval> measured, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
+        var total = Downtime.Total(measured).Ticks;
+        if (total == 0)
+        {
+            return (0m, 0);
+        }
+
+        decimal weighted = 0;
+        var withErrors = 0;
+        foreach (var (span, rate, requests) in IntervalRates(rule, samples, windowStart, windowEnd))
+        {
+            if (rate <= 0 || requests < rule.MinRequests)
             {
-                var start = windowStart.AddTicks(index * width);
-                var end = start.AddTicks(width);
-                down.Add(new TimeInterval(start, end < windowEnd ? end : windowEnd));
+                continue;
+            }
+
+            var shared = Downtime.Total(Downtime.Intersect([span], measured)).Ticks;
+            if (shared > 0)
+            {
+                weighted += Math.Min(rate, 100m) * shared;
+                withErrors++;
             }
         }
 
-        return (down, byInterval.Count);
+        return (weighted / total, withErrors);
     }
 
     /// <summary>

@@ -88,7 +88,7 @@ public static class ServiceLevelCalculator
             }
         }
 
-        var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies, failures);
+        var totals = CustomerTotals(availability, performance, attainment, governed, month, inputs.Policies, failures, inputs.CreditHistory);
         var margins = MoneyAtStake.Margins(attainment, inputs.Policies);
         var weeks = BreachesPerWeek(decisions, month, asOf);
         var errors = decisions.Count(d => d.Status is DecisionStatus.Error or DecisionStatus.NoPolicy);
@@ -221,18 +221,68 @@ public static class ServiceLevelCalculator
                 "window", $"measured over the calendar quarter, {window.Start:yyyy-MM-dd} to {window.End.AddTicks(-1):yyyy-MM-dd}; credited on the month's fee", term.WindowLocation));
         }
 
-        var counted = new List<OutageRecord>();
-        List<TimeInterval> spells;
-        int? downIntervals = null;
-
         // "scope": "resource": a subscription naming a resource is judged on that resource, and on what names no resource
         // (an outage of the whole service in the region takes every resource down).
         var resource = term.Scope == AvailabilityScope.Resource ? subscription.Resource : null;
-        bool Ours(string? named) => resource is null || named is null || Names.Equals(named, resource);
         if (resource is not null)
         {
             steps.Add(new ExplanationStep("scope", $"judged on {resource} alone: its own outages and measurements, and those naming no resource", term.ScopeLocation));
         }
+
+        var fee = FeeOf(subscription, policy, month);
+        if (term.Weekly)
+        {
+            return Weekly(subscription, policy, term, outages, measurements, month, asOf, calendarOf, resource, fee, steps);
+        }
+
+        var j = Judge(subscription, policy, term, outages, measurements, window, calendarOf, resource, fee, month, term.CreditCapPercent, steps);
+        return new AvailabilityResult(
+            subscription.Customer, subscription.Service, subscription.Region, month.ToString(), j.Percent, term.ObjectivePercent, j.Met,
+            j.Credit.CreditPercent, j.Credit.CreditAmount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
+            window.Start, window.End, j.Down, [.. j.Merged], j.Credit, [.. j.Counted])
+        {
+            ObjectiveId = term.Id,
+            Resource = resource,
+            Requests = j.Requests,
+            FailedRequests = j.FailedRequests,
+            MeanErrorRate = j.MeanErrorRate,
+            DownIntervals = j.DownIntervals,
+            LongOutages = term.MaxOutage is null ? null : j.LongOutages.Count,
+            MeasuredWindow = j.Measured,
+        };
+    }
+
+    /// <summary>What one window of a term measured: the figures and the credit, with the explanation.</summary>
+    private sealed record Judged(
+        decimal Percent,
+        TimeSpan Down,
+        List<TimeInterval> Merged,
+        TimeSpan Measured,
+        List<OutageRecord> Counted,
+        int? DownIntervals,
+        decimal? Requests,
+        decimal? FailedRequests,
+        List<TimeInterval> LongOutages,
+        bool Met,
+        CreditAssessment Credit)
+    {
+        /// <summary>The mean error rate of the window's intervals, in percent (<c>"measure": "meanErrorRate"</c>); null otherwise.</summary>
+        public decimal? MeanErrorRate { get; init; }
+    }
+
+    /// <summary>
+    /// Judges one window of a term: its downtime, the time measured, the percentage and the credit (capped at
+    /// <paramref name="capPercent"/>), the explanation starting with <paramref name="steps"/> after its objective.
+    /// </summary>
+    private static Judged Judge(
+        SubscriptionRecord subscription, Policy policy, AvailabilityTerm term, IEnumerable<OutageRecord> outages, IReadOnlyList<MeasurementRecord> measurements,
+        (DateTimeOffset Start, DateTimeOffset End) window, Func<string, Calendars.BusinessCalendar?>? calendarOf, string? resource, Fee fee, ReportingMonth month,
+        decimal? capPercent, List<ExplanationStep> steps)
+    {
+        var counted = new List<OutageRecord>();
+        List<TimeInterval> spells;
+        int? downIntervals = null;
+        bool Ours(string? named) => resource is null || named is null || Names.Equals(named, resource);
 
         var samples = measurements.Where(m => Names.Equals(m.Service, subscription.Service) && Names.Equals(m.Region, subscription.Region) && Ours(m.Resource)).ToList();
         var redundancy = term.DownWhen;
@@ -326,7 +376,7 @@ public static class ServiceLevelCalculator
         var windowTicks = measuredSpan.Ticks;
         decimal percent;
         string measuredText;
-        decimal? requests = null, failedRequests = null;
+        decimal? requests = null, failedRequests = null, meanErrorRate = null;
         if (term.Measure == AvailabilityMeasure.Requests && term.DowntimeFrom is { } counts)
         {
             var (total, failed, countedSamples) = MetricDowntimes.RequestCounts(counts.Metric, samples, window.Start, window.End);
@@ -340,6 +390,20 @@ public static class ServiceLevelCalculator
                     : $"availability is the share of requests that succeeded: {MetricDowntimes.Count(total - failed)} of {MetricDowntimes.Count(total)} over {countedSamples} {counts.Metric} samples",
                 term.MeasureLocation));
         }
+        else if (term.Measure == AvailabilityMeasure.MeanErrorRate && term.DowntimeFrom is { } rates)
+        {
+            var (mean, withErrors) = MetricDowntimes.MeanErrorRate(rates, samples, measured, window.Start, window.End);
+            percent = 100m - mean;
+            meanErrorRate = mean;
+            var intervals = (long)Math.Ceiling((decimal)measuredSpan.Ticks / rates.Interval.Ticks);
+            measuredText = $"{percent:0.###}% (a mean {rates.Metric} of {mean:0.####}% over {Minutes(measuredSpan)} minutes)";
+            steps.Add(new ExplanationStep(
+                "measure",
+                $"availability is 100% minus the mean {rates.Metric} of the window's {MetricDowntimes.Adjective(rates.Interval)} intervals "
+                + $"(about {MetricDowntimes.Count(intervals)}; one without samples{(rates.MinRequests > 0 ? $" or under {MetricDowntimes.Count(rates.MinRequests)} requests" : string.Empty)} counts 0%): "
+                + $"{withErrors} interval(s) with errors, mean {mean:0.####}%",
+                term.MeasureLocation));
+        }
         else
         {
             percent = windowTicks == 0 ? 100m : (windowTicks - down.Ticks) * 100m / windowTicks;
@@ -350,14 +414,13 @@ public static class ServiceLevelCalculator
         var longOutages = term.MaxOutage is { } max ? merged.Where(i => i.Duration > max.LongerThan).ToList() : [];
         var met = percent >= term.ObjectivePercent && longOutages.Count == 0;
         var tier = ChooseTier(term.Credits.Select(ChosenTier.Of), percent, below: true);
-        var fee = FeeOf(subscription, policy, month);
         var objective = term.Id is null ? $"availability at least {Num(term.ObjectivePercent)}%" : $"{term.Id}: availability at least {Num(term.ObjectivePercent)}%";
         // Credit formulas other than a percent of the fee (days of fee, per hour down, proportional): see CreditCalculator.AssessFormula.
         var credit = tier is { Formula: not CreditFormula.Percent }
             ? AssessFormula(
-                objective, percent, measuredText, tier, term.CreditCapPercent, term.Location, fee, down,
+                objective, percent, measuredText, tier, capPercent, term.Location, fee, down,
                 measuredSpan, DateTime.DaysInMonth(month.Year, month.Month))
-            : Assess(objective, percent, measuredText, tier, "below", term.CreditCapPercent, term.Location, fee);
+            : Assess(objective, percent, measuredText, tier, "below", capPercent, term.Location, fee);
         if (steps.Count > 0)
         {
             credit = credit with { Explanation = credit.Explanation.InsertRange(1, steps) };
@@ -365,22 +428,118 @@ public static class ServiceLevelCalculator
 
         if (term.MaxOutage is { } rule2)
         {
-            credit = SingleOutages(credit, rule2, longOutages, term.CreditCapPercent, fee);
+            credit = SingleOutages(credit, rule2, longOutages, capPercent, fee);
         }
 
+        var inWindow = counted.Where(o => o.End > window.Start && o.Start < window.End && o.End > o.Start).OrderBy(o => o.Start).ToList();
+        return new Judged(percent, down, [.. merged], measuredSpan, inWindow, downIntervals, requests, failedRequests, longOutages, met, credit) { MeanErrorRate = meanErrorRate };
+    }
+
+
+    /// <summary>
+    /// A weekly term (<c>"window": "calendarWeek"</c>): each week from Monday 00:00 to the next Monday 00:00 in the term's
+    /// zone (else the policy calendar's, else UTC) that ends in the month (its Sunday lies in the month) is judged on its
+    /// own, to asOf while it runs. Each week's tier credit is a share of the month's fee; the month's credit is their sum,
+    /// bounded by the term's <c>creditCap</c>. The result's percentage is the worst week's; it is met when every week is.
+    /// </summary>
+    private static AvailabilityResult? Weekly(
+        SubscriptionRecord subscription, Policy policy, AvailabilityTerm term, IEnumerable<OutageRecord> outages, IReadOnlyList<MeasurementRecord> measurements,
+        ReportingMonth month, DateTimeOffset asOf, Func<string, Calendars.BusinessCalendar?>? calendarOf, string? resource, Fee fee, List<ExplanationStep> steps)
+    {
+        var zoneId = term.WeekZone ?? (policy.Calendar is { } id ? calendarOf?.Invoke(id)?.TimeZone : null) ?? "UTC";
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) ?? NodaTime.DateTimeZone.Utc;
+        DateTimeOffset StartOf(DateOnly day) => zone.AtStartOfDay(new NodaTime.LocalDate(day.Year, day.Month, day.Day)).ToDateTimeOffset().ToUniversalTime();
+        var outageList = outages as IReadOnlyList<OutageRecord> ?? [.. outages];
+        var weeks = new List<(WeekFigure Figure, Judged Judged)>();
+        var firstSunday = new DateOnly(month.Year, month.Month, 1);
+        firstSunday = firstSunday.AddDays((7 - (int)firstSunday.DayOfWeek) % 7);
+        for (var sunday = firstSunday; sunday.Month == month.Month; sunday = sunday.AddDays(7))
+        {
+            var (start, end) = (StartOf(sunday.AddDays(-6)), StartOf(sunday.AddDays(1)));
+            if (asOf <= start)
+            {
+                break;
+            }
+
+            var window = (start, asOf < end ? asOf.ToUniversalTime() : end);
+            var j = Judge(subscription, policy, term, outageList, measurements, window, calendarOf, resource, fee, month, null, []);
+            weeks.Add((new WeekFigure(sunday.AddDays(-6), sunday, window.Item1, window.Item2, j.Percent, j.Measured, j.Down, j.Met, j.Credit.CreditPercent, j.Credit.CreditAmount), j));
+        }
+
+        if (weeks.Count == 0)
+        {
+            return null;
+        }
+
+        var figures = weeks.Select(w => w.Figure).ToImmutableArray();
+        var worst = weeks.OrderBy(w => w.Figure.AvailabilityPercent).ThenBy(w => w.Figure.Start).First();
+        var missed = figures.Count(w => !w.Met);
+        var name = term.Id is null ? "availability" : $"{term.Id}: availability";
+        var objective = $"{name} at least {Num(term.ObjectivePercent)}% in every calendar week";
+        var explanation = ImmutableArray.CreateBuilder<ExplanationStep>();
+        explanation.Add(new ExplanationStep(
+            "objective",
+            $"{objective}; measured {figures.Length} week(s), {missed} below the objective, the worst {worst.Figure.AvailabilityPercent:0.###}% ({worst.Figure.FirstDay:yyyy-MM-dd} to {worst.Figure.LastDay:yyyy-MM-dd})"));
+        explanation.AddRange(steps);
+        explanation.Add(new ExplanationStep(
+            "window",
+            $"judged week by week, Monday to Sunday in {zone.Id}: the {figures.Length} week(s) ending in {month} ({figures[0].FirstDay:yyyy-MM-dd} to {figures[^1].LastDay:yyyy-MM-dd}); each week's credit is a share of the month's fee",
+            term.WindowLocation));
+        if (term.BusinessHoursOnly)
+        {
+            explanation.Add(new ExplanationStep("hours", $"each week measured over the business hours of {policy.Calendar} only", term.HoursLocation));
+        }
+
+        foreach (var (w, j) in weeks)
+        {
+            var verdict = w.Met
+                ? "met"
+                : j.Credit.Tier is { } t
+                    ? $"{(j.LongOutages.Count > 0 ? $"{j.LongOutages.Count} outage(s) longer than {MetricDowntimes.Words(term.MaxOutage!.LongerThan)}, " : string.Empty)}{t.Label("below")} → {Money(w.CreditAmount, fee.Currency)}"
+                    : j.LongOutages.Count > 0 ? $"{j.LongOutages.Count} outage(s) longer than {MetricDowntimes.Words(term.MaxOutage!.LongerThan)} → {Money(w.CreditAmount, fee.Currency)}" : "missed, no credit tier applies";
+            explanation.Add(new ExplanationStep(
+                "week",
+                $"week {w.FirstDay:yyyy-MM-dd} to {w.LastDay:yyyy-MM-dd}{(w.End < StartOf(w.LastDay.AddDays(1)) ? $" (to {w.End:yyyy-MM-dd HH:mm}Z)" : string.Empty)}: {w.AvailabilityPercent:0.###}% over {Minutes(w.Measured)} minutes with {Minutes(w.Downtime)} minutes down, {verdict}",
+                term.WindowLocation));
+        }
+
+        var percent = figures.Sum(w => w.CreditPercent);
+        var amount = figures.Sum(w => w.CreditAmount);
+        var sum = amount;
+        var capped = false;
+        if (term.CreditCapPercent is { } cap && percent > cap)
+        {
+            percent = cap;
+            capped = true;
+            amount = fee.Amount is { } f ? ToCents(f * cap / 100m) : 0m;
+            explanation.Add(new ExplanationStep("cap", $"the weeks' credits capped at {Num(cap)}% of the month's fee by creditCap", term.Location));
+        }
+
+        if (percent > 0)
+        {
+            explanation.Add(new ExplanationStep(
+                "fee",
+                fee.Amount is { } feeAmount
+                    ? $"{string.Join(" + ", figures.Where(w => w.CreditAmount > 0).Select(w => Money(w.CreditAmount, fee.Currency)))} = {Money(sum, fee.Currency)} of {Money(feeAmount, fee.Currency)} (the month's fee){(capped ? $", capped to {Money(amount, fee.Currency)}" : string.Empty)}"
+                    : "no monthly fee in the subscription or the policy: amount not computable"));
+        }
+
+        var credit = new CreditAssessment(
+            objective, worst.Figure.AvailabilityPercent, worst.Judged.Credit.Tier, figures.Sum(w => w.CreditPercent), term.CreditCapPercent, capped, percent, fee, amount, explanation.ToImmutable());
+        var all = weeks.SelectMany(w => w.Judged.Counted).Distinct().OrderBy(o => o.Start).ToList();
         return new AvailabilityResult(
-            subscription.Customer, subscription.Service, subscription.Region, month.ToString(), percent, term.ObjectivePercent, met,
-            credit.CreditPercent, credit.CreditAmount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
-            window.Start, window.End, down, [.. merged], credit,
-            [.. counted.Where(o => o.End > window.Start && o.Start < window.End && o.End > o.Start).OrderBy(o => o.Start)])
+            subscription.Customer, subscription.Service, subscription.Region, month.ToString(), worst.Figure.AvailabilityPercent, term.ObjectivePercent, missed == 0,
+            percent, amount, fee.Currency, subscription.Tier, policy.Id, policy.Version,
+            figures[0].Start, figures[^1].End, TimeSpan.FromTicks(figures.Sum(w => w.Downtime.Ticks)), [.. weeks.SelectMany(w => w.Judged.Merged)], credit, [.. all])
         {
             ObjectiveId = term.Id,
             Resource = resource,
-            Requests = requests,
-            FailedRequests = failedRequests,
-            DownIntervals = downIntervals,
-            LongOutages = term.MaxOutage is null ? null : longOutages.Count,
-            MeasuredWindow = measuredSpan,
+            Requests = weeks.Any(w => w.Judged.Requests is not null) ? weeks.Sum(w => w.Judged.Requests ?? 0m) : null,
+            FailedRequests = weeks.Any(w => w.Judged.FailedRequests is not null) ? weeks.Sum(w => w.Judged.FailedRequests ?? 0m) : null,
+            DownIntervals = weeks.Any(w => w.Judged.DownIntervals is not null) ? weeks.Sum(w => w.Judged.DownIntervals ?? 0) : null,
+            LongOutages = term.MaxOutage is null ? null : weeks.Sum(w => w.Judged.LongOutages.Count),
+            MeasuredWindow = TimeSpan.FromTicks(figures.Sum(w => w.Measured.Ticks)),
+            Weeks = figures,
         };
     }
 
@@ -618,7 +777,8 @@ public static class ServiceLevelCalculator
         IReadOnlyList<(SubscriptionRecord Subscription, Policy Policy)> governed,
         ReportingMonth month,
         IEnumerable<Policy>? policyVersions = null,
-        List<string>? errors = null)
+        List<string>? errors = null,
+        IReadOnlyList<EarlierCredit>? history = null)
     {
         var lines = availability.Select(a => (a.Customer, a.PolicyId, a.PolicyVersion, a.Currency, Kind: 0, Amount: a.CreditAmount))
             .Concat(performance.Select(p => (p.Customer, p.PolicyId, p.PolicyVersion, p.Currency, Kind: 1, Amount: p.CreditAmount)))
@@ -659,6 +819,13 @@ public static class ServiceLevelCalculator
                     }
                 }
 
+                // A cap over a rolling run of months: what the earlier months of the run credited leaves less for this one.
+                decimal? rollingCap = null, earlier = null;
+                if (policy?.RollingCreditCap is { } rolling)
+                {
+                    (payable, rollingCap, earlier) = RollingCap(rolling, g.Key.Customer, g.Key.PolicyId, g.Key.Currency, month, payable, feeBase.Amount ?? 0m, history, steps);
+                }
+
                 // Claims and settlement (the agreement's `claims`): cap per billing period, minimum credit, deadline.
                 var notIssued = false;
                 if (policy?.Claims is { } claimTerms)
@@ -675,6 +842,8 @@ public static class ServiceLevelCalculator
                     g.Key.Customer, g.Key.PolicyId, month.ToString(), g.Key.Currency, byKind[0], byKind[1], byKind[2], uncapped,
                     policy?.CustomerCreditCapPercent, capAmount, feeBase.Amount ?? 0m, payable, steps.ToImmutable())
                 {
+                    RollingCapAmount = rollingCap,
+                    EarlierCredits = earlier,
                     Direction = policy?.Direction ?? AgreementDirection.Customer,
                     Claims = policy?.Claims,
                     NotIssued = notIssued,
@@ -687,6 +856,48 @@ public static class ServiceLevelCalculator
         }
 
         return results.ToImmutable();
+    }
+
+    /// <summary>
+    /// Applies a <c>rollingCreditCap</c> to a customer total: the cap (a percent of the month's fee base) less what the
+    /// <see cref="RollingCreditCap.Months"/> − 1 months before credited the customer under the policy in the currency
+    /// (<paramref name="history"/>) is what this month may still credit. With no history (null) the earlier months are
+    /// not known: the cap bounds this month alone, and the explanation says so.
+    /// </summary>
+    /// <returns>The payable amount, the cap's amount and the earlier months' credits (null when not known).</returns>
+    private static (decimal Payable, decimal Cap, decimal? Earlier) RollingCap(
+        RollingCreditCap rolling, string customer, string policyId, string currency, ReportingMonth month, decimal payable, decimal feeBase,
+        IReadOnlyList<EarlierCredit>? history, ImmutableArray<ExplanationStep>.Builder steps)
+    {
+        var cap = ToCents(feeBase * rolling.CapPercent / 100m);
+        var first = month.Start.AddMonths(-Math.Min(rolling.Months - 1, ((month.Year - 1) * 12) + month.Month - 1));
+        var run = $"{rolling.Months} months {first:yyyy-MM} to {month}";
+        var bound = $"{Num(rolling.CapPercent)}% of {Money(feeBase, currency)} = {Money(cap, currency)}";
+        if (history is null)
+        {
+            var cut = Math.Min(payable, cap);
+            steps.Add(new ExplanationStep(
+                "rolling cap",
+                $"credits in the {run} capped at {bound} by rollingCreditCap; the earlier months' credits are not known here, so this month alone is bounded: "
+                + (cut < payable ? $"{Money(payable, currency)} cut to {Money(cut, currency)}" : $"{Money(payable, currency)} stands"),
+                rolling.Location));
+            return (cut, cap, null);
+        }
+
+        var from = new ReportingMonth(first.Year, first.Month).ToString();
+        var to = month.ToString();
+        var earlier = history
+            .Where(h => Names.Equals(h.Customer, customer) && h.PolicyId == policyId && h.Currency == currency
+                        && string.CompareOrdinal(h.Period, from) >= 0 && string.CompareOrdinal(h.Period, to) < 0)
+            .Sum(h => h.Amount);
+        var room = Math.Max(0m, cap - earlier);
+        var payableNow = Math.Min(payable, room);
+        steps.Add(new ExplanationStep(
+            "rolling cap",
+            $"credits in the {run} capped at {bound} by rollingCreditCap: {Money(earlier, currency)} credited in the {rolling.Months - 1} months before, {Money(room, currency)} left: "
+            + (payableNow < payable ? $"{Money(payable, currency)} cut to {Money(payableNow, currency)}" : $"{Money(payable, currency)} stands"),
+            rolling.Location));
+        return (payableNow, cap, earlier);
     }
 
     /// <summary>

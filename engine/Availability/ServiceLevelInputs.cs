@@ -27,7 +27,21 @@ public sealed record ServiceLevelInputs(
     /// empty when the inputs name none.
     /// </summary>
     public IReadOnlyDictionary<string, CalendarDefinition> Calendars { get; init; } = ImmutableDictionary<string, CalendarDefinition>.Empty;
+
+    /// <summary>
+    /// What earlier months credited each customer (the payable totals), for a <c>rollingCreditCap</c>; null when the
+    /// earlier months are not known (the cap then bounds the month computed alone, and its explanation says so).
+    /// </summary>
+    public IReadOnlyList<EarlierCredit>? CreditHistory { get; init; }
 }
+
+/// <summary>What an earlier month credited a customer under a policy in a currency: its payable total.</summary>
+/// <param name="Customer">The customer.</param>
+/// <param name="PolicyId">The policy's id.</param>
+/// <param name="Period">The month, <c>YYYY-MM</c>.</param>
+/// <param name="Currency">ISO currency code of the amount.</param>
+/// <param name="Amount">The amount credited, after every cap.</param>
+public sealed record EarlierCredit(string Customer, string PolicyId, string Period, string Currency, decimal Amount);
 
 /// <summary>The service level figures of one month, optionally for one customer.</summary>
 /// <param name="Warnings">Things the figures could not account for (no policy, no fee, no samples, ...); shown in every report.</param>

@@ -46,6 +46,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BadRedundancy = Error("SLA2053", "bad redundancy rule", "write `\"downWhen\": { \"resourcesDown\": 2 }`, or `{ \"resourcesDown\": \"all\", \"resources\": [\"zone-a\", \"zone-b\"] }`; not with `\"scope\": \"resource\"`");
     public static readonly DiagnosticDescriptor BusinessHoursWithoutCalendar = Error("SLA2054", "availability over business hours without a calendar", "name a `calendar` in the policy or a parent, or remove `\"hours\": \"business\"`");
     public static readonly DiagnosticDescriptor BadMaxOutage = Error("SLA2055", "bad single-outage rule", "write `\"maxOutage\": { \"longerThan\": \"4h\", \"credit\": \"10%\" }` or with `\"perHourDown\": 100` instead of `credit`");
+
+    // SLA2060-SLA2064: weekly windows and rolling credit caps
+    public static readonly DiagnosticDescriptor BadRollingCreditCap = Error("SLA2060", "bad rolling credit cap", "write `\"rollingCreditCap\": { \"months\": 12, \"cap\": \"100%\" }`: `months` from 2 to 120 (a one-month cap is `customerCreditCap`), `cap` a percent of the customer's monthly fee base");
+    public static readonly DiagnosticDescriptor BadWeekZone = Error("SLA2061", "bad week zone", "`zone` names the IANA time zone (`Europe/Berlin`) whose Mondays start the weeks of `\"window\": \"calendarWeek\"`; other windows have no weeks");
     public static readonly DiagnosticDescriptor BusinessDaysOn24x7 = Error("SLA2020", "business days on a 24x7 clock", "a `bd` target needs `\"clock\": \"business\"` and a calendar");
     public static readonly DiagnosticDescriptor BadHolidayFile = Error("SLA2021", "holiday file cannot be used", "name a `.json` holiday list or an `.ics` file inside the policy directory, relative to the calendar file");
     public static readonly DiagnosticDescriptor BadIcs = Error("SLA2022", "bad iCalendar file", "fix the line shown; each event needs `BEGIN:VEVENT`, a `DTSTART` and `END:VEVENT`");

@@ -48,6 +48,7 @@ public static class PolicyDiff
         Setting("appliesTo", p => Scope(p.AppliesTo, p.IsAbstract));
         Setting("pauseOn", p => List(p.PauseOn));
         Setting("customerCreditCap", p => p.CustomerCreditCapPercent is { } cap ? Pct(cap) : "no cap");
+        Setting("rollingCreditCap", p => p.RollingCreditCap is { } r ? $"{Pct(r.CapPercent)} over any {r.Months} months" : "no cap", p => p.RollingCreditCap?.Location ?? SourceLocation.None);
         Setting("direction", p => p.Direction == AgreementDirection.Supplier ? "supplier" : "customer");
         Setting("claims", p => Claims(p.Claims), p => p.Claims?.Location ?? SourceLocation.None);
         Setting("reviewBy", p => p.ReviewBy is { } by ? $"{by:yyyy-MM-dd}, notice {p.ReviewNoticeDays} days" : "none", p => p.ReviewByLocation);
@@ -118,6 +119,7 @@ public static class PolicyDiff
             Rules = [],
             Performance = [],
             CustomerCreditCapPercent = null,
+            RollingCreditCap = null,
             Direction = policy.Direction,
             Claims = null,
             ReviewBy = null,
@@ -201,11 +203,12 @@ public static class PolicyDiff
         + (a.MonthlyFee is { } fee ? $", monthly fee {Num(fee)} {a.Currency}".TrimEnd() : string.Empty)
         + (a.DowntimeFrom is { } d ? $", down when {d.Metric} is above {Num(d.Above)} with at least {d.MinRequests} requests per {Availability.MetricDowntimes.Words(d.Interval)}" : string.Empty)
         + (a.MinimumDowntime is { } min ? $", spells of at least {Availability.MetricDowntimes.Words(min)}" : string.Empty)
-        + (a.Measure == AvailabilityMeasure.Requests ? ", measured by requests" : string.Empty)
+        + (a.Measure switch { AvailabilityMeasure.Requests => ", measured by requests", AvailabilityMeasure.MeanErrorRate => ", 100% minus the mean error rate", _ => string.Empty })
         + (a.Scope == AvailabilityScope.Resource ? ", per resource" : string.Empty)
         + (a.DownWhen is { } r ? $", down when {(r.All ? "all" : r.Needed.ToString(Invariant))} of {List(r.Resources, "its resources")} are down" : string.Empty)
         + (a.ExcludeFromWindow.IsDefaultOrEmpty ? string.Empty : $", {List(a.ExcludeFromWindow)} taken out of the window")
         + (a.BusinessHoursOnly ? ", over business hours" : string.Empty)
+        + (a.WeekZone is { } zone ? $", weeks in {zone}" : string.Empty)
         + (a.MaxOutage is { } m ? $", an outage longer than {Availability.MetricDowntimes.Words(m.LongerThan)} credited {(m.CreditPercent is { } c ? Pct(c) : $"{Num(m.PerHourDown ?? 0)} per hour")}" : string.Empty);
 
     private static string Describe(RuleDefinition r)

@@ -380,6 +380,17 @@ public sealed record AvailabilityTerm(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public MaxOutageRule? MaxOutage { get; init; }
 
+    /// <summary>
+    /// The time zone whose Mondays start the weeks of a weekly window (JSON <c>zone</c>, with <c>"window": "calendarWeek"</c>);
+    /// null: the zone of the policy's calendar, else UTC.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string? WeekZone { get; init; }
+
+    /// <summary>True when the term judges each calendar week on its own (JSON <c>"window": "calendarWeek"</c>).</summary>
+    [JsonIgnore]
+    public bool Weekly => Window == "calendarWeek";
+
     /// <summary>The term's name in explanations and reports: its <see cref="Id"/>, else <c>availability</c>.</summary>
     [JsonIgnore]
     public string Name => Id ?? "availability";
@@ -423,6 +434,12 @@ public enum AvailabilityMeasure
 
     /// <summary>Successful requests / all requests, from the counts of measurements (JSON <c>"measure": "requests"</c>).</summary>
     Requests,
+
+    /// <summary>
+    /// 100 % minus the mean of the intervals' error rates (JSON <c>"measure": "meanErrorRate"</c>): every interval of the
+    /// window counts, one without samples (or under <c>minRequests</c>) at 0 %.
+    /// </summary>
+    MeanErrorRate,
 }
 
 /// <summary>
@@ -509,6 +526,13 @@ public sealed record Policy(
     /// customer's monthly fees under this policy (JSON <c>customerCreditCap</c>). Null: no cap beyond each term's own.
     /// </summary>
     public decimal? CustomerCreditCapPercent { get; init; }
+
+    /// <summary>
+    /// Cap on one customer's credits under this policy over any run of months ending with the month computed (JSON
+    /// <c>rollingCreditCap</c>: "credits in any 12-month period shall not exceed one month's fee"); null: no such cap.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public RollingCreditCap? RollingCreditCap { get; init; }
 
     /// <summary>
     /// True when no <c>appliesTo</c> is written in the policy or any parent: such a policy is a baseline to
@@ -689,3 +713,13 @@ public sealed record CalendarDefinition(
 public sealed record PolicySet(
     ImmutableArray<Policy> Policies,
     ImmutableDictionary<string, CalendarDefinition> Calendars);
+
+/// <summary>
+/// A cap on a customer's credits over a rolling run of months (JSON <c>rollingCreditCap</c>): the credits of the month
+/// computed and of the <see cref="Months"/> − 1 months before it together may not exceed <see cref="CapPercent"/> of the
+/// customer's monthly fee base under the policy in the month computed.
+/// </summary>
+/// <param name="Months">The length of the run, the month computed included (2 to 120).</param>
+/// <param name="CapPercent">The cap, a percent of the month's fee base.</param>
+/// <param name="Location">Where <c>rollingCreditCap</c> is written.</param>
+public sealed record RollingCreditCap(int Months, decimal CapPercent, SourceLocation Location);

@@ -10,7 +10,7 @@ namespace SlaPolicy.Host.Cli;
 
 /// <summary>
 /// <c>slapolicy report --period YYYY-MM [--customer X] [--html FILE] [--json FILE] [--policies DIR] [--cases FILE]
-/// [--outages FILE] [--subscriptions FILE] [--measurements FILE] [--as-of T]</c>: availability, performance objectives,
+/// [--outages FILE] [--subscriptions FILE] [--measurements FILE] [--credit-history FILE] [--as-of T]</c>: availability, performance objectives,
 /// attainment and credits of a month, as a terminal table, optionally a self-contained HTML page with charts and
 /// JSON Lines. Without <c>--as-of</c> the month is judged at its end, or now while it is in progress.
 /// Exit codes: 0 done, 1 the data could not be loaded or written, 2 bad arguments.
@@ -46,9 +46,10 @@ public sealed partial class ReportCommand : ICliCommand
         var outages = new Option<string?>("--outages") { Description = $"outages, JSON Lines (default: {FileReportDataSource.DefaultOutages})" };
         var subscriptions = new Option<string?>("--subscriptions") { Description = $"subscriptions, JSON Lines (default: {FileReportDataSource.DefaultSubscriptions})" };
         var measurements = new Option<string?>("--measurements") { Description = $"measurements, JSON Lines (default: {FileReportDataSource.DefaultMeasurements})" };
+        var history = new Option<string?>("--credit-history") { Description = "earlier months' credits for a rollingCreditCap: JSON Lines as --json writes them (the customerCredit lines count)" };
         var asOf = new Option<string?>("--as-of") { Description = "evaluation time, ISO 8601 with an offset (default: the end of the month, or now while it is in progress)" };
         var command = new Command("report", "availability, performance, attainment and credits of a month; terminal table, HTML with charts, JSON Lines");
-        foreach (var o in new Option[] { period, customer, html, json, policies, cases, outages, subscriptions, measurements, asOf })
+        foreach (var o in new Option[] { period, customer, html, json, policies, cases, outages, subscriptions, measurements, history, asOf })
         {
             command.Options.Add(o);
         }
@@ -77,7 +78,10 @@ public sealed partial class ReportCommand : ICliCommand
             }
 
             var request = new ReportRequest(
-                parse.GetValue(policies), parse.GetValue(cases), parse.GetValue(outages), parse.GetValue(subscriptions), parse.GetValue(measurements), at);
+                parse.GetValue(policies), parse.GetValue(cases), parse.GetValue(outages), parse.GetValue(subscriptions), parse.GetValue(measurements), at)
+            {
+                CreditHistoryFile = parse.GetValue(history),
+            };
             ReportData data;
             try
             {

@@ -77,7 +77,80 @@ public sealed class FileReportDataSource : IReportDataSource
             Read(MeasurementReader.ReadFile(measurementsFile), measurementsFile, warnings),
             decisions,
             cases);
+        if (request.CreditHistoryFile is { } historyFile)
+        {
+            inputs = inputs with { CreditHistory = ReadCreditHistory(Existing(historyFile, "credit history"), warnings) };
+        }
+
         return new ReportData(inputs, [.. warnings]);
+    }
+
+    /// <summary>
+    /// The <c>customerCredit</c> lines of a JSON Lines file written by <c>report --json</c> (other kinds are skipped), as
+    /// earlier credits: <c>customer</c>, <c>policy</c>, <c>period</c> (<c>YYYY-MM</c>), <c>currency</c> and
+    /// <c>creditAmount</c> (the payable total). A line that is not JSON, or misses one of them, is a warning
+    /// (<c>file:line: rejected ...</c>) and is left out.
+    /// </summary>
+    internal static List<EarlierCredit> ReadCreditHistory(string path, List<string> warnings)
+    {
+        var credits = new List<EarlierCredit>();
+        var number = 0;
+        try
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                number++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                string? problem;
+                try
+                {
+                    using var json = System.Text.Json.JsonDocument.Parse(line);
+                    var root = json.RootElement;
+                    if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+                    {
+                        problem = "a line is a JSON object";
+                    }
+                    else if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind != System.Text.Json.JsonValueKind.String)
+                    {
+                        problem = "field `kind`: missing";
+                    }
+                    else if (kind.GetString() != "customerCredit")
+                    {
+                        continue;
+                    }
+                    else
+                    {
+                        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+                        problem = Text("customer") is null ? "field `customer`: missing"
+                            : Text("policy") is null ? "field `policy`: missing"
+                            : !ReportingMonth.TryParse(Text("period"), out _) ? "field `period`: a month is written YYYY-MM"
+                            : !(root.TryGetProperty("creditAmount", out var amount) && amount.ValueKind == System.Text.Json.JsonValueKind.Number && amount.TryGetDecimal(out _)) ? "field `creditAmount`: a number is expected"
+                            : null;
+                        if (problem is null)
+                        {
+                            credits.Add(new EarlierCredit(Text("customer")!, Text("policy")!, Text("period")!, Text("currency") ?? string.Empty, root.GetProperty("creditAmount").GetDecimal()));
+                            continue;
+                        }
+                    }
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    problem = $"malformed JSON: {e.Message}";
+                }
+
+                warnings.Add($"{path}:{number}: rejected {problem}");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportDataException($"cannot read `{path}`: {e.Message}");
+        }
+
+        return credits;
     }
 
     /// <summary>

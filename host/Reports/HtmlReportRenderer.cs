@@ -174,7 +174,7 @@ public static class HtmlReportRenderer
         Head("Customer", "Service", "Region", "#Availability", "#Objective", "#Downtime", "Met", "#Credit", "Why"),
         (sb, a) =>
         {
-            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.Subject)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}</td>");
+            sb.Append($"<td>{Esc(a.Customer)}</td><td>{Esc(a.Subject)}</td><td>{Esc(a.Region)}</td><td class=\"num\">{Percent(a.AvailabilityPercent)}{(a.WeeksNote is { } weeks ? $" ({Esc(weeks)})" : string.Empty)}</td>");
             sb.Append($"<td class=\"num\">{Objective(a.Objective)}</td><td class=\"num\">{Esc(Minutes(a.Downtime))}</td>");
             Verdict(sb, a.Met, $"{Esc(Money(a.CreditAmount, a.Currency))}<br><span class=\"small\">{Objective(a.CreditPercent)}</span>", a.Credit.Explanation);
         });

@@ -23,6 +23,12 @@ public sealed record ReportRequest(
     /// and measurements); null: the month containing <see cref="AsOf"/> (UTC). File sources read whole files regardless.
     /// </summary>
     public ReportingMonth? Period { get; init; }
+
+    /// <summary>
+    /// Earlier months' credits, JSON Lines as <c>report --json</c> writes them (<c>--credit-history</c>): the
+    /// <c>customerCredit</c> lines say what each customer was credited, for a <c>rollingCreditCap</c>. Null: not known.
+    /// </summary>
+    public string? CreditHistoryFile { get; init; }
 }
 
 /// <summary>The loaded inputs, and what loading had to say (rejected records, ...) so the report can show it.</summary>

@@ -140,6 +140,33 @@ public static class ServiceLevelJson
             writer.WriteNumber("failedRequests", a.FailedRequests ?? 0m);
         }
 
+        if (a.MeanErrorRate is { } mean)
+        {
+            writer.WriteNumber("meanErrorRate", Math.Round(mean, 6, MidpointRounding.AwayFromZero));
+        }
+
+        if (!a.Weeks.IsDefault)
+        {
+            writer.WriteStartArray("weeks");
+            foreach (var w in a.Weeks)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("firstDay", w.FirstDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("lastDay", w.LastDay.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("start", Instant(w.Start));
+                writer.WriteString("end", Instant(w.End));
+                writer.WriteNumber("availabilityPercent", Percent(w.AvailabilityPercent));
+                writer.WriteNumber("measuredMinutes", Math.Round((decimal)w.Measured.Ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero));
+                writer.WriteNumber("downtimeMinutes", Math.Round((decimal)w.Downtime.Ticks / TimeSpan.TicksPerMinute, 3, MidpointRounding.AwayFromZero));
+                writer.WriteBoolean("met", w.Met);
+                writer.WriteNumber("creditPercent", Percent(w.CreditPercent));
+                writer.WriteNumber("creditAmount", w.CreditAmount);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         Explained(writer, a.Credit);
     }
 
@@ -220,6 +247,12 @@ public static class ServiceLevelJson
         writer.WriteNumber("feeBase", t.FeeBase);
         writer.WriteNumber("creditAmount", t.Payable);
         writer.WriteBoolean("capApplied", t.CapApplied);
+        if (t.RollingCapAmount is { } rolling)
+        {
+            writer.WriteNumber("rollingCapAmount", rolling);
+            NumberOrNull(writer, "earlierCredits", t.EarlierCredits);
+        }
+
         ClaimFields(writer, t);
         writer.WriteString("asOf", Instant(asOf));
         writer.WritePropertyName("explanation");

@@ -23,7 +23,8 @@ public static class TerminalReportRenderer
         foreach (var a in report.Availability)
         {
             availability.AddRow(
-                Markup.Escape(a.Customer), Markup.Escape(a.Subject), Markup.Escape(a.Region), Percent(a.AvailabilityPercent),
+                Markup.Escape(a.Customer), Markup.Escape(a.Subject), Markup.Escape(a.Region),
+                Percent(a.AvailabilityPercent) + (a.WeeksNote is { } weeks ? $" ({Markup.Escape(weeks)})" : string.Empty),
                 Objective(a.Objective), Minutes(a.Downtime), a.Met ? "[green]yes[/]" : "[red]no[/]", Objective(a.CreditPercent),
                 Markup.Escape(Money(a.CreditAmount, a.Currency)));
         }
@@ -86,7 +87,8 @@ public static class TerminalReportRenderer
                 Markup.Escape(Money(t.PerformanceCredits, t.Currency)), Markup.Escape(Money(t.AttainmentCredits, t.Currency)),
                 Markup.Escape(Money(t.Uncapped, t.Currency)),
                 t.CapAmount is { } cap ? Markup.Escape(Money(cap, t.Currency)) + (t.CapApplied ? " [yellow](applied)[/]" : string.Empty)
-                : t.NotIssued ? "[yellow]under the minimum credit[/]" : t.CapApplied ? "[yellow]period cap (applied)[/]" : "—",
+                : t.NotIssued ? "[yellow]under the minimum credit[/]" : t.CapApplied && t.RollingCapAmount is not null ? "[yellow]rolling cap (applied)[/]"
+                : t.CapApplied ? "[yellow]period cap (applied)[/]" : "—",
                 "[bold]" + Markup.Escape(Money(t.Payable, t.Currency)) + "[/]");
         }
 

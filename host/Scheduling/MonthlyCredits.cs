@@ -60,10 +60,15 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
         var claims = new List<CreditClaim>();
         var warnings = new List<string>();
         var errors = new List<string>();
+        // A rolling cap needs what the months before credited: the stored customer totals, or those this run computes.
+        var run = compiled.Set.Policies.Select(p => p.RollingCreditCap?.Months ?? 0).DefaultIfEmpty(0).Max();
+        var computed = new Dictionary<string, IReadOnlyList<EarlierCredit>>(StringComparer.Ordinal);
         foreach (var month in months)
         {
             var data = source.Load(month, asOf, cancellationToken);
-            var report = ServiceLevelCalculator.Compute(data.Inputs, month, asOf);
+            var inputs = run > 1 ? data.Inputs with { CreditHistory = History(month, run, computed) } : data.Inputs;
+            var report = ServiceLevelCalculator.Compute(inputs, month, asOf);
+            computed[month.ToString()] = [.. report.CreditTotals.Select(t => new EarlierCredit(t.Customer, t.PolicyId, t.Period, t.Currency, t.Payable))];
             credits.AddRange(Rows(report));
             claims.AddRange(report.Claims);
             warnings.AddRange(data.Warnings.Concat(report.Warnings).Select(w => $"{month}: {w}"));
@@ -85,6 +90,39 @@ public sealed class MonthlyCredits(IStore store, ILogger logger)
         var owed = credits.Count(c => c.Kind != ServiceCreditKind.CustomerTotal && c.Amount > 0);
         var claimsChanged = store.WriteClaims(periods, claims, runId, asOf);
         return new MonthlyCreditsResult(periods, write, owed, [.. warnings.Distinct()]) { Errors = [.. errors], ClaimsChanged = claimsChanged };
+    }
+
+    /// <summary>
+    /// The customer totals credited in the <paramref name="run"/> − 1 months before <paramref name="month"/>: those this run
+    /// computed, else the store's (<see cref="ServiceCreditKind.CustomerTotal"/> rows above 0).
+    /// </summary>
+    private List<EarlierCredit> History(ReportingMonth month, int run, Dictionary<string, IReadOnlyList<EarlierCredit>> computed)
+    {
+        const int Page = 1000;
+        var history = new List<EarlierCredit>();
+        for (var back = 1; back < run && (month.Year * 12) + month.Month - back > 12; back++)
+        {
+            var start = month.Start.AddMonths(-back);
+            var period = new ReportingMonth(start.Year, start.Month).ToString();
+            if (computed.TryGetValue(period, out var fresh))
+            {
+                history.AddRange(fresh);
+                continue;
+            }
+
+            for (var offset = 0; ; offset += Page)
+            {
+                var rows = store.QueryServiceCredits(new ServiceCreditQuery(period, OwedOnly: true, Limit: Page, Offset: offset));
+                history.AddRange(rows.Select(r => r.Credit).Where(c => c.Kind == ServiceCreditKind.CustomerTotal)
+                    .Select(c => new EarlierCredit(c.Customer, c.PolicyId, c.Period, c.Currency, c.Amount)));
+                if (rows.Count < Page)
+                {
+                    break;
+                }
+            }
+        }
+
+        return history;
     }
 
     /// <summary>The month containing <paramref name="asOf"/> (UTC), preceded by the month before during its first <see cref="PreviousMonthDays"/> days.</summary>

@@ -126,6 +126,7 @@ internal sealed class Layering(List<PolicyDocument> documents, DiagnosticBag bag
             CustomerCreditCapPercent = document.CustomerCreditCap ?? parent?.CustomerCreditCapPercent,
             Direction = document.Direction ?? parent?.Direction ?? AgreementDirection.Customer,
             Claims = document.Claims ?? parent?.Claims,
+            RollingCreditCap = document.RollingCreditCap ?? parent?.RollingCreditCap,
             ReviewBy = document.ReviewBy,
             ReviewByLocation = document.ReviewBy is null ? SourceLocation.None : document.ReviewByLocation,
             ReviewNoticeDays = document.ReviewNoticeDays ?? Policy.DefaultReviewNoticeDays,

@@ -75,6 +75,9 @@ internal sealed class PolicyDocument
     /// <summary>JSON <c>claims</c>; null when not written (then inherited).</summary>
     public ClaimTerms? Claims { get; set; }
 
+    /// <summary>JSON <c>rollingCreditCap</c>; null when not written (then inherited).</summary>
+    public RollingCreditCap? RollingCreditCap { get; set; }
+
     /// <summary>True when the identity of the version could be read, so it can take part in layering.</summary>
     public bool HasIdentity => Id is not null && Version is not null && From is not null;
 

@@ -10,7 +10,7 @@ namespace SlaPolicy.Engine.Policies.Reading;
 internal static class PolicyReader
 {
     internal static readonly string[] RootProperties =
-        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "calendarFrom", "clockFrom", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "direction", "claims", "reviewBy", "reviewNoticeDays", "rules"];
+        ["$schema", "id", "version", "description", "effective", "extends", "appliesTo", "calendar", "calendarFrom", "clockFrom", "pauseOn", "targets", "escalations", "attainment", "availability", "performance", "customerCreditCap", "rollingCreditCap", "direction", "claims", "reviewBy", "reviewNoticeDays", "rules"];
 
     internal static readonly string[] EffectiveProperties = ["from", "to"];
     internal static readonly string[] ChoiceProperties = ["tags", "customers"];
@@ -22,7 +22,7 @@ internal static class PolicyReader
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
     internal static readonly string[] AvailabilityProperties =
-        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure", "scope", "downWhen", "excludeFromWindow", "hours", "maxOutage"];
+        ["id", "services", "objective", "window", "exclude", "credits", "creditCap", "monthlyFee", "currency", "downtime", "minimumDowntime", "measure", "scope", "downWhen", "excludeFromWindow", "hours", "maxOutage", "zone"];
 
     internal static readonly string[] MetricDowntimeProperties = ["metric", "above", "minRequests", "interval"];
     internal static readonly string[] RedundancyProperties = ["resourcesDown", "resources"];
@@ -31,6 +31,7 @@ internal static class PolicyReader
     internal static readonly string[] CreditForms = ["credit", "daysOfFee", "perHourDown", "proportional"];
     internal static readonly string[] ClaimsProperties = ["deadline", "minimumCredit", "futureBillsOnly", "capPerPeriod"];
     internal static readonly string[] DeadlineProperties = ["months", "days"];
+    internal static readonly string[] RollingCapProperties = ["months", "cap"];
     internal static readonly string[] PerformanceProperties = ["id", "metric", "statistic", "atMost", "atLeast", "services", "credits", "creditCap"];
     internal static readonly string[] PerformanceCreditProperties = ["above", "atOrAbove", "below", "atOrBelow", "credit"];
     internal static readonly string[] RuleProperties =
@@ -90,6 +91,7 @@ internal static class PolicyReader
 
         ReadPerformance(reader, document, definedBy);
         document.CustomerCreditCap = reader.Percentage("customerCreditCap");
+        document.RollingCreditCap = ReadRollingCreditCap(reader);
         ReadClaimTerms(reader, document);
         ReadReview(reader, document);
 
@@ -572,7 +574,7 @@ internal static class PolicyReader
 
         var services = availability.Strings("services");
         var objective = availability.Percentage("objective", required: true);
-        var window = Word(availability, "window", required: false, "calendarMonth", "calendarQuarter");
+        var window = Word(availability, "window", required: false, "calendarMonth", "calendarQuarter", "calendarWeek");
         var exclude = availability.Strings("exclude");
         var creditCap = availability.Percentage("creditCap");
         var fee = availability.Number("monthlyFee");
@@ -600,11 +602,15 @@ internal static class PolicyReader
         var downtime = ReadMetricDowntime(availability);
         var minimum = availability.Duration("minimumDowntime"); // a zero duration is refused by the parser (SLA2001)
 
-        var measure = Choice(availability, "measure", required: false, ("time", AvailabilityMeasure.Time), ("requests", AvailabilityMeasure.Requests));
-        if (measure == AvailabilityMeasure.Requests && !(availability.Get("downtime") is JObject written && written.Property("metric", StringComparison.Ordinal) is not null))
+        var measure = Choice(
+            availability, "measure", required: false, ("time", AvailabilityMeasure.Time), ("requests", AvailabilityMeasure.Requests), ("meanErrorRate", AvailabilityMeasure.MeanErrorRate));
+        if (measure is AvailabilityMeasure.Requests or AvailabilityMeasure.MeanErrorRate && !(availability.Get("downtime") is JObject written && written.Property("metric", StringComparison.Ordinal) is not null))
         {
+            var what = measure == AvailabilityMeasure.Requests ? "counts the requests of a metric" : "averages the error rate of a metric";
             availability.Bag.Add(
-                DiagnosticCatalog.RequestsWithoutMetric, availability.LocationOf("measure"), "`\"measure\": \"requests\"` counts the requests of a metric: name it in `availability.downtime.metric`");
+                DiagnosticCatalog.RequestsWithoutMetric,
+                availability.LocationOf("measure"),
+                $"`\"measure\": \"{(measure == AvailabilityMeasure.Requests ? "requests" : "meanErrorRate")}\"` {what}: name it in `availability.downtime.metric`");
         }
 
         var scope = Choice(availability, "scope", required: false, ("aggregated", AvailabilityScope.Aggregated), ("resource", AvailabilityScope.Resource));
@@ -626,6 +632,18 @@ internal static class PolicyReader
 
         var hours = Word(availability, "hours", required: false, "all", "business");
         var maxOutage = ReadMaxOutage(availability);
+        var zone = availability.String("zone");
+        if (zone is not null && window != "calendarWeek")
+        {
+            availability.Bag.Add(
+                DiagnosticCatalog.BadWeekZone, availability.LocationOf("zone"), "`availability.zone` says where the weeks of a weekly window start; write it with `\"window\": \"calendarWeek\"`");
+            zone = null;
+        }
+        else if (zone is not null && NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null)
+        {
+            availability.Bag.Add(DiagnosticCatalog.BadWeekZone, availability.LocationOf("zone"), $"`{zone}` is not an IANA time zone such as `Europe/Berlin`");
+            zone = null;
+        }
 
         if (objective is null)
         {
@@ -659,6 +677,7 @@ internal static class PolicyReader
             BusinessHoursOnly = hours == "business",
             HoursLocation = hours == "business" ? availability.LocationOf("hours") : default,
             MaxOutage = maxOutage,
+            WeekZone = zone,
         };
     }
 
@@ -777,7 +796,11 @@ internal static class PolicyReader
         }
 
         var metric = downtime.String("metric", required: true);
-        var above = downtime.NumberOrPercentage("above", required: true);
+
+        // Under `"measure": "meanErrorRate"` availability is read from the rates themselves: `above` only marks intervals
+        // down (for formulas that count downtime), and without it none is.
+        var averaged = availability.Get("measure") is { Type: JTokenType.String } measure && (string)measure! == "meanErrorRate";
+        var above = downtime.NumberOrPercentage("above", required: !averaged) ?? (averaged ? decimal.MaxValue : null);
         var minRequests = downtime.Integer("minRequests");
         if (minRequests is < 0)
         {
@@ -924,6 +947,36 @@ internal static class PolicyReader
         }
 
         document.Claims = new ClaimTerms(deadline, minimum, futureBillsOnly, capPercent, capAmount, claims.Location);
+    }
+
+    /// <summary>
+    /// The top-level <c>rollingCreditCap</c>: <c>months</c> (the run's length, 2 to 120) and <c>cap</c> (a percent of the
+    /// customer's monthly fee base under the policy).
+    /// </summary>
+    private static RollingCreditCap? ReadRollingCreditCap(ObjectReader reader)
+    {
+        if (ObjectReader.Open(reader.Get("rollingCreditCap"), reader.Source, reader.Bag, "rollingCreditCap", RollingCapProperties) is not { } rolling)
+        {
+            return null;
+        }
+
+        var months = rolling.Integer("months");
+        if (!rolling.Has("months"))
+        {
+            rolling.Missing("months");
+        }
+
+        var cap = rolling.Percentage("cap", required: true, allowOver100: true);
+        if (months is < 2 or > 120)
+        {
+            rolling.Bag.Add(
+                DiagnosticCatalog.BadRollingCreditCap,
+                rolling.LocationOf("months"),
+                months == 1 ? "`rollingCreditCap.months` of 1 is a month's cap: write `customerCreditCap` instead" : "`rollingCreditCap.months` must be from 2 to 120");
+            return null;
+        }
+
+        return months is { } m && cap is { } c ? new RollingCreditCap(m, c, rolling.Location) : null;
     }
 
     private static void ReadPerformance(ObjectReader reader, PolicyDocument document, string definedBy)

@@ -183,5 +183,50 @@ public class MetricDowntimeTests
         result.Requests.ShouldBe(0m);
     }
 
+    [Fact]
+    public void MeasureMeanErrorRate_HundredLessTheMeanOfEveryInterval()
+    {
+        // "100% minus the average of the error rates of each five-minute interval" (intervals without requests at 0%).
+        // November has 8640 intervals. Rates of the intervals with at least 100 requests (the rule's minRequests):
+        // 12 + 8 + 5 (11-03 10:00, 10:05, 10:10) + 4 (11-04, weighted) + 6 (11-05, weighted) + 8 × 30 (11-06) = 275;
+        // 11-03 10:15 (50% of 20 requests) counts 0, like the 8,626 intervals without samples; the latency sample is
+        // another metric. Mean 275 / 8640 = 0.031828703…%; availability 100 − 0.031828703… = 99.968171296…% ≥ 99.9: met.
+        var term = WithRule() with { Measure = AvailabilityMeasure.MeanErrorRate, MeasureLocation = At with { Line = 61 } };
+
+        var result = Compute(term, November3To6());
+
+        Math.Round(result.AvailabilityPercent, 6).ShouldBe(99.968171m);
+        Math.Round(result.MeanErrorRate!.Value, 6).ShouldBe(0.031829m);
+        (result.Met, result.CreditAmount).ShouldBe((true, 0m));
+        var step = result.Credit.Explanation.Single(s => s.Kind == "measure");
+        step.Text.ShouldBe(
+            "availability is 100% minus the mean errorRate of the window's 5-minute intervals (about 8,640; one without samples or under 100 requests counts 0%): 13 interval(s) with errors, mean 0.0318%");
+        step.Location.ShouldBe(At with { Line = 61 });
+
+        // Downtime is still read from the intervals above 5 (for formulas counting downtime): 55 minutes, as in
+        // ErrorRate_DownIntervals_CountAsDowntime.
+        result.Downtime.ShouldBe(TimeSpan.FromMinutes(55));
+    }
+
+    [Fact]
+    public void MeasureMeanErrorRate_MonthInProgress_MeanOverTheTimeMeasured()
+    {
+        // As of 11-02 00:00 the window is 1 day, 288 intervals. Samples: 11-01 06:00 at 40% of 1000 requests, 06:05 at
+        // 20% of 1000, and 11-01 12:00 at 100 (as of then, rates over 100 count 100) of 10 requests: with minRequests 0 all
+        // count: (40 + 20 + 100) / 288 = 0.555…%; availability 99.444…% < 99.9 → tier below 99.9 = 10% of EUR 1200 = EUR 120.00.
+        var term = WithRule(ErrorRate with { MinRequests = 0 }) with { Measure = AvailabilityMeasure.MeanErrorRate };
+        MeasurementRecord[] samples =
+        [
+            Rate("2026-11-01T06:00:00Z", 40, 1000),
+            Rate("2026-11-01T06:05:00Z", 20, 1000),
+            Rate("2026-11-01T12:00:00Z", 150, 10),
+        ];
+
+        var result = ServiceLevelCalculator.Availability(Subscription(), Policy(term), [], samples, November, T("2026-11-02T00:00:00Z"))!;
+
+        Math.Round(result.AvailabilityPercent, 6).ShouldBe(Math.Round(100m - (160m / 288m), 6));
+        result.CreditAmount.ShouldBe(120.00m);
+    }
+
     private static Engine.Policies.AvailabilityTerm WithRule(MetricDowntime? rule = null) => AvailabilityTerm() with { DowntimeFrom = rule ?? ErrorRate };
 }

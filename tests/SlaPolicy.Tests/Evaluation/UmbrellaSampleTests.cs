@@ -240,6 +240,13 @@ public class UmbrellaSampleTests
         decision.Gaps.Select(g => (g.Number, g.ElapsedMinutes, g.Status)).ShouldBe([(1, 15.0, DecisionStatus.Met), (2, 285.0, DecisionStatus.Breached)]);
         var json = Json(decision);
         json.ShouldContain("\"gaps\":[{\"gap\":1,");
+
+        // Gap 2 starts at 08:15, and so do the 45 minutes counted up to the pause: the gap is told first, then what is
+        // counted in it.
+        var kinds = decision.Explanation.Select(s => s.Kind).ToList();
+        var secondGap = kinds.IndexOf("gap", kinds.IndexOf("gap") + 1);
+        var counted = decision.Explanation.Select((s, i) => (s, i)).First(x => x.s.Text.StartsWith("45 min counted from 2026-11-20 08:15", StringComparison.Ordinal)).i;
+        secondGap.ShouldBeLessThan(counted);
     }
 
     [Fact]

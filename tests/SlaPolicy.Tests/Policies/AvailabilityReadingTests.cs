@@ -36,6 +36,23 @@ public class AvailabilityReadingTests
     }
 
     [Fact]
+    public void Load_MeanErrorRate_NeedsNoThreshold()
+    {
+        // An object-storage SLA: "100% minus the average error rate of each five-minute interval"; no interval is marked
+        // down without `above`.
+        var policy = LoadOne("""
+            { "id": "p", "version": "1", "effective": { "from": "2026-01-01" },
+              "availability": { "objective": "99.9%", "measure": "meanErrorRate",
+                "downtime": { "metric": "errorRate", "interval": "5m" } } }
+            """, out var diagnostics);
+
+        diagnostics.ShouldBeEmpty();
+        var term = policy.Availability!;
+        term.Measure.ShouldBe(AvailabilityMeasure.MeanErrorRate);
+        (term.DowntimeFrom!.Above, term.DowntimeFrom.MinRequests).ShouldBe((decimal.MaxValue, 0L));
+    }
+
+    [Fact]
     public void Load_OlderTerm_KeepsItsMeaning()
     {
         var policy = LoadOne("""
@@ -56,6 +73,7 @@ public class AvailabilityReadingTests
     [InlineData("\"downtime\": { \"metric\": \"errorRate\", \"above\": 5, \"minRequests\": -1, \"interval\": \"5m\" }", "SLA2050", "must not be negative")]
     [InlineData("\"minimumDowntime\": \"0m\"", "SLA2001", "longer than zero")]
     [InlineData("\"measure\": \"requests\"", "SLA2051", "availability.downtime.metric")]
+    [InlineData("\"measure\": \"meanErrorRate\"", "SLA2051", "averages the error rate of a metric")]
     [InlineData("\"measure\": \"request\"", "SLA2010", "`time`, `requests`")]
     public void Load_BadAvailabilityTerm_ReportsItsCode(string fragment, string code, string text)
     {
