@@ -567,8 +567,8 @@ public static class ExplanationBuilder
         "business-days" => 0,
         "holder" => 0,
 
-        // A gap opens a stretch of time: it comes before what is counted in it from the same instant.
-        "gap" => 0,
+        // A gap or a wait opens a stretch of time: it comes before what is counted in it from the same instant.
+        "gap" or "wait" => 0,
         "closed" or "holiday" or "hours" or "closure" or "pause" or "counted" => 1,
         "reopen" or "cycle" or "severity" => 1,
         "escalation" => 2,

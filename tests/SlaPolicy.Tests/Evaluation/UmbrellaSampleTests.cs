@@ -276,6 +276,11 @@ public class UmbrellaSampleTests
         ]);
         Json(two).ShouldContain("\"gaps\":[{\"gap\":1,\"start\":\"2026-11-16T10:00:00+01:00\",\"end\":\"2026-11-16T11:15:00+01:00\",\"elapsedMinutes\":75,\"status\":\"met\"}");
 
+        // Wait 2 starts at 13:00, and so do the 90 minutes counted in it: the wait is told first, then what is counted.
+        var kinds = two.Explanation.Select(s => s.Kind).ToList();
+        var counted = two.Explanation.Select((s, i) => (s, i)).First(x => x.s.Text.StartsWith("90 min counted from 2026-11-16 13:00", StringComparison.Ordinal)).i;
+        kinds.IndexOf("wait", kinds.IndexOf("wait") + 1).ShouldBeLessThan(counted);
+
         Step(open, "wait").Text.ShouldBe("a customer message waited from 2026-11-20 15:30 +01:00 and still waits: 90 min counted of 2h (120 min), running (wait 1, the worst, which this decision reports)");
         open.Gaps.ShouldHaveSingleItem().Stop.ShouldBeNull();
         Json(open).ShouldContain("\"end\":null");
