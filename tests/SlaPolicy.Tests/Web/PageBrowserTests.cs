@@ -38,9 +38,7 @@ public class PageBrowserTests
     {
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartAsync(folder);
-        var cases = await File.ReadAllTextAsync(Path.Join(PolicyTestFiles.RepoRoot, "samples", "cases.jsonl"));
-        (await host.Client.SendAsync(host.Post("/api/cases", cases))).EnsureSuccessStatusCode();
-        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+        await IngestSamplesAndRunAsync(host);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
@@ -87,9 +85,7 @@ public class PageBrowserTests
     {
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartAsync(folder);
-        var cases = await File.ReadAllTextAsync(Path.Join(PolicyTestFiles.RepoRoot, "samples", "cases.jsonl"));
-        (await host.Client.SendAsync(host.Post("/api/cases", cases))).EnsureSuccessStatusCode();
-        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+        await IngestSamplesAndRunAsync(host);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
@@ -156,6 +152,14 @@ public class PageBrowserTests
     }
 
     /// <summary>The position of a credit row among the credit rows: its explanation row has the same position among theirs.</summary>
+    /// <summary>Posts samples/cases.jsonl and runs the night as of 2026-11-22T02:00:00Z, as the README's run does.</summary>
+    private static async Task IngestSamplesAndRunAsync(RunningHost host)
+    {
+        var cases = await File.ReadAllTextAsync(Path.Join(PolicyTestFiles.RepoRoot, "samples", "cases.jsonl"));
+        (await host.Client.SendAsync(host.Post("/api/cases", cases))).EnsureSuccessStatusCode();
+        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+    }
+
     private static async Task<int> RowIndex(IPage page, ILocator row) =>
         await row.EvaluateAsync<int>("(r) => [...r.parentElement.querySelectorAll('tr.credit')].indexOf(r)");
 
