@@ -67,6 +67,11 @@ public static class RuledClock
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(targetFor);
         var events = Known(ticket, asOf);
+        if (target.Metric == TargetMetric.NextReply)
+        {
+            // Its start and stop say what a customer message and a reply are; the target itself runs from the opening.
+            return NextReplies(target, ticket, events, pauseOn, calendar, asOf);
+        }
 
         // Start: the first event (or the field) the start condition matches, known at asOf; not before the opening.
         DateTimeOffset? start = ticket.OpenedAt;
@@ -208,14 +213,7 @@ public static class RuledClock
     private static RuledClockResult Updates(
         TargetTerm target, CaseRecord ticket, ImmutableArray<StatusEvent> events, DateTimeOffset start, ImmutableArray<string> pauseOn, BusinessCalendar? calendar, DateTimeOffset asOf)
     {
-        DateTimeOffset? resolved = ticket.ResolvedAt is { } r && r <= asOf ? (r < start ? start : r) : null;
-        var cancelled = target.Cancel is { } cancelCondition ? First(cancelCondition, ticket, events, asOf, from: start) : null;
-        if (cancelled is { } c && resolved is { } e0 && c >= e0)
-        {
-            cancelled = null;
-        }
-
-        var end = cancelled ?? resolved;
+        var (cancelled, end) = Ends(target, ticket, events, start, asOf);
         var update = target.UpdateCondition;
         var bounds = new List<(DateTimeOffset Start, DateTimeOffset? Stop)>();
         var gapStart = start;
@@ -243,8 +241,102 @@ public static class RuledClock
             bounds.Add((gapStart, end));
         }
 
+        var walk = Walk(target, ticket, events, bounds, pauseOn, calendar, asOf, cancelled);
+        return Judged(target, ticket, calendar, walk, walk.AnyBreached ? ClockStatus.Breached : walk.Stretches[^1].Result.Status, start, cancelled, end);
+    }
+
+    /// <summary>
+    /// A next-reply target (docs/CLOCKS.md "Next reply targets"): one wait from each customer message that finds no
+    /// message waiting (the oldest unanswered one) to the next reply, the resolution or a cancel, or still open at
+    /// <paramref name="asOf"/>; each wait is a clock of its own. Messages before the first response wait with the
+    /// opening, which the first-response target judges. Breached when any wait is; met when resolved with every wait
+    /// within (none at all included); while open, the open wait's status, or pending when no message waits.
+    /// </summary>
+    private static RuledClockResult NextReplies(
+        TargetTerm target, CaseRecord ticket, ImmutableArray<StatusEvent> events, ImmutableArray<string> pauseOn, BusinessCalendar? calendar, DateTimeOffset asOf)
+    {
+        var start = ticket.OpenedAt;
+        var (cancelled, end) = Ends(target, ticket, events, start, asOf);
+        var message = target.CustomerMessage;
+        var reply = target.Reply;
+        DateTimeOffset? firstResponse = ticket.FirstResponseAt is { } f && f <= asOf ? f : null;
+        var openingAnswered = false;
+        DateTimeOffset? waiting = null;
+        var bounds = new List<(DateTimeOffset Start, DateTimeOffset? Stop)>();
+        foreach (var e in events)
+        {
+            if (e.At < start)
+            {
+                continue;
+            }
+
+            if (end is { } stopAt && e.At >= stopAt)
+            {
+                break;
+            }
+
+            if (!openingAnswered)
+            {
+                // The opening waits until the first response (the case's firstResponseAt or the first reply, whichever is first).
+                openingAnswered = firstResponse is { } answered && e.At >= answered;
+                if (!openingAnswered)
+                {
+                    openingAnswered = reply.Matches(e);
+                    continue;
+                }
+            }
+
+            if (waiting is { } since)
+            {
+                if (reply.Matches(e))
+                {
+                    bounds.Add((since, e.At));
+                    waiting = null;
+                }
+            }
+            else if (message.Matches(e))
+            {
+                waiting = e.At;
+            }
+        }
+
+        if (waiting is { } open)
+        {
+            bounds.Add((open, end));
+        }
+
+        var walk = Walk(target, ticket, events, bounds, pauseOn, calendar, asOf, cancelled);
+        var status = walk.AnyBreached ? ClockStatus.Breached
+            : cancelled is not null ? ClockStatus.Cancelled
+            : waiting is not null && end is null ? walk.Stretches[^1].Result.Status
+            : end is not null ? ClockStatus.Met
+            : ClockStatus.Pending;
+        return Judged(target, ticket, calendar, walk, status, start, cancelled, end);
+    }
+
+    /// <summary>Where a target of many stretches ends: a cancel from the start on, unless after the resolution; else the resolution known at <paramref name="asOf"/>.</summary>
+    private static (DateTimeOffset? Cancelled, DateTimeOffset? End) Ends(TargetTerm target, CaseRecord ticket, ImmutableArray<StatusEvent> events, DateTimeOffset start, DateTimeOffset asOf)
+    {
+        DateTimeOffset? resolved = ticket.ResolvedAt is { } r && r <= asOf ? (r < start ? start : r) : null;
+        var cancelled = target.Cancel is { } cancelCondition ? First(cancelCondition, ticket, events, asOf, from: start) : null;
+        if (cancelled is { } c && resolved is { } e0 && c >= e0)
+        {
+            cancelled = null;
+        }
+
+        return (cancelled, cancelled ?? resolved);
+    }
+
+    /// <summary>
+    /// Each stretch (an update target's gap, a next-reply target's wait) counted as a clock opened at its start and stopped
+    /// at its end, with the target's pauses; the one ended by <paramref name="cancelled"/> is cancelled unless breached.
+    /// The worst is the one with the highest share of the target (the earliest of equal ones).
+    /// </summary>
+    private static (ImmutableArray<RuledCycle> Stretches, int Worst, bool AnyBreached) Walk(
+        TargetTerm target, CaseRecord ticket, ImmutableArray<StatusEvent> events, List<(DateTimeOffset Start, DateTimeOffset? Stop)> bounds, ImmutableArray<string> pauseOn, BusinessCalendar? calendar, DateTimeOffset asOf, DateTimeOffset? cancelled)
+    {
         var walkTarget = target with { Metric = TargetMetric.Resolution };
-        var gaps = ImmutableArray.CreateBuilder<RuledCycle>(bounds.Count);
+        var stretches = ImmutableArray.CreateBuilder<RuledCycle>(bounds.Count);
         var worst = 0;
         var anyBreached = false;
         for (var i = 0; i < bounds.Count; i++)
@@ -252,31 +344,45 @@ public static class RuledClock
             var view = View(target, walkTarget, ticket, events, pauseOn, bounds[i].Start, bounds[i].Stop, []);
             view = view with { Target = BusinessDayTargets.ForCase(view.Target, view.Ticket, target.Clock == ClockKind.Business ? calendar : null) };
             var result = SlaClock.Compute(view.Target, view.Ticket, view.PauseOn, calendar, asOf);
-            if (i == bounds.Count - 1 && cancelled is not null && result.Status != ClockStatus.Breached)
+            if (cancelled is { } c && bounds[i].Stop == c && result.Status != ClockStatus.Breached)
             {
                 result = result with { Status = ClockStatus.Cancelled, DueAt = null };
             }
 
             anyBreached |= result.Status == ClockStatus.Breached;
-            if (i == 0 || result.PercentUsed > gaps[worst].Result.PercentUsed)
+            if (i == 0 || result.PercentUsed > stretches[worst].Result.PercentUsed)
             {
                 worst = i;
             }
 
-            gaps.Add(new RuledCycle(i + 1, bounds[i].Start, result.StoppedAt, view, result, []));
+            stretches.Add(new RuledCycle(i + 1, bounds[i].Start, result.StoppedAt, view, result, []));
         }
 
-        var current = gaps[^1].Result;
-        var status = anyBreached ? ClockStatus.Breached : current.Status;
-        var figures = gaps[worst].Result;
+        return (stretches.ToImmutable(), worst, anyBreached);
+    }
+
+    /// <summary>
+    /// The result of a target of many stretches: the worst one's figures under <paramref name="status"/>; the due time of
+    /// the last (open) one while it runs, none while cancelled or pending, else the worst one's; stopped at the end.
+    /// </summary>
+    private static RuledClockResult Judged(
+        TargetTerm target, CaseRecord ticket, BusinessCalendar? calendar, (ImmutableArray<RuledCycle> Stretches, int Worst, bool AnyBreached) walk, ClockStatus status, DateTimeOffset start, DateTimeOffset? cancelled, DateTimeOffset? end)
+    {
+        if (walk.Stretches.IsEmpty)
+        {
+            var none = new ClockResult(TimeSpan.Zero, TimeSpan.Zero, BusinessDays(target, ticket, calendar), null, end, status);
+            return new RuledClockResult(none, [], 0, start, null, cancelled, []);
+        }
+
+        var figures = walk.Stretches[walk.Worst].Result;
         var due = status switch
         {
-            ClockStatus.Running or ClockStatus.Paused => current.DueAt,
-            ClockStatus.Cancelled => null,
+            ClockStatus.Running or ClockStatus.Paused => walk.Stretches[^1].Result.DueAt,
+            ClockStatus.Cancelled or ClockStatus.Pending => null,
             _ => figures.DueAt,
         };
 
-        return new RuledClockResult(figures with { Status = status, DueAt = due, StoppedAt = end }, gaps.ToImmutable(), worst, start, null, cancelled, []);
+        return new RuledClockResult(figures with { Status = status, DueAt = due, StoppedAt = end }, walk.Stretches, walk.Worst, start, null, cancelled, []);
     }
 
     /// <summary>The severity in force at <paramref name="at"/>: that of the last event at or before it carrying one, else the case's.</summary>

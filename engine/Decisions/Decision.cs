@@ -88,8 +88,9 @@ public sealed record Decision(
 
     /// <summary>
     /// The gaps of an update target (<c>"metric": "update"</c>), in order: each from the start or an update to the next
-    /// update, the resolution, or still open (<see cref="DecisionCycle.Stop"/> null); empty (and not written) for every
-    /// other target.
+    /// update, the resolution, or still open (<see cref="DecisionCycle.Stop"/> null); the waits of a next-reply target
+    /// (<c>"metric": "nextReply"</c>), each from a customer message to its reply, the resolution or still open; empty
+    /// (and not written) for every other target.
     /// </summary>
     public ImmutableArray<DecisionCycle> Gaps { get; init; } = [];
 

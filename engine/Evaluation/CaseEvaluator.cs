@@ -206,7 +206,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
             Severity = target.SeverityChange == SeverityChangeRule.None ? ticket.Severity : RuledClock.SeverityAt(ticket, asOf),
             EscalatedAt = outcome.EscalationLevel > 0 && EscalatedAt(plan, target, calendar, ruled?.DecisiveCycle?.View, ticket, clock, asOf, outcome.EscalationLevel) is { } escalated ? zone.Local(escalated) : null,
             Cycles = ruled is { Reopens.Length: > 0 } ? [.. ruled.Cycles.Select(c => new DecisionCycle(c.Number, zone.Local(c.Start), c.Result.StoppedAt is { } end ? zone.Local(end) : null, c.Result.ElapsedMinutes, ToDecisionStatus(c.Result.Status)))] : [],
-            Gaps = ruled is not null && target.Metric == TargetMetric.Update ? [.. ruled.Cycles.Select(c => new DecisionCycle(c.Number, zone.Local(c.Start), c.Result.StoppedAt is { } end ? zone.Local(end) : null, c.Result.ElapsedMinutes, ToDecisionStatus(c.Result.Status)))] : [],
+            Gaps = ruled is not null && target.Metric is TargetMetric.Update or TargetMetric.NextReply ? [.. ruled.Cycles.Select(c => new DecisionCycle(c.Number, zone.Local(c.Start), c.Result.StoppedAt is { } end ? zone.Local(end) : null, c.Result.ElapsedMinutes, ToDecisionStatus(c.Result.Status)))] : [],
             SeverityHistory = ruled?.DecisiveCycle is { Severities.Length: > 0 } decisive ? ExplanationBuilder.SeverityHistory(decisive.Severities, target.SeverityChange, zone) : null,
             Calendar = plan.HasCaseChoice ? (calendar is null ? "24x7" : choice.FollowsTheSun ? BusinessCalendar.FollowTheSunId : calendar.Id) : null,
             CalendarBy = plan.HasCaseChoice

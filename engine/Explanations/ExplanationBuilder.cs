@@ -60,7 +60,9 @@ public static class ExplanationBuilder
 
         // A target with clock rules is walked on a view of its decisive cycle; the case itself is what rules read.
         var view = ruled?.DecisiveCycle?.View;
-        var (walkTarget, walkTicket, walkPauseOn) = view is null ? (target, ticket, policy.PauseOn) : (view.Target, view.Ticket, view.PauseOn);
+        var (walkTarget, walkTicket, walkPauseOn) = view is not null ? (view.Target, view.Ticket, view.PauseOn)
+            : ruled is { StartedAt: not null } ? (target with { Metric = TargetMetric.Resolution }, ticket with { FirstResponseAt = null, ResolvedAt = ticket.OpenedAt, Events = [] }, []) // no stretch: nothing to walk
+            : (target, ticket, policy.PauseOn);
         var story = new List<ExplanationStep>();
         if (ruled is { StartedAt: null })
         {
@@ -68,7 +70,12 @@ public static class ExplanationBuilder
         }
 
         var trace = SlaClock.Trace(walkTarget, walkTicket, walkPauseOn, calendar, asOf);
-        if (target.Start is { } start && ruled?.StartedAt is { } startedAt)
+        if (target.Metric == TargetMetric.NextReply)
+        {
+            story.Add(new ExplanationStep(
+                "clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the opening waits for the first response, judged by its own target; from then on each customer message ({target.CustomerMessage.Describe()}) that finds none waiting waits for a reply ({target.Reply.Describe()})", target.CustomerMessage.Location, zone.Local(ticket.OpenedAt)));
+        }
+        else if (target.Start is { } start && ruled?.StartedAt is { } startedAt)
         {
             story.Add(new ExplanationStep(
                 "clock", $"case opened at {zone.Format(ticket.OpenedAt)}; the clock starts at {zone.Format(startedAt)}, when the start condition ({start.Describe()}) was met", start.Location, zone.Local(startedAt)));
@@ -178,17 +185,22 @@ public static class ExplanationBuilder
             story.Add(new ExplanationStep(
                 "stop", $"target cancelled at {zone.Format(cancelledAt)}, when the cancel condition ({target.Cancel!.Describe()}) was met: not judged", target.Cancel.Location, zone.Local(cancelledAt)));
         }
-        else if (target.Metric == TargetMetric.Update && ruled is not null)
+        else if (target.Metric is TargetMetric.Update or TargetMetric.NextReply && ruled is not null)
         {
-            // The story walked the worst gap; the target itself ends at the resolution or runs on.
-            var worst = ruled.Cycles[ruled.Decisive];
-            story.Add(new ExplanationStep(
-                "stop",
-                clock.StoppedAt is { } resolvedAt
-                    ? $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Format(worst.Start)} {Until(worst, asOf, zone)}; updates judged until the resolution at {zone.Format(resolvedAt)}"
-                    : $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Format(worst.Start)} {Until(worst, asOf, zone)}; the case is open: gap {ruled.Cycles.Length.ToString(Invariant)} counted up to the evaluation time, {zone.Format(asOf)}",
-                target.UpdateCondition.Location,
-                zone.Local(worst.Result.StoppedAt ?? asOf)));
+            // The story walked the worst stretch; the target itself ends at the resolution or runs on.
+            var (kind, judged, location) = target.Metric == TargetMetric.Update
+                ? ("gap", "updates", target.UpdateCondition.Location)
+                : ("wait", "replies", target.Reply.Location);
+            var worst = ruled.DecisiveCycle;
+            var head = worst is null
+                ? "no customer message waited for a reply"
+                : $"the worst {kind} is {kind} {worst.Number.ToString(Invariant)}, from {zone.Format(worst.Start)} {Until(worst, asOf, zone)}";
+            var tail = clock.StoppedAt is { } resolvedAt
+                ? $"{judged} judged until the resolution at {zone.Format(resolvedAt)}"
+                : ruled.Cycles.Length > 0 && ruled.Cycles[^1].Result.StoppedAt is null
+                    ? $"the case is open: {kind} {ruled.Cycles.Length.ToString(Invariant)} counted up to the evaluation time, {zone.Format(asOf)}"
+                    : $"the case is open and no customer message waits for a reply at the evaluation time, {zone.Format(asOf)}";
+            story.Add(new ExplanationStep("stop", $"{head}; {tail}", location, zone.Local(worst?.Result.StoppedAt ?? clock.StoppedAt ?? asOf)));
         }
         else if (trace.Result.StoppedAt is { } stoppedAt)
         {
@@ -241,7 +253,7 @@ public static class ExplanationBuilder
 
         steps.Add(new ExplanationStep(
             "target",
-            $"{target.Id}: {Metric(target.Metric)} within {within}{(target.Metric == TargetMetric.Update ? " of each other (and of the start), until the resolution," : string.Empty)} on {clockName}, for severity {severity}{inherited}",
+            $"{target.Id}: {Metric(target.Metric)} within {within}{target.Metric switch { TargetMetric.Update => " of each other (and of the start), until the resolution,", TargetMetric.NextReply => " of each customer message, until the resolution,", _ => string.Empty }} on {clockName}, for severity {severity}{inherited}",
             target.Location));
 
         if (choice is { } chosen)
@@ -387,25 +399,38 @@ public static class ExplanationBuilder
     private static string Until(RuledCycle gap, DateTimeOffset asOf, CaseZone zone) =>
         gap.Result.StoppedAt is { } end ? $"to {zone.Format(end)}" : $"still open at {zone.Format(asOf)}";
 
+    /// <summary>
+    /// A step per stretch of a target of many (an update target's gaps, a next-reply target's waits): from when to when and
+    /// what ended it (<paramref name="ender"/>, the resolution or the cancel), minutes counted, status, and the worst one.
+    /// </summary>
+    private static void AddStretchSteps(List<ExplanationStep> story, RuledClockResult ruled, string kind, string lead, string open, string ender, SourceLocation location, CaseZone zone)
+    {
+        foreach (var stretch in ruled.Cycles)
+        {
+            var end = stretch.Result.StoppedAt is { } stop
+                ? $"to {zone.Format(stop)} ({(stop != ruled.Result.StoppedAt ? ender : ruled.CancelledAt is not null ? "the cancel" : "the resolution")})"
+                : open;
+            var worst = stretch.Number == ruled.Decisive + 1 ? ", the worst, which this decision reports" : string.Empty;
+            story.Add(new ExplanationStep(
+                kind,
+                $"{lead}from {zone.Format(stretch.Start)} {end}: {Minutes(stretch.Result.ElapsedMinutes)} counted of {Minutes(stretch.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(stretch.Result.Status))} ({kind} {stretch.Number.ToString(Invariant)}{worst})",
+                location,
+                zone.Local(stretch.Start)));
+        }
+    }
+
     /// <summary>The cycles, reopens and severity changes of a target with clock rules, as story steps.</summary>
     private static void AddRuledSteps(List<ExplanationStep> story, TargetTerm target, RuledClockResult ruled, CaseZone zone)
     {
         if (target.Metric == TargetMetric.Update)
         {
-            var update = target.UpdateCondition;
-            foreach (var gap in ruled.Cycles)
-            {
-                var end = gap.Result.StoppedAt is { } stop
-                    ? $"to {zone.Format(stop)} ({(gap.Number < ruled.Cycles.Length ? "an update" : ruled.CancelledAt is not null ? "the cancel" : "the resolution")})"
-                    : "still open";
-                var worst = gap.Number == ruled.Decisive + 1 ? ", the worst, which this decision reports" : string.Empty;
-                story.Add(new ExplanationStep(
-                    "gap",
-                    $"from {zone.Format(gap.Start)} {end}: {Minutes(gap.Result.ElapsedMinutes)} counted of {Minutes(gap.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(gap.Result.Status))} (gap {gap.Number.ToString(Invariant)}{worst})",
-                    update.Location,
-                    zone.Local(gap.Start)));
-            }
+            AddStretchSteps(story, ruled, "gap", string.Empty, "still open", "an update", target.UpdateCondition.Location, zone);
+            return;
+        }
 
+        if (target.Metric == TargetMetric.NextReply)
+        {
+            AddStretchSteps(story, ruled, "wait", "a customer message waited ", "and still waits", "a reply", target.CustomerMessage.Location, zone);
             return;
         }
 
@@ -542,8 +567,8 @@ public static class ExplanationBuilder
         "business-days" => 0,
         "holder" => 0,
 
-        // A gap opens a stretch of time: it comes before what is counted in it from the same instant.
-        "gap" => 0,
+        // A gap or a wait opens a stretch of time: it comes before what is counted in it from the same instant.
+        "gap" or "wait" => 0,
         "closed" or "holiday" or "hours" or "closure" or "pause" or "counted" => 1,
         "reopen" or "cycle" or "severity" => 1,
         "escalation" => 2,
@@ -647,6 +672,7 @@ public static class ExplanationBuilder
             ClockStatus.Breached => $"breached: {used}",
             ClockStatus.Paused => $"paused: {used}; no due time while paused",
             ClockStatus.Cancelled => $"cancelled: {used} when the cancel condition was met; not judged",
+            ClockStatus.Pending => $"pending: no customer message is waiting for a reply; the longest wait so far: {used}",
             _ => $"running: {used}",
         };
         if (clock.DueAt is { } due)
@@ -685,6 +711,7 @@ public static class ExplanationBuilder
     {
         TargetMetric.FirstResponse => "first response",
         TargetMetric.Update => "updates",
+        TargetMetric.NextReply => "next reply",
         _ => "resolution",
     };
 

@@ -20,6 +20,13 @@ public sealed record StatusEvent(DateTimeOffset At, string Status)
     /// the calendar of the team holding the case at each instant (docs/CLOCKS.md "Follow-the-sun").
     /// </summary>
     public string? Team { get; init; }
+
+    /// <summary>
+    /// Who wrote the event (JSON <c>author</c>, optional): <c>customer</c>, <c>agent</c>, or another word of the case's
+    /// source system; null when not given. Next-reply targets wait from a customer message to the next agent reply
+    /// (docs/CLOCKS.md "Next reply targets").
+    /// </summary>
+    public string? Author { get; init; }
 }
 
 /// <summary>A record that could not be accepted: where it was, which field, why, and the raw text.</summary>

@@ -180,7 +180,7 @@ public static class PolicyDiff
     }
 
     private static string Describe(TargetTerm t) =>
-        $"{(t.Metric switch { TargetMetric.FirstResponse => "first response", TargetMetric.Update => "update", _ => "resolution" })} within {(t.BusinessDays > 0 ? $"{t.BusinessDays}bd" : Duration(t.Within))} on the {(t.Clock == ClockKind.Business ? "business" : "24x7")} clock, {Severities(t.Severities)}";
+        $"{(t.Metric switch { TargetMetric.FirstResponse => "first response", TargetMetric.Update => "update", TargetMetric.NextReply => "next reply", _ => "resolution" })} within {(t.BusinessDays > 0 ? $"{t.BusinessDays}bd" : Duration(t.Within))} on the {(t.Clock == ClockKind.Business ? "business" : "24x7")} clock, {Severities(t.Severities)}";
 
     private static string Describe(EscalationStep e) =>
         $"at {Pct(e.AtPercent)}: {e.Action}" + (e.Level is { } level ? $" to level {level}" : string.Empty) + (e.To is { } to ? $" (`{to}`)" : string.Empty);

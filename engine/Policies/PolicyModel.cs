@@ -24,6 +24,14 @@ public enum TargetMetric
     /// (docs/CLOCKS.md "Update targets").
     /// </summary>
     Update,
+
+    /// <summary>
+    /// A target per customer message (JSON <c>"metric": "nextReply"</c>): every wait from a customer message (events the
+    /// target's <c>start</c> matches, by default <c>author: customer</c>) to the next reply (events its <c>stop</c>
+    /// matches, by default <c>author: agent</c> not marked private) must stay within the target (docs/CLOCKS.md "Next
+    /// reply targets").
+    /// </summary>
+    NextReply,
 }
 
 /// <summary>How a target's clock counts time.</summary>
@@ -101,11 +109,19 @@ public sealed record TargetTerm(
 
     /// <summary>True when the target uses any of the conditions, reopen or severity rules that the plain clock does not know.</summary>
     [JsonIgnore]
-    public bool HasClockRules => Metric == TargetMetric.Update || Start is not null || Stop is not null || Pause is not null || Cancel is not null || Reopen != ReopenRule.None || SeverityChange != SeverityChangeRule.None;
+    public bool HasClockRules => Metric is TargetMetric.Update or TargetMetric.NextReply || Start is not null || Stop is not null || Pause is not null || Cancel is not null || Reopen != ReopenRule.None || SeverityChange != SeverityChangeRule.None;
 
     /// <summary>What an update of an update target is: its <c>stop</c>, or by default any event with <c>public: true</c>.</summary>
     [JsonIgnore]
     public ClockCondition UpdateCondition => Stop ?? new ClockCondition([], null, true, null, Location);
+
+    /// <summary>What a customer message of a next-reply target is: its <c>start</c>, or by default any event with <c>author: customer</c>.</summary>
+    [JsonIgnore]
+    public ClockCondition CustomerMessage => Start ?? new ClockCondition([], null, null, null, Location) { Author = "customer" };
+
+    /// <summary>What a reply of a next-reply target is: its <c>stop</c>, or by default any event with <c>author: agent</c> not marked <c>public: false</c>.</summary>
+    [JsonIgnore]
+    public ClockCondition Reply => Stop ?? new ClockCondition([], null, null, null, Location) { Author = "agent", NotPrivate = true };
 
     /// <summary>True when the target applies to a case of this severity (an empty list means all).</summary>
     public bool AppliesToSeverity(int severity) => Severities.IsDefaultOrEmpty || Severities.Contains(severity);
@@ -140,11 +156,20 @@ public enum SeverityChangeRule
 /// <summary>
 /// A condition on a case's status events or on one of its timestamps (JSON <c>start</c>, <c>stop</c>, <c>pause</c>,
 /// <c>cancel</c> of a target). An event matches when every property written matches: its status is one of
-/// <see cref="Statuses"/>, its <c>type</c> is <see cref="Type"/>, its <c>public</c> flag is <see cref="Public"/>. A
-/// condition on <see cref="Field"/> (<c>openedAt</c>, <c>firstResponseAt</c>, <c>resolvedAt</c>) is met at that instant.
+/// <see cref="Statuses"/>, its <c>type</c> is <see cref="Type"/>, its <c>public</c> flag is <see cref="Public"/>, its
+/// <c>author</c> is <see cref="Author"/>. A condition on <see cref="Field"/> (<c>openedAt</c>, <c>firstResponseAt</c>, <c>resolvedAt</c>) is met at that instant.
 /// </summary>
 public sealed record ClockCondition(ImmutableArray<string> Statuses, string? Type, bool? Public, string? Field, SourceLocation Location)
 {
+    /// <summary>The event's <c>author</c> (<c>customer</c>, <c>agent</c>, ...), compared exactly; null: any author.</summary>
+    public string? Author { get; init; }
+
+    /// <summary>
+    /// True for a next-reply target's default reply: an event marked <c>public: false</c> does not match, one without
+    /// <c>public</c> does (a reply is public unless the source system says otherwise). Not written in a policy.
+    /// </summary>
+    public bool NotPrivate { get; init; }
+
     /// <summary>True when <paramref name="e"/> matches the event properties of the condition (never for a field condition).</summary>
     public bool Matches(Inputs.StatusEvent e)
     {
@@ -160,6 +185,16 @@ public sealed record ClockCondition(ImmutableArray<string> Statuses, string? Typ
         }
 
         if (Type is not null && !string.Equals(Type, e.Type, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (Author is not null && !string.Equals(Author, e.Author, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (NotPrivate && e.Public == false)
         {
             return false;
         }
@@ -188,7 +223,7 @@ public sealed record ClockCondition(ImmutableArray<string> Statuses, string? Typ
             return Field;
         }
 
-        var parts = new List<string>(3);
+        var parts = new List<string>(5);
         if (!Statuses.IsDefaultOrEmpty)
         {
             parts.Add($"status {string.Join(" or ", Statuses)}");
@@ -202,6 +237,16 @@ public sealed record ClockCondition(ImmutableArray<string> Statuses, string? Typ
         if (Public is { } isPublic)
         {
             parts.Add(isPublic ? "public" : "not public");
+        }
+
+        if (Author is not null)
+        {
+            parts.Add($"author {Author}");
+        }
+
+        if (NotPrivate)
+        {
+            parts.Add("not marked private");
         }
 
         return string.Join(", ", parts);

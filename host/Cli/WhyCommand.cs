@@ -126,10 +126,10 @@ public sealed class WhyCommand : ICliCommand
 
     private static string Esc(string text) => Markup.Escape(text);
 
-    /// <summary>What an event says besides its status: " (reply, public, severity 1)"; empty for an event of the older shape.</summary>
+    /// <summary>What an event says besides its status: " (reply, public, severity 1, by agent)"; empty for an event of the older shape.</summary>
     private static string EventDetails(StatusEvent e)
     {
-        var parts = new List<string>(3);
+        var parts = new List<string>(4);
         if (e.Type is { } type)
         {
             parts.Add(type);
@@ -143,6 +143,11 @@ public sealed class WhyCommand : ICliCommand
         if (e.Severity is { } severity)
         {
             parts.Add($"severity {severity.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (e.Author is { } author)
+        {
+            parts.Add($"by {author}");
         }
 
         return parts.Count == 0 ? string.Empty : $" ({string.Join(", ", parts)})";

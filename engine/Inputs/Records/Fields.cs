@@ -235,7 +235,7 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
     string name, string column, Func<TRecord, ImmutableArray<StatusEvent>> get, Slot<TBuilder, ImmutableArray<StatusEvent>> slot)
     : ListField<TRecord, TBuilder, StatusEvent>(name, FieldType.StatusEvents, column, get, slot, inText: false)
 {
-    private static readonly string[] KnownInEvents = ["at", "status", "type", "public", "severity", "team"];
+    private static readonly string[] KnownInEvents = ["at", "status", "type", "public", "severity", "team", "author"];
 
     // Field names of the first events, made once: naming `events[3].at` must not cost an allocation per event read.
     private readonly string[] _atFields = [.. Enumerable.Range(0, 64).Select(i => $"{name}[{i}].at")];
@@ -287,6 +287,7 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
             bool? isPublic = null;
             int? severity = null;
             string? team = null;
+            string? author = null;
             var seen = 0;
             HashSet<string>? unknown = null;
             while (json.NextProperty())
@@ -325,6 +326,11 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                     RecordReader.Once(ref seen, 32, Field(index, "team"));
                     team = json.ReadString(Field(index, "team"), pooled: true);
                 }
+                else if (json.NameIs("author"u8))
+                {
+                    RecordReader.Once(ref seen, 64, Field(index, "author"));
+                    author = json.ReadOptionalString(Field(index, "author"), pooled: true);
+                }
                 else
                 {
                     json.SkipUnknown(KnownInEvents, $"{Name}[{index.ToString(CultureInfo.InvariantCulture)}].", ref unknown);
@@ -338,9 +344,9 @@ internal sealed class StatusEventsField<TRecord, TBuilder>(
                 sorted = false;
             }
 
-            scratch.Add(type is null && isPublic is null && severity is null && team is null
+            scratch.Add(type is null && isPublic is null && severity is null && team is null && author is null
                 ? new StatusEvent(at!.Value, status!)
-                : new StatusEvent(at!.Value, status!) { Type = type, Public = isPublic, Severity = severity, Team = team });
+                : new StatusEvent(at!.Value, status!) { Type = type, Public = isPublic, Severity = severity, Team = team, Author = author });
         }
 
         if (scratch.Count == 0)

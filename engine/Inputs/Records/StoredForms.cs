@@ -183,6 +183,7 @@ public static class StoredForms
                 bool? isPublic = null;
                 int? severity = null;
                 string? team = null;
+                string? author = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = EventPart(ref reader);
@@ -208,15 +209,18 @@ public static class StoredForms
                         case "team":
                             team = isNull ? null : reader.GetString();
                             break;
+                        case "author":
+                            author = isNull ? null : reader.GetString();
+                            break;
                         default:
                             reader.Skip();
                             break;
                     }
                 }
 
-                items.Add(type is null && isPublic is null && severity is null && team is null
+                items.Add(type is null && isPublic is null && severity is null && team is null && author is null
                     ? new StatusEvent(at, status!)
-                    : new StatusEvent(at, status!) { Type = type, Public = isPublic, Severity = severity, Team = team });
+                    : new StatusEvent(at, status!) { Type = type, Public = isPublic, Severity = severity, Team = team, Author = author });
             }
 
             return items.DrainToImmutable();
@@ -228,7 +232,7 @@ public static class StoredForms
     }
 
     /// <summary>
-    /// The optional parts of a status event (<c>type</c>, <c>public</c>, <c>severity</c>, <c>team</c>), each only when
+    /// The optional parts of a status event (<c>type</c>, <c>public</c>, <c>severity</c>, <c>team</c>, <c>author</c>), each only when
     /// given and in the order the record declares them, as the serializer writes them: the store and the JSON Lines
     /// writer share it, so both keep an event of the older shape byte for byte as it was.
     /// </summary>
@@ -252,6 +256,11 @@ public static class StoredForms
         if (e.Team is not null)
         {
             writer.WriteString("team", e.Team);
+        }
+
+        if (e.Author is not null)
+        {
+            writer.WriteString("author", e.Author);
         }
     }
 
@@ -278,7 +287,7 @@ public static class StoredForms
         return null;
     }
 
-    private static readonly string[] EventParts = ["at", "status", "type", "public", "severity", "team"];
+    private static readonly string[] EventParts = ["at", "status", "type", "public", "severity", "team", "author"];
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
     {

@@ -17,7 +17,7 @@ internal static class PolicyReader
     internal static readonly string[] CalendarChoiceProperties = ["tags", "customers", "teams"];
     internal static readonly string[] ScopeProperties = ["customers", "tiers", "regions", "services"];
     internal static readonly string[] TargetProperties = ["id", "description", "metric", "severity", "within", "clock", "start", "stop", "pause", "cancel", "reopen", "severityChange"];
-    internal static readonly string[] ConditionProperties = ["status", "type", "public", "field"];
+    internal static readonly string[] ConditionProperties = ["status", "type", "public", "author", "field"];
     internal static readonly string[] ConditionFields = ["openedAt", "firstResponseAt", "resolvedAt"];
     internal static readonly string[] EscalationProperties = ["id", "at", "action", "level", "to"];
     internal static readonly string[] AttainmentProperties = ["severity", "atLeast", "credit"];
@@ -255,7 +255,7 @@ internal static class PolicyReader
         {
             var id = target.String("id", required: true);
             target.String("description");
-            var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution), ("update", TargetMetric.Update));
+            var metric = Choice(target, "metric", required: true, ("firstResponse", TargetMetric.FirstResponse), ("resolution", TargetMetric.Resolution), ("update", TargetMetric.Update), ("nextReply", TargetMetric.NextReply));
             var severities = target.Severities("severity");
             var within = target.Within("within", out var businessDays, required: true);
             var clock = Choice(target, "clock", required: false, ("24x7", ClockKind.TwentyFourSeven), ("business", ClockKind.Business));
@@ -281,20 +281,26 @@ internal static class PolicyReader
 
             if (metric == TargetMetric.Update)
             {
-                foreach (var name in new[] { "reopen", "severityChange" }.Where(target.Has))
-                {
-                    reader.Bag.Add(
-                        DiagnosticCatalog.UpdateRule,
-                        target.LocationOf(name),
-                        $"target `{id}` is an update target, judged on every gap between updates; `{name}` says what a reopen or a severity change does to a resolution clock",
-                        $"remove `{name}`, or set `\"metric\": \"resolution\"`");
-                    conditionsOk = false;
-                }
+                conditionsOk &= NoResolutionRules(target, DiagnosticCatalog.UpdateRule, $"target `{id}` is an update target, judged on every gap between updates");
 
                 if (stop.Value?.Field is { } field)
                 {
                     reader.Bag.Add(DiagnosticCatalog.UpdateOnField, target.LocationOf("stop"), $"update target `{id}` counts updates on the case timestamp `{field}`, which happens once, not at every update");
                     conditionsOk = false;
+                }
+            }
+
+            if (metric == TargetMetric.NextReply)
+            {
+                conditionsOk &= NoResolutionRules(target, DiagnosticCatalog.NextReplyRule, $"target `{id}` is a next-reply target, judged on every wait from a customer message to its reply");
+
+                foreach (var (name, condition, what) in new[] { ("start", start.Value, "customer messages"), ("stop", stop.Value, "replies") })
+                {
+                    if (condition?.Field is { } field)
+                    {
+                        reader.Bag.Add(DiagnosticCatalog.NextReplyOnField, target.LocationOf(name), $"next-reply target `{id}` counts {what} on the case timestamp `{field}`, which happens once, not at every message");
+                        conditionsOk = false;
+                    }
                 }
             }
 
@@ -340,6 +346,26 @@ internal static class PolicyReader
     }
 
     /// <summary>
+    /// Reports each <c>reopen</c> and <c>severityChange</c> of a target that judges many stretches (updates, next replies),
+    /// where they mean nothing; false when there was one.
+    /// </summary>
+    private static bool NoResolutionRules(ObjectReader target, DiagnosticDescriptor descriptor, string what)
+    {
+        var ok = true;
+        foreach (var name in new[] { "reopen", "severityChange" }.Where(target.Has))
+        {
+            target.Bag.Add(
+                descriptor,
+                target.LocationOf(name),
+                $"{what}; `{name}` says what a reopen or a severity change does to a resolution clock",
+                $"remove `{name}`, or set `\"metric\": \"resolution\"`");
+            ok = false;
+        }
+
+        return ok;
+    }
+
+    /// <summary>
     /// A target's <c>start</c>, <c>stop</c>, <c>pause</c> or <c>cancel</c> (docs/CLOCKS.md "Start, stop, pause and cancel
     /// conditions"): null and ok when absent; not ok when written wrongly (reported).
     /// </summary>
@@ -377,8 +403,9 @@ internal static class PolicyReader
 
         var type = condition.String("type");
         var isPublic = condition.Bool("public");
+        var author = condition.String("author");
         var field = condition.String("field");
-        ok &= (!condition.Has("type") || type is not null) && (!condition.Has("public") || isPublic is not null) && (!condition.Has("field") || field is not null);
+        ok &= (!condition.Has("type") || type is not null) && (!condition.Has("public") || isPublic is not null) && (!condition.Has("author") || author is not null) && (!condition.Has("field") || field is not null);
         if (!ok)
         {
             return (null, false);
@@ -397,17 +424,17 @@ internal static class PolicyReader
                 return (null, false);
             }
 
-            if (condition.Has("status") || condition.Has("type") || condition.Has("public"))
+            if (condition.Has("status") || condition.Has("type") || condition.Has("public") || condition.Has("author"))
             {
                 target.Bag.Add(
                     DiagnosticCatalog.BadClockCondition,
                     location,
                     $"`{path}` names the case timestamp `{field}` and event properties; a condition is on one or the other",
-                    "write two targets, or keep only `field` or only `status`, `type` and `public`");
+                    "write two targets, or keep only `field` or only `status`, `type`, `public` and `author`");
                 return (null, false);
             }
         }
-        else if (statuses.IsDefaultOrEmpty && type is null && isPublic is null)
+        else if (statuses.IsDefaultOrEmpty && type is null && isPublic is null && author is null)
         {
             if (token is JObject { Count: > 0 })
             {
@@ -433,7 +460,7 @@ internal static class PolicyReader
             }
         }
 
-        return (new ClockCondition(statuses, type, isPublic, field, location), true);
+        return (new ClockCondition(statuses, type, isPublic, field, location) { Author = author }, true);
     }
 
     private static void ReadEscalations(ObjectReader reader, PolicyDocument document, string definedBy)

@@ -313,8 +313,8 @@ function drawTimeline(trace) {
       root.append(svg('path', { d: `M${px},${y + 33} l-5,9 h10 z`, fill: level ? '#b3261e' : '#b45309', class: `mark escalation${level ? '' : ' notify'}` },
         svg('title', {}, e.text)));
     }
-    // Reopens, the starts of cycles and of update gaps, severity changes: a tick above the lane, the step's sentence on hover.
-    for (const e of s.steps.filter((p) => p.kind === 'reopen' || p.kind === 'cycle' || p.kind === 'gap' || p.kind === 'severity')) {
+    // Reopens, the starts of cycles, of update gaps and of waits for a reply, severity changes: a tick above the lane, the step's sentence on hover.
+    for (const e of s.steps.filter((p) => p.kind === 'reopen' || p.kind === 'cycle' || p.kind === 'gap' || p.kind === 'wait' || p.kind === 'severity')) {
       const px = x(Date.parse(e.at));
       root.append(svg('rect', { x: px - 1, y: y + 14, width: 2, height: 22, fill: '#0f766e', class: `mark ${e.kind}` }, svg('title', {}, e.text)));
     }
@@ -351,7 +351,7 @@ function drawTimeline(trace) {
     svg('rect', { width: 6, height: 6, fill: '#fff' }), svg('rect', { width: 2, height: 6, fill: '#aeb4be' }))));
   root.prepend(title);
   $('#timeline-legend').replaceChildren(...[['counted', 'clock counting'], ['pause', 'paused (the policy\'s pauseOn)'], ['closed', 'closed hours, not counted'],
-    ['escalation', 'escalation crossing (▲)'], ['due', 'due time (dashed)'], ['asof', 'evaluation time (asOf)'], ['reopen', 'reopen, new cycle or severity change']]
+    ['escalation', 'escalation crossing (▲)'], ['due', 'due time (dashed)'], ['asof', 'evaluation time (asOf)'], ['reopen', 'reopen, new cycle, update gap, wait for a reply or severity change']]
     .map(([cls, text]) => el('span', {}, el('span', { class: `swatch ${cls}` }), text)), el('span', {}, `axis in ${zone}`));
 }
 let resizeTimer = null;

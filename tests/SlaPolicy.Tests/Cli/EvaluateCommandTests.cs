@@ -90,7 +90,7 @@ public sealed class EvaluateCommandTests : IDisposable
 
         exit.ShouldBe(0, output);
         var rows = output.Split('\n').Where(l => l.StartsWith("│ C-", StringComparison.Ordinal)).ToList();
-        rows.Count.ShouldBe(606);
+        rows.Count.ShouldBe(632);
         rows.ShouldContain(l => l.Contains("│ C-1001 │ sev1-resolution     │ acme-gold@2026.2         │ breached  │ 2026-11-21 12:30 +01:00 │ 1110 min │ 462.5% │ 3     │", StringComparison.Ordinal));
     }
 }

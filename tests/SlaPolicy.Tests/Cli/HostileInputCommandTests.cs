@@ -105,7 +105,7 @@ public class HostileInputCommandTests
             var lines = File.ReadAllBytes(file).Count(b => b == (byte)'\n');
             var stored = Path.GetFileName(file) switch
             {
-                "cases.jsonl" => 438 + GoodCases.Length,
+                "cases.jsonl" => 443 + GoodCases.Length,
                 "cases-bom.jsonl" => 2,
                 "cases-invalid.jsonl" => 1,
                 "bad-cases.jsonl" => 5, // four good records and one repeated id

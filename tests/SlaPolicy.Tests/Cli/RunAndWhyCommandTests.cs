@@ -31,11 +31,11 @@ public class RunAndWhyCommandTests
 
         var exit = RunCommand.Execute(services, AsOf, output, redirected: true, Samples, "dotnet run --project host --");
 
-        // samples/cases.jsonl holds 438 good cases; bad-cases.jsonl is deliberately bad, and its rejected lines
+        // samples/cases.jsonl holds 443 good cases; bad-cases.jsonl is deliberately bad, and its rejected lines
         // (counted in the file: 14 of its 19 records) go to the quarantine, while its 5 good ones are ingested.
         exit.ShouldBe(0);
         var text = output.ToString();
-        text.ShouldContain("cases.jsonl: 438 cases accepted, 0 rejected");
+        text.ShouldContain("cases.jsonl: 443 cases accepted, 0 rejected");
         text.ShouldContain("bad-cases.jsonl: 5 cases accepted, 14 rejected");
         text.ShouldContain("ingested 5 files: ");
         text.ShouldContain(", 14 rejected and kept in the quarantine");

@@ -6,8 +6,9 @@ using SlaPolicy.Tests.Policies;
 namespace SlaPolicy.Tests.Evaluation;
 
 /// <summary>
-/// The sample cases of umbrella's platinum agreement (C-7201 to C-7210) under policies/customers/umbrella-platinum-2026.1.json:
-/// start, stop, pause and cancel conditions, reopens resumed and as new cycles, severity changes. Worked by hand; every
+/// The sample cases of umbrella's platinum agreement (C-7201 to C-7215) under policies/customers/umbrella-platinum-2026.1.json:
+/// start, stop, pause and cancel conditions, reopens resumed and as new cycles, severity changes, update and next-reply
+/// targets. Worked by hand; every
 /// instant is Berlin time (+01:00 in November), the evaluation time is Sun 22 Nov 03:00.
 /// </summary>
 public class UmbrellaSampleTests
@@ -104,6 +105,29 @@ public class UmbrellaSampleTests
         // C-7210, open: Fri 20 16:00-16:10 (10), then from Fri 16:10: 16:10-17:00 (50) counted, the weekend closed, waiting
         // on the customer from Sat 10:00 (no business time paused by Sun 03:00): paused at asOf, 50 min, no due time.
         new("C-7210", "customer-updates", DecisionStatus.Paused, null, 50, 0),
+
+        // next-reply (severity 1-2, each customer message answered by a public agent reply within 2 business hours = 120
+        // min on eu-office, Mon-Fri 08:00-17:00; messages before the first response wait with the opening).
+        // C-7201 to C-7210 have no author on their events: no customer message waited. Resolved: met with nothing counted
+        // and no due time; C-7210, open: pending; C-7202, marked duplicate: cancelled.
+        new("C-7201", "next-reply", DecisionStatus.Met, null, 0, 0),
+        new("C-7202", "next-reply", DecisionStatus.Cancelled, null, 0, 0),
+        new("C-7210", "next-reply", DecisionStatus.Pending, null, 0, 0),
+        // C-7211 (Mon 16): the opening message at 09:00 is answered at 09:30 (the first response); waits 10:00-11:15 (75)
+        // and 13:00-14:30 (90, the worst): met, due 13:00 + 2 h = 15:00.
+        new("C-7211", "next-reply", DecisionStatus.Met, "2026-11-16T15:00:00+01:00", 90, 0),
+        // C-7212 (Tue 17): messages at 09:00 and 10:30 before any reply are one wait from the oldest; the internal note at
+        // 11:00 (not public) is no reply; the public reply at 11:40 ends it: 160 min, breached at 09:00 + 2 h = 11:00.
+        new("C-7212", "next-reply", DecisionStatus.Breached, "2026-11-17T11:00:00+01:00", 160, 0),
+        // C-7213: the message of Wed 18 16:30 waits over the night to the reply Thu 09:00: 16:30-17:00 (30) + 08:00-09:00
+        // (60) = 90; met, due 30 min into Wednesday's close + 90 on Thursday = Thu 09:30.
+        new("C-7213", "next-reply", DecisionStatus.Met, "2026-11-19T09:30:00+01:00", 90, 0),
+        // C-7214, open: the message of Fri 20 15:30 has no reply by Sun 03:00: 15:30-17:00 = 90 counted, the weekend
+        // closed; running, due Mon 23 08:30 (30 min left).
+        new("C-7214", "next-reply", DecisionStatus.Running, "2026-11-23T08:30:00+01:00", 90, 0),
+        // C-7215, open: the message at 11:10 came before the first response (11:45) and waits with the opening; the one at
+        // 13:00 is answered at 13:20 (20 min). Nothing waits at asOf: pending, with the worst wait's 20 min, no due time.
+        new("C-7215", "next-reply", DecisionStatus.Pending, null, 20, 0),
     };
 
     [Theory]
@@ -225,6 +249,51 @@ public class UmbrellaSampleTests
         secondGap.ShouldBeLessThan(counted);
     }
 
+    [Fact]
+    public void Explain_NextReplyTarget_HasAStepPerWaitAndNamesTheWorst()
+    {
+        var (evaluator, cases) = Samples.Value;
+
+        var two = evaluator.Evaluate(cases.Single(c => c.Id == "C-7211"), AsOf, explain: true).Single(d => d.Target == "next-reply");
+        var open = evaluator.Evaluate(cases.Single(c => c.Id == "C-7214"), AsOf, explain: true).Single(d => d.Target == "next-reply");
+        var none = evaluator.Evaluate(cases.Single(c => c.Id == "C-7201"), AsOf, explain: true).Single(d => d.Target == "next-reply");
+        var pending = evaluator.Evaluate(cases.Single(c => c.Id == "C-7215"), AsOf, explain: true).Single(d => d.Target == "next-reply");
+
+        // The target's start ({ "author": "customer" }) is on line 28, column 16 of the policy file; its stop at column 50.
+        var waits = two.Explanation.Where(s => s.Kind == "wait").ToList();
+        waits.Select(s => s.Text).ShouldBe(
+        [
+            "a customer message waited from 2026-11-16 10:00 +01:00 to 2026-11-16 11:15 +01:00 (a reply): 75 min counted of 2h (120 min), met (wait 1)",
+            "a customer message waited from 2026-11-16 13:00 +01:00 to 2026-11-16 14:30 +01:00 (a reply): 90 min counted of 2h (120 min), met (wait 2, the worst, which this decision reports)",
+        ]);
+        waits.Select(s => (s.Location!.Value.Line, s.Location.Value.Column)).ShouldBe([(28, 16), (28, 16)]);
+        Step(two, "stop").ShouldBe((
+            "the worst wait is wait 2, from 2026-11-16 13:00 +01:00 to 2026-11-16 14:30 +01:00; replies judged until the resolution at 2026-11-16 16:00 +01:00", 28, 50));
+        two.Gaps.Select(g => (g.Number, g.Start, g.Stop, g.ElapsedMinutes, g.Status)).ShouldBe(
+        [
+            (1, At("2026-11-16T10:00:00+01:00"), (DateTimeOffset?)At("2026-11-16T11:15:00+01:00"), 75.0, DecisionStatus.Met),
+            (2, At("2026-11-16T13:00:00+01:00"), (DateTimeOffset?)At("2026-11-16T14:30:00+01:00"), 90.0, DecisionStatus.Met),
+        ]);
+        Json(two).ShouldContain("\"gaps\":[{\"gap\":1,\"start\":\"2026-11-16T10:00:00+01:00\",\"end\":\"2026-11-16T11:15:00+01:00\",\"elapsedMinutes\":75,\"status\":\"met\"}");
+
+        // Wait 2 starts at 13:00, and so do the 90 minutes counted in it: the wait is told first, then what is counted.
+        var kinds = two.Explanation.Select(s => s.Kind).ToList();
+        var counted = two.Explanation.Select((s, i) => (s, i)).First(x => x.s.Text.StartsWith("90 min counted from 2026-11-16 13:00", StringComparison.Ordinal)).i;
+        kinds.IndexOf("wait", kinds.IndexOf("wait") + 1).ShouldBeLessThan(counted);
+
+        Step(open, "wait").Text.ShouldBe("a customer message waited from 2026-11-20 15:30 +01:00 and still waits: 90 min counted of 2h (120 min), running (wait 1, the worst, which this decision reports)");
+        open.Gaps.ShouldHaveSingleItem().Stop.ShouldBeNull();
+        Json(open).ShouldContain("\"end\":null");
+
+        Step(none, "stop").ShouldBe(("no customer message waited for a reply; replies judged until the resolution at 2026-11-16 14:00 +01:00", 28, 50));
+        none.Explanation.ShouldNotContain(s => s.Kind == "counted" || s.Kind == "wait");
+        Json(none).ShouldNotContain("gaps");
+
+        pending.Explanation[0].Text.ShouldBe("pending: no customer message is waiting for a reply; the longest wait so far: 20 min of 2h (120 min) used (16.7%)");
+        Step(pending, "stop").Text.ShouldEndWith("the case is open and no customer message waits for a reply at the evaluation time, 2026-11-22 03:00 +01:00");
+        pending.EscalationLevel.ShouldBe(0);
+    }
+
     private static (string Text, int Line, int Column) Step(Decision decision, string kind)
     {
         var step = decision.Explanation.Single(s => s.Kind == kind);
@@ -236,8 +305,9 @@ public class UmbrellaSampleTests
 
     private static string Json(Decision decision)
     {
+        // Written as the decision store writes it (a `+` of an offset kept as it is).
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             DecisionJson.Write(writer, decision);
         }

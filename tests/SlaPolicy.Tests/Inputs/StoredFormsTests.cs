@@ -52,11 +52,11 @@ public class StoredFormsTests
     }
 
     [Fact]
-    public void StatusEvents_WithTypePublicSeverityAndTeam_KeptThroughTheStore()
+    public void StatusEvents_WithTypePublicSeverityTeamAndAuthor_KeptThroughTheStore()
     {
-        // The optional parts of an event (what start/stop conditions, severity changes and follow-the-sun read) must
-        // survive the store: a stored case that lost them would count its clocks differently from the file it came from.
-        // Each part alone, all together, and `public: false` (a value, not an absence).
+        // The optional parts of an event (what start/stop conditions, severity changes, follow-the-sun and next-reply
+        // targets read) must survive the store: a stored case that lost them would count its clocks differently from the
+        // file it came from. Each part alone, all together, and `public: false` (a value, not an absence).
         var at = new DateTimeOffset(2026, 11, 16, 10, 5, 0, TimeSpan.FromHours(1));
         ImmutableArray<StatusEvent> events =
         [
@@ -65,11 +65,14 @@ public class StoredFormsTests
             new(at.AddMinutes(10), "in_progress") { Severity = 1 },
             new(at.AddMinutes(15), "in_progress") { Team = "amer" },
             new(at.AddMinutes(20), "assigned") { Type = "assignment", Public = false, Severity = 2, Team = "emea" },
+            new(at.AddMinutes(25), "in_progress") { Author = "customer" },
+            new(at.AddMinutes(30), "in_progress") { Type = "reply", Public = true, Severity = 1, Team = "amer", Author = "agent" },
         ];
         var written = StoredForms.List(events);
 
         written.ShouldBe(JsonSerializer.Serialize(events, StoredForms.Json));
         written.ShouldContain("""{"at":"2026-11-16T10:10:00+01:00","status":"in_progress","type":"note","public":false}""");
+        written.ShouldContain("""{"at":"2026-11-16T10:30:00+01:00","status":"in_progress","author":"customer"}""");
         StoredForms.ParseList<StatusEvent>(written).ShouldBe(events);
         StoredForms.ParseList<StatusEvent>(written).ShouldBe(JsonSerializer.Deserialize<ImmutableArray<StatusEvent>>(written, StoredForms.Json));
     }

@@ -57,7 +57,7 @@ public class ClockRuleReadingTests
         // A field that is no case timestamp, with the close one.
         { "resolution", "\"stop\": { \"field\": \"resolvedat\" }", "SLA2030", 4, 24, "did you mean `resolvedAt`?" },
         // A field and event properties together.
-        { "resolution", "\"stop\": { \"field\": \"resolvedAt\", \"public\": true }", "SLA2030", 4, 13, "write two targets, or keep only `field` or only `status`, `type` and `public`" },
+        { "resolution", "\"stop\": { \"field\": \"resolvedAt\", \"public\": true }", "SLA2030", 4, 13, "write two targets, or keep only `field` or only `status`, `type`, `public` and `author`" },
         // reopen on a first-response target.
         { "firstResponse", "\"reopen\": \"resume\"", "SLA2031", 4, 15, "remove `reopen`, or set `\"metric\": \"resolution\"`" },
         // A status a small edit away from a known one is a warning naming it.

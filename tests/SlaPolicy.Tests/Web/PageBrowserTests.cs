@@ -38,9 +38,7 @@ public class PageBrowserTests
     {
         using var folder = new TempFolder();
         await using var host = await RunningHost.StartAsync(folder);
-        var cases = await File.ReadAllTextAsync(Path.Join(PolicyTestFiles.RepoRoot, "samples", "cases.jsonl"));
-        (await host.Client.SendAsync(host.Post("/api/cases", cases))).EnsureSuccessStatusCode();
-        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+        await IngestSamplesAndRunAsync(host);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
@@ -80,6 +78,33 @@ public class PageBrowserTests
 
         // Opening a case put it in the address, so the link can be shared.
         new Uri(page.Url).Fragment.ShouldBe("#case=C-1001");
+    }
+
+    [Fact]
+    public async Task Page_NextReplyCaseOnAPhone_ShowsEachWaitOnTheTimelineWithoutOverflow()
+    {
+        using var folder = new TempFolder();
+        await using var host = await RunningHost.StartAsync(folder);
+        await IngestSamplesAndRunAsync(host);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 1000 } });
+        await page.GotoAsync(host.Address + "/#case=C-7211");
+        var explanation = page.Locator("#explanation");
+        await explanation.Locator(".decision").First.WaitForAsync();
+
+        // C-7211's next-reply target (umbrella-platinum line 27): two waits, 10:00-11:15 (75 min) and 13:00-14:30 (90 min,
+        // the worst); each wait step is told with the target's start condition (line 28, column 16).
+        var text = await explanation.InnerTextAsync();
+        text.ShouldContain("a customer message waited from 2026-11-16 10:00 +01:00 to 2026-11-16 11:15 +01:00 (a reply)");
+        text.ShouldContain("(wait 2, the worst, which this decision reports)");
+        text.ShouldContain(Path.Join("policies", "customers", "umbrella-platinum-2026.1.json") + ":28:16");
+
+        // The timeline marks the start of each wait like the start of an update gap; the page does not scroll sideways.
+        await page.Locator("#timeline").WaitForAsync();
+        (await page.Locator("#timeline rect.mark.wait").CountAsync()).ShouldBe(2);
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth")).ShouldBeLessThanOrEqualTo(0);
     }
 
     [Fact]
@@ -127,6 +152,14 @@ public class PageBrowserTests
     }
 
     /// <summary>The position of a credit row among the credit rows: its explanation row has the same position among theirs.</summary>
+    /// <summary>Posts samples/cases.jsonl and runs the night as of 2026-11-22T02:00:00Z, as the README's run does.</summary>
+    private static async Task IngestSamplesAndRunAsync(RunningHost host)
+    {
+        var cases = await File.ReadAllTextAsync(Path.Join(PolicyTestFiles.RepoRoot, "samples", "cases.jsonl"));
+        (await host.Client.SendAsync(host.Post("/api/cases", cases))).EnsureSuccessStatusCode();
+        (await host.Client.SendAsync(host.Post("/api/runs?asOf=2026-11-22T02:00:00Z", string.Empty))).EnsureSuccessStatusCode();
+    }
+
     private static async Task<int> RowIndex(IPage page, ILocator row) =>
         await row.EvaluateAsync<int>("(r) => [...r.parentElement.querySelectorAll('tr.credit')].indexOf(r)");
 
