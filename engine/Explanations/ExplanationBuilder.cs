@@ -71,11 +71,11 @@ public static class ExplanationBuilder
         if (target.Start is { } start && ruled?.StartedAt is { } startedAt)
         {
             story.Add(new ExplanationStep(
-                "clock", $"case opened at {zone.Format(ticket.OpenedAt)}; the clock starts at {zone.Format(startedAt)}, when the start condition ({start.Describe()}) was met", start.Location, zone.Local(startedAt)));
+                "clock", $"case opened at {zone.Stamp(ticket.OpenedAt)}; the clock starts at {zone.Stamp(startedAt)}, when the start condition ({start.Describe()}) was met", start.Location, zone.Local(startedAt)));
         }
         else
         {
-            story.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
+            story.Add(new ExplanationStep("clock", $"case opened at {zone.Stamp(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
         }
 
         if (ruled is not null)
@@ -98,7 +98,7 @@ public static class ExplanationBuilder
         foreach (var segment in trace.Segments)
         {
             story.Add(new ExplanationStep(
-                "counted", $"{Minutes(segment.Minutes)} counted from {zone.FormatRange(segment.Start, segment.End)}", null, zone.Local(segment.Start)));
+                "counted", $"{Minutes(segment.Minutes)} counted from {zone.Range(segment.Start, segment.End)}", null, zone.Local(segment.Start)));
         }
 
         foreach (var pause in trace.Pauses)
@@ -107,8 +107,8 @@ public static class ExplanationBuilder
             story.Add(new ExplanationStep(
                 "pause",
                 pause.Status == RuledClock.ResolvedPause && ruled is { Reopens.Length: > 0 } && target.Reopen == ReopenRule.Resume
-                    ? $"not counted from {zone.FormatRange(pause.Start, pause.End)}{still}: resolved until the case was reopened ({Minutes(pause.Minutes)})"
-                    : $"paused from {zone.FormatRange(pause.Start, pause.End)}{still} while the status was {pause.Status}: {Minutes(pause.Minutes)} not counted",
+                    ? $"not counted from {zone.Range(pause.Start, pause.End)}{still}: resolved until the case was reopened ({Minutes(pause.Minutes)})"
+                    : $"paused from {zone.Range(pause.Start, pause.End)}{still} while the status was {pause.Status}: {Minutes(pause.Minutes)} not counted",
                 pause.Status == RuledClock.ResolvedPause && target.Reopen == ReopenRule.Resume ? target.ReopenLocation : target.Pause?.Location,
                 zone.Local(pause.Start)));
         }
@@ -168,7 +168,7 @@ public static class ExplanationBuilder
             }
 
             reached.Add((step, at));
-            var when = at is { } r ? $" at {zone.Format(r)}" : string.Empty;
+            var when = at is { } r ? $" at {zone.Stamp(r)}" : string.Empty;
             story.Add(new ExplanationStep(
                 "escalation", $"{Percent(step.AtPercent)} of the target used{when}: {Action(step)}", step.Location, at is { } local ? zone.Local(local) : null));
         }
@@ -176,7 +176,7 @@ public static class ExplanationBuilder
         if (ruled?.CancelledAt is { } cancelledAt && clock.Status == ClockStatus.Cancelled)
         {
             story.Add(new ExplanationStep(
-                "stop", $"target cancelled at {zone.Format(cancelledAt)}, when the cancel condition ({target.Cancel!.Describe()}) was met: not judged", target.Cancel.Location, zone.Local(cancelledAt)));
+                "stop", $"target cancelled at {zone.Stamp(cancelledAt)}, when the cancel condition ({target.Cancel!.Describe()}) was met: not judged", target.Cancel.Location, zone.Local(cancelledAt)));
         }
         else if (target.Metric == TargetMetric.Update && ruled is not null)
         {
@@ -185,8 +185,8 @@ public static class ExplanationBuilder
             story.Add(new ExplanationStep(
                 "stop",
                 clock.StoppedAt is { } resolvedAt
-                    ? $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Format(worst.Start)} {Until(worst, asOf, zone)}; updates judged until the resolution at {zone.Format(resolvedAt)}"
-                    : $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Format(worst.Start)} {Until(worst, asOf, zone)}; the case is open: gap {ruled.Cycles.Length.ToString(Invariant)} counted up to the evaluation time, {zone.Format(asOf)}",
+                    ? $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Stamp(worst.Start)} {Until(worst, asOf, zone)}; updates judged until the resolution at {zone.Stamp(resolvedAt)}"
+                    : $"the worst gap is gap {worst.Number.ToString(Invariant)}, from {zone.Stamp(worst.Start)} {Until(worst, asOf, zone)}; the case is open: gap {ruled.Cycles.Length.ToString(Invariant)} counted up to the evaluation time, {zone.Stamp(asOf)}",
                 target.UpdateCondition.Location,
                 zone.Local(worst.Result.StoppedAt ?? asOf)));
         }
@@ -197,13 +197,13 @@ public static class ExplanationBuilder
                 : target.Stop is { } stopCondition
                     ? ($"the stop condition ({stopCondition.Describe()})", stopCondition.Location)
                     : (ruled.CancelledAt is not null ? "the cancel condition" : target.Metric == TargetMetric.FirstResponse && ticket.FirstResponseAt is { } r && zone.Local(r) == zone.Local(stoppedAt) ? "the first response" : "the resolution", null);
-            story.Add(new ExplanationStep("stop", $"clock stopped at {zone.Format(stoppedAt)} by {by}", where, zone.Local(stoppedAt)));
+            story.Add(new ExplanationStep("stop", $"clock stopped at {zone.Stamp(stoppedAt)} by {by}", where, zone.Local(stoppedAt)));
         }
         else
         {
             var later = trace.StopAfterAsOfIgnored ? " (a stop recorded after the evaluation time is not known yet at it)" : string.Empty;
             story.Add(new ExplanationStep(
-                "stop", $"clock not stopped: counted up to the evaluation time, {zone.Format(asOf)}{later}", null, zone.Local(asOf)));
+                "stop", $"clock not stopped: counted up to the evaluation time, {zone.Stamp(asOf)}{later}", null, zone.Local(asOf)));
         }
 
         var rules = ImmutableArray.CreateBuilder<ExplanationStep>();
@@ -227,7 +227,7 @@ public static class ExplanationBuilder
         var inherited = target.DefinedBy == policy.Id ? string.Empty : $", inherited from {target.DefinedBy}";
         var within = target.BusinessDays > 0
             ? $"{target.BusinessDays.ToString(Invariant)} business days ({Minutes(target.Within.TotalMinutes)} of business time for this case)"
-            : Minutes(target.Within.TotalMinutes);
+            : Minutes(target.Within.TotalMinutes).ToString();
         var severity = ticket.Severity;
         if (ruled?.DecisiveCycle is { Severities.Length: > 1 } changed)
         {
@@ -236,7 +236,7 @@ public static class ExplanationBuilder
             severity = last.Severity;
             within = target.SeverityChange == SeverityChangeRule.FromChange
                 ? $"{Minutes(last.Within.TotalMinutes)} ({Minutes(target.Within.TotalMinutes)} for this case, with the share used under the earlier severities)"
-                : Minutes(last.Within.TotalMinutes);
+                : Minutes(last.Within.TotalMinutes).ToString();
         }
 
         steps.Add(new ExplanationStep(
@@ -282,7 +282,7 @@ public static class ExplanationBuilder
                     var named = closure.Name is { Length: > 0 } name ? $" ({name})" : string.Empty;
                     story.Add(new ExplanationStep(
                         "closure",
-                        $"{zone.FormatRange(start, end)} is closed in calendar {calendar.Id}{named}: not counted",
+                        $"{zone.Range(start, end)} is closed in calendar {calendar.Id}{named}: not counted",
                         closure.Location,
                         zone.Local(start > from ? start : from)));
                 }
@@ -354,10 +354,10 @@ public static class ExplanationBuilder
                 ? "nothing counted"
                 : $"{Minutes(minutes)} counted: " + string.Join("; ", counted.Select(s => zone.FormatRange(s.Start, s.End)));
             var who = holder.Team is null ? "before any assignment, from" : $"team {holder.Team} held the case from";
-            var until = i + 1 < choice.Holders.Length && choice.Holders[i + 1].From < end ? $" until {zone.Format(to)}" : string.Empty;
+            var until = i + 1 < choice.Holders.Length && choice.Holders[i + 1].From < end ? $" until {zone.Stamp(to)}" : string.Empty;
             story.Add(new ExplanationStep(
                 "holder",
-                $"{who} {zone.Format(from)}{until}: counted on calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone}) because {holder.Why}: {stretches}",
+                $"{who} {zone.Stamp(from)}{until}: counted on calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone}) because {holder.Why}: {stretches}",
                 holder.Location.IsKnown ? holder.Location : choice.CalendarLocation,
                 zone.Local(from)));
         }
@@ -378,14 +378,14 @@ public static class ExplanationBuilder
             var used = rule == SeverityChangeRule.FromChange && i < periods.Length - 1
                 ? $", {Minutes(p.Counted.TotalMinutes)} counted, {RuledClock.Percent(p.Share)} of it used"
                 : string.Empty;
-            parts.Add($"severity {p.Severity.ToString(Invariant)} ({under}) from {zone.Format(p.From)}{used}");
+            parts.Add($"severity {p.Severity.ToString(Invariant)} ({under}) from {zone.Stamp(p.From)}{used}");
         }
 
         return string.Join("; ", parts);
     }
 
     private static string Until(RuledCycle gap, DateTimeOffset asOf, CaseZone zone) =>
-        gap.Result.StoppedAt is { } end ? $"to {zone.Format(end)}" : $"still open at {zone.Format(asOf)}";
+        gap.Result.StoppedAt is { } end ? $"to {zone.Stamp(end)}" : $"still open at {zone.Stamp(asOf)}";
 
     /// <summary>The cycles, reopens and severity changes of a target with clock rules, as story steps.</summary>
     private static void AddRuledSteps(List<ExplanationStep> story, TargetTerm target, RuledClockResult ruled, CaseZone zone)
@@ -396,12 +396,12 @@ public static class ExplanationBuilder
             foreach (var gap in ruled.Cycles)
             {
                 var end = gap.Result.StoppedAt is { } stop
-                    ? $"to {zone.Format(stop)} ({(gap.Number < ruled.Cycles.Length ? "an update" : ruled.CancelledAt is not null ? "the cancel" : "the resolution")})"
+                    ? $"to {zone.Stamp(stop)} ({(gap.Number < ruled.Cycles.Length ? "an update" : ruled.CancelledAt is not null ? "the cancel" : "the resolution")})"
                     : "still open";
                 var worst = gap.Number == ruled.Decisive + 1 ? ", the worst, which this decision reports" : string.Empty;
                 story.Add(new ExplanationStep(
                     "gap",
-                    $"from {zone.Format(gap.Start)} {end}: {Minutes(gap.Result.ElapsedMinutes)} counted of {Minutes(gap.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(gap.Result.Status))} (gap {gap.Number.ToString(Invariant)}{worst})",
+                    $"from {zone.Stamp(gap.Start)} {end}: {Minutes(gap.Result.ElapsedMinutes)} counted of {Minutes(gap.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(gap.Result.Status))} (gap {gap.Number.ToString(Invariant)}{worst})",
                     update.Location,
                     zone.Local(gap.Start)));
             }
@@ -413,11 +413,11 @@ public static class ExplanationBuilder
         {
             foreach (var cycle in ruled.Cycles)
             {
-                var end = cycle.Result.StoppedAt is { } stop ? $"to {zone.Format(stop)}" : "still open";
+                var end = cycle.Result.StoppedAt is { } stop ? $"to {zone.Stamp(stop)}" : "still open";
                 var decisive = cycle.Number == ruled.Decisive + 1 ? " (the cycle this decision reports)" : string.Empty;
                 story.Add(new ExplanationStep(
                     "cycle",
-                    $"in cycle {cycle.Number.ToString(Invariant)}, from {zone.Format(cycle.Start)} {end}: {Minutes(cycle.Result.ElapsedMinutes)} of {Minutes(cycle.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(cycle.Result.Status))}{decisive}",
+                    $"in cycle {cycle.Number.ToString(Invariant)}, from {zone.Stamp(cycle.Start)} {end}: {Minutes(cycle.Result.ElapsedMinutes)} of {Minutes(cycle.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(cycle.Result.Status))}{decisive}",
                     target.ReopenLocation,
                     zone.Local(cycle.Start)));
             }
@@ -429,7 +429,7 @@ public static class ExplanationBuilder
                 ? "the resolution clock resumes; the time between is not counted"
                 : "a new cycle starts with the whole target";
             story.Add(new ExplanationStep(
-                "reopen", $"resolved at {zone.Format(resolved)} and reopened at {zone.Format(reopened)}: {what}", target.ReopenLocation, zone.Local(reopened)));
+                "reopen", $"resolved at {zone.Stamp(resolved)} and reopened at {zone.Stamp(reopened)}: {what}", target.ReopenLocation, zone.Local(reopened)));
         }
 
         if (ruled.DecisiveCycle is { Severities.Length: > 1 } withSeverities)
@@ -444,7 +444,7 @@ public static class ExplanationBuilder
                     : $"{RuledClock.Percent(periods.Take(i).Sum(p => p.Share))} of the earlier targets used carries over; {now.TargetId ?? target.Id} ({Minutes(now.Within.TotalMinutes)}) counts the rest";
                 story.Add(new ExplanationStep(
                     "severity",
-                    $"the severity changed from {before.Severity.ToString(Invariant)} to {now.Severity.ToString(Invariant)} at {zone.Format(now.From)}: {rule}; pauses already counted are kept",
+                    $"the severity changed from {before.Severity.ToString(Invariant)} to {now.Severity.ToString(Invariant)} at {zone.Stamp(now.From)}: {rule}; pauses already counted are kept",
                     target.SeverityChangeLocation,
                     zone.Local(now.From)));
             }
@@ -459,22 +459,22 @@ public static class ExplanationBuilder
         var policy = inputs.Policy;
         var ticket = inputs.Ticket;
         var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
-        steps.Add(new ExplanationStep("status", $"pending: the start condition has not been met by {zone.Format(asOf)}; nothing is counted yet"));
+        steps.Add(new ExplanationStep("status", $"pending: the start condition has not been met by {zone.Stamp(asOf)}; nothing is counted yet"));
         steps.Add(new ExplanationStep(
             "policy",
             $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer {ticket.Customer}, " +
             $"tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
             policy.Location));
-        var within = target.BusinessDays > 0 ? $"{target.BusinessDays.ToString(Invariant)} business days" : Minutes(target.Within.TotalMinutes);
+        var within = target.BusinessDays > 0 ? $"{target.BusinessDays.ToString(Invariant)} business days" : Minutes(target.Within.TotalMinutes).ToString();
         steps.Add(new ExplanationStep("target", $"{target.Id}: {Metric(target.Metric)} within {within}, for severity {ticket.Severity}", target.Location));
         if (choice is { } chosen)
         {
             steps.Add(CalendarStep(target, calendar, chosen));
         }
 
-        steps.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock waits for its start condition", null, zone.Local(ticket.OpenedAt)));
+        steps.Add(new ExplanationStep("clock", $"case opened at {zone.Stamp(ticket.OpenedAt)}: the clock waits for its start condition", null, zone.Local(ticket.OpenedAt)));
         steps.Add(new ExplanationStep(
-            "start", $"the start condition ({target.Start!.Describe()}) was not met by the evaluation time, {zone.Format(asOf)}", target.Start.Location, zone.Local(asOf)));
+            "start", $"the start condition ({target.Start!.Describe()}) was not met by the evaluation time, {zone.Stamp(asOf)}", target.Start.Location, zone.Local(asOf)));
         foreach (var result in workflow.Execute(inputs))
         {
             AddRuleSteps(steps, [], result);
@@ -526,7 +526,7 @@ public static class ExplanationBuilder
             : span.CappedAtClose
                 ? $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}; {span.DueDay.ToString("ddd d MMM", Invariant)} is a shorter day, so due at its close"
                 : $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}, due at the same point of {span.DueDay.ToString("ddd d MMM", Invariant)}";
-        return $"{days}: counted from {zone.Format(span.CountedFrom)}, {point}: due {Day(due)} {due.ToString("HH:mm", Invariant)}, " +
+        return $"{days}: counted from {zone.Stamp(span.CountedFrom)}, {point}: due {Day(due)} {due.ToString("HH:mm", Invariant)}, " +
             $"{Minutes(span.Within.TotalMinutes)} of business time, which pauses extend";
     }
 
@@ -567,7 +567,7 @@ public static class ExplanationBuilder
                     {
                         story.Add(new ExplanationStep(
                             "closed",
-                            $"not counted from {zone.FormatRange(from, to)}: outside the opening hours of calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone})",
+                            $"not counted from {zone.Range(from, to)}: outside the opening hours of calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone})",
                             null,
                             zone.Local(from)));
                     }
@@ -576,7 +576,7 @@ public static class ExplanationBuilder
                 {
                     story.Add(new ExplanationStep(
                         "closed",
-                        $"not counted from {zone.FormatRange(cursor, gapEnd)}: outside the opening hours of calendar {trace.CalendarId} ({trace.TimeZone})",
+                        $"not counted from {zone.Range(cursor, gapEnd)}: outside the opening hours of calendar {trace.CalendarId} ({trace.TimeZone})",
                         null,
                         zone.Local(cursor)));
                 }
@@ -648,7 +648,7 @@ public static class ExplanationBuilder
         };
         if (clock.DueAt is { } due)
         {
-            text += clock.Status == ClockStatus.Breached ? $"; it was due at {zone.Format(due)}" : clock.Status == ClockStatus.Running ? $"; due at {zone.Format(due)}" : string.Empty;
+            text += clock.Status == ClockStatus.Breached ? $"; it was due at {zone.Stamp(due)}" : clock.Status == ClockStatus.Running ? $"; due at {zone.Stamp(due)}" : string.Empty;
         }
 
         if (level > 0)
@@ -658,7 +658,7 @@ public static class ExplanationBuilder
             {
                 var to = step.To is null ? string.Empty : $" ({step.To})";
                 // The 100% step falls at the due time already given: its instant is not repeated.
-                var when = at is { } a && a != clock.DueAt ? $" at {zone.Format(a)}" : string.Empty;
+                var when = at is { } a && a != clock.DueAt ? $" at {zone.Stamp(a)}" : string.Empty;
                 reasons.Add($"by the {Percent(step.AtPercent)} step of the ladder{to}{when}");
             }
 
@@ -669,7 +669,7 @@ public static class ExplanationBuilder
 
         if (clock.Status == ClockStatus.Running && upcoming.OrderBy(u => u.Step.AtPercent).FirstOrDefault() is { Step: not null } next)
         {
-            var when = next.At is { } n ? $" at {zone.Format(n)}" : string.Empty;
+            var when = next.At is { } n ? $" at {zone.Stamp(n)}" : string.Empty;
             text += $"; next: {Action(next.Step)} at {Percent(next.Step.AtPercent)}{when}";
         }
 
@@ -685,12 +685,73 @@ public static class ExplanationBuilder
         _ => "resolution",
     };
 
-    private static string Minutes(double minutes) => minutes switch
+    private static MinutesText Minutes(double minutes) => new(minutes);
+
+    /// <summary>
+    /// A length of time as the explanations write it: <c>4h (240 min)</c>, <c>2d (2880 min)</c>, <c>37.5 min</c>.
+    /// Formats itself straight into an interpolated string; a whole number of minutes (nearly every one) is written
+    /// with integer digits, anything else through the <c>0.##</c> number format.
+    /// </summary>
+    private readonly record struct MinutesText(double Value) : ISpanFormattable
     {
-        _ when minutes % 1440 == 0 && minutes >= 1440 => $"{minutes / 1440:0.##}d ({minutes.ToString("0.##", Invariant)} min)",
-        _ when minutes % 60 == 0 && minutes >= 60 => $"{minutes / 60:0.##}h ({minutes.ToString("0.##", Invariant)} min)",
-        _ => $"{minutes.ToString("0.##", Invariant)} min",
-    };
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            charsWritten = 0;
+            var minutes = Value;
+            if (!(minutes >= 0 && minutes < 1e15 && !double.IsNegative(minutes) && minutes == Math.Floor(minutes)))
+            {
+                var text = Slow(minutes);
+                if (!text.TryCopyTo(destination))
+                {
+                    return false;
+                }
+
+                charsWritten = text.Length;
+                return true;
+            }
+
+            var whole = (long)minutes;
+            var (unit, per) = whole % 1440 == 0 && whole >= 1440 ? ('d', 1440L) : whole % 60 == 0 && whole >= 60 ? ('h', 60L) : (' ', 0L);
+            var at = 0;
+            if (per > 0)
+            {
+                if (!(whole / per).TryFormat(destination, out at, default, Invariant) || destination.Length < at + 3)
+                {
+                    return false;
+                }
+
+                destination[at++] = unit;
+                destination[at++] = ' ';
+                destination[at++] = '(';
+            }
+
+            if (!whole.TryFormat(destination[at..], out var digits, default, Invariant))
+            {
+                return false;
+            }
+
+            at += digits;
+            var tail = per > 0 ? " min)" : " min";
+            if (!tail.TryCopyTo(destination[at..]))
+            {
+                return false;
+            }
+
+            charsWritten = at + tail.Length;
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public override string ToString() => $"{this}";
+
+        private static string Slow(double minutes) => minutes switch
+        {
+            _ when minutes % 1440 == 0 && minutes >= 1440 => $"{minutes / 1440:0.##}d ({minutes.ToString("0.##", Invariant)} min)",
+            _ when minutes % 60 == 0 && minutes >= 60 => $"{minutes / 60:0.##}h ({minutes.ToString("0.##", Invariant)} min)",
+            _ => $"{minutes.ToString("0.##", Invariant)} min",
+        };
+    }
 
     private static string FormatValue(object? value) => value switch
     {
