@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using SlaPolicy.Engine.Calendars;
 using SlaPolicy.Engine.Clocks;
 using SlaPolicy.Engine.Compilation;
@@ -168,9 +169,12 @@ public static class ExplanationBuilder
             }
 
             reached.Add((step, at));
-            var when = at is { } r ? $" at {zone.Stamp(r)}" : string.Empty;
+            var crossed = at is { } r ? zone.Local(r) : (DateTimeOffset?)null;
             story.Add(new ExplanationStep(
-                "escalation", $"{Percent(step.AtPercent)} of the target used{when}: {Action(step)}", step.Location, at is { } local ? zone.Local(local) : null));
+                "escalation",
+                crossed is { } local ? $"{Percent(step.AtPercent)} of the target used at {new LocalStamp(local)}: {Action(step)}" : $"{Percent(step.AtPercent)} of the target used: {Action(step)}",
+                step.Location,
+                crossed));
         }
 
         if (ruled?.CancelledAt is { } cancelledAt && clock.Status == ClockStatus.Cancelled)
@@ -217,8 +221,7 @@ public static class ExplanationBuilder
         steps.Add(new ExplanationStep("status", Headline(clock, target, outcome.EscalationLevel, reached, upcoming, firedLevels, zone)));
         steps.Add(new ExplanationStep(
             "policy",
-            $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer {ticket.Customer}, " +
-            $"tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
+            $"{Governs(policy)}{ticket.Customer}, tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
             policy.Location));
 
         var clockName = target.Clock == ClockKind.TwentyFourSeven
@@ -250,7 +253,7 @@ public static class ExplanationBuilder
         }
 
         // Time order; at one instant, the order things happen in: the clock starts, time is counted or not, thresholds are crossed, the clock stops.
-        steps.AddRange(story.Select((step, index) => (step, index)).OrderBy(x => x.step.At).ThenBy(x => Rank(x.step.Kind)).ThenBy(x => x.index).Select(x => x.step));
+        AddInTimeOrder(steps, story);
         steps.AddRange(rules);
         if (outcome.HasErrors)
         {
@@ -462,8 +465,7 @@ public static class ExplanationBuilder
         steps.Add(new ExplanationStep("status", $"pending: the start condition has not been met by {zone.Stamp(asOf)}; nothing is counted yet"));
         steps.Add(new ExplanationStep(
             "policy",
-            $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer {ticket.Customer}, " +
-            $"tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
+            $"{Governs(policy)}{ticket.Customer}, tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
             policy.Location));
         var within = target.BusinessDays > 0 ? $"{target.BusinessDays.ToString(Invariant)} business days" : Minutes(target.Within.TotalMinutes).ToString();
         steps.Add(new ExplanationStep("target", $"{target.Id}: {Metric(target.Metric)} within {within}, for severity {ticket.Severity}", target.Location));
@@ -535,6 +537,26 @@ public static class ExplanationBuilder
         : rule.Text;
 
     private static string Day(DateTimeOffset local) => local.ToString("ddd d MMM", Invariant);
+
+    /// <summary>
+    /// The story's steps by instant (a step without one first), then by <see cref="Rank"/>, then in the order they were
+    /// told: a total order, so the sort needs no stability of its own.
+    /// </summary>
+    private static void AddInTimeOrder(ImmutableArray<ExplanationStep>.Builder steps, List<ExplanationStep> story)
+    {
+        var keys = new (long At, int Rank, int Index)[story.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var step = story[i];
+            keys[i] = (step.At is { } at ? at.UtcTicks : long.MinValue, Rank(step.Kind), i);
+        }
+
+        Array.Sort(keys);
+        foreach (var key in keys)
+        {
+            steps.Add(story[key.Index]);
+        }
+    }
 
     private static int Rank(string kind) => kind switch
     {
@@ -618,11 +640,20 @@ public static class ExplanationBuilder
         : RuleNode<RuleInputs>.ParseEvent(successEvent, "credit:", out var credit) ? $"a credit of {Percent(credit)}"
         : $"event {successEvent}";
 
-    private static string Action(EscalationStep step)
+    /// <summary>What a ladder step does, written once per step of a loaded policy.</summary>
+    private static string Action(EscalationStep step) => Actions.GetValue(step, static step =>
     {
         var to = step.To is null ? string.Empty : step.Level is null ? $" {step.To}" : $" ({step.To})";
         return step.Level is { } level ? $"{step.Action} to level {level}{to}" : $"{step.Action}{to}";
-    }
+    });
+
+    private static readonly ConditionalWeakTable<EscalationStep, string> Actions = [];
+
+    /// <summary>The start of the policy step, "acme-gold version 3, in effect from 2026-01-01, governs customer ", written once per loaded policy.</summary>
+    private static string Governs(Policy policy) => GovernsTexts.GetValue(policy, static policy =>
+        $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer ");
+
+    private static readonly ConditionalWeakTable<Policy, string> GovernsTexts = [];
 
     /// <summary>
     /// The outcome in one sentence, the reason for the escalation level with it (the ladder step that gave it and
@@ -637,46 +668,182 @@ public static class ExplanationBuilder
         List<(string Rule, int Level)> fired,
         CaseZone zone)
     {
-        var used = $"{Minutes(clock.ElapsedMinutes)} of {Minutes(target.Within.TotalMinutes)} used ({clock.PercentUsed.ToString("0.#", Invariant)}%)";
-        var text = clock.Status switch
+        // One buffer for the whole sentence: no string for its parts.
+        var text = new DefaultInterpolatedStringHandler(0, 0, Invariant, stackalloc char[256]);
+        text.AppendLiteral(clock.Status switch
         {
-            ClockStatus.Met => $"met: {used}",
-            ClockStatus.Breached => $"breached: {used}",
-            ClockStatus.Paused => $"paused: {used}; no due time while paused",
-            ClockStatus.Cancelled => $"cancelled: {used} when the cancel condition was met; not judged",
-            _ => $"running: {used}",
-        };
-        if (clock.DueAt is { } due)
+            ClockStatus.Met => "met: ",
+            ClockStatus.Breached => "breached: ",
+            ClockStatus.Paused => "paused: ",
+            ClockStatus.Cancelled => "cancelled: ",
+            _ => "running: ",
+        });
+        text.AppendFormatted(Minutes(clock.ElapsedMinutes));
+        text.AppendLiteral(" of ");
+        text.AppendFormatted(Minutes(target.Within.TotalMinutes));
+        text.AppendLiteral(" used (");
+        text.AppendFormatted(new PercentUsedText(clock.PercentUsed));
+        text.AppendLiteral(clock.Status switch
         {
-            text += clock.Status == ClockStatus.Breached ? $"; it was due at {zone.Stamp(due)}" : clock.Status == ClockStatus.Running ? $"; due at {zone.Stamp(due)}" : string.Empty;
+            ClockStatus.Paused => "%); no due time while paused",
+            ClockStatus.Cancelled => "%) when the cancel condition was met; not judged",
+            _ => "%)",
+        });
+        if (clock.DueAt is { } due && clock.Status is ClockStatus.Breached or ClockStatus.Running)
+        {
+            text.AppendLiteral(clock.Status == ClockStatus.Breached ? "; it was due at " : "; due at ");
+            text.AppendFormatted(zone.Stamp(due));
         }
 
         if (level > 0)
         {
-            var reasons = new List<string>();
-            foreach (var (step, at) in reached.Where(r => r.Step.Level == level).OrderBy(r => r.Step.AtPercent).Take(1))
+            text.AppendLiteral(clock.Status == ClockStatus.Met ? ", but escalated to level " : "; escalated to level ");
+            text.AppendFormatted(level);
+            var separator = " ";
+
+            // The lowest ladder step that gave the level (the first of them listed, when several share it).
+            (EscalationStep Step, DateTimeOffset? At)? ladder = null;
+            foreach (var r in reached)
             {
-                var to = step.To is null ? string.Empty : $" ({step.To})";
-                // The 100% step falls at the due time already given: its instant is not repeated.
-                var when = at is { } a && a != clock.DueAt ? $" at {zone.Stamp(a)}" : string.Empty;
-                reasons.Add($"by the {Percent(step.AtPercent)} step of the ladder{to}{when}");
+                if (r.Step.Level == level && (ladder is null || r.Step.AtPercent < ladder.Value.Step.AtPercent))
+                {
+                    ladder = r;
+                }
             }
 
-            reasons.AddRange(fired.Where(f => f.Level == level).Select(f => $"by rule {f.Rule}"));
-            var but = clock.Status == ClockStatus.Met ? ", but" : ";";
-            text += $"{but} escalated to level {level}" + (reasons.Count == 0 ? string.Empty : " " + string.Join(" and ", reasons));
+            if (ladder is var (step, at))
+            {
+                text.AppendLiteral(" by the ");
+                text.AppendFormatted(new PercentText(step.AtPercent));
+                text.AppendLiteral(" step of the ladder");
+                if (step.To is not null)
+                {
+                    text.AppendLiteral(" (");
+                    text.AppendLiteral(step.To);
+                    text.AppendLiteral(")");
+                }
+
+                // The 100% step falls at the due time already given: its instant is not repeated.
+                if (at is { } a && a != clock.DueAt)
+                {
+                    text.AppendLiteral(" at ");
+                    text.AppendFormatted(zone.Stamp(a));
+                }
+
+                separator = " and ";
+            }
+
+            foreach (var (rule, ruleLevel) in fired)
+            {
+                if (ruleLevel == level)
+                {
+                    text.AppendLiteral(separator);
+                    text.AppendLiteral("by rule ");
+                    text.AppendLiteral(rule);
+                    separator = " and ";
+                }
+            }
         }
 
-        if (clock.Status == ClockStatus.Running && upcoming.OrderBy(u => u.Step.AtPercent).FirstOrDefault() is { Step: not null } next)
+        if (clock.Status == ClockStatus.Running)
         {
-            var when = next.At is { } n ? $" at {zone.Stamp(n)}" : string.Empty;
-            text += $"; next: {Action(next.Step)} at {Percent(next.Step.AtPercent)}{when}";
+            // The lowest ladder step still ahead (the first of them listed, when several share it).
+            (EscalationStep Step, DateTimeOffset? At)? next = null;
+            foreach (var u in upcoming)
+            {
+                if (next is null || u.Step.AtPercent < next.Value.Step.AtPercent)
+                {
+                    next = u;
+                }
+            }
+
+            if (next is var (step, at) && step is not null)
+            {
+                text.AppendLiteral("; next: ");
+                text.AppendLiteral(Action(step));
+                text.AppendLiteral(" at ");
+                text.AppendFormatted(new PercentText(step.AtPercent));
+                if (at is { } n)
+                {
+                    text.AppendLiteral(" at ");
+                    text.AppendFormatted(zone.Stamp(n));
+                }
+            }
         }
 
-        return text;
+        return text.ToStringAndClear();
     }
 
-    private static string Percent(decimal percent) => percent.ToString("0.##", Invariant) + "%";
+    private static PercentText Percent(decimal percent) => new(percent);
+
+    /// <summary>
+    /// A percentage of a policy (a ladder step, a credit): <c>75%</c>, <c>12.5%</c> (<c>0.##</c>). A whole number is
+    /// written with integer digits, anything else through the number format.
+    /// </summary>
+    internal readonly record struct PercentText(decimal Value) : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            charsWritten = 0;
+            var percent = Value;
+            var written = percent >= 1 && percent < 1_000_000_000_000m && percent == decimal.Truncate(percent)
+                ? ((long)percent).TryFormat(destination, out charsWritten, default, Invariant)
+                : percent.TryFormat(destination, out charsWritten, "0.##", Invariant);
+            if (!written || destination.Length <= charsWritten)
+            {
+                charsWritten = 0;
+                return false;
+            }
+
+            destination[charsWritten++] = '%';
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public override string ToString() => $"{this}";
+    }
+
+    /// <summary>
+    /// The share of a target used, as the headline writes it (<c>0.#</c>): <c>462.5</c>, <c>73.3</c>, <c>100</c>.
+    /// When ten times the value is a whole number (a value given to one decimal, which is what the format shows), the
+    /// digits are written as integers: the number format's 15 significant digits round to that same tenth.
+    /// </summary>
+    internal readonly record struct PercentUsedText(double Value) : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            var tenths = Value * 10;
+            if (!(Value >= 0 && !double.IsNegative(Value) && tenths < 1e14 && tenths == Math.Floor(tenths)))
+            {
+                return Value.TryFormat(destination, out charsWritten, "0.#", Invariant);
+            }
+
+            var whole = (long)tenths;
+            if (!(whole / 10).TryFormat(destination, out charsWritten, default, Invariant))
+            {
+                return false;
+            }
+
+            if (whole % 10 != 0)
+            {
+                if (destination.Length < charsWritten + 2)
+                {
+                    charsWritten = 0;
+                    return false;
+                }
+
+                destination[charsWritten++] = '.';
+                destination[charsWritten++] = (char)('0' + (whole % 10));
+            }
+
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public override string ToString() => $"{this}";
+    }
 
     private static string Metric(TargetMetric metric) => metric switch
     {
@@ -692,7 +859,7 @@ public static class ExplanationBuilder
     /// Formats itself straight into an interpolated string; a whole number of minutes (nearly every one) is written
     /// with integer digits, anything else through the <c>0.##</c> number format.
     /// </summary>
-    private readonly record struct MinutesText(double Value) : ISpanFormattable
+    internal readonly record struct MinutesText(double Value) : ISpanFormattable
     {
         public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
         {
