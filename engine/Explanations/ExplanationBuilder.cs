@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using SlaPolicy.Engine.Calendars;
 using SlaPolicy.Engine.Clocks;
 using SlaPolicy.Engine.Compilation;
@@ -78,11 +79,11 @@ public static class ExplanationBuilder
         else if (target.Start is { } start && ruled?.StartedAt is { } startedAt)
         {
             story.Add(new ExplanationStep(
-                "clock", $"case opened at {zone.Format(ticket.OpenedAt)}; the clock starts at {zone.Format(startedAt)}, when the start condition ({start.Describe()}) was met", start.Location, zone.Local(startedAt)));
+                "clock", $"case opened at {zone.Stamp(ticket.OpenedAt)}; the clock starts at {zone.Stamp(startedAt)}, when the start condition ({start.Describe()}) was met", start.Location, zone.Local(startedAt)));
         }
         else
         {
-            story.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
+            story.Add(new ExplanationStep("clock", $"case opened at {zone.Stamp(ticket.OpenedAt)}: the clock starts", null, zone.Local(ticket.OpenedAt)));
         }
 
         if (ruled is not null)
@@ -105,7 +106,7 @@ public static class ExplanationBuilder
         foreach (var segment in trace.Segments)
         {
             story.Add(new ExplanationStep(
-                "counted", $"{Minutes(segment.Minutes)} counted from {zone.FormatRange(segment.Start, segment.End)}", null, zone.Local(segment.Start)));
+                "counted", $"{Minutes(segment.Minutes)} counted from {zone.Range(segment.Start, segment.End)}", null, zone.Local(segment.Start)));
         }
 
         foreach (var pause in trace.Pauses)
@@ -114,8 +115,8 @@ public static class ExplanationBuilder
             story.Add(new ExplanationStep(
                 "pause",
                 pause.Status == RuledClock.ResolvedPause && ruled is { Reopens.Length: > 0 } && target.Reopen == ReopenRule.Resume
-                    ? $"not counted from {zone.FormatRange(pause.Start, pause.End)}{still}: resolved until the case was reopened ({Minutes(pause.Minutes)})"
-                    : $"paused from {zone.FormatRange(pause.Start, pause.End)}{still} while the status was {pause.Status}: {Minutes(pause.Minutes)} not counted",
+                    ? $"not counted from {zone.Range(pause.Start, pause.End)}{still}: resolved until the case was reopened ({Minutes(pause.Minutes)})"
+                    : $"paused from {zone.Range(pause.Start, pause.End)}{still} while the status was {pause.Status}: {Minutes(pause.Minutes)} not counted",
                 pause.Status == RuledClock.ResolvedPause && target.Reopen == ReopenRule.Resume ? target.ReopenLocation : target.Pause?.Location,
                 zone.Local(pause.Start)));
         }
@@ -175,15 +176,18 @@ public static class ExplanationBuilder
             }
 
             reached.Add((step, at));
-            var when = at is { } r ? $" at {zone.Format(r)}" : string.Empty;
+            var crossed = at is { } r ? zone.Local(r) : (DateTimeOffset?)null;
             story.Add(new ExplanationStep(
-                "escalation", $"{Percent(step.AtPercent)} of the target used{when}: {Action(step)}", step.Location, at is { } local ? zone.Local(local) : null));
+                "escalation",
+                crossed is { } local ? $"{Percent(step.AtPercent)} of the target used at {new LocalStamp(local)}: {Action(step)}" : $"{Percent(step.AtPercent)} of the target used: {Action(step)}",
+                step.Location,
+                crossed));
         }
 
         if (ruled?.CancelledAt is { } cancelledAt && clock.Status == ClockStatus.Cancelled)
         {
             story.Add(new ExplanationStep(
-                "stop", $"target cancelled at {zone.Format(cancelledAt)}, when the cancel condition ({target.Cancel!.Describe()}) was met: not judged", target.Cancel.Location, zone.Local(cancelledAt)));
+                "stop", $"target cancelled at {zone.Stamp(cancelledAt)}, when the cancel condition ({target.Cancel!.Describe()}) was met: not judged", target.Cancel.Location, zone.Local(cancelledAt)));
         }
         else if (target.Metric is TargetMetric.Update or TargetMetric.NextReply && ruled is not null)
         {
@@ -209,13 +213,13 @@ public static class ExplanationBuilder
                 : target.Stop is { } stopCondition
                     ? ($"the stop condition ({stopCondition.Describe()})", stopCondition.Location)
                     : (ruled.CancelledAt is not null ? "the cancel condition" : target.Metric == TargetMetric.FirstResponse && ticket.FirstResponseAt is { } r && zone.Local(r) == zone.Local(stoppedAt) ? "the first response" : "the resolution", null);
-            story.Add(new ExplanationStep("stop", $"clock stopped at {zone.Format(stoppedAt)} by {by}", where, zone.Local(stoppedAt)));
+            story.Add(new ExplanationStep("stop", $"clock stopped at {zone.Stamp(stoppedAt)} by {by}", where, zone.Local(stoppedAt)));
         }
         else
         {
             var later = trace.StopAfterAsOfIgnored ? " (a stop recorded after the evaluation time is not known yet at it)" : string.Empty;
             story.Add(new ExplanationStep(
-                "stop", $"clock not stopped: counted up to the evaluation time, {zone.Format(asOf)}{later}", null, zone.Local(asOf)));
+                "stop", $"clock not stopped: counted up to the evaluation time, {zone.Stamp(asOf)}{later}", null, zone.Local(asOf)));
         }
 
         var rules = ImmutableArray.CreateBuilder<ExplanationStep>();
@@ -229,8 +233,7 @@ public static class ExplanationBuilder
         steps.Add(new ExplanationStep("status", Headline(clock, target, outcome.EscalationLevel, reached, upcoming, firedLevels, zone)));
         steps.Add(new ExplanationStep(
             "policy",
-            $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer {ticket.Customer}, " +
-            $"tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
+            $"{Governs(policy)}{ticket.Customer}, tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
             policy.Location));
 
         var clockName = target.Clock == ClockKind.TwentyFourSeven
@@ -239,7 +242,7 @@ public static class ExplanationBuilder
         var inherited = target.DefinedBy == policy.Id ? string.Empty : $", inherited from {target.DefinedBy}";
         var within = target.BusinessDays > 0
             ? $"{target.BusinessDays.ToString(Invariant)} business days ({Minutes(target.Within.TotalMinutes)} of business time for this case)"
-            : Minutes(target.Within.TotalMinutes);
+            : Minutes(target.Within.TotalMinutes).ToString();
         var severity = ticket.Severity;
         if (ruled?.DecisiveCycle is { Severities.Length: > 1 } changed)
         {
@@ -248,7 +251,7 @@ public static class ExplanationBuilder
             severity = last.Severity;
             within = target.SeverityChange == SeverityChangeRule.FromChange
                 ? $"{Minutes(last.Within.TotalMinutes)} ({Minutes(target.Within.TotalMinutes)} for this case, with the share used under the earlier severities)"
-                : Minutes(last.Within.TotalMinutes);
+                : Minutes(last.Within.TotalMinutes).ToString();
         }
 
         steps.Add(new ExplanationStep(
@@ -262,7 +265,7 @@ public static class ExplanationBuilder
         }
 
         // Time order; at one instant, the order things happen in: the clock starts, time is counted or not, thresholds are crossed, the clock stops.
-        steps.AddRange(story.Select((step, index) => (step, index)).OrderBy(x => x.step.At).ThenBy(x => Rank(x.step.Kind)).ThenBy(x => x.index).Select(x => x.step));
+        AddInTimeOrder(steps, story);
         steps.AddRange(rules);
         if (outcome.HasErrors)
         {
@@ -294,7 +297,7 @@ public static class ExplanationBuilder
                     var named = closure.Name is { Length: > 0 } name ? $" ({name})" : string.Empty;
                     story.Add(new ExplanationStep(
                         "closure",
-                        $"{zone.FormatRange(start, end)} is closed in calendar {calendar.Id}{named}: not counted",
+                        $"{zone.Range(start, end)} is closed in calendar {calendar.Id}{named}: not counted",
                         closure.Location,
                         zone.Local(start > from ? start : from)));
                 }
@@ -366,10 +369,10 @@ public static class ExplanationBuilder
                 ? "nothing counted"
                 : $"{Minutes(minutes)} counted: " + string.Join("; ", counted.Select(s => zone.FormatRange(s.Start, s.End)));
             var who = holder.Team is null ? "before any assignment, from" : $"team {holder.Team} held the case from";
-            var until = i + 1 < choice.Holders.Length && choice.Holders[i + 1].From < end ? $" until {zone.Format(to)}" : string.Empty;
+            var until = i + 1 < choice.Holders.Length && choice.Holders[i + 1].From < end ? $" until {zone.Stamp(to)}" : string.Empty;
             story.Add(new ExplanationStep(
                 "holder",
-                $"{who} {zone.Format(from)}{until}: counted on calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone}) because {holder.Why}: {stretches}",
+                $"{who} {zone.Stamp(from)}{until}: counted on calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone}) because {holder.Why}: {stretches}",
                 holder.Location.IsKnown ? holder.Location : choice.CalendarLocation,
                 zone.Local(from)));
         }
@@ -390,14 +393,14 @@ public static class ExplanationBuilder
             var used = rule == SeverityChangeRule.FromChange && i < periods.Length - 1
                 ? $", {Minutes(p.Counted.TotalMinutes)} counted, {RuledClock.Percent(p.Share)} of it used"
                 : string.Empty;
-            parts.Add($"severity {p.Severity.ToString(Invariant)} ({under}) from {zone.Format(p.From)}{used}");
+            parts.Add($"severity {p.Severity.ToString(Invariant)} ({under}) from {zone.Stamp(p.From)}{used}");
         }
 
         return string.Join("; ", parts);
     }
 
     private static string Until(RuledCycle gap, DateTimeOffset asOf, CaseZone zone) =>
-        gap.Result.StoppedAt is { } end ? $"to {zone.Format(end)}" : $"still open at {zone.Format(asOf)}";
+        gap.Result.StoppedAt is { } end ? $"to {zone.Stamp(end)}" : $"still open at {zone.Stamp(asOf)}";
 
     /// <summary>
     /// A step per stretch of a target of many (an update target's gaps, a next-reply target's waits): from when to when and
@@ -438,11 +441,11 @@ public static class ExplanationBuilder
         {
             foreach (var cycle in ruled.Cycles)
             {
-                var end = cycle.Result.StoppedAt is { } stop ? $"to {zone.Format(stop)}" : "still open";
+                var end = cycle.Result.StoppedAt is { } stop ? $"to {zone.Stamp(stop)}" : "still open";
                 var decisive = cycle.Number == ruled.Decisive + 1 ? " (the cycle this decision reports)" : string.Empty;
                 story.Add(new ExplanationStep(
                     "cycle",
-                    $"in cycle {cycle.Number.ToString(Invariant)}, from {zone.Format(cycle.Start)} {end}: {Minutes(cycle.Result.ElapsedMinutes)} of {Minutes(cycle.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(cycle.Result.Status))}{decisive}",
+                    $"in cycle {cycle.Number.ToString(Invariant)}, from {zone.Stamp(cycle.Start)} {end}: {Minutes(cycle.Result.ElapsedMinutes)} of {Minutes(cycle.View.Target.Within.TotalMinutes)}, {DecisionJson.StatusName(CaseEvaluator.ToDecisionStatus(cycle.Result.Status))}{decisive}",
                     target.ReopenLocation,
                     zone.Local(cycle.Start)));
             }
@@ -454,7 +457,7 @@ public static class ExplanationBuilder
                 ? "the resolution clock resumes; the time between is not counted"
                 : "a new cycle starts with the whole target";
             story.Add(new ExplanationStep(
-                "reopen", $"resolved at {zone.Format(resolved)} and reopened at {zone.Format(reopened)}: {what}", target.ReopenLocation, zone.Local(reopened)));
+                "reopen", $"resolved at {zone.Stamp(resolved)} and reopened at {zone.Stamp(reopened)}: {what}", target.ReopenLocation, zone.Local(reopened)));
         }
 
         if (ruled.DecisiveCycle is { Severities.Length: > 1 } withSeverities)
@@ -469,7 +472,7 @@ public static class ExplanationBuilder
                     : $"{RuledClock.Percent(periods.Take(i).Sum(p => p.Share))} of the earlier targets used carries over; {now.TargetId ?? target.Id} ({Minutes(now.Within.TotalMinutes)}) counts the rest";
                 story.Add(new ExplanationStep(
                     "severity",
-                    $"the severity changed from {before.Severity.ToString(Invariant)} to {now.Severity.ToString(Invariant)} at {zone.Format(now.From)}: {rule}; pauses already counted are kept",
+                    $"the severity changed from {before.Severity.ToString(Invariant)} to {now.Severity.ToString(Invariant)} at {zone.Stamp(now.From)}: {rule}; pauses already counted are kept",
                     target.SeverityChangeLocation,
                     zone.Local(now.From)));
             }
@@ -484,22 +487,21 @@ public static class ExplanationBuilder
         var policy = inputs.Policy;
         var ticket = inputs.Ticket;
         var steps = ImmutableArray.CreateBuilder<ExplanationStep>();
-        steps.Add(new ExplanationStep("status", $"pending: the start condition has not been met by {zone.Format(asOf)}; nothing is counted yet"));
+        steps.Add(new ExplanationStep("status", $"pending: the start condition has not been met by {zone.Stamp(asOf)}; nothing is counted yet"));
         steps.Add(new ExplanationStep(
             "policy",
-            $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer {ticket.Customer}, " +
-            $"tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
+            $"{Governs(policy)}{ticket.Customer}, tier {ticket.Tier}, region {ticket.Region}, service {ticket.Service}",
             policy.Location));
-        var within = target.BusinessDays > 0 ? $"{target.BusinessDays.ToString(Invariant)} business days" : Minutes(target.Within.TotalMinutes);
+        var within = target.BusinessDays > 0 ? $"{target.BusinessDays.ToString(Invariant)} business days" : Minutes(target.Within.TotalMinutes).ToString();
         steps.Add(new ExplanationStep("target", $"{target.Id}: {Metric(target.Metric)} within {within}, for severity {ticket.Severity}", target.Location));
         if (choice is { } chosen)
         {
             steps.Add(CalendarStep(target, calendar, chosen));
         }
 
-        steps.Add(new ExplanationStep("clock", $"case opened at {zone.Format(ticket.OpenedAt)}: the clock waits for its start condition", null, zone.Local(ticket.OpenedAt)));
+        steps.Add(new ExplanationStep("clock", $"case opened at {zone.Stamp(ticket.OpenedAt)}: the clock waits for its start condition", null, zone.Local(ticket.OpenedAt)));
         steps.Add(new ExplanationStep(
-            "start", $"the start condition ({target.Start!.Describe()}) was not met by the evaluation time, {zone.Format(asOf)}", target.Start.Location, zone.Local(asOf)));
+            "start", $"the start condition ({target.Start!.Describe()}) was not met by the evaluation time, {zone.Stamp(asOf)}", target.Start.Location, zone.Local(asOf)));
         foreach (var result in workflow.Execute(inputs))
         {
             AddRuleSteps(steps, [], result);
@@ -551,7 +553,7 @@ public static class ExplanationBuilder
             : span.CappedAtClose
                 ? $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}; {span.DueDay.ToString("ddd d MMM", Invariant)} is a shorter day, so due at its close"
                 : $"{Minutes(span.IntoDay.TotalMinutes)} into the opening hours of {Day(from)}, due at the same point of {span.DueDay.ToString("ddd d MMM", Invariant)}";
-        return $"{days}: counted from {zone.Format(span.CountedFrom)}, {point}: due {Day(due)} {due.ToString("HH:mm", Invariant)}, " +
+        return $"{days}: counted from {zone.Stamp(span.CountedFrom)}, {point}: due {Day(due)} {due.ToString("HH:mm", Invariant)}, " +
             $"{Minutes(span.Within.TotalMinutes)} of business time, which pauses extend";
     }
 
@@ -560,6 +562,26 @@ public static class ExplanationBuilder
         : rule.Text;
 
     private static string Day(DateTimeOffset local) => local.ToString("ddd d MMM", Invariant);
+
+    /// <summary>
+    /// The story's steps by instant (a step without one first), then by <see cref="Rank"/>, then in the order they were
+    /// told: a total order, so the sort needs no stability of its own.
+    /// </summary>
+    private static void AddInTimeOrder(ImmutableArray<ExplanationStep>.Builder steps, List<ExplanationStep> story)
+    {
+        var keys = new (long At, int Rank, int Index)[story.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var step = story[i];
+            keys[i] = (step.At is { } at ? at.UtcTicks : long.MinValue, Rank(step.Kind), i);
+        }
+
+        Array.Sort(keys);
+        foreach (var key in keys)
+        {
+            steps.Add(story[key.Index]);
+        }
+    }
 
     private static int Rank(string kind) => kind switch
     {
@@ -595,7 +617,7 @@ public static class ExplanationBuilder
                     {
                         story.Add(new ExplanationStep(
                             "closed",
-                            $"not counted from {zone.FormatRange(from, to)}: outside the opening hours of calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone})",
+                            $"not counted from {zone.Range(from, to)}: outside the opening hours of calendar {holder.Calendar.Id} ({holder.Calendar.TimeZone})",
                             null,
                             zone.Local(from)));
                     }
@@ -604,7 +626,7 @@ public static class ExplanationBuilder
                 {
                     story.Add(new ExplanationStep(
                         "closed",
-                        $"not counted from {zone.FormatRange(cursor, gapEnd)}: outside the opening hours of calendar {trace.CalendarId} ({trace.TimeZone})",
+                        $"not counted from {zone.Range(cursor, gapEnd)}: outside the opening hours of calendar {trace.CalendarId} ({trace.TimeZone})",
                         null,
                         zone.Local(cursor)));
                 }
@@ -646,11 +668,20 @@ public static class ExplanationBuilder
         : RuleNode<RuleInputs>.ParseEvent(successEvent, "credit:", out var credit) ? $"a credit of {Percent(credit)}"
         : $"event {successEvent}";
 
-    private static string Action(EscalationStep step)
+    /// <summary>What a ladder step does, written once per step of a loaded policy.</summary>
+    private static string Action(EscalationStep step) => Actions.GetValue(step, static step =>
     {
         var to = step.To is null ? string.Empty : step.Level is null ? $" {step.To}" : $" ({step.To})";
         return step.Level is { } level ? $"{step.Action} to level {level}{to}" : $"{step.Action}{to}";
-    }
+    });
+
+    private static readonly ConditionalWeakTable<EscalationStep, string> Actions = [];
+
+    /// <summary>The start of the policy step, "acme-gold version 3, in effect from 2026-01-01, governs customer ", written once per loaded policy.</summary>
+    private static string Governs(Policy policy) => GovernsTexts.GetValue(policy, static policy =>
+        $"{policy.Id} version {policy.Version}, in effect from {policy.EffectiveFrom:yyyy-MM-dd}, governs customer ");
+
+    private static readonly ConditionalWeakTable<Policy, string> GovernsTexts = [];
 
     /// <summary>
     /// The outcome in one sentence, the reason for the escalation level with it (the ladder step that gave it and
@@ -665,47 +696,183 @@ public static class ExplanationBuilder
         List<(string Rule, int Level)> fired,
         CaseZone zone)
     {
-        var used = $"{Minutes(clock.ElapsedMinutes)} of {Minutes(target.Within.TotalMinutes)} used ({clock.PercentUsed.ToString("0.#", Invariant)}%)";
-        var text = clock.Status switch
+        // One buffer for the whole sentence: no string for its parts.
+        var text = new DefaultInterpolatedStringHandler(0, 0, Invariant, stackalloc char[256]);
+        text.AppendLiteral(clock.Status switch
         {
-            ClockStatus.Met => $"met: {used}",
-            ClockStatus.Breached => $"breached: {used}",
-            ClockStatus.Paused => $"paused: {used}; no due time while paused",
-            ClockStatus.Cancelled => $"cancelled: {used} when the cancel condition was met; not judged",
-            ClockStatus.Pending => $"pending: no customer message is waiting for a reply; the longest wait so far: {used}",
-            _ => $"running: {used}",
-        };
-        if (clock.DueAt is { } due)
+            ClockStatus.Met => "met: ",
+            ClockStatus.Breached => "breached: ",
+            ClockStatus.Paused => "paused: ",
+            ClockStatus.Cancelled => "cancelled: ",
+            ClockStatus.Pending => "pending: no customer message is waiting for a reply; the longest wait so far: ",
+            _ => "running: ",
+        });
+        text.AppendFormatted(Minutes(clock.ElapsedMinutes));
+        text.AppendLiteral(" of ");
+        text.AppendFormatted(Minutes(target.Within.TotalMinutes));
+        text.AppendLiteral(" used (");
+        text.AppendFormatted(new PercentUsedText(clock.PercentUsed));
+        text.AppendLiteral(clock.Status switch
         {
-            text += clock.Status == ClockStatus.Breached ? $"; it was due at {zone.Format(due)}" : clock.Status == ClockStatus.Running ? $"; due at {zone.Format(due)}" : string.Empty;
+            ClockStatus.Paused => "%); no due time while paused",
+            ClockStatus.Cancelled => "%) when the cancel condition was met; not judged",
+            _ => "%)",
+        });
+        if (clock.DueAt is { } due && clock.Status is ClockStatus.Breached or ClockStatus.Running)
+        {
+            text.AppendLiteral(clock.Status == ClockStatus.Breached ? "; it was due at " : "; due at ");
+            text.AppendFormatted(zone.Stamp(due));
         }
 
         if (level > 0)
         {
-            var reasons = new List<string>();
-            foreach (var (step, at) in reached.Where(r => r.Step.Level == level).OrderBy(r => r.Step.AtPercent).Take(1))
+            text.AppendLiteral(clock.Status == ClockStatus.Met ? ", but escalated to level " : "; escalated to level ");
+            text.AppendFormatted(level);
+            var separator = " ";
+
+            // The lowest ladder step that gave the level (the first of them listed, when several share it).
+            (EscalationStep Step, DateTimeOffset? At)? ladder = null;
+            foreach (var r in reached)
             {
-                var to = step.To is null ? string.Empty : $" ({step.To})";
-                // The 100% step falls at the due time already given: its instant is not repeated.
-                var when = at is { } a && a != clock.DueAt ? $" at {zone.Format(a)}" : string.Empty;
-                reasons.Add($"by the {Percent(step.AtPercent)} step of the ladder{to}{when}");
+                if (r.Step.Level == level && (ladder is null || r.Step.AtPercent < ladder.Value.Step.AtPercent))
+                {
+                    ladder = r;
+                }
             }
 
-            reasons.AddRange(fired.Where(f => f.Level == level).Select(f => $"by rule {f.Rule}"));
-            var but = clock.Status == ClockStatus.Met ? ", but" : ";";
-            text += $"{but} escalated to level {level}" + (reasons.Count == 0 ? string.Empty : " " + string.Join(" and ", reasons));
+            if (ladder is var (step, at))
+            {
+                text.AppendLiteral(" by the ");
+                text.AppendFormatted(new PercentText(step.AtPercent));
+                text.AppendLiteral(" step of the ladder");
+                if (step.To is not null)
+                {
+                    text.AppendLiteral(" (");
+                    text.AppendLiteral(step.To);
+                    text.AppendLiteral(")");
+                }
+
+                // The 100% step falls at the due time already given: its instant is not repeated.
+                if (at is { } a && a != clock.DueAt)
+                {
+                    text.AppendLiteral(" at ");
+                    text.AppendFormatted(zone.Stamp(a));
+                }
+
+                separator = " and ";
+            }
+
+            foreach (var (rule, ruleLevel) in fired)
+            {
+                if (ruleLevel == level)
+                {
+                    text.AppendLiteral(separator);
+                    text.AppendLiteral("by rule ");
+                    text.AppendLiteral(rule);
+                    separator = " and ";
+                }
+            }
         }
 
-        if (clock.Status == ClockStatus.Running && upcoming.OrderBy(u => u.Step.AtPercent).FirstOrDefault() is { Step: not null } next)
+        if (clock.Status == ClockStatus.Running)
         {
-            var when = next.At is { } n ? $" at {zone.Format(n)}" : string.Empty;
-            text += $"; next: {Action(next.Step)} at {Percent(next.Step.AtPercent)}{when}";
+            // The lowest ladder step still ahead (the first of them listed, when several share it).
+            (EscalationStep Step, DateTimeOffset? At)? next = null;
+            foreach (var u in upcoming)
+            {
+                if (next is null || u.Step.AtPercent < next.Value.Step.AtPercent)
+                {
+                    next = u;
+                }
+            }
+
+            if (next is var (step, at) && step is not null)
+            {
+                text.AppendLiteral("; next: ");
+                text.AppendLiteral(Action(step));
+                text.AppendLiteral(" at ");
+                text.AppendFormatted(new PercentText(step.AtPercent));
+                if (at is { } n)
+                {
+                    text.AppendLiteral(" at ");
+                    text.AppendFormatted(zone.Stamp(n));
+                }
+            }
         }
 
-        return text;
+        return text.ToStringAndClear();
     }
 
-    private static string Percent(decimal percent) => percent.ToString("0.##", Invariant) + "%";
+    private static PercentText Percent(decimal percent) => new(percent);
+
+    /// <summary>
+    /// A percentage of a policy (a ladder step, a credit): <c>75%</c>, <c>12.5%</c> (<c>0.##</c>). A whole number is
+    /// written with integer digits, anything else through the number format.
+    /// </summary>
+    internal readonly record struct PercentText(decimal Value) : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            charsWritten = 0;
+            var percent = Value;
+            var written = percent >= 1 && percent < 1_000_000_000_000m && percent == decimal.Truncate(percent)
+                ? ((long)percent).TryFormat(destination, out charsWritten, default, Invariant)
+                : percent.TryFormat(destination, out charsWritten, "0.##", Invariant);
+            if (!written || destination.Length <= charsWritten)
+            {
+                charsWritten = 0;
+                return false;
+            }
+
+            destination[charsWritten++] = '%';
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public override string ToString() => $"{this}";
+    }
+
+    /// <summary>
+    /// The share of a target used, as the headline writes it (<c>0.#</c>): <c>462.5</c>, <c>73.3</c>, <c>100</c>.
+    /// When ten times the value is a whole number (a value given to one decimal, which is what the format shows), the
+    /// digits are written as integers: the number format's 15 significant digits round to that same tenth.
+    /// </summary>
+    internal readonly record struct PercentUsedText(double Value) : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            var tenths = Value * 10;
+            if (!(Value >= 0 && !double.IsNegative(Value) && tenths < 1e14 && tenths == Math.Floor(tenths)))
+            {
+                return Value.TryFormat(destination, out charsWritten, "0.#", Invariant);
+            }
+
+            var whole = (long)tenths;
+            if (!(whole / 10).TryFormat(destination, out charsWritten, default, Invariant))
+            {
+                return false;
+            }
+
+            if (whole % 10 != 0)
+            {
+                if (destination.Length < charsWritten + 2)
+                {
+                    charsWritten = 0;
+                    return false;
+                }
+
+                destination[charsWritten++] = '.';
+                destination[charsWritten++] = (char)('0' + (whole % 10));
+            }
+
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public override string ToString() => $"{this}";
+    }
 
     private static string Metric(TargetMetric metric) => metric switch
     {
@@ -715,12 +882,73 @@ public static class ExplanationBuilder
         _ => "resolution",
     };
 
-    private static string Minutes(double minutes) => minutes switch
+    private static MinutesText Minutes(double minutes) => new(minutes);
+
+    /// <summary>
+    /// A length of time as the explanations write it: <c>4h (240 min)</c>, <c>2d (2880 min)</c>, <c>37.5 min</c>.
+    /// Formats itself straight into an interpolated string; a whole number of minutes (nearly every one) is written
+    /// with integer digits, anything else through the <c>0.##</c> number format.
+    /// </summary>
+    internal readonly record struct MinutesText(double Value) : ISpanFormattable
     {
-        _ when minutes % 1440 == 0 && minutes >= 1440 => $"{minutes / 1440:0.##}d ({minutes.ToString("0.##", Invariant)} min)",
-        _ when minutes % 60 == 0 && minutes >= 60 => $"{minutes / 60:0.##}h ({minutes.ToString("0.##", Invariant)} min)",
-        _ => $"{minutes.ToString("0.##", Invariant)} min",
-    };
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            charsWritten = 0;
+            var minutes = Value;
+            if (!(minutes >= 0 && minutes < 1e15 && !double.IsNegative(minutes) && minutes == Math.Floor(minutes)))
+            {
+                var text = Slow(minutes);
+                if (!text.TryCopyTo(destination))
+                {
+                    return false;
+                }
+
+                charsWritten = text.Length;
+                return true;
+            }
+
+            var whole = (long)minutes;
+            var (unit, per) = whole % 1440 == 0 && whole >= 1440 ? ('d', 1440L) : whole % 60 == 0 && whole >= 60 ? ('h', 60L) : (' ', 0L);
+            var at = 0;
+            if (per > 0)
+            {
+                if (!(whole / per).TryFormat(destination, out at, default, Invariant) || destination.Length < at + 3)
+                {
+                    return false;
+                }
+
+                destination[at++] = unit;
+                destination[at++] = ' ';
+                destination[at++] = '(';
+            }
+
+            if (!whole.TryFormat(destination[at..], out var digits, default, Invariant))
+            {
+                return false;
+            }
+
+            at += digits;
+            var tail = per > 0 ? " min)" : " min";
+            if (!tail.TryCopyTo(destination[at..]))
+            {
+                return false;
+            }
+
+            charsWritten = at + tail.Length;
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+        public override string ToString() => $"{this}";
+
+        private static string Slow(double minutes) => minutes switch
+        {
+            _ when minutes % 1440 == 0 && minutes >= 1440 => $"{minutes / 1440:0.##}d ({minutes.ToString("0.##", Invariant)} min)",
+            _ when minutes % 60 == 0 && minutes >= 60 => $"{minutes / 60:0.##}h ({minutes.ToString("0.##", Invariant)} min)",
+            _ => $"{minutes.ToString("0.##", Invariant)} min",
+        };
+    }
 
     private static string FormatValue(object? value) => value switch
     {

@@ -20,7 +20,7 @@ namespace SlaPolicy.Benchmarks;
 /// </summary>
 public static class NightlyWorkload
 {
-    public static int Run(int count, bool phases, bool keep, IReadOnlyList<double> changedPercents, bool full = false)
+    public static int Run(int count, bool phases, bool keep, IReadOnlyList<double> changedPercents, bool full = false, string? explain = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "slapolicy-nightly-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
@@ -47,6 +47,7 @@ public static class NightlyWorkload
                 new("Store:Path", storePath),
                 new("Store:Provider", "sqlite"),
                 new("Policies:Path", Path.Combine(Workloads.RepoRoot(), "policies")),
+                new("Run:Explain", explain ?? "notable"),
             ]);
             var store = services.GetRequiredService<IStore>();
             var evaluator = services.GetRequiredService<IEvaluatorProvider>().Current;
@@ -143,6 +144,83 @@ public static class NightlyWorkload
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+    }
+
+    /// <summary>
+    /// What storing every explanation costs against storing the notable ones: the same generated cases, ingested into a
+    /// new store for each night, then the first night (every case evaluated) under <c>Run:Explain=notable</c> and
+    /// under <c>Run:Explain=all</c>, alternating, <paramref name="rounds"/> times. Prints each night's wall and CPU
+    /// time and, per round, all ÷ notable in CPU seconds, with the load average.
+    /// </summary>
+    public static int CompareExplain(int count, int rounds)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "slapolicy-explain-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        Console.WriteLine(Invariant($"nightly explain-compare: {count:N0} cases, {rounds} rounds, folder {folder}, {Environment.ProcessorCount} processors, load average {LoadAverage()}"));
+        try
+        {
+            var casesPath = Path.Combine(folder, "cases.jsonl");
+            using (var stream = File.Create(casesPath))
+            using (var writer = new JsonLinesWriter(stream))
+            {
+                foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
+                {
+                    writer.Write(record);
+                }
+            }
+
+            var cpu = new Dictionary<string, List<double>> { ["notable"] = [], ["all"] = [] };
+            for (var round = 1; round <= rounds; round++)
+            {
+                foreach (var mode in new[] { "notable", "all" })
+                {
+                    var storePath = Path.Combine(folder, Invariant($"store-{round}-{mode}.db"));
+                    using (var services = CoreServices.BuildCommandServices(
+                    [
+                        new("Store:Path", storePath),
+                        new("Store:Provider", "sqlite"),
+                        new("Policies:Path", Path.Combine(Workloads.RepoRoot(), "policies")),
+                        new("Run:Explain", mode),
+                    ]))
+                    {
+                        using (var stream = new FileStream(casesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                        {
+                            services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, casesPath);
+                        }
+
+                        GC.Collect();
+                        var meter = new Meter();
+                        meter.Start();
+                        var record = services.GetRequiredService<NightlyRun>().Run(CaseGenerator.Cutoff, RunTrigger.Cli);
+                        meter.Stop();
+                        if (record.State != RunState.Succeeded)
+                        {
+                            Console.Error.WriteLine(record.Error);
+                            return 1;
+                        }
+
+                        cpu[mode].Add(meter.Cpu.TotalSeconds);
+                        Console.WriteLine(Invariant(
+                            $"round {round} explain={mode,-8} {meter}   {record.DecisionsWritten:N0} decisions, store {new FileInfo(storePath).Length / 1048576.0:F0} MB, load average {LoadAverage()}"));
+                    }
+
+                    foreach (var file in Directory.GetFiles(folder, Path.GetFileName(storePath) + "*"))
+                    {
+                        File.Delete(file);
+                    }
+                }
+
+                Console.WriteLine(Invariant($"round {round}: all ÷ notable = {cpu["all"][^1] / cpu["notable"][^1]:F2} (CPU)"));
+            }
+
+            Console.WriteLine(Invariant(
+                $"all ÷ notable over {rounds} rounds: {cpu["all"].Sum() / cpu["notable"].Sum():F2} (CPU {cpu["all"].Sum():F2} s against {cpu["notable"].Sum():F2} s); load average {LoadAverage()}"));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -301,7 +379,7 @@ public static class NightlyWorkload
 
         public void Start()
         {
-            _cpuAtStart = Cpu();
+            _cpuAtStart = ProcessCpu();
             _wall.Start();
         }
 
@@ -317,13 +395,15 @@ public static class NightlyWorkload
             if (_wall.IsRunning)
             {
                 _wall.Stop();
-                _cpu += Cpu() - _cpuAtStart;
+                _cpu += ProcessCpu() - _cpuAtStart;
             }
         }
 
+        public TimeSpan Cpu => _cpu;
+
         public override string ToString() => Invariant($"{_wall.Elapsed.TotalSeconds,7:F2} s wall {_cpu.TotalSeconds,7:F2} s CPU");
 
-        private static TimeSpan Cpu()
+        private static TimeSpan ProcessCpu()
         {
             using var self = Process.GetCurrentProcess();
             return self.TotalProcessorTime;

@@ -23,7 +23,11 @@ using SlaPolicy.Benchmarks;
 //                                 again; then for each P (default 5) a day later: edit P % of the cases, ingest the
 //                                 edits, run the night, run it again, time the credits step alone (--full: at the end
 //                                 once more evaluating every case); wall time and peak memory of each phase; --phases
-//                                 first times each stage of the run on its own
+//                                 first times each stage of the run on its own; --explain MODE sets Run:Explain
+//                                 (notable, all, none; default notable)
+//   explain-compare [N] [ROUNDS]  the first night over N generated cases (default 100,000) under Run:Explain=notable
+//                                 and =all, alternating, each on a freshly ingested store, ROUNDS times (default 2);
+//                                 CPU seconds and all ÷ notable
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*Compile*'`.
 var mode = args.Length > 0 ? args[0] : string.Empty;
 string CacheArg() => args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
@@ -179,8 +183,14 @@ switch (mode)
             double[] changed = args.SkipWhile(a => a != "--changed").Skip(1).FirstOrDefault() is { } c
                 ? [.. c.Split(',').Select(p => double.Parse(p, CultureInfo.InvariantCulture))]
                 : [5];
-            return NightlyWorkload.Run(count, args.Contains("--phases"), args.Contains("--keep"), changed, args.Contains("--full"));
+            return NightlyWorkload.Run(count, args.Contains("--phases"), args.Contains("--keep"), changed, args.Contains("--full"),
+                args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault());
         }
+
+    case "explain-compare":
+        return NightlyWorkload.CompareExplain(
+            args.Length > 1 ? int.Parse(args[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 100_000,
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2);
 
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Workloads).Assembly).Run(args);
