@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,6 +21,9 @@ namespace SlaPolicy.Tests.Explanations;
 public sealed class ExplanationBytesGoldenTests
 {
     private static readonly string GoldenPath = Path.Combine(PolicyTestFiles.RepoRoot, "tests", "SlaPolicy.Tests", "Explanations", "ExplanationGolden", "explanations.jsonl");
+
+    /// <summary>The checkout's folder as the explanations' locations write it, with the separator after it.</summary>
+    private static readonly string Checkout = JsonEncodedText.Encode(PolicyTestFiles.RepoRoot + "/").ToString();
 
     [Fact]
     public void StoredExplanations_SamplesAndGeneratedCases_AreTheRecordedBytes()
@@ -49,7 +53,8 @@ public sealed class ExplanationBytesGoldenTests
             {
                 foreach (var decision in evaluator.Evaluate(ticket, asOf, explain: true))
                 {
-                    var bytes = DecisionRows.Prepare(decision, scratch).Explanation;
+                    // Policy files are named relative to the checkout, so that the recorded bytes hold wherever it is.
+                    var bytes = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(DecisionRows.Prepare(decision, scratch).Explanation).Replace(Checkout, string.Empty, StringComparison.Ordinal));
                     var key = Encoding.UTF8.GetBytes($"{ticket.Id}|{decision.Target}|{asOf:O}|");
                     digest.AppendData(key);
                     digest.AppendData(bytes);
