@@ -72,39 +72,64 @@ public sealed class SqliteStore : RelationalStore, IStore
         }
     }
 
-    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt, Func<TRecord, long>? hash = null)
+    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, StoredRows rows, string receivedAt)
     {
-        if (records.Count == 0)
+        if (rows.Count == 0)
         {
             return 0;
         }
 
-        // One prepared statement, executed record by record: a later duplicate in the batch replaces the earlier.
-        var fields = table.Description.Fields;
-        hash = table.Hash is null ? null : hash ?? table.Hash;
-        var names = fields.Select((_, i) => $"@p{i}").Concat(hash is null ? [] : ["@hash"]).Append("@received").ToArray();
-        using var command = Command(
-            (SqliteConnection)connection, $"INSERT INTO {table.Name} ({table.InsertColumns}) VALUES ({string.Join(", ", names)}) {table.ConflictClause}", (SqliteTransaction)transaction);
-        var p = Parameters(command, names);
-        p[^1].Value = receivedAt;
-        command.Prepare();
-        var written = 0;
-        foreach (var record in records)
+        // One statement prepared once and driven through SQLite's own API (bind by position, step, reset), executed
+        // row by row: a later duplicate in the batch replaces the earlier. The connection's transaction is the one open.
+        var sqlite = (SqliteConnection)connection;
+        var fields = table.Description.Fields.Length;
+        var hashed = rows.Hashes is not null;
+        var count = fields + (hashed ? 1 : 0) + 1;
+        var sql = $"INSERT INTO {table.Name} ({table.InsertColumns}) VALUES ({string.Join(", ", Enumerable.Range(1, count).Select(i => $"?{i}"))}) {table.ConflictClause}";
+        Check(sqlite, raw.sqlite3_prepare_v2(sqlite.Handle, sql, out var statement));
+        using (statement)
         {
-            for (var i = 0; i < fields.Length; i++)
+            var received = Encoding.UTF8.GetBytes(receivedAt);
+            var written = 0;
+            for (var r = 0; r < rows.Count; r++)
             {
-                p[i].Value = fields[i].StoredValue(record) ?? DBNull.Value;
+                var values = rows.Values[r];
+                for (var i = 0; i < fields; i++)
+                {
+                    Check(sqlite, values[i] switch
+                    {
+                        null => raw.sqlite3_bind_null(statement, i + 1),
+                        string text => raw.sqlite3_bind_text(statement, i + 1, text),
+                        int number => raw.sqlite3_bind_int64(statement, i + 1, number),
+                        long number => raw.sqlite3_bind_int64(statement, i + 1, number),
+                        double number => raw.sqlite3_bind_double(statement, i + 1, number),
+                        var other => throw new InvalidOperationException($"{table.Name}: no stored form for {other.GetType()}"),
+                    });
+                }
+
+                if (hashed)
+                {
+                    Check(sqlite, raw.sqlite3_bind_int64(statement, fields + 1, rows.Hashes![r]));
+                }
+
+                Check(sqlite, raw.sqlite3_bind_text(statement, count, received));
+                var rc = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                Check(sqlite, rc);
+                written += raw.sqlite3_changes(sqlite.Handle) > 0 ? 1 : 0;
             }
 
-            if (hash is not null)
-            {
-                p[fields.Length].Value = hash(record);
-            }
-
-            written += command.ExecuteNonQuery() > 0 ? 1 : 0;
+            return written;
         }
+    }
 
-        return written;
+    /// <summary>Throws the connection's error for a result code other than OK, ROW or DONE.</summary>
+    internal static void Check(SqliteConnection connection, int rc)
+    {
+        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        }
     }
 
     internal override void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt)
@@ -435,13 +460,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     private void Text(sqlite3_stmt statement, int index, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
-        }
-    }
+    private void Check(int rc) => SqliteStore.Check(_connection, rc);
 
     private int RecordEscalation(string caseId, int level, DateTimeOffset at)
     {
