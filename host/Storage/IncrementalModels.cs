@@ -144,9 +144,10 @@ internal sealed record PendingChanges(
     IReadOnlyList<string> NewFailed,
     string? AsOf)
 {
-    public static PendingChanges Of(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
+    public static PendingChanges Of(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases, IReadOnlySet<string>? movedForward = null)
     {
-        var retired = decisions.GroupBy(d => StoreText.EvaluationDate(d.AsOf))
+        // A case whose every current row moved forward has none of another date left (DecisionRows.MovedForward).
+        var retired = decisions.Where(d => movedForward?.Contains(d.CaseId) != true).GroupBy(d => StoreText.EvaluationDate(d.AsOf))
             .Select(g => (StoreText.Date(g.Key), (IReadOnlyList<string>)[.. g.Select(d => d.CaseId).Distinct(StringComparer.Ordinal)]))
             .ToList();
 

@@ -30,6 +30,12 @@ public abstract class RelationalStore
         where TRecord : class =>
         records.Count == 0 ? 0 : Upsert(connection, transaction, table, table.Rows(records), receivedAt);
 
+    /// <summary>
+    /// Prepares <paramref name="connection"/> for one batch of ingestion, undone when the result is disposed (SQLite: a page
+    /// cache that holds the batch's pages until its commit); nothing by default.
+    /// </summary>
+    private protected virtual IDisposable? BulkWrite(DbConnection connection) => null;
+
     /// <summary>Inserts rejected records into the quarantine, one row per rejected line (a line sent again is kept once).</summary>
     internal abstract void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt);
 
@@ -71,6 +77,7 @@ public abstract class RelationalStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var connection = Open();
+        using var bulk = BulkWrite(connection);
         using var transaction = connection.BeginTransaction();
         var receivedAt = StoreText.Utc(batch.ReceivedAt);
         // Each case's stored values and hash once: what tells a changed record, and what the row keeps.

@@ -72,6 +72,24 @@ public sealed class SqliteStore : RelationalStore, IStore
         }
     }
 
+    /// <summary>
+    /// A batch of ingestion gets the decision sink's page cache (<see cref="SqliteDecisionSink.RunCacheSize"/>): with the
+    /// default 2 MB, a batch of 10,000 cases (about 5 MB of rows) spills its pages to the WAL before its commit and reads
+    /// them back, and every insert past the cache reads index pages from the operating system. The pooled connection
+    /// gets the default back (<see cref="SqliteDecisionSink.GiveBackCache"/>).
+    /// </summary>
+    private protected override IDisposable? BulkWrite(DbConnection connection)
+    {
+        var sqlite = (SqliteConnection)connection;
+        Execute(sqlite, SqliteDecisionSink.RunCacheSize);
+        return new Undo(() => SqliteDecisionSink.GiveBackCache(sqlite));
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, StoredRows rows, string receivedAt)
     {
         if (rows.Count == 0)
@@ -217,7 +235,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
 
         // A bigger page cache for this connection only: the decisions' unique index outgrows the default 2 MB at a
         // few hundred thousand rows, and every insert would then read its pages back from the operating system.
-        using (var pragma = SqliteStore.Command(connection, "PRAGMA cache_size=-65536;"))
+        using (var pragma = SqliteStore.Command(connection, RunCacheSize))
         {
             pragma.ExecuteNonQuery();
         }
@@ -285,13 +303,24 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _escalation.Transaction = transaction;
         _escalation.Prepare();
         int changed = 0, reached = 0;
-        foreach (var row in rows)
+        var moved = new bool[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
-            changed += Upsert(row);
+            SetNight(rows[i].Decision.AsOf);
+            if (rows[i].Continues && MoveForward(rows[i]))
+            {
+                moved[i] = true;
+                changed++;
+            }
+            else
+            {
+                changed += Upsert(rows[i]);
+            }
         }
 
+        var movedForward = DecisionRows.MovedForward(cases, i => moved[i], rows.Length > 0 && NothingLater(rows[0].Decision.AsOf, transaction));
         _stale.Transaction = transaction;
-        foreach (var (date, staleCases, keys) in StoreRows.StaleKeys(decisions))
+        foreach (var (date, staleCases, keys) in StoreRows.StaleKeys(decisions, movedForward))
         {
             _s[0].Value = date;
             _s[1].Value = staleCases;
@@ -306,7 +335,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             reached += RecordEscalation(caseId, level, at);
         }
 
-        var pending = PendingChanges.Of(decisions, cases);
+        var pending = PendingChanges.Of(decisions, cases, movedForward);
         Run(transaction, _retire, _r, pending.Retired.Select(r => (object)r.Date), pending.Retired.Select(r => (object)StoreText.Strings(r.Cases)));
         Entries(transaction, _settled, _p, pending.Settled, null);
         Entries(transaction, _evaluated, _v, pending.Counting, pending.AsOf);
@@ -365,22 +394,37 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         command.Transaction = null;
     }
 
+    /// <summary>The asOf and evaluation date texts of the night of <paramref name="asOf"/>, bound by the statements.</summary>
+    private void SetNight(DateTimeOffset asOf)
+    {
+        if (asOf != _lastAsOf || _asOfText.Length == 0)
+        {
+            _lastAsOf = asOf;
+            _asOfText = Encoding.UTF8.GetBytes(StoreText.Utc(asOf));
+            _dateText = Encoding.UTF8.GetBytes(StoreText.Date(StoreText.EvaluationDate(asOf)));
+        }
+    }
+
+    /// <summary>No other run is as of <paramref name="asOf"/>'s date or later (<see cref="StoreRows.NothingLater"/>); asked once per night.</summary>
+    private bool NothingLater(DateTimeOffset asOf, SqliteTransaction transaction)
+    {
+        if (_nothingLater is not { } known || known.AsOf != asOf)
+        {
+            using var command = SqliteStore.Command(_connection, StoreRows.LatestOtherRunSql, transaction);
+            command.Parameters.AddWithValue("@run", _runId);
+            known = (asOf, StoreRows.NothingLater(command.ExecuteScalar(), asOf));
+            _nothingLater = known;
+        }
+
+        return known.Value;
+    }
+
+    private (DateTimeOffset AsOf, bool Value)? _nothingLater;
+
     /// <summary>Upserts one row; returns 1 when it was inserted or changed, 0 when the stored row was equal.</summary>
     private int Upsert(DecisionRow row)
     {
         var d = row.Decision;
-        if (d.AsOf != _lastAsOf || _asOfText.Length == 0)
-        {
-            _lastAsOf = d.AsOf;
-            _asOfText = Encoding.UTF8.GetBytes(StoreText.Utc(d.AsOf));
-            _dateText = Encoding.UTF8.GetBytes(StoreText.Date(StoreText.EvaluationDate(d.AsOf)));
-        }
-
-        if (row.Continues && MoveForward(row))
-        {
-            return 1;
-        }
-
         var s = _decision;
         try
         {
@@ -482,19 +526,28 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _evaluated.Dispose();
         _unsettled.Dispose();
 
-        // The connection goes back to the pool: give back the run's page cache (up to 64 MB, see the constructor) and
-        // the default size, or every pooled connection a sink ever used would keep one, and a host's memory would grow
-        // with each run that happened to draw another connection.
+        GiveBackCache(_connection);
+        _connection.Dispose();
+    }
+
+    /// <summary>The page cache of a connection that writes a run's decisions or a batch of ingestion: 64 MB.</summary>
+    internal const string RunCacheSize = "PRAGMA cache_size=-65536;";
+
+    /// <summary>
+    /// Before a connection goes back to the pool: give back its page cache (up to 64 MB, see <see cref="RunCacheSize"/>)
+    /// and the default size, or every pooled connection a sink or an ingestion ever used would keep one, and a host's
+    /// memory would grow with each run that happened to draw another connection.
+    /// </summary>
+    internal static void GiveBackCache(SqliteConnection connection)
+    {
         try
         {
-            using var pragma = SqliteStore.Command(_connection, "PRAGMA cache_size=-2000; PRAGMA shrink_memory;");
+            using var pragma = SqliteStore.Command(connection, "PRAGMA cache_size=-2000; PRAGMA shrink_memory;");
             pragma.ExecuteNonQuery();
         }
         catch (SqliteException)
         {
             // A connection that cannot run a pragma is not worth keeping small; disposing it is all that is left.
         }
-
-        _connection.Dispose();
     }
 }
