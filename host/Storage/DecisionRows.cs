@@ -25,7 +25,8 @@ internal readonly record struct DecisionRow(Decision Decision, byte[] Explanatio
     /// <summary>
     /// The first 8 bytes of the SHA-256 of the stored values that do not move with the evaluation time (the
     /// <c>state_hash</c> column): policy, status, escalation level, stop instant, policy file and line, rule, customer,
-    /// service, severity and the proof. Everything else (asOf and evaluation date, elapsed, paused and percent used, due
+    /// service, severity, the proof and the number of the case's decisions (so that when every decision of a case moves
+    /// forward, every current row of it did: see <see cref="DecisionRows.MovedForward"/>). Everything else (asOf and evaluation date, elapsed, paused and percent used, due
     /// instant, explanation, run) may differ between two rows of one state; see <see cref="CaseOutcome.Continues"/>.
     /// </summary>
     public long StateHash { get; init; }
@@ -52,13 +53,13 @@ internal static class DecisionRows
     /// <summary>Prepares every decision of the batch, in order, with the proof of its case's outcome (<see cref="CaseOutcome"/>).</summary>
     public static DecisionRow[] Prepare(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
     {
-        var proofs = new (long? Inputs, long? Fingerprint, bool Continues)[decisions.Count];
+        var proofs = new (long? Inputs, long? Fingerprint, bool Continues, int Decisions)[decisions.Count];
         var at = 0;
         foreach (var outcome in cases)
         {
             for (var k = 0; k < outcome.Decisions; k++, at++)
             {
-                proofs[at] = (outcome.InputsHash, outcome.Fingerprint, outcome.Continues);
+                proofs[at] = (outcome.InputsHash, outcome.Fingerprint, outcome.Continues, outcome.Decisions);
             }
         }
 
@@ -73,7 +74,7 @@ internal static class DecisionRows
             var scratch = new Scratch();
             for (var i = 0; i < rows.Length; i++)
             {
-                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint) with { Continues = proofs[i].Continues };
+                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint, proofs[i].Decisions) with { Continues = proofs[i].Continues };
             }
 
             return rows;
@@ -86,14 +87,17 @@ internal static class DecisionRows
             var scratch = new Scratch();
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint) with { Continues = proofs[i].Continues };
+                rows[i] = Prepare(decisions[i], scratch, proofs[i].Inputs, proofs[i].Fingerprint, proofs[i].Decisions) with { Continues = proofs[i].Continues };
             }
         });
         return rows;
     }
 
-    /// <summary>Prepares one decision, using <paramref name="scratch"/> (one per thread) as working space.</summary>
-    public static DecisionRow Prepare(Decision decision, Scratch scratch, long? inputsHash = null, long? fingerprint = null)
+    /// <summary>
+    /// Prepares one decision, using <paramref name="scratch"/> (one per thread) as working space; <paramref name="caseDecisions"/>
+    /// is the number of decisions its case has in the batch (part of its state).
+    /// </summary>
+    public static DecisionRow Prepare(Decision decision, Scratch scratch, long? inputsHash = null, long? fingerprint = null, int? caseDecisions = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(scratch);
@@ -147,12 +151,46 @@ internal static class DecisionRows
         writer.WriteStringValue(decision.RuleName);
         writer.WriteStringValue(decision.Customer);
         writer.WriteStringValue(decision.Service);
-        WriteNumbers(writer, [decision.Severity, inputsHash, fingerprint]);
+        WriteNumbers(writer, [decision.Severity, inputsHash, fingerprint, caseDecisions]);
 
         writer.WriteEndArray();
         writer.Flush();
         SHA256.HashData(buffer.WrittenSpan, digest);
         return new DecisionRow(decision, explanation, hash, inputsHash, fingerprint) { StateHash = BitConverter.ToInt64(digest) };
+    }
+
+    /// <summary>
+    /// The cases of <paramref name="cases"/> each of whose decisions moved its current row forward (<paramref name="moved"/>,
+    /// by the row's position in the batch) when <paramref name="nothingLater"/>: no row of the batch's evaluation date or a
+    /// later one was stored before the run (<see cref="StoreRows.LatestOtherRunSql"/>). Such a case has nothing to retire
+    /// and nothing stale: its rows moved only where the state hash, which holds the number of the case's decisions, was
+    /// that of the row, so the case had as many current rows as it has decisions, all of them moved; and no other row of
+    /// it lies on the night's date. Its retirement and stale-decision statements are skipped.
+    /// </summary>
+    public static HashSet<string> MovedForward(IReadOnlyList<CaseOutcome> cases, Func<int, bool> moved, bool nothingLater)
+    {
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        if (!nothingLater)
+        {
+            return all;
+        }
+
+        var at = 0;
+        foreach (var outcome in cases)
+        {
+            var every = outcome.Continues && outcome.Decisions > 0;
+            for (var k = 0; k < outcome.Decisions; k++, at++)
+            {
+                every &= moved(at);
+            }
+
+            if (every)
+            {
+                all.Add(outcome.CaseId);
+            }
+        }
+
+        return all;
     }
 
     /// <summary>Writes each number, or null when it has none.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using SlaPolicy.Engine.Decisions;
@@ -73,16 +74,39 @@ public static class CaseInputs
     public static long Hash(CaseRecord ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var text = new StringBuilder(256);
-        foreach (var field in RecordTables.Cases.Description.Fields)
+        return HashStored(RecordTables.Cases.StoredValues(ticket));
+    }
+
+    /// <summary>
+    /// The hash of a case's stored values (<see cref="RecordTable{TRecord}.StoredValues"/>): the SHA-256 of the UTF-8 of
+    /// each value's invariant text (an absent one: U+0000), each followed by U+001F. Written into one reused buffer per
+    /// thread, value by value, which is byte for byte the UTF-8 of the joined text (every value ends before a U+001F).
+    /// </summary>
+    internal static long HashStored(object?[] values)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        foreach (var value in values)
         {
-            text.Append(field.StoredValue(ticket) is { } value ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : "\u0000").Append('\u001f');
+            var text = value switch
+            {
+                null => "\u0000",
+                string s => s,
+                _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+            };
+            var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length) + 1);
+            var written = Encoding.UTF8.GetBytes(text, span);
+            span[written] = 0x1f;
+            buffer.Advance(written + 1);
         }
 
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), digest);
+        SHA256.HashData(buffer.WrittenSpan, digest);
         return BitConverter.ToInt64(digest);
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 }
 
 /// <summary>Cases listed as pending, with the numbers of their entries as read (<c>id U+001F number</c> for SQLite's statements).</summary>
@@ -120,9 +144,10 @@ internal sealed record PendingChanges(
     IReadOnlyList<string> NewFailed,
     string? AsOf)
 {
-    public static PendingChanges Of(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases)
+    public static PendingChanges Of(IReadOnlyList<Decision> decisions, IReadOnlyList<CaseOutcome> cases, IReadOnlySet<string>? movedForward = null)
     {
-        var retired = decisions.GroupBy(d => StoreText.EvaluationDate(d.AsOf))
+        // A case whose every current row moved forward has none of another date left (DecisionRows.MovedForward).
+        var retired = decisions.Where(d => movedForward?.Contains(d.CaseId) != true).GroupBy(d => StoreText.EvaluationDate(d.AsOf))
             .Select(g => (StoreText.Date(g.Key), (IReadOnlyList<string>)[.. g.Select(d => d.CaseId).Distinct(StringComparer.Ordinal)]))
             .ToList();
 

@@ -11,7 +11,7 @@ namespace SlaPolicy.Host.Storage;
 internal sealed class RecordTable<TRecord>
     where TRecord : class
 {
-    public RecordTable(RecordDescription<TRecord> description, Func<TRecord, long>? hash = null)
+    public RecordTable(RecordDescription<TRecord> description, Func<object?[], long>? hash = null)
     {
         Description = description;
         Hash = hash;
@@ -32,10 +32,48 @@ internal sealed class RecordTable<TRecord>
     public const string HashColumn = "inputs_hash";
 
     /// <summary>
-    /// The hash of a record's stored values, kept in <see cref="HashColumn"/> after the description's columns (cases only:
-    /// a night evaluates a case again when it changed, see <see cref="CaseInputs"/>); null for a table without one.
+    /// The hash of a record's stored values (<see cref="StoredValues"/>), kept in <see cref="HashColumn"/> after the
+    /// description's columns (cases only: a night evaluates a case again when it changed, see <see cref="CaseInputs"/>);
+    /// null for a table without one.
     /// </summary>
-    public Func<TRecord, long>? Hash { get; }
+    public Func<object?[], long>? Hash { get; }
+
+    /// <summary>The record's stored values, one per field of the description, in its order (text, int, double or null).</summary>
+    public object?[] StoredValues(TRecord record)
+    {
+        var fields = Description.Fields;
+        var values = new object?[fields.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = fields[i].StoredValue(record);
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="records"/> as a store writes them: each record's stored values taken once, and its hash
+    /// when the table keeps one (what tells a changed record, and what the row keeps).
+    /// </summary>
+    public StoredRows Rows(IReadOnlyList<TRecord> records)
+    {
+        var values = new object?[records.Count][];
+        var hashes = Hash is null ? null : new long[records.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = StoredValues(records[i]);
+            if (hashes is not null)
+            {
+                hashes[i] = Hash!(values[i]);
+            }
+        }
+
+        return new StoredRows(values, hashes);
+    }
+
+    /// <summary>The key of a row as the store compares it: its key columns' stored values, joined by U+001F.</summary>
+    public string Key(object?[] values) =>
+        string.Join('\u001f', Description.Fields.Select((f, i) => (f, i)).Where(p => p.f.Key).Select(p => values[p.i]));
 
     public RecordDescription<TRecord> Description { get; }
 
@@ -49,10 +87,6 @@ internal sealed class RecordTable<TRecord>
 
     /// <summary>A later record under the key of a stored one replaces every other column of it.</summary>
     public string ConflictClause { get; }
-
-    /// <summary>The record's key as the store compares it: its key columns' stored values, joined by U+001F.</summary>
-    public string Key(TRecord record) =>
-        string.Join('\u001f', Description.Fields.Where(f => f.Key).Select(f => f.StoredValue(record)));
 
     /// <summary>
     /// A reader of rows whose columns are <see cref="Columns"/> (from <paramref name="first"/> on), for one query at a
@@ -85,10 +119,27 @@ internal sealed class RecordTable<TRecord>
     }
 }
 
+/// <summary>
+/// Rows to write: the stored values of each record (<see cref="RecordTable{TRecord}.StoredValues"/>) and, for a table
+/// that keeps one, each record's hash, in the records' order.
+/// </summary>
+internal sealed record StoredRows(object?[][] Values, long[]? Hashes)
+{
+    public int Count => Values.Length;
+
+    /// <summary>The column <paramref name="field"/> of the rows <paramref name="rows"/> as one array of its store type (for bulk statements).</summary>
+    public Array Column(IReadOnlyList<int> rows, int field, StoreType type) => type switch
+    {
+        StoreType.Integer => rows.Select(r => (int)Values[r][field]!).ToArray(),
+        StoreType.Real => rows.Select(r => (double)Values[r][field]!).ToArray(),
+        _ => rows.Select(r => (string?)Values[r][field]).ToArray(),
+    };
+}
+
 /// <summary>The tables of the four kinds of input records.</summary>
 internal static class RecordTables
 {
-    public static readonly RecordTable<CaseRecord> Cases = new(InputDescriptions.Cases, CaseInputs.Hash);
+    public static readonly RecordTable<CaseRecord> Cases = new(InputDescriptions.Cases, CaseInputs.HashStored);
 
     public static readonly RecordTable<OutageRecord> Outages = new(InputDescriptions.Outages);
 

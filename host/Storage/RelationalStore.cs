@@ -19,12 +19,22 @@ public abstract class RelationalStore
     internal abstract DbConnection Open();
 
     /// <summary>
-    /// Upserts <paramref name="records"/> into <paramref name="table"/> inside <paramref name="transaction"/>; returns how
-    /// many rows were inserted or changed. <paramref name="hash"/> gives each record's hash when the table keeps one
-    /// (already computed by the caller); <see cref="RecordTable{TRecord}.Hash"/> otherwise.
+    /// Upserts <paramref name="rows"/> (<see cref="RecordTable{TRecord}.Rows"/>) into <paramref name="table"/> inside
+    /// <paramref name="transaction"/>, in their order (a later row under the key of an earlier one replaces it); returns
+    /// how many rows were inserted or changed.
     /// </summary>
-    internal abstract int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt, Func<TRecord, long>? hash = null)
+    internal abstract int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, StoredRows rows, string receivedAt)
         where TRecord : class;
+
+    private int UpsertRecords<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt)
+        where TRecord : class =>
+        records.Count == 0 ? 0 : Upsert(connection, transaction, table, table.Rows(records), receivedAt);
+
+    /// <summary>
+    /// Prepares <paramref name="connection"/> for one batch of ingestion, undone when the result is disposed (SQLite: a page
+    /// cache that holds the batch's pages until its commit); nothing by default.
+    /// </summary>
+    private protected virtual IDisposable? BulkWrite(DbConnection connection) => null;
 
     /// <summary>Inserts rejected records into the quarantine, one row per rejected line (a line sent again is kept once).</summary>
     internal abstract void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt);
@@ -67,20 +77,16 @@ public abstract class RelationalStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var connection = Open();
+        using var bulk = BulkWrite(connection);
         using var transaction = connection.BeginTransaction();
         var receivedAt = StoreText.Utc(batch.ReceivedAt);
-        // Each case's hash once: what tells a changed record, and what the row keeps.
-        var hashes = new Dictionary<CaseRecord, long>(ReferenceEqualityComparer.Instance);
-        foreach (var ticket in batch.Cases)
-        {
-            hashes.TryAdd(ticket, CaseInputs.Hash(ticket));
-        }
-
-        var changed = ChangedCases(connection, transaction, batch.Cases, hashes);
-        var written = Upsert(connection, transaction, RecordTables.Cases, batch.Cases, receivedAt, ticket => hashes[ticket])
-            + Upsert(connection, transaction, RecordTables.Outages, batch.Outages, receivedAt)
-            + Upsert(connection, transaction, RecordTables.Subscriptions, batch.Subscriptions, receivedAt)
-            + Upsert(connection, transaction, RecordTables.Measurements, batch.Measurements, receivedAt);
+        // Each case's stored values and hash once: what tells a changed record, and what the row keeps.
+        var cases = RecordTables.Cases.Rows(batch.Cases);
+        var changed = ChangedCases(connection, transaction, batch.Cases, cases.Hashes!);
+        var written = (cases.Count == 0 ? 0 : Upsert(connection, transaction, RecordTables.Cases, cases, receivedAt))
+            + UpsertRecords(connection, transaction, RecordTables.Outages, batch.Outages, receivedAt)
+            + UpsertRecords(connection, transaction, RecordTables.Subscriptions, batch.Subscriptions, receivedAt)
+            + UpsertRecords(connection, transaction, RecordTables.Measurements, batch.Measurements, receivedAt);
         if (changed.Count > 0)
         {
             MarkPending(connection, transaction, changed);
@@ -104,7 +110,7 @@ public abstract class RelationalStore
     }
 
     /// <summary>The ids of the cases of <paramref name="cases"/> that are new or differ from the stored record (by <see cref="CaseInputs.Hash"/>).</summary>
-    private List<string> ChangedCases(DbConnection connection, DbTransaction transaction, IReadOnlyList<CaseRecord> cases, Dictionary<CaseRecord, long> hashes)
+    private List<string> ChangedCases(DbConnection connection, DbTransaction transaction, IReadOnlyList<CaseRecord> cases, long[] hashes)
     {
         if (cases.Count == 0)
         {
@@ -125,13 +131,13 @@ public abstract class RelationalStore
         }
 
         // The last record of an id in the batch is the one stored.
-        var last = new Dictionary<string, CaseRecord>(StringComparer.Ordinal);
-        foreach (var ticket in cases)
+        var last = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < cases.Count; i++)
         {
-            last[ticket.Id] = ticket;
+            last[cases[i].Id] = hashes[i];
         }
 
-        return [.. last.Values.Where(t => !stored.TryGetValue(t.Id, out var hash) || hash != hashes[t]).Select(t => t.Id)];
+        return [.. last.Where(t => !stored.TryGetValue(t.Key, out var hash) || hash != t.Value).Select(t => t.Key)];
     }
 
     /// <summary>

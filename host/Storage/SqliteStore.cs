@@ -72,39 +72,82 @@ public sealed class SqliteStore : RelationalStore, IStore
         }
     }
 
-    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt, Func<TRecord, long>? hash = null)
+    /// <summary>
+    /// A batch of ingestion gets the decision sink's page cache (<see cref="SqliteDecisionSink.RunCacheSize"/>): with the
+    /// default 2 MB, a batch of 10,000 cases (about 5 MB of rows) spills its pages to the WAL before its commit and reads
+    /// them back, and every insert past the cache reads index pages from the operating system. The pooled connection
+    /// gets the default back (<see cref="SqliteDecisionSink.GiveBackCache"/>).
+    /// </summary>
+    private protected override IDisposable? BulkWrite(DbConnection connection)
     {
-        if (records.Count == 0)
+        var sqlite = (SqliteConnection)connection;
+        Execute(sqlite, SqliteDecisionSink.RunCacheSize);
+        return new Undo(() => SqliteDecisionSink.GiveBackCache(sqlite));
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
+    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, StoredRows rows, string receivedAt)
+    {
+        if (rows.Count == 0)
         {
             return 0;
         }
 
-        // One prepared statement, executed record by record: a later duplicate in the batch replaces the earlier.
-        var fields = table.Description.Fields;
-        hash = table.Hash is null ? null : hash ?? table.Hash;
-        var names = fields.Select((_, i) => $"@p{i}").Concat(hash is null ? [] : ["@hash"]).Append("@received").ToArray();
-        using var command = Command(
-            (SqliteConnection)connection, $"INSERT INTO {table.Name} ({table.InsertColumns}) VALUES ({string.Join(", ", names)}) {table.ConflictClause}", (SqliteTransaction)transaction);
-        var p = Parameters(command, names);
-        p[^1].Value = receivedAt;
-        command.Prepare();
-        var written = 0;
-        foreach (var record in records)
+        // One statement prepared once and driven through SQLite's own API (bind by position, step, reset), executed
+        // row by row: a later duplicate in the batch replaces the earlier. The connection's transaction is the one open.
+        var sqlite = (SqliteConnection)connection;
+        var fields = table.Description.Fields.Length;
+        var hashed = rows.Hashes is not null;
+        var count = fields + (hashed ? 1 : 0) + 1;
+        var sql = $"INSERT INTO {table.Name} ({table.InsertColumns}) VALUES ({string.Join(", ", Enumerable.Range(1, count).Select(i => $"?{i}"))}) {table.ConflictClause}";
+        Check(sqlite, raw.sqlite3_prepare_v2(sqlite.Handle, sql, out var statement));
+        using (statement)
         {
-            for (var i = 0; i < fields.Length; i++)
+            var received = Encoding.UTF8.GetBytes(receivedAt);
+            var written = 0;
+            for (var r = 0; r < rows.Count; r++)
             {
-                p[i].Value = fields[i].StoredValue(record) ?? DBNull.Value;
+                var values = rows.Values[r];
+                for (var i = 0; i < fields; i++)
+                {
+                    Check(sqlite, values[i] switch
+                    {
+                        null => raw.sqlite3_bind_null(statement, i + 1),
+                        string text => raw.sqlite3_bind_text(statement, i + 1, text),
+                        int number => raw.sqlite3_bind_int64(statement, i + 1, number),
+                        long number => raw.sqlite3_bind_int64(statement, i + 1, number),
+                        double number => raw.sqlite3_bind_double(statement, i + 1, number),
+                        var other => throw new InvalidOperationException($"{table.Name}: no stored form for {other.GetType()}"),
+                    });
+                }
+
+                if (hashed)
+                {
+                    Check(sqlite, raw.sqlite3_bind_int64(statement, fields + 1, rows.Hashes![r]));
+                }
+
+                Check(sqlite, raw.sqlite3_bind_text(statement, count, received));
+                var rc = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                Check(sqlite, rc);
+                written += raw.sqlite3_changes(sqlite.Handle) > 0 ? 1 : 0;
             }
 
-            if (hash is not null)
-            {
-                p[fields.Length].Value = hash(record);
-            }
-
-            written += command.ExecuteNonQuery() > 0 ? 1 : 0;
+            return written;
         }
+    }
 
-        return written;
+    /// <summary>Throws the connection's error for a result code other than OK, ROW or DONE.</summary>
+    internal static void Check(SqliteConnection connection, int rc)
+    {
+        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        }
     }
 
     internal override void Quarantine(DbConnection connection, DbTransaction transaction, IReadOnlyList<RejectedRecord> rejected, string receivedAt)
@@ -192,7 +235,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
 
         // A bigger page cache for this connection only: the decisions' unique index outgrows the default 2 MB at a
         // few hundred thousand rows, and every insert would then read its pages back from the operating system.
-        using (var pragma = SqliteStore.Command(connection, "PRAGMA cache_size=-65536;"))
+        using (var pragma = SqliteStore.Command(connection, RunCacheSize))
         {
             pragma.ExecuteNonQuery();
         }
@@ -260,13 +303,24 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _escalation.Transaction = transaction;
         _escalation.Prepare();
         int changed = 0, reached = 0;
-        foreach (var row in rows)
+        var moved = new bool[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
-            changed += Upsert(row);
+            SetNight(rows[i].Decision.AsOf);
+            if (rows[i].Continues && MoveForward(rows[i]))
+            {
+                moved[i] = true;
+                changed++;
+            }
+            else
+            {
+                changed += Upsert(rows[i]);
+            }
         }
 
+        var movedForward = DecisionRows.MovedForward(cases, i => moved[i], rows.Length > 0 && NothingLater(rows[0].Decision.AsOf, transaction));
         _stale.Transaction = transaction;
-        foreach (var (date, staleCases, keys) in StoreRows.StaleKeys(decisions))
+        foreach (var (date, staleCases, keys) in StoreRows.StaleKeys(decisions, movedForward))
         {
             _s[0].Value = date;
             _s[1].Value = staleCases;
@@ -281,7 +335,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
             reached += RecordEscalation(caseId, level, at);
         }
 
-        var pending = PendingChanges.Of(decisions, cases);
+        var pending = PendingChanges.Of(decisions, cases, movedForward);
         Run(transaction, _retire, _r, pending.Retired.Select(r => (object)r.Date), pending.Retired.Select(r => (object)StoreText.Strings(r.Cases)));
         Entries(transaction, _settled, _p, pending.Settled, null);
         Entries(transaction, _evaluated, _v, pending.Counting, pending.AsOf);
@@ -340,22 +394,37 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         command.Transaction = null;
     }
 
+    /// <summary>The asOf and evaluation date texts of the night of <paramref name="asOf"/>, bound by the statements.</summary>
+    private void SetNight(DateTimeOffset asOf)
+    {
+        if (asOf != _lastAsOf || _asOfText.Length == 0)
+        {
+            _lastAsOf = asOf;
+            _asOfText = Encoding.UTF8.GetBytes(StoreText.Utc(asOf));
+            _dateText = Encoding.UTF8.GetBytes(StoreText.Date(StoreText.EvaluationDate(asOf)));
+        }
+    }
+
+    /// <summary>No other run is as of <paramref name="asOf"/>'s date or later (<see cref="StoreRows.NothingLater"/>); asked once per night.</summary>
+    private bool NothingLater(DateTimeOffset asOf, SqliteTransaction transaction)
+    {
+        if (_nothingLater is not { } known || known.AsOf != asOf)
+        {
+            using var command = SqliteStore.Command(_connection, StoreRows.LatestOtherRunSql, transaction);
+            command.Parameters.AddWithValue("@run", _runId);
+            known = (asOf, StoreRows.NothingLater(command.ExecuteScalar(), asOf));
+            _nothingLater = known;
+        }
+
+        return known.Value;
+    }
+
+    private (DateTimeOffset AsOf, bool Value)? _nothingLater;
+
     /// <summary>Upserts one row; returns 1 when it was inserted or changed, 0 when the stored row was equal.</summary>
     private int Upsert(DecisionRow row)
     {
         var d = row.Decision;
-        if (d.AsOf != _lastAsOf || _asOfText.Length == 0)
-        {
-            _lastAsOf = d.AsOf;
-            _asOfText = Encoding.UTF8.GetBytes(StoreText.Utc(d.AsOf));
-            _dateText = Encoding.UTF8.GetBytes(StoreText.Date(StoreText.EvaluationDate(d.AsOf)));
-        }
-
-        if (row.Continues && MoveForward(row))
-        {
-            return 1;
-        }
-
         var s = _decision;
         try
         {
@@ -435,13 +504,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     private void Text(sqlite3_stmt statement, int index, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
-        }
-    }
+    private void Check(int rc) => SqliteStore.Check(_connection, rc);
 
     private int RecordEscalation(string caseId, int level, DateTimeOffset at)
     {
@@ -463,19 +526,28 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         _evaluated.Dispose();
         _unsettled.Dispose();
 
-        // The connection goes back to the pool: give back the run's page cache (up to 64 MB, see the constructor) and
-        // the default size, or every pooled connection a sink ever used would keep one, and a host's memory would grow
-        // with each run that happened to draw another connection.
+        GiveBackCache(_connection);
+        _connection.Dispose();
+    }
+
+    /// <summary>The page cache of a connection that writes a run's decisions or a batch of ingestion: 64 MB.</summary>
+    internal const string RunCacheSize = "PRAGMA cache_size=-65536;";
+
+    /// <summary>
+    /// Before a connection goes back to the pool: give back its page cache (up to 64 MB, see <see cref="RunCacheSize"/>)
+    /// and the default size, or every pooled connection a sink or an ingestion ever used would keep one, and a host's
+    /// memory would grow with each run that happened to draw another connection.
+    /// </summary>
+    internal static void GiveBackCache(SqliteConnection connection)
+    {
         try
         {
-            using var pragma = SqliteStore.Command(_connection, "PRAGMA cache_size=-2000; PRAGMA shrink_memory;");
+            using var pragma = SqliteStore.Command(connection, "PRAGMA cache_size=-2000; PRAGMA shrink_memory;");
             pragma.ExecuteNonQuery();
         }
         catch (SqliteException)
         {
             // A connection that cannot run a pragma is not worth keeping small; disposing it is all that is left.
         }
-
-        _connection.Dispose();
     }
 }

@@ -39,15 +39,25 @@ internal static class StoreRows
     /// array of strings. A stored decision of such a case and date whose key is not among them is stale: the case, sent
     /// again, now decides other targets or under another policy version.
     /// </summary>
-    public static IEnumerable<(string Date, string Cases, string Keys)> StaleKeys(IReadOnlyList<Decision> decisions)
+    public static IEnumerable<(string Date, string Cases, string Keys)> StaleKeys(IReadOnlyList<Decision> decisions, IReadOnlySet<string>? movedForward = null)
     {
-        foreach (var byDate in decisions.GroupBy(d => StoreText.EvaluationDate(d.AsOf)))
+        foreach (var byDate in decisions.Where(d => movedForward?.Contains(d.CaseId) != true).GroupBy(d => StoreText.EvaluationDate(d.AsOf)))
         {
             var cases = byDate.Select(d => d.CaseId).Distinct(StringComparer.Ordinal).ToArray();
             var keys = byDate.Select(StaleKey).ToArray();
             yield return (StoreText.Date(byDate.Key), JsonSerializer.Serialize(cases), JsonSerializer.Serialize(keys));
         }
     }
+
+    /// <summary>The latest asOf of the runs other than <c>@run</c> (NULL when there is none): see <see cref="DecisionRows.MovedForward"/>.</summary>
+    public const string LatestOtherRunSql = "SELECT MAX(as_of) FROM runs WHERE id <> @run";
+
+    /// <summary>
+    /// No run other than the one being written has an asOf on <paramref name="asOf"/>'s evaluation date or later
+    /// (<paramref name="latestOther"/>, from <see cref="LatestOtherRunSql"/>): no row of that date or later is stored but this run's.
+    /// </summary>
+    public static bool NothingLater(object? latestOther, DateTimeOffset asOf) =>
+        latestOther is not string other || StoreText.EvaluationDate(StoreText.ParseInstant(other)) < StoreText.EvaluationDate(asOf);
 
     /// <summary>A decision's key as the stale-decision statements compare it: case, target and version joined by U+001F (absent parts empty).</summary>
     public static string StaleKey(Decision decision) => $"{decision.CaseId}\u001f{decision.Target ?? string.Empty}\u001f{decision.PolicyVersion ?? string.Empty}";

@@ -83,14 +83,6 @@ public abstract class RecordField<TRecord>(string name, FieldType type, bool req
     /// <summary>The field's value in the form the store keeps (text, int or double), or null.</summary>
     public abstract object? StoredValue(TRecord record);
 
-    /// <summary>The stored values of <paramref name="records"/> as one array of the column's type (for bulk statements).</summary>
-    public Array StoredColumn(IReadOnlyList<TRecord> records) => StoreType switch
-    {
-        StoreType.Integer => records.Select(r => (int)StoredValue(r)!).ToArray(),
-        StoreType.Real => records.Select(r => (double)StoredValue(r)!).ToArray(),
-        _ => records.Select(r => (string?)StoredValue(r)).ToArray(),
-    };
-
     /// <summary>Writes the field as a JSON property, in the format the readers accept (nothing when an optional field is absent).</summary>
     public abstract void Write(Utf8JsonWriter writer, TRecord record);
 

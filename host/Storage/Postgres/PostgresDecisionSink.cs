@@ -19,11 +19,13 @@ internal sealed class PostgresDecisionSink : IDecisionSink
     private readonly NpgsqlParameter[] _e;
     private readonly NpgsqlCommand _stale;
     private readonly NpgsqlParameter[] _s;
+    private readonly long _runId;
     private bool _prepared;
 
     public PostgresDecisionSink(NpgsqlConnection connection, long runId)
     {
         _connection = connection;
+        _runId = runId;
 
         // The WHERE clause makes a re-run over unchanged inputs a no-op: the row keeps its run id and the
         // statement counts no change, which is how a run counts "decisions changed" (the same rule as SQLite's).
@@ -167,7 +169,9 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         }
 
         var prepared = DecisionRows.Prepare(decisions, cases);
-        var (rows, changed) = MoveForward(prepared);
+        var (rows, moved) = MoveForward(prepared);
+        var changed = moved.Count;
+        var movedForward = DecisionRows.MovedForward(cases, moved.Contains, prepared.Length > 0 && NothingLater(prepared[0].Decision.AsOf, transaction));
         foreach (var rowChunk in PostgresStore.UniqueChunks(rows, r => (r.Decision.CaseId, r.Decision.Target ?? string.Empty, StoreText.EvaluationDate(r.Decision.AsOf), r.Decision.PolicyVersion ?? string.Empty)))
         {
             var chunk = rowChunk.ConvertAll(r => r.Decision);
@@ -199,7 +203,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         }
 
         _stale.Transaction = transaction;
-        foreach (var byDate in decisions.GroupBy(d => StoreText.EvaluationDate(d.AsOf)))
+        foreach (var byDate in decisions.Where(d => !movedForward.Contains(d.CaseId)).GroupBy(d => StoreText.EvaluationDate(d.AsOf)))
         {
             _s[0].Value = StoreText.Date(byDate.Key);
             var byCase = byDate.GroupBy(d => d.CaseId, StringComparer.Ordinal).ToList();
@@ -219,7 +223,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             reached = _escalation.ExecuteNonQuery();
         }
 
-        var pending = PendingChanges.Of(decisions, cases);
+        var pending = PendingChanges.Of(decisions, cases, movedForward);
         foreach (var (date, retired) in pending.Retired)
         {
             _r[0].Value = date;
@@ -240,11 +244,27 @@ internal sealed class PostgresDecisionSink : IDecisionSink
         return new DecisionWriteResult(decisions.Count, changed, reached);
     }
 
+    /// <summary>No other run is as of <paramref name="asOf"/>'s date or later (<see cref="StoreRows.NothingLater"/>); asked once per night.</summary>
+    private bool NothingLater(DateTimeOffset asOf, NpgsqlTransaction transaction)
+    {
+        if (_nothingLater is not { } known || known.AsOf != asOf)
+        {
+            using var command = PostgresStore.Command(_connection, StoreRows.LatestOtherRunSql, transaction);
+            PostgresStore.Scalar(command, "@run", NpgsqlDbType.Bigint, _runId);
+            known = (asOf, StoreRows.NothingLater(command.ExecuteScalar(), asOf));
+            _nothingLater = known;
+        }
+
+        return known.Value;
+    }
+
+    private (DateTimeOffset AsOf, bool Value)? _nothingLater;
+
     /// <summary>
     /// Moves forward the current rows of the decisions that continue in the same state (one statement for the batch);
-    /// returns the rows still to upsert, in batch order, and the number moved.
+    /// returns the rows still to upsert, in batch order, and the batch positions of those moved.
     /// </summary>
-    private (IReadOnlyList<DecisionRow> Remaining, int Moved) MoveForward(DecisionRow[] rows)
+    private (IReadOnlyList<DecisionRow> Remaining, HashSet<int> Moved) MoveForward(DecisionRow[] rows)
     {
         var candidates = new List<int>();
         for (var i = 0; i < rows.Length; i++)
@@ -255,12 +275,12 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             }
         }
 
+        var moved = new HashSet<int>();
         if (candidates.Count == 0)
         {
-            return (rows, 0);
+            return (rows, moved);
         }
 
-        var moved = new HashSet<int>();
         foreach (var chunk in candidates.Chunk(PostgresStore.MaxRowsPerStatement))
         {
             DecisionRow At(int i) => rows[i];
@@ -286,7 +306,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
 
         if (moved.Count == 0)
         {
-            return (rows, 0);
+            return (rows, moved);
         }
 
         var rest = new List<DecisionRow>(rows.Length - moved.Count);
@@ -298,7 +318,7 @@ internal sealed class PostgresDecisionSink : IDecisionSink
             }
         }
 
-        return (rest, moved.Count);
+        return (rest, moved);
     }
 
     /// <summary>Runs a statement on the pending entries <paramref name="listed"/> (<c>@ids</c>, <c>@seqs</c>), with <c>@asOf</c> when it takes one.</summary>

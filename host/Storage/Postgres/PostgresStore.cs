@@ -106,29 +106,29 @@ public sealed class PostgresStore : RelationalStore, IStore, IDisposable
 
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, IReadOnlyList<TRecord> records, string receivedAt, Func<TRecord, long>? hash = null)
+    internal override int Upsert<TRecord>(DbConnection connection, DbTransaction transaction, RecordTable<TRecord> table, StoredRows rows, string receivedAt)
     {
         var fields = table.Description.Fields;
         var names = fields.Select((_, i) => $"@p{i}").ToArray();
-        var arrays = table.Hash is null ? names : [.. names, "@hash"];
+        var arrays = rows.Hashes is null ? names : [.. names, "@hash"];
         var sql = $"INSERT INTO {table.Name} ({table.InsertColumns}) SELECT r.*, @received FROM unnest({string.Join(", ", arrays)}) AS r {table.ConflictClause}";
         var written = 0;
 
         // One statement per chunk; a chunk never holds the same key twice, because one INSERT ... ON CONFLICT
         // cannot update a row twice. A later duplicate goes to the next statement and replaces the earlier,
         // exactly as the record-by-record SQLite upsert does.
-        foreach (var chunk in UniqueChunks(records, table.Key))
+        foreach (var chunk in UniqueChunks(Enumerable.Range(0, rows.Count).ToList(), r => table.Key(rows.Values[r])))
         {
             using var command = Command((NpgsqlConnection)connection, sql, (NpgsqlTransaction)transaction);
             Scalar(command, "@received", NpgsqlDbType.Text, receivedAt);
             for (var i = 0; i < fields.Length; i++)
             {
-                Array(command, names[i], ElementType(fields[i].StoreType), fields[i].StoredColumn(chunk));
+                Array(command, names[i], ElementType(fields[i].StoreType), rows.Column(chunk, i, fields[i].StoreType));
             }
 
-            if (table.Hash is { } ownHash)
+            if (rows.Hashes is { } hashes)
             {
-                Array(command, "@hash", NpgsqlDbType.Bigint, chunk.Select(hash ?? ownHash).ToArray());
+                Array(command, "@hash", NpgsqlDbType.Bigint, chunk.Select(r => hashes[r]).ToArray());
             }
 
             written += command.ExecuteNonQuery();

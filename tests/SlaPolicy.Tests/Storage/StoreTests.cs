@@ -96,6 +96,74 @@ public class StoreTests
         }
     }
 
+    /// <summary>The rows of case <paramref name="caseId"/> as (target, evaluation date, current), every row or only the current ones.</summary>
+    private static string[] RowsOf(IStore store, string caseId, bool latestOnly) =>
+        [.. store.QueryDecisions(new DecisionQuery(LatestOnly: latestOnly, Limit: 100))
+            .Where(d => d.Decision.CaseId == caseId)
+            .Select(d => $"{d.Decision.Target} {d.EvaluationDate:yyyy-MM-dd} {d.Decision.PercentUsed}")
+            .Order(StringComparer.Ordinal)];
+
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
+    public void Write_EveryDecisionMovesForwardButTheCaseHadOneMoreTarget_ThatTargetIsRetired(StoreKind kind)
+    {
+        using var test = TestStore.Migrated(kind, out var store);
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
+        var dayBefore = AsOf.AddDays(-1);
+        var resolution = DecisionOf("C-1", 40, 0, dayBefore);
+        var response = resolution with { Target = "sev1-response" };
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([resolution, response], [new CaseOutcome("C-1", 2, 7, 9, null, Settled: false)]);
+        }
+
+        // The next night the same record (inputs 7) under the same policies (9) has the resolution target only, in the
+        // same state. Its row moves forward; the response row, which nothing moved, must stop being current: the case's
+        // number of decisions (2, then 1) is part of the state, so the resolution row does not count as moved either and
+        // the case's earlier rows are retired as for any other case.
+        using (var sink = store.OpenDecisionSink(2))
+        {
+            sink.Write([DecisionOf("C-1", 50, 0, AsOf)], [new CaseOutcome("C-1", 1, 7, 9, null, Settled: false) { Continues = true }]);
+        }
+
+        RowsOf(store, "C-1", latestOnly: true).ShouldBe(["sev1-resolution 2026-11-22 50"]);
+
+        // With the count unchanged the row does move forward (no successor row), and the case's only current row is it.
+        using (var sink = store.OpenDecisionSink(3))
+        {
+            sink.Write([DecisionOf("C-1", 60, 0, AsOf.AddDays(1))], [new CaseOutcome("C-1", 1, 7, 9, null, Settled: false) { Continues = true }]);
+        }
+
+        RowsOf(store, "C-1", latestOnly: true).ShouldBe(["sev1-resolution 2026-11-23 60"]);
+        RowsOf(store, "C-1", latestOnly: false).ShouldBe(["sev1-resolution 2026-11-21 40", "sev1-resolution 2026-11-23 60", "sev1-response 2026-11-21 40"]);
+    }
+
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
+    public void Write_EveryDecisionMovesForwardOntoADateAnEarlierRunDecided_TheRowsOfThatDateItNoLongerHasGo(StoreKind kind)
+    {
+        using var test = TestStore.Migrated(kind, out var store);
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00")));
+        var resolution = DecisionOf("C-1", 40, 0, AsOf);
+        var response = resolution with { Target = "sev1-response" };
+        var update = DecisionOf("C-1", 30, 0, AsOf.AddDays(-1)) with { Target = "sev1-update" };
+        void Night(DateTimeOffset asOf, Decision[] decisions, bool continues)
+        {
+            var run = store.StartRun(asOf, asOf, RunTrigger.Cli);
+            using var sink = store.OpenDecisionSink(run);
+            sink.Write(decisions, [new CaseOutcome("C-1", decisions.Length, 7, 9, null, Settled: false) { Continues = continues }]);
+        }
+
+        // The 22nd decides two targets; a night back on the 21st one other (the 22nd's rows stop being current); then the
+        // 22nd again, an hour later, with that one target in the same state: its row moves forward onto the 22nd, where
+        // the two rows of the first night lie. As before the move existed, the 22nd's rows the case no longer has go: a
+        // run of that date was stored before, so the stale-decision removal is not skipped for a case all of whose rows moved.
+        Night(AsOf, [resolution, response], continues: false);
+        Night(AsOf.AddDays(-1), [update], continues: false);
+        RowsOf(store, "C-1", latestOnly: true).ShouldBe(["sev1-update 2026-11-21 30"]);
+        Night(AsOf.AddHours(1), [update with { AsOf = AsOf.AddHours(1), PercentUsed = 35 }], continues: true);
+
+        RowsOf(store, "C-1", latestOnly: false).ShouldBe(["sev1-update 2026-11-22 35"]);
+    }
+
     [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Migrate_Twice_KeepsSchemaVersionAndData(StoreKind kind)
     {
