@@ -13,7 +13,7 @@ namespace SlaPolicy.Tests.Explanations;
 /// <summary>
 /// Pins the bytes of stored explanations: the sample cases (samples/cases.jsonl) and 3,000 generated cases (two
 /// profiles) under the sample policies, at four evaluation times, each decision's explanation written as the store
-/// writes it (<see cref="DecisionRows.Prepare(Engine.Decisions.Decision, DecisionRows.Scratch, long?, long?)"/>). ExplanationGolden/explanations.jsonl holds, in full, the
+/// writes it (<see cref="DecisionRows.Prepare(Engine.Decisions.Decision, DecisionRows.Scratch, long?, long?, int?)"/>). ExplanationGolden/explanations.jsonl holds, in full, the
 /// first decision of each set of step kinds met (so every kind of sentence is there to read in a diff), and at its end
 /// the SHA-256 of every decision's bytes. Set SLAPOLICY_WRITE_EXPLANATION_GOLDEN=1 to record it again (only when a
 /// change of the explanations is meant).
