@@ -9,7 +9,7 @@ namespace SlaPolicy.Engine.Evaluation;
 /// The calendar and clock one case counts on, and why (docs/CLOCKS.md "Calendars and clocks chosen by the case").
 /// </summary>
 /// <param name="Calendar">The calendar business clocks count on; null when the policy has none.</param>
-/// <param name="CalendarBy">Why: "the case is tagged `site:berlin`", "the case's customer is initech", "the policy's calendar eu-office".</param>
+/// <param name="CalendarBy">Why: "the case is tagged `site:berlin`", "the case's customer is initech", "calendarFrom matches no tag or customer of the case, so the policy's calendar eu-office".</param>
 /// <param name="CalendarLocation">The <c>calendarFrom</c> entry that chose it; unknown for the policy's own calendar.</param>
 /// <param name="Clock">The clock every target counts on (business-day targets excepted); null: each target's own.</param>
 /// <param name="ClockBy">Why the clock was chosen; null when it was not.</param>

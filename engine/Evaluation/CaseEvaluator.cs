@@ -215,7 +215,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
         };
     }
 
-    /// <summary>The holders of a follow-the-sun case in a line: "follow-the-sun: uk-office (the policy's calendar uk-office), then team amer on us-office from 2026-11-16 17:00 +00:00".</summary>
+    /// <summary>The holders of a follow-the-sun case in a line: "follow-the-sun: uk-office (calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office), then team amer on us-office from 2026-11-16 17:00 +00:00".</summary>
     internal static string FollowTheSunBy(CaseCalendarChoice choice, CaseZone zone)
     {
         var parts = choice.Holders.Select((holder, index) =>
@@ -371,7 +371,7 @@ public sealed class CaseEvaluator : ICaseEvaluator
 
                 var holder = from.ForTeam(team) is { } entry && _calendars.TryGetValue(entry.Value, out var calendar)
                     ? new CalendarHolder(e.At, team, calendar) { Why = $"calendarFrom.teams maps {team} to {calendar.Id}", Location = entry.Location }
-                    : new CalendarHolder(e.At, team, home) { Why = $"calendarFrom.teams does not name {team}, so the case's own calendar: {choice.CalendarBy}", Location = from.Location };
+                    : new CalendarHolder(e.At, team, home) { Why = $"calendarFrom.teams does not name {team}, so the case's own calendar ({choice.CalendarBy})", Location = from.Location };
                 if (e.At <= ticket.OpenedAt)
                 {
                     // Assigned before the clock starts: that team holds the case from the start.
@@ -401,7 +401,9 @@ public sealed class CaseEvaluator : ICaseEvaluator
                 return new CaseCalendarChoice(Calendar, null, SourceLocation.None, null, null, SourceLocation.None);
             }
 
-            var (calendar, calendarBy, calendarAt) = (Calendar, Calendar is null ? null : $"the policy's calendar {Calendar.Id}", SourceLocation.None);
+            // No entry of calendarFrom matches the case (or the policy chooses only the clock): the policy's own calendar,
+            // told as such, at the calendarFrom term that was looked through.
+            var (calendar, calendarBy, calendarAt) = (Calendar, Calendar is null ? null : OwnCalendarWhy(Policy.CalendarFrom, Calendar.Id), Policy.CalendarFrom?.Location ?? SourceLocation.None);
             if (Policy.CalendarFrom?.For(ticket) is { } chosen && _calendars.TryGetValue(chosen.Entry.Value, out var found))
             {
                 (calendar, calendarBy, calendarAt) = (found, chosen.Why, chosen.Entry.Location);
@@ -417,6 +419,16 @@ public sealed class CaseEvaluator : ICaseEvaluator
 
             return new CaseCalendarChoice(calendar, calendarBy, calendarAt, clock, clockBy, clockAt);
         }
+
+        /// <summary>
+        /// Why a case counts on the policy's own calendar <paramref name="id"/>: "calendarFrom matches no tag or customer of
+        /// the case, so the policy's calendar uk-office" when the policy has <c>calendarFrom</c>, else "uk-office is the
+        /// policy's calendar" (the policy chooses only the clock by the case).
+        /// </summary>
+        internal static string OwnCalendarWhy(CaseChoices? calendarFrom, string id) =>
+            calendarFrom is null
+                ? $"{id} is the policy's calendar"
+                : $"calendarFrom matches no tag or customer of the case, so the policy's calendar {id}";
 
         /// <summary>The zone of the calendar the case counts on when it has one, else the case's opening offset.</summary>
         public CaseZone ZoneOf(CaseRecord ticket) =>

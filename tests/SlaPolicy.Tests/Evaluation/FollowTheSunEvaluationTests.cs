@@ -69,18 +69,18 @@ public sealed class FollowTheSunEvaluationTests : IDisposable
 
         // No assignment: the policy's calendar, as before. London Mon 15:00-17:00 (2 h) at 23:00Z; 2 h more Tue 09:00-11:00.
         new("no-assignment", "2026-11-16T15:00:00Z", "new@2026-11-16T15:00:00Z",
-            "2026-11-16T23:00:00Z", DecisionStatus.Running, "2026-11-17T11:00:00+00:00", 120, "london", "the policy's calendar london"),
+            "2026-11-16T23:00:00Z", DecisionStatus.Running, "2026-11-17T11:00:00+00:00", 120, "london", "calendarFrom matches no tag or customer of the case, so the policy's calendar london"),
 
         // An assignment after asOf is not known yet: London alone, as in the row above.
         new("assignment-after-as-of", "2026-11-16T15:00:00Z", "new@2026-11-16T15:00:00Z;in_progress@2026-11-17T12:00:00Z@amer",
-            "2026-11-16T23:00:00Z", DecisionStatus.Running, "2026-11-17T11:00:00+00:00", 120, "london", "the policy's calendar london"),
+            "2026-11-16T23:00:00Z", DecisionStatus.Running, "2026-11-17T11:00:00+00:00", 120, "london", "calendarFrom matches no tag or customer of the case, so the policy's calendar london"),
 
         // Before the first assignment, the policy's calendar; a team the policy does not map (apac) counts on it too.
         // London 15:00-17:00 (2 h), New York from 17:00Z to Tue 03:00Z (12:00-17:00 EST, 5 h), London (apac) Tue
         // 09:00-12:00 (3 h) = 10 h at Tue 12:00Z; 4 h were reached Mon 14:00 EST = 19:00Z.
         new("unmapped-team", "2026-11-16T15:00:00Z", "in_progress@2026-11-16T17:00:00Z@amer;in_progress@2026-11-17T03:00:00Z@apac",
             "2026-11-17T12:00:00Z", DecisionStatus.Breached, "2026-11-16T19:00:00+00:00", 600, "follow-the-sun",
-            "follow-the-sun: london (the policy's calendar london), then team amer on new-york from 2026-11-16 17:00 +00:00, then team apac on london from 2026-11-17 03:00 +00:00"),
+            "follow-the-sun: london (calendarFrom matches no tag or customer of the case, so the policy's calendar london), then team amer on new-york from 2026-11-16 17:00 +00:00, then team apac on london from 2026-11-17 03:00 +00:00"),
 
         // A holiday in one team's calendar only: New York holds the case from Wed 25 Nov 15:00 EST (20:00Z), 2 h that day;
         // Thanksgiving (Thu 26) is closed in New York; 2 h more Fri 09:00-11:00 EST = 16:00Z. Paused Fri 14:00Z-15:00Z
@@ -160,7 +160,7 @@ public sealed class FollowTheSunEvaluationTests : IDisposable
         holders[1].Location!.Value.File.ShouldEndWith("globex-sun.json");
 
         decision.Explanation.Single(s => s.Kind == "calendar").Text.ShouldBe(
-            "counted follow-the-sun: at each instant on the calendar of the team holding the case (emea, amer); before any assignment, and for a team calendarFrom.teams does not name, on calendar london (the policy's calendar london)");
+            "counted follow-the-sun: at each instant on the calendar of the team holding the case (emea, amer); before any assignment, and for a team calendarFrom.teams does not name, on calendar london (calendarFrom matches no tag or customer of the case, so the policy's calendar london)");
 
         // The night is outside New York's hours, told as such.
         decision.Explanation.ShouldContain(s => s.Kind == "closed" && s.Text == "not counted from 2026-11-16 22:00 to 2026-11-17 12:00 +00:00: outside the opening hours of calendar new-york (America/New_York)");
@@ -189,9 +189,9 @@ public sealed class FollowTheSunEvaluationTests : IDisposable
         // London 15:00-17:00 before any assignment; New York 12:00-17:00 EST; apac on London Tue 09:00-12:00.
         decision.Explanation.Where(s => s.Kind == "holder").Select(s => s.Text).ShouldBe(
         [
-            "before any assignment, from 2026-11-16 15:00 +00:00 until 2026-11-16 17:00 +00:00: counted on calendar london (Europe/London) because the policy's calendar london: 2h (120 min) counted: 2026-11-16 15:00 to 17:00 +00:00",
+            "before any assignment, from 2026-11-16 15:00 +00:00 until 2026-11-16 17:00 +00:00: counted on calendar london (Europe/London) because calendarFrom matches no tag or customer of the case, so the policy's calendar london: 2h (120 min) counted: 2026-11-16 15:00 to 17:00 +00:00",
             "team amer held the case from 2026-11-16 17:00 +00:00 until 2026-11-17 03:00 +00:00: counted on calendar new-york (America/New_York) because calendarFrom.teams maps amer to new-york: 5h (300 min) counted: 2026-11-16 17:00 to 22:00 +00:00",
-            "team apac held the case from 2026-11-17 03:00 +00:00: counted on calendar london (Europe/London) because calendarFrom.teams does not name apac, so the case's own calendar: the policy's calendar london: 3h (180 min) counted: 2026-11-17 09:00 to 12:00 +00:00",
+            "team apac held the case from 2026-11-17 03:00 +00:00: counted on calendar london (Europe/London) because calendarFrom.teams does not name apac, so the case's own calendar (calendarFrom matches no tag or customer of the case, so the policy's calendar london): 3h (180 min) counted: 2026-11-17 09:00 to 12:00 +00:00",
         ]);
     }
 }

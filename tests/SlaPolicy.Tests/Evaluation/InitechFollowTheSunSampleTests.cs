@@ -57,10 +57,10 @@ public class InitechFollowTheSunSampleTests
 
         // C-7303: no assignment, London's calendar with the all-hands closure Thu 5 Nov 14:00-16:00. Opened 13:30,
         // answered 16:45: 13:30-14:00 (30) + 16:00-16:45 (45) = 75 of 90 min; due 17:00.
-        new("C-7303", "first-response", DecisionStatus.Met, "2026-11-05T17:00:00+00:00", 75, "uk-office", "the policy's calendar uk-office"),
+        new("C-7303", "first-response", DecisionStatus.Met, "2026-11-05T17:00:00+00:00", 75, "uk-office", "calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office"),
         // 2bd: 13:30 is 4.5 h into Thursday's hours; due at the same point of Mon 9 Nov, 13:30: Thu 2 h (13:30-14:00,
         // 16:00-17:30) + Fri 8.5 h + Mon 4.5 h = 15 h. Resolved Mon 10:00: 2 + 8.5 + 1 = 11.5 h.
-        new("C-7303", "resolution", DecisionStatus.Met, "2026-11-09T13:30:00+00:00", 690, "uk-office", "the policy's calendar uk-office"),
+        new("C-7303", "resolution", DecisionStatus.Met, "2026-11-09T13:30:00+00:00", 690, "uk-office", "calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office"),
 
         // C-7304: opened Tue 3 Nov 15:00 London with emea; desk training closes London 16:00-17:00; handed to amer at
         // 17:00Z (12:00 EST, lunch). First response 19:00Z: London 15:00-16:00 (60) + New York 13:00-14:00 EST (60) =

@@ -32,10 +32,10 @@ public class InitechSampleTests
     {
         // C-7101, no tags: the policy's uk-office (London, GMT in November, 09:00-17:30). Opened 16:00+01:00 = 15:00 London.
         // First response at 16:00 London: 60 of 90 min (1h30m), due 16:30.
-        new("C-7101", "first-response", DecisionStatus.Met, "2026-11-09T16:30:00+00:00", 60, "uk-office", "the policy's calendar uk-office"),
+        new("C-7101", "first-response", DecisionStatus.Met, "2026-11-09T16:30:00+00:00", 60, "uk-office", "calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office"),
         // 2bd: 15:00 is 6 h into Monday, so due at 15:00 on Wednesday; resolved Wed 13:00 London:
         // Mon 2.5 h + Tue 8.5 h + Wed 09:00-13:00 4 h = 15 h of the 17 h allowed.
-        new("C-7101", "resolution", DecisionStatus.Met, "2026-11-11T15:00:00+00:00", 900, "uk-office", "the policy's calendar uk-office"),
+        new("C-7101", "resolution", DecisionStatus.Met, "2026-11-11T15:00:00+00:00", 900, "uk-office", "calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office"),
 
         // C-7102, tagged site:berlin: berlin-site (mon-fri 08:00-17:00, sat 10:00-14:00). Opened Fri 13 Nov 15:00 Berlin,
         // answered 15:45: 45 min, due 16:30.
@@ -48,15 +48,15 @@ public class InitechSampleTests
         new("C-7103", "first-response", DecisionStatus.Met, "2026-11-14T10:30:00+00:00", 60, "24x7", "the case is tagged 24x7-support"),
         // Business days stay on business hours: opened on a Saturday, counting starts Mon 16 09:00 (0 h into the day), so
         // 2bd is due at the close of the day before Wed's opening, Tue 17 17:30 (8.5 + 8.5 h). Resolved Mon 11:00 London: 2 h.
-        new("C-7103", "resolution", DecisionStatus.Met, "2026-11-17T17:30:00+00:00", 120, "uk-office", "the policy's calendar uk-office"),
+        new("C-7103", "resolution", DecisionStatus.Met, "2026-11-17T17:30:00+00:00", 120, "uk-office", "calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office"),
 
         // C-7104, no tags: opened Wed 11 Nov 17:00 London, 30 min before the close; Thu 12 and Fri 13 are closed by the
         // .ics file ("Office closed for the move"). First response Mon 16 09:30: 30 + 30 = 60 min, due Mon 10:00.
-        new("C-7104", "first-response", DecisionStatus.Met, "2026-11-16T10:00:00+00:00", 60, "uk-office", "the policy's calendar uk-office"),
+        new("C-7104", "first-response", DecisionStatus.Met, "2026-11-16T10:00:00+00:00", 60, "uk-office", "calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office"),
         // 2bd: 17:00 is 8 h into Wednesday; Thu and Fri are closed, so the business days are Mon 16 and Tue 17: 17 h
         // (Wed 0.5 + Mon 8.5 + Tue 8). Paused Mon 10:00 to Tue 10:00 London (8.5 business hours), so the 17 h run out
         // Wed 18 at 17:00 (Wed 0.5 + Mon 1 + Tue 7.5 + Wed 8). At asOf: Wed 0.5 + Mon 1 + Tue 7.5 + Wed-Fri 3 x 8.5 = 34.5 h.
-        new("C-7104", "resolution", DecisionStatus.Breached, "2026-11-18T17:00:00+00:00", 2070, "uk-office", "the policy's calendar uk-office"),
+        new("C-7104", "resolution", DecisionStatus.Breached, "2026-11-18T17:00:00+00:00", 2070, "uk-office", "calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office"),
     };
 
     [Theory]
@@ -98,6 +98,22 @@ public class InitechSampleTests
     }
 
     [Fact]
+    public void Explain_CaseOnThePolicysOwnCalendar_SaysWhyAndPointsAtCalendarFrom()
+    {
+        // C-7101 has no site tag and its customer is not listed: calendarFrom (line 11, column 19 of the policy file,
+        // where its object starts) matches nothing, so the case counts on the policy's calendar uk-office.
+        var (evaluator, cases) = Samples.Value;
+
+        var response = evaluator.Evaluate(cases.Single(c => c.Id == "C-7101"), AsOf, explain: true).Single(d => d.Target == "first-response");
+        var step = response.Explanation.Single(s => s.Kind == "calendar");
+
+        step.Text.ShouldBe("counted on calendar uk-office (Europe/London) because calendarFrom matches no tag or customer of the case, so the policy's calendar uk-office");
+        step.Location!.Value.File.ShouldEndWith("initech-gold-2026.1.json");
+        step.Location.Value.Line.ShouldBe(11);
+        step.Location.Value.Column.ShouldBe(19);
+    }
+
+    [Fact]
     public void DecisionJson_CalendarFieldsOnlyForPoliciesThatLetTheCaseChoose()
     {
         var (evaluator, cases) = Samples.Value;
@@ -105,7 +121,7 @@ public class InitechSampleTests
         var acme = evaluator.Evaluate(new CaseRecord(
             "C-1", "acme", "gold", "eu-west", "email", 1, AsOf.AddHours(-1), null, null, [], []), AsOf, explain: false)[0];
 
-        Json(initech).ShouldContain("\"service\":\"crm\",\"calendar\":\"uk-office\",\"calendarBy\":\"the policy");
+        Json(initech).ShouldContain("\"service\":\"crm\",\"calendar\":\"uk-office\",\"calendarBy\":\"calendarFrom matches no tag or customer of the case, so the policy");
         Json(acme).ShouldNotContain("calendar");
     }
 
