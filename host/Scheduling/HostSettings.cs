@@ -73,6 +73,13 @@ public sealed record HostSettings
     /// <summary><c>Run:BatchSize</c>: cases whose decisions are written per transaction.</summary>
     public int RunBatchSize { get; init; } = 10_000;
 
+    /// <summary>
+    /// <c>Run:BulkIndexCases</c>: from how many stored cases a night that evaluates every case (the first night,
+    /// <c>run --full</c>, a policy change for every customer) drops the store's indexes of the current decisions while it
+    /// writes and builds them once afterwards (<see cref="Storage.IStore.DeferCurrentDecisionIndexes"/>); 0 never does.
+    /// </summary>
+    public long BulkIndexCases { get; init; } = 100_000;
+
     /// <summary><c>Run:Parallelism</c>: threads that evaluate a batch; 0 (default) = one per processor, 1 = single-threaded.</summary>
     public int RunParallelism { get; init; }
 
@@ -154,6 +161,7 @@ public sealed record HostSettings
             InboxPollSeconds = configuration.GetValue("Ingestion:PollSeconds", d.InboxPollSeconds),
             IngestBatchSize = configuration.GetValue("Ingestion:BatchSize", d.IngestBatchSize),
             RunBatchSize = configuration.GetValue("Run:BatchSize", d.RunBatchSize),
+            BulkIndexCases = configuration.GetValue("Run:BulkIndexCases", d.BulkIndexCases),
             RunParallelism = configuration.GetValue("Run:Parallelism", d.RunParallelism),
             Explain = ParseExplain(configuration["Run:Explain"], d.Explain),
             RunPartitions = Math.Max(1, configuration.GetValue("Run:Partitions", d.RunPartitions)),

@@ -43,6 +43,9 @@ internal sealed class IncrementalPlan
     /// <summary>True when some cases of the partition may be kept, not evaluated.</summary>
     public bool Incremental => Pending.Count > 0;
 
+    /// <summary>True when the partition is the whole store and every case of it is evaluated.</summary>
+    public bool WholeStore => Customers is null && Pending.Count == 0;
+
     /// <summary>The number of customers evaluated in full.</summary>
     public long FullCustomers => Full.Count;
 
@@ -88,7 +91,7 @@ internal sealed class IncrementalPlan
     /// </summary>
     public IEnumerable<CaseToEvaluate> Cases(IStore store, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
-        if (Customers is null && Pending.Count == 0)
+        if (WholeStore)
         {
             return store.ReadCasesToEvaluate(null, pendingAsOf: null, cancellationToken);
         }

@@ -466,6 +466,11 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
         var plan = IncrementalPlan.For(store, evaluator, settings.Explain, runId, partition, partitions, asOf);
         var source = plan.Cases(store, asOf, cancellationToken);
 
+        // A night that writes a decision for every case of a large store builds the current-decision indexes once, after
+        // its writes, rather than row by row; they are back before the partition is recorded and the credits step reads them.
+        using var deferred = plan.WholeStore && settings.BulkIndexCases > 0 && store.CountCases() >= settings.BulkIndexCases
+            ? store.DeferCurrentDecisionIndexes()
+            : null;
         using var sink = store.OpenDecisionSink(runId);
 
         // Statuses that nothing gives a meaning do not pause a clock: the run counts them, so a typo is seen every night.
@@ -512,6 +517,7 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
 
             writing?.GetAwaiter().GetResult();
             writing = null;
+            deferred?.Dispose();
 
             // Recorded once every decision is written: the next night evaluates these customers' cases under this
             // fingerprint only where they may have changed. A partition that fails before this point records nothing.
@@ -535,6 +541,18 @@ public sealed class NightlyRun(IStore store, IEvaluatorProvider evaluators, Time
             if (attemptBase is { } checkpoint)
             {
                 tracker!.Restore(checkpoint);
+            }
+
+            // The indexes are built again here, not on the way out, so that a store that cannot build them does not
+            // hide why the partition failed; the next start builds them in any case (IStore.Migrate).
+            sink.Dispose();
+            try
+            {
+                deferred?.Dispose();
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                logger.LogWarning(ex, "run {RunId}: the current-decision indexes could not be built again after the partition failed; the next start builds them", runId);
             }
 
             throw;

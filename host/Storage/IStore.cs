@@ -136,6 +136,12 @@ public interface IStore
     /// </summary>
     IDecisionSink OpenDecisionSink(long runId);
 
+    /// <summary>
+    /// Before a run writes decisions for every stored case: drops the indexes that are cheaper to build once afterwards
+    /// than to keep up row by row, and returns the handle whose disposal builds them again; null when the store has none.
+    /// </summary>
+    IDisposable? DeferCurrentDecisionIndexes() => null;
+
     /// <summary>Decisions matching the query, newest evaluation first, then case id and target.</summary>
     IReadOnlyList<StoredDecision> QueryDecisions(DecisionQuery query);
 

@@ -12,6 +12,20 @@ namespace SlaPolicy.Host.Storage;
 /// </remarks>
 internal static class SqliteMigrations
 {
+    /// <summary>
+    /// The partial indexes of the current decisions (the pages' status counts and the credits step's reads), as
+    /// migration 16 leaves them. A night that writes the whole store drops them and builds them again once its decisions
+    /// are written (<see cref="SqliteStore.DeferCurrentDecisionIndexes"/>); <see cref="SqliteStore.Migrate"/> runs this
+    /// at every start, so that a process that died in between gets them back.
+    /// </summary>
+    public const string CurrentDecisionIndexes = """
+        CREATE INDEX IF NOT EXISTS ix_decisions_current_status ON decisions (status, percent_used) WHERE is_current = 1;
+        CREATE INDEX IF NOT EXISTS ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1 AND stopped_at IS NOT NULL;
+        """;
+
+    /// <summary>The first version whose schema has <see cref="CurrentDecisionIndexes"/> as they are written there.</summary>
+    public const int CurrentDecisionIndexesVersion = 16;
+
     public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
     [
         (1, "initial schema", """

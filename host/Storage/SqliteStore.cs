@@ -70,6 +70,52 @@ public sealed class SqliteStore : RelationalStore, IStore
             Apply(connection, transaction, version, name, sql);
             transaction.Commit();
         }
+
+        if (CurrentVersion(connection) >= SqliteMigrations.CurrentDecisionIndexesVersion)
+        {
+            Execute(connection, SqliteMigrations.CurrentDecisionIndexes);
+        }
+    }
+
+    /// <summary>
+    /// Drops the partial indexes of the current decisions until the returned handle is disposed, which builds them again
+    /// (<see cref="SqliteMigrations.CurrentDecisionIndexes"/>). Inserting a million decision rows with both indexes in
+    /// place costs about three times what inserting them and then building the indexes does; readers in between (the
+    /// pages' counts) scan the current rows instead.
+    /// </summary>
+    public IDisposable? DeferCurrentDecisionIndexes()
+    {
+        using (var connection = Open())
+        {
+            Execute(connection, "DROP INDEX IF EXISTS ix_decisions_current_status; DROP INDEX IF EXISTS ix_decisions_current_stopped;");
+        }
+
+        return new Rebuild(this);
+    }
+
+    private sealed class Rebuild(SqliteStore store) : IDisposable
+    {
+        private bool _done;
+
+        public void Dispose()
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            _done = true;
+            using var connection = store.Open();
+            Execute(connection, SqliteDecisionSink.RunCacheSize);
+            try
+            {
+                Execute(connection, SqliteMigrations.CurrentDecisionIndexes);
+            }
+            finally
+            {
+                SqliteDecisionSink.GiveBackCache(connection);
+            }
+        }
     }
 
     /// <summary>

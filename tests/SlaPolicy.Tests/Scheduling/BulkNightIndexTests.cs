@@ -1,0 +1,142 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using SlaPolicy.Engine.Decisions;
+using SlaPolicy.Host.Ingestion;
+using SlaPolicy.Host.Notifications;
+
+namespace SlaPolicy.Tests.Scheduling;
+
+/// <summary>
+/// A night that writes a decision for every case of a large store (Run:BulkIndexCases) drops the SQLite indexes of the
+/// current decisions while it writes and builds them once afterwards: the decisions and credits are those of a night that
+/// kept them, the indexes are back once the night ends, whether it succeeded or not, and a start builds any that are missing.
+/// </summary>
+public class BulkNightIndexTests
+{
+    private static readonly string[] Indexes = ["ix_decisions_current_status", "ix_decisions_current_stopped"];
+
+    private static readonly DateTimeOffset Night = DateTimeOffset.Parse("2026-11-21T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static NightlyRun Run(IStore store, long bulkIndexCases, IEscalationNotifier? notifier = null) =>
+        new(store, SamplePolicyEvaluator.Provider, TimeProvider.System,
+            new HostSettings { RunBatchSize = 50, RunParallelism = 2, BulkIndexCases = bulkIndexCases }, NullLogger<NightlyRun>.Instance, notifier);
+
+    private static string[] IndexesOf(IStore store)
+    {
+        using var connection = new SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_decisions_current_%' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return [.. names];
+    }
+
+    private static string[] Current(IStore store) =>
+        [.. store.QueryDecisions(new DecisionQuery(LatestOnly: true, Limit: 100_000))
+            .Select(s => s.Decision)
+            .Select(d => string.Join('|', d.CaseId, d.Target, d.Policy, d.PolicyVersion, d.Status, d.DueAt?.UtcTicks, d.StoppedAt?.UtcTicks, d.ElapsedMinutes,
+                d.PausedMinutes, d.PercentUsed, d.EscalationLevel, d.Explanation.Count()))
+            .Order(StringComparer.Ordinal)];
+
+    private static string[] Credits(IStore store) =>
+        [.. store.QueryServiceCredits(new ServiceCreditQuery(Limit: 10_000))
+            .Select(c => $"{c.Credit.Period}|{c.Credit.Customer}|{c.Credit.Service}|{c.Credit.Kind}|{c.Credit.Measured}|{c.Credit.Met}|{c.Credit.Amount}")
+            .Order(StringComparer.Ordinal)];
+
+    private static void IngestSamples(IStore store)
+    {
+        var ingestion = new IngestionService(store, new EngineRecordParser(), TimeProvider.System);
+        foreach (var (file, kind) in new[] { ("cases.jsonl", RecordKind.Cases), ("outages.jsonl", RecordKind.Outages), ("subscriptions.jsonl", RecordKind.Subscriptions), ("measurements.jsonl", RecordKind.Measurements) })
+        {
+            using var stream = File.OpenRead(Path.Join(PolicyTestFiles.RepoRoot, "samples", file));
+            ingestion.Ingest(kind, stream, file);
+        }
+    }
+
+    /// <summary>Records which of the indexes exist each time a batch has been written.</summary>
+    private sealed class IndexWatch(IStore store, Action? after = null) : IEscalationNotifier
+    {
+        public List<string[]> Seen { get; } = [];
+
+        public void Written(long runId, IReadOnlyList<Decision> decisions, ICaseEvaluator evaluator)
+        {
+            Seen.Add(IndexesOf(store));
+            after?.Invoke();
+        }
+    }
+
+    [Fact]
+    public void WholeStoreNight_WritesWithoutTheIndexes_AndLeavesTheSameDecisionsAndCreditsWithTheIndexesBack()
+    {
+        using var bulk = TestStore.Migrated(StoreKind.Sqlite);
+        using var kept = TestStore.Migrated(StoreKind.Sqlite);
+        IngestSamples(bulk.Store);
+        IngestSamples(kept.Store);
+
+        var watchBulk = new IndexWatch(bulk.Store);
+        var watchKept = new IndexWatch(kept.Store);
+        var nights = new[] { Night, Night.AddDays(1) };
+        foreach (var night in nights)
+        {
+            Run(bulk.Store, bulkIndexCases: 1, watchBulk).Run(night, RunTrigger.Cli, full: true).State.ShouldBe(RunState.Succeeded);
+            Run(kept.Store, bulkIndexCases: 0, watchKept).Run(night, RunTrigger.Cli, full: true).State.ShouldBe(RunState.Succeeded);
+            Current(bulk.Store).ShouldBe(Current(kept.Store), $"current decisions as of {night:O}");
+            Credits(bulk.Store).ShouldBe(Credits(kept.Store), $"service credits as of {night:O}");
+            IndexesOf(bulk.Store).ShouldBe(Indexes);
+        }
+
+        watchBulk.Seen.ShouldNotBeEmpty();
+        watchBulk.Seen.ShouldAllBe(seen => seen.Length == 0);
+        watchKept.Seen.ShouldAllBe(seen => seen.SequenceEqual(Indexes));
+    }
+
+    [Fact]
+    public void NightOfTheChangedCasesOnly_OrASmallStore_KeepsTheIndexes()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        IngestSamples(store);
+        var watch = new IndexWatch(store);
+        Run(store, bulkIndexCases: store.CountCases() + 1, watch).Run(Night, RunTrigger.Cli).State.ShouldBe(RunState.Succeeded);
+        Run(store, bulkIndexCases: 1, watch).Run(Night.AddDays(1), RunTrigger.Cli).State.ShouldBe(RunState.Succeeded);
+        watch.Seen.ShouldNotBeEmpty();
+        watch.Seen.ShouldAllBe(seen => seen.SequenceEqual(Indexes));
+    }
+
+    [Fact]
+    public void CancelledWholeStoreNight_BuildsTheIndexesAgain()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        IngestSamples(store);
+        using var cancel = new CancellationTokenSource();
+        var watch = new IndexWatch(store, cancel.Cancel);
+        try
+        {
+            Run(store, bulkIndexCases: 1, watch).Run(Night, RunTrigger.Cli, cancellationToken: cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // What a stopped host sees; the run is recorded as it ended.
+        }
+
+        watch.Seen.ShouldNotBeEmpty();
+        watch.Seen[0].ShouldBeEmpty();
+        IndexesOf(store).ShouldBe(Indexes);
+    }
+
+    [Fact]
+    public void Start_BuildsTheIndexesANightThatDiedLeftDropped()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        ((SqliteStore)store).DeferCurrentDecisionIndexes().ShouldNotBeNull();
+        IndexesOf(store).ShouldBeEmpty();
+
+        test.Open().Migrate();
+        IndexesOf(store).ShouldBe(Indexes);
+    }
+}
