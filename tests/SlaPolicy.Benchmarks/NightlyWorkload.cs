@@ -20,7 +20,7 @@ namespace SlaPolicy.Benchmarks;
 /// </summary>
 public static class NightlyWorkload
 {
-    public static int Run(int count, bool phases, bool keep, IReadOnlyList<double> changedPercents, bool full = false, string? explain = null)
+    public static int Run(int count, bool phases, bool keep, IReadOnlyList<double> changedPercents, bool full = false, string? explain = null, double? openPercent = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "slapolicy-nightly-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
@@ -86,10 +86,47 @@ public static class NightlyWorkload
                 return 1;
             }
 
+            // With --open P: a store of long standing, where few cases are still open. A day later, the cases still
+            // open are resolved but for every k-th, which leaves about P % of the store open, and that night runs; the
+            // changed nights then start from there.
+            var next = CaseGenerator.Cutoff;
+            if (openPercent is { } keepOpen)
+            {
+                var unresolved = store.CountPendingCases();
+                var every = Math.Max(1, (int)Math.Round(unresolved / Math.Max(1.0, keepOpen * count / 100)));
+                next = next.AddDays(1);
+                var settlePath = Path.Combine(folder, "settle.jsonl");
+                var settled = 0;
+                using (var stream = File.Create(settlePath))
+                using (var writer = new JsonLinesWriter(stream))
+                {
+                    var i = 0;
+                    foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
+                    {
+                        if (record.ResolvedAt is null && i++ % every != 0)
+                        {
+                            writer.Write(record with { ResolvedAt = next.AddHours(-1) });
+                            settled++;
+                        }
+                    }
+                }
+
+                watch.Restart();
+                using (var stream = new FileStream(settlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                {
+                    ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, settlePath);
+                }
+
+                Report("ingest settled", watch, Invariant($"{settled:N0} of {unresolved:N0} pending cases resolved, to leave about {keepOpen} % open"));
+                if (!Night("night settled", next))
+                {
+                    return 1;
+                }
+            }
+
             // The next nights: each a day later, with a share of the cases edited during the day (every k-th one, a
             // different share each day), on top of those still counting. The edits are ingested as JSON Lines, like
             // the first ingest; then the night, the same night again, and the credits step alone.
-            var next = CaseGenerator.Cutoff;
             for (var day = 0; day < changedPercents.Count; day++)
             {
                 var percent = changedPercents[day];

@@ -183,8 +183,11 @@ switch (mode)
             double[] changed = args.SkipWhile(a => a != "--changed").Skip(1).FirstOrDefault() is { } c
                 ? [.. c.Split(',').Select(p => double.Parse(p, CultureInfo.InvariantCulture))]
                 : [5];
+            double? openPercent = args.SkipWhile(a => a != "--open").Skip(1).FirstOrDefault() is { } o
+                ? double.Parse(o, CultureInfo.InvariantCulture)
+                : null;
             return NightlyWorkload.Run(count, args.Contains("--phases"), args.Contains("--keep"), changed, args.Contains("--full"),
-                args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault());
+                args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault(), openPercent);
         }
 
     case "explain-compare":
