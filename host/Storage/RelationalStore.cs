@@ -424,10 +424,9 @@ public abstract class RelationalStore
     public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exactFrom, CancellationToken cancellationToken = default)
     {
         var parameters = StoreRows.AttainmentParameters(from, to, exactFrom);
-        var text = StoreRows.PooledText();
-        foreach (var group in StoreRows.Stream(Open(), StoreRows.AttainmentGroupsSql, parameters, r => StoreRows.AttainmentGroup(r, from, text), cancellationToken))
+        foreach (var group in ReadAttainmentGroups(parameters, cancellationToken))
         {
-            foreach (var decision in group)
+            foreach (var decision in group.Decisions(from))
             {
                 yield return decision;
             }
@@ -437,6 +436,16 @@ public abstract class RelationalStore
         {
             yield return decision;
         }
+    }
+
+    /// <summary>
+    /// The groups of <see cref="StoreRows.AttainmentGroupsSql"/> for <paramref name="parameters"/>
+    /// (<see cref="StoreRows.AttainmentParameters"/>), in its order.
+    /// </summary>
+    internal virtual IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups((string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        var text = StoreRows.PooledText();
+        return [.. StoreRows.Stream(Open(), StoreRows.AttainmentGroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), cancellationToken)];
     }
 
     /// <inheritdoc cref="IStore.CountUnjudgedDecisions"/>

@@ -187,6 +187,100 @@ public sealed class SqliteStore : RelationalStore, IStore
         }
     }
 
+    /// <summary>
+    /// The current decisions attainment counts, grouped here rather than by SQLite: its <c>GROUP BY</c> sorts every row
+    /// (the covering index is in stop order, not group order), which took 2.8 s of a night over a million cases, against
+    /// 0.12 s to walk the index. The rows come through SQLite's own API, each group's key decoded into one reused
+    /// buffer, so that a row allocates nothing; the groups are then put in the query's order (byte order of the texts,
+    /// absent values first), so that what is counted is what <see cref="StoreRows.AttainmentGroupsSql"/> gives.
+    /// </summary>
+    internal override IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups((string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Check(connection, raw.sqlite3_prepare_v2(connection.Handle, AttainmentRowsSql, out var statement));
+        using (statement)
+        {
+            foreach (var (name, value) in parameters)
+            {
+                // The groups stop before @exact: @to is not among the statement's parameters.
+                if (raw.sqlite3_bind_parameter_index(statement, name) is > 0 and var at)
+                {
+                    Check(connection, raw.sqlite3_bind_text(statement, at, (string)value));
+                }
+            }
+
+            var groups = new List<(AttainmentGroupRow Row, long Count)>();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            var lookup = index.GetAlternateLookup<ReadOnlySpan<char>>();
+            var key = new char[256];
+            long rows = 0;
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                if ((++rows & 0xFFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var length = 0;
+                for (var column = 0; column < 6; column++)
+                {
+                    var absent = raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+                    var bytes = absent ? default : raw.sqlite3_column_blob(statement, column);
+                    var needed = length + 2 + Encoding.UTF8.GetMaxCharCount(bytes.Length);
+                    if (needed > key.Length)
+                    {
+                        Array.Resize(ref key, Math.Max(needed, key.Length * 2));
+                    }
+
+                    // Each value is preceded by its length in two chars (all ones when absent), so that no text of any
+                    // content can make two different rows one key.
+                    var count = absent ? -1 : Encoding.UTF8.GetChars(bytes, key.AsSpan(length + 2));
+                    key[length] = (char)(count >> 16);
+                    key[length + 1] = (char)(count & 0xFFFF);
+                    length += 2 + Math.Max(0, count);
+                }
+
+                var span = key.AsSpan(0, length);
+                if (lookup.TryGetValue(span, out var at))
+                {
+                    groups[at] = (groups[at].Row, groups[at].Count + 1);
+                    continue;
+                }
+
+                string? Text(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
+                var row = new AttainmentGroupRow(Text(0), Text(1), Text(2) ?? string.Empty, raw.sqlite3_column_int(statement, 3), Text(4) ?? string.Empty, Text(5), 0);
+                lookup[span] = groups.Count;
+                groups.Add((row, 1));
+            }
+
+            Check(connection, rc);
+            return [.. groups
+                .Select(g => g.Row with { Count = g.Count })
+                .Order(Comparer<AttainmentGroupRow>.Create(static (a, b) =>
+                {
+                    var c = Utf8Order(a.Customer, b.Customer);
+                    c = c != 0 ? c : Utf8Order(a.Policy, b.Policy);
+                    c = c != 0 ? c : Utf8Order(a.Version, b.Version);
+                    c = c != 0 ? c : a.Severity.CompareTo(b.Severity);
+                    c = c != 0 ? c : Utf8Order(a.Status, b.Status);
+                    return c != 0 ? c : Utf8Order(a.BreachDay, b.BreachDay);
+                }))];
+        }
+    }
+
+    /// <summary>SQLite's order of two texts (BINARY: their UTF-8 bytes), an absent one first.</summary>
+    private static int Utf8Order(string? a, string? b) =>
+        a is null ? (b is null ? 0 : -1) : b is null ? 1 : Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
+
+    /// <summary>The rows <see cref="StoreRows.AttainmentGroupsSql"/> groups, ungrouped, from the same covering index.</summary>
+    private const string AttainmentRowsSql = """
+        SELECT customer, policy, policy_version, severity, status,
+            CASE WHEN status = 'breached' THEN substr(COALESCE(due_at, stopped_at), 1, 10) END
+        FROM decisions
+        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @exact AND (status || '') IN ('met', 'breached') AND severity IS NOT NULL
+        """;
+
     /// <summary>Throws the connection's error for a result code other than OK, ROW or DONE.</summary>
     internal static void Check(SqliteConnection connection, int rc)
     {

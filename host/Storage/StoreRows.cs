@@ -290,25 +290,9 @@ internal static class StoreRows
         ("@exact", StoreText.Utc(exact < from ? from : exact > to ? to : exact)),
     ];
 
-    /// <summary>
-    /// The decisions a row of <see cref="AttainmentGroupsSql"/> stands for: one decision with the group's customer,
-    /// policy, version, severity and status, stopped at <paramref name="from"/> (the read's start: in the month, before
-    /// its asOf), due at the start of its breach day, no case or target, repeated once per decision of the group (the
-    /// same instance).
-    /// </summary>
-    public static IEnumerable<Decision> AttainmentGroup(DbDataReader reader, DateTimeOffset from, Func<DbDataReader, int, string?> text)
-    {
-        StoreText.TryParseStatus(reader.GetString(4), out var status);
-        var version = text(reader, 2)!;
-        var due = reader.IsDBNull(5) ? (DateTimeOffset?)null : new DateTimeOffset(DateOnly.ParseExact(reader.GetString(5), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var representative = new Decision(string.Empty, null, text(reader, 1), version.Length == 0 ? null : version, status, due,
-            0, 0, 0, 0, from, null, 0, null, text(reader, 0), null, [])
-        {
-            StoppedAt = from,
-            Severity = reader.GetInt32(3),
-        };
-        return Enumerable.Repeat(representative, (int)reader.GetInt64(6));
-    }
+    /// <summary>A row of <see cref="AttainmentGroupsSql"/>, read by <paramref name="text"/> (which keeps one instance of each text).</summary>
+    public static AttainmentGroupRow AttainmentGroupRow(DbDataReader reader, Func<DbDataReader, int, string?> text) =>
+        new(text(reader, 0), text(reader, 1), text(reader, 2)!, reader.GetInt32(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6));
 
     /// <summary>
     /// A reader of the rows of <see cref="AttainmentDecisionsSql"/>: each the decision as stored, without its explanation; instants in
@@ -528,3 +512,30 @@ internal static class StoreRows
         return (sql, parameters);
     }
 }
+
+/// <summary>
+/// One group of the current decisions attainment counts (<see cref="StoreRows.AttainmentGroupsSql"/>): customer, policy,
+/// version (empty when absent), severity, status, for a breach the UTC day of its due time (<c>yyyy-MM-dd</c>), and how
+/// many decisions it holds.
+/// </summary>
+internal sealed record AttainmentGroupRow(string? Customer, string? Policy, string Version, int Severity, string Status, string? BreachDay, long Count)
+{
+    /// <summary>
+    /// The decisions the group stands for: one decision with the group's customer, policy, version, severity and status,
+    /// stopped at <paramref name="from"/> (the read's start: in the month, before its asOf), due at the start of its breach
+    /// day, no case or target, repeated once per decision of the group (the same instance).
+    /// </summary>
+    public IEnumerable<Decision> Decisions(DateTimeOffset from)
+    {
+        StoreText.TryParseStatus(Status, out var status);
+        var due = BreachDay is null ? (DateTimeOffset?)null : new DateTimeOffset(DateOnly.ParseExact(BreachDay, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var representative = new Decision(string.Empty, null, Policy, Version.Length == 0 ? null : Version, status, due,
+            0, 0, 0, 0, from, null, 0, null, Customer, null, [])
+        {
+            StoppedAt = from,
+            Severity = Severity,
+        };
+        return Enumerable.Repeat(representative, checked((int)Count));
+    }
+}
+

@@ -101,6 +101,44 @@ public class AttainmentDecisionStoreTests
             .ShouldBe(exact.Where(d => d.Severity is null || d.StoppedAt >= day).Select(d => d.CaseId).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void SqliteGroups_AreWhatSqlGroupByGives_InItsOrder_WhateverTheTexts()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+
+        // Customers and policies that sort differently by UTF-16 and by UTF-8 (U+FF21 against U+1F600), that differ
+        // only by case, that are empty or absent, or that hold the characters a naive key would join fields with;
+        // several versions, severities, statuses and due days.
+        string?[] customers = ["acme", "Acme", "\uFF21cme", "\U0001F600cme", "", null, "a\u0000b", "a|b"];
+        string?[] policies = ["gold", "gold\u0001", null];
+        var random = new Random(5);
+        var decisions = Enumerable.Range(0, 2_000).Select(i =>
+        {
+            var stopped = From.AddMinutes(random.Next(0, 20 * 24 * 60));
+            return Stopped($"C-{i:0000}", random.Next(3) == 0 ? DecisionStatus.Breached : DecisionStatus.Met, stopped.ToString("O"), AsOf, severity: 1 + random.Next(4))
+                with
+            {
+                Customer = customers[random.Next(customers.Length)],
+                Policy = policies[random.Next(policies.Length)],
+                PolicyVersion = random.Next(4) == 0 ? null : $"2026.{random.Next(3)}",
+                DueAt = random.Next(5) == 0 ? null : stopped.AddHours(-random.Next(0, 100)),
+            };
+        }).ToArray();
+        Store(store, 1, decisions);
+
+        var parameters = StoreRows.AttainmentParameters(From, To, AsOf);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
+        connection.Open();
+        var text = StoreRows.PooledText();
+        var bySql = StoreRows.Stream(connection, StoreRows.AttainmentGroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), CancellationToken.None).ToList();
+
+        var grouped = ((SqliteStore)store).ReadAttainmentGroups(parameters, CancellationToken.None);
+
+        bySql.Count.ShouldBeGreaterThan(100);
+        bySql.Sum(g => g.Count).ShouldBe(decisions.Count(d => d.StoppedAt < AsOf));
+        grouped.ShouldBe(bySql);
+    }
+
     [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void ReadAttainmentDecisions_StopOrSeverityChangedSameNight_CountsAsChangeAndIsRead(StoreKind kind)
     {
