@@ -107,9 +107,10 @@ public class AttainmentDecisionStoreTests
         using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
 
         // Customers and policies that sort differently by UTF-16 and by UTF-8 (U+FF21 against U+1F600), that differ
-        // only by case, that are empty or absent, or that hold the characters a naive key would join fields with;
+        // only by case, that are empty or absent, that hold a NUL (where SQLite's own text functions stop) or the
+        // characters a naive key would join or quote fields with;
         // several versions, severities, statuses and due days.
-        string?[] customers = ["acme", "Acme", "\uFF21cme", "\U0001F600cme", "", null, "a\u0000b", "a|b"];
+        string?[] customers = ["acme", "Acme", "\uFF21cme", "\U0001F600cme", "", null, "a", "a\u0000b", "a\u0000c", "a|b", "a','b", "'"];
         string?[] policies = ["gold", "gold\u0001", null];
         var random = new Random(5);
         var decisions = Enumerable.Range(0, 2_000).Select(i =>
