@@ -190,8 +190,8 @@ public sealed class SqliteStore : RelationalStore, IStore
     /// <summary>
     /// The current decisions attainment counts, grouped here rather than by SQLite: its <c>GROUP BY</c> sorts every row
     /// (the covering index is in stop order, not group order), which took 2.8 s of a night over a million cases, against
-    /// 0.12 s to walk the index. The rows come through SQLite's own API, each row's group key (one text) decoded into
-    /// one reused buffer, so that a row allocates nothing; the groups are then put in the query's order (byte order of
+    /// 0.12 s to walk the index. The rows come through SQLite's own API, each row's group key decoded into one reused
+    /// buffer, so that a row allocates nothing; the groups are then put in the query's order (byte order of
     /// the texts, absent values first), so that what is counted is what <see cref="StoreRows.AttainmentGroupsSql"/> gives.
     /// </summary>
     internal override IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups((string Name, object Value)[] parameters, CancellationToken cancellationToken)
@@ -222,24 +222,48 @@ public sealed class SqliteStore : RelationalStore, IStore
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                // The row's key, one text built by SQLite (AttainmentRowsSql, column 6): the row's columns are read only
-                // for a key not seen before, a few hundred times in a month of a million decisions.
-                var bytes = raw.sqlite3_column_blob(statement, 6);
-                if (Encoding.UTF8.GetMaxCharCount(bytes.Length) > key.Length)
+                // The row's group key: each value preceded by its length in two chars (all ones when absent), so that
+                // no text of any content can make two different rows one key; a breach's day is the first ten
+                // characters of its due (else stop) instant, as AttainmentGroupsSql takes them.
+                var length = 0;
+                var breached = false;
+                for (var column = 0; column < 6; column++)
                 {
-                    key = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
+                    var source = column < 5 ? column : raw.sqlite3_column_type(statement, 5) == raw.SQLITE_NULL ? 6 : 5;
+                    var bytes = raw.sqlite3_column_blob(statement, source);
+                    var absent = bytes.IsEmpty && raw.sqlite3_column_type(statement, source) == raw.SQLITE_NULL;
+                    if (column == 4)
+                    {
+                        breached = bytes.SequenceEqual("breached"u8);
+                    }
+                    else if (column == 5)
+                    {
+                        absent = !breached;
+                        bytes = breached ? bytes[..Math.Min(10, bytes.Length)] : default;
+                    }
+
+                    var needed = length + 2 + Encoding.UTF8.GetMaxCharCount(bytes.Length);
+                    if (needed > key.Length)
+                    {
+                        Array.Resize(ref key, Math.Max(needed, key.Length * 2));
+                    }
+
+                    var count = absent ? -1 : Encoding.UTF8.GetChars(bytes, key.AsSpan(length + 2));
+                    key[length] = (char)(count >> 16);
+                    key[length + 1] = (char)(count & 0xFFFF);
+                    length += 2 + Math.Max(0, count);
                 }
 
-                var length = Encoding.UTF8.GetChars(bytes, key);
                 var span = key.AsSpan(0, length);
-                if (lookup.TryGetValue(span, out var at))
+                if (lookup.TryGetValue(span, out var group))
                 {
-                    groups[at] = (groups[at].Row, groups[at].Count + 1);
+                    groups[group] = (groups[group].Row, groups[group].Count + 1);
                     continue;
                 }
 
                 string? Text(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
-                var row = new AttainmentGroupRow(Text(0), Text(1), Text(2) ?? string.Empty, raw.sqlite3_column_int(statement, 3), Text(4) ?? string.Empty, Text(5), 0);
+                var day = !breached ? null : (Text(5) ?? Text(6)) is { } instant ? instant[..Math.Min(10, instant.Length)] : null;
+                var row = new AttainmentGroupRow(Text(0), Text(1), Text(2) ?? string.Empty, raw.sqlite3_column_int(statement, 3), Text(4) ?? string.Empty, day, 0);
                 lookup[span] = groups.Count;
                 groups.Add((row, 1));
             }
@@ -264,19 +288,13 @@ public sealed class SqliteStore : RelationalStore, IStore
         a is null ? (b is null ? 0 : -1) : b is null ? 1 : Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
 
     /// <summary>
-    /// The rows <see cref="StoreRows.AttainmentGroupsSql"/> groups, ungrouped, from the same covering index, each with its
-    /// group's key: the six values joined by commas, each text as the hexadecimal digits of all its bytes (<c>-</c> when
-    /// absent), which no two different groups share. Not <c>quote</c>: it, like SQLite's other text functions, stops at
-    /// a NUL character, and a stored text may hold one.
+    /// The rows <see cref="StoreRows.AttainmentGroupsSql"/> groups, ungrouped, as they are in the same covering index: no
+    /// expression per row (building a key in SQL, with <c>hex</c> and <c>||</c>, cost more than the sort it saves).
     /// </summary>
     private const string AttainmentRowsSql = """
-        SELECT customer, policy, policy_version, severity, status, breach_day,
-            CASE WHEN customer IS NULL THEN '-' ELSE hex(customer) END || ',' || CASE WHEN policy IS NULL THEN '-' ELSE hex(policy) END || ','
-                || hex(policy_version) || ',' || severity || ',' || hex(status) || ',' || CASE WHEN breach_day IS NULL THEN '-' ELSE breach_day END
-        FROM (SELECT customer, policy, policy_version, severity, status,
-            CASE WHEN status = 'breached' THEN substr(COALESCE(due_at, stopped_at), 1, 10) END AS breach_day
+        SELECT customer, policy, policy_version, severity, status, due_at, stopped_at
         FROM decisions
-        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @exact AND (status || '') IN ('met', 'breached') AND severity IS NOT NULL)
+        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @exact AND (status || '') IN ('met', 'breached') AND severity IS NOT NULL
         """;
 
     /// <summary>Throws the connection's error for a result code other than OK, ROW or DONE.</summary>
