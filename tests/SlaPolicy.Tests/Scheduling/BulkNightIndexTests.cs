@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlaPolicy.Engine.Decisions;
-using SlaPolicy.Host.Ingestion;
 using SlaPolicy.Host.Notifications;
 
 namespace SlaPolicy.Tests.Scheduling;
@@ -44,20 +43,9 @@ public class BulkNightIndexTests
                 d.PausedMinutes, d.PercentUsed, d.EscalationLevel, d.Explanation.Count()))
             .Order(StringComparer.Ordinal)];
 
-    private static string[] Credits(IStore store) =>
-        [.. store.QueryServiceCredits(new ServiceCreditQuery(Limit: 10_000))
-            .Select(c => $"{c.Credit.Period}|{c.Credit.Customer}|{c.Credit.Service}|{c.Credit.Kind}|{c.Credit.Measured}|{c.Credit.Met}|{c.Credit.Amount}")
-            .Order(StringComparer.Ordinal)];
+    private static string[] Credits(IStore store) => IncrementalNightTests.Credits(store);
 
-    private static void IngestSamples(IStore store)
-    {
-        var ingestion = new IngestionService(store, new EngineRecordParser(), TimeProvider.System);
-        foreach (var (file, kind) in new[] { ("cases.jsonl", RecordKind.Cases), ("outages.jsonl", RecordKind.Outages), ("subscriptions.jsonl", RecordKind.Subscriptions), ("measurements.jsonl", RecordKind.Measurements) })
-        {
-            using var stream = File.OpenRead(Path.Join(PolicyTestFiles.RepoRoot, "samples", file));
-            ingestion.Ingest(kind, stream, file);
-        }
-    }
+    private static void IngestSamples(IStore store) => IncrementalNightTests.IngestSamples(store);
 
     /// <summary>Records which of the indexes exist each time a batch has been written.</summary>
     private sealed class IndexWatch(IStore store, Action? after = null) : IEscalationNotifier

@@ -25,12 +25,12 @@ public class IncrementalNightTests
                 string.Join(';', d.Explanation.Where(e => e.Kind != "evaluated").Select(e => $"{e.Kind}:{e.Text}"))))
             .Order(StringComparer.Ordinal)];
 
-    private static string[] Credits(IStore store) =>
+    internal static string[] Credits(IStore store) =>
         [.. store.QueryServiceCredits(new ServiceCreditQuery(Limit: 10_000))
             .Select(c => $"{c.Credit.Period}|{c.Credit.Customer}|{c.Credit.Service}|{c.Credit.Region}|{c.Credit.Kind}|{c.Credit.Objective}|{c.Credit.Target}|{c.Credit.Measured}|{c.Credit.Met}|{c.Credit.CreditPercent}|{c.Credit.Amount}|{c.Credit.Currency}")
             .Order(StringComparer.Ordinal)];
 
-    private static void IngestSamples(IStore store)
+    internal static void IngestSamples(IStore store)
     {
         var ingestion = new IngestionService(store, new EngineRecordParser(), TimeProvider.System);
         foreach (var file in SampleFiles)
