@@ -79,9 +79,9 @@ public sealed class SqliteStore : RelationalStore, IStore
 
     /// <summary>
     /// Drops the partial indexes of the current decisions until the returned handle is disposed, which builds them again
-    /// (<see cref="SqliteMigrations.CurrentDecisionIndexes"/>). Inserting a million decision rows with both indexes in
-    /// place costs about three times what inserting them and then building the indexes does; readers in between (the
-    /// pages' counts) scan the current rows instead.
+    /// (<see cref="SqliteMigrations.CurrentDecisionIndexes"/>): keeping them up row by row costs more than building them
+    /// once, the more so as they outgrow the page cache (docs/PERFORMANCE.md). Readers in between (the pages' counts)
+    /// scan the current rows instead.
     /// </summary>
     public IDisposable? DeferCurrentDecisionIndexes()
     {
@@ -671,8 +671,17 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         return _escalation.ExecuteNonQuery();
     }
 
+    private bool _disposed;
+
+    /// <summary>Disposes the statements and gives the connection back; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _decision.Dispose();
         _move.Dispose();
         _escalation.Dispose();
