@@ -23,6 +23,9 @@ internal static class SqliteMigrations
         CREATE INDEX IF NOT EXISTS ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1 AND stopped_at IS NOT NULL;
         """;
 
+    /// <summary>Drops the indexes <see cref="CurrentDecisionIndexes"/> builds.</summary>
+    public const string DropCurrentDecisionIndexes = "DROP INDEX IF EXISTS ix_decisions_current_status; DROP INDEX IF EXISTS ix_decisions_current_stopped;";
+
     /// <summary>The first version whose schema has <see cref="CurrentDecisionIndexes"/> as they are written there.</summary>
     public const int CurrentDecisionIndexesVersion = 16;
 

@@ -87,7 +87,7 @@ public sealed class SqliteStore : RelationalStore, IStore
     {
         using (var connection = Open())
         {
-            Execute(connection, "DROP INDEX IF EXISTS ix_decisions_current_status; DROP INDEX IF EXISTS ix_decisions_current_stopped;");
+            Execute(connection, SqliteMigrations.DropCurrentDecisionIndexes);
         }
 
         return new Rebuild(this);
@@ -106,21 +106,17 @@ public sealed class SqliteStore : RelationalStore, IStore
 
             _done = true;
             using var connection = store.Open();
-            Execute(connection, SqliteDecisionSink.RunCacheSize);
-            try
+            using (store.BulkWrite(connection))
             {
                 Execute(connection, SqliteMigrations.CurrentDecisionIndexes);
-            }
-            finally
-            {
-                SqliteDecisionSink.GiveBackCache(connection);
             }
         }
     }
 
     /// <summary>
-    /// A batch of ingestion gets the decision sink's page cache (<see cref="SqliteDecisionSink.RunCacheSize"/>): with the
-    /// default 2 MB, a batch of 10,000 cases (about 5 MB of rows) spills its pages to the WAL before its commit and reads
+    /// A batch of ingestion (and the building of the current-decision indexes after a bulk night) gets the decision
+    /// sink's page cache (<see cref="SqliteDecisionSink.RunCacheSize"/>): with the default 2 MB, a batch of 10,000
+    /// cases (about 5 MB of rows) spills its pages to the WAL before its commit and reads
     /// them back, and every insert past the cache reads index pages from the operating system. The pooled connection
     /// gets the default back (<see cref="SqliteDecisionSink.GiveBackCache"/>).
     /// </summary>

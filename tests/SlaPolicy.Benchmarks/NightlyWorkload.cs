@@ -86,6 +86,34 @@ public static class NightlyWorkload
                 return 1;
             }
 
+            // Writes the generated cases that edit changes (those it does not return null for) to a JSON Lines file of
+            // the folder, then ingests that file, timed; returns the number of cases written.
+            int IngestEdited(string name, Func<CaseRecord, CaseRecord?> edit)
+            {
+                var path = Path.Combine(folder, name);
+                var written = 0;
+                using (var stream = File.Create(path))
+                using (var writer = new JsonLinesWriter(stream))
+                {
+                    foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
+                    {
+                        if (edit(record) is { } edited)
+                        {
+                            writer.Write(edited);
+                            written++;
+                        }
+                    }
+                }
+
+                watch.Restart();
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                {
+                    ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, path);
+                }
+
+                return written;
+            }
+
             // With --open P: a store of long standing, where few cases are still open. A day later, the cases still
             // open are resolved but for every k-th, which leaves about P % of the store open, and that night runs; the
             // changed nights then start from there.
@@ -95,28 +123,8 @@ public static class NightlyWorkload
                 var unresolved = store.CountPendingCases();
                 var every = Math.Max(1, (int)Math.Round(unresolved / Math.Max(1.0, keepOpen * count / 100)));
                 next = next.AddDays(1);
-                var settlePath = Path.Combine(folder, "settle.jsonl");
-                var settled = 0;
-                using (var stream = File.Create(settlePath))
-                using (var writer = new JsonLinesWriter(stream))
-                {
-                    var i = 0;
-                    foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
-                    {
-                        if (record.ResolvedAt is null && i++ % every != 0)
-                        {
-                            writer.Write(record with { ResolvedAt = next.AddHours(-1) });
-                            settled++;
-                        }
-                    }
-                }
-
-                watch.Restart();
-                using (var stream = new FileStream(settlePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                {
-                    ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, settlePath);
-                }
-
+                var i = 0;
+                var settled = IngestEdited("settle.jsonl", record => record.ResolvedAt is null && i++ % every != 0 ? record with { ResolvedAt = next.AddHours(-1) } : null);
                 Report("ingest settled", watch, Invariant($"{settled:N0} of {unresolved:N0} pending cases resolved, to leave about {keepOpen} % open"));
                 if (!Night("night settled", next))
                 {
@@ -131,30 +139,10 @@ public static class NightlyWorkload
             {
                 var percent = changedPercents[day];
                 var open = store.CountPendingCases();
-                var changesPath = Path.Combine(folder, Invariant($"changes-{day}.jsonl"));
                 var every = Math.Max(1, (int)Math.Round(100 / Math.Max(0.01, percent)));
                 next = next.AddDays(1);
-                var changed = 0;
-                using (var stream = File.Create(changesPath))
-                using (var writer = new JsonLinesWriter(stream))
-                {
-                    var i = 0;
-                    foreach (var record in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count))
-                    {
-                        if ((i++ + day) % every == 0)
-                        {
-                            writer.Write(Edit(record, next));
-                            changed++;
-                        }
-                    }
-                }
-
-                watch.Restart();
-                using (var stream = new FileStream(changesPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                {
-                    ingested = services.GetRequiredService<IngestionService>().Ingest(RecordKind.Cases, stream, changesPath);
-                }
-
+                var i = 0;
+                var changed = IngestEdited(Invariant($"changes-{day}.jsonl"), record => (i++ + day) % every == 0 ? Edit(record, next) : null);
                 Report("ingest changes", watch, Invariant($"{changed:N0} cases edited ({changed * 100.0 / count:F1} %); {open:N0} cases ({open * 100.0 / count:F1} %) pending before"));
                 if (!Night(Invariant($"night +{day + 1}"), next) || !Night("same again", next))
                 {
