@@ -424,7 +424,7 @@ public abstract class RelationalStore
     public IEnumerable<Decision> ReadAttainmentDecisions(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exactFrom, CancellationToken cancellationToken = default)
     {
         var parameters = StoreRows.AttainmentParameters(from, to, exactFrom);
-        foreach (var group in ReadAttainmentGroups(parameters, cancellationToken))
+        foreach (var group in ReadAttainmentGroups(from, to, exactFrom, cancellationToken))
         {
             foreach (var decision in group.Decisions(from))
             {
@@ -439,13 +439,13 @@ public abstract class RelationalStore
     }
 
     /// <summary>
-    /// The groups of <see cref="StoreRows.AttainmentGroupsSql"/> for <paramref name="parameters"/>
-    /// (<see cref="StoreRows.AttainmentParameters"/>), in its order.
+    /// The groups of <see cref="StoreRows.AttainmentGroupsSql"/> for the stop instants in [<paramref name="from"/>,
+    /// <see cref="StoreRows.AttainmentGroupsUntil"/>), in its order.
     /// </summary>
-    internal virtual IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups((string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    internal virtual IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exact, CancellationToken cancellationToken)
     {
         var text = StoreRows.PooledText();
-        return [.. StoreRows.Stream(Open(), StoreRows.AttainmentGroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), cancellationToken)];
+        return [.. StoreRows.Stream(Open(), StoreRows.AttainmentGroupsSql, StoreRows.AttainmentParameters(from, to, exact), r => StoreRows.AttainmentGroupRow(r, text), cancellationToken)];
     }
 
     /// <inheritdoc cref="IStore.CountUnjudgedDecisions"/>

@@ -184,114 +184,39 @@ public sealed class SqliteStore : RelationalStore, IStore
     }
 
     /// <summary>
-    /// The current decisions attainment counts, grouped here rather than by SQLite: its <c>GROUP BY</c> sorts every row
-    /// (the covering index is in stop order, not group order), which took 2.8 s of a night over a million cases, against
-    /// 0.12 s to walk the index. The rows come through SQLite's own API, each row's group key decoded into one reused
-    /// buffer, so that a row allocates nothing; the groups are then put in the query's order (byte order of
-    /// the texts, absent values first), so that what is counted is what <see cref="StoreRows.AttainmentGroupsSql"/> gives.
+    /// The current decisions attainment counts, from the counts the triggers keep per stop day
+    /// (<see cref="AttainmentCounts"/>) when both bounds are UTC midnights (as the credits step's are): a few thousand rows
+    /// whatever the store holds, where the rows themselves are one per decision of the month. Other bounds are counted from
+    /// the rows (<see cref="StoreRows.AttainmentGroupsSql"/>). The groups come in that query's order (byte order of the
+    /// texts, absent values first).
     /// </summary>
-    internal override IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups((string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    internal override IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exact, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        Check(connection, raw.sqlite3_prepare_v2(connection.Handle, AttainmentRowsSql, out var statement));
-        using (statement)
+        var until = StoreRows.AttainmentGroupsUntil(from, to, exact);
+        if (!IsMidnight(from) || !IsMidnight(until))
         {
-            foreach (var (name, value) in parameters)
-            {
-                // The groups stop before @exact: @to is not among the statement's parameters.
-                if (raw.sqlite3_bind_parameter_index(statement, name) is > 0 and var at)
-                {
-                    Check(connection, raw.sqlite3_bind_text(statement, at, (string)value));
-                }
-            }
-
-            var groups = new List<(AttainmentGroupRow Row, long Count)>();
-            var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            var lookup = index.GetAlternateLookup<ReadOnlySpan<char>>();
-            var key = new char[256];
-            long rows = 0;
-            int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                if ((++rows & 0xFFFF) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                // The row's group key: each value preceded by its length in two chars (all ones when absent), so that
-                // no text of any content can make two different rows one key; a breach's day is the first ten
-                // characters of its due (else stop) instant, as AttainmentGroupsSql takes them.
-                var length = 0;
-                var breached = false;
-                for (var column = 0; column < 6; column++)
-                {
-                    var source = column < 5 ? column : raw.sqlite3_column_type(statement, 5) == raw.SQLITE_NULL ? 6 : 5;
-                    var bytes = raw.sqlite3_column_blob(statement, source);
-                    var absent = bytes.IsEmpty && raw.sqlite3_column_type(statement, source) == raw.SQLITE_NULL;
-                    if (column == 4)
-                    {
-                        breached = bytes.SequenceEqual("breached"u8);
-                    }
-                    else if (column == 5)
-                    {
-                        absent = !breached;
-                        bytes = breached ? bytes[..Math.Min(10, bytes.Length)] : default;
-                    }
-
-                    var needed = length + 2 + Encoding.UTF8.GetMaxCharCount(bytes.Length);
-                    if (needed > key.Length)
-                    {
-                        Array.Resize(ref key, Math.Max(needed, key.Length * 2));
-                    }
-
-                    var count = absent ? -1 : Encoding.UTF8.GetChars(bytes, key.AsSpan(length + 2));
-                    key[length] = (char)(count >> 16);
-                    key[length + 1] = (char)(count & 0xFFFF);
-                    length += 2 + Math.Max(0, count);
-                }
-
-                var span = key.AsSpan(0, length);
-                if (lookup.TryGetValue(span, out var group))
-                {
-                    groups[group] = (groups[group].Row, groups[group].Count + 1);
-                    continue;
-                }
-
-                string? Text(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
-                var day = !breached ? null : (Text(5) ?? Text(6)) is { } instant ? instant[..Math.Min(10, instant.Length)] : null;
-                var row = new AttainmentGroupRow(Text(0), Text(1), Text(2) ?? string.Empty, raw.sqlite3_column_int(statement, 3), Text(4) ?? string.Empty, day, 0);
-                lookup[span] = groups.Count;
-                groups.Add((row, 1));
-            }
-
-            Check(connection, rc);
-            return [.. groups
-                .Select(g => g.Row with { Count = g.Count })
-                .Order(Comparer<AttainmentGroupRow>.Create(static (a, b) =>
-                {
-                    var c = Utf8Order(a.Customer, b.Customer);
-                    c = c != 0 ? c : Utf8Order(a.Policy, b.Policy);
-                    c = c != 0 ? c : Utf8Order(a.Version, b.Version);
-                    c = c != 0 ? c : a.Severity.CompareTo(b.Severity);
-                    c = c != 0 ? c : Utf8Order(a.Status, b.Status);
-                    return c != 0 ? c : Utf8Order(a.BreachDay, b.BreachDay);
-                }))];
+            return base.ReadAttainmentGroups(from, to, exact, cancellationToken);
         }
+
+        var text = StoreRows.PooledText();
+        (string, object)[] parameters = [("@fromDay", StoreText.Date(DateOnly.FromDateTime(from.UtcDateTime))), ("@toDay", StoreText.Date(DateOnly.FromDateTime(until.UtcDateTime)))];
+        return [.. StoreRows.Stream(Open(), AttainmentCounts.GroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), cancellationToken)
+            .Order(Comparer<AttainmentGroupRow>.Create(static (a, b) =>
+            {
+                var c = Utf8Order(a.Customer, b.Customer);
+                c = c != 0 ? c : Utf8Order(a.Policy, b.Policy);
+                c = c != 0 ? c : Utf8Order(a.Version, b.Version);
+                c = c != 0 ? c : a.Severity.CompareTo(b.Severity);
+                c = c != 0 ? c : Utf8Order(a.Status, b.Status);
+                return c != 0 ? c : Utf8Order(a.BreachDay, b.BreachDay);
+            }))];
     }
+
+    private static bool IsMidnight(DateTimeOffset instant) => instant.UtcTicks % TimeSpan.TicksPerDay == 0;
 
     /// <summary>SQLite's order of two texts (BINARY: their UTF-8 bytes), an absent one first.</summary>
     private static int Utf8Order(string? a, string? b) =>
         a is null ? (b is null ? 0 : -1) : b is null ? 1 : Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
-
-    /// <summary>
-    /// The rows <see cref="StoreRows.AttainmentGroupsSql"/> groups, ungrouped, as they are in the same covering index: no
-    /// expression per row (building a key in SQL, with <c>hex</c> and <c>||</c>, cost more than the sort it saves).
-    /// </summary>
-    private const string AttainmentRowsSql = """
-        SELECT customer, policy, policy_version, severity, status, due_at, stopped_at
-        FROM decisions
-        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @exact AND (status || '') IN ('met', 'breached') AND severity IS NOT NULL
-        """;
 
     /// <summary>Throws the connection's error for a result code other than OK, ROW or DONE.</summary>
     internal static void Check(SqliteConnection connection, int rc)

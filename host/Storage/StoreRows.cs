@@ -287,8 +287,12 @@ internal static class StoreRows
     [
         ("@from", StoreText.Utc(from)),
         ("@to", StoreText.Utc(to)),
-        ("@exact", StoreText.Utc(exact < from ? from : exact > to ? to : exact)),
+        ("@exact", StoreText.Utc(AttainmentGroupsUntil(from, to, exact))),
     ];
+
+    /// <summary>Where the groups of <see cref="AttainmentGroupsSql"/> end (<c>@exact</c>): <paramref name="exact"/>, within [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public static DateTimeOffset AttainmentGroupsUntil(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exact) =>
+        exact < from ? from : exact > to ? to : exact;
 
     /// <summary>A row of <see cref="AttainmentGroupsSql"/>, read by <paramref name="text"/> (which keeps one instance of each text).</summary>
     public static AttainmentGroupRow AttainmentGroupRow(DbDataReader reader, Func<DbDataReader, int, string?> text) =>

@@ -346,6 +346,8 @@ public class IncrementalNightTests
             run.State.ShouldBe(RunState.Succeeded);
             reference.State.ShouldBe(RunState.Succeeded);
             Current(incremental.Store).ShouldBe(Current(full.Store), $"night {night}, as of {asOf:O}");
+            AttainmentCountsCheck.ShouldMatchTheRows(incremental.Store, $"night {night}");
+            AttainmentCountsCheck.ShouldMatchTheRows(full.Store, $"night {night}, full");
             kept += run.CasesKept;
         }
 

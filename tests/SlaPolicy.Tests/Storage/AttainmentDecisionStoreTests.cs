@@ -127,17 +127,98 @@ public class AttainmentDecisionStoreTests
         }).ToArray();
         Store(store, 1, decisions);
 
-        var parameters = StoreRows.AttainmentParameters(From, To, AsOf);
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
-        connection.Open();
-        var text = StoreRows.PooledText();
-        var bySql = StoreRows.Stream(connection, StoreRows.AttainmentGroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), CancellationToken.None).ToList();
+        // The credits step's bounds (UTC midnights) are read from the counts the triggers keep; others from the rows.
+        var day = new DateTimeOffset(AsOf.UtcDateTime.Date, TimeSpan.Zero);
+        foreach (var until in new[] { day, AsOf })
+        {
+            var parameters = StoreRows.AttainmentParameters(From, To, until);
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
+            connection.Open();
+            var text = StoreRows.PooledText();
+            var bySql = StoreRows.Stream(connection, StoreRows.AttainmentGroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), CancellationToken.None).ToList();
 
-        var grouped = ((SqliteStore)store).ReadAttainmentGroups(parameters, CancellationToken.None);
+            var grouped = ((SqliteStore)store).ReadAttainmentGroups(From, To, until, CancellationToken.None);
 
-        bySql.Count.ShouldBeGreaterThan(100);
-        bySql.Sum(g => g.Count).ShouldBe(decisions.Count(d => d.StoppedAt < AsOf));
-        grouped.ShouldBe(bySql);
+            bySql.Count.ShouldBeGreaterThan(100);
+            bySql.Sum(g => g.Count).ShouldBe(decisions.Count(d => d.StoppedAt < until));
+            grouped.ShouldBe(bySql, $"until {until:O}");
+        }
+
+        AttainmentCountsCheck.ShouldMatchTheRows(store);
+    }
+
+    /// <summary>A store of the release before the counts gets them filled from its rows by the migration that adds them.</summary>
+    [Fact]
+    public void SqliteAttainmentCounts_StoreOfTheReleaseBefore_CountsItsRows()
+    {
+        using var test = new TestStore(StoreKind.Sqlite);
+        test.MigrateTo(17);
+        Store(test.Store, 1,
+            Stopped("C-1", DecisionStatus.Met, "2026-11-10T10:00:00Z", AsOf),
+            Stopped("C-2", DecisionStatus.Breached, "2026-11-10T11:00:00Z", AsOf) with { Customer = null },
+            Stopped("C-3", DecisionStatus.Running, null, AsOf),
+            Stopped("C-4", DecisionStatus.Met, "2026-11-12T10:00:00Z", AsOf, severity: null));
+        test.Store.Migrate();
+
+        AttainmentCountsCheck.ShouldMatchTheRows(test.Store);
+        var groups = ((SqliteStore)test.Store).ReadAttainmentGroups(From, To, new DateTimeOffset(AsOf.UtcDateTime.Date, TimeSpan.Zero), CancellationToken.None);
+        groups.Select(g => $"{g.Customer ?? "(none)"} {g.Status} {g.BreachDay} {g.Count}").ShouldBe(["(none) breached 2026-11-05 1", "acme met  1"]);
+    }
+
+    /// <summary>
+    /// The counts the triggers keep (<see cref="AttainmentCounts"/>) follow every way a decision row enters, leaves or
+    /// changes the counted set: written, rewritten the same night with another status, stop, severity, customer, policy or
+    /// due time, moved forward, retired by a later night, deleted as stale (the case now has other targets), retired as the
+    /// case lost its targets, made current again; after each write they are what the rows give.
+    /// </summary>
+    [Fact]
+    public void SqliteAttainmentCounts_FollowEveryWriteOfTheRows()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        var random = new Random(18);
+        var statuses = new[] { DecisionStatus.Met, DecisionStatus.Breached, DecisionStatus.Running, DecisionStatus.Paused, DecisionStatus.Error };
+        Decision Random(string caseId, string target, DateTimeOffset asOf) =>
+            Stopped(caseId, statuses[random.Next(statuses.Length)], random.Next(5) == 0 ? null : From.AddMinutes(random.Next(0, 40 * 24 * 60)).ToString("O"), asOf,
+                severity: random.Next(6) == 0 ? null : random.Next(1, 5)) with
+            {
+                Target = target,
+                Customer = random.Next(8) == 0 ? null : new[] { "acme", "globex", "" }[random.Next(3)],
+                Policy = random.Next(8) == 0 ? null : new[] { "gold", "silver" }[random.Next(2)],
+                PolicyVersion = random.Next(3) == 0 ? null : "2026.1",
+                DueAt = random.Next(4) == 0 ? null : From.AddHours(random.Next(0, 900)),
+            };
+
+        var last = new Dictionary<(string, string), Decision>();
+        for (var night = 0; night < 6; night++)
+        {
+            var asOf = AsOf.AddDays(night - 5);
+            using var sink = store.OpenDecisionSink(night + 1);
+            for (var batch = 0; batch < 3; batch++)
+            {
+                // Some cases several times the same night, some with one target, some with two, some with none.
+                var ids = Enumerable.Range(0, 40).Select(_ => $"C-{random.Next(60):00}").Distinct().ToList();
+                var decisions = new List<Decision>();
+                var outcomes = new List<CaseOutcome>();
+                foreach (var id in ids)
+                {
+                    var targets = random.Next(6) == 0 ? [] : random.Next(2) == 0 ? new[] { "response" } : ["response", "resolution"];
+                    foreach (var target in targets)
+                    {
+                        // Now and then the same state as before, only the clock's figures and due time moved on (moved forward).
+                        var decision = random.Next(3) == 0 && last.TryGetValue((id, target), out var before)
+                            ? before with { AsOf = asOf, ElapsedMinutes = before.ElapsedMinutes + 60, PercentUsed = before.PercentUsed + 1, DueAt = before.DueAt?.AddHours(random.Next(0, 48)) }
+                            : Random(id, target, asOf);
+                        last[(id, target)] = decision;
+                        decisions.Add(decision);
+                    }
+
+                    outcomes.Add(new CaseOutcome(id, targets.Length, 1, 1, null, Settled: false) { Continues = night > 0 && random.Next(2) == 0 });
+                }
+
+                sink.Write(decisions, outcomes);
+                AttainmentCountsCheck.ShouldMatchTheRows(store, $"night {night}, batch {batch}");
+            }
+        }
     }
 
     [Theory, InlineData(StoreKind.Sqlite), PostgresData]
