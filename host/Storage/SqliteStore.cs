@@ -75,19 +75,47 @@ public sealed class SqliteStore : RelationalStore, IStore
         {
             Execute(connection, SqliteMigrations.CurrentDecisionIndexes);
         }
+
+        // A night over the whole store that died before it counted again left the triggers of the counts dropped.
+        if (CurrentVersion(connection) >= SqliteMigrations.AttainmentCountsVersion && !HasCountTriggers(connection))
+        {
+            Recount(connection);
+        }
+    }
+
+    private static bool HasCountTriggers(SqliteConnection connection)
+    {
+        using var command = Command(connection, AttainmentCounts.HasTriggersSql);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Counts the attainment counts again from the rows and puts their triggers back, in one transaction (<see cref="AttainmentCounts.Recount"/>).</summary>
+    private void Recount(SqliteConnection connection)
+    {
+        using (BulkWrite(connection))
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using (var command = Command(connection, AttainmentCounts.DropTriggers + AttainmentCounts.Recount, transaction))
+            {
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
     }
 
     /// <summary>
-    /// Drops the partial indexes of the current decisions until the returned handle is disposed, which builds them again
-    /// (<see cref="SqliteMigrations.CurrentDecisionIndexes"/>): keeping them up row by row costs more than building them
-    /// once, the more so as they outgrow the page cache (docs/PERFORMANCE.md). Readers in between (the pages' counts)
-    /// scan the current rows instead.
+    /// Drops the partial indexes of the current decisions and the triggers of the attainment counts until the returned
+    /// handle is disposed, which builds the indexes again (<see cref="SqliteMigrations.CurrentDecisionIndexes"/>) and
+    /// counts again (<see cref="AttainmentCounts.Recount"/>): keeping them up row by row costs more than building them
+    /// once, the more so as the indexes outgrow the page cache (docs/PERFORMANCE.md). Readers in between (the pages'
+    /// counts) scan the current rows instead.
     /// </summary>
     public IDisposable? DeferCurrentDecisionIndexes()
     {
         using (var connection = Open())
         {
-            Execute(connection, SqliteMigrations.DropCurrentDecisionIndexes);
+            Execute(connection, SqliteMigrations.DropCurrentDecisionIndexes + AttainmentCounts.DropTriggers);
         }
 
         return new Rebuild(this);
@@ -110,6 +138,8 @@ public sealed class SqliteStore : RelationalStore, IStore
             {
                 Execute(connection, SqliteMigrations.CurrentDecisionIndexes);
             }
+
+            store.Recount(connection);
         }
     }
 
@@ -603,6 +633,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
         }
 
         _disposed = true;
+        Fold();
         _decision.Dispose();
         _move.Dispose();
         _escalation.Dispose();
@@ -614,6 +645,29 @@ internal sealed class SqliteDecisionSink : IDecisionSink
 
         GiveBackCache(_connection);
         _connection.Dispose();
+    }
+
+    /// <summary>
+    /// Adds the changes of the attainment counts the writes logged to the counts (<see cref="AttainmentCounts.FoldSql"/>),
+    /// so that the log stays as long as a night's changes. The counts read the same either way; a fold that cannot run
+    /// (the store busy past its timeout) leaves the log to the next one.
+    /// </summary>
+    private void Fold()
+    {
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            using (var command = SqliteStore.Command(_connection, AttainmentCounts.FoldSql, transaction))
+            {
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException)
+        {
+            // The log keeps the changes: nothing is lost, the next sink folds them.
+        }
     }
 
     /// <summary>The page cache of a connection that writes a run's decisions or a batch of ingestion: 64 MB.</summary>

@@ -120,4 +120,40 @@ public class AttainmentTests
 
         ServiceLevelCalculator.Compute(inputs, November, AsOf).Warnings.ShouldContain(w => w.Contains("no policy covers", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// Decisions handed as one instance repeated (as the store groups a month's stopped decisions) count as the same
+    /// decisions handed one by one: attainment, compliance (met, breached, overdue) and breaches per week, whatever the
+    /// order of the runs and however they interleave.
+    /// </summary>
+    [Fact]
+    public void Compute_RepeatedInstances_CountAsManyDecisions()
+    {
+        Decision[] kinds =
+        [
+            Decision("C-1", DecisionStatus.Met, "2026-11-05T10:00:00Z", severity: 1),
+            Decision("C-2", DecisionStatus.Breached, "2026-11-20T10:00:00Z", severity: 1, dueAt: "2026-11-19T10:00:00Z"),
+            Decision("C-3", DecisionStatus.Met, "2026-11-06T10:00:00Z", severity: 4),
+            Decision("C-4", DecisionStatus.Breached, null, severity: 4, dueAt: "2026-11-25T00:00:00Z"),
+            Decision("C-5", DecisionStatus.Breached, "2026-11-03T10:00:00Z", severity: 4),
+        ];
+        var random = new Random(11);
+        var repeated = new List<Decision>();
+        for (var run = 0; run < 40; run++)
+        {
+            var kind = kinds[random.Next(kinds.Length)];
+            repeated.AddRange(Enumerable.Repeat(kind, random.Next(1, 30)));
+        }
+
+        var copies = repeated.Select(d => d with { }).ToList();
+        var grouped = Compute(repeated);
+        var oneByOne = Compute(copies);
+
+        grouped.Attainment.Select(a => (a.MetCount, a.StoppedCount, a.CreditAmount)).ShouldBe(oneByOne.Attainment.Select(a => (a.MetCount, a.StoppedCount, a.CreditAmount)));
+        grouped.Attainment.Sum(a => a.StoppedCount).ShouldBe(repeated.Count(d => d.StoppedAt is not null));
+        grouped.Compliance.ShouldBe(oneByOne.Compliance);
+        grouped.Compliance.Sum(c => c.OverdueOpen).ShouldBe(repeated.Count(d => d.CaseId == "C-4"));
+        grouped.BreachesPerWeek.ShouldBe(oneByOne.BreachesPerWeek);
+        grouped.CreditTotals.Select(t => t.Payable).ShouldBe(oneByOne.CreditTotals.Select(t => t.Payable));
+    }
 }

@@ -7,12 +7,14 @@ namespace SlaPolicy.Tests.Scheduling;
 
 /// <summary>
 /// A night that writes a decision for every case of a large store (Run:BulkIndexCases) drops the SQLite indexes of the
-/// current decisions while it writes and builds them once afterwards: the decisions and credits are those of a night that
-/// kept them, the indexes are back once the night ends, whether it succeeded or not, and a start builds any that are missing.
+/// current decisions and the triggers of the attainment counts while it writes, and builds them and counts again once
+/// afterwards: the decisions and credits are those of a night that kept them, the indexes and triggers are back and the
+/// counts right once the night ends, whether it succeeded or not, and a start builds any that are missing.
 /// </summary>
 public class BulkNightIndexTests
 {
-    private static readonly string[] Indexes = ["ix_decisions_current_status", "ix_decisions_current_stopped"];
+    private static readonly string[] Indexes =
+        ["ix_decisions_current_status", "ix_decisions_current_stopped", "tr_attainment_counts_delete", "tr_attainment_counts_insert", "tr_attainment_counts_update"];
 
     private static readonly DateTimeOffset Night = DateTimeOffset.Parse("2026-11-21T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -25,7 +27,10 @@ public class BulkNightIndexTests
         using var connection = new SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_decisions_current_%' ORDER BY name";
+        command.CommandText = """
+            SELECT name FROM sqlite_master
+            WHERE (type = 'index' AND name LIKE 'ix_decisions_current_%') OR (type = 'trigger' AND name LIKE 'tr_attainment_counts_%') ORDER BY name
+            """;
         using var reader = command.ExecuteReader();
         var names = new List<string>();
         while (reader.Read())
@@ -77,6 +82,7 @@ public class BulkNightIndexTests
             Current(bulk.Store).ShouldBe(Current(kept.Store), $"current decisions as of {night:O}");
             Credits(bulk.Store).ShouldBe(Credits(kept.Store), $"service credits as of {night:O}");
             IndexesOf(bulk.Store).ShouldBe(Indexes);
+            AttainmentCountsCheck.ShouldMatchTheRows(bulk.Store, $"as of {night:O}");
         }
 
         watchBulk.Seen.ShouldNotBeEmpty();
@@ -109,16 +115,26 @@ public class BulkNightIndexTests
         watch.Seen.ShouldNotBeEmpty();
         watch.Seen[0].ShouldBeEmpty();
         IndexesOf(store).ShouldBe(Indexes);
+        AttainmentCountsCheck.ShouldMatchTheRows(store);
     }
 
     [Fact]
-    public void Start_BuildsTheIndexesANightThatDiedLeftDropped()
+    public void Start_BuildsTheIndexesANightThatDiedLeftDropped_AndCountsAgain()
     {
         using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        IngestSamples(store);
         ((SqliteStore)store).DeferCurrentDecisionIndexes().ShouldNotBeNull();
         IndexesOf(store).ShouldBeEmpty();
 
+        // The night writes its decisions with the triggers dropped, then the process dies before it counts again.
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([.. store.ReadCases().SelectMany(c => SamplePolicyEvaluator.Provider.Current.Evaluate(c, Night, explain: false))]).Written.ShouldBeGreaterThan(100);
+        }
+
+        Should.Throw<ShouldAssertException>(() => AttainmentCountsCheck.ShouldMatchTheRows(store));
         test.Open().Migrate();
         IndexesOf(store).ShouldBe(Indexes);
+        AttainmentCountsCheck.ShouldMatchTheRows(store);
     }
 }

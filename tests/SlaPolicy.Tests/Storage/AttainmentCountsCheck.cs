@@ -20,6 +20,16 @@ internal static class AttainmentCountsCheck
         Rows(connection, AttainmentCounts.StoredSql).ShouldBe(Rows(connection, AttainmentCounts.RecountSql), because);
     }
 
+    /// <summary>The changes logged and not yet folded into the counts.</summary>
+    public static long ChangesLogged(IStore store)
+    {
+        using var connection = new SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM attainment_count_changes";
+        return (long)command.ExecuteScalar()!;
+    }
+
     private static List<string> Rows(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

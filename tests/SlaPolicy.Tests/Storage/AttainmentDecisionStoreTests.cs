@@ -218,6 +218,12 @@ public class AttainmentDecisionStoreTests
                 sink.Write(decisions, outcomes);
                 AttainmentCountsCheck.ShouldMatchTheRows(store, $"night {night}, batch {batch}");
             }
+
+            // Closing, the sink folds what its writes logged into the counts.
+            AttainmentCountsCheck.ChangesLogged(store).ShouldBeGreaterThan(0);
+            sink.Dispose();
+            AttainmentCountsCheck.ChangesLogged(store).ShouldBe(0);
+            AttainmentCountsCheck.ShouldMatchTheRows(store, $"night {night}, folded");
         }
     }
 
