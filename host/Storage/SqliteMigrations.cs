@@ -493,8 +493,13 @@ internal static class AttainmentCounts
     /// <summary>True (1) when the triggers are in place: a night over the whole store that died before it counted again leaves them dropped.</summary>
     public const string HasTriggersSql = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'tr_attainment_counts_insert'";
 
-    /// <summary>The counts as the rows give them, one row per day and group.</summary>
-    public static readonly string RecountSql = $"SELECT {Values("decisions")}, COUNT(*) FROM decisions WHERE {Of(Counted, "decisions")} GROUP BY 1, 2, 3, 4, 5, 6, 7";
+    /// <summary>
+    /// The counts as the rows give them, one row per day and group. <c>status || ''</c> keeps SQLite off the partial index
+    /// by status, whose rows it would then read one by one from the table (6 to 7 s at a million cases, against 2.6 s
+    /// over the covering index of the stop instants).
+    /// </summary>
+    public static readonly string RecountSql =
+        $"SELECT {Values("decisions")}, COUNT(*) FROM decisions WHERE {Of(Counted, "decisions").Replace("decisions.status IN", "(decisions.status || '') IN", StringComparison.Ordinal)} GROUP BY 1, 2, 3, 4, 5, 6, 7";
 
     /// <summary>The counts of both tables per day and group, those not 0, in the columns of <see cref="RecountSql"/>.</summary>
     public static readonly string StoredSql =

@@ -147,6 +147,28 @@ public class AttainmentDecisionStoreTests
         AttainmentCountsCheck.ShouldMatchTheRows(store);
     }
 
+    /// <summary>
+    /// Counting again from the rows (a whole-store night, a start after one died) reads the covering index of the stop
+    /// instants, not the index by status, from which it would read every current row of the table one by one.
+    /// </summary>
+    [Fact]
+    public void SqliteRecount_ReadsTheCoveringIndexOfTheStops()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + AttainmentCounts.RecountSql;
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        plan.ShouldContain(step => step.Contains("ix_decisions_current_stopped", StringComparison.Ordinal), string.Join("; ", plan));
+    }
+
     /// <summary>A store of the release before the counts gets them filled from its rows by the migration that adds them.</summary>
     [Fact]
     public void SqliteAttainmentCounts_StoreOfTheReleaseBefore_CountsItsRows()
