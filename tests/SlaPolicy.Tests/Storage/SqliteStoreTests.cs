@@ -39,6 +39,49 @@ public class SqliteStoreTests
         cacheInUse.ShouldBeLessThan(100_000);
     }
 
+    /// <summary>
+    /// The sink's commits leave the WAL alone (a night's own read holds a snapshot from its start, so a checkpoint then
+    /// copies nothing of the night); closing, the sink copies the WAL into the database, and its pooled connection goes
+    /// back with SQLite's default of a checkpoint past 1,000 pages.
+    /// </summary>
+    [Fact]
+    public void DecisionSink_CheckpointsOnceWhenItCloses_AndItsConnectionGoesBackWithTheDefault()
+    {
+        using var folder = new TempFolder();
+        var store = new SqliteStore(Path.Combine(folder.Path, "store.db"));
+        store.Migrate();
+        static (long Log, long Copied) Wal(SqliteConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            using var reader = command.ExecuteReader();
+            reader.Read().ShouldBeTrue();
+            return (reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            // Batches of about 200 pages each: a checkpoint past 1,000 pages would start the WAL over after the fifth.
+            for (var batch = 0; batch < 10; batch++)
+            {
+                sink.Write([.. Enumerable.Range(0, 2_000).Select(i => DecisionOf($"C-{batch}-{i:0000}"))]);
+            }
+
+            using var file = new FileStream(Path.Combine(folder.Path, "store.db-wal"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            (file.Length / 4096).ShouldBeGreaterThan(1_600);
+        }
+
+        using (var connection = store.Open())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_autocheckpoint";
+            Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture).ShouldBe(1000);
+            var (log, copied) = Wal(connection);
+            log.ShouldBeGreaterThan(1_600);
+            copied.ShouldBe(log);
+        }
+    }
+
     [Fact]
     public void DecisionSink_RowStoredBeforeTheHashColumn_RewrittenOnceThenUnchanged()
     {
