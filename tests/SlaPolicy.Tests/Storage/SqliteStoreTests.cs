@@ -76,8 +76,8 @@ public class SqliteStoreTests
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_autocheckpoint";
             Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture).ShouldBe(1000);
+            // Every frame copied (none at all when the pool closed the file's last connection, which copies and removes the WAL).
             var (log, copied) = Wal(connection);
-            log.ShouldBeGreaterThan(1_600);
             copied.ShouldBe(log);
         }
     }
