@@ -400,7 +400,11 @@ internal static class SqliteMigrations
         // them from the rows walks every decision of the month, a cost that grows with the store however little changed.
         // attainment_counts keeps the same counts per UTC day of the stop instant, moved by triggers on every row that
         // enters or leaves the counted set (AttainmentCounts), so that the step reads a few thousand rows instead.
-        (18, "attainment counts per stop day", AttainmentCounts.Schema),
+        // The credits step also reads one by one the current stopped decisions of unknown severity over the whole month
+        // (StoreRows.AttainmentDecisionsSql): a partial index finds those few without walking the month's stops.
+        (18, "attainment counts per stop day", AttainmentCounts.Schema + """
+            CREATE INDEX ix_decisions_current_unknown_severity ON decisions (stopped_at) WHERE is_current = 1 AND stopped_at IS NOT NULL AND severity IS NULL;
+            """),
     ];
 }
 

@@ -249,16 +249,22 @@ internal static class StoreRows
 
     /// <summary>
     /// The current decisions attainment counts read one by one: status met or breached, clock stopped in
-    /// [<c>@exact</c>, <c>@to</c>) (fixed-width UTC text), or in [<c>@from</c>, <c>@to</c>) without a severity (stored
-    /// before decisions carried one). Served by the partial index on <c>stopped_at</c> of the current rows. The
-    /// explanation is not read: attainment does not use it.
+    /// [<c>@exact</c>, <c>@to</c>) (fixed-width UTC text), or in [<c>@from</c>, <c>@exact</c>) without a severity (stored
+    /// before decisions carried one); <c>@exact</c> lies in [<c>@from</c>, <c>@to</c>]. Two ranges, each served by its
+    /// partial index (the current rows' stop instants; those of unknown severity), rather than one condition with an
+    /// OR, which walked every stop of the month (0.3 s at a million cases). The explanation is not read: attainment does
+    /// not use it.
     /// </summary>
     public const string AttainmentDecisionsSql = """
         SELECT case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level,
             as_of, policy_file, policy_line, rule_name, customer, service, stopped_at, severity
         FROM decisions
-        WHERE is_current = 1 AND stopped_at >= @from AND stopped_at < @to AND (status || '') IN ('met', 'breached')
-            AND (stopped_at >= @exact OR severity IS NULL)
+        WHERE is_current = 1 AND stopped_at >= @exact AND stopped_at < @to AND (status || '') IN ('met', 'breached')
+        UNION ALL
+        SELECT case_id, target, evaluation_date, policy_version, policy, status, due_at, elapsed_minutes, paused_minutes, percent_used, escalation_level,
+            as_of, policy_file, policy_line, rule_name, customer, service, stopped_at, severity
+        FROM decisions
+        WHERE is_current = 1 AND stopped_at IS NOT NULL AND severity IS NULL AND stopped_at >= @from AND stopped_at < @exact AND (status || '') IN ('met', 'breached')
         ORDER BY stopped_at, case_id, target, policy_version
         """;
 

@@ -337,5 +337,12 @@ internal static class PostgresMigrations
         (17, "outages carry the share of users affected", """
             ALTER TABLE outages ADD COLUMN affected TEXT COLLATE "C" NULL;
             """),
+
+        // The current stopped decisions of unknown severity, which the credits step reads one by one over the whole month
+        // (StoreRows.AttainmentDecisionsSql): a handful, found without reading the month's other rows. SQLite's version 18
+        // also keeps the attainment counts per day; PostgreSQL groups the month's rows (StoreRows.AttainmentGroupsSql).
+        (18, "current decisions of unknown severity indexed", """
+            CREATE INDEX ix_decisions_current_unknown_severity ON decisions (stopped_at) WHERE is_current = 1 AND stopped_at IS NOT NULL AND severity IS NULL;
+            """),
     ];
 }
