@@ -673,8 +673,8 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     }
 
     /// <summary>
-    /// Copies the WAL into the database once the partition's writes are done, then gives the connection SQLite's default
-    /// back (a checkpoint when a commit leaves the WAL past 1,000 pages). While the partition writes, its commits do not
+    /// Copies the WAL into the database once the partition's writes are done (the connection then goes back to the pool
+    /// with SQLite's default, a checkpoint when a commit leaves the WAL past 1,000 pages: <see cref="GiveBackCache"/>). While the partition writes, its commits do not
     /// checkpoint (<see cref="NoCheckpointAtCommit"/>): the partition's own read of its cases holds a snapshot from its
     /// start, so a checkpoint at a commit could copy nothing the night wrote and only synced the WAL to disk, batch after
     /// batch; once, at the end, each page is copied once. Passive: a reader still open (a page being served) keeps
@@ -684,7 +684,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     {
         try
         {
-            using var pragma = SqliteStore.Command(_connection, "PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_autocheckpoint=1000;");
+            using var pragma = SqliteStore.Command(_connection, "PRAGMA wal_checkpoint(PASSIVE);");
             pragma.ExecuteNonQuery();
         }
         catch (SqliteException)
@@ -702,13 +702,14 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     /// <summary>
     /// Before a connection goes back to the pool: give back its page cache (up to 64 MB, see <see cref="RunCacheSize"/>)
     /// and the default size, or every pooled connection a sink or an ingestion ever used would keep one, and a host's
-    /// memory would grow with each run that happened to draw another connection.
+    /// memory would grow with each run that happened to draw another connection; and SQLite's default checkpoint at a
+    /// commit past 1,000 pages, which a sink's connection turns off while it writes.
     /// </summary>
     internal static void GiveBackCache(SqliteConnection connection)
     {
         try
         {
-            using var pragma = SqliteStore.Command(connection, "PRAGMA cache_size=-2000; PRAGMA shrink_memory;");
+            using var pragma = SqliteStore.Command(connection, "PRAGMA wal_autocheckpoint=1000; PRAGMA cache_size=-2000; PRAGMA shrink_memory;");
             pragma.ExecuteNonQuery();
         }
         catch (SqliteException)

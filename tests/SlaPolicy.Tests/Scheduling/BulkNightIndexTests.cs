@@ -29,7 +29,9 @@ public class BulkNightIndexTests
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT name FROM sqlite_master
-            WHERE (type = 'index' AND name LIKE 'ix_decisions_current_%') OR (type = 'trigger' AND name LIKE 'tr_attainment_counts_%') ORDER BY name
+            WHERE (type = 'index' AND name IN ('ix_decisions_current_status', 'ix_decisions_current_stopped'))
+                OR (type = 'trigger' AND name LIKE 'tr_attainment_counts_%')
+            ORDER BY name
             """;
         using var reader = command.ExecuteReader();
         var names = new List<string>();
