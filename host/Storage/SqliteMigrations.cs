@@ -540,7 +540,7 @@ internal static class AttainmentCounts
 
     /// <summary>
     /// The groups of <see cref="StoreRows.AttainmentGroupsSql"/> for stop instants in [<c>@fromDay</c>, <c>@toDay</c>) (UTC
-    /// days, <c>yyyy-MM-dd</c>), absent values back as NULL, in no particular order.
+    /// days, <c>yyyy-MM-dd</c>), absent values back as NULL, in that query's order (absent first, texts by their bytes).
     /// </summary>
     public static readonly string GroupsSql = $"""
         SELECT nullif(customer, x''), nullif(policy, x''), policy_version, severity, status, nullif(breach_day, ''), SUM(n)
@@ -550,5 +550,6 @@ internal static class AttainmentCounts
             SELECT {Columns}, n FROM attainment_count_changes WHERE stop_day >= @fromDay AND stop_day < @toDay)
         GROUP BY customer, policy, policy_version, severity, status, breach_day
         HAVING SUM(n) > 0
+        ORDER BY 1, 2, 3, 4, 5, 6
         """;
 }

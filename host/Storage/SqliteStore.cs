@@ -89,11 +89,20 @@ public sealed class SqliteStore : RelationalStore, IStore
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
-    /// <summary>Counts the attainment counts again from the rows and puts their triggers back, in one transaction (<see cref="AttainmentCounts.Recount"/>).</summary>
-    private void Recount(SqliteConnection connection)
+    /// <summary>
+    /// Counts the attainment counts again from the rows and puts their triggers back, in one transaction
+    /// (<see cref="AttainmentCounts.Recount"/>), after <paramref name="before"/> (the indexes the count reads, built
+    /// under the same page cache).
+    /// </summary>
+    private void Recount(SqliteConnection connection, string? before = null)
     {
         using (BulkWrite(connection))
         {
+            if (before is not null)
+            {
+                Execute(connection, before);
+            }
+
             using var transaction = connection.BeginTransaction(deferred: false);
             using (var command = Command(connection, AttainmentCounts.DropTriggers + AttainmentCounts.Recount, transaction))
             {
@@ -134,12 +143,7 @@ public sealed class SqliteStore : RelationalStore, IStore
 
             _done = true;
             using var connection = store.Open();
-            using (store.BulkWrite(connection))
-            {
-                Execute(connection, SqliteMigrations.CurrentDecisionIndexes);
-            }
-
-            store.Recount(connection);
+            store.Recount(connection, SqliteMigrations.CurrentDecisionIndexes);
         }
     }
 
@@ -217,8 +221,7 @@ public sealed class SqliteStore : RelationalStore, IStore
     /// The current decisions attainment counts, from the counts the triggers keep per stop day
     /// (<see cref="AttainmentCounts"/>) when both bounds are UTC midnights (as the credits step's are): a few thousand rows
     /// whatever the store holds, where the rows themselves are one per decision of the month. Other bounds are counted from
-    /// the rows (<see cref="StoreRows.AttainmentGroupsSql"/>). The groups come in that query's order (byte order of the
-    /// texts, absent values first).
+    /// the rows (<see cref="StoreRows.AttainmentGroupsSql"/>). The groups come in that query's order.
     /// </summary>
     internal override IReadOnlyList<AttainmentGroupRow> ReadAttainmentGroups(DateTimeOffset from, DateTimeOffset to, DateTimeOffset exact, CancellationToken cancellationToken)
     {
@@ -230,23 +233,10 @@ public sealed class SqliteStore : RelationalStore, IStore
 
         var text = StoreRows.PooledText();
         (string, object)[] parameters = [("@fromDay", StoreText.Date(DateOnly.FromDateTime(from.UtcDateTime))), ("@toDay", StoreText.Date(DateOnly.FromDateTime(until.UtcDateTime)))];
-        return [.. StoreRows.Stream(Open(), AttainmentCounts.GroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), cancellationToken)
-            .Order(Comparer<AttainmentGroupRow>.Create(static (a, b) =>
-            {
-                var c = Utf8Order(a.Customer, b.Customer);
-                c = c != 0 ? c : Utf8Order(a.Policy, b.Policy);
-                c = c != 0 ? c : Utf8Order(a.Version, b.Version);
-                c = c != 0 ? c : a.Severity.CompareTo(b.Severity);
-                c = c != 0 ? c : Utf8Order(a.Status, b.Status);
-                return c != 0 ? c : Utf8Order(a.BreachDay, b.BreachDay);
-            }))];
+        return [.. StoreRows.Stream(Open(), AttainmentCounts.GroupsSql, parameters, r => StoreRows.AttainmentGroupRow(r, text), cancellationToken)];
     }
 
     private static bool IsMidnight(DateTimeOffset instant) => instant.UtcTicks % TimeSpan.TicksPerDay == 0;
-
-    /// <summary>SQLite's order of two texts (BINARY: their UTF-8 bytes), an absent one first.</summary>
-    private static int Utf8Order(string? a, string? b) =>
-        a is null ? (b is null ? 0 : -1) : b is null ? 1 : Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
 
     /// <summary>Throws the connection's error for a result code other than OK, ROW or DONE.</summary>
     internal static void Check(SqliteConnection connection, int rc)

@@ -538,7 +538,7 @@ internal sealed record AttainmentGroupRow(string? Customer, string? Policy, stri
     public IEnumerable<Decision> Decisions(DateTimeOffset from)
     {
         StoreText.TryParseStatus(Status, out var status);
-        var due = BreachDay is null ? (DateTimeOffset?)null : new DateTimeOffset(DateOnly.ParseExact(BreachDay, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var due = BreachDay is null ? (DateTimeOffset?)null : new DateTimeOffset(StoreText.ParseDate(BreachDay).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var representative = new Decision(string.Empty, null, Policy, Version.Length == 0 ? null : Version, status, due,
             0, 0, 0, 0, from, null, 0, null, Customer, null, [])
         {
