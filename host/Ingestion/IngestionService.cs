@@ -32,6 +32,13 @@ public sealed record IngestResult(string Source, RecordKind Kind, long Accepted,
 /// in flight and never half of one. A bad record never stops the good ones.
 /// </summary>
 /// <remarks>
+/// One batch is written while the next is read: the calling thread reads and prepares a batch (the cases' stored values
+/// and hashes, <see cref="RecordBatch.Prepare"/>) while one writer task stores the one before, so that reading and
+/// writing overlap; batches are still written one at a time, in input order. A failed write stops the reading at the
+/// next batch and is thrown as it was; the batches before it stay written, none after it is. Nothing is written after
+/// <see cref="Ingest"/> returns or throws.
+/// </remarks>
+/// <remarks>
 /// <paramref name="statuses"/> makes the census of event statuses for each ingestion of cases (by default, one that knows
 /// no pauseOn status: every status outside <see cref="StatusCensus.KnownStatuses"/> is counted).
 /// </remarks>
@@ -61,6 +68,7 @@ public sealed class IngestionService(
         var reported = new List<RejectedRecord>();
         var warnings = new List<InputWarning>();
         long accepted = 0, rejected = 0, warned = 0;
+        Task? writing = null;
 
         void Warn(IEnumerable<InputWarning> found)
         {
@@ -74,6 +82,7 @@ public sealed class IngestionService(
             }
         }
 
+        // Hands the batch read so far to the writer once the one before it is written (whose failure is thrown here).
         void Flush()
         {
             if (good.Count == 0 && bad.Count == 0)
@@ -81,40 +90,65 @@ public sealed class IngestionService(
                 return;
             }
 
-            store.Ingest(batchOf(good, bad, time.GetUtcNow()));
-            accepted += good.Count;
-            good.Clear();
-            bad.Clear();
+            var batch = batchOf(good, bad, time.GetUtcNow()).Prepare();
+            var count = good.Count;
+            good = new List<T>(Math.Min(batchSize, 1024));
+            bad = [];
+            writing?.GetAwaiter().GetResult();
+            writing = Task.Run(() =>
+            {
+                store.Ingest(batch);
+                accepted += count;
+            });
         }
 
-        foreach (var outcome in records)
+        try
         {
-            Warn(outcome.Warnings);
-            if (outcome.Record is { } record)
+            foreach (var outcome in records)
             {
-                good.Add(record);
-                if (census is not null && record is CaseRecord ticket)
+                Warn(outcome.Warnings);
+                if (outcome.Record is { } record)
                 {
-                    Warn(census.Observe(ticket, source, outcome.LineNumber));
+                    good.Add(record);
+                    if (census is not null && record is CaseRecord ticket)
+                    {
+                        Warn(census.Observe(ticket, source, outcome.LineNumber));
+                    }
                 }
-            }
-            else if (outcome.Rejected is { } rejection)
-            {
-                bad.Add(rejection);
-                rejected++;
-                if (reported.Count < MaxRejectionsReported)
+                else if (outcome.Rejected is { } rejection)
                 {
-                    reported.Add(rejection);
+                    bad.Add(rejection);
+                    rejected++;
+                    if (reported.Count < MaxRejectionsReported)
+                    {
+                        reported.Add(rejection);
+                    }
+                }
+
+                if (good.Count + bad.Count >= batchSize)
+                {
+                    Flush();
                 }
             }
 
-            if (good.Count + bad.Count >= batchSize)
+            Flush();
+            writing?.GetAwaiter().GetResult();
+        }
+        catch when (writing is { IsCompleted: false } inFlight)
+        {
+            // The input failed (or was cancelled) while a batch was being written: that write finishes, or fails, first.
+            // Its own failure, if any, is the earlier one; the reading's is what the caller gets either way.
+            try
             {
-                Flush();
+                inFlight.Wait();
             }
+            catch (AggregateException)
+            {
+            }
+
+            throw;
         }
 
-        Flush();
         var unknown = census?.Unknown ?? new Dictionary<string, long>();
         return new IngestResult(source, kind, accepted, rejected, reported)
         {

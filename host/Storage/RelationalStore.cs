@@ -81,7 +81,7 @@ public abstract class RelationalStore
         using var transaction = connection.BeginTransaction();
         var receivedAt = StoreText.Utc(batch.ReceivedAt);
         // Each case's stored values and hash once: what tells a changed record, and what the row keeps.
-        var cases = RecordTables.Cases.Rows(batch.Cases);
+        var cases = batch.CaseRows;
         var changed = ChangedCases(connection, transaction, batch.Cases, cases.Hashes!);
         var written = (cases.Count == 0 ? 0 : Upsert(connection, transaction, RecordTables.Cases, cases, receivedAt))
             + UpsertRecords(connection, transaction, RecordTables.Outages, batch.Outages, receivedAt)

@@ -212,6 +212,35 @@ public sealed record RecordBatch(
 {
     /// <summary>Number of good records in the batch.</summary>
     public int GoodCount => Cases.Count + Outages.Count + Subscriptions.Count + Measurements.Count;
+
+    private StoredRows? _caseRows;
+    private IReadOnlyList<CaseRecord>? _caseRowsOf;
+
+    /// <summary>
+    /// The cases' stored values and hashes (what the store writes and compares), computed once: ahead of the write by
+    /// <see cref="Prepare"/>, otherwise by the store when it writes the batch. A copy of the batch with other cases
+    /// computes its own.
+    /// </summary>
+    internal StoredRows CaseRows
+    {
+        get
+        {
+            if (_caseRows is null || !ReferenceEquals(_caseRowsOf, Cases))
+            {
+                _caseRows = RecordTables.Cases.Rows(Cases);
+                _caseRowsOf = Cases;
+            }
+
+            return _caseRows;
+        }
+    }
+
+    /// <summary>Computes <see cref="CaseRows"/> now, on the calling thread (the ingestion's reader, while the batch before is written); returns the batch.</summary>
+    public RecordBatch Prepare()
+    {
+        _ = CaseRows;
+        return this;
+    }
 }
 
 /// <summary>

@@ -164,6 +164,56 @@ public class StoreTests
         RowsOf(store, "C-1", latestOnly: false).ShouldBe(["sev1-update 2026-11-22 35"]);
     }
 
+    /// <summary>
+    /// A batch of cases new to the store with one decided before among them (between them, in id order): that one's
+    /// rows of another date stop being current and its row of the same date it no longer has goes, as in a batch of
+    /// cases all decided before. The SQLite sink skips those statements only for a batch none of whose cases has a row.
+    /// </summary>
+    [Theory, InlineData(StoreKind.Sqlite), PostgresData]
+    public void Write_NewCasesAroundOneDecidedBefore_ThatOnesOtherRowsRetireOrGo(StoreKind kind)
+    {
+        using var test = TestStore.Migrated(kind, out var store);
+        store.Ingest(CasesBatch(Cases.Open("C-1", "2026-11-20T16:30:00+01:00"), Cases.Open("C-2", "2026-11-20T16:30:00+01:00"), Cases.Open("C-3", "2026-11-20T16:30:00+01:00")));
+        var resolution = DecisionOf("C-2", 40, 0, AsOf);
+        void Night(long run, params Decision[] decisions)
+        {
+            using var sink = store.OpenDecisionSink(run);
+            sink.Write(decisions, [.. decisions.GroupBy(d => d.CaseId).Select(g => new CaseOutcome(g.Key, g.Count(), 7, 9, null, Settled: false))]);
+        }
+
+        Night(1, DecisionOf("C-2", 30, 0, AsOf.AddDays(-1)) with { Target = "sev1-update" });
+        Night(2, resolution, resolution with { Target = "sev1-response" });
+
+        // An hour later, the same date: C-1 and C-3 are new; C-2 has the resolution target only.
+        var later = AsOf.AddHours(1);
+        Night(3, DecisionOf("C-1", 10, 0, later), DecisionOf("C-2", 45, 0, later), DecisionOf("C-3", 20, 0, later));
+
+        RowsOf(store, "C-2", latestOnly: true).ShouldBe(["sev1-resolution 2026-11-22 45"]);
+        RowsOf(store, "C-2", latestOnly: false).ShouldBe(["sev1-resolution 2026-11-22 45", "sev1-update 2026-11-21 30"]);
+        RowsOf(store, "C-1", latestOnly: true).ShouldBe(["sev1-resolution 2026-11-22 10"]);
+        RowsOf(store, "C-3", latestOnly: true).ShouldBe(["sev1-resolution 2026-11-22 20"]);
+    }
+
+    /// <summary>The SQLite sink's test for a batch of cases without rows is one seek on the key's case_id.</summary>
+    [Fact]
+    public void SqliteSink_NoDecisionsYet_SeeksTheKeysCaseIds()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteDecisionSink.NoDecisionsYetSql;
+        command.Parameters.AddWithValue("@cases", "[\"C-1\"]");
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        plan.ShouldContain(step => step.Contains("USING COVERING INDEX sqlite_autoindex_decisions_1 (case_id>? AND case_id<?)", StringComparison.Ordinal));
+    }
+
     [Theory, InlineData(StoreKind.Sqlite), PostgresData]
     public void Migrate_Twice_KeepsSchemaVersionAndData(StoreKind kind)
     {
