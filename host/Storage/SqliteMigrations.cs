@@ -18,9 +18,18 @@ internal static class SqliteMigrations
     /// are written (<see cref="SqliteStore.DeferCurrentDecisionIndexes"/>); <see cref="SqliteStore.Migrate"/> runs this
     /// at every start, so that a process that died in between gets them back.
     /// </summary>
-    public const string CurrentDecisionIndexes = """
+    public const string CurrentDecisionIndexes = CurrentStatusIndex + CurrentStoppedIndex;
+
+    /// <summary>The index of the current decisions by status (the page's lists): the first of <see cref="CurrentDecisionIndexes"/>.</summary>
+    public const string CurrentStatusIndex = """
         CREATE INDEX IF NOT EXISTS ix_decisions_current_status ON decisions (status, percent_used) WHERE is_current = 1;
+
+        """;
+
+    /// <summary>The covering index of the current stops (attainment, and the count of it): the second of <see cref="CurrentDecisionIndexes"/>.</summary>
+    public const string CurrentStoppedIndex = """
         CREATE INDEX IF NOT EXISTS ix_decisions_current_stopped ON decisions (stopped_at, status, customer, policy, policy_version, severity, due_at) WHERE is_current = 1 AND stopped_at IS NOT NULL;
+
         """;
 
     /// <summary>Drops the indexes <see cref="CurrentDecisionIndexes"/> builds.</summary>
@@ -521,6 +530,12 @@ internal static class AttainmentCounts
         INSERT INTO attainment_counts ({Columns}, n) {RecountSql};
         {Triggers}
         """;
+
+    /// <summary>Empties the counts and their log (the first half of <see cref="Recount"/>).</summary>
+    public const string Clear = "DELETE FROM attainment_count_changes; DELETE FROM attainment_counts;";
+
+    /// <summary>Adds one count: the columns of <see cref="RecountSql"/>, as it gives them, as <c>?1</c> to <c>?8</c>.</summary>
+    public static readonly string InsertSql = $"INSERT INTO attainment_counts ({Columns}, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
     /// <summary>Counts again from the rows and puts the triggers back (run in one transaction, with the triggers dropped).</summary>
     public static readonly string Recount = $"""

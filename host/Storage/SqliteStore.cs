@@ -149,15 +149,77 @@ public sealed class SqliteStore : RelationalStore, IStore
             var copying = Task.Run(store.CopyWal);
             try
             {
-                using var connection = store.Open();
-                Execute(connection, "PRAGMA wal_autocheckpoint=0;");
-                store.Recount(connection, SqliteMigrations.CurrentDecisionIndexes);
+                store.BuildAndCount();
             }
             finally
             {
                 copying.Wait();
             }
         }
+    }
+
+    /// <summary>
+    /// Builds the current-decision indexes and counts again from the rows, the count side by side with the second
+    /// index: the covering index of the stops first (what the count reads); then, under the write lock held until the
+    /// end (no write can come between the count and the triggers), the index by status on this connection while a
+    /// connection of its own counts from a snapshot taken under that lock; then the counts and the triggers, and the commit.
+    /// The result is <see cref="Recount"/>'s, in one transaction as there.
+    /// </summary>
+    private void BuildAndCount()
+    {
+        using var connection = Open();
+        using (BulkWrite(connection))
+        {
+            Execute(connection, "PRAGMA wal_autocheckpoint=0;" + SqliteMigrations.CurrentStoppedIndex);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var counting = Task.Run(ReadRecount);
+            List<object[]> counts;
+            try
+            {
+                Execute(connection, SqliteMigrations.CurrentStatusIndex, transaction);
+            }
+            finally
+            {
+                // Never leave the count running past this transaction, whether or not the index was built.
+                counts = counting.GetAwaiter().GetResult();
+            }
+
+            Execute(connection, AttainmentCounts.DropTriggers + AttainmentCounts.Clear, transaction);
+            using (var insert = Command(connection, AttainmentCounts.InsertSql, transaction))
+            {
+                var p = Enumerable.Range(1, 8).Select(i => insert.Parameters.Add(new SqliteParameter($"?{i}", null))).ToArray();
+                insert.Prepare();
+                foreach (var row in counts)
+                {
+                    for (var i = 0; i < p.Length; i++)
+                    {
+                        p[i].Value = row[i];
+                    }
+
+                    insert.ExecuteNonQuery();
+                }
+            }
+
+            Execute(connection, AttainmentCounts.Triggers, transaction);
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The rows of <see cref="AttainmentCounts.RecountSql"/>, each value as SQLite gives it (an absent customer or policy a zero-length BLOB).</summary>
+    private List<object[]> ReadRecount()
+    {
+        using var connection = Open();
+        using var command = Command(connection, AttainmentCounts.RecountSql);
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[8];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     /// <summary>

@@ -120,6 +120,37 @@ public class BulkNightIndexTests
         AttainmentCountsCheck.ShouldMatchTheRows(store);
     }
 
+    /// <summary>
+    /// The count after a whole-store night keeps each value as the rows give it: a decision without customer or policy
+    /// counts under the absent value (a zero-length BLOB), as the triggers and the count from the rows keep it.
+    /// </summary>
+    [Fact]
+    public void WholeStoreCount_DecisionsWithoutCustomerOrPolicy_CountedAsTheRowsGiveThem()
+    {
+        using var test = TestStore.Migrated(StoreKind.Sqlite, out var store);
+        var asOf = Night;
+        Decision Stopped(string caseId, string? customer, string? policy, DecisionStatus status) =>
+            new(caseId, "sev2-resolution", policy, "2026.1", status, asOf.AddHours(-3), 60, 0, 50, 0, asOf, "policies/x.json", 1, "x", customer, "email", [])
+            {
+                Severity = 2,
+                StoppedAt = asOf.AddHours(-2),
+            };
+
+        using (var rebuild = ((SqliteStore)store).DeferCurrentDecisionIndexes())
+        {
+            using var sink = store.OpenDecisionSink(1);
+            sink.Write([Stopped("C-1", null, null, DecisionStatus.Met), Stopped("C-2", "acme", null, DecisionStatus.Breached), Stopped("C-3", null, "gold", DecisionStatus.Met), Stopped("C-4", "acme", "gold", DecisionStatus.Met)]);
+        }
+
+        IndexesOf(store).ShouldBe(Indexes);
+        AttainmentCountsCheck.ShouldMatchTheRows(store);
+        using var connection = new SqliteConnection($"Data Source={((SqliteStore)store).Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM attainment_counts WHERE typeof(customer) = 'blob' AND length(customer) = 0";
+        Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(2);
+    }
+
     [Fact]
     public void Start_BuildsTheIndexesANightThatDiedLeftDropped_AndCountsAgain()
     {
