@@ -276,6 +276,9 @@ public sealed class SqliteStore : RelationalStore, IStore
         using (statement)
         {
             var received = Encoding.UTF8.GetBytes(receivedAt);
+            var native = new SqliteNative();
+            var s = SqliteNative.Of(statement);
+            var database = SqliteNative.Of(sqlite.Handle!);
             var written = 0;
             for (var r = 0; r < rows.Count; r++)
             {
@@ -284,25 +287,25 @@ public sealed class SqliteStore : RelationalStore, IStore
                 {
                     Check(sqlite, values[i] switch
                     {
-                        null => raw.sqlite3_bind_null(statement, i + 1),
-                        string text => raw.sqlite3_bind_text(statement, i + 1, text),
-                        int number => raw.sqlite3_bind_int64(statement, i + 1, number),
-                        long number => raw.sqlite3_bind_int64(statement, i + 1, number),
-                        double number => raw.sqlite3_bind_double(statement, i + 1, number),
+                        null => native.Text(s, i + 1, null),
+                        string text => native.Text(s, i + 1, text),
+                        int number => SqliteNative.Int64(s, i + 1, number),
+                        long number => SqliteNative.Int64(s, i + 1, number),
+                        double number => SqliteNative.Double(s, i + 1, number),
                         var other => throw new InvalidOperationException($"{table.Name}: no stored form for {other.GetType()}"),
                     });
                 }
 
                 if (hashed)
                 {
-                    Check(sqlite, raw.sqlite3_bind_int64(statement, fields + 1, rows.Hashes![r]));
+                    Check(sqlite, SqliteNative.Int64(s, fields + 1, rows.Hashes![r]));
                 }
 
-                Check(sqlite, raw.sqlite3_bind_text(statement, count, received));
-                var rc = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
+                Check(sqlite, SqliteNative.Text(s, count, received));
+                var rc = SqliteNative.Step(s);
+                SqliteNative.Reset(s);
                 Check(sqlite, rc);
-                written += raw.sqlite3_changes(sqlite.Handle) > 0 ? 1 : 0;
+                written += SqliteNative.Changes(database) > 0 ? 1 : 0;
             }
 
             return written;
@@ -413,6 +416,8 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     private readonly SqliteParameter[] _e;
     private readonly SqliteCommand _stale;
     private readonly SqliteParameter[] _s;
+    private readonly SqliteNative _native = new();
+    private readonly nint _database;
     private DateTimeOffset _lastAsOf;
     private byte[] _asOfText = [];
     private byte[] _dateText = [];
@@ -420,6 +425,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     public SqliteDecisionSink(SqliteConnection connection, long runId)
     {
         _connection = connection;
+        _database = SqliteNative.Of(connection.Handle!);
         _runId = runId;
 
         // A bigger page cache for this connection only: the decisions' unique index outgrows the default 2 MB at a
@@ -654,45 +660,46 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     private int Upsert(DecisionRow row)
     {
         var d = row.Decision;
-        var s = _decision;
+        var s = SqliteNative.Of(_decision);
+        var n = _native;
         try
         {
-            Text(s, 1, d.CaseId);
-            Text(s, 2, d.Target ?? string.Empty);
-            Check(raw.sqlite3_bind_text(s, 3, _dateText));
-            Text(s, 4, d.PolicyVersion ?? string.Empty);
-            Text(s, 5, d.Policy);
-            Text(s, 6, StoreText.Status(d.Status));
-            Text(s, 7, d.DueAt is { } due ? StoreText.Utc(due) : null);
-            Check(raw.sqlite3_bind_double(s, 8, d.ElapsedMinutes));
-            Check(raw.sqlite3_bind_double(s, 9, d.PausedMinutes));
-            Check(raw.sqlite3_bind_double(s, 10, d.PercentUsed));
-            Check(raw.sqlite3_bind_int64(s, 11, d.EscalationLevel));
-            Check(raw.sqlite3_bind_text(s, 12, _asOfText));
-            Text(s, 13, d.PolicyFile);
-            Check(raw.sqlite3_bind_int64(s, 14, d.PolicyLine));
-            Text(s, 15, d.RuleName);
-            Text(s, 16, d.Customer);
-            Text(s, 17, d.Service);
-            Check(raw.sqlite3_bind_text(s, 18, row.Explanation));
-            Check(raw.sqlite3_bind_int64(s, 19, _runId));
-            Check(raw.sqlite3_bind_int64(s, 20, row.Hash));
-            Text(s, 21, d.StoppedAt is { } stopped ? StoreText.Utc(stopped) : null);
-            Check(d.Severity is { } severity ? raw.sqlite3_bind_int64(s, 22, severity) : raw.sqlite3_bind_null(s, 22));
-            Check(row.InputsHash is { } inputs ? raw.sqlite3_bind_int64(s, 23, inputs) : raw.sqlite3_bind_null(s, 23));
-            Check(row.Fingerprint is { } fingerprint ? raw.sqlite3_bind_int64(s, 24, fingerprint) : raw.sqlite3_bind_null(s, 24));
-            Check(raw.sqlite3_bind_int64(s, 25, row.StateHash));
-            var rc = raw.sqlite3_step(s);
+            Check(n.Text(s, 1, d.CaseId));
+            Check(n.Text(s, 2, d.Target ?? string.Empty));
+            Check(SqliteNative.Text(s, 3, _dateText));
+            Check(n.Text(s, 4, d.PolicyVersion ?? string.Empty));
+            Check(n.Text(s, 5, d.Policy));
+            Check(n.Text(s, 6, StoreText.Status(d.Status)));
+            Check(n.Text(s, 7, d.DueAt is { } due ? StoreText.Utc(due) : null));
+            Check(SqliteNative.Double(s, 8, d.ElapsedMinutes));
+            Check(SqliteNative.Double(s, 9, d.PausedMinutes));
+            Check(SqliteNative.Double(s, 10, d.PercentUsed));
+            Check(SqliteNative.Int64(s, 11, d.EscalationLevel));
+            Check(SqliteNative.Text(s, 12, _asOfText));
+            Check(n.Text(s, 13, d.PolicyFile));
+            Check(SqliteNative.Int64(s, 14, d.PolicyLine));
+            Check(n.Text(s, 15, d.RuleName));
+            Check(n.Text(s, 16, d.Customer));
+            Check(n.Text(s, 17, d.Service));
+            Check(SqliteNative.Text(s, 18, row.Explanation));
+            Check(SqliteNative.Int64(s, 19, _runId));
+            Check(SqliteNative.Int64(s, 20, row.Hash));
+            Check(n.Text(s, 21, d.StoppedAt is { } stopped ? StoreText.Utc(stopped) : null));
+            Check(SqliteNative.Int64(s, 22, d.Severity));
+            Check(SqliteNative.Int64(s, 23, row.InputsHash));
+            Check(SqliteNative.Int64(s, 24, row.Fingerprint));
+            Check(SqliteNative.Int64(s, 25, row.StateHash));
+            var rc = SqliteNative.Step(s);
             if (rc != raw.SQLITE_DONE)
             {
                 Check(rc);
             }
 
-            return raw.sqlite3_changes(_connection.Handle);
+            return SqliteNative.Changes(_database);
         }
         finally
         {
-            raw.sqlite3_reset(s);
+            SqliteNative.Reset(s);
         }
     }
 
@@ -700,38 +707,36 @@ internal sealed class SqliteDecisionSink : IDecisionSink
     private bool MoveForward(DecisionRow row)
     {
         var d = row.Decision;
-        var s = _move;
+        var s = SqliteNative.Of(_move);
+        var n = _native;
         try
         {
-            Check(raw.sqlite3_bind_text(s, 1, _dateText));
-            Check(raw.sqlite3_bind_text(s, 2, _asOfText));
-            Check(raw.sqlite3_bind_double(s, 3, d.ElapsedMinutes));
-            Check(raw.sqlite3_bind_double(s, 4, d.PausedMinutes));
-            Check(raw.sqlite3_bind_double(s, 5, d.PercentUsed));
-            Text(s, 6, d.DueAt is { } due ? StoreText.Utc(due) : null);
-            Check(raw.sqlite3_bind_text(s, 7, row.Explanation));
-            Check(raw.sqlite3_bind_int64(s, 8, _runId));
-            Check(raw.sqlite3_bind_int64(s, 9, row.Hash));
-            Text(s, 10, d.CaseId);
-            Text(s, 11, d.Target ?? string.Empty);
-            Text(s, 12, d.PolicyVersion ?? string.Empty);
-            Check(raw.sqlite3_bind_int64(s, 13, row.StateHash));
-            var rc = raw.sqlite3_step(s);
+            Check(SqliteNative.Text(s, 1, _dateText));
+            Check(SqliteNative.Text(s, 2, _asOfText));
+            Check(SqliteNative.Double(s, 3, d.ElapsedMinutes));
+            Check(SqliteNative.Double(s, 4, d.PausedMinutes));
+            Check(SqliteNative.Double(s, 5, d.PercentUsed));
+            Check(n.Text(s, 6, d.DueAt is { } due ? StoreText.Utc(due) : null));
+            Check(SqliteNative.Text(s, 7, row.Explanation));
+            Check(SqliteNative.Int64(s, 8, _runId));
+            Check(SqliteNative.Int64(s, 9, row.Hash));
+            Check(n.Text(s, 10, d.CaseId));
+            Check(n.Text(s, 11, d.Target ?? string.Empty));
+            Check(n.Text(s, 12, d.PolicyVersion ?? string.Empty));
+            Check(SqliteNative.Int64(s, 13, row.StateHash));
+            var rc = SqliteNative.Step(s);
             if (rc != raw.SQLITE_DONE)
             {
                 Check(rc);
             }
 
-            return raw.sqlite3_changes(_connection.Handle) > 0;
+            return SqliteNative.Changes(_database) > 0;
         }
         finally
         {
-            raw.sqlite3_reset(s);
+            SqliteNative.Reset(s);
         }
     }
-
-    private void Text(sqlite3_stmt statement, int index, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));
 
     private void Check(int rc) => SqliteStore.Check(_connection, rc);
 

@@ -11,6 +11,38 @@ public class SqliteStoreTests
         new(caseId, "sev1-resolution", "acme-gold", "2026.2", DecisionStatus.Running, AsOf.AddHours(1), 120, 0, 50, 0, AsOf,
             "policies/acme.json", 12, "acme-gold.sev1-resolution", "acme", "email", [new ExplanationStep("clock", "counted")]);
 
+    /// <summary>
+    /// The sink and the ingestion bind their texts themselves (UTF-8 in a reused buffer): texts of every width, one
+    /// longer than any before it, empty and absent ones, and numbers at their limits come back as written (an empty
+    /// target is how the store keeps a decision without one).
+    /// </summary>
+    [Fact]
+    public void DecisionSinkAndIngestion_TextsOfEveryWidth_ComeBackAsWritten()
+    {
+        using var folder = new TempFolder();
+        var store = new SqliteStore(Path.Combine(folder.Path, "store.db"));
+        store.Migrate();
+        var wide = "Müller & Söhne — 東京 🚀 " + new string('ß', 5_000);
+        var first = DecisionOf("C-ü-1") with { Customer = "Ørsted", Policy = "東京-gold", PolicyFile = "policies/ümlaut.json", EscalationLevel = int.MaxValue };
+        var second = DecisionOf("C-🚀-2") with { Customer = wide, Target = "", Service = null, RuleName = null, PercentUsed = double.MaxValue, PolicyLine = int.MinValue };
+        using (var sink = store.OpenDecisionSink(1))
+        {
+            sink.Write([first, second]);
+        }
+
+        var stored = store.QueryDecisions(new DecisionQuery(LatestOnly: true, Limit: 10)).Select(d => d.Decision).OrderBy(d => d.CaseId, StringComparer.Ordinal).ToList();
+        stored.Select(d => (d.CaseId, d.Customer, d.Policy, d.PolicyFile, d.Target, d.Service, d.RuleName, d.EscalationLevel, d.PercentUsed, d.PolicyLine))
+            .ShouldBe([
+                ("C-ü-1", "Ørsted", "東京-gold", "policies/ümlaut.json", "sev1-resolution", "email", "acme-gold.sev1-resolution", int.MaxValue, 50.0, 12),
+                ("C-🚀-2", wide, "acme-gold", "policies/acme.json", null, null, null, 0, double.MaxValue, int.MinValue),
+            ]);
+
+        store.Ingest(new RecordBatch([Cases.Open("C-東京-3", "2026-11-20T16:30:00+01:00") with { Customer = wide, Tags = ["ü", "", "🚀"] }], [], [], [], [], AsOf));
+        var ticket = store.GetCase("C-東京-3").ShouldNotBeNull();
+        ticket.Customer.ShouldBe(wide);
+        ticket.Tags.ShouldBe(["ü", "", "🚀"]);
+    }
+
     [Fact]
     public void DecisionSink_Disposed_ItsPooledConnectionGoesBackWithTheDefaultCacheAndItsPagesGiven()
     {

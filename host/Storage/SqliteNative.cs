@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using SQLitePCL;
+
+namespace SlaPolicy.Host.Storage;
+
+/// <summary>
+/// SQLite's binding and stepping functions called straight on the statement's pointer, for the decision sink's
+/// prepared statements (a row of 25 values a decision, a million decisions a night). SQLitePCL's own entry points take
+/// the statement's safe handle, whose count is raised and lowered around every call, and copy each text into a new
+/// UTF-8 array first; these encode the text into one reused buffer and let SQLite copy it (SQLITE_TRANSIENT). The
+/// library is the one SQLitePCL loaded (e_sqlite3); the caller keeps the statement's safe handle alive.
+/// </summary>
+internal sealed partial class SqliteNative
+{
+    private const string Library = "e_sqlite3";
+
+    /// <summary>SQLite copies the value before the call returns.</summary>
+    private static readonly nint Transient = -1;
+
+    private byte[] _text = new byte[256];
+
+    /// <summary>Binds <paramref name="value"/> (null: NULL) as UTF-8 text.</summary>
+    public int Text(nint statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            return sqlite3_bind_null(statement, index);
+        }
+
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max > _text.Length)
+        {
+            _text = new byte[Math.Max(max, _text.Length * 2)];
+        }
+
+        var length = Encoding.UTF8.GetBytes(value, _text);
+        return sqlite3_bind_text(statement, index, ref MemoryMarshal.GetArrayDataReference(_text), length, Transient);
+    }
+
+    /// <summary>Binds UTF-8 bytes as text.</summary>
+    public static int Text(nint statement, int index, ReadOnlySpan<byte> utf8) =>
+        sqlite3_bind_text(statement, index, ref MemoryMarshal.GetReference(utf8.IsEmpty ? [0] : utf8), utf8.Length, Transient);
+
+    public static int Int64(nint statement, int index, long value) => sqlite3_bind_int64(statement, index, value);
+
+    public static int Int64(nint statement, int index, long? value) => value is { } v ? sqlite3_bind_int64(statement, index, v) : sqlite3_bind_null(statement, index);
+
+    public static int Double(nint statement, int index, double value) => sqlite3_bind_double(statement, index, value);
+
+    public static int Step(nint statement) => sqlite3_step(statement);
+
+    public static int Reset(nint statement) => sqlite3_reset(statement);
+
+    public static int Changes(nint database) => sqlite3_changes(database);
+
+    /// <summary>The pointer of a statement SQLitePCL prepared.</summary>
+    public static nint Of(sqlite3_stmt statement) => statement.DangerousGetHandle();
+
+    /// <summary>The pointer of a connection SQLitePCL opened.</summary>
+    public static nint Of(sqlite3 database) => database.DangerousGetHandle();
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_bind_text(nint statement, int index, ref byte text, int bytes, nint destructor);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_bind_int64(nint statement, int index, long value);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_bind_double(nint statement, int index, double value);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_bind_null(nint statement, int index);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_step(nint statement);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_reset(nint statement);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_changes(nint database);
+}
