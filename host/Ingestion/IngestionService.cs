@@ -37,10 +37,10 @@ public sealed record IngestResult(string Source, RecordKind Kind, long Accepted,
 /// writing overlap; batches are still written one at a time, in input order. A failed write stops the reading at the
 /// next batch and is thrown as it was; the batches before it stay written, none after it is. Nothing is written after
 /// <see cref="Ingest"/> returns or throws.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// <paramref name="statuses"/> makes the census of event statuses for each ingestion of cases (by default, one that knows
 /// no pauseOn status: every status outside <see cref="StatusCensus.KnownStatuses"/> is counted).
+/// </para>
 /// </remarks>
 public sealed class IngestionService(
     IStore store, IRecordParser parser, TimeProvider time, int batchSize = IngestionService.DefaultBatchSize, Func<StatusCensus>? statuses = null)

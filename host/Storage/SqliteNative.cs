@@ -20,6 +20,18 @@ internal sealed partial class SqliteNative
 
     private byte[] _text = new byte[256];
 
+    /// <summary>
+    /// Throws when SQLitePCL's provider is not the e_sqlite3 library these functions are imported from (a pointer of
+    /// another library's statement must never reach them); the store's package brings that provider.
+    /// </summary>
+    public static void EnsureSameLibrary()
+    {
+        if (raw.GetNativeLibraryName() is var name && !string.Equals(name, Library, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"the SQLite store needs SQLitePCL's {Library} provider; the one in use is {name}");
+        }
+    }
+
     /// <summary>Binds <paramref name="value"/> (null: NULL) as UTF-8 text.</summary>
     public int Text(nint statement, int index, string? value)
     {

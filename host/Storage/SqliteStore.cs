@@ -276,6 +276,7 @@ public sealed class SqliteStore : RelationalStore, IStore
         using (statement)
         {
             var received = Encoding.UTF8.GetBytes(receivedAt);
+            SqliteNative.EnsureSameLibrary();
             var native = new SqliteNative();
             var s = SqliteNative.Of(statement);
             var database = SqliteNative.Of(sqlite.Handle!);
@@ -424,6 +425,7 @@ internal sealed class SqliteDecisionSink : IDecisionSink
 
     public SqliteDecisionSink(SqliteConnection connection, long runId)
     {
+        SqliteNative.EnsureSameLibrary();
         _connection = connection;
         _database = SqliteNative.Of(connection.Handle!);
         _runId = runId;
