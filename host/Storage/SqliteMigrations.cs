@@ -539,8 +539,7 @@ internal static class AttainmentCounts
 
     /// <summary>Counts again from the rows and puts the triggers back (run in one transaction, with the triggers dropped).</summary>
     public static readonly string Recount = $"""
-        DELETE FROM attainment_count_changes;
-        DELETE FROM attainment_counts;
+        {Clear}
         INSERT INTO attainment_counts ({Columns}, n) {RecountSql};
         {Triggers}
         """;

@@ -91,18 +91,12 @@ public sealed class SqliteStore : RelationalStore, IStore
 
     /// <summary>
     /// Counts the attainment counts again from the rows and puts their triggers back, in one transaction
-    /// (<see cref="AttainmentCounts.Recount"/>), after <paramref name="before"/> (the indexes the count reads, built
-    /// under the same page cache).
+    /// (<see cref="AttainmentCounts.Recount"/>).
     /// </summary>
-    private void Recount(SqliteConnection connection, string? before = null)
+    private void Recount(SqliteConnection connection)
     {
         using (BulkWrite(connection))
         {
-            if (before is not null)
-            {
-                Execute(connection, before);
-            }
-
             using var transaction = connection.BeginTransaction(deferred: false);
             using (var command = Command(connection, AttainmentCounts.DropTriggers + AttainmentCounts.Recount, transaction))
             {
@@ -116,7 +110,7 @@ public sealed class SqliteStore : RelationalStore, IStore
     /// <summary>
     /// Drops the partial indexes of the current decisions and the triggers of the attainment counts until the returned
     /// handle is disposed, which builds the indexes again (<see cref="SqliteMigrations.CurrentDecisionIndexes"/>) and
-    /// counts again (<see cref="AttainmentCounts.Recount"/>): keeping them up row by row costs more than building them
+    /// counts again (<see cref="BuildAndCount"/>): keeping them up row by row costs more than building them
     /// once, the more so as the indexes outgrow the page cache (docs/PERFORMANCE.md). Readers in between (the pages'
     /// counts) scan the current rows instead.
     /// </summary>
@@ -187,7 +181,7 @@ public sealed class SqliteStore : RelationalStore, IStore
             Execute(connection, AttainmentCounts.DropTriggers + AttainmentCounts.Clear, transaction);
             using (var insert = Command(connection, AttainmentCounts.InsertSql, transaction))
             {
-                var p = Enumerable.Range(1, 8).Select(i => insert.Parameters.Add(new SqliteParameter($"?{i}", null))).ToArray();
+                var p = Parameters(insert, "?1", "?2", "?3", "?4", "?5", "?6", "?7", "?8");
                 insert.Prepare();
                 foreach (var row in counts)
                 {
