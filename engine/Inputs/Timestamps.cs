@@ -37,6 +37,23 @@ public static class Timestamps
         return false;
     }
 
+    /// <summary>
+    /// An ISO 8601 timestamp with an offset (<c>Z</c> or <c>±hh:mm</c>), at most seven digits of fractions kept, without the
+    /// accepted window: how a store reads back the forms it writes (see <see cref="StoredForms"/>). False for more than
+    /// seven digits of fractions, which the text reader rounds where this one would cut them.
+    /// </summary>
+    internal static bool TryParseIso(ReadOnlySpan<byte> utf8, out DateTimeOffset value)
+    {
+        var fraction = utf8.Length > 20 && utf8[19] is (byte)'.' or (byte)',' ? utf8[20..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') : 0;
+        if (fraction > 7 || fraction < 0)
+        {
+            value = default;
+            return false;
+        }
+
+        return TryParseCore(utf8, out value, out _);
+    }
+
     /// <summary>Formats a timestamp the way inputs write it: seconds precision and the offset (<c>Z</c> for UTC is not used).</summary>
     public static string Format(DateTimeOffset value) =>
         value.ToString(value.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:sszzz" : "yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture);

@@ -163,7 +163,28 @@ public abstract class RelationalStore
     }
 
     /// <inheritdoc cref="IStore.ReadCasesToEvaluate"/>
-    public IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, DateTimeOffset? pendingAsOf, CancellationToken cancellationToken = default)
+    public virtual IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, DateTimeOffset? pendingAsOf, CancellationToken cancellationToken = default)
+    {
+        var (sql, parameters) = CasesToEvaluateQuery(customers, pendingAsOf);
+        var read = RecordTables.Cases.Reader();
+        var seqAt = RecordTables.Cases.Description.Fields.Length;
+        return StoreRows.Stream(
+            Open(),
+            sql,
+            parameters,
+            r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt))
+            {
+                InputsHash = r.IsDBNull(seqAt + 1) ? null : r.GetInt64(seqAt + 1),
+                EvaluatedBefore = !r.IsDBNull(seqAt + 2),
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The query of <see cref="ReadCasesToEvaluate"/>: the case's columns, then its pending sequence number, its inputs
+    /// hash and the asOf it was last evaluated as of (the last three absent for a case not pending), in case id order.
+    /// </summary>
+    private protected (string Sql, List<(string Name, object Value)> Parameters) CasesToEvaluateQuery(IReadOnlyCollection<string>? customers, DateTimeOffset? pendingAsOf)
     {
         var parameters = new List<(string, object)>();
         var where = new List<string>();
@@ -185,18 +206,7 @@ public abstract class RelationalStore
         var sql = pendingAsOf is not null
             ? $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn}, p.evaluated_as_of FROM pending_cases p JOIN cases ON cases.id = p.case_id {filter} ORDER BY p.case_id"
             : $"SELECT {StoreRows.CaseColumns}, p.seq, cases.{RecordTable<CaseRecord>.HashColumn}, p.evaluated_as_of FROM cases LEFT JOIN pending_cases p ON p.case_id = cases.id {filter} ORDER BY cases.id";
-        var read = RecordTables.Cases.Reader();
-        var seqAt = RecordTables.Cases.Description.Fields.Length;
-        return StoreRows.Stream(
-            Open(),
-            sql,
-            parameters,
-            r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt))
-            {
-                InputsHash = r.IsDBNull(seqAt + 1) ? null : r.GetInt64(seqAt + 1),
-                EvaluatedBefore = !r.IsDBNull(seqAt + 2),
-            },
-            cancellationToken);
+        return (sql, parameters);
     }
 
     /// <inheritdoc cref="IStore.CountCasesOfCustomers"/>

@@ -5,11 +5,12 @@ using SQLitePCL;
 namespace SlaPolicy.Host.Storage;
 
 /// <summary>
-/// SQLite's binding and stepping functions called straight on the statement's pointer, for the decision sink's
-/// prepared statements (a row of 25 values a decision, a million decisions a night). SQLitePCL's own entry points take
-/// the statement's safe handle, whose count is raised and lowered around every call, and copy each text into a new
-/// UTF-8 array first; these encode the text into one reused buffer and let SQLite copy it (SQLITE_TRANSIENT). The
-/// library is the one SQLitePCL loaded (e_sqlite3); the caller keeps the statement's safe handle alive.
+/// SQLite's binding, stepping and column functions called straight on the statement's pointer, for the decision
+/// sink's prepared statements (a row of 25 values a decision, a million decisions a night) and the night's read of
+/// the cases. SQLitePCL's own entry points take the statement's safe handle, whose count is raised and lowered around
+/// every call, copy each text into a new UTF-8 array before a bind and make a string of each text read; these encode
+/// a text into one reused buffer and let SQLite copy it (SQLITE_TRANSIENT), and lend a text read as SQLite's own
+/// bytes. The library is the one SQLitePCL loaded (e_sqlite3); the caller keeps the statement's safe handle alive.
 /// </summary>
 internal sealed partial class SqliteNative
 {
@@ -66,6 +67,25 @@ internal sealed partial class SqliteNative
 
     public static int Changes(nint database) => sqlite3_changes(database);
 
+    /// <summary>The type of column <paramref name="index"/> of the current row (SQLITE_NULL: 5).</summary>
+    public static int ColumnType(nint statement, int index) => sqlite3_column_type(statement, index);
+
+    public static long ColumnInt64(nint statement, int index) => sqlite3_column_int64(statement, index);
+
+    public static double ColumnDouble(nint statement, int index) => sqlite3_column_double(statement, index);
+
+    /// <summary>
+    /// The UTF-8 text of column <paramref name="index"/> of the current row, as SQLite holds it: valid until the
+    /// statement steps, resets or is finalized, or the column is read in another form.
+    /// </summary>
+    public static unsafe ReadOnlySpan<byte> ColumnText(nint statement, int index)
+    {
+        // The pointer first, then the length: the order SQLite's documentation gives for a text read.
+        var text = sqlite3_column_text(statement, index);
+        var length = sqlite3_column_bytes(statement, index);
+        return text == 0 ? [] : new ReadOnlySpan<byte>((void*)text, length);
+    }
+
     /// <summary>The pointer of a statement SQLitePCL prepared.</summary>
     public static nint Of(sqlite3_stmt statement) => statement.DangerousGetHandle();
 
@@ -92,4 +112,19 @@ internal sealed partial class SqliteNative
 
     [LibraryImport(Library)]
     private static partial int sqlite3_changes(nint database);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_column_type(nint statement, int index);
+
+    [LibraryImport(Library)]
+    private static partial long sqlite3_column_int64(nint statement, int index);
+
+    [LibraryImport(Library)]
+    private static partial double sqlite3_column_double(nint statement, int index);
+
+    [LibraryImport(Library)]
+    private static partial nint sqlite3_column_text(nint statement, int index);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_column_bytes(nint statement, int index);
 }

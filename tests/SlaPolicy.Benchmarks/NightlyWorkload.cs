@@ -250,6 +250,64 @@ public static class NightlyWorkload
     }
 
     /// <summary>
+    /// A night's read of the stored cases, side by side in one process: the SQLite store's reader (SQLite's own column
+    /// functions, texts lent as UTF-8) against the same query read through the provider's data reader, as the other
+    /// store reads it. N generated cases are stored once; then, round after round, each reader reads them all on one
+    /// thread, timed (wall, CPU) with the bytes it allocates per case.
+    /// </summary>
+    public static int CompareCaseReads(int count, int rounds)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "slapolicy-read-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        Console.WriteLine(Invariant($"read-cases: {count:N0} cases, {rounds} rounds, folder {folder}, {Environment.ProcessorCount} processors, load average {LoadAverage()}"));
+        try
+        {
+            var store = new SqliteStore(Path.Combine(folder, "store.db"));
+            store.Migrate();
+            foreach (var chunk in new CaseGenerator(7, GenerationProfile.Synthetic).Generate(count).Chunk(10_000))
+            {
+                store.Ingest(new RecordBatch(chunk, [], [], [], [], CaseGenerator.Cutoff));
+            }
+
+            var readers = new (string Name, Func<IEnumerable<CaseToEvaluate>> Read)[]
+            {
+                ("provider's data reader", () => store.ReadCasesToEvaluateThroughProvider(null, null)),
+                ("SQLite's column functions", () => store.ReadCasesToEvaluate(null, null)),
+            };
+            var cpu = readers.ToDictionary(r => r.Name, _ => 0.0);
+            for (var round = 1; round <= rounds; round++)
+            {
+                foreach (var (name, read) in readers)
+                {
+                    GC.Collect();
+                    var allocated = GC.GetAllocatedBytesForCurrentThread();
+                    var meter = new Meter();
+                    meter.Start();
+                    long cases = 0, events = 0;
+                    foreach (var item in read())
+                    {
+                        cases++;
+                        events += item.Case.Events.Length;
+                    }
+
+                    meter.Stop();
+                    var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+                    cpu[name] += meter.Cpu.TotalSeconds;
+                    Console.WriteLine(Invariant($"round {round} {name,-26} {meter}   {cases:N0} cases ({events:N0} events), {bytes / (double)cases:F0} bytes allocated per case"));
+                }
+            }
+
+            Console.WriteLine(Invariant(
+                $"column functions ÷ data reader over {rounds} rounds: {cpu[readers[1].Name] / cpu[readers[0].Name]:F2} (CPU {cpu[readers[1].Name]:F2} s against {cpu[readers[0].Name]:F2} s); load average {LoadAverage()}"));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// A day's edit of a case: an open one is resolved an hour before <paramref name="next"/>; a resolved one is reopened
     /// (a status event after its resolution, and no resolution), or resolved again when it was reopened before.
     /// </summary>

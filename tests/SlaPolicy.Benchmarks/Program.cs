@@ -28,6 +28,9 @@ using SlaPolicy.Benchmarks;
 //   explain-compare [N] [ROUNDS]  the first night over N generated cases (default 100,000) under Run:Explain=notable
 //                                 and =all, alternating, each on a freshly ingested store, ROUNDS times (default 2);
 //                                 CPU seconds and all ÷ notable
+//   read-cases [N] [ROUNDS]       a night's read of N stored cases (default 200,000): the SQLite store's reader against
+//                                 the same query through the provider's data reader, alternating, ROUNDS times
+//                                 (default 3); wall, CPU and bytes allocated per case
 // Anything else goes to BenchmarkDotNet, e.g. `-- --filter '*Compile*'`.
 var mode = args.Length > 0 ? args[0] : string.Empty;
 string CacheArg() => args.SkipWhile(a => a != "--cache").Skip(1).FirstOrDefault()
@@ -189,6 +192,11 @@ switch (mode)
             return NightlyWorkload.Run(count, args.Contains("--phases"), args.Contains("--keep"), changed, args.Contains("--full"),
                 args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault(), openPercent);
         }
+
+    case "read-cases":
+        return NightlyWorkload.CompareCaseReads(
+            args.Length > 1 ? int.Parse(args[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 200_000,
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
 
     case "explain-compare":
         return NightlyWorkload.CompareExplain(

@@ -29,8 +29,24 @@ internal sealed class TextField<TRecord, TBuilder>(
         Set(ref builder, pooled && value is not null ? context.Strings.Get(Encoding.UTF8.GetBytes(value)) : value);
     }
 
-    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
-        Set(ref builder, row.IsNull(ordinal) ? null : row.GetString(ordinal) is { Length: 0 } && _emptyWhenAbsent ? null : row.GetString(ordinal));
+    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder)
+    {
+        string? value = null;
+        if (row.IsNull(ordinal))
+        {
+            // Absent.
+        }
+        else if (pooled && row.TryGetUtf8(ordinal, out var utf8))
+        {
+            value = utf8.IsEmpty && _emptyWhenAbsent ? null : row.Strings.Get(utf8);
+        }
+        else if (row.GetString(ordinal) is var text && !(text.Length == 0 && _emptyWhenAbsent))
+        {
+            value = text;
+        }
+
+        Set(ref builder, value);
+    }
 
     public override void Write(Utf8JsonWriter writer, TRecord record)
     {
@@ -85,7 +101,7 @@ internal sealed class TimestampField<TRecord, TBuilder>(
     }
 
     public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
-        Set(ref builder, row.IsNull(ordinal) ? null : StoredForms.ParseInstant(row.GetString(ordinal)));
+        Set(ref builder, row.IsNull(ordinal) ? null : row.TryGetUtf8(ordinal, out var utf8) ? StoredForms.ParseInstant(utf8) : StoredForms.ParseInstant(row.GetString(ordinal)));
 
     public override void Write(Utf8JsonWriter writer, TRecord record) =>
         TextField<TRecord, TBuilder>.WriteOrNull(writer, Name, Get(record), writeNull, static (w, n, v) => w.WriteString(n, v));
@@ -170,7 +186,8 @@ internal abstract class ListField<TRecord, TBuilder, TItem>(
     string name, FieldType type, string column, Func<TRecord, ImmutableArray<TItem>> get, Slot<TBuilder, ImmutableArray<TItem>> slot, bool inText)
     : Field<TRecord, TBuilder, ImmutableArray<TItem>>(name, type, false, column, StoreType.Text, false, get, slot, inText)
 {
-    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) => Set(ref builder, StoredForms.ParseList<TItem>(row.GetString(ordinal)));
+    public override void ReadStored(StoredRow row, int ordinal, ref TBuilder builder) =>
+        Set(ref builder, row.TryGetUtf8(ordinal, out var utf8) ? StoredForms.ParseList<TItem>(utf8, row.Strings) : StoredForms.ParseList<TItem>(row.GetString(ordinal)));
 
     public override void Write(Utf8JsonWriter writer, TRecord record)
     {

@@ -55,6 +55,22 @@ public abstract class StoredRow
     public abstract long GetInt64(int ordinal);
 
     public abstract double GetDouble(int ordinal);
+
+    /// <summary>
+    /// The UTF-8 bytes of the text column <paramref name="ordinal"/> (not null), when the store can lend them without
+    /// making a string first; they hold until the row moves on. False when it cannot: the column is read by
+    /// <see cref="GetString"/>. The fields read timestamps, lists and repeating texts straight from these bytes.
+    /// </summary>
+    public virtual bool TryGetUtf8(int ordinal, out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = default;
+        return false;
+    }
+
+    /// <summary>The texts that repeat across the rows of one reader (customers, services, statuses), made once each.</summary>
+    internal StringPool Strings => _strings ??= new();
+
+    private StringPool? _strings;
 }
 
 /// <summary>

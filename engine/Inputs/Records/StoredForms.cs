@@ -12,7 +12,8 @@ namespace SlaPolicy.Engine.Inputs;
 /// </summary>
 public static class StoredForms
 {
-    private const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    /// <summary>The custom format of <see cref="Utc"/>'s text.</summary>
+    internal const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     /// <summary>The JSON options of stored lists and documents: camelCase names, nulls left out.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -20,14 +21,47 @@ public static class StoredForms
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>UTC, fixed width: text order is time order.</summary>
-    public static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString(UtcFormat, CultureInfo.InvariantCulture);
+    /// <summary>UTC, fixed width: text order is time order. Written digit by digit, exactly what <see cref="UtcFormat"/> gives.</summary>
+    public static string Utc(DateTimeOffset value) => string.Create(UtcLength, value.UtcDateTime, static (text, utc) =>
+    {
+        Digits(text[..4], utc.Year);
+        text[4] = '-';
+        Digits(text.Slice(5, 2), utc.Month);
+        text[7] = '-';
+        Digits(text.Slice(8, 2), utc.Day);
+        text[10] = 'T';
+        Digits(text.Slice(11, 2), utc.Hour);
+        text[13] = ':';
+        Digits(text.Slice(14, 2), utc.Minute);
+        text[16] = ':';
+        Digits(text.Slice(17, 2), utc.Second);
+        text[19] = '.';
+        Digits(text.Slice(20, 7), (int)(utc.Ticks % TimeSpan.TicksPerSecond));
+        text[27] = 'Z';
+    });
+
+    /// <summary>The width of <see cref="Utc"/>'s text.</summary>
+    private const int UtcLength = 28;
+
+    /// <summary>Writes <paramref name="value"/> (not negative) as exactly <c>digits.Length</c> decimal digits, zeros in front.</summary>
+    private static void Digits(Span<char> digits, int value)
+    {
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            digits[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
 
     /// <summary>Round-trip text keeping the original offset.</summary>
     public static string Instant(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>Reads either form back.</summary>
     public static DateTimeOffset ParseInstant(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    /// <summary>Reads either form back from its UTF-8 bytes: the same instant and offset as <see cref="ParseInstant(string)"/>.</summary>
+    public static DateTimeOffset ParseInstant(ReadOnlySpan<byte> utf8) =>
+        Timestamps.TryParseIso(utf8, out var value) ? value : ParseInstant(System.Text.Encoding.UTF8.GetString(utf8));
 
     /// <summary>A decimal as stored: its invariant text, exact (scale kept: <c>1200.00</c> stays <c>1200.00</c>).</summary>
     public static string? Decimal(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
@@ -100,18 +134,52 @@ public static class StoredForms
             return [];
         }
 
+        if (typeof(T) != typeof(string) && typeof(T) != typeof(StatusEvent))
+        {
+            return JsonSerializer.Deserialize<ImmutableArray<T>>(json, Json);
+        }
+
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(json, bytes);
+            return ParseList<T>(bytes.AsSpan(0, length), null);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
+    /// Reads a stored list from its UTF-8 bytes, as <see cref="ParseList{T}(string)"/> does; texts that repeat (tags, the
+    /// events' statuses, types and teams) are taken from <paramref name="strings"/> when given.
+    /// </summary>
+    internal static ImmutableArray<T> ParseList<T>(ReadOnlySpan<byte> json, StringPool? strings)
+    {
+        if (json.SequenceEqual("[]"u8))
+        {
+            return [];
+        }
+
         if (typeof(T) == typeof(string))
         {
-            return (ImmutableArray<T>)(object)ParseTexts(json);
+            return (ImmutableArray<T>)(object)ParseTexts(json, strings);
         }
 
         if (typeof(T) == typeof(StatusEvent))
         {
-            return (ImmutableArray<T>)(object)ParseEvents(json);
+            return (ImmutableArray<T>)(object)ParseEvents(json, strings);
         }
 
         return JsonSerializer.Deserialize<ImmutableArray<T>>(json, Json);
     }
+
+    /// <summary>A string token's text: pooled when <paramref name="strings"/> is given and the token holds no escape.</summary>
+    private static string? Text(ref Utf8JsonReader reader, StringPool? strings) =>
+        reader.TokenType == JsonTokenType.Null ? null
+        : strings is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? strings.Get(reader.ValueSpan)
+        : reader.GetString();
 
     [ThreadStatic]
     private static ListWriter? t_writer;
@@ -128,107 +196,84 @@ public static class StoredForms
         public Utf8JsonWriter Writer { get; }
     }
 
-    private static byte[] Utf8(string json, out int length)
+    private static ImmutableArray<string> ParseTexts(ReadOnlySpan<byte> json, StringPool? strings)
     {
-        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
-        length = System.Text.Encoding.UTF8.GetBytes(json, bytes);
-        return bytes;
+        var reader = new Utf8JsonReader(json);
+        Expect(ref reader, JsonTokenType.StartArray);
+        var items = ImmutableArray.CreateBuilder<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(Text(ref reader, strings)!);
+        }
+
+        return items.DrainToImmutable();
     }
 
-    private static ImmutableArray<string> ParseTexts(string json)
+    private static ImmutableArray<StatusEvent> ParseEvents(ReadOnlySpan<byte> json, StringPool? strings)
     {
-        var bytes = Utf8(json, out var length);
-        try
+        var reader = new Utf8JsonReader(json);
+        Expect(ref reader, JsonTokenType.StartArray);
+        var items = ImmutableArray.CreateBuilder<StatusEvent>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var reader = new Utf8JsonReader(bytes.AsSpan(0, length));
-            Expect(ref reader, JsonTokenType.StartArray);
-            var items = ImmutableArray.CreateBuilder<string>();
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            if (reader.TokenType == JsonTokenType.Null)
             {
-                items.Add(reader.TokenType == JsonTokenType.Null ? null! : reader.GetString()!);
+                items.Add(null!);
+                continue;
             }
 
-            return items.DrainToImmutable();
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
-        }
-    }
-
-    private static ImmutableArray<StatusEvent> ParseEvents(string json)
-    {
-        var bytes = Utf8(json, out var length);
-        try
-        {
-            var reader = new Utf8JsonReader(bytes.AsSpan(0, length));
-            Expect(ref reader, JsonTokenType.StartArray);
-            var items = ImmutableArray.CreateBuilder<StatusEvent>();
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    items.Add(null!);
-                    continue;
-                }
-
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    throw new JsonException($"a stored status event is not an object: {json}");
-                }
-
-                DateTimeOffset at = default;
-                string? status = null;
-                string? type = null;
-                bool? isPublic = null;
-                int? severity = null;
-                string? team = null;
-                string? author = null;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var name = EventPart(ref reader);
-                    reader.Read();
-                    var isNull = reader.TokenType == JsonTokenType.Null;
-                    switch (name)
-                    {
-                        case "at":
-                            at = reader.GetDateTimeOffset();
-                            break;
-                        case "status":
-                            status = isNull ? null : reader.GetString();
-                            break;
-                        case "type":
-                            type = isNull ? null : reader.GetString();
-                            break;
-                        case "public":
-                            isPublic = isNull ? null : reader.GetBoolean();
-                            break;
-                        case "severity":
-                            severity = isNull ? null : reader.GetInt32();
-                            break;
-                        case "team":
-                            team = isNull ? null : reader.GetString();
-                            break;
-                        case "author":
-                            author = isNull ? null : reader.GetString();
-                            break;
-                        default:
-                            reader.Skip();
-                            break;
-                    }
-                }
-
-                items.Add(type is null && isPublic is null && severity is null && team is null && author is null
-                    ? new StatusEvent(at, status!)
-                    : new StatusEvent(at, status!) { Type = type, Public = isPublic, Severity = severity, Team = team, Author = author });
+                throw new JsonException($"a stored status event is not an object: {System.Text.Encoding.UTF8.GetString(json)}");
             }
 
-            return items.DrainToImmutable();
+            DateTimeOffset at = default;
+            string? status = null;
+            string? type = null;
+            bool? isPublic = null;
+            int? severity = null;
+            string? team = null;
+            string? author = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = EventPart(ref reader);
+                reader.Read();
+                var isNull = reader.TokenType == JsonTokenType.Null;
+                switch (name)
+                {
+                    case "at":
+                        at = reader.GetDateTimeOffset();
+                        break;
+                    case "status":
+                        status = Text(ref reader, strings);
+                        break;
+                    case "type":
+                        type = Text(ref reader, strings);
+                        break;
+                    case "public":
+                        isPublic = isNull ? null : reader.GetBoolean();
+                        break;
+                    case "severity":
+                        severity = isNull ? null : reader.GetInt32();
+                        break;
+                    case "team":
+                        team = Text(ref reader, strings);
+                        break;
+                    case "author":
+                        author = isNull ? null : reader.GetString();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            items.Add(type is null && isPublic is null && severity is null && team is null && author is null
+                ? new StatusEvent(at, status!)
+                : new StatusEvent(at, status!) { Type = type, Public = isPublic, Severity = severity, Team = team, Author = author });
         }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
-        }
+
+        return items.DrainToImmutable();
     }
 
     /// <summary>

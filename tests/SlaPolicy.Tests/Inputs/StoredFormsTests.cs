@@ -11,6 +11,78 @@ namespace SlaPolicy.Tests.Inputs;
 /// </summary>
 public class StoredFormsTests
 {
+    /// <summary>
+    /// Instants at the edges of what the store keeps: the ends of the calendar, leap days, a tick before a second,
+    /// offsets at their limits and of half and quarter hours.
+    /// </summary>
+    private static readonly DateTimeOffset[] Instants =
+    [
+        new(1, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        new(9999, 12, 31, 23, 59, 59, TimeSpan.Zero),
+        new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999),
+        new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.FromMinutes(330)).AddTicks(1),
+        new(2026, 3, 29, 1, 59, 59, 500, TimeSpan.FromHours(-12)),
+        new(2026, 10, 25, 2, 30, 0, TimeSpan.FromHours(14)),
+        new(2026, 12, 31, 23, 45, 0, TimeSpan.FromMinutes(345)),
+        new(987, 6, 5, 4, 3, 2, 10, TimeSpan.FromMinutes(-570)),
+    ];
+
+    /// <summary>
+    /// The fixed-width UTC text is written digit by digit: it must be what the custom format gives, character for
+    /// character (its text order is the time order the store's range queries rely on). Random instants too.
+    /// </summary>
+    [Fact]
+    public void Utc_WrittenAsTheCustomFormatWritesIt()
+    {
+        var random = new Random(19);
+        var instants = Instants.Concat(Enumerable.Range(0, 2_000).Select(_ => new DateTimeOffset(random.NextInt64(DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay) + TimeSpan.TicksPerDay, TimeSpan.Zero)
+            .ToOffset(TimeSpan.FromMinutes(random.Next(-56, 57) * 15))));
+        foreach (var instant in instants)
+        {
+            StoredForms.Utc(instant).ShouldBe(instant.UtcDateTime.ToString(StoredForms.UtcFormat, CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>
+    /// A store lends its texts as UTF-8: an instant read from the bytes of either stored form is the instant and offset
+    /// read from the text, and a form only the text reader accepts is read by it.
+    /// </summary>
+    [Fact]
+    public void ParseInstant_FromUtf8_AsFromTheText()
+    {
+        var texts = Instants.SelectMany(i => new[] { StoredForms.Utc(i), StoredForms.Instant(i) })
+            .Append("2026-11-03 09:00:00Z").Append("2026-11-03T09:00:00.123456789+01:00").Append("2026-11-03T09:00Z");
+        foreach (var text in texts)
+        {
+            var fromUtf8 = StoredForms.ParseInstant(Encoding.UTF8.GetBytes(text));
+            var fromText = StoredForms.ParseInstant(text);
+            (fromUtf8, fromUtf8.Offset).ShouldBe((fromText, fromText.Offset), text);
+        }
+    }
+
+    /// <summary>
+    /// Lists read from UTF-8 with a pool: the same as from the text, escaped texts unescaped, a repeated status one
+    /// string; a value of the wrong kind still fails as it did.
+    /// </summary>
+    [Fact]
+    public void ParseList_FromUtf8WithAPool_AsFromTheText()
+    {
+        const string events = """[{"at":"2026-11-03T09:00:00+05:30","status":"in_progress","team":"amer"},{"at":"2026-11-03T09:00:00.5+00:00","status":"waiting\u003Con\u003Ecustomer","type":"reply","public":false,"severity":2,"author":"agent"},{"at":"2026-11-04T00:00:00-08:00","status":"in_progress","team":"amer"},null]""";
+        const string tags = """["vip","r\u00E9-ouvert","","vip"]""";
+        var pool = new StringPool();
+
+        var read = StoredForms.ParseList<StatusEvent>(Encoding.UTF8.GetBytes(events), pool);
+        read.ShouldBe(StoredForms.ParseList<StatusEvent>(events));
+        read[1].Status.ShouldBe("waiting<on>customer");
+        read[0].Status.ShouldBeSameAs(read[2].Status);
+        read[0].Team.ShouldBeSameAs(read[2].Team);
+        var texts = StoredForms.ParseList<string>(Encoding.UTF8.GetBytes(tags), pool);
+        texts.ShouldBe(["vip", "ré-ouvert", "", "vip"]);
+        texts[0].ShouldBeSameAs(texts[3]);
+        Should.Throw<InvalidOperationException>(() => StoredForms.ParseList<StatusEvent>("""[{"at":"2026-11-03T09:00:00Z","status":7}]"""u8.ToArray(), pool));
+        Should.Throw<InvalidOperationException>(() => StoredForms.ParseList<StatusEvent>("""[{"at":"2026-11-03T09:00:00Z","status":7}]"""));
+    }
+
     public static TheoryData<string[]> Tags => new()
     {
         // Hand-picked: the escaping the serializer's default encoder applies (HTML-sensitive characters, non-ASCII,

@@ -43,6 +43,62 @@ public class SqliteStoreTests
         ticket.Tags.ShouldBe(["ü", "", "🚀"]);
     }
 
+    /// <summary>
+    /// A night reads the cases through SQLite's own column functions, their texts lent as the bytes SQLite holds:
+    /// every field of generated cases and of hand-made ones (texts needing escapes, wide and empty texts, absent optional
+    /// parts, offsets, events with every optional part) comes back as the provider's reader gives it, for the whole store
+    /// and for the pending cases of some customers; a text that repeats across rows is one string.
+    /// </summary>
+    [Fact]
+    public void ReadCasesToEvaluate_EveryField_AsTheProvidersReaderGivesIt()
+    {
+        using var folder = new TempFolder();
+        var store = new SqliteStore(Path.Combine(folder.Path, "store.db"));
+        store.Migrate();
+        var at = DateTimeOffset.Parse("2026-11-20T16:30:00+05:30");
+        List<CaseRecord> cases = [.. new CaseGenerator(3, GenerationProfile.Realistic).Generate(400)];
+        cases.Add(Cases.Open("C-é\\\"<1>", "2026-11-20T16:30:00+05:30", tags: ["é", "<x>", "", "a\"b", "🚀"]) with
+        {
+            Customer = "Müller \"&\" Söhne " + new string('ß', 100),
+            Service = "e\u0001mail",
+            FirstResponseAt = at.AddTicks(1),
+            Events =
+            [
+                new(at.AddMinutes(1), "waiting<on>customer") { Type = "reply", Public = false, Severity = 2, Team = "amer", Author = "agent \"x\"" },
+                new(at.AddMinutes(2).ToOffset(TimeSpan.FromHours(-8)), "ré-ouvert"),
+                new(at.AddMinutes(3), "in_progress") { Public = true },
+            ],
+        });
+        store.Ingest(new RecordBatch(cases, [], [], [], [], AsOf));
+
+        static string Json(CaseRecord record)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                InputDescriptions.Cases.Write(writer, record);
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        static (string, long?, long?, bool) Row(CaseToEvaluate c) => (Json(c.Case), c.PendingSeq, c.InputsHash, c.EvaluatedBefore);
+        var expected = store.ReadCases().ToDictionary(c => c.Id, Json, StringComparer.Ordinal);
+        var read = store.ReadCasesToEvaluate(null, pendingAsOf: null).ToList();
+        read.Select(Row).ShouldBe(store.ReadCasesToEvaluateThroughProvider(null, null).Select(Row));
+        read.Select(c => c.Case.Id).ShouldBe(expected.Keys);
+        read.Select(c => Json(c.Case)).ShouldBe(read.Select(c => expected[c.Case.Id]));
+        read.Single(c => c.Case.Id.StartsWith("C-é", StringComparison.Ordinal)).Case.Events.Select(e => e.At.Offset).ShouldBe([TimeSpan.FromHours(5.5), TimeSpan.FromHours(-8), TimeSpan.FromHours(5.5)]);
+        read.Where(c => c.Case.Customer == read[0].Case.Customer).Select(c => c.Case.Customer).Distinct(ReferenceEqualityComparer.Instance).ShouldHaveSingleItem();
+
+        string[] customers = [.. cases.Select(c => c.Customer).Distinct().Take(2)];
+        var pending = store.ReadCasesToEvaluate(customers, AsOf).ToList();
+        pending.ShouldNotBeEmpty();
+        pending.Select(Row).ShouldBe(store.ReadCasesToEvaluateThroughProvider(customers, AsOf).Select(Row));
+        pending.ShouldAllBe(c => customers.Contains(c.Case.Customer) && c.PendingSeq != null);
+        pending.Select(c => Json(c.Case)).ShouldBe(pending.Select(c => expected[c.Case.Id]));
+    }
+
     [Fact]
     public void DecisionSink_Disposed_ItsPooledConnectionGoesBackWithTheDefaultCacheAndItsPagesGiven()
     {
