@@ -20,12 +20,21 @@ namespace SlaPolicy.Benchmarks;
 /// </summary>
 public static class NightlyWorkload
 {
-    public static int Run(int count, bool phases, bool keep, IReadOnlyList<double> changedPercents, bool full = false, string? explain = null, double? openPercent = null)
+    public static int Run(int count, bool phases, bool keep, IReadOnlyList<double> changedPercents, bool full = false, string? explain = null, double? openPercent = null, string? postgres = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "slapolicy-nightly-" + Guid.NewGuid().ToString("N")[..8]);
+        var name = Guid.NewGuid().ToString("N")[..8];
+        var folder = Path.Combine(Path.GetTempPath(), "slapolicy-nightly-" + name);
         Directory.CreateDirectory(folder);
         var storePath = Path.Combine(folder, "store.db");
-        Console.WriteLine(Invariant($"nightly: {count:N0} cases, folder {folder}, {Environment.ProcessorCount} processors, load average {LoadAverage()}"));
+
+        // On PostgreSQL: a new database of the server postgres names, dropped at the end unless --keep.
+        var database = postgres is null ? null : new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = "slapolicy_nightly_" + name }.ConnectionString;
+        if (postgres is not null)
+        {
+            Admin(postgres, $"CREATE DATABASE slapolicy_nightly_{name}");
+        }
+
+        Console.WriteLine(Invariant($"nightly: {count:N0} cases, {(postgres is null ? "SQLite" : $"PostgreSQL database slapolicy_nightly_{name}")}, folder {folder}, {Environment.ProcessorCount} processors, load average {LoadAverage()}"));
         try
         {
             var casesPath = Path.Combine(folder, "cases.jsonl");
@@ -45,7 +54,8 @@ public static class NightlyWorkload
             using var services = CoreServices.BuildCommandServices(
             [
                 new("Store:Path", storePath),
-                new("Store:Provider", "sqlite"),
+                new("Store:Provider", database is null ? "sqlite" : "postgres"),
+                new("Store:ConnectionString", database ?? string.Empty),
                 new("Policies:Path", Path.Combine(Workloads.RepoRoot(), "policies")),
                 new("Run:Explain", explain ?? "notable"),
             ]);
@@ -160,7 +170,7 @@ public static class NightlyWorkload
                 return 1;
             }
 
-            Console.WriteLine(Invariant($"store: {new FileInfo(storePath).Length / 1048576.0:F0} MB; load average {LoadAverage()}"));
+            Console.WriteLine(Invariant($"store: {(database is null ? new FileInfo(storePath).Length : DatabaseSize(database)) / 1048576.0:F0} MB; load average {LoadAverage()}"));
             return 0;
         }
         finally
@@ -168,8 +178,30 @@ public static class NightlyWorkload
             if (!keep)
             {
                 Directory.Delete(folder, recursive: true);
+                if (postgres is not null)
+                {
+                    Npgsql.NpgsqlConnection.ClearAllPools();
+                    Admin(postgres, $"DROP DATABASE IF EXISTS slapolicy_nightly_{name} WITH (FORCE)");
+                }
             }
         }
+    }
+
+    /// <summary>Runs one statement on the server's own database (creating or dropping the benchmark's).</summary>
+    private static void Admin(string server, string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    private static long DatabaseSize(string database)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(database);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>

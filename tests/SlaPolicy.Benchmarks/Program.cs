@@ -24,7 +24,8 @@ using SlaPolicy.Benchmarks;
 //                                 edits, run the night, run it again, time the credits step alone (--full: at the end
 //                                 once more evaluating every case); wall time and peak memory of each phase; --phases
 //                                 first times each stage of the run on its own; --explain MODE sets Run:Explain
-//                                 (notable, all, none; default notable)
+//                                 (notable, all, none; default notable); --postgres CONNECTION runs it on a new
+//                                 database of that PostgreSQL server (dropped at the end) instead of SQLite
 //   explain-compare [N] [ROUNDS]  the first night over N generated cases (default 100,000) under Run:Explain=notable
 //                                 and =all, alternating, each on a freshly ingested store, ROUNDS times (default 2);
 //                                 CPU seconds and all ÷ notable
@@ -190,7 +191,7 @@ switch (mode)
                 ? double.Parse(o, CultureInfo.InvariantCulture)
                 : null;
             return NightlyWorkload.Run(count, args.Contains("--phases"), args.Contains("--keep"), changed, args.Contains("--full"),
-                args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault(), openPercent);
+                args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault(), openPercent, args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault());
         }
 
     case "read-cases":
