@@ -101,22 +101,22 @@ internal sealed class RecordTable<TRecord>
             return Description.FromStored(row, first);
         };
     }
+}
 
-    /// <summary>The columns of a data reader, as a description reads them.</summary>
-    private sealed class DataReaderRow : StoredRow
-    {
-        public DbDataReader Reader { get; set; } = null!;
+/// <summary>The current row of a data reader, as a record's description reads it; one wrapper serves every row of a query.</summary>
+internal sealed class DataReaderRow : StoredRow
+{
+    public DbDataReader Reader { get; set; } = null!;
 
-        public override bool IsNull(int ordinal) => Reader.IsDBNull(ordinal);
+    public override bool IsNull(int ordinal) => Reader.IsDBNull(ordinal);
 
-        public override string GetString(int ordinal) => Reader.GetString(ordinal);
+    public override string GetString(int ordinal) => Reader.GetString(ordinal);
 
-        public override int GetInt32(int ordinal) => Reader.GetInt32(ordinal);
+    public override int GetInt32(int ordinal) => Reader.GetInt32(ordinal);
 
-        public override long GetInt64(int ordinal) => Reader.GetInt64(ordinal);
+    public override long GetInt64(int ordinal) => Reader.GetInt64(ordinal);
 
-        public override double GetDouble(int ordinal) => Reader.GetDouble(ordinal);
-    }
+    public override double GetDouble(int ordinal) => Reader.GetDouble(ordinal);
 }
 
 /// <summary>

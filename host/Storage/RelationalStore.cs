@@ -166,18 +166,28 @@ public abstract class RelationalStore
     public virtual IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, DateTimeOffset? pendingAsOf, CancellationToken cancellationToken = default)
     {
         var (sql, parameters) = CasesToEvaluateQuery(customers, pendingAsOf);
-        var read = RecordTables.Cases.Reader();
-        var seqAt = RecordTables.Cases.Description.Fields.Length;
+        var row = new DataReaderRow();
         return StoreRows.Stream(
             Open(),
             sql,
             parameters,
-            r => new CaseToEvaluate(read(r), r.IsDBNull(seqAt) ? null : r.GetInt64(seqAt))
+            r =>
             {
-                InputsHash = r.IsDBNull(seqAt + 1) ? null : r.GetInt64(seqAt + 1),
-                EvaluatedBefore = !r.IsDBNull(seqAt + 2),
+                row.Reader = r;
+                return CaseToEvaluateOf(row);
             },
             cancellationToken);
+    }
+
+    /// <summary>A row of <see cref="CasesToEvaluateQuery"/>'s query: the case, then its pending sequence number, inputs hash and last evaluation.</summary>
+    private protected static CaseToEvaluate CaseToEvaluateOf(StoredRow row)
+    {
+        var seqAt = RecordTables.Cases.Description.Fields.Length;
+        return new CaseToEvaluate(RecordTables.Cases.Description.FromStored(row), row.IsNull(seqAt) ? null : row.GetInt64(seqAt))
+        {
+            InputsHash = row.IsNull(seqAt + 1) ? null : row.GetInt64(seqAt + 1),
+            EvaluatedBefore = !row.IsNull(seqAt + 2),
+        };
     }
 
     /// <summary>

@@ -51,6 +51,35 @@ internal sealed partial class SqliteNative
         return sqlite3_bind_text(statement, index, ref MemoryMarshal.GetArrayDataReference(_text), length, Transient);
     }
 
+    /// <summary>
+    /// Binds a value in one of the forms a store keeps (null, text, whole number or double), giving SQLite's result
+    /// code; false, and nothing bound, for a value of another type.
+    /// </summary>
+    public bool TryBind(nint statement, int index, object? value, out int rc)
+    {
+        switch (value)
+        {
+            case null:
+                rc = sqlite3_bind_null(statement, index);
+                return true;
+            case string text:
+                rc = Text(statement, index, text);
+                return true;
+            case int number:
+                rc = sqlite3_bind_int64(statement, index, number);
+                return true;
+            case long number:
+                rc = sqlite3_bind_int64(statement, index, number);
+                return true;
+            case double number:
+                rc = sqlite3_bind_double(statement, index, number);
+                return true;
+            default:
+                rc = 0;
+                return false;
+        }
+    }
+
     /// <summary>Binds UTF-8 bytes as text.</summary>
     public static int Text(nint statement, int index, ReadOnlySpan<byte> utf8) =>
         sqlite3_bind_text(statement, index, ref MemoryMarshal.GetReference(utf8.IsEmpty ? [0] : utf8), utf8.Length, Transient);

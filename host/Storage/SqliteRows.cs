@@ -12,12 +12,12 @@ namespace SlaPolicy.Host.Storage;
 internal static class SqliteRows
 {
     /// <summary>
-    /// Streams the rows of <paramref name="sql"/> (named parameters: texts, whole numbers or null) read by
+    /// Streams the rows of <paramref name="sql"/> (named parameters in the forms a store keeps) read by
     /// <paramref name="read"/>, which must not keep the row; the statement is finalized and the connection disposed
     /// when the enumeration ends or is abandoned. A first step that finds the database busy is tried again for up to
     /// the connection's default timeout, as the provider's own reader does.
     /// </summary>
-    public static IEnumerable<T> Stream<T>(SqliteConnection connection, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<StoredRow, T> read, CancellationToken cancellationToken)
+    public static IEnumerable<T> Stream<T>(SqliteConnection connection, string sql, IEnumerable<(string Name, object Value)> parameters, Func<StoredRow, T> read, CancellationToken cancellationToken)
     {
         using (connection)
         {
@@ -35,14 +35,12 @@ internal static class SqliteRows
                         throw new InvalidOperationException($"the query has no parameter {name}");
                     }
 
-                    SqliteStore.Check(connection, value switch
+                    if (!native.TryBind(s, index, value, out var bound))
                     {
-                        null => native.Text(s, index, null),
-                        string text => native.Text(s, index, text),
-                        long number => SqliteNative.Int64(s, index, number),
-                        int number => SqliteNative.Int64(s, index, number),
-                        var other => throw new InvalidOperationException($"no bound form for {other.GetType()}"),
-                    });
+                        throw new InvalidOperationException($"no bound form for {value.GetType()}");
+                    }
+
+                    SqliteStore.Check(connection, bound);
                 }
 
                 var row = new Row(s);

@@ -280,15 +280,12 @@ public sealed class SqliteStore : RelationalStore, IStore
                 var values = rows.Values[r];
                 for (var i = 0; i < fields; i++)
                 {
-                    Check(sqlite, values[i] switch
+                    if (!native.TryBind(s, i + 1, values[i], out var bound))
                     {
-                        null => native.Text(s, i + 1, null),
-                        string text => native.Text(s, i + 1, text),
-                        int number => SqliteNative.Int64(s, i + 1, number),
-                        long number => SqliteNative.Int64(s, i + 1, number),
-                        double number => SqliteNative.Double(s, i + 1, number),
-                        var other => throw new InvalidOperationException($"{table.Name}: no stored form for {other.GetType()}"),
-                    });
+                        throw new InvalidOperationException($"{table.Name}: no stored form for {values[i]!.GetType()}");
+                    }
+
+                    Check(sqlite, bound);
                 }
 
                 if (hashed)
@@ -372,18 +369,7 @@ public sealed class SqliteStore : RelationalStore, IStore
     public override IEnumerable<CaseToEvaluate> ReadCasesToEvaluate(IReadOnlyCollection<string>? customers, DateTimeOffset? pendingAsOf, CancellationToken cancellationToken = default)
     {
         var (sql, parameters) = CasesToEvaluateQuery(customers, pendingAsOf);
-        var description = RecordTables.Cases.Description;
-        var seqAt = description.Fields.Length;
-        return SqliteRows.Stream(
-            Open(),
-            sql,
-            [.. parameters.Select(p => (p.Name, (object?)p.Value))],
-            r => new CaseToEvaluate(description.FromStored(r), r.IsNull(seqAt) ? null : r.GetInt64(seqAt))
-            {
-                InputsHash = r.IsNull(seqAt + 1) ? null : r.GetInt64(seqAt + 1),
-                EvaluatedBefore = !r.IsNull(seqAt + 2),
-            },
-            cancellationToken);
+        return SqliteRows.Stream(Open(), sql, parameters, CaseToEvaluateOf, cancellationToken);
     }
 
     /// <summary>The same query read through the provider's data reader, as the other store reads it (tests and benchmarks compare the two).</summary>
